@@ -1,0 +1,37 @@
+//! The rules of ticedu, the continuing-education platform of China's
+//! import/export inspection and appraisal trade, as types and pure functions.
+//!
+//! No I/O and no AWS here: storage, HTTP and the site build on these types.
+//! Each rule of `shared/spec/requirements.md` has a home:
+//!
+//! | rule | where |
+//! |---|---|
+//! | R1 registration with real name and ID number | [`identity::PersonName`], [`identity::IdNumber`] |
+//! | R2 the derived username | [`identity::Username::derive`] |
+//! | R3 one account per ID number | keyed on [`identity::IdNumber`]; enforced by the stores |
+//! | R4 course groups and bundles | [`catalogue::CourseGroup`], [`catalogue::Bundle`] |
+//! | R5 a course is made of class hours | [`catalogue::Course`], [`catalogue::Lesson`], [`catalogue::HourId`] |
+//! | R7 four-year cycles of 40 hours | [`requirement::Cycle`], [`requirement::CYCLE_HOURS`] |
+//! | R8, R9 what each learner must learn | [`requirement::Requirement::for_category`] |
+//! | R10 only hours marked learned count | [`requirement::LearnedHour`], [`requirement::Progress::evaluate`] |
+//! | R11 15 CNY per hour, integer fen | [`money::Fen`], [`settings::YearSettings::price_per_hour`], [`pricing::quote`] |
+//! | R12 returning learners' free mandatory hours | [`pricing::quote`], [`settings::YearSettings::returning_learner_free_mandatory`] |
+//! | R16, R18 what each kind of learner carries | [`learner::LearnerKind`] |
+//! | R17 batch dates and the 7th working day | [`settings::YearSettings::batch_expiry_dates`], [`calendar::certificate_available_from`] |
+//!
+//! Every refusal of user input implements [`Rejection`]: a machine-readable
+//! code and a message in Chinese and English that never repeats the input.
+
+pub mod calendar;
+pub mod catalogue;
+mod data_file;
+pub mod identity;
+pub mod learner;
+pub mod money;
+pub mod pricing;
+mod rejection;
+pub mod requirement;
+pub mod settings;
+
+pub use data_file::{DataError, DataErrors, bundled};
+pub use rejection::Rejection;

@@ -1,0 +1,191 @@
+use std::num::NonZeroU16;
+
+use jiff::civil::{Date, date};
+use proptest::prelude::*;
+
+use super::*;
+use crate::catalogue::CourseId;
+
+const CYCLE_START: Date = date(2023, 1, 1);
+
+fn cycle() -> Cycle {
+    Cycle::starting_on(CYCLE_START)
+}
+
+/// `count` distinct hours of one group, learned on the cycle's first day.
+fn learned(group: CourseGroup, course: &str, count: u16) -> Vec<LearnedHour> {
+    (1..=count)
+        .map(|number| LearnedHour {
+            hour: HourId::new(
+                CourseId::parse(course).unwrap(),
+                NonZeroU16::new(number).unwrap(),
+            ),
+            group,
+            learned_on: CYCLE_START,
+        })
+        .collect()
+}
+
+fn concat(parts: &[Vec<LearnedHour>]) -> Vec<LearnedHour> {
+    parts.concat()
+}
+
+#[test]
+fn a_holder_completes_with_ten_mandatory_and_thirty_flexible_hours() {
+    let marks = concat(&[
+        learned(CourseGroup::Mandatory, "law", 10),
+        learned(CourseGroup::Elective, "sampling", 12),
+        learned(CourseGroup::Certification, "iso-17020", 18),
+    ]);
+    let progress = Progress::evaluate(LearnerCategory::Holder, cycle(), &marks);
+    assert!(progress.is_complete());
+    assert_eq!(progress.counted_towards_requirement(), 40);
+    assert_eq!(progress.remaining_hours(), 0);
+}
+
+#[test]
+fn a_holder_with_forty_elective_hours_still_lacks_the_mandatory_ten() {
+    let marks = learned(CourseGroup::Elective, "sampling", 40);
+    let progress = Progress::evaluate(LearnerCategory::Holder, cycle(), &marks);
+    assert_eq!(
+        progress.shortfalls,
+        [Shortfall::Mandatory {
+            remaining_hours: 10
+        }]
+    );
+    assert_eq!(progress.counted_towards_requirement(), 30);
+    assert_eq!(progress.flexible_hours, 40);
+}
+
+#[test]
+fn a_new_learner_completes_with_forty_electives_or_certification_hours() {
+    let marks = concat(&[
+        learned(CourseGroup::Elective, "sampling", 20),
+        learned(CourseGroup::Certification, "iso-17020", 20),
+    ]);
+    assert!(Progress::evaluate(LearnerCategory::New, cycle(), &marks).is_complete());
+    assert!(Progress::evaluate(LearnerCategory::Titled, cycle(), &marks).is_complete());
+}
+
+#[test]
+fn mandatory_hours_do_not_count_for_new_learners() {
+    let marks = concat(&[
+        learned(CourseGroup::Mandatory, "law", 10),
+        learned(CourseGroup::Elective, "sampling", 30),
+    ]);
+    let progress = Progress::evaluate(LearnerCategory::New, cycle(), &marks);
+    assert_eq!(
+        progress.shortfalls,
+        [Shortfall::Flexible {
+            remaining_hours: 10
+        }]
+    );
+    assert_eq!(progress.not_counted, 10);
+}
+
+#[test]
+fn an_hour_marked_twice_counts_once() {
+    let mut marks = learned(CourseGroup::Elective, "sampling", 5);
+    marks.extend(learned(CourseGroup::Elective, "sampling", 5));
+    let progress = Progress::evaluate(LearnerCategory::New, cycle(), &marks);
+    assert_eq!(progress.flexible_hours, 5);
+    assert_eq!(progress.not_counted, 0);
+}
+
+#[test]
+fn hours_learned_outside_the_cycle_do_not_count() {
+    let mut marks = learned(CourseGroup::Elective, "sampling", 3);
+    marks[0].learned_on = date(2022, 12, 31);
+    marks[1].learned_on = date(2027, 1, 1); // the first day of the next cycle
+    marks[2].learned_on = date(2026, 12, 31); // the last day of this one
+    let progress = Progress::evaluate(LearnerCategory::New, cycle(), &marks);
+    assert_eq!(progress.flexible_hours, 1);
+    assert_eq!(progress.not_counted, 2);
+}
+
+#[test]
+fn an_hour_learned_in_an_earlier_cycle_and_again_in_this_one_counts_once() {
+    let mut marks = learned(CourseGroup::Elective, "sampling", 1);
+    marks.push(LearnedHour {
+        learned_on: date(2022, 6, 1),
+        ..marks[0].clone()
+    });
+    let progress = Progress::evaluate(LearnerCategory::New, cycle(), &marks);
+    assert_eq!((progress.flexible_hours, progress.not_counted), (1, 0));
+}
+
+#[test]
+fn a_holders_cycle_is_the_four_years_before_expiry() {
+    let cycle = Cycle::ending_on(date(2023, 7, 6));
+    assert_eq!(cycle.start(), date(2019, 7, 6));
+    assert!(cycle.contains(date(2023, 7, 5)));
+    assert!(!cycle.contains(date(2023, 7, 6)));
+    assert_eq!(
+        Cycle::starting_on(date(2024, 2, 29)).end(),
+        date(2028, 2, 29)
+    );
+}
+
+#[test]
+fn requirements_add_up_to_forty_hours_for_everyone() {
+    for category in LearnerCategory::ALL {
+        assert_eq!(
+            Requirement::for_category(category).total_hours(),
+            CYCLE_HOURS
+        );
+    }
+}
+
+fn arbitrary_marks() -> impl Strategy<Value = Vec<LearnedHour>> {
+    let group = prop::sample::select(CourseGroup::ALL.to_vec());
+    let mark = (group, 0u8..4, 1u16..30, 0i32..2000).prop_map(|(group, course, number, day)| {
+        LearnedHour {
+            hour: HourId::new(
+                CourseId::parse(&format!("course-{course}")).unwrap(),
+                NonZeroU16::new(number).unwrap(),
+            ),
+            group,
+            learned_on: date(2022, 6, 1)
+                .checked_add(jiff::Span::new().days(day))
+                .unwrap(),
+        }
+    });
+    prop::collection::vec(mark, 0..120)
+}
+
+proptest! {
+    #[test]
+    fn never_complete_below_forty_counted_hours(marks in arbitrary_marks(), category in prop::sample::select(LearnerCategory::ALL.to_vec())) {
+        let progress = Progress::evaluate(category, cycle(), &marks);
+        if progress.is_complete() {
+            prop_assert!(progress.mandatory_hours + progress.flexible_hours >= CYCLE_HOURS);
+            prop_assert_eq!(progress.counted_towards_requirement(), CYCLE_HOURS);
+        } else {
+            prop_assert!(progress.counted_towards_requirement() < CYCLE_HOURS);
+        }
+    }
+
+    #[test]
+    fn one_more_learned_hour_never_lowers_progress(
+        marks in arbitrary_marks(),
+        extra in arbitrary_marks(),
+        category in prop::sample::select(LearnerCategory::ALL.to_vec()),
+    ) {
+        let before = Progress::evaluate(category, cycle(), &marks);
+        for mark in extra.into_iter().take(1) {
+            let mut more = marks.clone();
+            more.push(mark);
+            let after = Progress::evaluate(category, cycle(), &more);
+            prop_assert!(after.counted_towards_requirement() >= before.counted_towards_requirement());
+            prop_assert!(after.remaining_hours() <= before.remaining_hours());
+            prop_assert!(!before.is_complete() || after.is_complete());
+        }
+    }
+
+    #[test]
+    fn every_distinct_hour_is_counted_or_reported_not_counted(marks in arbitrary_marks()) {
+        let progress = Progress::evaluate(LearnerCategory::Holder, cycle(), &marks);
+        let distinct = marks.iter().map(|mark| &mark.hour).collect::<std::collections::BTreeSet<_>>().len() as u32;
+        prop_assert_eq!(progress.mandatory_hours + progress.flexible_hours + progress.not_counted, distinct);
+    }
+}
