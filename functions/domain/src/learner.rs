@@ -252,3 +252,88 @@ impl Rejection for TextError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+
+    fn from_toml(text: &str) -> Result<LearnerKind, toml::de::Error> {
+        toml::from_str(text)
+    }
+
+    #[test]
+    fn each_kind_carries_its_own_data_tagged_by_category() {
+        let holder = from_toml(
+            "category = \"holder\"\ncertificate_kind = \"level_examination\"\noriginal_certificate_no = \" cie-2019-0012 \"\nexpires_on = \"2023-07-06\"\n",
+        )
+        .unwrap();
+        let LearnerKind::Holder(details) = &holder else {
+            panic!("{holder:?}")
+        };
+        assert_eq!(details.original_certificate_no.as_str(), "CIE-2019-0012");
+        assert_eq!(details.expires_on, date(2023, 7, 6));
+        assert_eq!(holder.category(), LearnerCategory::Holder);
+
+        let new = from_toml("category = \"new\"\nlearning_started_on = \"2024-03-01\"\n").unwrap();
+        assert_eq!(new.category(), LearnerCategory::New);
+
+        let titled = from_toml("category = \"titled\"\ntitle_kind = \"高级工程师\"\nissuing_authority = \"北京市人力资源和社会保障局\"\ntitle_certificate_no = \"京高职（2020）0815\"\n").unwrap();
+        assert_eq!(titled.category(), LearnerCategory::Titled);
+    }
+
+    #[test]
+    fn a_holder_without_a_certificate_number_cannot_exist() {
+        let error = from_toml("category = \"holder\"\ncertificate_kind = \"qualification\"\nexpires_on = \"2023-07-06\"\n").unwrap_err();
+        assert!(
+            error.to_string().contains("original_certificate_no"),
+            "{error}"
+        );
+        let error = from_toml(
+            "category = \"new\"\nlearning_started_on = \"2024-03-01\"\ntitle_kind = \"x\"\n",
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("title_kind"), "{error}");
+    }
+
+    #[test]
+    fn document_numbers_refuse_spaces_and_symbols() {
+        assert_eq!(
+            DocumentNumber::parse("A 123").unwrap_err().code(),
+            "document_number.characters"
+        );
+        assert_eq!(
+            DocumentNumber::parse("A<123>").unwrap_err().code(),
+            "document_number.characters"
+        );
+        assert_eq!(
+            DocumentNumber::parse("  ").unwrap_err().code(),
+            "text.empty"
+        );
+        assert_eq!(
+            DocumentNumber::parse(&"1".repeat(41)).unwrap_err().code(),
+            "text.too_long"
+        );
+        assert_eq!(
+            DocumentNumber::parse("京检（2019）-12/a").unwrap().as_str(),
+            "京检（2019）-12/A"
+        );
+    }
+
+    #[test]
+    fn short_texts_are_collapsed_and_bounded() {
+        assert_eq!(
+            ShortText::parse("  高级   工程师 ").unwrap().as_str(),
+            "高级 工程师"
+        );
+        assert_eq!(
+            ShortText::parse(&"长".repeat(61)).unwrap_err().code(),
+            "text.too_long"
+        );
+        assert_eq!(
+            ShortText::parse("a\u{7}b").unwrap_err().code(),
+            "text.control_characters"
+        );
+    }
+}

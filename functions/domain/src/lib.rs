@@ -8,9 +8,10 @@
 //! |---|---|
 //! | R1 registration with real name and ID number | [`identity::PersonName`], [`identity::IdNumber`] |
 //! | R2 the derived username | [`identity::Username::derive`] |
-//! | R3 one account per ID number | keyed on [`identity::IdNumber`]; enforced by the stores |
+//! | R3 one account per ID number | [`identity::AccountKey`], kept unique by every store |
 //! | R4 course groups and bundles | [`catalogue::CourseGroup`], [`catalogue::Bundle`] |
 //! | R5 a course is made of class hours | [`catalogue::Course`], [`catalogue::Lesson`], [`catalogue::HourId`] |
+//! | R6 the learning guide's process | [`guide::journey`], [`guide::Step`] |
 //! | R7 four-year cycles of 40 hours | [`requirement::Cycle`], [`requirement::CYCLE_HOURS`] |
 //! | R8, R9 what each learner must learn | [`requirement::Requirement::for_category`] |
 //! | R10 only hours marked learned count | [`requirement::LearnedHour`], [`requirement::Progress::evaluate`] |
@@ -25,6 +26,7 @@
 pub mod calendar;
 pub mod catalogue;
 mod data_file;
+pub mod guide;
 pub mod identity;
 pub mod learner;
 pub mod money;

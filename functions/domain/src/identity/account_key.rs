@@ -1,0 +1,88 @@
+//! R3: one account per person, keyed without the ID number itself.
+
+use std::fmt;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::IdNumber;
+
+/// The secret that keys [`AccountKey`]s. Loaded once from configuration;
+/// `Debug` never prints it.
+#[derive(Clone)]
+pub struct AccountKeySecret(Vec<u8>);
+
+impl AccountKeySecret {
+    /// At least 32 bytes: the key space of ID numbers is small (about 10^10
+    /// plausible numbers), so the secret is what stops a brute-force reversal.
+    pub fn new(bytes: Vec<u8>) -> Option<Self> {
+        (bytes.len() >= 32).then_some(Self(bytes))
+    }
+}
+
+impl fmt::Debug for AccountKeySecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccountKeySecret(<redacted>)")
+    }
+}
+
+/// R3: the same ID number always gives the same key, so a store that makes
+/// this key unique holds at most one account per person. It is an HMAC, not
+/// the number, so storage keys, indexes and access logs never carry an ID number.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct AccountKey(String);
+
+impl AccountKey {
+    pub fn of(id_number: &IdNumber, secret: &AccountKeySecret) -> Self {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&secret.0).expect("HMAC accepts keys of any length");
+        mac.update(id_number.expose().as_bytes());
+        Self(hex::encode(mac.finalize().into_bytes()))
+    }
+
+    /// 64 lower-case hex characters.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+
+    fn secret(byte: u8) -> AccountKeySecret {
+        AccountKeySecret::new(vec![byte; 32]).unwrap()
+    }
+
+    fn id(text: &str) -> IdNumber {
+        IdNumber::parse(text, date(2026, 11, 27)).unwrap()
+    }
+
+    #[test]
+    fn the_same_person_always_gets_the_same_key_whatever_the_spelling() {
+        let typed_lower = id("11010519491231002x");
+        let typed_upper = id("11010519491231002X");
+        assert_eq!(
+            AccountKey::of(&typed_lower, &secret(7)),
+            AccountKey::of(&typed_upper, &secret(7))
+        );
+    }
+
+    #[test]
+    fn different_people_or_secrets_get_different_keys_that_hide_the_number() {
+        let first = AccountKey::of(&id("110105199004086782"), &secret(7));
+        let second = AccountKey::of(&id("11010519491231002X"), &secret(7));
+        assert_ne!(first, second);
+        assert_ne!(first, AccountKey::of(&id("110105199004086782"), &secret(8)));
+        assert_eq!(first.as_str().len(), 64);
+        assert!(!first.as_str().contains("110105"));
+    }
+
+    #[test]
+    fn a_short_secret_is_refused_and_a_secret_never_prints() {
+        assert!(AccountKeySecret::new(vec![1; 31]).is_none());
+        assert_eq!(format!("{:?}", secret(9)), "AccountKeySecret(<redacted>)");
+    }
+}
