@@ -1,11 +1,12 @@
-//! R3: one account per person, keyed without the ID number itself.
+//! R3: one account per person, keyed without the ID number itself; and the
+//! login look-up, keyed without the username (it holds 10 ID characters).
 
 use std::fmt;
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::IdNumber;
+use super::{IdNumber, Username};
 
 /// The secret that keys [`AccountKey`]s. Loaded once from configuration;
 /// `Debug` never prints it.
@@ -34,16 +35,38 @@ pub struct AccountKey(String);
 
 impl AccountKey {
     pub fn of(id_number: &IdNumber, secret: &AccountKeySecret) -> Self {
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&secret.0).expect("HMAC accepts keys of any length");
-        mac.update(id_number.expose().as_bytes());
-        Self(hex::encode(mac.finalize().into_bytes()))
+        Self(keyed_hash(secret, b"id-number:", id_number.expose()))
     }
 
     /// 64 lower-case hex characters.
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The storage key under which a login finds its account: an HMAC of the
+/// username, for the same reason as [`AccountKey`]. Unique, so that two
+/// people whose names and ID fragments coincide cannot share a login.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct UsernameKey(String);
+
+impl UsernameKey {
+    pub fn of(username: &Username, secret: &AccountKeySecret) -> Self {
+        Self(keyed_hash(secret, b"username:", username.as_str()))
+    }
+
+    /// 64 lower-case hex characters.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// HMAC-SHA-256 with a domain prefix, so that the two kinds of key never collide.
+fn keyed_hash(secret: &AccountKeySecret, domain: &[u8], value: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(&secret.0).expect("HMAC accepts keys of any length");
+    mac.update(domain);
+    mac.update(value.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
 }
 
 #[cfg(test)]
@@ -78,6 +101,15 @@ mod tests {
         assert_ne!(first, AccountKey::of(&id("110105199004086782"), &secret(8)));
         assert_eq!(first.as_str().len(), 64);
         assert!(!first.as_str().contains("110105"));
+    }
+
+    #[test]
+    fn a_username_key_is_stable_and_differs_from_the_account_key() {
+        let number = id("110105199004086782");
+        let username = Username::derive(&crate::identity::PersonName::parse("钟检").unwrap(), &number);
+        let typed = Username::parse("钟检1101056782").unwrap();
+        assert_eq!(UsernameKey::of(&username, &secret(7)), UsernameKey::of(&typed, &secret(7)));
+        assert_ne!(UsernameKey::of(&username, &secret(7)).as_str(), AccountKey::of(&number, &secret(7)).as_str());
     }
 
     #[test]

@@ -244,7 +244,7 @@ fn arbitrary_valid_number() -> impl Strategy<Value = String> {
     (
         provinces,
         0u32..10_000,
-        1900i16..=2026,
+        1900i16..=2025,
         1i8..=12,
         1i8..=28,
         0u32..1000,
