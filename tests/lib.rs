@@ -1,2 +1,6 @@
-//! Black-box tests of ticedu across crates. The tests live beside this file;
-//! this library holds what several of them share.
+//! Black-box tests of ticedu across crates. The test targets live beside
+//! this file; this library holds what several of them share: the store
+//! contract suite, its fixtures, and the DynamoDB-compatible test server.
+
+pub mod contract;
+pub mod fixtures;

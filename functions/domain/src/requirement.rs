@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalogue::{CourseGroup, HourId};
 use crate::learner::LearnerCategory;
@@ -109,7 +109,7 @@ impl Cycle {
 }
 
 /// One class hour the learner marked learned (学过了, R10). Only marked hours count.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LearnedHour {
     pub hour: HourId,
     pub group: CourseGroup,

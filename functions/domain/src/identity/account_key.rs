@@ -4,6 +4,7 @@
 use std::fmt;
 
 use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::{IdNumber, Username};
@@ -30,8 +31,24 @@ impl fmt::Debug for AccountKeySecret {
 /// R3: the same ID number always gives the same key, so a store that makes
 /// this key unique holds at most one account per person. It is an HMAC, not
 /// the number, so storage keys, indexes and access logs never carry an ID number.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct AccountKey(String);
+
+impl TryFrom<String> for AccountKey {
+    type Error = &'static str;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        is_key(&text)
+            .then_some(Self(text))
+            .ok_or("expected 64 lower-case hex characters")
+    }
+}
+
+impl From<AccountKey> for String {
+    fn from(key: AccountKey) -> Self {
+        key.0
+    }
+}
 
 impl AccountKey {
     pub fn of(id_number: &IdNumber, secret: &AccountKeySecret) -> Self {
@@ -47,8 +64,24 @@ impl AccountKey {
 /// The storage key under which a login finds its account: an HMAC of the
 /// username, for the same reason as [`AccountKey`]. Unique, so that two
 /// people whose names and ID fragments coincide cannot share a login.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct UsernameKey(String);
+
+impl TryFrom<String> for UsernameKey {
+    type Error = &'static str;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        is_key(&text)
+            .then_some(Self(text))
+            .ok_or("expected 64 lower-case hex characters")
+    }
+}
+
+impl From<UsernameKey> for String {
+    fn from(key: UsernameKey) -> Self {
+        key.0
+    }
+}
 
 impl UsernameKey {
     pub fn of(username: &Username, secret: &AccountKeySecret) -> Self {
@@ -61,9 +94,17 @@ impl UsernameKey {
     }
 }
 
+fn is_key(text: &str) -> bool {
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// HMAC-SHA-256 with a domain prefix, so that the two kinds of key never collide.
 fn keyed_hash(secret: &AccountKeySecret, domain: &[u8], value: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(&secret.0).expect("HMAC accepts keys of any length");
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(&secret.0).expect("HMAC accepts keys of any length");
     mac.update(domain);
     mac.update(value.as_bytes());
     hex::encode(mac.finalize().into_bytes())
@@ -106,10 +147,19 @@ mod tests {
     #[test]
     fn a_username_key_is_stable_and_differs_from_the_account_key() {
         let number = id("110105199004086782");
-        let username = Username::derive(&crate::identity::PersonName::parse("钟检").unwrap(), &number);
+        let username = Username::derive(
+            &crate::identity::PersonName::parse("钟检").unwrap(),
+            &number,
+        );
         let typed = Username::parse("钟检1101056782").unwrap();
-        assert_eq!(UsernameKey::of(&username, &secret(7)), UsernameKey::of(&typed, &secret(7)));
-        assert_ne!(UsernameKey::of(&username, &secret(7)).as_str(), AccountKey::of(&number, &secret(7)).as_str());
+        assert_eq!(
+            UsernameKey::of(&username, &secret(7)),
+            UsernameKey::of(&typed, &secret(7))
+        );
+        assert_ne!(
+            UsernameKey::of(&username, &secret(7)).as_str(),
+            AccountKey::of(&number, &secret(7)).as_str()
+        );
     }
 
     #[test]

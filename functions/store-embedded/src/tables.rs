@@ -1,0 +1,70 @@
+//! The tables of the database file. JSON values are the records of
+//! `ticedu_store::records`; `(learner, key)` tables keep one learner's rows together.
+
+use redb::{TableDefinition, TableError, WriteTransaction};
+
+type Json = &'static [u8];
+type PerLearner = (&'static str, &'static str);
+
+/// learner id → [`ticedu_store::records::Learner`]
+pub const LEARNERS: TableDefinition<&str, Json> = TableDefinition::new("learners");
+/// account key (HMAC of the ID number) → learner id: R3's uniqueness.
+pub const ACCOUNTS: TableDefinition<&str, &str> = TableDefinition::new("accounts");
+/// username key → learner id.
+pub const USERNAMES: TableDefinition<&str, &str> = TableDefinition::new("usernames");
+/// (learner, entry id) → ledger entry.
+pub const LEDGER: TableDefinition<PerLearner, Json> = TableDefinition::new("ledger");
+/// card code → study card.
+pub const CARDS: TableDefinition<&str, Json> = TableDefinition::new("cards");
+/// order number → order.
+pub const ORDERS: TableDefinition<&str, Json> = TableDefinition::new("orders");
+/// (learner, order number) → creation time in ns, for listing a learner's orders.
+pub const LEARNER_ORDERS: TableDefinition<PerLearner, i64> = TableDefinition::new("learner_orders");
+/// WeChat Pay transaction id → the applied notice.
+pub const NOTICES: TableDefinition<&str, Json> = TableDefinition::new("payment_notices");
+/// (learner, hour id) → enrollment.
+pub const ENROLLMENTS: TableDefinition<PerLearner, Json> = TableDefinition::new("enrollments");
+/// (learner, hour id) → progress mark.
+pub const MARKS: TableDefinition<PerLearner, Json> = TableDefinition::new("marks");
+/// learner → renewal registration.
+pub const RENEWALS: TableDefinition<&str, Json> = TableDefinition::new("renewals");
+/// learner → certificate application.
+pub const APPLICATIONS: TableDefinition<&str, Json> = TableDefinition::new("applications");
+/// learners whose title details wait for staff.
+pub const PENDING_TITLE_CHECKS: TableDefinition<&str, ()> =
+    TableDefinition::new("pending_title_checks");
+/// certificate number → certificate.
+pub const CERTIFICATES: TableDefinition<&str, Json> = TableDefinition::new("certificates");
+/// (learner, certificate number).
+pub const LEARNER_CERTIFICATES: TableDefinition<PerLearner, ()> =
+    TableDefinition::new("learner_certificates");
+/// invoice id → invoice request.
+pub const INVOICES: TableDefinition<&str, Json> = TableDefinition::new("invoices");
+/// (status, invoice id), for staff's queue.
+pub const INVOICES_BY_STATUS: TableDefinition<PerLearner, ()> =
+    TableDefinition::new("invoices_by_status");
+/// (username key, window index) → failed logins in that window.
+pub const THROTTLE: TableDefinition<(&str, i64), u32> = TableDefinition::new("login_throttle");
+
+/// Creates every table, so that read transactions never meet a missing one.
+pub fn create_all_tables(txn: &WriteTransaction) -> Result<(), TableError> {
+    txn.open_table(LEARNERS)?;
+    txn.open_table(ACCOUNTS)?;
+    txn.open_table(USERNAMES)?;
+    txn.open_table(LEDGER)?;
+    txn.open_table(CARDS)?;
+    txn.open_table(ORDERS)?;
+    txn.open_table(LEARNER_ORDERS)?;
+    txn.open_table(NOTICES)?;
+    txn.open_table(ENROLLMENTS)?;
+    txn.open_table(MARKS)?;
+    txn.open_table(RENEWALS)?;
+    txn.open_table(APPLICATIONS)?;
+    txn.open_table(PENDING_TITLE_CHECKS)?;
+    txn.open_table(CERTIFICATES)?;
+    txn.open_table(LEARNER_CERTIFICATES)?;
+    txn.open_table(INVOICES)?;
+    txn.open_table(INVOICES_BY_STATUS)?;
+    txn.open_table(THROTTLE)?;
+    Ok(())
+}

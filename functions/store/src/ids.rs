@@ -1,0 +1,145 @@
+//! Identifiers the platform mints. Each is parsed once at the edge, so a value
+//! that exists has the right shape for a storage key and a URL.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("malformed {kind}")]
+pub struct MalformedId {
+    pub kind: &'static str,
+}
+
+macro_rules! token_id {
+    ($(#[$doc:meta])* $name:ident, $kind:literal, $valid:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(input: &str) -> Result<Self, MalformedId> {
+                let valid: fn(&str) -> bool = $valid;
+                if valid(input) { Ok(Self(input.to_owned())) } else { Err(MalformedId { kind: $kind }) }
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = Cow::<'de, str>::deserialize(deserializer)?;
+                Self::parse(&text).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+fn lower_hex(text: &str, length: usize) -> bool {
+    text.len() == length
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn upper_alphanumeric(text: &str, lengths: std::ops::RangeInclusive<usize>) -> bool {
+    lengths.contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+}
+
+token_id!(
+    /// A learner's account: 32 lower-case hex characters, random. This is what
+    /// tokens and URLs carry; it says nothing about the person.
+    LearnerId,
+    "learner id",
+    |text| lower_hex(text, 32)
+);
+
+token_id!(
+    /// An order, also WeChat Pay's `out_trade_no` (6–32 characters there):
+    /// 20–32 upper-case letters and digits.
+    OrderNo,
+    "order number",
+    |text| upper_alphanumeric(text, 20..=32)
+);
+
+token_id!(
+    /// A study card's code (学习卡): 16 upper-case letters and digits, handed
+    /// out by staff after a bank transfer arrived (R13). A bearer secret.
+    CardCode,
+    "study card code",
+    |text| upper_alphanumeric(text, 16..=16)
+);
+
+token_id!(
+    /// A certificate number: 8–40 upper-case letters, digits and hyphens.
+    CertificateNo,
+    "certificate number",
+    |text| (8..=40).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || b == b'-')
+);
+
+token_id!(
+    /// An invoice request: 32 lower-case hex characters, random.
+    InvoiceId,
+    "invoice id",
+    |text| lower_hex(text, 32)
+);
+
+token_id!(
+    /// WeChat Pay's own id of a payment (`transaction_id`): up to 32 digits and letters.
+    TransactionId,
+    "transaction id",
+    |text| (1..=32).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric())
+);
+
+impl CardCode {
+    /// Codes are read aloud and typed from a phone: accept spaces, hyphens and lower case.
+    pub fn parse_typed(input: &str) -> Result<Self, MalformedId> {
+        let cleaned: String = input.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        Self::parse(&cleaned.to_ascii_uppercase())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_accept_only_their_shape() {
+        assert!(LearnerId::parse(&"a".repeat(32)).is_ok());
+        assert!(LearnerId::parse(&"A".repeat(32)).is_err());
+        assert!(OrderNo::parse("TIC20230706ABCDEF1234").is_ok());
+        assert!(OrderNo::parse("tic20230706abcdef1234").is_err());
+        assert!(CertificateNo::parse("TIC-2023-H-7Q4K9M2X").is_ok());
+        assert!(CertificateNo::parse("TIC 2023").is_err());
+    }
+
+    #[test]
+    fn a_typed_card_code_is_cleaned_up() {
+        assert_eq!(
+            CardCode::parse_typed("abcd-efgh 2345 6789")
+                .unwrap()
+                .as_str(),
+            "ABCDEFGH23456789"
+        );
+        assert!(CardCode::parse_typed("abcd-efgh").is_err());
+    }
+}

@@ -1,0 +1,260 @@
+//! What ticedu keeps, in the domain's words.
+//!
+//! Narrow traits, one per capability, so that each function depends on (and,
+//! in `infra/`, is granted) only what it uses. Every adapter implements all
+//! of them and is held to one contract suite (`tests/store_contract.rs`):
+//! the DynamoDB adapter (`ticedu-store-dynamodb`) in production and the
+//! embedded one (`ticedu-store-embedded`) on a laptop.
+//!
+//! The contract, for every implementation:
+//! - a write either happens whole or not at all; a refusal ([`Refusal`])
+//!   leaves the store exactly as it was;
+//! - writes that must hold together (a balance and its ledger, a card and the
+//!   credit it gives, an order and its enrollments) happen in one transaction;
+//! - a write repeated with the same input (a retry, a redelivered notice) has
+//!   no further effect and reports [`Outcome::AlreadyApplied`] where that is
+//!   not an error;
+//! - invariants hold under any concurrency: a learner's balance equals the sum
+//!   of their ledger, `marked_hours` equals the number of their marks, a card
+//!   is redeemed at most once, an ID number has at most one account.
+
+mod error;
+pub mod ids;
+pub mod records;
+
+use std::future::Future;
+
+use jiff::Timestamp;
+use ticedu_domain::identity::UsernameKey;
+use ticedu_domain::learner::TitleCheck;
+use ticedu_domain::money::Fen;
+use ticedu_domain::requirement::LearnedHour;
+
+pub use error::{Refusal, StoreError, StoreResult};
+use ids::{CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo};
+use records::*;
+
+/// Hours in one order at most: with the balance, ledger and order items a
+/// purchase stays within DynamoDB's 100 items per transaction. A cycle is 40.
+pub const MAX_HOURS_PER_ORDER: usize = 90;
+/// Study cards issued in one go at most.
+pub const MAX_CARDS_PER_BATCH: usize = 100;
+/// Orders covered by one invoice request at most.
+pub const MAX_ORDERS_PER_INVOICE: usize = 20;
+
+/// The result of a write that is safe to repeat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// This call changed the store.
+    Applied,
+    /// An earlier call with the same input did; nothing changed now.
+    AlreadyApplied,
+}
+
+/// Accounts (R1–R3).
+pub trait LearnerStore: Send + Sync {
+    /// Refused with [`Refusal::AccountExists`] for a second account of one ID
+    /// number, and [`Refusal::UsernameTaken`] for a second of one username.
+    fn create_learner(&self, learner: &NewLearner) -> impl Future<Output = StoreResult<()>> + Send;
+    fn learner(&self, id: &LearnerId) -> impl Future<Output = StoreResult<Option<Learner>>> + Send;
+    fn learner_by_username(
+        &self,
+        key: &UsernameKey,
+    ) -> impl Future<Output = StoreResult<Option<Learner>>> + Send;
+    fn set_password_hash(
+        &self,
+        id: &LearnerId,
+        hash: &str,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// R12: staff confirm that a learner took part in an earlier renewal.
+    fn set_returning(
+        &self,
+        id: &LearnerId,
+        returning: bool,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// The 元账户 balance's history (R13). The balance itself is on [`Learner`].
+pub trait LedgerStore: Send + Sync {
+    /// Oldest first.
+    fn ledger(
+        &self,
+        learner: &LearnerId,
+    ) -> impl Future<Output = StoreResult<Vec<LedgerEntry>>> + Send;
+}
+
+/// Study cards (R13).
+pub trait CardStore: Send + Sync {
+    /// All or none; refused with [`Refusal::CardExists`] if any code is taken.
+    fn issue_cards(&self, cards: &[StudyCard]) -> impl Future<Output = StoreResult<()>> + Send;
+    fn card(&self, code: &CardCode) -> impl Future<Output = StoreResult<Option<StudyCard>>> + Send;
+    /// Credits `card` (as read by [`CardStore::card`]) to the learner's
+    /// balance, at most once ever; returns the new balance.
+    fn redeem_card(
+        &self,
+        card: &StudyCard,
+        learner: &LearnerId,
+        at: Timestamp,
+    ) -> impl Future<Output = StoreResult<Fen>> + Send;
+}
+
+/// Orders, payments and what they buy (R11–R14).
+pub trait OrderStore: Send + Sync {
+    /// Pays a `Paid` order with channel `Balance` from the balance, records it
+    /// in the ledger and enrolls its hours, in one transaction.
+    fn purchase_with_balance(
+        &self,
+        order: &Order,
+    ) -> impl Future<Output = StoreResult<Outcome>> + Send;
+    /// Stores a `Pending` WeChat Pay order.
+    fn create_order(&self, order: &Order) -> impl Future<Output = StoreResult<()>> + Send;
+    fn order(&self, no: &OrderNo) -> impl Future<Output = StoreResult<Option<Order>>> + Send;
+    /// Newest first.
+    fn orders_of(
+        &self,
+        learner: &LearnerId,
+    ) -> impl Future<Output = StoreResult<Vec<Order>>> + Send;
+    /// Marks `order` (as read) paid by `notice` and enrolls its hours, exactly
+    /// once however often and however concurrently the notice arrives.
+    fn apply_payment(
+        &self,
+        order: &Order,
+        notice: &PaymentNotice,
+    ) -> impl Future<Output = StoreResult<Outcome>> + Send;
+    fn enrollments(
+        &self,
+        learner: &LearnerId,
+    ) -> impl Future<Output = StoreResult<Vec<Enrollment>>> + Send;
+}
+
+/// 学过了 marks (R10).
+pub trait ProgressStore: Send + Sync {
+    /// Refused with [`Refusal::HourNotBought`] for an hour not enrolled.
+    fn mark_learned(
+        &self,
+        learner: &LearnerId,
+        mark: &LearnedHour,
+    ) -> impl Future<Output = StoreResult<Outcome>> + Send;
+    fn marks(
+        &self,
+        learner: &LearnerId,
+    ) -> impl Future<Output = StoreResult<Vec<LearnedHour>>> + Send;
+}
+
+/// Renewal registrations (R16), certificate applications (R19, R20) and title checks (R18).
+pub trait FilingStore: Send + Sync {
+    /// Files or corrects the registration; refused once staff accepted it.
+    fn file_renewal(
+        &self,
+        learner: &LearnerId,
+        registration: &RenewalRegistration,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn renewal(
+        &self,
+        learner: &LearnerId,
+    ) -> impl Future<Output = StoreResult<Option<RenewalRegistration>>> + Send;
+    fn file_application(
+        &self,
+        learner: &LearnerId,
+        application: &CertificateApplication,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn application(
+        &self,
+        learner: &LearnerId,
+    ) -> impl Future<Output = StoreResult<Option<CertificateApplication>>> + Send;
+    fn set_title_check(
+        &self,
+        learner: &LearnerId,
+        check: TitleCheck,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Titled learners waiting for staff.
+    fn pending_title_checks(&self) -> impl Future<Output = StoreResult<Vec<LearnerId>>> + Send;
+}
+
+/// Certificates (R18, R21).
+pub trait CertificateStore: Send + Sync {
+    fn issue_certificate(
+        &self,
+        certificate: &Certificate,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn certificate(
+        &self,
+        no: &CertificateNo,
+    ) -> impl Future<Output = StoreResult<Option<Certificate>>> + Send;
+    fn certificates_of(
+        &self,
+        learner: &LearnerId,
+    ) -> impl Future<Output = StoreResult<Vec<Certificate>>> + Send;
+    fn revoke_certificate(
+        &self,
+        no: &CertificateNo,
+        reason: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// Invoice requests (R15).
+pub trait InvoiceStore: Send + Sync {
+    /// Refused with [`Refusal::NotInvoiceable`] unless every order is the
+    /// learner's, paid, and not yet covered by another request.
+    fn request_invoice(
+        &self,
+        request: &InvoiceRequest,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn invoice(
+        &self,
+        id: &InvoiceId,
+    ) -> impl Future<Output = StoreResult<Option<InvoiceRequest>>> + Send;
+    fn invoices_with_status(
+        &self,
+        status: InvoiceStatus,
+    ) -> impl Future<Output = StoreResult<Vec<InvoiceRequest>>> + Send;
+    fn mark_invoice_issued(&self, id: &InvoiceId) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// Failed logins per username and window, to throttle password guessing.
+pub trait LoginThrottleStore: Send + Sync {
+    /// Counts one more failure in `window`; returns the window's count.
+    fn record_login_failure(
+        &self,
+        key: &UsernameKey,
+        window: ThrottleWindow,
+    ) -> impl Future<Output = StoreResult<u32>> + Send;
+    fn login_failures(
+        &self,
+        key: &UsernameKey,
+        window: ThrottleWindow,
+    ) -> impl Future<Output = StoreResult<u32>> + Send;
+    fn clear_login_failures(
+        &self,
+        key: &UsernameKey,
+        window: ThrottleWindow,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// Everything: what the local server and the contract suite use.
+pub trait Store:
+    LearnerStore
+    + LedgerStore
+    + CardStore
+    + OrderStore
+    + ProgressStore
+    + FilingStore
+    + CertificateStore
+    + InvoiceStore
+    + LoginThrottleStore
+{
+}
+
+impl<T> Store for T where
+    T: LearnerStore
+        + LedgerStore
+        + CardStore
+        + OrderStore
+        + ProgressStore
+        + FilingStore
+        + CertificateStore
+        + InvoiceStore
+        + LoginThrottleStore
+{
+}

@@ -1,0 +1,270 @@
+//! What is kept, one struct per record. Adapters map these to their storage
+//! format; nothing outside an adapter sees an item or a row.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use ticedu_domain::catalogue::HourId;
+use ticedu_domain::identity::{AccountKey, IdNumber, PersonName, Username, UsernameKey};
+use ticedu_domain::learner::{HolderDetails, LearnerCategory, LearnerKind, TitleCheck};
+use ticedu_domain::money::Fen;
+
+use crate::ids::{CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo, TransactionId};
+
+/// Everything registration stores about a person (R1–R3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewLearner {
+    pub id: LearnerId,
+    /// Unique: one account per ID number (R3).
+    pub account_key: AccountKey,
+    /// Unique: one account per login name.
+    pub username_key: UsernameKey,
+    pub username: Username,
+    pub name: PersonName,
+    /// Sensitive (PIPL): read only by its owner and by staff.
+    pub id_number: IdNumber,
+    pub kind: LearnerKind,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// An argon2id PHC string; never the password.
+    pub password_hash: String,
+    pub registered_at: Timestamp,
+}
+
+/// A learner as stored, with what changes over time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Learner {
+    #[serde(flatten)]
+    pub registration: NewLearner,
+    /// 元账户: always equal to the sum of the learner's ledger.
+    pub balance: Fen,
+    /// Always equal to the number of the learner's progress marks.
+    pub marked_hours: u32,
+    /// R12: took part in an earlier renewal; set by staff.
+    pub returning: bool,
+    /// R18: staff's check of a titled learner's details.
+    pub title_check: Option<TitleCheck>,
+}
+
+impl Learner {
+    pub fn id(&self) -> &LearnerId {
+        &self.registration.id
+    }
+
+    pub fn category(&self) -> LearnerCategory {
+        self.registration.kind.category()
+    }
+}
+
+/// Why the balance moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LedgerReason {
+    /// R13: a study card was redeemed into the balance.
+    CardRedeemed { card: CardCode },
+    /// R13: courses were bought from the balance.
+    Purchase { order: OrderNo },
+}
+
+/// One movement of a learner's balance. Its id is derived from what caused it,
+/// so that one cause can never move the balance twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    pub reason: LedgerReason,
+    /// Credit positive, debit negative, in fen.
+    pub change_fen: i64,
+    pub balance_after: Fen,
+    pub at: Timestamp,
+}
+
+impl LedgerEntry {
+    /// The entry's key within the learner's ledger.
+    pub fn entry_id(reason: &LedgerReason) -> String {
+        match reason {
+            LedgerReason::CardRedeemed { card } => format!("CARD#{card}"),
+            LedgerReason::Purchase { order } => format!("ORDER#{order}"),
+        }
+    }
+}
+
+/// A study card (学习卡, R13), issued by staff once a bank transfer arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudyCard {
+    pub code: CardCode,
+    pub value: Fen,
+    /// Staff's reference, e.g. the bank transfer it pays for.
+    pub note: String,
+    pub issued_at: Timestamp,
+    pub redeemed: Option<Redemption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Redemption {
+    pub by: LearnerId,
+    pub at: Timestamp,
+}
+
+/// How an order was paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentChannel {
+    /// R13: from the 元账户 balance.
+    Balance,
+    /// R14: WeChat Pay.
+    WeChatPay,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Waiting for WeChat Pay's notice.
+    Pending,
+    Paid {
+        at: Timestamp,
+        transaction: Option<TransactionId>,
+    },
+}
+
+/// A purchase of class hours (R11–R14). The hours become the learner's
+/// enrollments when it is paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub no: OrderNo,
+    pub learner: LearnerId,
+    pub hours: Vec<HourId>,
+    pub amount: Fen,
+    pub channel: PaymentChannel,
+    pub status: OrderStatus,
+    pub created_at: Timestamp,
+    /// The invoice request that covers this order, once there is one (R15).
+    pub invoice: Option<InvoiceId>,
+}
+
+/// The checked content of a WeChat Pay payment notice (R14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentNotice {
+    pub transaction: TransactionId,
+    pub order: OrderNo,
+    pub amount: Fen,
+    pub paid_at: Timestamp,
+}
+
+/// One class hour a learner bought.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrollment {
+    pub hour: HourId,
+    pub order: OrderNo,
+}
+
+/// R16: a holder's renewal registration (续证学习登记).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenewalRegistration {
+    pub details: HolderDetails,
+    pub filed_at: Timestamp,
+    pub status: FilingStatus,
+}
+
+/// R19: a new learner's certificate application (新学员证书申请); R20: an
+/// overdue holder's renewal uses the same form with the old certificate's data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateApplication {
+    pub learning_started_on: Date,
+    pub note: String,
+    pub filed_at: Timestamp,
+    pub status: FilingStatus,
+}
+
+/// Where a filing stands. A learner may correct it while it is `Filed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilingStatus {
+    Filed,
+    Accepted,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum CertificateStatus {
+    Valid,
+    Revoked { reason: String, at: Timestamp },
+}
+
+/// An issued certificate (R18, R21).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certificate {
+    pub no: CertificateNo,
+    pub learner: LearnerId,
+    pub name: PersonName,
+    pub kind: LearnerKind,
+    pub cycle_start: Date,
+    pub cycle_end: Date,
+    pub hours: u32,
+    pub issued_on: Date,
+    pub valid_until: Date,
+    /// SHA-256 of the canonical certificate data, hex; checked on every verification.
+    pub data_hash: String,
+    pub status: CertificateStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceStatus {
+    Requested,
+    Issued,
+}
+
+impl InvoiceStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Requested => "requested",
+            Self::Issued => "issued",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum InvoiceDelivery {
+    /// The default (R15).
+    Electronic,
+    /// Shipped cash on delivery (到付).
+    Paper { address: String },
+}
+
+/// R15: 开具发票, for one or more paid orders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceRequest {
+    pub id: InvoiceId,
+    pub learner: LearnerId,
+    pub orders: Vec<OrderNo>,
+    pub amount: Fen,
+    pub buyer_name: String,
+    /// The 18-character unified social credit code.
+    pub taxpayer_id: String,
+    pub email: String,
+    pub delivery: InvoiceDelivery,
+    pub requested_at: Timestamp,
+    pub status: InvoiceStatus,
+}
+
+/// A fixed window of login attempts: failures are counted per window, and a
+/// window's record expires with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottleWindow {
+    pub index: i64,
+    /// When the window's record can be forgotten (DynamoDB TTL).
+    pub expires_at: Timestamp,
+}
+
+impl ThrottleWindow {
+    /// The window of `seconds` that contains `now`.
+    pub fn containing(now: Timestamp, seconds: i64) -> Self {
+        let seconds = seconds.max(1);
+        let index = now.as_second().div_euclid(seconds);
+        let end = (index + 1) * seconds;
+        Self {
+            index,
+            expires_at: Timestamp::from_second(end).unwrap_or(Timestamp::MAX),
+        }
+    }
+}
