@@ -246,10 +246,7 @@ pub async fn twenty_concurrent_redemptions_of_one_card_credit_it_once<S: Contrac
     let mut redeemed = 0;
     while let Some(result) = tasks.join_next().await {
         match result.unwrap() {
-            Ok(balance) => {
-                redeemed += 1;
-                assert_eq!(balance, Fen::from_yuan(600));
-            }
+            Ok(()) => redeemed += 1,
             Err(StoreError::Refused(Refusal::CardAlreadyRedeemed)) => {}
             other => panic!("unexpected {other:?}"),
         }
@@ -630,7 +627,7 @@ pub async fn certificates_are_issued_once_and_revoked_once<S: ContractStore>(sto
     );
     assert_eq!(
         store.certificates_of(&learner.id).await.unwrap(),
-        [certificate.clone()]
+        std::slice::from_ref(&certificate)
     );
 
     let at = now();

@@ -296,7 +296,7 @@ fn post_to_ledger(
     change_fen: i64,
     at: Timestamp,
     operation: &'static str,
-) -> StoreResult<Fen> {
+) -> StoreResult<()> {
     let mut learners = open(txn, LEARNERS, operation)?;
     let mut learner = existing_learner(&learners, learner_id, operation)?;
     let balance = i128::from(learner.balance.get()) + i128::from(change_fen);
@@ -308,7 +308,6 @@ fn post_to_ledger(
     let entry = LedgerEntry {
         reason,
         change_fen,
-        balance_after: learner.balance,
         at,
     };
     put_json(
@@ -316,8 +315,7 @@ fn post_to_ledger(
         (learner_id.as_str(), entry_id.as_str()),
         &entry,
         operation,
-    )?;
-    Ok(learner.balance)
+    )
 }
 
 impl CardStore for EmbeddedStore {
@@ -354,13 +352,17 @@ impl CardStore for EmbeddedStore {
         card: &StudyCard,
         learner: &LearnerId,
         at: Timestamp,
-    ) -> StoreResult<Fen> {
+    ) -> StoreResult<()> {
         const OP: &str = "redeem_card";
-        let (code, learner) = (card.code.clone(), learner.clone());
+        let (code, value, learner) = (card.code.clone(), card.value, learner.clone());
         self.write(OP, move |txn| {
             let mut cards = open(txn, CARDS, OP)?;
             let mut stored: StudyCard = get_json(&cards, code.as_str(), OP)?
                 .ok_or(StoreError::Refused(Refusal::UnknownCard))?;
+            // The card as the caller read it: one whose value changed since is not that card.
+            if stored.value != value {
+                return Err(Refusal::UnknownCard.into());
+            }
             if stored.redeemed.is_some() {
                 return Err(Refusal::CardAlreadyRedeemed.into());
             }
@@ -508,7 +510,7 @@ impl OrderStore for EmbeddedStore {
                     found.push((created.value(), order));
                 }
             }
-            found.sort_by(|a, b| b.0.cmp(&a.0));
+            found.sort_by_key(|(created, _)| std::cmp::Reverse(*created));
             Ok(found.into_iter().map(|(_, order)| order).collect())
         })
         .await

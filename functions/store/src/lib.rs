@@ -27,7 +27,6 @@ use std::future::Future;
 use jiff::Timestamp;
 use ticedu_domain::identity::UsernameKey;
 use ticedu_domain::learner::TitleCheck;
-use ticedu_domain::money::Fen;
 use ticedu_domain::requirement::LearnedHour;
 
 pub use error::{Refusal, StoreError, StoreResult};
@@ -89,13 +88,13 @@ pub trait CardStore: Send + Sync {
     fn issue_cards(&self, cards: &[StudyCard]) -> impl Future<Output = StoreResult<()>> + Send;
     fn card(&self, code: &CardCode) -> impl Future<Output = StoreResult<Option<StudyCard>>> + Send;
     /// Credits `card` (as read by [`CardStore::card`]) to the learner's
-    /// balance, at most once ever; returns the new balance.
+    /// balance, at most once ever.
     fn redeem_card(
         &self,
         card: &StudyCard,
         learner: &LearnerId,
         at: Timestamp,
-    ) -> impl Future<Output = StoreResult<Fen>> + Send;
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
 /// Orders, payments and what they buy (R11–R14).

@@ -24,7 +24,9 @@ pub struct NewLearner {
     /// Sensitive (PIPL): read only by its owner and by staff.
     pub id_number: IdNumber,
     pub kind: LearnerKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// An argon2id PHC string; never the password.
     pub password_hash: String,
@@ -43,6 +45,7 @@ pub struct Learner {
     /// R12: took part in an earlier renewal; set by staff.
     pub returning: bool,
     /// R18: staff's check of a titled learner's details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_check: Option<TitleCheck>,
 }
 
@@ -67,13 +70,13 @@ pub enum LedgerReason {
 }
 
 /// One movement of a learner's balance. Its id is derived from what caused it,
-/// so that one cause can never move the balance twice.
+/// so that one cause can never move the balance twice. (No running balance:
+/// under concurrent writes it could only be kept with optimistic retries.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerEntry {
     pub reason: LedgerReason,
     /// Credit positive, debit negative, in fen.
     pub change_fen: i64,
-    pub balance_after: Fen,
     pub at: Timestamp,
 }
 
@@ -95,6 +98,7 @@ pub struct StudyCard {
     /// Staff's reference, e.g. the bank transfer it pays for.
     pub note: String,
     pub issued_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redeemed: Option<Redemption>,
 }
 
@@ -137,6 +141,7 @@ pub struct Order {
     pub status: OrderStatus,
     pub created_at: Timestamp,
     /// The invoice request that covers this order, once there is one (R15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<InvoiceId>,
 }
 
