@@ -3,4 +3,5 @@
 //! contract suite, its fixtures, and the DynamoDB-compatible test server.
 
 pub mod contract;
+pub mod dynamodb_server;
 pub mod fixtures;

@@ -1,0 +1,108 @@
+//! Every item's key: the single-table design in code. See the crate docs for
+//! the access patterns each key serves.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use ticedu_domain::catalogue::HourId;
+use ticedu_domain::identity::{AccountKey, UsernameKey};
+use ticedu_store::ids::{CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo, TransactionId};
+
+use crate::table::{PARTITION_KEY, SORT_KEY};
+
+pub type Item = HashMap<String, AttributeValue>;
+
+/// A primary key: partition and sort key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub pk: String,
+    pub sk: String,
+}
+
+impl Key {
+    fn new(pk: String, sk: impl Into<String>) -> Self {
+        Self { pk, sk: sk.into() }
+    }
+
+    pub fn item(&self) -> Item {
+        HashMap::from([
+            (PARTITION_KEY.to_owned(), AttributeValue::S(self.pk.clone())),
+            (SORT_KEY.to_owned(), AttributeValue::S(self.sk.clone())),
+        ])
+    }
+}
+
+pub fn learner_partition(id: &LearnerId) -> String {
+    format!("LEARNER#{id}")
+}
+
+pub fn profile(id: &LearnerId) -> Key {
+    Key::new(learner_partition(id), "PROFILE")
+}
+
+pub fn account(key: &AccountKey) -> Key {
+    Key::new(format!("ACCOUNT#{}", key.as_str()), "ACCOUNT")
+}
+
+pub fn username(key: &UsernameKey) -> Key {
+    Key::new(format!("USERNAME#{}", key.as_str()), "USERNAME")
+}
+
+pub const LEDGER_PREFIX: &str = "LEDGER#";
+
+pub fn ledger(id: &LearnerId, entry_id: &str) -> Key {
+    Key::new(learner_partition(id), format!("{LEDGER_PREFIX}{entry_id}"))
+}
+
+pub fn card(code: &CardCode) -> Key {
+    Key::new(format!("CARD#{code}"), "CARD")
+}
+
+pub fn order(no: &OrderNo) -> Key {
+    Key::new(format!("ORDER#{no}"), "ORDER")
+}
+
+pub fn notice(transaction: &TransactionId) -> Key {
+    Key::new(format!("NOTICE#{transaction}"), "NOTICE")
+}
+
+pub const ENROLLMENT_PREFIX: &str = "HOUR#";
+
+pub fn enrollment(id: &LearnerId, hour: &HourId) -> Key {
+    Key::new(learner_partition(id), format!("{ENROLLMENT_PREFIX}{hour}"))
+}
+
+pub const MARK_PREFIX: &str = "MARK#";
+
+pub fn mark(id: &LearnerId, hour: &HourId) -> Key {
+    Key::new(learner_partition(id), format!("{MARK_PREFIX}{hour}"))
+}
+
+pub fn renewal(id: &LearnerId) -> Key {
+    Key::new(learner_partition(id), "RENEWAL")
+}
+
+pub fn application(id: &LearnerId) -> Key {
+    Key::new(learner_partition(id), "APPLICATION")
+}
+
+pub fn certificate(no: &CertificateNo) -> Key {
+    Key::new(format!("CERT#{no}"), "CERT")
+}
+
+pub fn invoice(id: &InvoiceId) -> Key {
+    Key::new(format!("INVOICE#{id}"), "INVOICE")
+}
+
+pub fn throttle(key: &UsernameKey, window: i64) -> Key {
+    Key::new(format!("THROTTLE#{}#{window}", key.as_str()), "THROTTLE")
+}
+
+/// GSI1 partitions.
+pub const PENDING_TITLE_CHECKS: &str = "TITLECHECK#pending";
+pub const GSI1_ORDER_PREFIX: &str = "ORDER#";
+pub const GSI1_CERTIFICATE_PREFIX: &str = "CERT#";
+
+pub fn invoices_with_status(status: &str) -> String {
+    format!("INVOICES#{status}")
+}

@@ -1,0 +1,201 @@
+//! The store contract on the DynamoDB adapter, against a real
+//! DynamoDB-compatible server (moto) on loopback, each test on its own table;
+//! and the adapter's own promise: every write is exactly one request.
+
+use std::ops::Deref;
+
+use ticedu_domain::learner::TitleCheck;
+use ticedu_domain::money::Fen;
+use ticedu_store::records::*;
+use ticedu_store::*;
+use ticedu_store_dynamodb::{DynamoStore, RequestCounter};
+use ticedu_tests::dynamodb_server::fresh_store;
+use ticedu_tests::fixtures::*;
+
+struct Fresh(DynamoStore);
+
+impl Deref for Fresh {
+    type Target = DynamoStore;
+    fn deref(&self) -> &DynamoStore {
+        &self.0
+    }
+}
+
+async fn fresh() -> Fresh {
+    Fresh(fresh_store().await.0)
+}
+
+ticedu_tests::store_contract_tests!(fresh);
+
+/// Runs `write` and asserts it sent exactly one request.
+async fn one_request<T>(counter: &RequestCounter, what: &str, write: impl Future<Output = T>) -> T {
+    let before = counter.count();
+    let result = write.await;
+    assert_eq!(counter.count() - before, 1, "{what} must be one request");
+    result
+}
+
+#[tokio::test]
+async fn every_write_operation_is_exactly_one_request() {
+    let (store, counter) = fresh_store().await;
+    let learner = new_learner();
+    one_request(&counter, "register", store.create_learner(&learner))
+        .await
+        .unwrap();
+    one_request(
+        &counter,
+        "set password",
+        store.set_password_hash(&learner.id, "$argon2id$x"),
+    )
+    .await
+    .unwrap();
+    one_request(
+        &counter,
+        "set returning",
+        store.set_returning(&learner.id, true),
+    )
+    .await
+    .unwrap();
+
+    let card = card(Fen::from_yuan(600));
+    one_request(
+        &counter,
+        "issue cards",
+        store.issue_cards(std::slice::from_ref(&card)),
+    )
+    .await
+    .unwrap();
+    one_request(
+        &counter,
+        "redeem card",
+        store.redeem_card(&card, &learner.id, now()),
+    )
+    .await
+    .unwrap();
+
+    let bought = balance_order(&learner.id, (1..=40).map(|n| hour("sampling", n)).collect());
+    one_request(&counter, "purchase", store.purchase_with_balance(&bought))
+        .await
+        .unwrap();
+    one_request(
+        &counter,
+        "mark learned",
+        store.mark_learned(&learner.id, &mark(&bought.hours[0])),
+    )
+    .await
+    .unwrap();
+    one_request(
+        &counter,
+        "mark learned again",
+        store.mark_learned(&learner.id, &mark(&bought.hours[0])),
+    )
+    .await
+    .unwrap();
+
+    let pending = pending_order(
+        &learner.id,
+        (1..=30).map(|n| hour("iso-17020", n)).collect(),
+    );
+    one_request(&counter, "create order", store.create_order(&pending))
+        .await
+        .unwrap();
+    one_request(
+        &counter,
+        "apply payment",
+        store.apply_payment(&pending, &notice_for(&pending)),
+    )
+    .await
+    .unwrap();
+
+    let registration = RenewalRegistration {
+        details: holder_details(),
+        filed_at: now(),
+        status: FilingStatus::Filed,
+    };
+    one_request(
+        &counter,
+        "file renewal",
+        store.file_renewal(&learner.id, &registration),
+    )
+    .await
+    .unwrap();
+    one_request(
+        &counter,
+        "title check",
+        store.set_title_check(&learner.id, TitleCheck::Confirmed),
+    )
+    .await
+    .unwrap();
+
+    let certificate = certificate_for(&learner);
+    one_request(
+        &counter,
+        "issue certificate",
+        store.issue_certificate(&certificate),
+    )
+    .await
+    .unwrap();
+    one_request(
+        &counter,
+        "revoke certificate",
+        store.revoke_certificate(&certificate.no, "test", now()),
+    )
+    .await
+    .unwrap();
+
+    let invoice = invoice_for(&learner.id, &[&bought]);
+    one_request(&counter, "request invoice", store.request_invoice(&invoice))
+        .await
+        .unwrap();
+    one_request(
+        &counter,
+        "mark invoice issued",
+        store.mark_invoice_issued(&invoice.id),
+    )
+    .await
+    .unwrap();
+
+    let window = ThrottleWindow::containing(now(), 900);
+    one_request(
+        &counter,
+        "login failure",
+        store.record_login_failure(&learner.username_key, window),
+    )
+    .await
+    .unwrap();
+    one_request(
+        &counter,
+        "clear failures",
+        store.clear_login_failures(&learner.username_key, window),
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_table_holds_no_id_number_or_username_in_any_key() {
+    let (store, _) = fresh_store().await;
+    let learner = new_learner();
+    store.create_learner(&learner).await.unwrap();
+    let scan = store
+        .client()
+        .scan()
+        .table_name(store.table_name())
+        .send()
+        .await
+        .unwrap();
+    for item in scan.items() {
+        for key in ["pk", "sk", "gsi1pk", "gsi1sk"] {
+            if let Some(value) = item.get(key).and_then(|value| value.as_s().ok()) {
+                assert!(
+                    !value.contains(learner.id_number.expose()),
+                    "{key} holds the ID number"
+                );
+                assert!(
+                    !value.contains(learner.username.as_str()),
+                    "{key} holds the username"
+                );
+            }
+        }
+    }
+}
