@@ -73,7 +73,7 @@ pub fn new_learner_with(n: u64, kind: LearnerKind) -> NewLearner {
         name,
         id_number,
         kind,
-        phone: Some("13800138000".to_owned()),
+        phone: Some(ticedu_domain::contact::PhoneNumber::parse("13800138000").expect("valid")),
         email: None,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".to_owned(),
         registered_at: now(),

@@ -25,6 +25,7 @@
 
 pub mod calendar;
 pub mod catalogue;
+pub mod contact;
 mod data_file;
 pub mod guide;
 pub mod identity;

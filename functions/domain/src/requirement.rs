@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::{CourseGroup, HourId};
-use crate::learner::LearnerCategory;
+use crate::learner::{LearnerCategory, LearnerKind};
 
 /// R7: learning records are kept per cycle of four years...
 pub const CYCLE_YEARS: i16 = 4;
@@ -92,6 +92,21 @@ impl Cycle {
     pub fn ending_on(expiry: Date) -> Self {
         let start = expiry.checked_sub(CYCLE_YEARS.years()).unwrap_or(Date::MIN);
         Self { start, end: expiry }
+    }
+
+    /// The cycle a learner is in:
+    /// - a holder renews a certificate expiring on a batch date (R17): the four
+    ///   years before that date. Hours learned after it do not count here; an
+    ///   overdue holder renews through staff (超期换证, R20).
+    /// - a new learner: four years from the day learning started (R18).
+    /// - a titled learner: four years from registration (the notice names no
+    ///   other date for them).
+    pub fn for_learner(kind: &LearnerKind, registered_on: Date) -> Self {
+        match kind {
+            LearnerKind::Holder(details) => Self::ending_on(details.expires_on),
+            LearnerKind::New(details) => Self::starting_on(details.learning_started_on),
+            LearnerKind::Titled(_) => Self::starting_on(registered_on),
+        }
     }
 
     pub fn start(&self) -> Date {

@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ticedu_domain::catalogue::HourId;
+use ticedu_domain::contact::{EmailAddress, PhoneNumber};
 use ticedu_domain::identity::{AccountKey, IdNumber, PersonName, Username, UsernameKey};
 use ticedu_domain::learner::{HolderDetails, LearnerCategory, LearnerKind, TitleCheck};
 use ticedu_domain::money::Fen;
@@ -25,9 +26,9 @@ pub struct NewLearner {
     pub id_number: IdNumber,
     pub kind: LearnerKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    pub phone: Option<PhoneNumber>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: Option<EmailAddress>,
     /// An argon2id PHC string; never the password.
     pub password_hash: String,
     pub registered_at: Timestamp,

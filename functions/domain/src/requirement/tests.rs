@@ -189,3 +189,36 @@ proptest! {
         prop_assert_eq!(progress.mandatory_hours + progress.flexible_hours + progress.not_counted, distinct);
     }
 }
+
+#[test]
+fn each_kind_of_learner_has_its_own_cycle() {
+    use crate::learner::{
+        DocumentNumber, HolderCertificateKind, HolderDetails, NewLearnerDetails, ShortText,
+        TitleDetails,
+    };
+    let holder = LearnerKind::Holder(HolderDetails {
+        certificate_kind: HolderCertificateKind::Qualification,
+        original_certificate_no: DocumentNumber::parse("CIE-1").unwrap(),
+        expires_on: date(2023, 7, 21),
+    });
+    assert_eq!(
+        Cycle::for_learner(&holder, date(2023, 1, 5)),
+        Cycle::ending_on(date(2023, 7, 21))
+    );
+    let new = LearnerKind::New(NewLearnerDetails {
+        learning_started_on: date(2024, 3, 1),
+    });
+    assert_eq!(
+        Cycle::for_learner(&new, date(2024, 2, 1)).start(),
+        date(2024, 3, 1)
+    );
+    let titled = LearnerKind::Titled(TitleDetails {
+        title_kind: ShortText::parse("工程师").unwrap(),
+        issuing_authority: ShortText::parse("人社局").unwrap(),
+        title_certificate_no: DocumentNumber::parse("T-1").unwrap(),
+    });
+    assert_eq!(
+        Cycle::for_learner(&titled, date(2025, 5, 5)),
+        Cycle::starting_on(date(2025, 5, 5))
+    );
+}
