@@ -1251,3 +1251,28 @@ fn failures(item: Option<&Item>, operation: &'static str) -> StoreResult<u32> {
         )),
     }
 }
+
+/// The table name, from `TICEDU_TABLE`.
+pub const TABLE_NAME: &str = "TICEDU_TABLE";
+
+#[derive(Debug)]
+pub struct MissingTable;
+
+impl std::fmt::Display for MissingTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "environment variable {TABLE_NAME} is not set")
+    }
+}
+
+impl std::error::Error for MissingTable {}
+
+impl DynamoStore {
+    /// The store of a deployed function: region, credentials and endpoint
+    /// from the standard AWS environment (`AWS_ENDPOINT_URL` points it at a
+    /// local server), the table from `TICEDU_TABLE`.
+    pub async fn from_env() -> Result<Self, MissingTable> {
+        let table = std::env::var(TABLE_NAME).map_err(|_| MissingTable)?;
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        Ok(Self::new(Client::new(&config), table))
+    }
+}

@@ -1,0 +1,130 @@
+//! Typed configuration, read once at cold start. A missing or malformed
+//! variable stops the function with its name; secrets never print.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use base64::Engine;
+use jiff::civil::Date;
+use jiff::{Timestamp, tz};
+use ticedu_domain::DataErrors;
+use ticedu_domain::calendar::WorkCalendar;
+use ticedu_domain::catalogue::Catalogue;
+use ticedu_domain::identity::AccountKeySecret;
+use ticedu_domain::settings::Settings;
+
+use crate::auth::{Secret, TokenKeys};
+
+/// `kid:base64secret[,kid:base64secret…]`: the token signing keys.
+pub const JWT_KEYS: &str = "TICEDU_JWT_KEYS";
+/// The key id that signs new tokens; the first of `TICEDU_JWT_KEYS` if unset.
+pub const JWT_ACTIVE_KID: &str = "TICEDU_JWT_ACTIVE_KID";
+/// Access token lifetime in seconds (default 3600).
+pub const TOKEN_LIFETIME: &str = "TICEDU_TOKEN_LIFETIME_SECONDS";
+/// Base64 of at least 32 bytes: keys the HMACs of ID numbers and usernames.
+pub const ACCOUNT_KEY_SECRET: &str = "TICEDU_ACCOUNT_KEY_SECRET";
+/// An RFC 3339 instant at which the clock stands still (demos and tests).
+pub const FIXED_NOW: &str = "TICEDU_NOW";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("environment variable {0} is not set")]
+    Missing(&'static str),
+    #[error("environment variable {name} is malformed: {problem}")]
+    Malformed { name: &'static str, problem: String },
+    #[error(transparent)]
+    Data(#[from] DataErrors),
+}
+
+/// The platform's clock, in China Standard Time (UTC+8, no daylight saving).
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(Timestamp),
+}
+
+impl Clock {
+    pub fn now(&self) -> Timestamp {
+        match self {
+            Self::System => Timestamp::now(),
+            Self::Fixed(at) => *at,
+        }
+    }
+
+    /// Today's date in China.
+    pub fn today(&self) -> Date {
+        tz::offset(8).to_datetime(self.now()).date()
+    }
+}
+
+/// Login throttling: at most `max_failures` wrong passwords per username in a window.
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottlePolicy {
+    pub max_failures: u32,
+    pub window_seconds: i64,
+}
+
+/// Everything a function knows besides its store: the year's data, keys, clock.
+#[derive(Debug)]
+pub struct Platform {
+    pub catalogue: Catalogue,
+    pub settings: Settings,
+    pub calendar: WorkCalendar,
+    pub tokens: TokenKeys,
+    pub account_secret: AccountKeySecret,
+    pub clock: Clock,
+    pub throttle: ThrottlePolicy,
+}
+
+impl Platform {
+    /// Reads the environment (see the constants of this module) and the data
+    /// compiled into the binary.
+    pub fn from_env() -> Result<Arc<Self>, ConfigError> {
+        let keys = required(JWT_KEYS)?;
+        let mut ring = HashMap::new();
+        let mut first = None;
+        for entry in keys.split(',').map(str::trim).filter(|entry| !entry.is_empty()) {
+            let (kid, secret) = entry.split_once(':').ok_or_else(|| malformed(JWT_KEYS, "expected kid:base64secret"))?;
+            let secret = Secret::new(decode_base64(JWT_KEYS, secret)?).ok_or_else(|| malformed(JWT_KEYS, "a secret has fewer than 32 bytes"))?;
+            first.get_or_insert_with(|| kid.to_owned());
+            ring.insert(kid.to_owned(), secret);
+        }
+        let active = std::env::var(JWT_ACTIVE_KID).ok().or(first).ok_or_else(|| malformed(JWT_KEYS, "no key"))?;
+        let lifetime = match std::env::var(TOKEN_LIFETIME) {
+            Ok(text) => text.parse().map_err(|_| malformed(TOKEN_LIFETIME, "not a number of seconds"))?,
+            Err(_) => 3600,
+        };
+        let tokens = TokenKeys::new(ring, &active, lifetime).ok_or_else(|| malformed(JWT_ACTIVE_KID, "names no key of TICEDU_JWT_KEYS"))?;
+        let account_secret = AccountKeySecret::new(decode_base64(ACCOUNT_KEY_SECRET, &required(ACCOUNT_KEY_SECRET)?)?)
+            .ok_or_else(|| malformed(ACCOUNT_KEY_SECRET, "fewer than 32 bytes"))?;
+        let clock = match std::env::var(FIXED_NOW) {
+            Ok(text) => Clock::Fixed(text.parse().map_err(|_| malformed(FIXED_NOW, "not an RFC 3339 instant"))?),
+            Err(_) => Clock::System,
+        };
+        Ok(Arc::new(Self::new(tokens, account_secret, clock)?))
+    }
+
+    pub fn new(tokens: TokenKeys, account_secret: AccountKeySecret, clock: Clock) -> Result<Self, ConfigError> {
+        Ok(Self {
+            catalogue: Catalogue::bundled()?,
+            settings: Settings::bundled()?,
+            calendar: WorkCalendar::bundled()?,
+            tokens,
+            account_secret,
+            clock,
+            throttle: ThrottlePolicy { max_failures: 5, window_seconds: 15 * 60 },
+        })
+    }
+}
+
+fn required(name: &'static str) -> Result<String, ConfigError> {
+    std::env::var(name).map_err(|_| ConfigError::Missing(name))
+}
+
+fn malformed(name: &'static str, problem: &str) -> ConfigError {
+    ConfigError::Malformed { name, problem: problem.to_owned() }
+}
+
+fn decode_base64(name: &'static str, text: &str) -> Result<Vec<u8>, ConfigError> {
+    base64::engine::general_purpose::STANDARD.decode(text.trim()).map_err(|_| malformed(name, "not base64"))
+}

@@ -1,0 +1,25 @@
+//! The HTTP layer every ticedu function shares. A function is an axum
+//! `Router` over [`AppState`]; the same router runs in AWS Lambda (through
+//! `lambda_http`), in the local server and in tests.
+//!
+//! - [`error`]: the one error type, mapped to status + `{code, message, message_en}`;
+//! - [`json`]: strict JSON bodies whose errors never echo values;
+//! - [`auth`]: JWT access tokens with rotating keys, and the learner/staff extractors;
+//! - [`config`]: typed configuration read once, and the platform clock;
+//! - [`password`]: the password policy and argon2id hashing;
+//! - [`telemetry`]: JSON logs in Lambda, no personal data in any field.
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod ids;
+pub mod json;
+pub mod password;
+pub mod state;
+pub mod telemetry;
+pub mod views;
+
+pub use config::Platform;
+pub use error::{ApiError, ApiResult, ErrorBody};
+pub use json::ApiJson;
+pub use state::AppState;

@@ -1,0 +1,80 @@
+//! The local platform: every function's router under `/api`, the OpenAPI
+//! document at `/api/openapi.json`, and the built site for everything else.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use base64::Engine;
+use ticedu_api::auth::{Secret, TokenKeys};
+use ticedu_api::config::{Clock, ConfigError, FIXED_NOW};
+use ticedu_api::json::BODY_LIMIT_BYTES;
+use ticedu_api::{ApiError, AppState, Platform};
+use ticedu_domain::identity::AccountKeySecret;
+use ticedu_store::Store;
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+pub const OPENAPI: &str = "/api/openapi.json";
+
+/// The OpenAPI document of every function served here.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ticedu_accounts::AccountsApi::openapi();
+    doc.merge(ticedu_learning::LearningApi::openapi());
+    doc.info.title = "ticedu API".to_owned();
+    doc.info.description = Some("进出口商品检验鉴定人员继续教育平台 API. Errors: `{code, message, message_en}`.".to_owned());
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()));
+    doc
+}
+
+/// The whole platform over one store. `site` is the built site's folder.
+pub fn app<S: Store + Clone + 'static>(state: AppState<S>, site: Option<PathBuf>) -> Router {
+    let document = Arc::new(openapi());
+    let router = Router::new()
+        .merge(ticedu_accounts::router(state.clone()))
+        .merge(ticedu_learning::router(state))
+        .route(OPENAPI, get(move || async move { Json(document.as_ref().clone()) }))
+        .route("/api", any(api_not_found))
+        .route("/api/{*rest}", any(api_not_found))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES));
+    let router = match site {
+        Some(folder) => router.fallback_service(ServeDir::new(folder)),
+        None => router,
+    };
+    router.layer(TraceLayer::new_for_http())
+}
+
+async fn method_not_allowed() -> impl IntoResponse {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "route.method_not_allowed", "此接口不支持该请求方法。", "This route does not take this method.")
+}
+
+async fn api_not_found() -> impl IntoResponse {
+    ApiError::new(StatusCode::NOT_FOUND, "route.not_found", "没有这个接口。", "No such API route.")
+}
+
+/// Development keys, used when the environment gives none: fine on a laptop,
+/// never in a deployment (functions read theirs from the environment only).
+pub fn development_platform() -> Result<Arc<Platform>, ConfigError> {
+    let secret = |label: &str| Secret::new(format!("ticedu local development key: {label}").into_bytes()).expect("long enough");
+    let tokens = TokenKeys::new(HashMap::from([("dev".to_owned(), secret("tokens"))]), "dev", 3600).expect("the active key is in the ring");
+    let account = AccountKeySecret::new(b"ticedu local development key: account lookups".to_vec()).expect("long enough");
+    let clock = match std::env::var(FIXED_NOW) {
+        Ok(text) => Clock::Fixed(text.parse().map_err(|_| ConfigError::Malformed { name: FIXED_NOW, problem: "not an RFC 3339 instant".to_owned() })?),
+        Err(_) => Clock::System,
+    };
+    Ok(Arc::new(Platform::new(tokens, account, clock)?))
+}
+
+/// Base64 as the environment variables expect it, for scripts and tests.
+pub fn base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}

@@ -1,0 +1,58 @@
+//! `ticedu-local`: the platform on localhost.
+//!
+//! Environment (all optional):
+//! - `TICEDU_ADDR`: where to listen (default `127.0.0.1:8080`);
+//! - `TICEDU_SITE_DIR`: the built site to serve (default `site/public`);
+//! - `TICEDU_STORE`: `embedded` (default) or `dynamodb`;
+//! - `TICEDU_DATA_DIR`: the embedded store's folder (default `.ticedu`);
+//! - `TICEDU_TABLE`, `AWS_ENDPOINT_URL`, `AWS_REGION`…: DynamoDB, when chosen;
+//!   `TICEDU_CREATE_TABLE=1` creates the table first (for a local DynamoDB);
+//! - `TICEDU_JWT_KEYS`, `TICEDU_ACCOUNT_KEY_SECRET`: real keys; without them,
+//!   development keys are used and a warning says so;
+//! - `TICEDU_NOW`: a fixed clock, for demos.
+
+use std::path::PathBuf;
+
+use ticedu_api::config::{ACCOUNT_KEY_SECRET, JWT_KEYS};
+use ticedu_api::{AppState, Platform, telemetry};
+use ticedu_store_dynamodb::DynamoStore;
+use ticedu_store_embedded::EmbeddedStore;
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    telemetry::init_for_terminal();
+    let env = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    let platform = if std::env::var(JWT_KEYS).is_ok() || std::env::var(ACCOUNT_KEY_SECRET).is_ok() {
+        Platform::from_env()?
+    } else {
+        tracing::warn!("no {JWT_KEYS} / {ACCOUNT_KEY_SECRET}: using development keys, not for real data");
+        ticedu_local::development_platform()?
+    };
+    let site = PathBuf::from(env("TICEDU_SITE_DIR", "site/public"));
+    let site = site.is_dir().then_some(site);
+    let listener = tokio::net::TcpListener::bind(env("TICEDU_ADDR", "127.0.0.1:8080")).await?;
+    let address = listener.local_addr()?;
+    let app = match env("TICEDU_STORE", "embedded").as_str() {
+        "embedded" => {
+            let folder = PathBuf::from(env("TICEDU_DATA_DIR", ".ticedu"));
+            std::fs::create_dir_all(&folder)?;
+            let store = EmbeddedStore::open(folder.join("ticedu.redb"))?;
+            tracing::info!(path = %folder.display(), "embedded store");
+            ticedu_local::app(AppState::new(store, platform), site)
+        }
+        "dynamodb" => {
+            let store = DynamoStore::from_env().await?;
+            if env("TICEDU_CREATE_TABLE", "0") == "1" {
+                ticedu_store_dynamodb::table::create(store.client(), store.table_name()).await?;
+            }
+            tracing::info!(table = store.table_name(), "DynamoDB store");
+            ticedu_local::app(AppState::new(store, platform), site)
+        }
+        other => return Err(format!("TICEDU_STORE must be embedded or dynamodb, not {other}").into()),
+    };
+    println!("ticedu is running at http://{address}/ (API under /api, OpenAPI at /api/openapi.json)");
+    axum::serve(listener, app).await?;
+    Ok(())
+}
