@@ -2,6 +2,7 @@
 //! this file; this library holds what several of them share: the store
 //! contract suite, its fixtures, and the DynamoDB-compatible test server.
 
+pub mod app;
 pub mod contract;
 pub mod dynamodb_server;
 pub mod fixtures;

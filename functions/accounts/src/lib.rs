@@ -19,7 +19,10 @@ use utoipa::{OpenApi, ToSchema};
 pub use requests::{ChangePasswordRequest, KindRequest, LoginRequest, RegisterRequest};
 
 /// What the accounts function needs of a store, and nothing more (see infra's IAM policy).
-pub trait AccountsStore: LearnerStore + LoginThrottleStore + ProgressStore + Clone + 'static {}
+pub trait AccountsStore:
+    LearnerStore + LoginThrottleStore + ProgressStore + Clone + 'static
+{
+}
 impl<T: LearnerStore + LoginThrottleStore + ProgressStore + Clone + 'static> AccountsStore for T {}
 
 pub const REGISTER: &str = "/api/accounts/register";
@@ -59,7 +62,10 @@ pub struct Registered {
         (status = 409, description = "An account with this ID number or username exists", body = ErrorBody),
         (status = 422, description = "Invalid name, ID number, contact or password", body = ErrorBody),
     ))]
-pub async fn register<S: AccountsStore>(State(state): State<AppState<S>>, ApiJson(request): ApiJson<RegisterRequest>) -> ApiResult<(StatusCode, Json<Registered>)> {
+pub async fn register<S: AccountsStore>(
+    State(state): State<AppState<S>>,
+    ApiJson(request): ApiJson<RegisterRequest>,
+) -> ApiResult<(StatusCode, Json<Registered>)> {
     let platform = &state.platform;
     let registration = request.parse(platform.clock.today())?;
     let username = Username::derive(&registration.name, &registration.id_number);
@@ -78,7 +84,13 @@ pub async fn register<S: AccountsStore>(State(state): State<AppState<S>>, ApiJso
     };
     state.store.create_learner(&learner).await?;
     tracing::info!(learner = %learner.id, category = ?learner.kind.category(), "registered");
-    Ok((StatusCode::CREATED, Json(Registered { learner_id: learner.id.to_string(), username: username.to_string() })))
+    Ok((
+        StatusCode::CREATED,
+        Json(Registered {
+            learner_id: learner.id.to_string(),
+            username: username.to_string(),
+        }),
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -99,7 +111,10 @@ pub struct Token {
         (status = 422, description = "Not a username", body = ErrorBody),
         (status = 429, description = "Too many failures; retry later", body = ErrorBody),
     ))]
-pub async fn login<S: AccountsStore>(State(state): State<AppState<S>>, ApiJson(request): ApiJson<LoginRequest>) -> ApiResult<Json<Token>> {
+pub async fn login<S: AccountsStore>(
+    State(state): State<AppState<S>>,
+    ApiJson(request): ApiJson<LoginRequest>,
+) -> ApiResult<Json<Token>> {
     let platform = &state.platform;
     let (username, password) = request.parse()?;
     let key = UsernameKey::of(&username, &platform.account_secret);
@@ -111,30 +126,56 @@ pub async fn login<S: AccountsStore>(State(state): State<AppState<S>>, ApiJson(r
         return Err(throttled(window, now));
     }
     let learner = state.store.learner_by_username(&key).await?;
-    let hash = learner.as_ref().map(|learner| learner.registration.password_hash.clone());
+    let hash = learner
+        .as_ref()
+        .map(|learner| learner.registration.password_hash.clone());
     let learner = match (password.verify(hash).await, learner) {
         (true, Some(learner)) => learner,
         _ => {
             let failures = state.store.record_login_failure(&key, window).await?;
             tracing::info!(failures, "login failed");
-            return Err(if failures >= policy.max_failures { throttled(window, now) } else { invalid_credentials() });
+            return Err(if failures >= policy.max_failures {
+                throttled(window, now)
+            } else {
+                invalid_credentials()
+            });
         }
     };
     if failures > 0 {
         state.store.clear_login_failures(&key, window).await?;
     }
-    let token = platform.tokens.issue(learner.id().as_str(), Role::Learner, now);
+    let token = platform
+        .tokens
+        .issue(learner.id().as_str(), Role::Learner, now);
     tracing::info!(learner = %learner.id(), "logged in");
-    Ok(Json(Token { access_token: token, token_type: "Bearer", expires_in: platform.tokens.lifetime_seconds() }))
+    Ok(Json(Token {
+        access_token: token,
+        token_type: "Bearer",
+        expires_in: platform.tokens.lifetime_seconds(),
+    }))
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "auth.invalid_credentials", "用户名或密码错误。", "Wrong username or password.")
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "auth.invalid_credentials",
+        "用户名或密码错误。",
+        "Wrong username or password.",
+    )
 }
 
 fn throttled(window: ThrottleWindow, now: jiff::Timestamp) -> ApiError {
-    let mut error = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "auth.throttled", "密码错误次数过多，请稍后再试。", "Too many wrong passwords; please try again later.");
-    error.retry_after = Some(u64::try_from(window.expires_at.as_second() - now.as_second()).unwrap_or(1).max(1));
+    let mut error = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "auth.throttled",
+        "密码错误次数过多，请稍后再试。",
+        "Too many wrong passwords; please try again later.",
+    );
+    error.retry_after = Some(
+        u64::try_from(window.expires_at.as_second() - now.as_second())
+            .unwrap_or(1)
+            .max(1),
+    );
     error
 }
 
@@ -168,8 +209,15 @@ pub struct Me {
         (status = 200, description = "The account", body = Me),
         (status = 401, description = "Not logged in", body = ErrorBody),
     ))]
-pub async fn me<S: AccountsStore>(State(state): State<AppState<S>>, auth: AuthLearner) -> ApiResult<Json<Me>> {
-    let learner = state.store.learner(&auth.id).await?.ok_or_else(|| ApiError::from(ticedu_store::Refusal::UnknownLearner))?;
+pub async fn me<S: AccountsStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+) -> ApiResult<Json<Me>> {
+    let learner = state
+        .store
+        .learner(&auth.id)
+        .await?
+        .ok_or_else(|| ApiError::from(ticedu_store::Refusal::UnknownLearner))?;
     let marks = state.store.marks(&auth.id).await?;
     let progress = ProgressView::from(&progress_of(&learner, &marks));
     let registration = learner.registration;
@@ -197,13 +245,32 @@ pub async fn me<S: AccountsStore>(State(state): State<AppState<S>>, auth: AuthLe
         (status = 403, description = "The current password is wrong", body = ErrorBody),
         (status = 422, description = "The new password breaks the policy", body = ErrorBody),
     ))]
-pub async fn change_password<S: AccountsStore>(State(state): State<AppState<S>>, auth: AuthLearner, ApiJson(request): ApiJson<ChangePasswordRequest>) -> ApiResult<StatusCode> {
+pub async fn change_password<S: AccountsStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+    ApiJson(request): ApiJson<ChangePasswordRequest>,
+) -> ApiResult<StatusCode> {
     let (current, new) = request.parse()?;
-    let learner = state.store.learner(&auth.id).await?.ok_or_else(|| ApiError::from(ticedu_store::Refusal::UnknownLearner))?;
-    if !current.verify(Some(learner.registration.password_hash)).await {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "account.wrong_password", "当前密码不正确。", "The current password is wrong."));
+    let learner = state
+        .store
+        .learner(&auth.id)
+        .await?
+        .ok_or_else(|| ApiError::from(ticedu_store::Refusal::UnknownLearner))?;
+    if !current
+        .verify(Some(learner.registration.password_hash))
+        .await
+    {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "account.wrong_password",
+            "当前密码不正确。",
+            "The current password is wrong.",
+        ));
     }
-    state.store.set_password_hash(&auth.id, &new.hash().await?).await?;
+    state
+        .store
+        .set_password_hash(&auth.id, &new.hash().await?)
+        .await?;
     tracing::info!(learner = %auth.id, "password changed");
     Ok(StatusCode::NO_CONTENT)
 }

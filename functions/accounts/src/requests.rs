@@ -7,7 +7,10 @@ use ticedu_api::ApiError;
 use ticedu_api::password::Password;
 use ticedu_domain::contact::{EmailAddress, PhoneNumber};
 use ticedu_domain::identity::{IdNumber, PersonName, Username};
-use ticedu_domain::learner::{DocumentNumber, HolderCertificateKind, HolderDetails, LearnerKind, NewLearnerDetails, ShortText, TitleDetails};
+use ticedu_domain::learner::{
+    DocumentNumber, HolderCertificateKind, HolderDetails, LearnerKind, NewLearnerDetails,
+    ShortText, TitleDetails,
+};
 use utoipa::ToSchema;
 
 /// 注册账号 (R1).
@@ -44,7 +47,11 @@ pub enum KindRequest {
         learning_started_on: String,
     },
     /// 职称.
-    Titled { title_kind: String, issuing_authority: String, title_certificate_no: String },
+    Titled {
+        title_kind: String,
+        issuing_authority: String,
+        title_certificate_no: String,
+    },
 }
 
 pub struct Registration {
@@ -58,22 +65,50 @@ pub struct Registration {
 
 fn date(text: &str) -> Result<Date, ApiError> {
     text.trim().parse::<Date>().map_err(|_| {
-        ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "date.invalid", "日期格式应为 YYYY-MM-DD。", "Dates are written YYYY-MM-DD.")
+        ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "date.invalid",
+            "日期格式应为 YYYY-MM-DD。",
+            "Dates are written YYYY-MM-DD.",
+        )
     })
 }
 
 impl RegisterRequest {
     pub fn parse(self, today: Date) -> Result<Registration, ApiError> {
         let name = PersonName::parse(&self.name).map_err(|e| ApiError::invalid(&e))?;
-        let id_number = IdNumber::parse(&self.id_number, today).map_err(|e| ApiError::invalid(&e))?;
+        let id_number =
+            IdNumber::parse(&self.id_number, today).map_err(|e| ApiError::invalid(&e))?;
         let kind = self.kind.parse(today)?;
-        let phone = self.phone.filter(|p| !p.trim().is_empty()).map(|p| PhoneNumber::parse(&p)).transpose().map_err(|e| ApiError::invalid(&e))?;
-        let email = self.email.filter(|e| !e.trim().is_empty()).map(|e| EmailAddress::parse(&e)).transpose().map_err(|e| ApiError::invalid(&e))?;
+        let phone = self
+            .phone
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| PhoneNumber::parse(&p))
+            .transpose()
+            .map_err(|e| ApiError::invalid(&e))?;
+        let email = self
+            .email
+            .filter(|e| !e.trim().is_empty())
+            .map(|e| EmailAddress::parse(&e))
+            .transpose()
+            .map_err(|e| ApiError::invalid(&e))?;
         if phone.is_none() && email.is_none() {
-            return Err(ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "contact.missing", "请填写手机号码或电子邮箱。", "Please give a mobile number or an email address."));
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "contact.missing",
+                "请填写手机号码或电子邮箱。",
+                "Please give a mobile number or an email address.",
+            ));
         }
         let password = Password::new_password(self.password).map_err(|e| ApiError::invalid(&e))?;
-        Ok(Registration { name, id_number, kind, phone, email, password })
+        Ok(Registration {
+            name,
+            id_number,
+            kind,
+            phone,
+            email,
+            password,
+        })
     }
 }
 
@@ -82,19 +117,36 @@ impl KindRequest {
         let text = |value: &str| ShortText::parse(value).map_err(|e| ApiError::invalid(&e));
         let number = |value: &str| DocumentNumber::parse(value).map_err(|e| ApiError::invalid(&e));
         Ok(match self {
-            Self::Holder { certificate_kind, original_certificate_no, expires_on } => LearnerKind::Holder(HolderDetails {
+            Self::Holder {
+                certificate_kind,
+                original_certificate_no,
+                expires_on,
+            } => LearnerKind::Holder(HolderDetails {
                 certificate_kind,
                 original_certificate_no: number(&original_certificate_no)?,
                 expires_on: date(&expires_on)?,
             }),
-            Self::New { learning_started_on } => {
+            Self::New {
+                learning_started_on,
+            } => {
                 let started = date(&learning_started_on)?;
                 if started > today {
-                    return Err(ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "date.in_future", "开始学习日期不能晚于今天。", "Learning cannot start after today."));
+                    return Err(ApiError::new(
+                        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                        "date.in_future",
+                        "开始学习日期不能晚于今天。",
+                        "Learning cannot start after today.",
+                    ));
                 }
-                LearnerKind::New(NewLearnerDetails { learning_started_on: started })
+                LearnerKind::New(NewLearnerDetails {
+                    learning_started_on: started,
+                })
             }
-            Self::Titled { title_kind, issuing_authority, title_certificate_no } => LearnerKind::Titled(TitleDetails {
+            Self::Titled {
+                title_kind,
+                issuing_authority,
+                title_certificate_no,
+            } => LearnerKind::Titled(TitleDetails {
                 title_kind: text(&title_kind)?,
                 issuing_authority: text(&issuing_authority)?,
                 title_certificate_no: number(&title_certificate_no)?,
@@ -128,7 +180,8 @@ pub struct ChangePasswordRequest {
 
 impl ChangePasswordRequest {
     pub fn parse(self) -> Result<(Password, Password), ApiError> {
-        let current = Password::attempt(self.current_password).map_err(|e| ApiError::invalid(&e))?;
+        let current =
+            Password::attempt(self.current_password).map_err(|e| ApiError::invalid(&e))?;
         let new = Password::new_password(self.new_password).map_err(|e| ApiError::invalid(&e))?;
         Ok((current, new))
     }

@@ -65,7 +65,10 @@ pub struct TokenKeys {
 
 impl fmt::Debug for TokenKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenKeys").field("active_kid", &self.active_kid).field("kids", &self.decoding.keys().collect::<Vec<_>>()).finish_non_exhaustive()
+        f.debug_struct("TokenKeys")
+            .field("active_kid", &self.active_kid)
+            .field("kids", &self.decoding.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
     }
 }
 
@@ -81,12 +84,19 @@ pub enum TokenError {
 
 impl TokenKeys {
     /// `keys` maps key ids to secrets; `active_kid` signs new tokens.
-    pub fn new(keys: HashMap<String, Secret>, active_kid: &str, lifetime_seconds: i64) -> Option<Self> {
+    pub fn new(
+        keys: HashMap<String, Secret>,
+        active_kid: &str,
+        lifetime_seconds: i64,
+    ) -> Option<Self> {
         let active = keys.get(active_kid)?;
         Some(Self {
             active_kid: active_kid.to_owned(),
             encoding: EncodingKey::from_secret(&active.0),
-            decoding: keys.iter().map(|(kid, secret)| (kid.clone(), DecodingKey::from_secret(&secret.0))).collect(),
+            decoding: keys
+                .iter()
+                .map(|(kid, secret)| (kid.clone(), DecodingKey::from_secret(&secret.0)))
+                .collect(),
             lifetime_seconds,
         })
     }
@@ -98,8 +108,15 @@ impl TokenKeys {
     pub fn issue(&self, subject: &str, role: Role, now: Timestamp) -> String {
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.active_kid.clone());
-        let claims = Claims { sub: subject.to_owned(), role, iss: ISSUER.to_owned(), iat: now.as_second(), exp: now.as_second() + self.lifetime_seconds };
-        jsonwebtoken::encode(&header, &claims, &self.encoding).expect("HS256 signing with a byte key cannot fail")
+        let claims = Claims {
+            sub: subject.to_owned(),
+            role,
+            iss: ISSUER.to_owned(),
+            iat: now.as_second(),
+            exp: now.as_second() + self.lifetime_seconds,
+        };
+        jsonwebtoken::encode(&header, &claims, &self.encoding)
+            .expect("HS256 signing with a byte key cannot fail")
     }
 
     /// Checks signature, algorithm (HS256 only: `none` and others are refused),
@@ -110,12 +127,18 @@ impl TokenKeys {
         if header.alg != Algorithm::HS256 {
             return Err(TokenError::Invalid);
         }
-        let key = header.kid.as_deref().and_then(|kid| self.decoding.get(kid)).ok_or(TokenError::Invalid)?;
+        let key = header
+            .kid
+            .as_deref()
+            .and_then(|kid| self.decoding.get(kid))
+            .ok_or(TokenError::Invalid)?;
         let mut validation = Validation::new(Algorithm::HS256);
         validation.validate_exp = false;
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
-        let claims = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(|_| TokenError::Invalid)?.claims;
+        let claims = jsonwebtoken::decode::<Claims>(token, key, &validation)
+            .map_err(|_| TokenError::Invalid)?
+            .claims;
         if claims.exp <= now.as_second() {
             return Err(TokenError::Expired);
         }
@@ -124,10 +147,17 @@ impl TokenKeys {
 }
 
 fn bearer(parts: &Parts) -> Result<&str, TokenError> {
-    let value = parts.headers.get(header::AUTHORIZATION).ok_or(TokenError::Missing)?;
+    let value = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .ok_or(TokenError::Missing)?;
     let value = value.to_str().map_err(|_| TokenError::Invalid)?;
     match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(token.trim()),
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(token.trim())
+        }
         _ => Err(TokenError::Invalid),
     }
 }
@@ -136,8 +166,16 @@ impl From<TokenError> for ApiError {
     fn from(error: TokenError) -> Self {
         let (code, zh, en) = match error {
             TokenError::Missing => ("auth.missing_token", "请先登录。", "Please log in."),
-            TokenError::Expired => ("auth.token_expired", "登录已过期，请重新登录。", "Your session expired; please log in again."),
-            TokenError::Invalid => ("auth.invalid_token", "登录凭证无效，请重新登录。", "The access token is invalid; please log in again."),
+            TokenError::Expired => (
+                "auth.token_expired",
+                "登录已过期，请重新登录。",
+                "Your session expired; please log in again.",
+            ),
+            TokenError::Invalid => (
+                "auth.invalid_token",
+                "登录凭证无效，请重新登录。",
+                "The access token is invalid; please log in again.",
+            ),
         };
         let mut error = ApiError::new(StatusCode::UNAUTHORIZED, code, zh, en);
         error.retry_after = None;
@@ -150,7 +188,9 @@ where
     Arc<Platform>: FromRef<S>,
 {
     let platform = Arc::<Platform>::from_ref(state);
-    Ok(platform.tokens.verify(bearer(parts)?, platform.clock.now())?)
+    Ok(platform
+        .tokens
+        .verify(bearer(parts)?, platform.clock.now())?)
 }
 
 /// A request made by a logged-in learner.
@@ -197,7 +237,12 @@ where
 }
 
 fn forbidden() -> ApiError {
-    ApiError::new(StatusCode::FORBIDDEN, "auth.forbidden", "您没有权限进行此操作。", "You may not do this.")
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "auth.forbidden",
+        "您没有权限进行此操作。",
+        "You may not do this.",
+    )
 }
 
 #[cfg(test)]
@@ -207,7 +252,10 @@ mod tests {
     use super::*;
 
     fn keys(kids: &[(&str, u8)], active: &str) -> TokenKeys {
-        let keys = kids.iter().map(|(kid, byte)| ((*kid).to_owned(), Secret::new(vec![*byte; 32]).unwrap())).collect();
+        let keys = kids
+            .iter()
+            .map(|(kid, byte)| ((*kid).to_owned(), Secret::new(vec![*byte; 32]).unwrap()))
+            .collect();
         TokenKeys::new(keys, active, 3600).unwrap()
     }
 
@@ -229,7 +277,10 @@ mod tests {
         let old = keys(&[("k1", 1)], "k1");
         let token = old.issue("x", Role::Learner, now());
         let rotated = keys(&[("k1", 1), ("k2", 2)], "k2");
-        assert!(rotated.verify(&token, now()).is_ok(), "old tokens stay valid while their key is in the ring");
+        assert!(
+            rotated.verify(&token, now()).is_ok(),
+            "old tokens stay valid while their key is in the ring"
+        );
         let dropped = keys(&[("k2", 2)], "k2");
         assert_eq!(dropped.verify(&token, now()), Err(TokenError::Invalid));
         let forged = keys(&[("k1", 9)], "k1");
@@ -242,10 +293,18 @@ mod tests {
         let token = keys.issue("x", Role::Learner, now());
         let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
-        let payload = String::from_utf8(engine.decode(&parts[1]).unwrap()).unwrap().replace("learner", "staff");
+        let payload = String::from_utf8(engine.decode(&parts[1]).unwrap())
+            .unwrap()
+            .replace("learner", "staff");
         parts[1] = engine.encode(payload);
-        assert_eq!(keys.verify(&parts.join("."), now()), Err(TokenError::Invalid));
+        assert_eq!(
+            keys.verify(&parts.join("."), now()),
+            Err(TokenError::Invalid)
+        );
         let none_header = engine.encode(r#"{"alg":"none","typ":"JWT","kid":"k1"}"#);
-        assert_eq!(keys.verify(&format!("{none_header}.{}.", parts[1]), now()), Err(TokenError::Invalid));
+        assert_eq!(
+            keys.verify(&format!("{none_header}.{}.", parts[1]), now()),
+            Err(TokenError::Invalid)
+        );
     }
 }

@@ -83,28 +83,51 @@ impl Platform {
         let keys = required(JWT_KEYS)?;
         let mut ring = HashMap::new();
         let mut first = None;
-        for entry in keys.split(',').map(str::trim).filter(|entry| !entry.is_empty()) {
-            let (kid, secret) = entry.split_once(':').ok_or_else(|| malformed(JWT_KEYS, "expected kid:base64secret"))?;
-            let secret = Secret::new(decode_base64(JWT_KEYS, secret)?).ok_or_else(|| malformed(JWT_KEYS, "a secret has fewer than 32 bytes"))?;
+        for entry in keys
+            .split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+        {
+            let (kid, secret) = entry
+                .split_once(':')
+                .ok_or_else(|| malformed(JWT_KEYS, "expected kid:base64secret"))?;
+            let secret = Secret::new(decode_base64(JWT_KEYS, secret)?)
+                .ok_or_else(|| malformed(JWT_KEYS, "a secret has fewer than 32 bytes"))?;
             first.get_or_insert_with(|| kid.to_owned());
             ring.insert(kid.to_owned(), secret);
         }
-        let active = std::env::var(JWT_ACTIVE_KID).ok().or(first).ok_or_else(|| malformed(JWT_KEYS, "no key"))?;
+        let active = std::env::var(JWT_ACTIVE_KID)
+            .ok()
+            .or(first)
+            .ok_or_else(|| malformed(JWT_KEYS, "no key"))?;
         let lifetime = match std::env::var(TOKEN_LIFETIME) {
-            Ok(text) => text.parse().map_err(|_| malformed(TOKEN_LIFETIME, "not a number of seconds"))?,
+            Ok(text) => text
+                .parse()
+                .map_err(|_| malformed(TOKEN_LIFETIME, "not a number of seconds"))?,
             Err(_) => 3600,
         };
-        let tokens = TokenKeys::new(ring, &active, lifetime).ok_or_else(|| malformed(JWT_ACTIVE_KID, "names no key of TICEDU_JWT_KEYS"))?;
-        let account_secret = AccountKeySecret::new(decode_base64(ACCOUNT_KEY_SECRET, &required(ACCOUNT_KEY_SECRET)?)?)
-            .ok_or_else(|| malformed(ACCOUNT_KEY_SECRET, "fewer than 32 bytes"))?;
+        let tokens = TokenKeys::new(ring, &active, lifetime)
+            .ok_or_else(|| malformed(JWT_ACTIVE_KID, "names no key of TICEDU_JWT_KEYS"))?;
+        let account_secret = AccountKeySecret::new(decode_base64(
+            ACCOUNT_KEY_SECRET,
+            &required(ACCOUNT_KEY_SECRET)?,
+        )?)
+        .ok_or_else(|| malformed(ACCOUNT_KEY_SECRET, "fewer than 32 bytes"))?;
         let clock = match std::env::var(FIXED_NOW) {
-            Ok(text) => Clock::Fixed(text.parse().map_err(|_| malformed(FIXED_NOW, "not an RFC 3339 instant"))?),
+            Ok(text) => Clock::Fixed(
+                text.parse()
+                    .map_err(|_| malformed(FIXED_NOW, "not an RFC 3339 instant"))?,
+            ),
             Err(_) => Clock::System,
         };
         Ok(Arc::new(Self::new(tokens, account_secret, clock)?))
     }
 
-    pub fn new(tokens: TokenKeys, account_secret: AccountKeySecret, clock: Clock) -> Result<Self, ConfigError> {
+    pub fn new(
+        tokens: TokenKeys,
+        account_secret: AccountKeySecret,
+        clock: Clock,
+    ) -> Result<Self, ConfigError> {
         Ok(Self {
             catalogue: Catalogue::bundled()?,
             settings: Settings::bundled()?,
@@ -112,7 +135,10 @@ impl Platform {
             tokens,
             account_secret,
             clock,
-            throttle: ThrottlePolicy { max_failures: 5, window_seconds: 15 * 60 },
+            throttle: ThrottlePolicy {
+                max_failures: 5,
+                window_seconds: 15 * 60,
+            },
         })
     }
 }
@@ -122,9 +148,14 @@ fn required(name: &'static str) -> Result<String, ConfigError> {
 }
 
 fn malformed(name: &'static str, problem: &str) -> ConfigError {
-    ConfigError::Malformed { name, problem: problem.to_owned() }
+    ConfigError::Malformed {
+        name,
+        problem: problem.to_owned(),
+    }
 }
 
 fn decode_base64(name: &'static str, text: &str) -> Result<Vec<u8>, ConfigError> {
-    base64::engine::general_purpose::STANDARD.decode(text.trim()).map_err(|_| malformed(name, "not base64"))
+    base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .map_err(|_| malformed(name, "not base64"))
 }

@@ -32,13 +32,31 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<Cow<'static, str>>, message_en: impl Into<Cow<'static, str>>) -> Self {
-        Self { status, body: ErrorBody { code, message: message.into(), message_en: message_en.into() }, retry_after: None }
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<Cow<'static, str>>,
+        message_en: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self {
+            status,
+            body: ErrorBody {
+                code,
+                message: message.into(),
+                message_en: message_en.into(),
+            },
+            retry_after: None,
+        }
     }
 
     /// A domain rule refused the input: 422 with the rule's own code and messages.
     pub fn invalid(rejection: &impl Rejection) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, rejection.code(), rejection.message_zh(), rejection.message_en())
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            rejection.code(),
+            rejection.message_zh(),
+            rejection.message_en(),
+        )
     }
 
     pub fn code(&self) -> &'static str {
@@ -50,7 +68,12 @@ impl ApiError {
     }
 
     pub fn unavailable() -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "service.unavailable", "服务暂时不可用，请稍后重试。", "The service is unavailable; please try again shortly.")
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service.unavailable",
+            "服务暂时不可用，请稍后重试。",
+            "The service is unavailable; please try again shortly.",
+        )
     }
 }
 
@@ -58,7 +81,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(self.body)).into_response();
         if let Some(seconds) = self.retry_after {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }
@@ -80,26 +105,126 @@ impl From<Refusal> for ApiError {
     fn from(refusal: Refusal) -> Self {
         use StatusCode as S;
         let (status, code, zh, en) = match refusal {
-            Refusal::AccountExists => (S::CONFLICT, "account.exists", "该身份证号码已注册账号，每人只能注册一个账号。请直接登录。", "An account with this ID number exists already; each person has one account. Please log in."),
-            Refusal::UsernameTaken => (S::CONFLICT, "account.username_taken", "已有账号使用相同的用户名，请联系协会处理。", "Another account has the same username; please contact the association."),
-            Refusal::UnknownLearner => (S::NOT_FOUND, "account.not_found", "账号不存在。", "No such account."),
-            Refusal::InsufficientBalance => (S::CONFLICT, "balance.insufficient", "账户余额不足。", "The balance does not cover this amount."),
-            Refusal::UnknownCard => (S::NOT_FOUND, "card.not_found", "学习卡不存在，请核对卡号。", "No such study card; please check the code."),
-            Refusal::CardAlreadyRedeemed => (S::CONFLICT, "card.redeemed", "该学习卡已充值使用。", "This study card was redeemed already."),
-            Refusal::CardExists => (S::CONFLICT, "card.exists", "学习卡号已存在。", "A study card with this code exists already."),
-            Refusal::AlreadyOwned => (S::CONFLICT, "cart.already_owned", "其中有已购买的学时。", "Some of these class hours were bought already."),
-            Refusal::OrderExists => (S::CONFLICT, "order.exists", "订单号已存在。", "An order with this number exists already."),
-            Refusal::UnknownOrder => (S::NOT_FOUND, "order.not_found", "订单不存在。", "No such order."),
-            Refusal::NoticeMismatch => (S::CONFLICT, "payment.notice_mismatch", "支付通知与订单不符。", "The payment notice does not match the order."),
-            Refusal::HourNotBought => (S::FORBIDDEN, "learning.hour_not_bought", "尚未购买该学时，购买后才能学习。", "This class hour has not been bought yet."),
-            Refusal::FilingClosed => (S::CONFLICT, "filing.closed", "协会已受理，不能再修改。", "The association has accepted this filing; it can no longer change."),
-            Refusal::CertificateExists => (S::CONFLICT, "certificate.exists", "证书编号已存在。", "A certificate with this number exists already."),
-            Refusal::UnknownCertificate => (S::NOT_FOUND, "certificate.not_found", "证书不存在。", "No such certificate."),
-            Refusal::AlreadyRevoked => (S::CONFLICT, "certificate.revoked", "证书已被撤销。", "The certificate was revoked already."),
-            Refusal::NotInvoiceable => (S::CONFLICT, "invoice.not_invoiceable", "所选订单不能开票：未支付、不属于您或已申请过发票。", "These orders cannot be invoiced: unpaid, not yours, or invoiced already."),
-            Refusal::UnknownInvoice => (S::NOT_FOUND, "invoice.not_found", "发票申请不存在。", "No such invoice request."),
-            Refusal::InvoiceAlreadyIssued => (S::CONFLICT, "invoice.issued", "发票已开具。", "The invoice was issued already."),
-            Refusal::TooLarge => (S::PAYLOAD_TOO_LARGE, "request.too_large", "一次提交的项目过多。", "Too many items in one request."),
+            Refusal::AccountExists => (
+                S::CONFLICT,
+                "account.exists",
+                "该身份证号码已注册账号，每人只能注册一个账号。请直接登录。",
+                "An account with this ID number exists already; each person has one account. Please log in.",
+            ),
+            Refusal::UsernameTaken => (
+                S::CONFLICT,
+                "account.username_taken",
+                "已有账号使用相同的用户名，请联系协会处理。",
+                "Another account has the same username; please contact the association.",
+            ),
+            Refusal::UnknownLearner => (
+                S::NOT_FOUND,
+                "account.not_found",
+                "账号不存在。",
+                "No such account.",
+            ),
+            Refusal::InsufficientBalance => (
+                S::CONFLICT,
+                "balance.insufficient",
+                "账户余额不足。",
+                "The balance does not cover this amount.",
+            ),
+            Refusal::UnknownCard => (
+                S::NOT_FOUND,
+                "card.not_found",
+                "学习卡不存在，请核对卡号。",
+                "No such study card; please check the code.",
+            ),
+            Refusal::CardAlreadyRedeemed => (
+                S::CONFLICT,
+                "card.redeemed",
+                "该学习卡已充值使用。",
+                "This study card was redeemed already.",
+            ),
+            Refusal::CardExists => (
+                S::CONFLICT,
+                "card.exists",
+                "学习卡号已存在。",
+                "A study card with this code exists already.",
+            ),
+            Refusal::AlreadyOwned => (
+                S::CONFLICT,
+                "cart.already_owned",
+                "其中有已购买的学时。",
+                "Some of these class hours were bought already.",
+            ),
+            Refusal::OrderExists => (
+                S::CONFLICT,
+                "order.exists",
+                "订单号已存在。",
+                "An order with this number exists already.",
+            ),
+            Refusal::UnknownOrder => (
+                S::NOT_FOUND,
+                "order.not_found",
+                "订单不存在。",
+                "No such order.",
+            ),
+            Refusal::NoticeMismatch => (
+                S::CONFLICT,
+                "payment.notice_mismatch",
+                "支付通知与订单不符。",
+                "The payment notice does not match the order.",
+            ),
+            Refusal::HourNotBought => (
+                S::FORBIDDEN,
+                "learning.hour_not_bought",
+                "尚未购买该学时，购买后才能学习。",
+                "This class hour has not been bought yet.",
+            ),
+            Refusal::FilingClosed => (
+                S::CONFLICT,
+                "filing.closed",
+                "协会已受理，不能再修改。",
+                "The association has accepted this filing; it can no longer change.",
+            ),
+            Refusal::CertificateExists => (
+                S::CONFLICT,
+                "certificate.exists",
+                "证书编号已存在。",
+                "A certificate with this number exists already.",
+            ),
+            Refusal::UnknownCertificate => (
+                S::NOT_FOUND,
+                "certificate.not_found",
+                "证书不存在。",
+                "No such certificate.",
+            ),
+            Refusal::AlreadyRevoked => (
+                S::CONFLICT,
+                "certificate.revoked",
+                "证书已被撤销。",
+                "The certificate was revoked already.",
+            ),
+            Refusal::NotInvoiceable => (
+                S::CONFLICT,
+                "invoice.not_invoiceable",
+                "所选订单不能开票：未支付、不属于您或已申请过发票。",
+                "These orders cannot be invoiced: unpaid, not yours, or invoiced already.",
+            ),
+            Refusal::UnknownInvoice => (
+                S::NOT_FOUND,
+                "invoice.not_found",
+                "发票申请不存在。",
+                "No such invoice request.",
+            ),
+            Refusal::InvoiceAlreadyIssued => (
+                S::CONFLICT,
+                "invoice.issued",
+                "发票已开具。",
+                "The invoice was issued already.",
+            ),
+            Refusal::TooLarge => (
+                S::PAYLOAD_TOO_LARGE,
+                "request.too_large",
+                "一次提交的项目过多。",
+                "Too many items in one request.",
+            ),
         };
         Self::new(status, code, zh, en)
     }

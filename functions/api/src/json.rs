@@ -23,12 +23,27 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.split(';').next().is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json")));
+            .is_some_and(|value| {
+                value
+                    .split(';')
+                    .next()
+                    .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+            });
         if !is_json {
-            return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "request.content_type", "请求内容应为 JSON（Content-Type: application/json）。", "The request body must be JSON (Content-Type: application/json)."));
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "request.content_type",
+                "请求内容应为 JSON（Content-Type: application/json）。",
+                "The request body must be JSON (Content-Type: application/json).",
+            ));
         }
         let bytes = Bytes::from_request(request, state).await.map_err(|_| {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "request.too_large", "请求内容过大。", "The request body is too large.")
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request.too_large",
+                "请求内容过大。",
+                "The request body is too large.",
+            )
         })?;
         parse(&bytes).map(ApiJson)
     }
@@ -41,13 +56,37 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = error.path().to_string();
         let inner = error.inner();
         if inner.is_syntax() || inner.is_eof() {
-            return ApiError::new(StatusCode::BAD_REQUEST, "request.malformed_json", "请求内容不是有效的 JSON。", "The request body is not valid JSON.");
+            return ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "request.malformed_json",
+                "请求内容不是有效的 JSON。",
+                "The request body is not valid JSON.",
+            );
         }
         // serde names fields and variants in these messages, never values.
         let message = inner.to_string();
-        let names_only = ["unknown field", "missing field", "unknown variant", "duplicate field"].iter().any(|start| message.starts_with(start));
-        let detail = if names_only { message.split(" at line").next().unwrap_or_default().to_owned() } else { "wrong type or value".to_owned() };
-        let field = if path == "." { "the body".to_owned() } else { format!("`{path}`") };
+        let names_only = [
+            "unknown field",
+            "missing field",
+            "unknown variant",
+            "duplicate field",
+        ]
+        .iter()
+        .any(|start| message.starts_with(start));
+        let detail = if names_only {
+            message
+                .split(" at line")
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        } else {
+            "wrong type or value".to_owned()
+        };
+        let field = if path == "." {
+            "the body".to_owned()
+        } else {
+            format!("`{path}`")
+        };
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "request.invalid_field",
@@ -73,22 +112,40 @@ mod tests {
 
     #[test]
     fn malformed_json_is_a_400_with_its_own_code() {
-        assert_eq!(parse::<Body>(b"{\"name\": ").unwrap_err().code(), "request.malformed_json");
-        assert_eq!(parse::<Body>(b"not json").unwrap_err().code(), "request.malformed_json");
+        assert_eq!(
+            parse::<Body>(b"{\"name\": ").unwrap_err().code(),
+            "request.malformed_json"
+        );
+        assert_eq!(
+            parse::<Body>(b"not json").unwrap_err().code(),
+            "request.malformed_json"
+        );
     }
 
     #[test]
     fn an_unknown_field_is_named() {
         let error = parse::<Body>(br#"{"name": "a", "count": 1, "admin": true}"#).unwrap_err();
         assert_eq!(error.code(), "request.invalid_field");
-        assert!(error.body.message_en.contains("unknown field `admin`"), "{:?}", error.body);
+        assert!(
+            error.body.message_en.contains("unknown field `admin`"),
+            "{:?}",
+            error.body
+        );
     }
 
     #[test]
     fn a_wrong_type_names_the_field_but_not_the_value() {
         let error = parse::<Body>(br#"{"name": "a", "count": "110105199004086782"}"#).unwrap_err();
-        assert!(error.body.message_en.contains("`count`"), "{:?}", error.body);
-        assert!(!error.body.message_en.contains("110105"), "{:?}", error.body);
+        assert!(
+            error.body.message_en.contains("`count`"),
+            "{:?}",
+            error.body
+        );
+        assert!(
+            !error.body.message_en.contains("110105"),
+            "{:?}",
+            error.body
+        );
         assert!(!error.body.message.contains("110105"), "{:?}", error.body);
     }
 }

@@ -4,9 +4,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::LazyLock;
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use ticedu_domain::Rejection;
 
 use crate::error::ApiError;
@@ -41,14 +41,20 @@ impl Password {
 
     /// A password being checked: anything up to the length limit.
     pub fn attempt(input: String) -> Result<Self, PasswordError> {
-        if input.chars().count() > MAX { Err(PasswordError::TooLong) } else { Ok(Self(input)) }
+        if input.chars().count() > MAX {
+            Err(PasswordError::TooLong)
+        } else {
+            Ok(Self(input))
+        }
     }
 
     /// argon2id (19 MiB, 2 passes), on the blocking pool: it takes tens of milliseconds.
     pub async fn hash(self) -> Result<String, ApiError> {
         tokio::task::spawn_blocking(move || {
             let salt = SaltString::generate(&mut OsRng);
-            Argon2::default().hash_password(self.0.as_bytes(), &salt).map(|hash| hash.to_string())
+            Argon2::default()
+                .hash_password(self.0.as_bytes(), &salt)
+                .map(|hash| hash.to_string())
         })
         .await
         .map_err(|_| ApiError::unavailable())?
@@ -63,8 +69,12 @@ impl Password {
     pub async fn verify(self, hash: Option<String>) -> bool {
         tokio::task::spawn_blocking(move || {
             let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
-            let Ok(parsed) = PasswordHash::new(&hash) else { return false };
-            Argon2::default().verify_password(self.0.as_bytes(), &parsed).is_ok()
+            let Ok(parsed) = PasswordHash::new(&hash) else {
+                return false;
+            };
+            Argon2::default()
+                .verify_password(self.0.as_bytes(), &parsed)
+                .is_ok()
         })
         .await
         .unwrap_or(false)
@@ -75,7 +85,10 @@ impl Password {
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
     let salt = SaltString::generate(&mut OsRng);
     let unknown = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(unknown.as_str().as_bytes(), &salt).map(|hash| hash.to_string()).unwrap_or_default()
+    Argon2::default()
+        .hash_password(unknown.as_str().as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .unwrap_or_default()
 });
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -123,20 +136,54 @@ mod tests {
 
     #[test]
     fn new_passwords_follow_the_policy() {
-        assert_eq!(Password::new_password("short1".into()).unwrap_err(), PasswordError::TooShort);
-        assert_eq!(Password::new_password("onlyletters".into()).unwrap_err(), PasswordError::TooSimple);
-        assert_eq!(Password::new_password("1234567890".into()).unwrap_err(), PasswordError::TooSimple);
-        assert_eq!(Password::new_password("a1".repeat(65)).unwrap_err(), PasswordError::TooLong);
+        assert_eq!(
+            Password::new_password("short1".into()).unwrap_err(),
+            PasswordError::TooShort
+        );
+        assert_eq!(
+            Password::new_password("onlyletters".into()).unwrap_err(),
+            PasswordError::TooSimple
+        );
+        assert_eq!(
+            Password::new_password("1234567890".into()).unwrap_err(),
+            PasswordError::TooSimple
+        );
+        assert_eq!(
+            Password::new_password("a1".repeat(65)).unwrap_err(),
+            PasswordError::TooLong
+        );
         assert!(Password::new_password("学习使我快乐2023".into()).is_ok());
-        assert_eq!(format!("{:?}", Password::attempt("secret".into()).unwrap()), "Password(<redacted>)");
+        assert_eq!(
+            format!("{:?}", Password::attempt("secret".into()).unwrap()),
+            "Password(<redacted>)"
+        );
     }
 
     #[tokio::test]
     async fn a_hash_verifies_its_password_only() {
-        let hash = Password::new_password("correct horse 1".into()).unwrap().hash().await.unwrap();
+        let hash = Password::new_password("correct horse 1".into())
+            .unwrap()
+            .hash()
+            .await
+            .unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(Password::attempt("correct horse 1".into()).unwrap().verify(Some(hash.clone())).await);
-        assert!(!Password::attempt("correct horse 2".into()).unwrap().verify(Some(hash)).await);
-        assert!(!Password::attempt("anything".into()).unwrap().verify(None).await);
+        assert!(
+            Password::attempt("correct horse 1".into())
+                .unwrap()
+                .verify(Some(hash.clone()))
+                .await
+        );
+        assert!(
+            !Password::attempt("correct horse 2".into())
+                .unwrap()
+                .verify(Some(hash))
+                .await
+        );
+        assert!(
+            !Password::attempt("anything".into())
+                .unwrap()
+                .verify(None)
+                .await
+        );
     }
 }

@@ -10,10 +10,19 @@ fn filter() -> EnvFilter {
 
 /// For Lambda: JSON, no ANSI colours, no timestamps (CloudWatch adds them).
 pub fn init_for_lambda() {
-    let _ = tracing_subscriber::fmt().json().with_env_filter(filter()).with_ansi(false).without_time().with_current_span(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter())
+        .with_ansi(false)
+        .without_time()
+        .with_current_span(false)
+        .try_init();
 }
 
 /// For the local server and tools.
 pub fn init_for_terminal() {
-    let _ = tracing_subscriber::fmt().with_env_filter(filter()).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter())
+        .with_target(false)
+        .try_init();
 }

@@ -38,7 +38,9 @@ pub struct ProgressView {
 
 impl From<&Progress> for ProgressView {
     fn from(progress: &Progress) -> Self {
-        let remaining = |part: fn(&Shortfall) -> Option<u32>| progress.shortfalls.iter().find_map(part).unwrap_or(0);
+        let remaining = |part: fn(&Shortfall) -> Option<u32>| {
+            progress.shortfalls.iter().find_map(part).unwrap_or(0)
+        };
         let requirement = progress.requirement;
         Self {
             cycle_start: progress.cycle.start(),
@@ -70,7 +72,9 @@ impl From<&Progress> for ProgressView {
 
 /// R7–R10 for a stored learner and their marks.
 pub fn progress_of(learner: &Learner, marks: &[LearnedHour]) -> Progress {
-    let registered_on = tz::offset(8).to_datetime(learner.registration.registered_at).date();
+    let registered_on = tz::offset(8)
+        .to_datetime(learner.registration.registered_at)
+        .date();
     let cycle = Cycle::for_learner(&learner.registration.kind, registered_on);
     Progress::evaluate(learner.category(), cycle, marks)
 }

@@ -73,37 +73,65 @@ pub struct MyCourses {
 }
 
 async fn learner_of<S: LearningStore>(store: &S, id: &LearnerId) -> ApiResult<Learner> {
-    store.learner(id).await?.ok_or_else(|| ApiError::from(Refusal::UnknownLearner))
+    store
+        .learner(id)
+        .await?
+        .ok_or_else(|| ApiError::from(Refusal::UnknownLearner))
 }
 
 /// The courses and hours the learner bought, each hour learned or not.
 #[utoipa::path(get, path = "/api/learning/courses", tag = "learning", security(("bearer" = [])),
     responses((status = 200, description = "My courses", body = MyCourses), (status = 401, description = "Not logged in", body = ErrorBody)))]
-pub async fn courses<S: LearningStore>(State(state): State<AppState<S>>, auth: AuthLearner) -> ApiResult<Json<MyCourses>> {
+pub async fn courses<S: LearningStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+) -> ApiResult<Json<MyCourses>> {
     let enrollments = state.store.enrollments(&auth.id).await?;
-    let marks: HashMap<HourId, Date> = state.store.marks(&auth.id).await?.into_iter().map(|mark| (mark.hour, mark.learned_on)).collect();
+    let marks: HashMap<HourId, Date> = state
+        .store
+        .marks(&auth.id)
+        .await?
+        .into_iter()
+        .map(|mark| (mark.hour, mark.learned_on))
+        .collect();
     let catalogue = &state.platform.catalogue;
     let mut by_course: BTreeMap<usize, Vec<MyHour>> = BTreeMap::new();
     // Courses in catalogue order; an hour the catalogue no longer lists is left out.
-    let positions: HashMap<&CourseId, usize> = catalogue.courses().iter().enumerate().map(|(index, course)| (&course.id, index)).collect();
+    let positions: HashMap<&CourseId, usize> = catalogue
+        .courses()
+        .iter()
+        .enumerate()
+        .map(|(index, course)| (&course.id, index))
+        .collect();
     for enrollment in &enrollments {
-        let Some((course, lesson)) = catalogue.lesson(&enrollment.hour) else { continue };
+        let Some((course, lesson)) = catalogue.lesson(&enrollment.hour) else {
+            continue;
+        };
         let learned_on = marks.get(&enrollment.hour).copied();
-        by_course.entry(positions[&course.id]).or_default().push(MyHour {
-            id: lesson.id.to_string(),
-            number: lesson.id.number(),
-            title: lesson.title.zh.clone(),
-            title_en: lesson.title.en.clone(),
-            learned: learned_on.is_some(),
-            learned_on,
-        });
+        by_course
+            .entry(positions[&course.id])
+            .or_default()
+            .push(MyHour {
+                id: lesson.id.to_string(),
+                number: lesson.id.number(),
+                title: lesson.title.zh.clone(),
+                title_en: lesson.title.en.clone(),
+                learned: learned_on.is_some(),
+                learned_on,
+            });
     }
     let courses = by_course
         .into_iter()
         .map(|(index, mut hours)| {
             let course = &catalogue.courses()[index];
             hours.sort_by_key(|hour| hour.number);
-            MyCourse { id: course.id.to_string(), group: course.group, title: course.title.zh.clone(), title_en: course.title.en.clone(), hours }
+            MyCourse {
+                id: course.id.to_string(),
+                group: course.group,
+                title: course.title.zh.clone(),
+                title_en: course.title.en.clone(),
+                hours,
+            }
         })
         .collect();
     Ok(Json(MyCourses { courses }))
@@ -126,26 +154,51 @@ pub struct Marked {
         (status = 403, description = "The hour was not bought", body = ErrorBody),
         (status = 404, description = "No such hour in the catalogue", body = ErrorBody),
     ))]
-pub async fn mark_learned<S: LearningStore>(State(state): State<AppState<S>>, auth: AuthLearner, Path((course, number)): Path<(String, String)>) -> ApiResult<Json<Marked>> {
-    let unknown = || ApiError::not_found("learning.unknown_hour", "课程目录中没有这个学时。", "There is no such class hour in the catalogue.");
+pub async fn mark_learned<S: LearningStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+    Path((course, number)): Path<(String, String)>,
+) -> ApiResult<Json<Marked>> {
+    let unknown = || {
+        ApiError::not_found(
+            "learning.unknown_hour",
+            "课程目录中没有这个学时。",
+            "There is no such class hour in the catalogue.",
+        )
+    };
     let course = CourseId::parse(&course).map_err(|_| unknown())?;
     let number = number.parse::<NonZeroU16>().map_err(|_| unknown())?;
     let hour = HourId::new(course, number);
-    let group = state.platform.catalogue.group_of(&hour).ok_or_else(unknown)?;
-    let mark = LearnedHour { hour: hour.clone(), group, learned_on: state.platform.clock.today() };
+    let group = state
+        .platform
+        .catalogue
+        .group_of(&hour)
+        .ok_or_else(unknown)?;
+    let mark = LearnedHour {
+        hour: hour.clone(),
+        group,
+        learned_on: state.platform.clock.today(),
+    };
     let outcome = state.store.mark_learned(&auth.id, &mark).await?;
     let learner = learner_of(&state.store, &auth.id).await?;
     let marks = state.store.marks(&auth.id).await?;
     if outcome == Outcome::Applied {
         tracing::info!(learner = %auth.id, %hour, "hour learned");
     }
-    Ok(Json(Marked { hour: hour.to_string(), newly_marked: outcome == Outcome::Applied, progress: ProgressView::from(&progress_of(&learner, &marks)) }))
+    Ok(Json(Marked {
+        hour: hour.to_string(),
+        newly_marked: outcome == Outcome::Applied,
+        progress: ProgressView::from(&progress_of(&learner, &marks)),
+    }))
 }
 
 /// Progress in the current cycle against the requirement (R7–R9), per part.
 #[utoipa::path(get, path = "/api/learning/progress", tag = "learning", security(("bearer" = [])),
     responses((status = 200, description = "Progress", body = ProgressView), (status = 401, description = "Not logged in", body = ErrorBody)))]
-pub async fn progress<S: LearningStore>(State(state): State<AppState<S>>, auth: AuthLearner) -> ApiResult<Json<ProgressView>> {
+pub async fn progress<S: LearningStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+) -> ApiResult<Json<ProgressView>> {
     let learner = learner_of(&state.store, &auth.id).await?;
     let marks = state.store.marks(&auth.id).await?;
     Ok(Json(ProgressView::from(&progress_of(&learner, &marks))))

@@ -29,9 +29,19 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ticedu_accounts::AccountsApi::openapi();
     doc.merge(ticedu_learning::LearningApi::openapi());
     doc.info.title = "ticedu API".to_owned();
-    doc.info.description = Some("进出口商品检验鉴定人员继续教育平台 API. Errors: `{code, message, message_en}`.".to_owned());
+    doc.info.description = Some(
+        "进出口商品检验鉴定人员继续教育平台 API. Errors: `{code, message, message_en}`.".to_owned(),
+    );
     let components = doc.components.get_or_insert_with(Default::default);
-    components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()));
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .build(),
+        ),
+    );
     doc
 }
 
@@ -41,7 +51,10 @@ pub fn app<S: Store + Clone + 'static>(state: AppState<S>, site: Option<PathBuf>
     let router = Router::new()
         .merge(ticedu_accounts::router(state.clone()))
         .merge(ticedu_learning::router(state))
-        .route(OPENAPI, get(move || async move { Json(document.as_ref().clone()) }))
+        .route(
+            OPENAPI,
+            get(move || async move { Json(document.as_ref().clone()) }),
+        )
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
@@ -54,21 +67,43 @@ pub fn app<S: Store + Clone + 'static>(state: AppState<S>, site: Option<PathBuf>
 }
 
 async fn method_not_allowed() -> impl IntoResponse {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "route.method_not_allowed", "此接口不支持该请求方法。", "This route does not take this method.")
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "route.method_not_allowed",
+        "此接口不支持该请求方法。",
+        "This route does not take this method.",
+    )
 }
 
 async fn api_not_found() -> impl IntoResponse {
-    ApiError::new(StatusCode::NOT_FOUND, "route.not_found", "没有这个接口。", "No such API route.")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "route.not_found",
+        "没有这个接口。",
+        "No such API route.",
+    )
 }
 
 /// Development keys, used when the environment gives none: fine on a laptop,
 /// never in a deployment (functions read theirs from the environment only).
 pub fn development_platform() -> Result<Arc<Platform>, ConfigError> {
-    let secret = |label: &str| Secret::new(format!("ticedu local development key: {label}").into_bytes()).expect("long enough");
-    let tokens = TokenKeys::new(HashMap::from([("dev".to_owned(), secret("tokens"))]), "dev", 3600).expect("the active key is in the ring");
-    let account = AccountKeySecret::new(b"ticedu local development key: account lookups".to_vec()).expect("long enough");
+    let secret = |label: &str| {
+        Secret::new(format!("ticedu local development key: {label}").into_bytes())
+            .expect("long enough")
+    };
+    let tokens = TokenKeys::new(
+        HashMap::from([("dev".to_owned(), secret("tokens"))]),
+        "dev",
+        3600,
+    )
+    .expect("the active key is in the ring");
+    let account = AccountKeySecret::new(b"ticedu local development key: account lookups".to_vec())
+        .expect("long enough");
     let clock = match std::env::var(FIXED_NOW) {
-        Ok(text) => Clock::Fixed(text.parse().map_err(|_| ConfigError::Malformed { name: FIXED_NOW, problem: "not an RFC 3339 instant".to_owned() })?),
+        Ok(text) => Clock::Fixed(text.parse().map_err(|_| ConfigError::Malformed {
+            name: FIXED_NOW,
+            problem: "not an RFC 3339 instant".to_owned(),
+        })?),
         Err(_) => Clock::System,
     };
     Ok(Arc::new(Platform::new(tokens, account, clock)?))

@@ -23,11 +23,14 @@ type Error = Box<dyn std::error::Error + Send + Sync>;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     telemetry::init_for_terminal();
-    let env = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    let env =
+        |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
     let platform = if std::env::var(JWT_KEYS).is_ok() || std::env::var(ACCOUNT_KEY_SECRET).is_ok() {
         Platform::from_env()?
     } else {
-        tracing::warn!("no {JWT_KEYS} / {ACCOUNT_KEY_SECRET}: using development keys, not for real data");
+        tracing::warn!(
+            "no {JWT_KEYS} / {ACCOUNT_KEY_SECRET}: using development keys, not for real data"
+        );
         ticedu_local::development_platform()?
     };
     let site = PathBuf::from(env("TICEDU_SITE_DIR", "site/public"));
@@ -50,9 +53,13 @@ async fn main() -> Result<(), Error> {
             tracing::info!(table = store.table_name(), "DynamoDB store");
             ticedu_local::app(AppState::new(store, platform), site)
         }
-        other => return Err(format!("TICEDU_STORE must be embedded or dynamodb, not {other}").into()),
+        other => {
+            return Err(format!("TICEDU_STORE must be embedded or dynamodb, not {other}").into());
+        }
     };
-    println!("ticedu is running at http://{address}/ (API under /api, OpenAPI at /api/openapi.json)");
+    println!(
+        "ticedu is running at http://{address}/ (API under /api, OpenAPI at /api/openapi.json)"
+    );
     axum::serve(listener, app).await?;
     Ok(())
 }
