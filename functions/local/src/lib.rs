@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use axum::{Json, Router};
-use base64::Engine;
 use ticedu_api::auth::{Secret, TokenKeys};
 use ticedu_api::config::{Clock, ConfigError, FIXED_NOW};
 use ticedu_api::json::BODY_LIMIT_BYTES;
@@ -107,9 +106,4 @@ pub fn development_platform() -> Result<Arc<Platform>, ConfigError> {
         Err(_) => Clock::System,
     };
     Ok(Arc::new(Platform::new(tokens, account, clock)?))
-}
-
-/// Base64 as the environment variables expect it, for scripts and tests.
-pub fn base64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
