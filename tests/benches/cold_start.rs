@@ -19,7 +19,9 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 }
 
 fn release_binary(name: &str) -> PathBuf {
-    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")));
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")));
     target.join("release").join(name)
 }
 
@@ -40,8 +42,14 @@ fn cold_start(binary: &PathBuf) -> Duration {
         .env("AWS_ACCESS_KEY_ID", "bench")
         .env("AWS_SECRET_ACCESS_KEY", "bench")
         .env("TICEDU_TABLE", "ticedu")
-        .env("TICEDU_JWT_KEYS", "k1:dGljZWR1IGJlbmNobWFyayBzaWduaW5nIGtleSwgMzIgYnl0ZXMrIQ==")
-        .env("TICEDU_ACCOUNT_KEY_SECRET", "dGljZWR1IGJlbmNobWFyayBhY2NvdW50IGtleSwgMzIgYnl0ZXMrIQ==")
+        .env(
+            "TICEDU_JWT_KEYS",
+            "k1:dGljZWR1IGJlbmNobWFyayBzaWduaW5nIGtleSwgMzIgYnl0ZXMrIQ==",
+        )
+        .env(
+            "TICEDU_ACCOUNT_KEY_SECRET",
+            "dGljZWR1IGJlbmNobWFyayBhY2NvdW50IGtleSwgMzIgYnl0ZXMrIQ==",
+        )
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -50,7 +58,10 @@ fn cold_start(binary: &PathBuf) -> Duration {
     let mut line = String::new();
     BufReader::new(stream).read_line(&mut line).unwrap();
     let elapsed = started.elapsed();
-    assert!(line.starts_with("GET /2018-06-01/runtime/invocation/next"), "unexpected first request: {line}");
+    assert!(
+        line.starts_with("GET /2018-06-01/runtime/invocation/next"),
+        "unexpected first request: {line}"
+    );
     child.kill().ok();
     child.wait().ok();
     elapsed
@@ -65,17 +76,36 @@ fn exec_true() -> Duration {
 fn main() {
     let binaries = ["accounts", "learning"].map(|name| (name, release_binary(name)));
     if let Some((_, missing)) = binaries.iter().find(|(_, path)| !path.exists()) {
-        eprintln!("{} is missing: cargo build --release -p ticedu-accounts -p ticedu-learning", missing.display());
+        eprintln!(
+            "{} is missing: cargo build --release -p ticedu-accounts -p ticedu-learning",
+            missing.display()
+        );
         std::process::exit(1);
     }
     let baseline = median((0..RUNS).map(|_| exec_true()).collect());
-    println!("cold start: exec → first request to the Runtime API (median of {RUNS}; ratio to exec of /bin/true)");
-    println!("{:<12} {:>10} {:>8} {:>12}", "function", "median", "ratio", "binary");
-    println!("{:<12} {:>8.2}ms {:>8.2} {:>12}", "/bin/true", baseline.as_secs_f64() * 1e3, 1.0, "-");
+    println!(
+        "cold start: exec → first request to the Runtime API (median of {RUNS}; ratio to exec of /bin/true)"
+    );
+    println!(
+        "{:<12} {:>10} {:>8} {:>12}",
+        "function", "median", "ratio", "binary"
+    );
+    println!(
+        "{:<12} {:>8.2}ms {:>8.2} {:>12}",
+        "/bin/true",
+        baseline.as_secs_f64() * 1e3,
+        1.0,
+        "-"
+    );
     for (name, path) in &binaries {
         let samples: Vec<_> = (0..RUNS).map(|_| cold_start(path)).collect();
         let median = median(samples);
         let size = std::fs::metadata(path).unwrap().len();
-        println!("{name:<12} {:>8.2}ms {:>8.2} {:>10.1}MB", median.as_secs_f64() * 1e3, median.as_secs_f64() / baseline.as_secs_f64(), size as f64 / 1e6);
+        println!(
+            "{name:<12} {:>8.2}ms {:>8.2} {:>10.1}MB",
+            median.as_secs_f64() * 1e3,
+            median.as_secs_f64() / baseline.as_secs_f64(),
+            size as f64 / 1e6
+        );
     }
 }
