@@ -1,0 +1,344 @@
+//! `content/`: Markdown files with `+++` TOML front matter. `_index.md` files
+//! are sections, other `.md` files pages (`name/index.md` too); `name.en.md`
+//! is the English version of `name.md`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+use crate::config::Config;
+
+/// Front matter of a page, with the fields Zola documents.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PageFront {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<toml::Value>,
+    pub updated: Option<toml::Value>,
+    pub weight: Option<i64>,
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub path: Option<String>,
+    pub aliases: Vec<String>,
+    pub authors: Vec<String>,
+    pub in_search_index: Option<bool>,
+    pub template: Option<String>,
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    pub extra: toml::Table,
+}
+
+/// Front matter of a section (`_index.md`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SectionFront {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub sort_by: Option<String>,
+    pub weight: Option<i64>,
+    pub draft: bool,
+    pub template: Option<String>,
+    pub page_template: Option<String>,
+    pub paginate_by: Option<usize>,
+    pub paginate_path: Option<String>,
+    pub paginate_reversed: bool,
+    pub insert_anchor_links: Option<String>,
+    pub in_search_index: Option<bool>,
+    pub render: Option<bool>,
+    pub redirect_to: Option<String>,
+    pub transparent: bool,
+    pub aliases: Vec<String>,
+    pub generate_feeds: bool,
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Relative to `content/`, with `/` separators: `guide/fees.md`.
+    pub relative_path: String,
+    pub lang: String,
+    pub front: PageFront,
+    pub markdown: String,
+    pub slug: String,
+    /// `/guide/fees/`.
+    pub path: String,
+    /// The section it belongs to: `guide/_index.md`.
+    pub section: String,
+    pub html: String,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// `guide/_index.md`; the root is `_index.md`.
+    pub relative_path: String,
+    pub lang: String,
+    pub front: SectionFront,
+    pub markdown: String,
+    pub path: String,
+    pub html: String,
+    /// Indexes into the content's pages, sorted as `sort_by` says.
+    pub pages: Vec<usize>,
+    /// Relative paths of direct subsections.
+    pub subsections: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Content {
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+}
+
+/// Splits `+++\n<toml>\n+++\n<markdown>`.
+pub fn split_front_matter(text: &str) -> anyhow::Result<(&str, &str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(rest) = text.strip_prefix("+++") else {
+        bail!("no +++ front matter at the start of the file")
+    };
+    let rest = rest
+        .trim_start_matches([' ', '\t'])
+        .strip_prefix('\n')
+        .or_else(|| rest.strip_prefix("\r\n"))
+        .unwrap_or(rest);
+    let end = rest
+        .find("\n+++")
+        .map(|i| i + 1)
+        .or_else(|| rest.starts_with("+++").then_some(0))
+        .context("front matter is not closed with +++")?;
+    let front = &rest[..end];
+    let body = &rest[end + 3..];
+    let body = body
+        .strip_prefix("\r\n")
+        .or_else(|| body.strip_prefix('\n'))
+        .unwrap_or(body);
+    Ok((front, body))
+}
+
+/// `name.en.md` → (`name`, `en`); `name.md` → (`name`, default language).
+fn language_of<'a>(stem: &'a str, config: &Config) -> (&'a str, String) {
+    if let Some((base, lang)) = stem.rsplit_once('.') {
+        if config.is_language(lang) && lang != config.default_language {
+            return (base, lang.to_owned());
+        }
+    }
+    (stem, config.default_language.clone())
+}
+
+pub fn slugify(text: &str) -> String {
+    // Zola keeps Unicode by default ("safe" strategy): only trims and replaces unsafe characters.
+    text.trim()
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || "/?#%<>\"'\\".contains(c) {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Reads every Markdown file under `root`.
+pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
+    let mut files = Vec::new();
+    collect_markdown(root, root, &mut files)?;
+    files.sort();
+    let mut content = Content::default();
+    for relative in files {
+        let full = root.join(&relative);
+        let text = std::fs::read_to_string(&full)
+            .with_context(|| format!("reading {}", full.display()))?;
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        read_one(&mut content, config, &relative, &text)
+            .with_context(|| format!("in content/{relative}"))?;
+    }
+    link_sections(&mut content, config)?;
+    Ok(content)
+}
+
+fn collect_markdown(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_markdown(root, &path, files)?;
+        } else if path.extension().is_some_and(|e| e == "md") {
+            files.push(path.strip_prefix(root)?.to_path_buf());
+        }
+    }
+    Ok(())
+}
+
+/// Parses one file into the content. `relative` uses `/` separators.
+pub fn read_one(
+    content: &mut Content,
+    config: &Config,
+    relative: &str,
+    text: &str,
+) -> anyhow::Result<()> {
+    let (front, body) = split_front_matter(text)?;
+    let (dir, file) = relative.rsplit_once('/').unwrap_or(("", relative));
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    let (base, lang) = language_of(stem, config);
+    let prefix = config.language_prefix(&lang);
+    if base == "_index" {
+        let front: SectionFront = toml::from_str(front).context("section front matter")?;
+        let path = if dir.is_empty() {
+            format!("{prefix}/")
+        } else {
+            format!("{prefix}/{dir}/")
+        };
+        content.sections.push(Section {
+            relative_path: relative.to_owned(),
+            lang,
+            front,
+            markdown: body.to_owned(),
+            path,
+            html: String::new(),
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        });
+        return Ok(());
+    }
+    let front: PageFront = toml::from_str(front).context("page front matter")?;
+    // `dir/index.md` is the page `dir` (a page bundle).
+    let (parent, own) = if base == "index" {
+        dir.rsplit_once('/').unwrap_or(("", dir))
+    } else {
+        (dir, base)
+    };
+    let slug = front.slug.clone().unwrap_or_else(|| slugify(own));
+    let path = match &front.path {
+        Some(path) => format!("{prefix}/{}/", path.trim_matches('/')),
+        None if parent.is_empty() => format!("{prefix}/{slug}/"),
+        None => format!("{prefix}/{parent}/{slug}/"),
+    };
+    let language_suffix = if lang == config.default_language {
+        String::new()
+    } else {
+        format!(".{lang}")
+    };
+    let section = if parent.is_empty() {
+        format!("_index{language_suffix}.md")
+    } else {
+        format!("{parent}/_index{language_suffix}.md")
+    };
+    content.pages.push(Page {
+        relative_path: relative.to_owned(),
+        lang,
+        front,
+        markdown: body.to_owned(),
+        slug,
+        path,
+        section,
+        html: String::new(),
+        summary: None,
+    });
+    Ok(())
+}
+
+/// Attaches pages and subsections to their sections, sorted as Zola does.
+pub fn link_sections(content: &mut Content, config: &Config) -> anyhow::Result<()> {
+    let index: BTreeMap<String, usize> = content
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.relative_path.clone(), i))
+        .collect();
+    for section in &mut content.sections {
+        section.pages.clear();
+        section.subsections.clear();
+    }
+    for (position, page) in content.pages.iter().enumerate() {
+        if page.front.draft {
+            continue;
+        }
+        match index.get(&page.section) {
+            Some(&section) => content.sections[section].pages.push(position),
+            None if page.section.starts_with("_index") => {}
+            None => bail!(
+                "content/{} has no section: add content/{}",
+                page.relative_path,
+                page.section
+            ),
+        }
+    }
+    let relations: Vec<(usize, String)> = content
+        .sections
+        .iter()
+        .filter(|s| s.relative_path.contains('/'))
+        .filter_map(|s| {
+            let dir = s.relative_path.rsplit_once('/')?.0;
+            let suffix = if s.lang == config.default_language {
+                String::new()
+            } else {
+                format!(".{}", s.lang)
+            };
+            let parent = match dir.rsplit_once('/') {
+                Some((up, _)) => format!("{up}/_index{suffix}.md"),
+                None => format!("_index{suffix}.md"),
+            };
+            Some((*index.get(&parent)?, s.relative_path.clone()))
+        })
+        .collect();
+    for (parent, child) in relations {
+        content.sections[parent].subsections.push(child);
+    }
+    let pages = &content.pages;
+    for section in &mut content.sections {
+        let sort_by = section.front.sort_by.as_deref().unwrap_or("none");
+        match sort_by {
+            "date" => section
+                .pages
+                .sort_by(|a, b| date_key(&pages[*b]).cmp(&date_key(&pages[*a]))),
+            "weight" => section
+                .pages
+                .sort_by_key(|p| pages[*p].front.weight.unwrap_or(i64::MAX)),
+            "title" => section
+                .pages
+                .sort_by(|a, b| pages[*a].front.title.cmp(&pages[*b].front.title)),
+            "none" => {}
+            other => bail!(
+                "content/{}: unknown sort_by \"{other}\" (date, weight, title or none)",
+                section.relative_path
+            ),
+        }
+    }
+    Ok(())
+}
+
+fn date_key(page: &Page) -> String {
+    page.front.date.as_ref().map(date_text).unwrap_or_default()
+}
+
+/// A front-matter date as text: `2023-07-06` or an RFC 3339 date-time.
+pub fn date_text(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(text) => text.clone(),
+        toml::Value::Datetime(datetime) => datetime.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_split_from_the_body() {
+        let (front, body) = split_front_matter("+++\ntitle = \"a\"\n+++\nHello\n").unwrap();
+        assert_eq!((front, body), ("title = \"a\"\n", "Hello\n"));
+        assert!(split_front_matter("no front matter").is_err());
+        assert!(split_front_matter("+++\ntitle = \"a\"\n").is_err());
+    }
+
+    #[test]
+    fn unknown_front_matter_fields_are_refused() {
+        let config = Config::parse("base_url = \"https://x\"\ndefault_language = \"zh\"").unwrap();
+        let mut content = Content::default();
+        let error =
+            read_one(&mut content, &config, "a.md", "+++\ntitel = \"x\"\n+++\n").unwrap_err();
+        assert!(format!("{error:#}").contains("titel"), "{error:#}");
+    }
+}

@@ -1,0 +1,118 @@
+//! `ticedu-site build | serve | check`: build the site, serve it with
+//! rebuilds on change, or build it and fail on broken internal links.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::{Context, bail};
+use ticedu_site::{SiteDirs, build, links};
+
+const USAGE: &str = "usage: ticedu-site build|serve|check [--root site] [--output site/public] [--base-url URL] [--port 1111]";
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let command = args.next().unwrap_or_default();
+    let (mut root, mut output, mut base_url, mut port) =
+        (PathBuf::from("site"), None, None, 1111u16);
+    while let Some(flag) = args.next() {
+        let value = args
+            .next()
+            .with_context(|| format!("{flag} needs a value\n{USAGE}"))?;
+        match flag.as_str() {
+            "--root" => root = value.into(),
+            "--output" => output = Some(PathBuf::from(value)),
+            "--base-url" => base_url = Some(value),
+            "--port" => port = value.parse().context("--port")?,
+            other => bail!("unknown option {other}\n{USAGE}"),
+        }
+    }
+    let dirs = SiteDirs::new(&root);
+    let output = output.unwrap_or_else(|| root.join("public"));
+    match command.as_str() {
+        "build" => {
+            let started = Instant::now();
+            let report = build(&dirs, &output, base_url.as_deref())?;
+            println!(
+                "built {} pages, {} sections, {} catalogue pages into {} in {:.0?}",
+                report.pages,
+                report.sections,
+                report.data_pages,
+                output.display(),
+                started.elapsed()
+            );
+        }
+        "check" => {
+            let scratch =
+                std::env::temp_dir().join(format!("ticedu-site-check-{}", std::process::id()));
+            build(&dirs, &scratch, Some("")).context("building for the check")?;
+            let broken = links::broken_links(&scratch, "")?;
+            std::fs::remove_dir_all(&scratch).ok();
+            if !broken.is_empty() {
+                for link in &broken {
+                    eprintln!("broken link in {}: {}", link.page, link.target);
+                }
+                bail!("{} broken internal link(s)", broken.len());
+            }
+            println!("site/ builds and has no broken internal links");
+        }
+        "serve" => serve(&dirs, &output, port)?,
+        _ => bail!("{USAGE}"),
+    }
+    Ok(())
+}
+
+/// Builds, serves `output` on localhost, and rebuilds when a source file changes.
+fn serve(dirs: &SiteDirs, output: &Path, port: u16) -> anyhow::Result<()> {
+    let base_url = format!("http://127.0.0.1:{port}");
+    build(dirs, output, Some(&base_url))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let served = output.to_path_buf();
+    runtime.spawn(async move {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("the port is free");
+        let app = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(served));
+        axum::serve(listener, app).await.expect("serving");
+    });
+    println!(
+        "serving {base_url}/ — editing files under {} rebuilds",
+        dirs.root.display()
+    );
+    let mut seen = newest_change(&dirs.root, output);
+    loop {
+        std::thread::sleep(Duration::from_millis(200));
+        let now = newest_change(&dirs.root, output);
+        if now > seen {
+            seen = now;
+            let started = Instant::now();
+            match build(dirs, output, Some(&base_url)) {
+                Ok(_) => println!("rebuilt in {:.0?}", started.elapsed()),
+                Err(error) => eprintln!("build failed: {error:#}"),
+            }
+        }
+    }
+}
+
+fn newest_change(root: &Path, output: &Path) -> SystemTime {
+    fn walk(dir: &Path, output: &Path, newest: &mut SystemTime) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.starts_with(output) {
+                continue;
+            }
+            if path.is_dir() {
+                walk(&path, output, newest);
+            } else if let Ok(modified) = entry.metadata().and_then(|m| m.modified()) {
+                *newest = (*newest).max(modified);
+            }
+        }
+    }
+    let mut newest = SystemTime::UNIX_EPOCH;
+    walk(root, output, &mut newest);
+    newest
+}

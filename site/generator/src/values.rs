@@ -1,0 +1,209 @@
+//! Pages and sections as Tera values, built once per build: a listing (a
+//! section's `pages`, `get_section`) shares them instead of serialising each
+//! page again, which is where Zola spends its time on large sites.
+
+use tera::{Map, Value};
+
+use crate::config::Config;
+use crate::content::{Page, Section, date_text};
+use crate::markdown::{plain_text, word_count};
+
+pub fn toml_to_value(value: &toml::Value) -> Value {
+    match value {
+        toml::Value::String(text) => Value::from(text.as_str()),
+        toml::Value::Integer(number) => Value::from(*number),
+        toml::Value::Float(number) => Value::from(*number),
+        toml::Value::Boolean(flag) => Value::from(*flag),
+        toml::Value::Datetime(datetime) => Value::from(datetime.to_string()),
+        toml::Value::Array(items) => {
+            Value::from(items.iter().map(toml_to_value).collect::<Vec<_>>())
+        }
+        toml::Value::Table(table) => table_to_value(table),
+    }
+}
+
+pub fn table_to_value(table: &toml::Table) -> Value {
+    let mut map = Map::new();
+    for (key, value) in table {
+        map.insert(key.clone().into(), toml_to_value(value));
+    }
+    Value::from(map)
+}
+
+/// A map from string keys, in insertion order.
+pub struct Fields(Map);
+
+impl Fields {
+    pub fn new() -> Self {
+        Self(Map::new())
+    }
+
+    pub fn set(mut self, key: &'static str, value: impl Into<Value>) -> Self {
+        self.0.insert(key.into(), value.into());
+        self
+    }
+
+    pub fn build(self) -> Value {
+        Value::from(self.0)
+    }
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn optional(text: Option<&String>) -> Value {
+    text.map_or_else(Value::none, |t| Value::from(t.as_str()))
+}
+
+fn ancestors(relative_path: &str, lang_suffix: &str) -> Vec<Value> {
+    let mut found = vec![Value::from(format!("_index{lang_suffix}.md"))];
+    let parts: Vec<&str> = relative_path.split('/').collect();
+    for depth in 1..parts.len().saturating_sub(1) {
+        found.push(Value::from(format!(
+            "{}/_index{lang_suffix}.md",
+            parts[..depth].join("/")
+        )));
+    }
+    found
+}
+
+fn reading_time(words: usize) -> usize {
+    // Zola: 200 words a minute, rounded up; at least one minute for any text.
+    words.div_ceil(200).max(usize::from(words > 0))
+}
+
+pub fn page_value(page: &Page, config: &Config) -> Value {
+    let text = plain_text(&page.html);
+    let words = word_count(&text);
+    let date = page.front.date.as_ref().map(date_text);
+    let (year, month, day) = date
+        .as_deref()
+        .map(split_date)
+        .unwrap_or((None, None, None));
+    let suffix = if page.lang == config.default_language {
+        String::new()
+    } else {
+        format!(".{}", page.lang)
+    };
+    Fields::new()
+        .set("relative_path", page.relative_path.as_str())
+        .set("colocated_path", Value::none())
+        .set("content", Value::safe_string(&page.html))
+        .set("permalink", config.permalink(&page.path))
+        .set("slug", page.slug.as_str())
+        .set("ancestors", ancestors(&page.relative_path, &suffix))
+        .set("title", optional(page.front.title.as_ref()))
+        .set("description", optional(page.front.description.as_ref()))
+        .set(
+            "updated",
+            page.front
+                .updated
+                .as_ref()
+                .map_or_else(Value::none, |d| Value::from(date_text(d))),
+        )
+        .set("date", date.map_or_else(Value::none, Value::from))
+        .set("year", year.map_or_else(Value::none, Value::from))
+        .set("month", month.map_or_else(Value::none, Value::from))
+        .set("day", day.map_or_else(Value::none, Value::from))
+        .set("taxonomies", Value::from(Map::new()))
+        .set(
+            "authors",
+            page.front
+                .authors
+                .iter()
+                .map(|a| Value::from(a.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .set("extra", table_to_value(&page.front.extra))
+        .set("path", page.path.as_str())
+        .set(
+            "summary",
+            page.summary
+                .as_deref()
+                .map_or_else(Value::none, Value::safe_string),
+        )
+        .set("toc", Vec::<Value>::new())
+        .set("word_count", words as i64)
+        .set("reading_time", reading_time(words) as i64)
+        .set("assets", Vec::<Value>::new())
+        .set("draft", page.front.draft)
+        .set("lang", page.lang.as_str())
+        .set(
+            "weight",
+            page.front.weight.map_or_else(Value::none, Value::from),
+        )
+        .set("lower", Value::none())
+        .set("higher", Value::none())
+        .set("translations", Vec::<Value>::new())
+        .set("backlinks", Vec::<Value>::new())
+        .build()
+}
+
+fn split_date(date: &str) -> (Option<i64>, Option<i64>, Option<i64>) {
+    let mut parts = date
+        .get(..10)
+        .unwrap_or(date)
+        .split('-')
+        .map(|p| p.parse::<i64>().ok());
+    (
+        parts.next().flatten(),
+        parts.next().flatten(),
+        parts.next().flatten(),
+    )
+}
+
+/// A section's value; `pages` are the already-built page values (cheap clones).
+pub fn section_value(section: &Section, config: &Config, pages: Vec<Value>) -> Value {
+    let text = plain_text(&section.html);
+    let words = word_count(&text);
+    let suffix = if section.lang == config.default_language {
+        String::new()
+    } else {
+        format!(".{}", section.lang)
+    };
+    let ancestors = if section.relative_path.starts_with("_index") {
+        Vec::new()
+    } else {
+        ancestors(&section.relative_path, &suffix)
+    };
+    Fields::new()
+        .set("relative_path", section.relative_path.as_str())
+        .set("content", Value::safe_string(&section.html))
+        .set("permalink", config.permalink(&section.path))
+        .set("ancestors", ancestors)
+        .set("title", optional(section.front.title.as_ref()))
+        .set("description", optional(section.front.description.as_ref()))
+        .set("path", section.path.as_str())
+        .set("toc", Vec::<Value>::new())
+        .set("word_count", words as i64)
+        .set("reading_time", reading_time(words) as i64)
+        .set("lang", section.lang.as_str())
+        .set("assets", Vec::<Value>::new())
+        .set("draft", section.front.draft)
+        .set("pages", pages)
+        .set(
+            "subsections",
+            section
+                .subsections
+                .iter()
+                .map(|s| Value::from(s.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .set("translations", Vec::<Value>::new())
+        .set("backlinks", Vec::<Value>::new())
+        .set("generate_feeds", section.front.generate_feeds)
+        .set("transparent", section.front.transparent)
+        .set(
+            "paginate_by",
+            section
+                .front
+                .paginate_by
+                .map_or_else(Value::none, |n| Value::from(n as i64)),
+        )
+        .set("paginate_reversed", section.front.paginate_reversed)
+        .set("extra", table_to_value(&section.front.extra))
+        .build()
+}

@@ -1,0 +1,197 @@
+// ticedu learner pages: small, dependency-free, progressive. The pages read
+// without this script; it only adds forms that talk to the API.
+(function () {
+  "use strict";
+  var zh = document.documentElement.lang.indexOf("zh") === 0;
+  var prefix = zh ? "" : "/en";
+  var TOKEN = "ticedu.token";
+
+  function text(zhText, enText) { return zh ? zhText : enText; }
+  function token() { return sessionStorage.getItem(TOKEN); }
+
+  function say(status, message, ok) {
+    if (!status) return;
+    status.textContent = message;
+    status.className = "status " + (ok ? "ok" : "bad");
+  }
+
+  // Every API error is {code, message (zh), message_en}.
+  function api(method, path, body) {
+    var headers = { "Accept": "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (token()) headers["Authorization"] = "Bearer " + token();
+    return fetch("/api" + path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      .then(function (response) {
+        if (response.status === 204) return null;
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (response.ok) return data;
+          if (response.status === 401) sessionStorage.removeItem(TOKEN);
+          var error = new Error(zh ? (data.message || "请求失败") : (data.message_en || "Request failed"));
+          error.code = data.code || String(response.status);
+          throw error;
+        });
+      });
+  }
+
+  function value(form, name) {
+    var field = form.elements[name];
+    return field ? field.value.trim() : "";
+  }
+
+  function register(form) {
+    var category = form.elements.category;
+    function showKind() {
+      form.querySelectorAll("fieldset[data-for]").forEach(function (set) { set.hidden = set.getAttribute("data-for") !== category.value; });
+    }
+    category.addEventListener("change", showKind);
+    showKind();
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var kind = { category: category.value };
+      if (kind.category === "holder") {
+        kind.certificate_kind = value(form, "certificate_kind");
+        kind.original_certificate_no = value(form, "original_certificate_no");
+        kind.expires_on = value(form, "expires_on");
+      } else if (kind.category === "new") {
+        kind.learning_started_on = value(form, "learning_started_on");
+      } else {
+        kind.title_kind = value(form, "title_kind");
+        kind.issuing_authority = value(form, "issuing_authority");
+        kind.title_certificate_no = value(form, "title_certificate_no");
+      }
+      var body = { name: value(form, "name"), id_number: value(form, "id_number"), kind: kind, password: form.elements.password.value };
+      if (value(form, "phone")) body.phone = value(form, "phone");
+      if (value(form, "email")) body.email = value(form, "email");
+      var status = form.querySelector(".status");
+      api("POST", "/accounts/register", body).then(function (registered) {
+        say(status, text("注册成功。您的用户名是：", "Registered. Your username is: ") + registered.username, true);
+        form.elements.id_number.value = "";
+      }).catch(function (error) { say(status, error.message + " (" + error.code + ")", false); });
+    });
+  }
+
+  function login(form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var status = form.querySelector(".status");
+      api("POST", "/accounts/login", { username: value(form, "username"), password: form.elements.password.value })
+        .then(function (answer) {
+          sessionStorage.setItem(TOKEN, answer.access_token);
+          say(status, text("登录成功，正在进入“我的学习”。", "Logged in; opening My learning."), true);
+          location.href = prefix + "/learning/";
+        })
+        .catch(function (error) { say(status, error.message, false); });
+    });
+  }
+
+  function showProgress(root, progress) {
+    var box = root.querySelector(".progress");
+    box.hidden = false;
+    var bar = box.querySelector(".bar");
+    bar.setAttribute("aria-valuemax", progress.required_hours);
+    bar.setAttribute("aria-valuenow", progress.counted_hours);
+    bar.querySelector("span").style.width = (100 * progress.counted_hours / progress.required_hours) + "%";
+    box.querySelector(".progress-text").textContent = progress.complete
+      ? text("已学满本周期要求的学时。", "You have completed this cycle's hours.")
+      : text("已计入 " + progress.counted_hours + " / " + progress.required_hours + " 学时，还需 " + progress.remaining_hours + " 学时。",
+             progress.counted_hours + " of " + progress.required_hours + " hours counted; " + progress.remaining_hours + " to go.");
+  }
+
+  function markButton(hourId, onDone) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = text("学过了", "Learned");
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      var parts = hourId.split("/");
+      api("POST", "/learning/hours/" + encodeURIComponent(parts[0]) + "/" + encodeURIComponent(parts[1]) + "/learned", {})
+        .then(onDone)
+        .catch(function (error) { button.disabled = false; alert(error.message); });
+    });
+    return button;
+  }
+
+  function learning(root) {
+    var status = root.querySelector(".status");
+    if (!token()) {
+      status.innerHTML = "";
+      var link = document.createElement("a");
+      link.href = prefix + "/login/";
+      link.textContent = text("请先登录。", "Please log in first.");
+      status.appendChild(link);
+      return;
+    }
+    Promise.all([api("GET", "/learning/progress"), api("GET", "/learning/courses")]).then(function (answers) {
+      showProgress(root, answers[0]);
+      var list = root.querySelector(".my-courses");
+      list.innerHTML = "";
+      if (!answers[1].courses.length) {
+        say(status, text("您还没有购买课程。", "You have not bought any course yet."), true);
+      }
+      answers[1].courses.forEach(function (course) {
+        var heading = document.createElement("h2");
+        heading.textContent = zh ? course.title : course.title_en;
+        var hours = document.createElement("ul");
+        course.hours.forEach(function (hour) {
+          var item = document.createElement("li");
+          var label = document.createElement("a");
+          label.href = prefix + "/courses/" + course.id + "/" + hour.number + "/";
+          label.textContent = hour.number + ". " + (zh ? hour.title : hour.title_en);
+          item.appendChild(label);
+          if (hour.learned) {
+            var done = document.createElement("span");
+            done.className = "done";
+            done.textContent = "✓ " + text("学过了", "Learned");
+            item.appendChild(done);
+          } else {
+            item.appendChild(markButton(hour.id, function () { learning(root); }));
+          }
+          hours.appendChild(item);
+        });
+        list.appendChild(heading);
+        list.appendChild(hours);
+      });
+    }).catch(function (error) { say(status, error.message, false); });
+  }
+
+  function markForm(form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var status = form.querySelector(".status");
+      if (!token()) { say(status, text("请先登录。", "Please log in first."), false); return; }
+      var parts = form.getAttribute("data-mark").split("/");
+      api("POST", "/learning/hours/" + encodeURIComponent(parts[0]) + "/" + encodeURIComponent(parts[1]) + "/learned", {})
+        .then(function (answer) {
+          say(status, text("已记录。本周期已计入 ", "Recorded. ") + answer.progress.counted_hours + " / " + answer.progress.required_hours + text(" 学时。", " hours counted this cycle."), true);
+        })
+        .catch(function (error) { say(status, error.message, false); });
+    });
+  }
+
+  function search(form) {
+    var input = form.elements.q;
+    var results = form.querySelector(".results");
+    var index = null;
+    fetch("/search_index." + (zh ? "zh" : "en") + ".json").then(function (r) { return r.json(); }).then(function (documents) { index = documents; run(); });
+    // Substring matching needs no word segmentation, so it works for Chinese.
+    function run() {
+      var query = input.value.trim().toLowerCase();
+      results.innerHTML = "";
+      if (!index || !query) return;
+      index.filter(function (d) { return (d.title + " " + d.text).toLowerCase().indexOf(query) >= 0; }).slice(0, 30).forEach(function (d) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = d.url;
+        link.textContent = d.title;
+        item.appendChild(link);
+        results.appendChild(item);
+      });
+    }
+    input.addEventListener("input", run);
+    form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+  }
+
+  var apps = { register: register, login: login, learning: learning, search: search };
+  document.querySelectorAll("[data-app]").forEach(function (element) { apps[element.getAttribute("data-app")](element); });
+  document.querySelectorAll("form[data-mark]").forEach(markForm);
+})();
