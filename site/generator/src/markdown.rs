@@ -101,7 +101,11 @@ pub fn word_count(text: &str) -> usize {
                 .chars()
                 .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
                 .count();
-            if han > 0 { han } else { 1 }
+            if han > 0 {
+                han
+            } else {
+                usize::from(word.chars().any(char::is_alphanumeric))
+            }
         })
         .sum()
 }
@@ -136,6 +140,6 @@ mod tests {
             plain_text("<p>学习 <b>指南</b> &amp; more</p>"),
             "学习 指南 & more"
         );
-        assert_eq!(word_count("学习指南 and more"), 6);
+        assert_eq!(word_count("学习指南 and more ."), 6);
     }
 }

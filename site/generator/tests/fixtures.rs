@@ -1,0 +1,244 @@
+//! Fixture sites built into a temp dir and asserted on, and the real site.
+
+use std::path::Path;
+
+use ticedu_site::{SiteDirs, build, links};
+
+fn write(root: &Path, path: &str, text: &str) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A small Zola site using the conventions we support.
+fn zola_fixture(root: &Path) {
+    write(
+        root,
+        "config.toml",
+        r#"
+base_url = "https://example.org"
+title = "Fixture"
+default_language = "en"
+[languages.fr]
+title = "Fixture FR"
+[translations]
+hello = "Hello"
+[languages.fr.translations]
+hello = "Bonjour"
+[extra]
+tagline = "A fixture"
+"#,
+    );
+    write(
+        root,
+        "content/_index.md",
+        "+++\ntitle = \"Home\"\n+++\nWelcome *home*.\n",
+    );
+    write(
+        root,
+        "content/blog/_index.md",
+        "+++\ntitle = \"Blog\"\nsort_by = \"date\"\n+++\nAll posts.\n",
+    );
+    write(
+        root,
+        "content/blog/first.md",
+        "+++\ntitle = \"First\"\ndate = 2023-01-02\ndescription = \"The first post\"\n[extra]\nmood = \"calm\"\n+++\nIntro.\n\n<!-- more -->\n\nSee [the second](@/blog/second.md).\n",
+    );
+    write(
+        root,
+        "content/blog/second.md",
+        "+++\ntitle = \"Second\"\ndate = 2023-03-04\n+++\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    );
+    write(
+        root,
+        "content/blog/draft.md",
+        "+++\ntitle = \"Draft\"\ndraft = true\n+++\nHidden.\n",
+    );
+    write(
+        root,
+        "content/about/index.md",
+        "+++\ntitle = \"About\"\npath = \"about-us\"\n+++\nAbout us.\n",
+    );
+    write(
+        root,
+        "content/about.fr.md",
+        "+++\ntitle = \"À propos\"\n+++\nEn français.\n",
+    );
+    write(root, "data/people.toml", "[[person]]\nname = \"Ada\"\n");
+    write(root, "static/site.css", "body{}\n");
+    write(
+        root,
+        "templates/base.html",
+        "<html lang=\"{{ lang }}\"><head><link href=\"{{ get_url(path=\"site.css\") }}\" integrity=\"sha384-{{ get_hash(path=\"site.css\") }}\"></head><body>{% block content %}{% endblock content %}<footer>{{ trans(key=\"hello\") }} {{ config.extra.tagline }} {{ current_path }}</footer></body></html>",
+    );
+    write(
+        root,
+        "templates/index.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1>{{ section.content | safe }}{% set blog = get_section(path=\"blog/_index.md\") %}<ul>{% for p in blog.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a> {{ p.date }}</li>{% endfor %}</ul>{% set people = load_data(path=\"data/people.toml\") %}{% for person in people.person %}<p>{{ person.name }}</p>{% endfor %}{{ \"**md**\" | markdown(inline=true) | safe }}{% endblock content %}",
+    );
+    write(
+        root,
+        "templates/section.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1>{% for p in section.pages %}<article>{{ p.title }}|{{ p.year }}|{{ p.summary | default(value=\"\") | safe }}</article>{% endfor %}{% endblock content %}",
+    );
+    write(
+        root,
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}<p>{{ page.extra.mood | default(value=\"-\") }} {{ page.word_count }} {% set second = get_page(path=\"blog/second.md\") %}{{ second.title }} <a href=\"{{ get_url(path=\"@/blog/first.md\") }}\">first</a></p>{% endblock content %}",
+    );
+}
+
+fn read(output: &Path, path: &str) -> String {
+    std::fs::read_to_string(output.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn a_zola_site_builds_with_zolas_context_functions_and_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let output = dir.path().join("public");
+    zola_fixture(&site);
+    let report = build(&SiteDirs::new(&site), &output, None).unwrap();
+    assert_eq!(
+        (report.pages, report.sections, report.data_pages),
+        (4, 2, 0),
+        "every page but the draft"
+    );
+
+    let home = read(&output, "index.html");
+    let newest_first = home.find("Second").unwrap() < home.find("First").unwrap();
+    assert!(
+        newest_first,
+        "sort_by = date lists the newest first: {home}"
+    );
+    assert!(
+        home.contains("<a href=\"https://example.org/blog/first/\">First</a> 2023-01-02"),
+        "{home}"
+    );
+    assert!(home.contains("<p>Ada</p>"), "load_data: {home}");
+    assert!(
+        home.contains("<strong>md</strong>") && !home.contains("<p><strong>md"),
+        "inline markdown filter: {home}"
+    );
+    assert!(home.contains("<p>Welcome <em>home</em>.</p>"));
+    assert!(
+        home.contains("<footer>Hello A fixture /</footer>"),
+        "trans, config.extra, current_path: {home}"
+    );
+    assert!(
+        home.contains("href=\"https://example.org/site.css\" integrity=\"sha384-"),
+        "get_url and get_hash: {home}"
+    );
+
+    let first = read(&output, "blog/first/index.html");
+    assert!(
+        first.contains("<a href=\"https://example.org/blog/second/\">the second</a>"),
+        "@/ links: {first}"
+    );
+    assert!(
+        first.contains("calm 4 Second"),
+        "extra, word_count, get_page: {first}"
+    );
+    assert!(
+        first.contains("<a href=\"https://example.org/blog/first/\">first</a>"),
+        "get_url with @/: {first}"
+    );
+
+    let blog = read(&output, "blog/index.html");
+    assert!(
+        blog.contains("First|2023|<p>Intro.</p>"),
+        "summary and year: {blog}"
+    );
+    assert!(read(&output, "blog/second/index.html").contains("<table>"));
+    assert!(
+        read(&output, "about-us/index.html").contains("About us."),
+        "path in front matter"
+    );
+    let french = read(&output, "fr/about/index.html");
+    assert!(
+        french.contains("lang=\"fr\"") && french.contains("Bonjour"),
+        "a translated page: {french}"
+    );
+    assert!(!output.join("blog/draft").exists());
+    assert!(output.join("site.css").is_file(), "static files are copied");
+    assert!(
+        links::broken_links(&output, "https://example.org")
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn mistakes_in_a_site_are_reported_with_their_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    zola_fixture(&site);
+    write(
+        &site,
+        "content/blog/third.md",
+        "+++\ntitle = \"Third\"\n+++\n[dead](@/blog/nowhere.md)\n",
+    );
+    let error = format!(
+        "{:#}",
+        build(&SiteDirs::new(&site), &dir.path().join("out"), None).unwrap_err()
+    );
+    assert!(
+        error.contains("content/blog/third.md") && error.contains("@/blog/nowhere.md"),
+        "{error}"
+    );
+
+    zola_fixture(&site);
+    std::fs::remove_file(site.join("content/blog/third.md")).unwrap();
+    write(
+        &site,
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}{{ undefined_thing }}{% endblock content %}",
+    );
+    let error = format!(
+        "{:#}",
+        build(&SiteDirs::new(&site), &dir.path().join("out"), None).unwrap_err()
+    );
+    assert!(
+        error.contains("page.html") && error.contains("undefined_thing"),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_real_site_builds_every_catalogue_page_without_broken_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let report = build(&SiteDirs::new(&site), dir.path(), Some("")).unwrap();
+    let catalogue = ticedu_domain::catalogue::Catalogue::bundled().unwrap();
+    let hours: usize = catalogue.courses().iter().map(|c| c.lessons.len()).sum();
+    assert_eq!(
+        report.data_pages,
+        2 * (catalogue.courses().len() + hours),
+        "a page per course and per hour, in Chinese and English"
+    );
+    let broken = links::broken_links(dir.path(), "").unwrap();
+    assert!(broken.is_empty(), "{broken:?}");
+
+    let course = read(
+        dir.path(),
+        "courses/acceptance-sampling-gbt-2828-1/index.html",
+    );
+    assert!(course.contains("lang=\"zh-CN\""));
+    assert!(
+        course.contains("¥"),
+        "the price from settings.toml: {course}"
+    );
+    let english = read(
+        dir.path(),
+        "en/courses/acceptance-sampling-gbt-2828-1/index.html",
+    );
+    assert!(english.contains("lang=\"en\""));
+    let index: Vec<serde_json::Value> =
+        serde_json::from_str(&read(dir.path(), "search_index.zh.json")).unwrap();
+    assert!(
+        index
+            .iter()
+            .any(|d| d["title"].as_str().unwrap().contains("水尺计重")),
+        "Chinese titles are searchable"
+    );
+}
