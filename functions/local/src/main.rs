@@ -2,7 +2,8 @@
 //!
 //! Environment (all optional):
 //! - `TICEDU_ADDR`: where to listen (default `127.0.0.1:8080`);
-//! - `TICEDU_SITE_DIR`: the built site to serve (default `site/public`);
+//! - `TICEDU_SITE_DIR`: a built site to serve; by default the site in `site/`
+//!   is built into `<data dir>/public` first;
 //! - `TICEDU_STORE`: `embedded` (default) or `dynamodb`;
 //! - `TICEDU_DATA_DIR`: the embedded store's folder (default `.ticedu`);
 //! - `TICEDU_TABLE`, `AWS_ENDPOINT_URL`, `AWS_REGION`…: DynamoDB, when chosen;
@@ -33,17 +34,28 @@ async fn main() -> Result<(), Error> {
         );
         ticedu_local::development_platform()?
     };
-    let site = PathBuf::from(env("TICEDU_SITE_DIR", "site/public"));
-    let site = site.is_dir().then_some(site);
+    let data_dir = PathBuf::from(env("TICEDU_DATA_DIR", ".ticedu"));
+    std::fs::create_dir_all(&data_dir)?;
+    let site = match std::env::var("TICEDU_SITE_DIR") {
+        Ok(folder) => PathBuf::from(folder),
+        Err(_) => {
+            let output = data_dir.join("public");
+            let report =
+                ticedu_site::build(&ticedu_site::SiteDirs::new("site"), &output, Some(""))?;
+            tracing::info!(
+                pages = report.pages + report.sections + report.data_pages,
+                "site built"
+            );
+            output
+        }
+    };
     let listener = tokio::net::TcpListener::bind(env("TICEDU_ADDR", "127.0.0.1:8080")).await?;
     let address = listener.local_addr()?;
     let app = match env("TICEDU_STORE", "embedded").as_str() {
         "embedded" => {
-            let folder = PathBuf::from(env("TICEDU_DATA_DIR", ".ticedu"));
-            std::fs::create_dir_all(&folder)?;
-            let store = EmbeddedStore::open(folder.join("ticedu.redb"))?;
-            tracing::info!(path = %folder.display(), "embedded store");
-            ticedu_local::app(AppState::new(store, platform), site)
+            let store = EmbeddedStore::open(data_dir.join("ticedu.redb"))?;
+            tracing::info!(path = %data_dir.display(), "embedded store");
+            ticedu_local::app(AppState::new(store, platform), Some(site))
         }
         "dynamodb" => {
             let store = DynamoStore::from_env().await?;
@@ -51,7 +63,7 @@ async fn main() -> Result<(), Error> {
                 ticedu_store_dynamodb::table::create(store.client(), store.table_name()).await?;
             }
             tracing::info!(table = store.table_name(), "DynamoDB store");
-            ticedu_local::app(AppState::new(store, platform), site)
+            ticedu_local::app(AppState::new(store, platform), Some(site))
         }
         other => {
             return Err(format!("TICEDU_STORE must be embedded or dynamodb, not {other}").into());
