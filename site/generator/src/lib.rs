@@ -70,22 +70,22 @@ pub struct Rendered {
     pub html: String,
 }
 
-/// Builds the whole site into `output` (emptied first).
+/// Builds the whole site into `output` (emptied first), rendering on every core.
 pub fn build(
     dirs: &SiteDirs,
     output: &Path,
     base_url: Option<&str>,
 ) -> anyhow::Result<BuildReport> {
-    let (rendered, report, search) = render_site(dirs, base_url)?;
     if output.exists() {
         std::fs::remove_dir_all(output)
             .with_context(|| format!("emptying {}", output.display()))?;
     }
     std::fs::create_dir_all(output)?;
     copy_dir(&dirs.static_files(), output)?;
-    for file in rendered {
-        write_page(output, &file.path, &file.html)?;
-    }
+    // Each page is written as soon as it is rendered: a build never holds the whole site in memory.
+    let (report, search) = render_site(dirs, base_url, &|file: Rendered| {
+        write_page(output, &file.path, &file.html)
+    })?;
     for (lang, documents) in search {
         std::fs::write(
             output.join(format!("search_index.{lang}.json")),
@@ -122,11 +122,25 @@ fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
 
 type SearchIndexes = HashMap<String, Vec<search::Document>>;
 
-/// Renders every page in memory: content pages, sections and data pages.
+/// Where rendered pages go: a folder, or memory in tests.
+pub type Sink<'a> = &'a (dyn Fn(Rendered) -> anyhow::Result<()> + Sync);
+
+/// One page to render.
+struct Job {
+    path: String,
+    template: String,
+    context: TeraContext,
+    /// Named in errors.
+    origin: String,
+}
+
+/// Renders every page (content pages, sections and data pages) on all
+/// cores, handing each to `sink` as soon as it is rendered.
 pub fn render_site(
     dirs: &SiteDirs,
     base_url: Option<&str>,
-) -> anyhow::Result<(Vec<Rendered>, BuildReport, SearchIndexes)> {
+    sink: Sink<'_>,
+) -> anyhow::Result<(BuildReport, SearchIndexes)> {
     let mut config = Config::load(&dirs.config())?;
     if let Some(base_url) = base_url {
         config.base_url = base_url.trim_end_matches('/').to_owned();
@@ -138,9 +152,15 @@ pub fn render_site(
     let tera = templates::engine(&dirs.templates(), Arc::clone(&lookup))?;
     let config = &lookup.config;
     let config_value = config_value(config);
-    let mut rendered = Vec::with_capacity(content.pages.len() + content.sections.len());
+    let mut jobs = Vec::with_capacity(content.pages.len() + content.sections.len());
     let mut search: SearchIndexes = HashMap::new();
     let mut report = BuildReport::default();
+    let mut index = |lang: &str, path: &str, title: &str, text: &str| {
+        search
+            .entry(lang.to_owned())
+            .or_default()
+            .push(search::document(path.to_owned(), title, text));
+    };
 
     for (page, value) in content.pages.iter().zip(&page_values) {
         if page.front.draft {
@@ -159,22 +179,20 @@ pub fn render_site(
             .unwrap_or_else(|| "page.html".to_owned());
         let context =
             base_context(&config_value, config, &page.path, &page.lang).with("page", value.clone());
-        let html = render(&tera, &template, &context.0)
-            .with_context(|| format!("rendering content/{} with {template}", page.relative_path))?;
-        if page.front.in_search_index.unwrap_or(true) {
-            search
-                .entry(page.lang.clone())
-                .or_default()
-                .push(search::document(
-                    page.path.clone(),
-                    page.front.title.as_deref().unwrap_or_default(),
-                    &markdown::plain_text(&page.html),
-                ));
-        }
-        rendered.push(Rendered {
+        jobs.push(Job {
             path: page.path.clone(),
-            html,
+            template,
+            context: context.0,
+            origin: format!("content/{}", page.relative_path),
         });
+        if page.front.in_search_index.unwrap_or(true) {
+            index(
+                &page.lang,
+                &page.path,
+                page.front.title.as_deref().unwrap_or_default(),
+                &markdown::plain_text(&page.html),
+            );
+        }
         report.pages += 1;
     }
     for (section, value) in content.sections.iter().zip(&section_values) {
@@ -193,26 +211,20 @@ pub fn render_site(
             .unwrap_or_else(|| default.to_owned());
         let context = base_context(&config_value, config, &section.path, &section.lang)
             .with("section", value.clone());
-        let html = render(&tera, &template, &context.0).with_context(|| {
-            format!(
-                "rendering content/{} with {template}",
-                section.relative_path
-            )
-        })?;
-        if section.front.in_search_index.unwrap_or(true) {
-            search
-                .entry(section.lang.clone())
-                .or_default()
-                .push(search::document(
-                    section.path.clone(),
-                    section.front.title.as_deref().unwrap_or_default(),
-                    &markdown::plain_text(&section.html),
-                ));
-        }
-        rendered.push(Rendered {
+        jobs.push(Job {
             path: section.path.clone(),
-            html,
+            template,
+            context: context.0,
+            origin: format!("content/{}", section.relative_path),
         });
+        if section.front.in_search_index.unwrap_or(true) {
+            index(
+                &section.lang,
+                &section.path,
+                section.front.title.as_deref().unwrap_or_default(),
+                &markdown::plain_text(&section.html),
+            );
+        }
         report.sections += 1;
     }
     for page in data_pages(dirs, config, &tera)? {
@@ -229,23 +241,48 @@ pub fn render_site(
         for (name, variable) in page.variables {
             context = context.with(name, variable);
         }
-        let html = render(&tera, page.template, &context.0)
-            .with_context(|| format!("rendering {} with {}", page.path, page.template))?;
-        search
-            .entry(page.lang.clone())
-            .or_default()
-            .push(search::document(
-                page.path.clone(),
-                &page.title,
-                &page.description,
-            ));
-        rendered.push(Rendered {
+        index(&page.lang, &page.path, &page.title, &page.description);
+        jobs.push(Job {
+            origin: page.path.clone(),
             path: page.path,
-            html,
+            template: page.template.to_owned(),
+            context: context.0,
         });
         report.data_pages += 1;
     }
-    Ok((rendered, report, search))
+    render_all(&tera, &jobs, sink)?;
+    Ok((report, search))
+}
+
+/// Renders the jobs on every core; any failure fails the build.
+fn render_all(tera: &Tera, jobs: &[Job], sink: Sink<'_>) -> anyhow::Result<()> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = jobs.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|jobs| {
+                scope.spawn(move || -> anyhow::Result<()> {
+                    for job in jobs {
+                        let html =
+                            render(tera, &job.template, &job.context).with_context(|| {
+                                format!("rendering {} with {}", job.origin, job.template)
+                            })?;
+                        sink(Rendered {
+                            path: job.path.clone(),
+                            html,
+                        })?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        workers.into_iter().try_for_each(|worker| {
+            worker
+                .join()
+                .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
+        })
+    })
 }
 
 fn render(tera: &Tera, template: &str, context: &TeraContext) -> anyhow::Result<String> {
