@@ -95,6 +95,32 @@ pub fn build(
     Ok(report)
 }
 
+/// Rebuilds into an existing `output` (as `serve` does after an edit):
+/// everything is rendered again, but only files whose bytes changed are
+/// written, which on a slow disk is most of a build's time. Files of pages
+/// that no longer exist stay until the next full build.
+pub fn rebuild(dirs: &SiteDirs, output: &Path, base_url: Option<&str>) -> anyhow::Result<usize> {
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    copy_dir(&dirs.static_files(), output)?;
+    let (_, search) = render_site(dirs, base_url, &|file: Rendered| {
+        let target = output
+            .join(file.path.trim_start_matches('/'))
+            .join("index.html");
+        if std::fs::read(&target).is_ok_and(|old| old == file.html.as_bytes()) {
+            return Ok(());
+        }
+        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        write_page(output, &file.path, &file.html)
+    })?;
+    for (lang, documents) in search {
+        std::fs::write(
+            output.join(format!("search_index.{lang}.json")),
+            serde_json::to_vec(&documents)?,
+        )?;
+    }
+    Ok(written.into_inner())
+}
+
 /// Writes `html` as `<path>index.html` under `output`.
 pub fn write_page(output: &Path, path: &str, html: &str) -> anyhow::Result<()> {
     let folder = output.join(path.trim_start_matches('/'));

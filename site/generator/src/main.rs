@@ -87,8 +87,11 @@ fn serve(dirs: &SiteDirs, output: &Path, port: u16) -> anyhow::Result<()> {
         if now > seen {
             seen = now;
             let started = Instant::now();
-            match build(dirs, output, Some(&base_url)) {
-                Ok(_) => println!("rebuilt in {:.0?}", started.elapsed()),
+            match ticedu_site::rebuild(dirs, output, Some(&base_url)) {
+                Ok(written) => println!(
+                    "rebuilt in {:.0?} ({written} page(s) changed)",
+                    started.elapsed()
+                ),
                 Err(error) => eprintln!("build failed: {error:#}"),
             }
         }

@@ -242,3 +242,25 @@ fn the_real_site_builds_every_catalogue_page_without_broken_links() {
         "Chinese titles are searchable"
     );
 }
+
+#[test]
+fn a_rebuild_after_an_edit_rewrites_only_the_changed_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let output = dir.path().join("public");
+    zola_fixture(&site);
+    let dirs = SiteDirs::new(&site);
+    build(&dirs, &output, None).unwrap();
+    assert_eq!(
+        ticedu_site::rebuild(&dirs, &output, None).unwrap(),
+        0,
+        "nothing changed"
+    );
+    write(
+        &site,
+        "content/about/index.md",
+        "+++\ntitle = \"About\"\npath = \"about-us\"\n+++\nAbout us, edited.\n",
+    );
+    assert_eq!(ticedu_site::rebuild(&dirs, &output, None).unwrap(), 1);
+    assert!(read(&output, "about-us/index.html").contains("About us, edited."));
+}
