@@ -86,6 +86,20 @@ use keys::{Item, Key};
 pub use metrics::RequestCounter;
 use table::{GSI1, GSI1_PARTITION_KEY, GSI1_SORT_KEY, PARTITION_KEY, TTL_ATTRIBUTE};
 
+/// Which key a query reads: the table's or the gsi1 index's (eventually consistent).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keys {
+    Table,
+    Gsi1,
+}
+
+/// The order of a query's results by sort key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sorted {
+    Ascending,
+    Descending,
+}
+
 /// DynamoDB allows 100 items per transaction.
 const MAX_TRANSACTION_ITEMS: usize = 100;
 /// Attempts of a transaction cancelled by conflicting transactions.
@@ -339,10 +353,12 @@ impl DynamoStore {
         &self,
         partition: &str,
         prefix: Option<&str>,
-        index: bool,
-        descending: bool,
+        keys: Keys,
+        sorted: Sorted,
         operation: &'static str,
     ) -> StoreResult<Vec<Item>> {
+        let index = keys == Keys::Gsi1;
+        let descending = sorted == Sorted::Descending;
         let (pk, sk) = if index {
             (GSI1_PARTITION_KEY, GSI1_SORT_KEY)
         } else {
@@ -387,11 +403,11 @@ impl DynamoStore {
         &self,
         partition: &str,
         prefix: Option<&str>,
-        index: bool,
-        descending: bool,
+        keys: Keys,
+        sorted: Sorted,
         operation: &'static str,
     ) -> StoreResult<Vec<T>> {
-        self.query(partition, prefix, index, descending, operation)
+        self.query(partition, prefix, keys, sorted, operation)
             .await?
             .into_iter()
             .map(|item| from_item(item, operation))
@@ -516,6 +532,30 @@ fn unexplained(operation: &'static str) -> StoreError {
     )
 }
 
+impl DynamoStore {
+    /// Puts a new item that belongs to an existing learner, in one
+    /// transaction: refused with `taken` if the item exists, or with
+    /// [`Refusal::UnknownLearner`].
+    async fn put_new_for_learner(
+        &self,
+        item: Item,
+        learner: &LearnerId,
+        taken: Refusal,
+        operation: &'static str,
+    ) -> StoreResult<()> {
+        let items = vec![
+            self.put_new(item, operation)?,
+            self.check_exists(&keys::profile(learner), operation)?,
+        ];
+        match self.transact(operation, items).await? {
+            Ok(()) => Ok(()),
+            Err(reasons) if reason(&reasons, 0) => Err(taken.into()),
+            Err(reasons) if reason(&reasons, 1) => Err(Refusal::UnknownLearner.into()),
+            Err(_) => Err(unexplained(operation)),
+        }
+    }
+}
+
 impl LearnerStore for DynamoStore {
     async fn create_learner(&self, learner: &NewLearner) -> StoreResult<()> {
         const OP: &str = "create_learner";
@@ -610,8 +650,8 @@ impl LedgerStore for DynamoStore {
             .query_records(
                 &keys::learner_partition(learner),
                 Some(keys::LEDGER_PREFIX),
-                false,
-                false,
+                Keys::Table,
+                Sorted::Ascending,
                 "ledger",
             )
             .await?;
@@ -783,16 +823,13 @@ impl OrderStore for DynamoStore {
         if order.hours.len() > MAX_HOURS_PER_ORDER {
             return Err(Refusal::TooLarge.into());
         }
-        let items = vec![
-            self.put_new(self.order_item(order, OP)?, OP)?,
-            self.check_exists(&keys::profile(&order.learner), OP)?,
-        ];
-        match self.transact(OP, items).await? {
-            Ok(()) => Ok(()),
-            Err(reasons) if reason(&reasons, 0) => Err(Refusal::OrderExists.into()),
-            Err(reasons) if reason(&reasons, 1) => Err(Refusal::UnknownLearner.into()),
-            Err(_) => Err(unexplained(OP)),
-        }
+        self.put_new_for_learner(
+            self.order_item(order, OP)?,
+            &order.learner,
+            Refusal::OrderExists,
+            OP,
+        )
+        .await
     }
 
     async fn order(&self, no: &OrderNo) -> StoreResult<Option<Order>> {
@@ -803,8 +840,8 @@ impl OrderStore for DynamoStore {
         self.query_records(
             &keys::learner_partition(learner),
             Some(keys::GSI1_ORDER_PREFIX),
-            true,
-            true,
+            Keys::Gsi1,
+            Sorted::Descending,
             "orders_of",
         )
         .await
@@ -875,8 +912,8 @@ impl OrderStore for DynamoStore {
         self.query_records(
             &keys::learner_partition(learner),
             Some(keys::ENROLLMENT_PREFIX),
-            false,
-            false,
+            Keys::Table,
+            Sorted::Ascending,
             "enrollments",
         )
         .await
@@ -912,8 +949,8 @@ impl ProgressStore for DynamoStore {
         self.query_records(
             &keys::learner_partition(learner),
             Some(keys::MARK_PREFIX),
-            false,
-            false,
+            Keys::Table,
+            Sorted::Ascending,
             "marks",
         )
         .await
@@ -1017,8 +1054,8 @@ impl FilingStore for DynamoStore {
             .query_records(
                 keys::PENDING_TITLE_CHECKS,
                 None,
-                true,
-                false,
+                Keys::Gsi1,
+                Sorted::Ascending,
                 "pending_title_checks",
             )
             .await?;
@@ -1045,16 +1082,8 @@ impl CertificateStore for DynamoStore {
                 certificate.no
             )),
         );
-        let items = vec![
-            self.put_new(item, OP)?,
-            self.check_exists(&keys::profile(&certificate.learner), OP)?,
-        ];
-        match self.transact(OP, items).await? {
-            Ok(()) => Ok(()),
-            Err(reasons) if reason(&reasons, 0) => Err(Refusal::CertificateExists.into()),
-            Err(reasons) if reason(&reasons, 1) => Err(Refusal::UnknownLearner.into()),
-            Err(_) => Err(unexplained(OP)),
-        }
+        self.put_new_for_learner(item, &certificate.learner, Refusal::CertificateExists, OP)
+            .await
     }
 
     async fn certificate(&self, no: &CertificateNo) -> StoreResult<Option<Certificate>> {
@@ -1065,8 +1094,8 @@ impl CertificateStore for DynamoStore {
         self.query_records(
             &keys::learner_partition(learner),
             Some(keys::GSI1_CERTIFICATE_PREFIX),
-            true,
-            false,
+            Keys::Gsi1,
+            Sorted::Ascending,
             "certificates_of",
         )
         .await
@@ -1155,8 +1184,8 @@ impl InvoiceStore for DynamoStore {
         self.query_records(
             &keys::invoices_with_status(status.as_str()),
             None,
-            true,
-            false,
+            Keys::Gsi1,
+            Sorted::Ascending,
             "invoices_with_status",
         )
         .await
