@@ -5,12 +5,12 @@
 //! through `get_section`, the section template lists `section.pages`.
 //!
 //! Run: `cargo bench -p ticedu-site --bench synthetic` (add sizes as
-//! arguments to change them). The reference for Zola 0.23 on a
-//! 2-core machine: 0.45 s / 208 MB (2,000 pages), 2.04 s / 922 MB (10,000).
+//! arguments to change them). With `ZOLA=/path/to/zola` set, Zola builds the
+//! same sites in the same run and the ratios are printed. Both are timed by
+//! GNU time (`/usr/bin/time`, Debian's `time`): wall seconds and maximum RSS.
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 const RUNS: usize = 5;
 const CHILD: &str = "TICEDU_SYNTHETIC_SITE";
@@ -93,26 +93,15 @@ fn synthetic_site(root: &Path, pages: usize) {
     );
 }
 
-fn peak_memory_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
-
 fn main() {
     if let Ok(root) = std::env::var(CHILD) {
         let root = Path::new(&root);
-        let started = Instant::now();
         ticedu_site::build(
             &ticedu_site::SiteDirs::new(root.join("site")),
             &root.join("public"),
             None,
         )
         .expect("the synthetic site builds");
-        println!("{} {}", started.elapsed().as_nanos(), peak_memory_kib());
         return;
     }
     let sizes: Vec<usize> = std::env::args()
@@ -124,29 +113,79 @@ fn main() {
     } else {
         sizes
     };
-    println!("synthetic Zola site: median of {RUNS} builds, each in a fresh process");
-    println!("{:>8} {:>10} {:>12}", "pages", "wall", "peak memory");
+    let zola = std::env::var("ZOLA").ok();
+    println!("synthetic Zola site: median of {RUNS} builds, each in a fresh process (GNU time)");
+    println!(
+        "{:>8} {:>10} {:>12} {:>12} {:>12} {:>8} {:>8}",
+        "pages", "ours", "ours memory", "zola", "zola memory", "speedup", "memory"
+    );
     for pages in sizes {
         let dir = tempfile::tempdir().unwrap();
         synthetic_site(&dir.path().join("site"), pages);
-        let mut times = Vec::new();
-        let mut memory = Vec::new();
-        for _ in 0..RUNS {
-            let output = Command::new(std::env::current_exe().unwrap())
-                .env(CHILD, dir.path())
-                .output()
-                .unwrap();
-            let text = String::from_utf8_lossy(&output.stdout);
-            let mut numbers = text.split_whitespace().map(|n| n.parse::<u64>().unwrap());
-            times.push(Duration::from_nanos(numbers.next().unwrap()));
-            memory.push(numbers.next().unwrap());
-        }
-        times.sort();
-        memory.sort();
+        let ours = median_run(|| {
+            let mut command = Command::new(std::env::current_exe().unwrap());
+            command.env(CHILD, dir.path());
+            command
+        });
+        let theirs = zola.as_ref().map(|zola| {
+            median_run(|| {
+                let mut command = Command::new(zola);
+                command
+                    .arg("--root")
+                    .arg(dir.path().join("site"))
+                    .args(["build", "--force", "--output-dir"])
+                    .arg(dir.path().join("zola-public"));
+                command
+            })
+        });
+        let (their_time, their_memory) = theirs
+            .map_or(("-".to_owned(), "-".to_owned()), |(t, m)| {
+                (format!("{t:.3} s"), format!("{m:.0} MB"))
+            });
+        let ratios = theirs.map_or(("-".to_owned(), "-".to_owned()), |(t, m)| {
+            (format!("{:.2}x", t / ours.0), format!("{:.2}", ours.1 / m))
+        });
         println!(
-            "{pages:>8} {:>8.3} s {:>9.0} MB",
-            times[RUNS / 2].as_secs_f64(),
-            memory[RUNS / 2] as f64 / 1024.0
+            "{pages:>8} {:>8.3} s {:>9.0} MB {their_time:>12} {their_memory:>12} {:>8} {:>8}",
+            ours.0, ours.1, ratios.0, ratios.1
         );
     }
+}
+
+/// Median wall seconds and median maximum RSS (MB) of `RUNS` runs under GNU time.
+fn median_run(command: impl Fn() -> Command) -> (f64, f64) {
+    let mut times = Vec::new();
+    let mut memory = Vec::new();
+    for _ in 0..RUNS {
+        let inner = command();
+        let mut timed = Command::new("/usr/bin/time");
+        timed
+            .args(["-f", "TIMED %e %M"])
+            .arg(inner.get_program())
+            .args(inner.get_args());
+        for (key, value) in inner.get_envs() {
+            if let Some(value) = value {
+                timed.env(key, value);
+            }
+        }
+        let output = timed
+            .output()
+            .expect("GNU time runs (Debian package `time`)");
+        assert!(
+            output.status.success(),
+            "build failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let line = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("TIMED "))
+            .expect("GNU time's line");
+        let mut numbers = line.split_whitespace().map(|n| n.parse::<f64>().unwrap());
+        times.push(numbers.next().unwrap());
+        memory.push(numbers.next().unwrap() / 1024.0);
+    }
+    times.sort_by(f64::total_cmp);
+    memory.sort_by(f64::total_cmp);
+    (times[RUNS / 2], memory[RUNS / 2])
 }
