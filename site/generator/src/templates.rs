@@ -106,20 +106,8 @@ fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
                     .cloned()
                     .ok_or_else(|| Error::message(format!("get_url: no content file {path}")));
             }
-            let mut url = format!(
-                "{}{}{}",
-                l.config.base_url,
-                l.config.language_prefix(if path.contains('.') {
-                    &l.config.default_language
-                } else {
-                    &lang
-                }),
-                if path.starts_with('/') {
-                    path.to_owned()
-                } else {
-                    format!("/{path}")
-                }
-            );
+            // As in Zola, only `@/` content paths are language-aware; other paths are the site's own.
+            let mut url = format!("{}/{}", l.config.base_url, path.trim_start_matches('/'));
             if trailing_slash && !url.ends_with('/') {
                 url.push('/');
             }
