@@ -18,6 +18,7 @@
 //! | R11 15 CNY per hour, integer fen | [`money::Fen`], [`settings::YearSettings::price_per_hour`], [`pricing::quote`] |
 //! | R12 returning learners' free mandatory hours | [`pricing::quote`], [`settings::YearSettings::returning_learner_free_mandatory`] |
 //! | R16, R18 what each kind of learner carries | [`learner::LearnerKind`] |
+//! | R15 the invoice buyer's taxpayer id | [`taxpayer::TaxpayerId`] (GB 32100-2015) |
 //! | R17 batch dates and the 7th working day | [`settings::YearSettings::batch_expiry_dates`], [`calendar::certificate_available_from`] |
 //!
 //! Every refusal of user input implements [`Rejection`]: a machine-readable
@@ -35,6 +36,7 @@ pub mod pricing;
 mod rejection;
 pub mod requirement;
 pub mod settings;
+pub mod taxpayer;
 
 pub use data_file::{DataError, DataErrors, bundled};
 pub use rejection::Rejection;

@@ -9,6 +9,7 @@ use ticedu_domain::contact::{EmailAddress, PhoneNumber};
 use ticedu_domain::identity::{AccountKey, IdNumber, PersonName, Username, UsernameKey};
 use ticedu_domain::learner::{HolderDetails, LearnerCategory, LearnerKind, TitleCheck};
 use ticedu_domain::money::Fen;
+use ticedu_domain::taxpayer::TaxpayerId;
 
 use crate::ids::{CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo, TransactionId};
 
@@ -246,8 +247,8 @@ pub struct InvoiceRequest {
     pub amount: Fen,
     pub buyer_name: String,
     /// The 18-character unified social credit code.
-    pub taxpayer_id: String,
-    pub email: String,
+    pub taxpayer_id: TaxpayerId,
+    pub email: EmailAddress,
     pub delivery: InvoiceDelivery,
     pub requested_at: Timestamp,
     pub status: InvoiceStatus,
