@@ -577,6 +577,10 @@ async fn every_documented_operation_is_routed_and_every_route_documented() {
         format!("GET {}", ticedu_learning::COURSES),
         format!("POST {}", ticedu_learning::MARK),
         format!("GET {}", ticedu_learning::PROGRESS),
+        format!("POST {}", ticedu_payments::QUOTE),
+        format!("POST {}", ticedu_payments::PURCHASE),
+        format!("POST {}", ticedu_payments::REDEEM),
+        format!("GET {}", ticedu_payments::ORDERS),
     ];
     routed.sort();
     assert_eq!(documented, routed);

@@ -27,6 +27,7 @@ pub const OPENAPI: &str = "/api/openapi.json";
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ticedu_accounts::AccountsApi::openapi();
     doc.merge(ticedu_learning::LearningApi::openapi());
+    doc.merge(ticedu_payments::PaymentsApi::openapi());
     doc.info.title = "ticedu API".to_owned();
     doc.info.description = Some(
         "进出口商品检验鉴定人员继续教育平台 API. Errors: `{code, message, message_en}`.".to_owned(),
@@ -49,7 +50,8 @@ pub fn app<S: Store + Clone + 'static>(state: AppState<S>, site: Option<PathBuf>
     let document = Arc::new(openapi());
     let router = Router::new()
         .merge(ticedu_accounts::router(state.clone()))
-        .merge(ticedu_learning::router(state))
+        .merge(ticedu_learning::router(state.clone()))
+        .merge(ticedu_payments::router(state))
         .route(
             OPENAPI,
             get(move || async move { Json(document.as_ref().clone()) }),

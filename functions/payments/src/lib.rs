@@ -1,0 +1,310 @@
+//! The payments function, first part: a quote for a cart (R11, R12), buying
+//! hours from the 元账户 balance (R13), redeeming a study card into the
+//! balance (R13), and the learner's orders. WeChat Pay (R14), invoices (R15)
+//! and staff tools follow.
+
+use std::collections::BTreeSet;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use ticedu_api::auth::AuthLearner;
+use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
+use ticedu_domain::pricing::{Buyer, CartItem, Quote, quote};
+use ticedu_store::ids::{CardCode, OrderNo};
+use ticedu_store::records::{Learner, Order, OrderStatus, PaymentChannel};
+use ticedu_store::{CardStore, LearnerStore, OrderStore, Outcome, Refusal};
+use utoipa::{OpenApi, ToSchema};
+
+/// What the payments function needs of a store.
+pub trait PaymentsStore: LearnerStore + CardStore + OrderStore + Clone + 'static {}
+impl<T: LearnerStore + CardStore + OrderStore + Clone + 'static> PaymentsStore for T {}
+
+pub const QUOTE: &str = "/api/payments/quote";
+pub const PURCHASE: &str = "/api/payments/purchase";
+pub const REDEEM: &str = "/api/payments/cards/redeem";
+pub const ORDERS: &str = "/api/payments/orders";
+
+pub fn router<S: PaymentsStore>(state: AppState<S>) -> Router {
+    Router::new()
+        .route(QUOTE, post(quote_cart::<S>))
+        .route(PURCHASE, post(purchase::<S>))
+        .route(REDEEM, post(redeem::<S>))
+        .route(ORDERS, get(orders::<S>))
+        .with_state(state)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(quote_cart, purchase, redeem, orders),
+    components(schemas(CartRequest, QuoteView, QuoteLineView, Purchased, RedeemRequest, Redeemed, OrderView, MyOrders, ErrorBody)),
+    tags((name = "payments", description = "缴费 Payments (R11–R13)"))
+)]
+pub struct PaymentsApi;
+
+/// A cart: courses, single hours and certification bundles.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CartRequest {
+    /// e.g. `{"kind": "course", "id": "draft-survey"}`, `{"kind": "hour", "id": "draft-survey/2"}`, `{"kind": "bundle", "id": "certification-30"}`.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<CartItem>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuoteLineView {
+    #[schema(value_type = Object)]
+    pub item: CartItem,
+    pub hours: u32,
+    pub gross_fen: u64,
+    /// R12: the returning learner's free mandatory hours.
+    pub discount_fen: u64,
+    pub net_fen: u64,
+}
+
+/// Prices in integer fen (分).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuoteView {
+    pub price_per_hour_fen: u64,
+    pub lines: Vec<QuoteLineView>,
+    pub gross_fen: u64,
+    pub discount_fen: u64,
+    pub total_fen: u64,
+    /// The learner's balance, to compare with the total.
+    pub balance_fen: u64,
+}
+
+impl QuoteView {
+    fn new(quote: &Quote, balance: u64) -> Self {
+        Self {
+            price_per_hour_fen: quote.price_per_hour.get(),
+            lines: quote
+                .lines
+                .iter()
+                .map(|line| QuoteLineView {
+                    item: line.item.clone(),
+                    hours: line.hours.len() as u32,
+                    gross_fen: line.gross.get(),
+                    discount_fen: line.discount.get(),
+                    net_fen: line.net.get(),
+                })
+                .collect(),
+            gross_fen: quote.gross.get(),
+            discount_fen: quote.discount.get(),
+            total_fen: quote.total.get(),
+            balance_fen: balance,
+        }
+    }
+}
+
+async fn learner_of<S: PaymentsStore>(
+    state: &AppState<S>,
+    auth: &AuthLearner,
+) -> ApiResult<Learner> {
+    state
+        .store
+        .learner(&auth.id)
+        .await?
+        .ok_or_else(|| ApiError::from(Refusal::UnknownLearner))
+}
+
+/// Prices `items` for this learner against this year's settings and what they own.
+async fn price<S: PaymentsStore>(
+    state: &AppState<S>,
+    learner: &Learner,
+    items: &[CartItem],
+) -> ApiResult<Quote> {
+    let platform = &state.platform;
+    let settings = platform
+        .settings
+        .in_force_on(platform.clock.today())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "settings.none",
+                "本年度收费标准尚未配置。",
+                "This year's fees are not configured yet.",
+            )
+        })?;
+    let owned: BTreeSet<_> = state
+        .store
+        .enrollments(learner.id())
+        .await?
+        .into_iter()
+        .map(|e| e.hour)
+        .collect();
+    let buyer = Buyer {
+        category: learner.category(),
+        returning: learner.returning,
+    };
+    quote(&platform.catalogue, settings, buyer, items, &owned).map_err(|e| ApiError::invalid(&e))
+}
+
+/// What a cart costs this learner (R11, R12), in fen.
+#[utoipa::path(post, path = "/api/payments/quote", tag = "payments", request_body = CartRequest, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The quote", body = QuoteView),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 422, description = "Empty cart, unknown item, bundle for another kind of learner, hour bought already…", body = ErrorBody),
+    ))]
+pub async fn quote_cart<S: PaymentsStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+    ApiJson(cart): ApiJson<CartRequest>,
+) -> ApiResult<Json<QuoteView>> {
+    let learner = learner_of(&state, &auth).await?;
+    let quote = price(&state, &learner, &cart.items).await?;
+    Ok(Json(QuoteView::new(&quote, learner.balance.get())))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Purchased {
+    pub order_no: String,
+    pub total_fen: u64,
+    pub hours: Vec<String>,
+}
+
+/// Buy a cart from the balance (R13): the balance, the ledger and the hours change together or not at all.
+#[utoipa::path(post, path = "/api/payments/purchase", tag = "payments", request_body = CartRequest, security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Bought", body = Purchased),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 409, description = "The balance does not cover the total, or an hour was bought meanwhile", body = ErrorBody),
+        (status = 422, description = "The cart cannot be bought", body = ErrorBody),
+    ))]
+pub async fn purchase<S: PaymentsStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+    ApiJson(cart): ApiJson<CartRequest>,
+) -> ApiResult<(StatusCode, Json<Purchased>)> {
+    let learner = learner_of(&state, &auth).await?;
+    let quote = price(&state, &learner, &cart.items).await?;
+    let now = state.platform.clock.now();
+    let order = Order {
+        no: new_order_no(now)?,
+        learner: auth.id.clone(),
+        hours: quote.hours().cloned().collect(),
+        amount: quote.total,
+        channel: PaymentChannel::Balance,
+        status: OrderStatus::Paid {
+            at: now,
+            transaction: None,
+        },
+        created_at: now,
+        invoice: None,
+    };
+    if state.store.purchase_with_balance(&order).await? == Outcome::Applied {
+        tracing::info!(learner = %auth.id, order = %order.no, total_fen = order.amount.get(), "bought from the balance");
+    }
+    let hours = order.hours.iter().map(ToString::to_string).collect();
+    Ok((
+        StatusCode::CREATED,
+        Json(Purchased {
+            order_no: order.no.to_string(),
+            total_fen: order.amount.get(),
+            hours,
+        }),
+    ))
+}
+
+/// `TIC` + the time in seconds + 10 random hex digits, upper case: unique and unguessable.
+fn new_order_no(now: jiff::Timestamp) -> ApiResult<OrderNo> {
+    let random = ticedu_api::ids::random_hex(5)?.to_ascii_uppercase();
+    OrderNo::parse(&format!("TIC{}{random}", now.as_second())).map_err(|_| ApiError::unavailable())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RedeemRequest {
+    /// The 16-character code on the study card; spaces and hyphens are ignored.
+    pub code: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Redeemed {
+    pub credited_fen: u64,
+    pub balance_fen: u64,
+}
+
+/// Redeem a study card (学习卡) into the balance (R13), once.
+#[utoipa::path(post, path = "/api/payments/cards/redeem", tag = "payments", request_body = RedeemRequest, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Credited", body = Redeemed),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such card", body = ErrorBody),
+        (status = 409, description = "The card was redeemed already", body = ErrorBody),
+        (status = 422, description = "Not a card code", body = ErrorBody),
+    ))]
+pub async fn redeem<S: PaymentsStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+    ApiJson(request): ApiJson<RedeemRequest>,
+) -> ApiResult<Json<Redeemed>> {
+    let code = CardCode::parse_typed(&request.code).map_err(|_| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "card.malformed",
+            "学习卡号应为 16 位字母和数字。",
+            "A study card code has 16 letters and digits.",
+        )
+    })?;
+    let card = state
+        .store
+        .card(&code)
+        .await?
+        .ok_or_else(|| ApiError::from(Refusal::UnknownCard))?;
+    state
+        .store
+        .redeem_card(&card, &auth.id, state.platform.clock.now())
+        .await?;
+    let learner = learner_of(&state, &auth).await?;
+    tracing::info!(learner = %auth.id, credited_fen = card.value.get(), "study card redeemed");
+    Ok(Json(Redeemed {
+        credited_fen: card.value.get(),
+        balance_fen: learner.balance.get(),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderView {
+    pub order_no: String,
+    pub total_fen: u64,
+    pub hours: Vec<String>,
+    /// `balance` or `we_chat_pay`.
+    pub channel: String,
+    pub paid: bool,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyOrders {
+    pub orders: Vec<OrderView>,
+}
+
+/// The learner's orders, newest first.
+#[utoipa::path(get, path = "/api/payments/orders", tag = "payments", security(("bearer" = [])),
+    responses((status = 200, description = "My orders", body = MyOrders), (status = 401, description = "Not logged in", body = ErrorBody)))]
+pub async fn orders<S: PaymentsStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+) -> ApiResult<Json<MyOrders>> {
+    let orders = state.store.orders_of(&auth.id).await?;
+    let orders = orders
+        .into_iter()
+        .map(|order| OrderView {
+            order_no: order.no.to_string(),
+            total_fen: order.amount.get(),
+            hours: order.hours.iter().map(ToString::to_string).collect(),
+            channel: match order.channel {
+                PaymentChannel::Balance => "balance",
+                PaymentChannel::WeChatPay => "we_chat_pay",
+            }
+            .to_owned(),
+            paid: matches!(order.status, OrderStatus::Paid { .. }),
+            created_at: order.created_at.to_string(),
+        })
+        .collect();
+    Ok(Json(MyOrders { orders }))
+}

@@ -1,0 +1,230 @@
+//! The payments function over HTTP: study cards into the balance, quotes,
+//! buying hours from the balance (R11–R13).
+
+use reqwest::StatusCode;
+use serde_json::json;
+use ticedu_domain::money::Fen;
+use ticedu_store::ids::LearnerId;
+use ticedu_store::*;
+use ticedu_tests::app::*;
+use ticedu_tests::fixtures::card;
+
+async fn learner_with_card<S: Store + Clone + 'static>(
+    app: &TestApp<S>,
+    body: &serde_json::Value,
+    yuan: u64,
+) -> (LearnerId, String) {
+    let (id, token) = register_and_log_in(app, body).await;
+    let study_card = card(Fen::from_yuan(yuan));
+    app.store
+        .issue_cards(std::slice::from_ref(&study_card))
+        .await
+        .unwrap();
+    let code = study_card.code.as_str();
+    let typed = format!(
+        "{}-{} {}",
+        &code[..4],
+        code[4..8].to_lowercase(),
+        &code[8..]
+    );
+    let redeemed = app
+        .post(
+            "/api/payments/cards/redeem",
+            Some(&token),
+            json!({ "code": typed }),
+        )
+        .await;
+    assert_eq!(redeemed.status, StatusCode::OK, "{}", redeemed.body);
+    assert_eq!(redeemed.body["balance_fen"], yuan * 100);
+    let again = app
+        .post(
+            "/api/payments/cards/redeem",
+            Some(&token),
+            json!({ "code": code }),
+        )
+        .await;
+    assert_eq!(
+        (again.status, again.code()),
+        (StatusCode::CONFLICT, "card.redeemed")
+    );
+    (LearnerId::parse(&id).unwrap(), token)
+}
+
+#[tokio::test]
+async fn a_learner_redeems_a_card_and_buys_hours_from_the_balance() {
+    let app = spawn_embedded().await;
+    let (_, token) = learner_with_card(&app, &registration(), 200).await;
+    let cart = json!({ "items": [ { "kind": "course", "id": "draft-survey" }, { "kind": "hour", "id": "cargo-damage-survey/1" } ] });
+    let quote = app
+        .post("/api/payments/quote", Some(&token), cart.clone())
+        .await;
+    assert_eq!(quote.status, StatusCode::OK, "{}", quote.body);
+    let hours = quote.body["lines"][0]["hours"].as_u64().unwrap() + 1;
+    assert_eq!(quote.body["total_fen"], hours * 1500);
+    assert_eq!(quote.body["balance_fen"], 20_000);
+
+    let bought = app
+        .post("/api/payments/purchase", Some(&token), cart.clone())
+        .await;
+    assert_eq!(bought.status, StatusCode::CREATED, "{}", bought.body);
+    assert_eq!(bought.body["hours"].as_array().unwrap().len() as u64, hours);
+    let me = app.get("/api/accounts/me", Some(&token)).await;
+    assert_eq!(me.body["balance_fen"], 20_000 - hours * 1500);
+    let courses = app.get("/api/learning/courses", Some(&token)).await;
+    assert_eq!(courses.body["courses"].as_array().unwrap().len(), 2);
+    let orders = app.get("/api/payments/orders", Some(&token)).await;
+    assert_eq!(
+        orders.body["orders"][0]["order_no"],
+        bought.body["order_no"]
+    );
+    assert_eq!(orders.body["orders"][0]["paid"], true);
+
+    let again = app.post("/api/payments/purchase", Some(&token), cart).await;
+    assert_eq!(
+        (again.status, again.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "cart.already_owned")
+    );
+    assert_eq!(
+        app.get("/api/accounts/me", Some(&token)).await.body["balance_fen"],
+        20_000 - hours * 1500,
+        "nothing charged twice"
+    );
+}
+
+#[tokio::test]
+async fn a_purchase_the_balance_does_not_cover_changes_nothing() {
+    let app = spawn_embedded().await;
+    let (learner, token) = learner_with_card(&app, &registration(), 15).await;
+    let answer = app
+        .post(
+            "/api/payments/purchase",
+            Some(&token),
+            json!({ "items": [ { "kind": "course", "id": "draft-survey" } ] }),
+        )
+        .await;
+    assert_eq!(
+        (answer.status, answer.code()),
+        (StatusCode::CONFLICT, "balance.insufficient")
+    );
+    assert_eq!(
+        app.get("/api/accounts/me", Some(&token)).await.body["balance_fen"],
+        1500
+    );
+    assert!(app.store.enrollments(&learner).await.unwrap().is_empty());
+    assert_eq!(
+        app.store.ledger(&learner).await.unwrap().len(),
+        1,
+        "only the card's credit"
+    );
+}
+
+#[tokio::test]
+async fn a_returning_holder_gets_the_mandatory_hours_free() {
+    let app = spawn_embedded().await;
+    let mut body = registration();
+    body["kind"] = json!({ "category": "holder", "certificate_kind": "level_examination", "original_certificate_no": "CIE-2019-0012", "expires_on": "2023-07-06" });
+    let (learner, token) = learner_with_card(&app, &body, 450).await;
+    app.store.set_returning(&learner, true).await.unwrap();
+    let cart = json!({ "items": [
+        { "kind": "course", "id": "inspection-laws-and-regulations" },
+        { "kind": "course", "id": "trade-self-discipline-code" },
+        { "kind": "course", "id": "practitioner-code-of-conduct" },
+        { "kind": "bundle", "id": "certification-30" } ] });
+    let quote = app
+        .post("/api/payments/quote", Some(&token), cart.clone())
+        .await;
+    assert_eq!(
+        (
+            quote.body["gross_fen"].clone(),
+            quote.body["discount_fen"].clone(),
+            quote.body["total_fen"].clone()
+        ),
+        (json!(60_000), json!(15_000), json!(45_000))
+    );
+    let bought = app.post("/api/payments/purchase", Some(&token), cart).await;
+    assert_eq!(bought.status, StatusCode::CREATED, "{}", bought.body);
+    assert_eq!(
+        app.get("/api/accounts/me", Some(&token)).await.body["balance_fen"],
+        0
+    );
+    let new_bundle = app
+        .post(
+            "/api/payments/quote",
+            Some(&token),
+            json!({ "items": [ { "kind": "bundle", "id": "certification-40" } ] }),
+        )
+        .await;
+    assert_eq!(new_bundle.code(), "cart.bundle_not_for_buyer");
+}
+
+#[tokio::test]
+async fn bad_carts_and_card_codes_are_refused_with_codes() {
+    let app = spawn_embedded().await;
+    let (_, token) = register_and_log_in(&app, &registration()).await;
+    let cases = [
+        (
+            json!({ "items": [] }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "cart.empty",
+        ),
+        (
+            json!({ "items": [ { "kind": "course", "id": "no-such-course" } ] }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "cart.unknown_item",
+        ),
+        (
+            json!({ "items": [ { "kind": "course", "id": "iso-iec-17020-inspection-bodies" } ] }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "cart.sold_only_in_bundles",
+        ),
+        (
+            json!({ "items": [ { "kind": "hour", "id": "draft-survey/1" }, { "kind": "course", "id": "draft-survey" } ] }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "cart.hour_twice",
+        ),
+        (
+            json!({ "items": [ { "kind": "course", "id": "Not A Slug" } ] }),
+            StatusCode::BAD_REQUEST,
+            "request.invalid_field",
+        ),
+        (
+            json!({ "items": [ { "kind": "voucher", "id": "x" } ] }),
+            StatusCode::BAD_REQUEST,
+            "request.invalid_field",
+        ),
+    ];
+    for (cart, status, code) in cases {
+        let answer = app
+            .post("/api/payments/quote", Some(&token), cart.clone())
+            .await;
+        assert_eq!((answer.status, answer.code()), (status, code), "{cart}");
+    }
+    let answer = app
+        .post(
+            "/api/payments/cards/redeem",
+            Some(&token),
+            json!({ "code": "short" }),
+        )
+        .await;
+    assert_eq!(
+        (answer.status, answer.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "card.malformed")
+    );
+    let answer = app
+        .post(
+            "/api/payments/cards/redeem",
+            Some(&token),
+            json!({ "code": "ABCD EFGH 2345 6789" }),
+        )
+        .await;
+    assert_eq!(
+        (answer.status, answer.code()),
+        (StatusCode::NOT_FOUND, "card.not_found")
+    );
+    assert_eq!(
+        app.post("/api/payments/quote", None, json!({ "items": [] }))
+            .await
+            .code(),
+        "auth.missing_token"
+    );
+}
