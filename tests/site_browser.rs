@@ -9,7 +9,7 @@ use std::sync::Arc;
 use ticedu_api::AppState;
 use ticedu_store_embedded::EmbeddedStore;
 
-const PAGES: [&str; 10] = [
+const PAGES: [&str; 11] = [
     "/",
     "/guide/",
     "/guide/fees/",
@@ -19,6 +19,7 @@ const PAGES: [&str; 10] = [
     "/register/",
     "/login/",
     "/learning/",
+    "/pay/",
     "/search/",
 ];
 

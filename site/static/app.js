@@ -191,7 +191,57 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
   }
 
-  var apps = { register: register, login: login, learning: learning, search: search };
+  function yuan(fen) { return "¥" + (fen / 100).toFixed(2); }
+
+  function pay(root) {
+    var balance = root.querySelector(".balance");
+    if (!token()) {
+      var link = document.createElement("a");
+      link.href = prefix + "/login/";
+      link.textContent = text("请先登录。", "Please log in first.");
+      balance.appendChild(link);
+      return;
+    }
+    function refresh() {
+      api("GET", "/accounts/me").then(function (me) {
+        balance.textContent = text("账户余额：", "Balance: ") + yuan(me.balance_fen);
+      }).catch(function (error) { balance.textContent = error.message; });
+      api("GET", "/payments/orders").then(function (answer) {
+        var list = root.querySelector(".orders");
+        list.innerHTML = "";
+        answer.orders.forEach(function (order) {
+          var item = document.createElement("li");
+          item.textContent = order.created_at.slice(0, 10) + " · " + order.order_no + " · " + yuan(order.total_fen) + " · " + order.hours.length + text(" 学时", " hours");
+          list.appendChild(item);
+        });
+      });
+    }
+    var form = root.querySelector("form.redeem");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var status = form.querySelector(".status");
+      api("POST", "/payments/cards/redeem", { code: value(form, "code") }).then(function (answer) {
+        say(status, text("已充值 ", "Credited ") + yuan(answer.credited_fen), true);
+        form.elements.code.value = "";
+        refresh();
+      }).catch(function (error) { say(status, error.message, false); });
+    });
+    refresh();
+  }
+
+  function buyForm(form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var status = form.querySelector(".status");
+      if (!token()) { say(status, text("请先登录。", "Please log in first."), false); return; }
+      api("POST", "/payments/purchase", { items: [{ kind: "course", id: form.getAttribute("data-buy") }] }).then(function (answer) {
+        say(status, text("购买成功：", "Bought: ") + answer.hours.length + text(" 学时，", " hours, ") + yuan(answer.total_fen), true);
+      }).catch(function (error) { say(status, error.message, false); });
+    });
+  }
+
+  var apps = { register: register, login: login, learning: learning, pay: pay, search: search };
   document.querySelectorAll("[data-app]").forEach(function (element) { apps[element.getAttribute("data-app")](element); });
   document.querySelectorAll("form[data-mark]").forEach(markForm);
+  document.querySelectorAll("form[data-buy]").forEach(buyForm);
 })();
