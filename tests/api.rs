@@ -581,6 +581,14 @@ async fn every_documented_operation_is_routed_and_every_route_documented() {
         format!("POST {}", ticedu_payments::PURCHASE),
         format!("POST {}", ticedu_payments::REDEEM),
         format!("GET {}", ticedu_payments::ORDERS),
+        format!("POST {}", ticedu_payments::INVOICES),
+        format!("POST {}", ticedu_admin::LOGIN),
+        format!("POST {}", ticedu_admin::CARDS),
+        format!("GET {}", ticedu_admin::TITLE_CHECKS),
+        format!("POST {}", ticedu_admin::TITLE_CHECK),
+        format!("POST {}", ticedu_admin::RETURNING),
+        format!("GET {}", ticedu_admin::INVOICES),
+        format!("POST {}", ticedu_admin::INVOICE_ISSUED),
     ];
     routed.sort();
     assert_eq!(documented, routed);

@@ -23,6 +23,8 @@ pub const JWT_ACTIVE_KID: &str = "TICEDU_JWT_ACTIVE_KID";
 pub const TOKEN_LIFETIME: &str = "TICEDU_TOKEN_LIFETIME_SECONDS";
 /// Base64 of at least 32 bytes: keys the HMACs of ID numbers and usernames.
 pub const ACCOUNT_KEY_SECRET: &str = "TICEDU_ACCOUNT_KEY_SECRET";
+/// Staff logins: `name:argon2-hash[;name:argon2-hash…]` (optional).
+pub const STAFF: &str = "TICEDU_STAFF";
 /// An RFC 3339 instant at which the clock stands still (demos and tests).
 pub const FIXED_NOW: &str = "TICEDU_NOW";
 
@@ -74,6 +76,41 @@ pub struct Platform {
     pub account_secret: AccountKeySecret,
     pub clock: Clock,
     pub throttle: ThrottlePolicy,
+    /// Association staff who may log in to the staff tools.
+    pub staff: Vec<StaffAccount>,
+}
+
+/// A staff login: a name and an argon2id PHC hash (`ticedu-api`'s `Password::hash`).
+#[derive(Clone)]
+pub struct StaffAccount {
+    pub name: String,
+    pub password_hash: String,
+}
+
+impl std::fmt::Debug for StaffAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StaffAccount({})", self.name)
+    }
+}
+
+/// `name:phc-hash[;name:phc-hash…]`, parsed.
+pub fn parse_staff(text: &str) -> Result<Vec<StaffAccount>, ConfigError> {
+    text.split(';')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            let (name, hash) = entry
+                .split_once(':')
+                .ok_or_else(|| malformed(STAFF, "expected name:argon2-hash"))?;
+            if name.trim().is_empty() || !hash.starts_with("$argon2") {
+                return Err(malformed(STAFF, "expected name:argon2-hash"));
+            }
+            Ok(StaffAccount {
+                name: name.trim().to_owned(),
+                password_hash: hash.to_owned(),
+            })
+        })
+        .collect()
 }
 
 impl Platform {
@@ -120,13 +157,18 @@ impl Platform {
             ),
             Err(_) => Clock::System,
         };
-        Ok(Arc::new(Self::new(tokens, account_secret, clock)?))
+        let staff = match std::env::var(STAFF) {
+            Ok(text) => parse_staff(&text)?,
+            Err(_) => Vec::new(),
+        };
+        Ok(Arc::new(Self::new(tokens, account_secret, clock, staff)?))
     }
 
     pub fn new(
         tokens: TokenKeys,
         account_secret: AccountKeySecret,
         clock: Clock,
+        staff: Vec<StaffAccount>,
     ) -> Result<Self, ConfigError> {
         Ok(Self {
             catalogue: Catalogue::bundled()?,
@@ -139,6 +181,7 @@ impl Platform {
                 max_failures: 5,
                 window_seconds: 15 * 60,
             },
+            staff,
         })
     }
 }

@@ -11,7 +11,7 @@ use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use axum::{Json, Router};
 use ticedu_api::auth::{Secret, TokenKeys};
-use ticedu_api::config::{Clock, ConfigError, FIXED_NOW};
+use ticedu_api::config::{Clock, ConfigError, FIXED_NOW, StaffAccount};
 use ticedu_api::json::BODY_LIMIT_BYTES;
 use ticedu_api::{ApiError, AppState, Platform};
 use ticedu_domain::identity::AccountKeySecret;
@@ -28,6 +28,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ticedu_accounts::AccountsApi::openapi();
     doc.merge(ticedu_learning::LearningApi::openapi());
     doc.merge(ticedu_payments::PaymentsApi::openapi());
+    doc.merge(ticedu_admin::AdminApi::openapi());
     doc.info.title = "ticedu API".to_owned();
     doc.info.description = Some(
         "进出口商品检验鉴定人员继续教育平台 API. Errors: `{code, message, message_en}`.".to_owned(),
@@ -51,7 +52,8 @@ pub fn app<S: Store + Clone + 'static>(state: AppState<S>, site: Option<PathBuf>
     let router = Router::new()
         .merge(ticedu_accounts::router(state.clone()))
         .merge(ticedu_learning::router(state.clone()))
-        .merge(ticedu_payments::router(state))
+        .merge(ticedu_payments::router(state.clone()))
+        .merge(ticedu_admin::router(state))
         .route(
             OPENAPI,
             get(move || async move { Json(document.as_ref().clone()) }),
@@ -85,6 +87,11 @@ async fn api_not_found() -> impl IntoResponse {
     )
 }
 
+/// The development staff login (name, password), printed by the local server.
+pub const DEMO_STAFF: (&str, &str) = ("staff", "staff-demo-2023");
+/// argon2id (the default parameters) of `DEMO_STAFF.1`, made once.
+const DEMO_STAFF_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$hzfwSFM5x9BotbHzOhJNwA$IvHMPWW6wmd7sNw6MFwHyzIPprPboK7f71lp8+NVCYs";
+
 /// Development keys, used when the environment gives none: fine on a laptop,
 /// never in a deployment (functions read theirs from the environment only).
 pub fn development_platform() -> Result<Arc<Platform>, ConfigError> {
@@ -107,5 +114,9 @@ pub fn development_platform() -> Result<Arc<Platform>, ConfigError> {
         })?),
         Err(_) => Clock::System,
     };
-    Ok(Arc::new(Platform::new(tokens, account, clock)?))
+    let staff = vec![StaffAccount {
+        name: DEMO_STAFF.0.to_owned(),
+        password_hash: DEMO_STAFF_HASH.to_owned(),
+    }];
+    Ok(Arc::new(Platform::new(tokens, account, clock, staff)?))
 }

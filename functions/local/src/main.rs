@@ -36,6 +36,10 @@ async fn main() -> Result<(), Error> {
     };
     let data_dir = PathBuf::from(env("TICEDU_DATA_DIR", ".ticedu"));
     std::fs::create_dir_all(&data_dir)?;
+    let platform_has_demo_staff = platform
+        .staff
+        .iter()
+        .any(|account| account.name == ticedu_local::DEMO_STAFF.0);
     let site = match std::env::var("TICEDU_SITE_DIR") {
         Ok(folder) => PathBuf::from(folder),
         Err(_) => {
@@ -72,6 +76,12 @@ async fn main() -> Result<(), Error> {
     println!(
         "ticedu is running at http://{address}/ (API under /api, OpenAPI at /api/openapi.json)"
     );
+    if platform_has_demo_staff {
+        let (name, password) = ticedu_local::DEMO_STAFF;
+        println!(
+            "staff login (development only): POST /api/staff/login with name \"{name}\" and password \"{password}\""
+        );
+    }
     axum::serve(listener, app).await?;
     Ok(())
 }

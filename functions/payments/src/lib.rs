@@ -12,20 +12,34 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use ticedu_api::auth::AuthLearner;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
+use ticedu_domain::contact::EmailAddress;
+use ticedu_domain::learner::ShortText;
 use ticedu_domain::pricing::{Buyer, CartItem, Quote, quote};
-use ticedu_store::ids::{CardCode, OrderNo};
-use ticedu_store::records::{Learner, Order, OrderStatus, PaymentChannel};
-use ticedu_store::{CardStore, LearnerStore, OrderStore, Outcome, Refusal};
+use ticedu_domain::taxpayer::TaxpayerId;
+use ticedu_store::ids::{CardCode, InvoiceId, OrderNo};
+use ticedu_store::records::{
+    InvoiceDelivery, InvoiceRequest, InvoiceStatus, Learner, Order, OrderStatus, PaymentChannel,
+};
+use ticedu_store::{
+    CardStore, InvoiceStore, LearnerStore, MAX_ORDERS_PER_INVOICE, OrderStore, Outcome, Refusal,
+};
 use utoipa::{OpenApi, ToSchema};
 
 /// What the payments function needs of a store.
-pub trait PaymentsStore: LearnerStore + CardStore + OrderStore + Clone + 'static {}
-impl<T: LearnerStore + CardStore + OrderStore + Clone + 'static> PaymentsStore for T {}
+pub trait PaymentsStore:
+    LearnerStore + CardStore + OrderStore + InvoiceStore + Clone + 'static
+{
+}
+impl<T: LearnerStore + CardStore + OrderStore + InvoiceStore + Clone + 'static> PaymentsStore
+    for T
+{
+}
 
 pub const QUOTE: &str = "/api/payments/quote";
 pub const PURCHASE: &str = "/api/payments/purchase";
 pub const REDEEM: &str = "/api/payments/cards/redeem";
 pub const ORDERS: &str = "/api/payments/orders";
+pub const INVOICES: &str = "/api/payments/invoices";
 
 pub fn router<S: PaymentsStore>(state: AppState<S>) -> Router {
     Router::new()
@@ -33,13 +47,14 @@ pub fn router<S: PaymentsStore>(state: AppState<S>) -> Router {
         .route(PURCHASE, post(purchase::<S>))
         .route(REDEEM, post(redeem::<S>))
         .route(ORDERS, get(orders::<S>))
+        .route(INVOICES, post(request_invoice::<S>))
         .with_state(state)
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(quote_cart, purchase, redeem, orders),
-    components(schemas(CartRequest, QuoteView, QuoteLineView, Purchased, RedeemRequest, Redeemed, OrderView, MyOrders, ErrorBody)),
+    paths(quote_cart, purchase, redeem, orders, request_invoice),
+    components(schemas(CartRequest, QuoteView, QuoteLineView, Purchased, RedeemRequest, Redeemed, OrderView, MyOrders, InvoiceRequestBody, DeliveryRequest, InvoiceRequested, ErrorBody)),
     tags((name = "payments", description = "缴费 Payments (R11–R13)"))
 )]
 pub struct PaymentsApi;
@@ -275,6 +290,8 @@ pub struct OrderView {
     /// `balance` or `we_chat_pay`.
     pub channel: String,
     pub paid: bool,
+    /// An invoice was requested for this order (R15).
+    pub invoiced: bool,
     pub created_at: String,
 }
 
@@ -303,8 +320,114 @@ pub async fn orders<S: PaymentsStore>(
             }
             .to_owned(),
             paid: matches!(order.status, OrderStatus::Paid { .. }),
+            invoiced: order.invoice.is_some(),
             created_at: order.created_at.to_string(),
         })
         .collect();
     Ok(Json(MyOrders { orders }))
+}
+
+/// How the invoice travels (R15): electronic by default, or paper by courier, cash on delivery.
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DeliveryRequest {
+    Electronic,
+    Paper { address: String },
+}
+
+/// 开具发票 (R15).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceRequestBody {
+    /// Paid orders of this learner, not invoiced yet.
+    pub orders: Vec<String>,
+    /// The buyer as registered with the tax office (usually the employer).
+    pub buyer_name: String,
+    /// The 18-character unified social credit code.
+    pub taxpayer_id: String,
+    pub email: String,
+    pub delivery: Option<DeliveryRequest>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvoiceRequested {
+    pub invoice_id: String,
+    pub amount_fen: u64,
+}
+
+/// Request an invoice for paid orders (开具发票, R15). Each order can be invoiced once.
+#[utoipa::path(post, path = "/api/payments/invoices", tag = "payments", request_body = InvoiceRequestBody, security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Requested", body = InvoiceRequested),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 409, description = "An order is unpaid, someone else's or invoiced already", body = ErrorBody),
+        (status = 422, description = "Invalid buyer name, taxpayer id, email or address", body = ErrorBody),
+    ))]
+pub async fn request_invoice<S: PaymentsStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+    ApiJson(body): ApiJson<InvoiceRequestBody>,
+) -> ApiResult<(StatusCode, Json<InvoiceRequested>)> {
+    let invalid = |e: &dyn ticedu_domain::Rejection| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            e.code(),
+            e.message_zh(),
+            e.message_en(),
+        )
+    };
+    let buyer_name = ShortText::parse(&body.buyer_name).map_err(|e| invalid(&e))?;
+    let taxpayer_id = TaxpayerId::parse(&body.taxpayer_id).map_err(|e| invalid(&e))?;
+    let email = EmailAddress::parse(&body.email).map_err(|e| invalid(&e))?;
+    let delivery = match body.delivery.unwrap_or(DeliveryRequest::Electronic) {
+        DeliveryRequest::Electronic => InvoiceDelivery::Electronic,
+        DeliveryRequest::Paper { address } => InvoiceDelivery::Paper {
+            address: ShortText::parse(&address)
+                .map_err(|e| invalid(&e))?
+                .to_string(),
+        },
+    };
+    if body.orders.is_empty() || body.orders.len() > MAX_ORDERS_PER_INVOICE {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invoice.orders",
+            "请选择 1–20 个已支付的订单。",
+            "Choose 1 to 20 paid orders.",
+        ));
+    }
+    let mut orders = Vec::with_capacity(body.orders.len());
+    let mut amount = ticedu_domain::money::Fen::ZERO;
+    for no in &body.orders {
+        let no = OrderNo::parse(no).map_err(|_| ApiError::from(Refusal::NotInvoiceable))?;
+        let order = state
+            .store
+            .order(&no)
+            .await?
+            .filter(|order| order.learner == auth.id)
+            .ok_or_else(|| ApiError::from(Refusal::NotInvoiceable))?;
+        amount = amount + order.amount;
+        orders.push(no);
+    }
+    let request = InvoiceRequest {
+        id: InvoiceId::parse(&ticedu_api::ids::random_hex(16)?)
+            .map_err(|_| ApiError::unavailable())?,
+        learner: auth.id.clone(),
+        orders,
+        amount,
+        buyer_name: buyer_name.to_string(),
+        taxpayer_id,
+        email,
+        delivery,
+        requested_at: state.platform.clock.now(),
+        status: InvoiceStatus::Requested,
+    };
+    state.store.request_invoice(&request).await?;
+    tracing::info!(learner = %auth.id, invoice = %request.id, amount_fen = amount.get(), "invoice requested");
+    Ok((
+        StatusCode::CREATED,
+        Json(InvoiceRequested {
+            invoice_id: request.id.to_string(),
+            amount_fen: amount.get(),
+        }),
+    ))
 }

@@ -1,0 +1,368 @@
+//! The staff function (协会): log in, hand out study cards for bank transfers
+//! (R13), check titled learners' details (R18), grant the returning
+//! learner's discount (R12), and work through invoice requests (R15).
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use ticedu_api::auth::{AuthStaff, Role};
+use ticedu_api::password::Password;
+use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
+use ticedu_domain::learner::TitleCheck;
+use ticedu_domain::money::Fen;
+use ticedu_store::ids::{CardCode, InvoiceId, LearnerId};
+use ticedu_store::records::{InvoiceStatus, StudyCard};
+use ticedu_store::{CardStore, FilingStore, InvoiceStore, LearnerStore, MAX_CARDS_PER_BATCH};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+/// What the staff function needs of a store.
+pub trait AdminStore:
+    LearnerStore + CardStore + FilingStore + InvoiceStore + Clone + 'static
+{
+}
+impl<T: LearnerStore + CardStore + FilingStore + InvoiceStore + Clone + 'static> AdminStore for T {}
+
+pub const LOGIN: &str = "/api/staff/login";
+pub const CARDS: &str = "/api/staff/cards";
+pub const TITLE_CHECKS: &str = "/api/staff/title-checks";
+pub const TITLE_CHECK: &str = "/api/staff/title-checks/{learner}";
+pub const RETURNING: &str = "/api/staff/learners/{learner}/returning";
+pub const INVOICES: &str = "/api/staff/invoices";
+pub const INVOICE_ISSUED: &str = "/api/staff/invoices/{invoice}/issued";
+
+/// The largest study card: a whole cycle of certification at most, with room.
+const MAX_CARD_VALUE: Fen = Fen::from_yuan(10_000);
+
+pub fn router<S: AdminStore>(state: AppState<S>) -> Router {
+    Router::new()
+        .route(LOGIN, post(login::<S>))
+        .route(CARDS, post(issue_cards::<S>))
+        .route(TITLE_CHECKS, get(pending_title_checks::<S>))
+        .route(TITLE_CHECK, post(decide_title_check::<S>))
+        .route(RETURNING, post(set_returning::<S>))
+        .route(INVOICES, get(invoices::<S>))
+        .route(INVOICE_ISSUED, post(invoice_issued::<S>))
+        .with_state(state)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(login, issue_cards, pending_title_checks, decide_title_check, set_returning, invoices, invoice_issued),
+    components(schemas(StaffLogin, StaffToken, IssueCards, IssuedCards, PendingTitle, PendingTitles, Decision, Returning, InvoiceView, InvoiceList, ErrorBody)),
+    tags((name = "staff", description = "协会工作人员 Staff tools"))
+)]
+pub struct AdminApi;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffLogin {
+    pub name: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StaffToken {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+}
+
+/// Staff log in with a name and password from the function's configuration (`TICEDU_STAFF`).
+#[utoipa::path(post, path = "/api/staff/login", tag = "staff", request_body = StaffLogin,
+    responses((status = 200, description = "Logged in", body = StaffToken), (status = 401, description = "Wrong name or password", body = ErrorBody)))]
+pub async fn login<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    ApiJson(request): ApiJson<StaffLogin>,
+) -> ApiResult<Json<StaffToken>> {
+    let platform = &state.platform;
+    let password = Password::attempt(request.password).map_err(|e| ApiError::invalid(&e))?;
+    let account = platform
+        .staff
+        .iter()
+        .find(|account| account.name == request.name.trim());
+    if !password
+        .verify(account.map(|a| a.password_hash.clone()))
+        .await
+    {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "auth.invalid_credentials",
+            "用户名或密码错误。",
+            "Wrong username or password.",
+        ));
+    }
+    let account = account.ok_or_else(ApiError::unavailable)?;
+    tracing::info!(staff = %account.name, "staff logged in");
+    let token = platform
+        .tokens
+        .issue(&account.name, Role::Staff, platform.clock.now());
+    Ok(Json(StaffToken {
+        access_token: token,
+        token_type: "Bearer",
+        expires_in: platform.tokens.lifetime_seconds(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueCards {
+    /// 1–100 cards.
+    pub count: usize,
+    /// Each card's value in fen, e.g. 60000 for a 40-hour cycle.
+    pub value_fen: u64,
+    /// The bank transfer they pay for, for the association's books.
+    pub note: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IssuedCards {
+    /// Hand each code to the learner who paid; each can be redeemed once.
+    pub codes: Vec<String>,
+}
+
+/// Issue study cards for a bank transfer that arrived (R13).
+#[utoipa::path(post, path = "/api/staff/cards", tag = "staff", request_body = IssueCards, security(("bearer" = [])),
+    responses((status = 201, description = "Issued", body = IssuedCards), (status = 403, description = "Not staff", body = ErrorBody), (status = 422, description = "Bad count, value or note", body = ErrorBody)))]
+pub async fn issue_cards<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    staff: AuthStaff,
+    ApiJson(request): ApiJson<IssueCards>,
+) -> ApiResult<(StatusCode, Json<IssuedCards>)> {
+    let invalid = |code: &'static str, zh: &'static str, en: &'static str| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, zh, en)
+    };
+    if !(1..=MAX_CARDS_PER_BATCH).contains(&request.count) {
+        return Err(invalid(
+            "cards.count",
+            "一次发放 1–100 张学习卡。",
+            "Issue 1 to 100 cards at a time.",
+        ));
+    }
+    let value = Fen::new(request.value_fen);
+    if value == Fen::ZERO || value > MAX_CARD_VALUE {
+        return Err(invalid(
+            "cards.value",
+            "学习卡面值应在 0.01–10000 元之间。",
+            "A card is worth 0.01 to 10,000 yuan.",
+        ));
+    }
+    let note = request.note.trim();
+    if note.is_empty() || note.chars().count() > 200 {
+        return Err(invalid(
+            "cards.note",
+            "请填写 200 字以内的备注（如汇款信息）。",
+            "Add a note of up to 200 characters (e.g. the bank transfer).",
+        ));
+    }
+    let now = state.platform.clock.now();
+    let cards = (0..request.count)
+        .map(|_| {
+            Ok(StudyCard {
+                code: new_card_code()?,
+                value,
+                note: note.to_owned(),
+                issued_at: now,
+                redeemed: None,
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    state.store.issue_cards(&cards).await?;
+    tracing::info!(staff = %staff.staff, count = cards.len(), value_fen = value.get(), "study cards issued");
+    Ok((
+        StatusCode::CREATED,
+        Json(IssuedCards {
+            codes: cards
+                .into_iter()
+                .map(|card| card.code.to_string())
+                .collect(),
+        }),
+    ))
+}
+
+/// 16 characters from an alphabet without look-alikes (no 0/O, 1/I): 80 random bits.
+fn new_card_code() -> ApiResult<CardCode> {
+    const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let random = ticedu_api::ids::random_bytes(16)?;
+    let code: String = random
+        .iter()
+        .map(|byte| char::from(ALPHABET[usize::from(byte % 32)]))
+        .collect();
+    CardCode::parse(&code).map_err(|_| ApiError::unavailable())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PendingTitle {
+    pub learner_id: String,
+    pub name: String,
+    /// The title details to check (R18).
+    #[schema(value_type = Object)]
+    pub kind: ticedu_domain::learner::LearnerKind,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PendingTitles {
+    pub learners: Vec<PendingTitle>,
+}
+
+/// Titled learners whose details wait for a check (R18).
+#[utoipa::path(get, path = "/api/staff/title-checks", tag = "staff", security(("bearer" = [])),
+    responses((status = 200, description = "Waiting", body = PendingTitles), (status = 403, description = "Not staff", body = ErrorBody)))]
+pub async fn pending_title_checks<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    _staff: AuthStaff,
+) -> ApiResult<Json<PendingTitles>> {
+    let mut learners = Vec::new();
+    for id in state.store.pending_title_checks().await? {
+        if let Some(learner) = state.store.learner(&id).await? {
+            learners.push(PendingTitle {
+                learner_id: id.to_string(),
+                name: learner.registration.name.to_string(),
+                kind: learner.registration.kind,
+            });
+        }
+    }
+    Ok(Json(PendingTitles { learners }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// `confirmed` or `rejected`.
+    #[schema(value_type = String)]
+    pub decision: TitleCheck,
+}
+
+fn learner_id(text: &str) -> ApiResult<LearnerId> {
+    LearnerId::parse(text)
+        .map_err(|_| ApiError::not_found("account.not_found", "账号不存在。", "No such account."))
+}
+
+/// Confirm or reject a titled learner's details (R18).
+#[utoipa::path(post, path = "/api/staff/title-checks/{learner}", tag = "staff", request_body = Decision, security(("bearer" = [])),
+    params(("learner" = String, Path, description = "Learner id")),
+    responses((status = 204, description = "Recorded"), (status = 403, description = "Not staff", body = ErrorBody), (status = 404, description = "No such learner", body = ErrorBody)))]
+pub async fn decide_title_check<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    staff: AuthStaff,
+    Path(learner): Path<String>,
+    ApiJson(request): ApiJson<Decision>,
+) -> ApiResult<StatusCode> {
+    let learner = learner_id(&learner)?;
+    state
+        .store
+        .set_title_check(&learner, request.decision)
+        .await?;
+    tracing::info!(staff = %staff.staff, %learner, decision = ?request.decision, "title check");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Returning {
+    pub returning: bool,
+}
+
+/// Grant (or withdraw) the returning learner's discount (R12) after checking their earlier renewal.
+#[utoipa::path(post, path = "/api/staff/learners/{learner}/returning", tag = "staff", request_body = Returning, security(("bearer" = [])),
+    params(("learner" = String, Path, description = "Learner id")),
+    responses((status = 204, description = "Recorded"), (status = 403, description = "Not staff", body = ErrorBody), (status = 404, description = "No such learner", body = ErrorBody)))]
+pub async fn set_returning<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    staff: AuthStaff,
+    Path(learner): Path<String>,
+    ApiJson(request): ApiJson<Returning>,
+) -> ApiResult<StatusCode> {
+    let learner = learner_id(&learner)?;
+    state
+        .store
+        .set_returning(&learner, request.returning)
+        .await?;
+    tracing::info!(staff = %staff.staff, %learner, returning = request.returning, "discount");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct InvoiceFilter {
+    /// `requested` (default) or `issued`.
+    pub status: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvoiceView {
+    pub id: String,
+    pub orders: Vec<String>,
+    pub amount_fen: u64,
+    pub buyer_name: String,
+    pub taxpayer_id: String,
+    pub email: String,
+    /// `electronic`, or the postal address of a paper invoice (sent cash on delivery).
+    pub delivery: String,
+    pub requested_at: String,
+    pub status: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvoiceList {
+    pub invoices: Vec<InvoiceView>,
+}
+
+/// Invoice requests by status (R15).
+#[utoipa::path(get, path = "/api/staff/invoices", tag = "staff", params(InvoiceFilter), security(("bearer" = [])),
+    responses((status = 200, description = "Requests", body = InvoiceList), (status = 403, description = "Not staff", body = ErrorBody), (status = 422, description = "Unknown status", body = ErrorBody)))]
+pub async fn invoices<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    _staff: AuthStaff,
+    Query(filter): Query<InvoiceFilter>,
+) -> ApiResult<Json<InvoiceList>> {
+    let status = match filter.status.as_deref().unwrap_or("requested") {
+        "requested" => InvoiceStatus::Requested,
+        "issued" => InvoiceStatus::Issued,
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invoice.status",
+                "状态应为 requested 或 issued。",
+                "The status is requested or issued.",
+            ));
+        }
+    };
+    let invoices = state
+        .store
+        .invoices_with_status(status)
+        .await?
+        .into_iter()
+        .map(|invoice| InvoiceView {
+            id: invoice.id.to_string(),
+            orders: invoice.orders.iter().map(ToString::to_string).collect(),
+            amount_fen: invoice.amount.get(),
+            buyer_name: invoice.buyer_name,
+            taxpayer_id: invoice.taxpayer_id.to_string(),
+            email: invoice.email.to_string(),
+            delivery: match invoice.delivery {
+                ticedu_store::records::InvoiceDelivery::Electronic => "electronic".to_owned(),
+                ticedu_store::records::InvoiceDelivery::Paper { address } => address,
+            },
+            requested_at: invoice.requested_at.to_string(),
+            status: invoice.status.as_str().to_owned(),
+        })
+        .collect();
+    Ok(Json(InvoiceList { invoices }))
+}
+
+/// Mark an invoice request issued.
+#[utoipa::path(post, path = "/api/staff/invoices/{invoice}/issued", tag = "staff", security(("bearer" = [])),
+    params(("invoice" = String, Path, description = "Invoice request id")),
+    responses((status = 204, description = "Marked"), (status = 403, description = "Not staff", body = ErrorBody), (status = 404, description = "No such request", body = ErrorBody), (status = 409, description = "Issued already", body = ErrorBody)))]
+pub async fn invoice_issued<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    staff: AuthStaff,
+    Path(invoice): Path<String>,
+) -> ApiResult<StatusCode> {
+    let id = InvoiceId::parse(&invoice)
+        .map_err(|_| ApiError::from(ticedu_store::Refusal::UnknownInvoice))?;
+    state.store.mark_invoice_issued(&id).await?;
+    tracing::info!(staff = %staff.staff, invoice = %id, "invoice issued");
+    Ok(StatusCode::NO_CONTENT)
+}

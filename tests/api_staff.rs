@@ -1,0 +1,263 @@
+//! The staff function and invoice requests over HTTP: staff log in, issue
+//! study cards that learners redeem, check titles, grant the discount, and
+//! work through invoice requests (R12, R13, R15, R18).
+
+use reqwest::StatusCode;
+use serde_json::json;
+use ticedu_tests::app::*;
+
+async fn staff_token<S>(app: &TestApp<S>) -> String {
+    let (name, password) = ticedu_local::DEMO_STAFF;
+    let answer = app
+        .post(
+            "/api/staff/login",
+            None,
+            json!({ "name": name, "password": password }),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    answer.body["access_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn staff_issue_cards_that_a_learner_redeems_once() {
+    let app = spawn_embedded().await;
+    let staff = staff_token(&app).await;
+    let issued = app
+        .post(
+            "/api/staff/cards",
+            Some(&staff),
+            json!({ "count": 3, "value_fen": 60000, "note": "工行转账 2023-07-01 钟检" }),
+        )
+        .await;
+    assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
+    let codes: Vec<String> = issued.body["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes.len(), 3);
+    assert!(
+        codes
+            .iter()
+            .all(|c| c.len() == 16 && !c.contains(['0', 'O', '1', 'I'])),
+        "{codes:?}"
+    );
+
+    let (_, learner) = register_and_log_in(&app, &registration()).await;
+    let redeemed = app
+        .post(
+            "/api/payments/cards/redeem",
+            Some(&learner),
+            json!({ "code": codes[0] }),
+        )
+        .await;
+    assert_eq!(redeemed.body["balance_fen"], 60000);
+    for (body, code) in [
+        (
+            json!({ "count": 0, "value_fen": 100, "note": "x" }),
+            "cards.count",
+        ),
+        (
+            json!({ "count": 101, "value_fen": 100, "note": "x" }),
+            "cards.count",
+        ),
+        (
+            json!({ "count": 1, "value_fen": 0, "note": "x" }),
+            "cards.value",
+        ),
+        (
+            json!({ "count": 1, "value_fen": 100, "note": " " }),
+            "cards.note",
+        ),
+    ] {
+        assert_eq!(
+            app.post("/api/staff/cards", Some(&staff), body)
+                .await
+                .code(),
+            code
+        );
+    }
+    let refused = app
+        .post(
+            "/api/staff/cards",
+            Some(&learner),
+            json!({ "count": 1, "value_fen": 100, "note": "x" }),
+        )
+        .await;
+    assert_eq!(
+        (refused.status, refused.code()),
+        (StatusCode::FORBIDDEN, "auth.forbidden"),
+        "learners cannot mint money"
+    );
+    let wrong = app
+        .post(
+            "/api/staff/login",
+            None,
+            json!({ "name": "staff", "password": "guess" }),
+        )
+        .await;
+    assert_eq!(
+        (wrong.status, wrong.code()),
+        (StatusCode::UNAUTHORIZED, "auth.invalid_credentials")
+    );
+}
+
+#[tokio::test]
+async fn staff_check_titles_and_grant_the_returning_discount() {
+    let app = spawn_embedded().await;
+    let staff = staff_token(&app).await;
+    let mut body = registration();
+    body["kind"] = json!({ "category": "titled", "title_kind": "高级工程师", "issuing_authority": "北京市人力资源和社会保障局", "title_certificate_no": "JG-2020-0815" });
+    let (titled, token) = register_and_log_in(&app, &body).await;
+    let pending = app.get("/api/staff/title-checks", Some(&staff)).await;
+    assert_eq!(pending.body["learners"][0]["learner_id"], titled);
+    assert_eq!(
+        pending.body["learners"][0]["kind"]["title_kind"],
+        "高级工程师"
+    );
+    let decided = app
+        .post(
+            &format!("/api/staff/title-checks/{titled}"),
+            Some(&staff),
+            json!({ "decision": "confirmed" }),
+        )
+        .await;
+    assert_eq!(decided.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/staff/title-checks", Some(&staff)).await.body["learners"],
+        json!([])
+    );
+    assert_eq!(
+        app.get("/api/accounts/me", Some(&token)).await.body["title_check"],
+        "confirmed"
+    );
+
+    let granted = app
+        .post(
+            &format!("/api/staff/learners/{titled}/returning"),
+            Some(&staff),
+            json!({ "returning": true }),
+        )
+        .await;
+    assert_eq!(granted.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/accounts/me", Some(&token)).await.body["returning"],
+        true
+    );
+    let unknown = app
+        .post(
+            &format!("/api/staff/learners/{}/returning", "f".repeat(32)),
+            Some(&staff),
+            json!({ "returning": true }),
+        )
+        .await;
+    assert_eq!(
+        (unknown.status, unknown.code()),
+        (StatusCode::NOT_FOUND, "account.not_found")
+    );
+}
+
+#[tokio::test]
+async fn a_learner_requests_an_invoice_for_paid_orders_and_staff_issue_it() {
+    let app = spawn_embedded().await;
+    let staff = staff_token(&app).await;
+    let codes = app
+        .post(
+            "/api/staff/cards",
+            Some(&staff),
+            json!({ "count": 1, "value_fen": 60000, "note": "转账" }),
+        )
+        .await
+        .body["codes"]
+        .clone();
+    let (_, token) = register_and_log_in(&app, &registration()).await;
+    app.post(
+        "/api/payments/cards/redeem",
+        Some(&token),
+        json!({ "code": codes[0] }),
+    )
+    .await;
+    let bought = app
+        .post(
+            "/api/payments/purchase",
+            Some(&token),
+            json!({ "items": [ { "kind": "course", "id": "draft-survey" } ] }),
+        )
+        .await;
+    let order = bought.body["order_no"].clone();
+    let request = json!({ "orders": [order], "buyer_name": "中国检验认证集团北京有限公司", "taxpayer_id": "91350100M000100Y43", "email": "finance@example.cn" });
+
+    let bad = app.post("/api/payments/invoices", Some(&token), json!({ "orders": [order], "buyer_name": "X", "taxpayer_id": "91350100M000100Y44", "email": "a@b.cn" })).await;
+    assert_eq!(
+        (bad.status, bad.code()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "taxpayer_id.check_character"
+        )
+    );
+    let requested = app
+        .post("/api/payments/invoices", Some(&token), request.clone())
+        .await;
+    assert_eq!(requested.status, StatusCode::CREATED, "{}", requested.body);
+    assert_eq!(requested.body["amount_fen"], bought.body["total_fen"]);
+    let again = app
+        .post("/api/payments/invoices", Some(&token), request.clone())
+        .await;
+    assert_eq!(
+        (again.status, again.code()),
+        (StatusCode::CONFLICT, "invoice.not_invoiceable")
+    );
+    let (_, other) = register_and_log_in(&app, &registration()).await;
+    assert_eq!(
+        app.post("/api/payments/invoices", Some(&other), request)
+            .await
+            .code(),
+        "invoice.not_invoiceable",
+        "not someone else's order"
+    );
+    assert_eq!(
+        app.get("/api/payments/orders", Some(&token)).await.body["orders"][0]["invoiced"],
+        true
+    );
+
+    let queue = app.get("/api/staff/invoices", Some(&staff)).await;
+    assert_eq!(
+        queue.body["invoices"][0]["taxpayer_id"],
+        "91350100M000100Y43"
+    );
+    let id = queue.body["invoices"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        app.post(
+            &format!("/api/staff/invoices/{id}/issued"),
+            Some(&staff),
+            json!({})
+        )
+        .await
+        .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/staff/invoices/{id}/issued"),
+            Some(&staff),
+            json!({})
+        )
+        .await
+        .code(),
+        "invoice.issued"
+    );
+    assert_eq!(
+        app.get("/api/staff/invoices?status=issued", Some(&staff))
+            .await
+            .body["invoices"][0]["id"],
+        id
+    );
+    assert_eq!(
+        app.get("/api/staff/invoices?status=lost", Some(&staff))
+            .await
+            .code(),
+        "invoice.status"
+    );
+}
