@@ -25,17 +25,34 @@ pub struct TestApp<S> {
 pub async fn spawn_embedded() -> TestApp<EmbeddedStore> {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = EmbeddedStore::open(dir.path().join("app.redb")).expect("open");
-    spawn(store, Some(dir)).await
+    spawn(store, Some(dir), None).await
+}
+
+/// The embedded platform with WeChat Pay configured against `wechat`'s simulator.
+pub async fn spawn_embedded_with_wechat(
+    wechat: Arc<ticedu_payments::wechat::WeChatPay>,
+) -> TestApp<EmbeddedStore> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = EmbeddedStore::open(dir.path().join("app.redb")).expect("open");
+    spawn(store, Some(dir), Some(wechat)).await
 }
 
 pub async fn spawn_dynamodb() -> TestApp<DynamoStore> {
     let (store, _) = crate::dynamodb_server::fresh_store().await;
-    spawn(store, None).await
+    spawn(store, None, None).await
 }
 
-async fn spawn<S: Store + Clone + 'static>(store: S, dir: Option<TempDir>) -> TestApp<S> {
+async fn spawn<S: Store + Clone + 'static>(
+    store: S,
+    dir: Option<TempDir>,
+    wechat: Option<Arc<ticedu_payments::wechat::WeChatPay>>,
+) -> TestApp<S> {
     let platform = ticedu_local::development_platform().expect("platform");
-    let app = ticedu_local::app(AppState::new(store.clone(), Arc::clone(&platform)), None);
+    let app = ticedu_local::app(
+        AppState::new(store.clone(), Arc::clone(&platform)),
+        None,
+        wechat,
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");

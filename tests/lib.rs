@@ -6,3 +6,4 @@ pub mod app;
 pub mod contract;
 pub mod dynamodb_server;
 pub mod fixtures;
+pub mod wechatpay_simulator;

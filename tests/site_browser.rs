@@ -66,7 +66,11 @@ async fn every_template_renders_in_chromium_without_console_messages() {
     .unwrap();
     let store = EmbeddedStore::open(dir.path().join("browser.redb")).unwrap();
     let platform = ticedu_local::development_platform().unwrap();
-    let app = ticedu_local::app(AppState::new(store, Arc::clone(&platform)), Some(site));
+    let app = ticedu_local::app(
+        AppState::new(store, Arc::clone(&platform)),
+        Some(site),
+        None,
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

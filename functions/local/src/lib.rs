@@ -15,6 +15,7 @@ use ticedu_api::config::{Clock, ConfigError, FIXED_NOW, StaffAccount};
 use ticedu_api::json::BODY_LIMIT_BYTES;
 use ticedu_api::{ApiError, AppState, Platform};
 use ticedu_domain::identity::AccountKeySecret;
+use ticedu_payments::wechat::WeChatPay;
 use ticedu_store::Store;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
@@ -46,13 +47,18 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
-/// The whole platform over one store. `site` is the built site's folder.
-pub fn app<S: Store + Clone + 'static>(state: AppState<S>, site: Option<PathBuf>) -> Router {
+/// The whole platform over one store. `site` is the built site's folder;
+/// `wechat` the WeChat Pay merchant, if configured.
+pub fn app<S: Store + Clone + 'static>(
+    state: AppState<S>,
+    site: Option<PathBuf>,
+    wechat: Option<Arc<WeChatPay>>,
+) -> Router {
     let document = Arc::new(openapi());
     let router = Router::new()
         .merge(ticedu_accounts::router(state.clone()))
         .merge(ticedu_learning::router(state.clone()))
-        .merge(ticedu_payments::router(state.clone()))
+        .merge(ticedu_payments::router(state.clone(), wechat))
         .merge(ticedu_admin::router(state))
         .route(
             OPENAPI,

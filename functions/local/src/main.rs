@@ -36,6 +36,7 @@ async fn main() -> Result<(), Error> {
     };
     let data_dir = PathBuf::from(env("TICEDU_DATA_DIR", ".ticedu"));
     std::fs::create_dir_all(&data_dir)?;
+    let wechat = ticedu_payments::wechat::WeChatPay::from_env()?;
     let platform_has_demo_staff = platform
         .staff
         .iter()
@@ -59,7 +60,7 @@ async fn main() -> Result<(), Error> {
         "embedded" => {
             let store = EmbeddedStore::open(data_dir.join("ticedu.redb"))?;
             tracing::info!(path = %data_dir.display(), "embedded store");
-            ticedu_local::app(AppState::new(store, platform), Some(site))
+            ticedu_local::app(AppState::new(store, platform), Some(site), wechat)
         }
         "dynamodb" => {
             let store = DynamoStore::from_env().await?;
@@ -67,7 +68,7 @@ async fn main() -> Result<(), Error> {
                 ticedu_store_dynamodb::table::create(store.client(), store.table_name()).await?;
             }
             tracing::info!(table = store.table_name(), "DynamoDB store");
-            ticedu_local::app(AppState::new(store, platform), Some(site))
+            ticedu_local::app(AppState::new(store, platform), Some(site), wechat)
         }
         other => {
             return Err(format!("TICEDU_STORE must be embedded or dynamodb, not {other}").into());

@@ -9,5 +9,10 @@ async fn main() -> Result<(), lambda_http::Error> {
     telemetry::init_for_lambda();
     let platform = Platform::from_env()?;
     let store = DynamoStore::from_env().await?;
-    lambda_http::run(ticedu_payments::router(AppState::new(store, platform))).await
+    let wechat = ticedu_payments::wechat::WeChatPay::from_env()?;
+    lambda_http::run(ticedu_payments::router(
+        AppState::new(store, platform),
+        wechat,
+    ))
+    .await
 }

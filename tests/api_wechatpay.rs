@@ -1,0 +1,306 @@
+//! WeChat Pay (R14) end to end against the simulator: orders signed the v3
+//! way, payment notices verified, decrypted, checked and applied exactly once.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use ticedu_store::ids::{LearnerId, OrderNo};
+use ticedu_store::records::OrderStatus;
+use ticedu_store::*;
+use ticedu_tests::app::*;
+use ticedu_tests::wechatpay_simulator as simulator;
+
+const BUNDLE: &str = "certification-40";
+
+async fn notify<S>(app: &TestApp<S>, headers: &[(&'static str, String)], body: &str) -> Answer {
+    let mut request = app
+        .raw(reqwest::Method::POST, "/api/payments/wechat/notify")
+        .header("content-type", "application/json")
+        .body(body.to_owned());
+    for (name, value) in headers {
+        request = request.header(*name, value);
+    }
+    app.send(request).await
+}
+
+fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+/// A new learner's Native order for the 40-hour bundle: (learner, token, order number, total fen).
+async fn ordered<S>(app: &TestApp<S>) -> (LearnerId, String, String, u64) {
+    let (learner, token) = register_and_log_in(app, &registration()).await;
+    let answer = app
+        .post(
+            "/api/payments/wechat/orders",
+            Some(&token),
+            json!({ "items": [ { "kind": "bundle", "id": BUNDLE } ], "channel": "native" }),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    let order = answer.body["order_no"].as_str().unwrap().to_owned();
+    assert_eq!(
+        answer.body["code_url"],
+        format!("weixin://wxpay/bizpayurl?pr={order}")
+    );
+    (
+        LearnerId::parse(&learner).unwrap(),
+        token,
+        order,
+        answer.body["total_fen"].as_u64().unwrap(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_native_order_is_paid_by_one_notice_however_often_it_arrives() {
+    let (base, received) = simulator::spawn().await;
+    let app = spawn_embedded_with_wechat(simulator::wechat_pay(&base)).await;
+    let (learner, token, order, total) = ordered(&app).await;
+    assert_eq!(total, 60_000);
+    {
+        let received = received.lock().unwrap();
+        assert_eq!(
+            (
+                received[0].amount.total,
+                received[0].amount.currency.as_str()
+            ),
+            (60_000, "CNY")
+        );
+        assert_eq!(received[0].out_trade_no, order);
+    }
+    let stored = app
+        .store
+        .order(&OrderNo::parse(&order).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status, OrderStatus::Pending);
+    assert!(
+        app.store.enrollments(&learner).await.unwrap().is_empty(),
+        "nothing is bought before the money arrives"
+    );
+
+    let (headers, body) =
+        simulator::notice(&order, total, "4200001234202307011234567890", now(), false);
+    let mut deliveries = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (address, headers, body) = (app.address.clone(), headers.clone(), body.clone());
+        deliveries.spawn(async move {
+            let mut request = reqwest::Client::new()
+                .post(format!("{address}/api/payments/wechat/notify"))
+                .header("content-type", "application/json")
+                .body(body);
+            for (name, value) in headers {
+                request = request.header(name, value);
+            }
+            request.send().await.unwrap().status()
+        });
+    }
+    while let Some(status) = deliveries.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::NO_CONTENT);
+    }
+    assert_eq!(
+        app.store.enrollments(&learner).await.unwrap().len(),
+        40,
+        "paid once, enrolled once"
+    );
+    let stored = app
+        .store
+        .order(&OrderNo::parse(&order).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(matches!(stored.status, OrderStatus::Paid { .. }));
+    assert_eq!(
+        app.get("/api/accounts/me", Some(&token)).await.body["balance_fen"],
+        0,
+        "WeChat Pay does not touch the balance"
+    );
+    let orders = app.get("/api/payments/orders", Some(&token)).await;
+    assert_eq!(
+        (
+            orders.body["orders"][0]["channel"].clone(),
+            orders.body["orders"][0]["paid"].clone()
+        ),
+        (json!("we_chat_pay"), json!(true))
+    );
+}
+
+#[tokio::test]
+async fn the_public_key_mode_is_accepted_too() {
+    let (base, _) = simulator::spawn().await;
+    let app = spawn_embedded_with_wechat(simulator::wechat_pay(&base)).await;
+    let (learner, _, order, total) = ordered(&app).await;
+    let (headers, body) =
+        simulator::notice(&order, total, "4200001234202307019999999999", now(), true);
+    assert_eq!(
+        notify(&app, &headers, &body).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(app.store.enrollments(&learner).await.unwrap().len(), 40);
+}
+
+fn replace(
+    headers: &[(&'static str, String)],
+    name: &str,
+    value: &str,
+) -> Vec<(&'static str, String)> {
+    headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                *n,
+                if *n == name {
+                    value.to_owned()
+                } else {
+                    v.clone()
+                },
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn forged_stale_probe_and_mismatched_notices_change_nothing() {
+    let (base, _) = simulator::spawn().await;
+    let app = spawn_embedded_with_wechat(simulator::wechat_pay(&base)).await;
+    let (learner, _, order, total) = ordered(&app).await;
+    let (headers, body) =
+        simulator::notice(&order, total, "4200001234202307010000000001", now(), false);
+    let expect_fail = |answer: &Answer, status: StatusCode| {
+        assert_eq!(answer.status, status, "{}", answer.body);
+        assert_eq!(
+            answer.body["code"], "FAIL",
+            "WeChat Pay retries on FAIL: {}",
+            answer.body
+        );
+    };
+    expect_fail(
+        &notify(&app, &headers, &body.replace("SUCCESS", "SUCCES5")).await,
+        StatusCode::UNAUTHORIZED,
+    );
+    expect_fail(
+        &notify(
+            &app,
+            &replace(&headers, "Wechatpay-Signature", "WECHATPAY/SIGNTEST/abc"),
+            &body,
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+    );
+    expect_fail(
+        &notify(
+            &app,
+            &replace(&headers, "Wechatpay-Serial", "PUB_KEY_ID_UNKNOWN"),
+            &body,
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+    );
+    expect_fail(
+        &notify(&app, &headers[1..], &body).await,
+        StatusCode::UNAUTHORIZED,
+    );
+    let (stale_headers, stale_body) = simulator::notice(
+        &order,
+        total,
+        "4200001234202307010000000002",
+        now() - 600,
+        false,
+    );
+    expect_fail(
+        &notify(&app, &stale_headers, &stale_body).await,
+        StatusCode::UNAUTHORIZED,
+    );
+    let (cheap_headers, cheap_body) =
+        simulator::notice(&order, 1, "4200001234202307010000000003", now(), false);
+    expect_fail(
+        &notify(&app, &cheap_headers, &cheap_body).await,
+        StatusCode::BAD_REQUEST,
+    );
+    let (unknown_headers, unknown_body) = simulator::notice(
+        "TIC1700000000FFFFFFFFFF",
+        total,
+        "4200001234202307010000000004",
+        now(),
+        false,
+    );
+    expect_fail(
+        &notify(&app, &unknown_headers, &unknown_body).await,
+        StatusCode::NOT_FOUND,
+    );
+    assert!(app.store.enrollments(&learner).await.unwrap().is_empty());
+    let stored = app
+        .store
+        .order(&OrderNo::parse(&order).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.status,
+        OrderStatus::Pending,
+        "still waiting for a real notice"
+    );
+    assert_eq!(
+        notify(&app, &headers, &body).await.status,
+        StatusCode::NO_CONTENT,
+        "the genuine notice still applies"
+    );
+}
+
+#[tokio::test]
+async fn a_jsapi_order_gives_signed_parameters_for_the_page_inside_wechat() {
+    let (base, _) = simulator::spawn().await;
+    let app = spawn_embedded_with_wechat(simulator::wechat_pay(&base)).await;
+    let (_, token) = register_and_log_in(&app, &registration()).await;
+    let cart = json!([ { "kind": "course", "id": "draft-survey" } ]);
+    let answer = app
+        .post(
+            "/api/payments/wechat/orders",
+            Some(&token),
+            json!({ "items": cart, "channel": "jsapi", "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" }),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    let parameters: Value = answer.body["jsapi"].clone();
+    assert_eq!(parameters["appId"], simulator::APPID);
+    assert_eq!(
+        parameters["package"],
+        format!("prepay_id=wx{}", answer.body["order_no"].as_str().unwrap())
+    );
+    assert_eq!(parameters["signType"], "RSA");
+    let no_openid = app
+        .post(
+            "/api/payments/wechat/orders",
+            Some(&token),
+            json!({ "items": [ { "kind": "hour", "id": "draft-survey/1" } ], "channel": "jsapi" }),
+        )
+        .await;
+    assert_eq!(
+        (no_openid.status, no_openid.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "wechatpay.openid")
+    );
+}
+
+#[tokio::test]
+async fn without_wechat_pay_configured_its_routes_say_so() {
+    let app = spawn_embedded().await;
+    let (_, token) = register_and_log_in(&app, &registration()).await;
+    let answer = app
+        .post(
+            "/api/payments/wechat/orders",
+            Some(&token),
+            json!({ "items": [ { "kind": "bundle", "id": BUNDLE } ], "channel": "native" }),
+        )
+        .await;
+    assert_eq!(
+        (answer.status, answer.code()),
+        (StatusCode::SERVICE_UNAVAILABLE, "wechatpay.unavailable")
+    );
+    let notice = app
+        .post("/api/payments/wechat/notify", None, json!({}))
+        .await;
+    assert_eq!(
+        (notice.status, notice.body["code"].clone()),
+        (StatusCode::SERVICE_UNAVAILABLE, json!("FAIL"))
+    );
+}
