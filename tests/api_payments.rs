@@ -228,3 +228,122 @@ async fn bad_carts_and_card_codes_are_refused_with_codes() {
         "auth.missing_token"
     );
 }
+
+/// Fifty concurrent purchases over HTTP against a balance that covers ten:
+/// the store's guarantee holds through the API.
+async fn concurrent_purchases<S: Store + Clone + 'static>(app: TestApp<S>) {
+    let (learner, token) = learner_with_card(&app, &registration(), 150).await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for number in 1..=50 {
+        let (address, token) = (app.address.clone(), token.clone());
+        let course = if number <= 6 {
+            "draft-survey".to_owned()
+        } else {
+            String::new()
+        };
+        let item = if course.is_empty() {
+            json!({ "kind": "hour", "id": format!("acceptance-sampling-gbt-2828-1/{}", (number - 6) % 6 + 1) })
+        } else {
+            json!({ "kind": "hour", "id": format!("draft-survey/{number}") })
+        };
+        tasks.spawn(async move {
+            reqwest::Client::new()
+                .post(format!("{address}/api/payments/purchase"))
+                .bearer_auth(token)
+                .json(&json!({ "items": [item] }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+    }
+    let mut created = 0;
+    while let Some(status) = tasks.join_next().await {
+        let status = status.unwrap();
+        assert!(
+            status == StatusCode::CREATED
+                || status == StatusCode::CONFLICT
+                || status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{status}"
+        );
+        if status == StatusCode::CREATED {
+            created += 1;
+        }
+    }
+    assert_eq!(
+        created, 10,
+        "12 distinct hours requested, the balance pays for 10"
+    );
+    assert_eq!(
+        app.get("/api/accounts/me", Some(&token)).await.body["balance_fen"],
+        0
+    );
+    let ledger: i64 = app
+        .store
+        .ledger(&learner)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.change_fen)
+        .sum();
+    assert_eq!(ledger, 0, "the ledger sums to the balance");
+    assert_eq!(app.store.enrollments(&learner).await.unwrap().len(), 10);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_purchases_over_http_never_overdraw_on_the_embedded_store() {
+    concurrent_purchases(spawn_embedded().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_purchases_over_http_never_overdraw_on_dynamodb() {
+    concurrent_purchases(spawn_dynamodb().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_card_redeemed_by_twenty_learners_at_once_credits_one_of_them() {
+    let app = spawn_embedded().await;
+    let study_card = card(Fen::from_yuan(600));
+    app.store
+        .issue_cards(std::slice::from_ref(&study_card))
+        .await
+        .unwrap();
+    let mut tokens = Vec::new();
+    for _ in 0..20 {
+        tokens.push(register_and_log_in(&app, &registration()).await.1);
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for token in &tokens {
+        let (address, token, code) = (
+            app.address.clone(),
+            token.clone(),
+            study_card.code.to_string(),
+        );
+        tasks.spawn(async move {
+            reqwest::Client::new()
+                .post(format!("{address}/api/payments/cards/redeem"))
+                .bearer_auth(token)
+                .json(&json!({ "code": code }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+    }
+    let mut credited = 0;
+    while let Some(status) = tasks.join_next().await {
+        match status.unwrap() {
+            StatusCode::OK => credited += 1,
+            StatusCode::CONFLICT => {}
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(credited, 1);
+    let mut total = 0;
+    for token in &tokens {
+        total += app.get("/api/accounts/me", Some(token)).await.body["balance_fen"]
+            .as_u64()
+            .unwrap();
+    }
+    assert_eq!(total, 60_000);
+}
