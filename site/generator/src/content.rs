@@ -154,8 +154,36 @@ pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
         read_one(&mut content, config, &relative, &text)
             .with_context(|| format!("in content/{relative}"))?;
     }
+    add_implicit_roots(&mut content, config);
     link_sections(&mut content, config)?;
     Ok(content)
+}
+
+/// Like Zola, every language has a home section even without an `_index.<lang>.md`.
+fn add_implicit_roots(content: &mut Content, config: &Config) {
+    let languages =
+        std::iter::once(config.default_language.clone()).chain(config.languages.keys().cloned());
+    for lang in languages {
+        let file = if lang == config.default_language {
+            "_index.md".to_owned()
+        } else {
+            format!("_index.{lang}.md")
+        };
+        if content.sections.iter().any(|s| s.relative_path == file) {
+            continue;
+        }
+        let path = format!("{}/", config.language_prefix(&lang));
+        content.sections.push(Section {
+            relative_path: file,
+            lang,
+            front: SectionFront::default(),
+            markdown: String::new(),
+            path,
+            html: String::new(),
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        });
+    }
 }
 
 fn collect_markdown(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {

@@ -92,22 +92,35 @@ pub fn plain_text(html: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Zola counts words with Unicode word boundaries; for CJK text every
-/// ideograph is a word, which this approximates.
+/// Words as Zola counts them: in the page's Markdown source, by Unicode
+/// word boundaries (approximated: runs of letters and digits, joined by a
+/// `.` or `'` between two of them; every Han character is a word).
 pub fn word_count(text: &str) -> usize {
-    text.split_whitespace()
-        .map(|word| {
-            let han = word
-                .chars()
-                .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
-                .count();
-            if han > 0 {
-                han
-            } else {
-                usize::from(word.chars().any(char::is_alphanumeric))
+    let characters: Vec<char> = text.chars().collect();
+    let is_han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let mut words = 0;
+    let mut in_word = false;
+    for (index, &c) in characters.iter().enumerate() {
+        if is_han(c) {
+            words += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                words += 1;
+                in_word = true;
             }
-        })
-        .sum()
+        } else if in_word
+            && matches!(c, '.' | '\'')
+            && characters
+                .get(index + 1)
+                .is_some_and(|n| n.is_alphanumeric() && !is_han(*n))
+        {
+            // "second.md", "don't": one word.
+        } else {
+            in_word = false;
+        }
+    }
+    words
 }
 
 #[cfg(test)]
@@ -141,5 +154,9 @@ mod tests {
             "学习 指南 & more"
         );
         assert_eq!(word_count("学习指南 and more ."), 6);
+        assert_eq!(
+            word_count("Intro.\n\n<!-- more -->\n\nSee [the second](@/blog/second.md)."),
+            7
+        );
     }
 }

@@ -6,7 +6,7 @@ use tera::{Map, Value};
 
 use crate::config::Config;
 use crate::content::{Page, Section, date_text};
-use crate::markdown::{plain_text, word_count};
+use crate::markdown::word_count;
 
 pub fn toml_to_value(value: &toml::Value) -> Value {
     match value {
@@ -76,8 +76,7 @@ fn reading_time(words: usize) -> usize {
 }
 
 pub fn page_value(page: &Page, config: &Config) -> Value {
-    let text = plain_text(&page.html);
-    let words = word_count(&text);
+    let words = word_count(&page.markdown);
     let date = page.front.date.as_ref().map(date_text);
     let (year, month, day) = date
         .as_deref()
@@ -157,8 +156,7 @@ fn split_date(date: &str) -> (Option<i64>, Option<i64>, Option<i64>) {
 
 /// A section's value; `pages` are the already-built page values (cheap clones).
 pub fn section_value(section: &Section, config: &Config, pages: Vec<Value>) -> Value {
-    let text = plain_text(&section.html);
-    let words = word_count(&text);
+    let words = word_count(&section.markdown);
     let suffix = if section.lang == config.default_language {
         String::new()
     } else {

@@ -84,7 +84,7 @@ tagline = "A fixture"
     write(
         root,
         "templates/page.html",
-        "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}<p>{{ page.extra.mood | default(value=\"-\") }} {{ page.word_count }} {% set second = get_page(path=\"blog/second.md\") %}{{ second.title }} <a href=\"{{ get_url(path=\"@/blog/first.md\") }}\">first</a></p>{% endblock content %}",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}<p>{{ page.extra.mood | default(value=\"-\") }} {{ page.word_count }} {% set second = get_page(path=\"blog/second.md\", lang=\"en\") %}{{ second.title }} <a href=\"{{ get_url(path=\"@/blog/first.md\", lang=\"en\") }}\">first</a></p>{% endblock content %}",
     );
 }
 
@@ -101,8 +101,8 @@ fn a_zola_site_builds_with_zolas_context_functions_and_filters() {
     let report = build(&SiteDirs::new(&site), &output, None).unwrap();
     assert_eq!(
         (report.pages, report.sections, report.data_pages),
-        (4, 2, 0),
-        "every page but the draft"
+        (4, 3, 0),
+        "every page but the draft; the French home section exists implicitly, as in Zola"
     );
 
     let home = read(&output, "index.html");
@@ -136,7 +136,7 @@ fn a_zola_site_builds_with_zolas_context_functions_and_filters() {
         "@/ links: {first}"
     );
     assert!(
-        first.contains("calm 4 Second"),
+        first.contains("calm 7 Second"),
         "extra, word_count, get_page: {first}"
     );
     assert!(
@@ -160,6 +160,10 @@ fn a_zola_site_builds_with_zolas_context_functions_and_filters() {
         "a translated page: {french}"
     );
     assert!(!output.join("blog/draft").exists());
+    assert!(
+        read(&output, "fr/index.html").contains("Bonjour"),
+        "the implicit French home"
+    );
     assert!(output.join("site.css").is_file(), "static files are copied");
     assert!(
         links::broken_links(&output, "https://example.org")
