@@ -280,9 +280,11 @@ pub fn render_site(
     Ok((report, search))
 }
 
-/// Renders the jobs on every core; any failure fails the build.
+/// Renders and writes the jobs on several threads per core; any failure fails the build.
 fn render_all(tera: &Tera, jobs: &[Job], sink: Sink<'_>) -> anyhow::Result<()> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Writing thousands of small files waits on the file system more than on the CPU:
+    // more threads than cores keep the disk busy while others render.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) * 4;
     let chunk = jobs.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let workers: Vec<_> = jobs
