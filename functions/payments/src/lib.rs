@@ -386,22 +386,14 @@ pub async fn request_invoice<S: PaymentsStore>(
     auth: AuthLearner,
     ApiJson(body): ApiJson<InvoiceRequestBody>,
 ) -> ApiResult<(StatusCode, Json<InvoiceRequested>)> {
-    let invalid = |e: &dyn ticedu_domain::Rejection| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            e.code(),
-            e.message_zh(),
-            e.message_en(),
-        )
-    };
-    let buyer_name = ShortText::parse(&body.buyer_name).map_err(|e| invalid(&e))?;
-    let taxpayer_id = TaxpayerId::parse(&body.taxpayer_id).map_err(|e| invalid(&e))?;
-    let email = EmailAddress::parse(&body.email).map_err(|e| invalid(&e))?;
+    let buyer_name = ShortText::parse(&body.buyer_name).map_err(|e| ApiError::invalid(&e))?;
+    let taxpayer_id = TaxpayerId::parse(&body.taxpayer_id).map_err(|e| ApiError::invalid(&e))?;
+    let email = EmailAddress::parse(&body.email).map_err(|e| ApiError::invalid(&e))?;
     let delivery = match body.delivery.unwrap_or(DeliveryRequest::Electronic) {
         DeliveryRequest::Electronic => InvoiceDelivery::Electronic,
         DeliveryRequest::Paper { address } => InvoiceDelivery::Paper {
             address: ShortText::parse(&address)
-                .map_err(|e| invalid(&e))?
+                .map_err(|e| ApiError::invalid(&e))?
                 .to_string(),
         },
     };
