@@ -52,12 +52,12 @@ async fn ordered<S>(app: &TestApp<S>) -> (LearnerId, String, String, u64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_native_order_is_paid_by_one_notice_however_often_it_arrives() {
-    let (base, received) = simulator::spawn().await;
+    let (base, simulated) = simulator::spawn().await;
     let app = spawn_embedded_with_wechat(simulator::wechat_pay(&base)).await;
     let (learner, token, order, total) = ordered(&app).await;
     assert_eq!(total, 60_000);
     {
-        let received = received.lock().unwrap();
+        let received = simulated.orders();
         assert_eq!(
             (
                 received[0].amount.total,
@@ -302,5 +302,76 @@ async fn without_wechat_pay_configured_its_routes_say_so() {
     assert_eq!(
         (notice.status, notice.body["code"].clone()),
         (StatusCode::SERVICE_UNAVAILABLE, json!("FAIL"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_local_platform_pays_through_its_built_in_simulator() {
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let (wechat, simulator) =
+        ticedu_local::wechatpay_simulator::local(&dir.path().join("keys"), &address).unwrap();
+    let store = ticedu_store_embedded::EmbeddedStore::open(dir.path().join("local.redb")).unwrap();
+    let platform = ticedu_local::development_platform().unwrap();
+    let app = ticedu_local::wechatpay_simulator::routes(simulator).merge(ticedu_local::app(
+        ticedu_api::AppState::new(store.clone(), Arc::clone(&platform)),
+        None,
+        Some(wechat),
+    ));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let client = reqwest::Client::new();
+    let base = format!("http://{address}");
+    let body = registration();
+    let registered: Value = client
+        .post(format!("{base}/api/accounts/register"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let login: Value = client
+        .post(format!("{base}/api/accounts/login"))
+        .json(&json!({ "username": registered["username"], "password": body["password"] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["access_token"].as_str().unwrap();
+    let order: Value = client
+        .post(format!("{base}/api/payments/wechat/orders"))
+        .bearer_auth(token)
+        .json(&json!({ "items": [ { "kind": "bundle", "id": BUNDLE } ], "channel": "native" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paid: Value = client
+        .post(format!(
+            "{base}/wechatpay-simulator/pay/{}",
+            order["order_no"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        paid["answer"], 204,
+        "our notify endpoint accepted the simulator's notice: {paid}"
+    );
+    let learner = LearnerId::parse(registered["learner_id"].as_str().unwrap()).unwrap();
+    assert_eq!(store.enrollments(&learner).await.unwrap().len(), 40);
+    assert!(
+        dir.path().join("keys/merchant_key.pem").is_file(),
+        "keys are made once and kept"
     );
 }

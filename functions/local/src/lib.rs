@@ -22,6 +22,8 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
+pub mod wechatpay_simulator;
+
 pub const OPENAPI: &str = "/api/openapi.json";
 
 /// The OpenAPI document of every function served here.

@@ -36,7 +36,20 @@ async fn main() -> Result<(), Error> {
     };
     let data_dir = PathBuf::from(env("TICEDU_DATA_DIR", ".ticedu"));
     std::fs::create_dir_all(&data_dir)?;
-    let wechat = ticedu_payments::wechat::WeChatPay::from_env()?;
+    let listener = tokio::net::TcpListener::bind(env("TICEDU_ADDR", "127.0.0.1:8080")).await?;
+    let address = listener.local_addr()?;
+    // Without a real merchant, WeChat Pay is the built-in simulator (TICEDU_WECHATPAY_SIMULATOR=0 turns it off).
+    let (wechat, simulator) = match ticedu_payments::wechat::WeChatPay::from_env()? {
+        Some(wechat) => (Some(wechat), None),
+        None if env("TICEDU_WECHATPAY_SIMULATOR", "1") != "0" => {
+            let (wechat, simulator) = ticedu_local::wechatpay_simulator::local(
+                &data_dir.join("wechatpay-simulator"),
+                &address.to_string(),
+            )?;
+            (Some(wechat), Some(simulator))
+        }
+        None => (None, None),
+    };
     let platform_has_demo_staff = platform
         .staff
         .iter()
@@ -54,8 +67,6 @@ async fn main() -> Result<(), Error> {
             output
         }
     };
-    let listener = tokio::net::TcpListener::bind(env("TICEDU_ADDR", "127.0.0.1:8080")).await?;
-    let address = listener.local_addr()?;
     let app = match env("TICEDU_STORE", "embedded").as_str() {
         "embedded" => {
             let store = EmbeddedStore::open(data_dir.join("ticedu.redb"))?;
@@ -83,6 +94,16 @@ async fn main() -> Result<(), Error> {
             "staff login (development only): POST /api/staff/login with name \"{name}\" and password \"{password}\""
         );
     }
+    if simulator.is_some() {
+        println!(
+            "WeChat Pay is simulated: POST {}/pay/<order number> pays an order",
+            ticedu_local::wechatpay_simulator::PREFIX
+        );
+    }
+    let app = match simulator {
+        Some(simulator) => ticedu_local::wechatpay_simulator::routes(simulator).merge(app),
+        None => app,
+    };
     axum::serve(listener, app).await?;
     Ok(())
 }

@@ -1,0 +1,299 @@
+//! A WeChat Pay simulator, so that the local platform (and the tests) can
+//! finish a payment without WeChat: it serves the v3 order endpoints, checking
+//! our request signatures with the merchant's public key as WeChat Pay does,
+//! and on `POST /wechatpay-simulator/pay/{order}` it posts a payment notice
+//! signed with its own key and encrypted with the API v3 key to our
+//! `notify_url` — so the real verification path is the one exercised.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::routing::post;
+use axum::{Json, Router};
+use base64::Engine;
+use rsa::pkcs1v15::{Signature, VerifyingKey};
+use rsa::pkcs8::{DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding};
+use rsa::signature::Verifier;
+use rsa::{RsaPrivateKey, RsaPublicKey};
+use serde_json::{Value, json};
+use ticedu_payments::wechat::WeChatPay;
+use ticedu_wechatpay::{
+    Merchant, OrderRequest, PlatformKeys, Transaction, TransactionAmount, sign_notice,
+};
+
+pub const PREFIX: &str = "/wechatpay-simulator";
+/// The key id the simulator signs notices with (public-key mode).
+pub const KEY_ID: &str = "PUB_KEY_ID_SIMULATOR";
+pub const MCHID: &str = "1900000109";
+pub const APPID: &str = "wxd678efh567hg6787";
+
+/// The simulator's keys and what it has seen.
+pub struct Simulator {
+    merchant_public: VerifyingKey<sha2::Sha256>,
+    platform_key_pem: String,
+    platform_key_id: String,
+    /// Holds the API v3 key, to encrypt notices.
+    merchant: Merchant,
+    notify_url: String,
+    orders: Mutex<Vec<OrderRequest>>,
+}
+
+impl Simulator {
+    pub fn new(
+        merchant_public_pem: &str,
+        platform_key_pem: &str,
+        platform_key_id: &str,
+        merchant: Merchant,
+        notify_url: &str,
+    ) -> Option<Self> {
+        let merchant_public =
+            VerifyingKey::new(RsaPublicKey::from_public_key_pem(merchant_public_pem).ok()?);
+        Some(Self {
+            merchant_public,
+            platform_key_pem: platform_key_pem.to_owned(),
+            platform_key_id: platform_key_id.to_owned(),
+            merchant,
+            notify_url: notify_url.to_owned(),
+            orders: Mutex::default(),
+        })
+    }
+
+    /// The orders accepted so far.
+    pub fn orders(&self) -> Vec<OrderRequest> {
+        self.orders
+            .lock()
+            .map(|orders| orders.clone())
+            .unwrap_or_default()
+    }
+
+    fn verify_authorization(&self, authorization: &str, path: &str, body: &str) -> Option<()> {
+        let rest = authorization.strip_prefix("WECHATPAY2-SHA256-RSA2048 ")?;
+        let field = |name: &str| rest.split(&format!("{name}=\"")).nth(1)?.split('"').next();
+        (field("mchid")? == self.merchant.mchid).then_some(())?;
+        let message = format!(
+            "POST\n{path}\n{}\n{}\n{body}\n",
+            field("timestamp")?,
+            field("nonce_str")?
+        );
+        let signature = base64::engine::general_purpose::STANDARD
+            .decode(field("signature")?)
+            .ok()?;
+        self.merchant_public
+            .verify(
+                message.as_bytes(),
+                &Signature::try_from(signature.as_slice()).ok()?,
+            )
+            .ok()
+    }
+
+    /// The headers and body of a notice that `order` was paid `total_fen`.
+    pub fn notice(
+        &self,
+        order: &str,
+        total_fen: u64,
+        transaction_id: &str,
+        timestamp: i64,
+    ) -> (Vec<(&'static str, String)>, String) {
+        let transaction = Transaction {
+            mchid: self.merchant.mchid.clone(),
+            appid: self.merchant.appid.clone(),
+            out_trade_no: order.to_owned(),
+            transaction_id: transaction_id.to_owned(),
+            trade_state: "SUCCESS".to_owned(),
+            success_time: None,
+            amount: TransactionAmount {
+                total: total_fen,
+                currency: "CNY".to_owned(),
+                payer_total: Some(total_fen),
+            },
+        };
+        let resource = self
+            .merchant
+            .encrypt(&transaction, &nonce(12), "transaction");
+        let body = json!({
+            "id": format!("EV-{transaction_id}"),
+            "create_time": jiff::Timestamp::from_second(timestamp).map(|t| t.to_string()).unwrap_or_default(),
+            "event_type": "TRANSACTION.SUCCESS",
+            "resource_type": "encrypt-resource",
+            "resource": resource,
+            "summary": "支付成功",
+        })
+        .to_string();
+        let header_nonce = nonce(32);
+        let signature = sign_notice(&self.platform_key_pem, timestamp, &header_nonce, &body)
+            .expect("the simulator's own key");
+        let headers = vec![
+            ("Wechatpay-Timestamp", timestamp.to_string()),
+            ("Wechatpay-Nonce", header_nonce),
+            ("Wechatpay-Signature", signature),
+            ("Wechatpay-Serial", self.platform_key_id.clone()),
+        ];
+        (headers, body)
+    }
+}
+
+/// Random letters and digits for nonces.
+fn nonce(length: usize) -> String {
+    let mut bytes = vec![0u8; length];
+    getrandom::fill(&mut bytes).expect("randomness");
+    bytes
+        .iter()
+        .map(|b| char::from(b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789"[usize::from(b % 32)]))
+        .collect()
+}
+
+/// The simulator's routes, under [`PREFIX`].
+pub fn routes(simulator: Arc<Simulator>) -> Router {
+    Router::new()
+        .route(&format!("{PREFIX}/v3/pay/transactions/native"), post(order))
+        .route(&format!("{PREFIX}/v3/pay/transactions/jsapi"), post(order))
+        .route(&format!("{PREFIX}/pay/{{order}}"), post(pay))
+        .with_state(simulator)
+}
+
+async fn order(
+    State(simulator): State<Arc<Simulator>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: String,
+) -> (StatusCode, Json<Value>) {
+    let path = uri.path().strip_prefix(PREFIX).unwrap_or(uri.path());
+    let authorization = headers
+        .get("Authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if simulator
+        .verify_authorization(authorization, path, &body)
+        .is_none()
+    {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({ "code": "SIGN_ERROR", "message": "signature does not verify" })),
+        );
+    }
+    let Ok(request) = serde_json::from_str::<OrderRequest>(&body) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "code": "PARAM_ERROR", "message": "bad body" })),
+        );
+    };
+    let answer = if path.ends_with("native") {
+        json!({ "code_url": format!("weixin://wxpay/bizpayurl?pr={}", request.out_trade_no) })
+    } else {
+        json!({ "prepay_id": format!("wx{}", request.out_trade_no) })
+    };
+    if let Ok(mut orders) = simulator.orders.lock() {
+        orders.push(request);
+    }
+    (StatusCode::OK, Json(answer))
+}
+
+/// Pays an order it took: posts the notice to `notify_url` and reports the answer.
+async fn pay(
+    State(simulator): State<Arc<Simulator>>,
+    UrlPath(order): UrlPath<String>,
+) -> (StatusCode, Json<Value>) {
+    let Some(request) = simulator
+        .orders()
+        .into_iter()
+        .find(|o| o.out_trade_no == order)
+    else {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(
+                json!({ "code": "ORDER_NOT_EXIST", "message": "the simulator took no such order" }),
+            ),
+        );
+    };
+    let transaction = format!(
+        "4200{}",
+        nonce(24)
+            .bytes()
+            .map(|b| char::from(b'0' + b % 10))
+            .collect::<String>()
+    );
+    let (headers, body) = simulator.notice(
+        &order,
+        request.amount.total,
+        &transaction,
+        jiff::Timestamp::now().as_second(),
+    );
+    let mut post = reqwest::Client::new()
+        .post(&simulator.notify_url)
+        .header("Content-Type", "application/json")
+        .body(body);
+    for (name, value) in headers {
+        post = post.header(name, value);
+    }
+    match post.send().await {
+        Ok(response) => (
+            StatusCode::OK,
+            Json(json!({ "notified": simulator.notify_url, "answer": response.status().as_u16() })),
+        ),
+        Err(error) => (
+            StatusCode::BAD_GATEWAY,
+            Json(json!({ "code": "NOTIFY_FAILED", "message": error.to_string() })),
+        ),
+    }
+}
+
+/// For the local platform at `address`: keys made once and kept in
+/// `folder`, our merchant configured against the simulator, and the simulator.
+pub fn local(
+    folder: &Path,
+    address: &str,
+) -> Result<(Arc<WeChatPay>, Arc<Simulator>), Box<dyn std::error::Error + Send + Sync>> {
+    std::fs::create_dir_all(folder)?;
+    let key = |name: &str| -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+        let path = folder.join(name);
+        if let Ok(pem) = std::fs::read_to_string(&path) {
+            return Ok(pem);
+        }
+        let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048)?;
+        let pem = key.to_pkcs8_pem(LineEnding::LF)?.to_string();
+        std::fs::write(&path, &pem)?;
+        Ok(pem)
+    };
+    let merchant_key = key("merchant_key.pem")?;
+    let platform_key = key("platform_key.pem")?;
+    let public = |pem: &str| -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+        use rsa::pkcs8::DecodePrivateKey;
+        Ok(RsaPublicKey::from(RsaPrivateKey::from_pkcs8_pem(pem)?)
+            .to_public_key_pem(LineEnding::LF)?)
+    };
+    let api_v3_key = b"ticedu local simulator api v3 k!";
+    let notify_url = format!("http://{address}/api/payments/wechat/notify");
+    let mut keys = PlatformKeys::default();
+    keys.add_public_key(KEY_ID, &public(&platform_key)?)?;
+    let ours = Merchant::new(
+        MCHID,
+        APPID,
+        "SIMULATOR-MERCHANT-SERIAL",
+        &merchant_key,
+        api_v3_key,
+    )?;
+    let wechat = Arc::new(WeChatPay::new(
+        ours,
+        keys,
+        &format!("http://{address}{PREFIX}"),
+        &notify_url,
+    ));
+    let theirs = Merchant::new(
+        MCHID,
+        APPID,
+        "SIMULATOR-MERCHANT-SERIAL",
+        &merchant_key,
+        api_v3_key,
+    )?;
+    let simulator = Simulator::new(
+        &public(&merchant_key)?,
+        &platform_key,
+        KEY_ID,
+        theirs,
+        &notify_url,
+    )
+    .ok_or("the simulator's keys")?;
+    Ok((wechat, Arc::new(simulator)))
+}
