@@ -27,6 +27,7 @@ macro_rules! store_contract_tests {
             fifty_concurrent_purchases_against_a_balance_covering_ten_make_exactly_ten,
             twenty_concurrent_redemptions_of_one_card_credit_it_once,
             a_batch_of_cards_with_a_taken_code_is_refused_whole,
+            cards_are_listed_newest_first_and_a_voided_card_cannot_be_redeemed,
             the_same_payment_notice_applied_twenty_times_concurrently_is_credited_once,
             a_notice_for_another_amount_is_refused_and_the_order_stays_pending,
             marking_an_hour_not_bought_is_refused,
@@ -767,4 +768,57 @@ pub async fn login_failures_are_counted_per_window_and_cleared<S: ContractStore>
     );
     store.clear_login_failures(&key, next).await.unwrap();
     assert_eq!(store.login_failures(&key, next).await.unwrap(), 0);
+}
+
+pub async fn cards_are_listed_newest_first_and_a_voided_card_cannot_be_redeemed<
+    S: ContractStore,
+>(
+    store: &S,
+) {
+    let older = card(Fen::new(100));
+    let mut newer = card(Fen::new(200));
+    newer.issued_at = older
+        .issued_at
+        .checked_add(jiff::Span::new().seconds(5))
+        .unwrap();
+    store
+        .issue_cards(std::slice::from_ref(&older))
+        .await
+        .unwrap();
+    store
+        .issue_cards(std::slice::from_ref(&newer))
+        .await
+        .unwrap();
+    let listed: Vec<_> = store
+        .cards()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|card| card.code)
+        .collect();
+    assert_eq!(listed, [newer.code.clone(), older.code.clone()]);
+
+    let learner = registered(store).await;
+    store.void_card(&older.code, now()).await.unwrap();
+    assert_eq!(
+        refusal(store.redeem_card(&older, &learner.id, now()).await),
+        Refusal::CardVoided
+    );
+    assert_eq!(
+        refusal(store.void_card(&older.code, now()).await),
+        Refusal::CardVoided
+    );
+    store.redeem_card(&newer, &learner.id, now()).await.unwrap();
+    assert_eq!(
+        refusal(store.void_card(&newer.code, now()).await),
+        Refusal::CardAlreadyRedeemed
+    );
+    assert_eq!(
+        refusal(store.void_card(&card(Fen::new(1)).code, now()).await),
+        Refusal::UnknownCard
+    );
+    assert_eq!(
+        assert_balance_equals_ledger(store, &learner).await,
+        Fen::new(200)
+    );
 }

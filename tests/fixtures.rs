@@ -130,6 +130,7 @@ pub fn card(value: Fen) -> StudyCard {
         note: "bank transfer 2023-07-01".to_owned(),
         issued_at: now(),
         redeemed: None,
+        voided: None,
     }
 }
 

@@ -165,6 +165,7 @@ pub async fn issue_cards<S: AdminStore>(
                 note: note.to_owned(),
                 issued_at: now,
                 redeemed: None,
+                voided: None,
             })
         })
         .collect::<ApiResult<Vec<_>>>()?;

@@ -141,6 +141,12 @@ impl From<Refusal> for ApiError {
                 "该学习卡已充值使用。",
                 "This study card was redeemed already.",
             ),
+            Refusal::CardVoided => (
+                S::CONFLICT,
+                "card.voided",
+                "该学习卡已作废，请联系协会。",
+                "This study card was voided; please contact the association.",
+            ),
             Refusal::CardExists => (
                 S::CONFLICT,
                 "card.exists",

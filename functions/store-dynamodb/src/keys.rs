@@ -99,6 +99,7 @@ pub fn throttle(key: &UsernameKey, window: i64) -> Key {
 }
 
 /// GSI1 partitions.
+pub const CARDS: &str = "CARDS";
 pub const PENDING_TITLE_CHECKS: &str = "TITLECHECK#pending";
 pub const GSI1_ORDER_PREFIX: &str = "ORDER#";
 pub const GSI1_CERTIFICATE_PREFIX: &str = "CERT#";

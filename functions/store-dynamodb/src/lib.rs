@@ -15,7 +15,7 @@
 //! | enrollment (an hour bought) | `LEARNER#<id>` | `HOUR#<course>/<n>` | |
 //! | progress mark (学过了) | `LEARNER#<id>` | `MARK#<course>/<n>` | |
 //! | renewal registration / application | `LEARNER#<id>` | `RENEWAL` / `APPLICATION` | |
-//! | study card | `CARD#<code>` | `CARD` | |
+//! | study card | `CARD#<code>` | `CARD` | `CARDS` / `<issued at>#<code>` |
 //! | order | `ORDER#<no>` | `ORDER` | `LEARNER#<id>` / `ORDER#<created ns>#<no>` |
 //! | applied payment notice | `NOTICE#<transaction id>` | `NOTICE` | |
 //! | certificate | `CERT#<no>` | `CERT` | `LEARNER#<id>` / `CERT#<no>` |
@@ -32,7 +32,8 @@
 //! | learner by id / by username | GetItem profile / GetItem username then GetItem profile |
 //! | change password, set returning | UpdateItem profile, `attribute_exists(pk)` |
 //! | ledger, enrollments, marks | Query `pk = LEARNER#<id>`, `begins_with(sk, …)` |
-//! | issue cards | TransactWriteItems: Put each card, `attribute_not_exists(pk)` |
+//! | issue cards, list cards | TransactWriteItems: Put each card, `attribute_not_exists(pk)` / Query gsi1 `CARDS` |
+//! | void card | UpdateItem, not redeemed nor voided |
 //! | redeem card | TransactWriteItems: Update card (not redeemed, same value), Update balance, Put ledger entry |
 //! | buy from balance | TransactWriteItems: Put order (new), Update balance (`balance >= :amount`), Put ledger entry, Put each enrollment (new) |
 //! | create WeChat order | TransactWriteItems: Put order (new), ConditionCheck profile |
@@ -671,7 +672,15 @@ impl CardStore for DynamoStore {
         }
         let items = cards
             .iter()
-            .map(|card| self.put_new(to_item(card, &keys::card(&card.code), OP)?, OP))
+            .map(|card| {
+                let mut item = to_item(card, &keys::card(&card.code), OP)?;
+                item.insert(GSI1_PARTITION_KEY.to_owned(), s(keys::CARDS));
+                item.insert(
+                    GSI1_SORT_KEY.to_owned(),
+                    s(format!("{}#{}", card.issued_at, card.code)),
+                );
+                self.put_new(item, OP)
+            })
             .collect::<StoreResult<Vec<_>>>()?;
         match self.transact(OP, items).await? {
             Ok(()) => Ok(()),
@@ -681,6 +690,30 @@ impl CardStore for DynamoStore {
 
     async fn card(&self, code: &CardCode) -> StoreResult<Option<StudyCard>> {
         self.get_record(&keys::card(code), "card").await
+    }
+
+    async fn cards(&self) -> StoreResult<Vec<StudyCard>> {
+        self.query_records(keys::CARDS, None, Keys::Gsi1, Sorted::Descending, "cards")
+            .await
+    }
+
+    async fn void_card(&self, code: &CardCode, at: Timestamp) -> StoreResult<()> {
+        const OP: &str = "void_card";
+        let key = keys::card(code);
+        let expr = Expr::default()
+            .name("#redeemed", "redeemed")
+            .name("#voided", "voided")
+            .value(":at", to_value(&at, OP)?);
+        if self.update_item(&key, "SET #voided = :at", "attribute_exists(pk) AND attribute_not_exists(#redeemed) AND attribute_not_exists(#voided)", expr, OP).await? {
+            return Ok(());
+        }
+        let card: Option<StudyCard> = self.get_record(&key, OP).await?;
+        Err(match card {
+            None => Refusal::UnknownCard,
+            Some(card) if card.redeemed.is_some() => Refusal::CardAlreadyRedeemed,
+            Some(_) => Refusal::CardVoided,
+        }
+        .into())
     }
 
     async fn redeem_card(
@@ -699,7 +732,7 @@ impl CardStore for DynamoStore {
             self.update(
                 &card_key,
                 "SET #redeemed = :redemption",
-                "attribute_exists(pk) AND attribute_not_exists(#redeemed) AND #value = :value",
+                "attribute_exists(pk) AND attribute_not_exists(#redeemed) AND attribute_not_exists(voided) AND #value = :value",
                 Expr::default()
                     .name("#redeemed", "redeemed")
                     .name("#value", "value")
@@ -736,6 +769,9 @@ impl CardStore for DynamoStore {
                 None => None,
             };
             return Err(match stored {
+                Some(stored) if stored.value == card.value && stored.voided.is_some() => {
+                    Refusal::CardVoided
+                }
                 Some(stored) if stored.value == card.value && stored.redeemed.is_some() => {
                     Refusal::CardAlreadyRedeemed
                 }

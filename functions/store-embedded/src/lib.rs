@@ -347,6 +347,44 @@ impl CardStore for EmbeddedStore {
         .await
     }
 
+    async fn cards(&self) -> StoreResult<Vec<StudyCard>> {
+        const OP: &str = "cards";
+        self.read(OP, move |txn| {
+            let table = open_read(txn, CARDS, OP)?;
+            let mut cards: Vec<StudyCard> = Vec::new();
+            for entry in table.iter().backend(OP)? {
+                let (_, value) = entry.backend(OP)?;
+                cards.push(decode(value.value(), OP)?);
+            }
+            cards.sort_by(|a, b| {
+                b.issued_at
+                    .cmp(&a.issued_at)
+                    .then_with(|| a.code.cmp(&b.code))
+            });
+            Ok(cards)
+        })
+        .await
+    }
+
+    async fn void_card(&self, code: &CardCode, at: Timestamp) -> StoreResult<()> {
+        const OP: &str = "void_card";
+        let code = code.clone();
+        self.write(OP, move |txn| {
+            let mut cards = open(txn, CARDS, OP)?;
+            let mut card: StudyCard = get_json(&cards, code.as_str(), OP)?
+                .ok_or(StoreError::Refused(Refusal::UnknownCard))?;
+            if card.redeemed.is_some() {
+                return Err(Refusal::CardAlreadyRedeemed.into());
+            }
+            if card.voided.is_some() {
+                return Err(Refusal::CardVoided.into());
+            }
+            card.voided = Some(at);
+            put_json(&mut cards, code.as_str(), &card, OP)
+        })
+        .await
+    }
+
     async fn redeem_card(
         &self,
         card: &StudyCard,
@@ -362,6 +400,9 @@ impl CardStore for EmbeddedStore {
             // The card as the caller read it: one whose value changed since is not that card.
             if stored.value != value {
                 return Err(Refusal::UnknownCard.into());
+            }
+            if stored.voided.is_some() {
+                return Err(Refusal::CardVoided.into());
             }
             if stored.redeemed.is_some() {
                 return Err(Refusal::CardAlreadyRedeemed.into());

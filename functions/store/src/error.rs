@@ -18,6 +18,8 @@ pub enum Refusal {
     CardAlreadyRedeemed,
     #[error("a study card with this code exists already")]
     CardExists,
+    #[error("the study card was voided")]
+    CardVoided,
     #[error("some of these hours were bought already")]
     AlreadyOwned,
     #[error("an order with this number exists already")]

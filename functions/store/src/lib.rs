@@ -89,6 +89,14 @@ pub trait CardStore: Send + Sync {
     fn card(&self, code: &CardCode) -> impl Future<Output = StoreResult<Option<StudyCard>>> + Send;
     /// Credits `card` (as read by [`CardStore::card`]) to the learner's
     /// balance, at most once ever.
+    /// Every card, newest first (staff's list).
+    fn cards(&self) -> impl Future<Output = StoreResult<Vec<StudyCard>>> + Send;
+    /// Withdraws a card not yet redeemed; refused once redeemed or voided.
+    fn void_card(
+        &self,
+        code: &CardCode,
+        at: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     fn redeem_card(
         &self,
         card: &StudyCard,

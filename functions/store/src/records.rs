@@ -102,6 +102,9 @@ pub struct StudyCard {
     pub issued_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redeemed: Option<Redemption>,
+    /// Staff withdrew the card (lost, issued by mistake); it can no longer be redeemed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voided: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
