@@ -261,3 +261,118 @@ async fn a_learner_requests_an_invoice_for_paid_orders_and_staff_issue_it() {
         "invoice.status"
     );
 }
+
+#[tokio::test]
+async fn staff_list_cards_as_csv_void_unredeemed_ones_and_find_orders() {
+    let app = spawn_embedded().await;
+    let staff = staff_token(&app).await;
+    let issued = app
+        .post(
+            "/api/staff/cards",
+            Some(&staff),
+            json!({ "count": 2, "value_fen": 1500, "note": "=transfer, \"A\"" }),
+        )
+        .await;
+    let codes: Vec<String> = issued.body["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    let (_, learner) = register_and_log_in(&app, &registration()).await;
+    app.post(
+        "/api/payments/cards/redeem",
+        Some(&learner),
+        json!({ "code": codes[0] }),
+    )
+    .await;
+
+    let voided = app
+        .post(
+            &format!("/api/staff/cards/{}/void", codes[1]),
+            Some(&staff),
+            json!({}),
+        )
+        .await;
+    assert_eq!(voided.status, StatusCode::NO_CONTENT);
+    let redeem_voided = app
+        .post(
+            "/api/payments/cards/redeem",
+            Some(&learner),
+            json!({ "code": codes[1] }),
+        )
+        .await;
+    assert_eq!(
+        (redeem_voided.status, redeem_voided.code()),
+        (StatusCode::CONFLICT, "card.voided")
+    );
+    let void_redeemed = app
+        .post(
+            &format!("/api/staff/cards/{}/void", codes[0]),
+            Some(&staff),
+            json!({}),
+        )
+        .await;
+    assert_eq!(void_redeemed.code(), "card.redeemed");
+
+    let list = app.get("/api/staff/cards", Some(&staff)).await;
+    let states: Vec<_> = list.body["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["state"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(states.len(), 2);
+    assert!(
+        states.contains(&"redeemed".to_owned()) && states.contains(&"voided".to_owned()),
+        "{states:?}"
+    );
+    let csv = app
+        .send(
+            app.raw(reqwest::Method::GET, "/api/staff/cards?format=csv")
+                .bearer_auth(&staff),
+        )
+        .await;
+    assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+    let text = csv.body.as_str().unwrap();
+    assert!(
+        text.starts_with("code,value_yuan,state,issued_at,note\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(",15.00,") && text.contains("\"'=transfer, \"\"A\"\"\""),
+        "quoted, and a formula defused: {text}"
+    );
+
+    let bought = app
+        .post(
+            "/api/payments/purchase",
+            Some(&learner),
+            json!({ "items": [ { "kind": "hour", "id": "draft-survey/1" } ] }),
+        )
+        .await;
+    let order = bought.body["order_no"].as_str().unwrap();
+    let found = app
+        .get(&format!("/api/staff/orders/{order}"), Some(&staff))
+        .await;
+    assert_eq!(
+        (
+            found.body["total_fen"].clone(),
+            found.body["paid"].clone(),
+            found.body["channel"].clone()
+        ),
+        (json!(1500), json!(true), json!("balance"))
+    );
+    assert_eq!(
+        app.get("/api/staff/orders/TIC0000000000000000000", Some(&staff))
+            .await
+            .code(),
+        "order.not_found"
+    );
+    assert_eq!(
+        app.get(&format!("/api/staff/orders/{order}"), Some(&learner))
+            .await
+            .code(),
+        "auth.forbidden"
+    );
+}

@@ -3,7 +3,8 @@
 //! learner's discount (R12), and work through invoice requests (R15).
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -12,20 +13,27 @@ use ticedu_api::password::Password;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
 use ticedu_domain::learner::TitleCheck;
 use ticedu_domain::money::Fen;
-use ticedu_store::ids::{CardCode, InvoiceId, LearnerId};
-use ticedu_store::records::{InvoiceStatus, StudyCard};
-use ticedu_store::{CardStore, FilingStore, InvoiceStore, LearnerStore, MAX_CARDS_PER_BATCH};
+use ticedu_store::ids::{CardCode, InvoiceId, LearnerId, OrderNo};
+use ticedu_store::records::{InvoiceStatus, OrderStatus, StudyCard};
+use ticedu_store::{
+    CardStore, FilingStore, InvoiceStore, LearnerStore, MAX_CARDS_PER_BATCH, OrderStore,
+};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 /// What the staff function needs of a store.
 pub trait AdminStore:
-    LearnerStore + CardStore + FilingStore + InvoiceStore + Clone + 'static
+    LearnerStore + CardStore + OrderStore + FilingStore + InvoiceStore + Clone + 'static
 {
 }
-impl<T: LearnerStore + CardStore + FilingStore + InvoiceStore + Clone + 'static> AdminStore for T {}
+impl<T: LearnerStore + CardStore + OrderStore + FilingStore + InvoiceStore + Clone + 'static>
+    AdminStore for T
+{
+}
 
 pub const LOGIN: &str = "/api/staff/login";
 pub const CARDS: &str = "/api/staff/cards";
+pub const CARD_VOID: &str = "/api/staff/cards/{code}/void";
+pub const ORDER: &str = "/api/staff/orders/{order}";
 pub const TITLE_CHECKS: &str = "/api/staff/title-checks";
 pub const TITLE_CHECK: &str = "/api/staff/title-checks/{learner}";
 pub const RETURNING: &str = "/api/staff/learners/{learner}/returning";
@@ -38,7 +46,9 @@ const MAX_CARD_VALUE: Fen = Fen::from_yuan(10_000);
 pub fn router<S: AdminStore>(state: AppState<S>) -> Router {
     Router::new()
         .route(LOGIN, post(login::<S>))
-        .route(CARDS, post(issue_cards::<S>))
+        .route(CARDS, post(issue_cards::<S>).get(list_cards::<S>))
+        .route(CARD_VOID, post(void_card::<S>))
+        .route(ORDER, get(find_order::<S>))
         .route(TITLE_CHECKS, get(pending_title_checks::<S>))
         .route(TITLE_CHECK, post(decide_title_check::<S>))
         .route(RETURNING, post(set_returning::<S>))
@@ -49,8 +59,8 @@ pub fn router<S: AdminStore>(state: AppState<S>) -> Router {
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(login, issue_cards, pending_title_checks, decide_title_check, set_returning, invoices, invoice_issued),
-    components(schemas(StaffLogin, StaffToken, IssueCards, IssuedCards, PendingTitle, PendingTitles, Decision, Returning, InvoiceView, InvoiceList, ErrorBody)),
+    paths(login, issue_cards, list_cards, void_card, find_order, pending_title_checks, decide_title_check, set_returning, invoices, invoice_issued),
+    components(schemas(StaffLogin, StaffToken, IssueCards, IssuedCards, CardView, CardList, StaffOrder, PendingTitle, PendingTitles, Decision, Returning, InvoiceView, InvoiceList, ErrorBody)),
     tags((name = "staff", description = "协会工作人员 Staff tools"))
 )]
 pub struct AdminApi;
@@ -366,4 +376,171 @@ pub async fn invoice_issued<S: AdminStore>(
     state.store.mark_invoice_issued(&id).await?;
     tracing::info!(staff = %staff.staff, invoice = %id, "invoice issued");
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CardView {
+    pub code: String,
+    pub value_fen: u64,
+    pub note: String,
+    pub issued_at: String,
+    /// `issued`, `redeemed` or `voided`.
+    pub state: &'static str,
+    pub redeemed_by: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CardList {
+    pub cards: Vec<CardView>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct CardListFormat {
+    /// `json` (default) or `csv`: a printable list for handing cards out.
+    pub format: Option<String>,
+}
+
+fn card_view(card: StudyCard) -> CardView {
+    let state = match (&card.redeemed, card.voided) {
+        (Some(_), _) => "redeemed",
+        (None, Some(_)) => "voided",
+        (None, None) => "issued",
+    };
+    CardView {
+        code: card.code.to_string(),
+        value_fen: card.value.get(),
+        note: card.note,
+        issued_at: card.issued_at.to_string(),
+        state,
+        redeemed_by: card.redeemed.map(|r| r.by.to_string()),
+    }
+}
+
+/// A CSV field, quoted when it needs to be; a leading `=+-@` is defused so a spreadsheet never runs it.
+fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// Every study card, newest first, as JSON or as a printable CSV list.
+#[utoipa::path(get, path = "/api/staff/cards", tag = "staff", params(CardListFormat), security(("bearer" = [])),
+    responses((status = 200, description = "The cards (JSON, or text/csv)", body = CardList), (status = 403, description = "Not staff", body = ErrorBody)))]
+pub async fn list_cards<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    _staff: AuthStaff,
+    Query(format): Query<CardListFormat>,
+) -> ApiResult<Response> {
+    let cards: Vec<CardView> = state
+        .store
+        .cards()
+        .await?
+        .into_iter()
+        .map(card_view)
+        .collect();
+    if format.format.as_deref() == Some("csv") {
+        let mut csv = String::from("code,value_yuan,state,issued_at,note\r\n");
+        for card in &cards {
+            let value = format!("{}.{:02}", card.value_fen / 100, card.value_fen % 100);
+            csv.push_str(
+                &[
+                    csv_field(&card.code),
+                    value,
+                    card.state.to_owned(),
+                    csv_field(&card.issued_at),
+                    csv_field(&card.note),
+                ]
+                .join(","),
+            );
+            csv.push_str("\r\n");
+        }
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"study-cards.csv\"",
+                ),
+            ],
+            csv,
+        )
+            .into_response());
+    }
+    Ok(Json(CardList { cards }).into_response())
+}
+
+/// Void a card that was not redeemed (lost, or issued by mistake).
+#[utoipa::path(post, path = "/api/staff/cards/{code}/void", tag = "staff", security(("bearer" = [])),
+    params(("code" = String, Path, description = "Card code")),
+    responses((status = 204, description = "Voided"), (status = 403, description = "Not staff", body = ErrorBody), (status = 404, description = "No such card", body = ErrorBody), (status = 409, description = "Redeemed or voided already", body = ErrorBody)))]
+pub async fn void_card<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    staff: AuthStaff,
+    Path(code): Path<String>,
+) -> ApiResult<StatusCode> {
+    let code = CardCode::parse_typed(&code)
+        .map_err(|_| ApiError::from(ticedu_store::Refusal::UnknownCard))?;
+    state
+        .store
+        .void_card(&code, state.platform.clock.now())
+        .await?;
+    tracing::info!(staff = %staff.staff, "study card voided");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StaffOrder {
+    pub order_no: String,
+    pub learner_id: String,
+    pub total_fen: u64,
+    pub hours: Vec<String>,
+    /// `balance` or `we_chat_pay`.
+    pub channel: String,
+    pub paid: bool,
+    /// WeChat Pay's transaction id, once paid by WeChat Pay.
+    pub transaction_id: Option<String>,
+    pub invoice_id: Option<String>,
+    pub created_at: String,
+}
+
+/// Look up an order and its payment by number (e.g. from a bank or WeChat Pay statement).
+#[utoipa::path(get, path = "/api/staff/orders/{order}", tag = "staff", security(("bearer" = [])),
+    params(("order" = String, Path, description = "Order number")),
+    responses((status = 200, description = "The order", body = StaffOrder), (status = 403, description = "Not staff", body = ErrorBody), (status = 404, description = "No such order", body = ErrorBody)))]
+pub async fn find_order<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    _staff: AuthStaff,
+    Path(order): Path<String>,
+) -> ApiResult<Json<StaffOrder>> {
+    let not_found = || ApiError::from(ticedu_store::Refusal::UnknownOrder);
+    let no = OrderNo::parse(&order).map_err(|_| not_found())?;
+    let order = state.store.order(&no).await?.ok_or_else(not_found)?;
+    let (paid, transaction_id) = match &order.status {
+        OrderStatus::Paid { transaction, .. } => {
+            (true, transaction.as_ref().map(ToString::to_string))
+        }
+        OrderStatus::Pending => (false, None),
+    };
+    Ok(Json(StaffOrder {
+        order_no: order.no.to_string(),
+        learner_id: order.learner.to_string(),
+        total_fen: order.amount.get(),
+        hours: order.hours.iter().map(ToString::to_string).collect(),
+        channel: match order.channel {
+            ticedu_store::records::PaymentChannel::Balance => "balance",
+            ticedu_store::records::PaymentChannel::WeChatPay => "we_chat_pay",
+        }
+        .to_owned(),
+        paid,
+        transaction_id,
+        invoice_id: order.invoice.map(|id| id.to_string()),
+        created_at: order.created_at.to_string(),
+    }))
 }
