@@ -376,3 +376,42 @@ async fn staff_list_cards_as_csv_void_unredeemed_ones_and_find_orders() {
         "auth.forbidden"
     );
 }
+
+#[tokio::test]
+async fn wrong_staff_passwords_are_throttled() {
+    let app = spawn_embedded().await;
+    let (name, password) = ticedu_local::DEMO_STAFF;
+    for _ in 0..4 {
+        let answer = app
+            .post(
+                "/api/staff/login",
+                None,
+                json!({ "name": name, "password": "guess 1" }),
+            )
+            .await;
+        assert_eq!(answer.code(), "auth.invalid_credentials");
+    }
+    let fifth = app
+        .post(
+            "/api/staff/login",
+            None,
+            json!({ "name": name, "password": "guess 5" }),
+        )
+        .await;
+    assert_eq!(
+        (fifth.status, fifth.code()),
+        (StatusCode::TOO_MANY_REQUESTS, "auth.throttled")
+    );
+    let right = app
+        .post(
+            "/api/staff/login",
+            None,
+            json!({ "name": name, "password": password }),
+        )
+        .await;
+    assert_eq!(
+        right.code(),
+        "auth.throttled",
+        "even the right password waits out the window"
+    );
+}

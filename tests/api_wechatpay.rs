@@ -53,7 +53,27 @@ async fn ordered<S>(app: &TestApp<S>) -> (LearnerId, String, String, u64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_native_order_is_paid_by_one_notice_however_often_it_arrives() {
     let (base, simulated) = simulator::spawn().await;
-    let app = spawn_embedded_with_wechat(simulator::wechat_pay(&base)).await;
+    native_order_paid_once(
+        spawn_embedded_with_wechat(simulator::wechat_pay(&base)).await,
+        simulated,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_native_order_is_paid_by_one_notice_on_dynamodb_too() {
+    let (base, simulated) = simulator::spawn().await;
+    native_order_paid_once(
+        spawn_dynamodb_with_wechat(simulator::wechat_pay(&base)).await,
+        simulated,
+    )
+    .await;
+}
+
+async fn native_order_paid_once<S: Store + Clone + 'static>(
+    app: TestApp<S>,
+    simulated: std::sync::Arc<ticedu_local::wechatpay_simulator::Simulator>,
+) {
     let (learner, token, order, total) = ordered(&app).await;
     assert_eq!(total, 60_000);
     {
@@ -123,6 +143,54 @@ async fn a_native_order_is_paid_by_one_notice_however_often_it_arrives() {
         ),
         (json!("we_chat_pay"), json!(true))
     );
+    // The paid order can be invoiced, once.
+    let invoice = json!({ "orders": [order], "buyer_name": "中国检验认证集团", "taxpayer_id": "91350100M000100Y43", "email": "finance@example.cn", "delivery": { "kind": "paper", "address": "北京市朝阳区 检验路 1 号" } });
+    assert_eq!(
+        app.post("/api/payments/invoices", Some(&token), invoice.clone())
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        app.post("/api/payments/invoices", Some(&token), invoice)
+            .await
+            .code(),
+        "invoice.not_invoiceable"
+    );
+}
+
+#[tokio::test]
+async fn a_notice_with_a_tampered_ciphertext_but_a_valid_signature_is_refused() {
+    let (base, _) = simulator::spawn().await;
+    let app = spawn_embedded_with_wechat(simulator::wechat_pay(&base)).await;
+    let (learner, _, order, total) = ordered(&app).await;
+    let (headers, body) =
+        simulator::notice(&order, total, "4200001234202307010000000009", now(), false);
+    let mut notice: Value = serde_json::from_str(&body).unwrap();
+    let ciphertext = notice["resource"]["ciphertext"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let flipped = if ciphertext.starts_with('A') {
+        format!("B{}", &ciphertext[1..])
+    } else {
+        format!("A{}", &ciphertext[1..])
+    };
+    notice["resource"]["ciphertext"] = json!(flipped);
+    let body = notice.to_string();
+    let timestamp = headers[0].1.parse::<i64>().unwrap();
+    let signature =
+        ticedu_wechatpay::sign_notice(simulator::PLATFORM_KEY, timestamp, &headers[1].1, &body)
+            .unwrap();
+    let headers = replace(&headers, "Wechatpay-Signature", &signature);
+    let answer = notify(&app, &headers, &body).await;
+    assert_eq!(
+        (answer.status, answer.body["code"].clone()),
+        (StatusCode::BAD_REQUEST, json!("FAIL")),
+        "{}",
+        answer.body
+    );
+    assert!(app.store.enrollments(&learner).await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -37,6 +37,14 @@ pub async fn spawn_embedded_with_wechat(
     spawn(store, Some(dir), Some(wechat)).await
 }
 
+/// The platform on DynamoDB with WeChat Pay configured against `wechat`'s simulator.
+pub async fn spawn_dynamodb_with_wechat(
+    wechat: Arc<ticedu_payments::wechat::WeChatPay>,
+) -> TestApp<DynamoStore> {
+    let (store, _) = crate::dynamodb_server::fresh_store().await;
+    spawn(store, None, Some(wechat)).await
+}
+
 pub async fn spawn_dynamodb() -> TestApp<DynamoStore> {
     let (store, _) = crate::dynamodb_server::fresh_store().await;
     spawn(store, None, None).await

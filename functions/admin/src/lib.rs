@@ -11,22 +11,38 @@ use serde::{Deserialize, Serialize};
 use ticedu_api::auth::{AuthStaff, Role};
 use ticedu_api::password::Password;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
+use ticedu_domain::identity::UsernameKey;
 use ticedu_domain::learner::TitleCheck;
 use ticedu_domain::money::Fen;
 use ticedu_store::ids::{CardCode, InvoiceId, LearnerId, OrderNo};
-use ticedu_store::records::{InvoiceStatus, OrderStatus, StudyCard};
+use ticedu_store::records::{InvoiceStatus, OrderStatus, StudyCard, ThrottleWindow};
 use ticedu_store::{
-    CardStore, FilingStore, InvoiceStore, LearnerStore, MAX_CARDS_PER_BATCH, OrderStore,
+    CardStore, FilingStore, InvoiceStore, LearnerStore, LoginThrottleStore, MAX_CARDS_PER_BATCH,
+    OrderStore,
 };
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 /// What the staff function needs of a store.
 pub trait AdminStore:
-    LearnerStore + CardStore + OrderStore + FilingStore + InvoiceStore + Clone + 'static
+    LearnerStore
+    + CardStore
+    + OrderStore
+    + FilingStore
+    + InvoiceStore
+    + LoginThrottleStore
+    + Clone
+    + 'static
 {
 }
-impl<T: LearnerStore + CardStore + OrderStore + FilingStore + InvoiceStore + Clone + 'static>
-    AdminStore for T
+impl<T> AdminStore for T where
+    T: LearnerStore
+        + CardStore
+        + OrderStore
+        + FilingStore
+        + InvoiceStore
+        + LoginThrottleStore
+        + Clone
+        + 'static
 {
 }
 
@@ -81,33 +97,64 @@ pub struct StaffToken {
 
 /// Staff log in with a name and password from the function's configuration (`TICEDU_STAFF`).
 #[utoipa::path(post, path = "/api/staff/login", tag = "staff", request_body = StaffLogin,
-    responses((status = 200, description = "Logged in", body = StaffToken), (status = 401, description = "Wrong name or password", body = ErrorBody)))]
+    responses((status = 200, description = "Logged in", body = StaffToken), (status = 401, description = "Wrong name or password", body = ErrorBody), (status = 429, description = "Too many failures; retry later", body = ErrorBody)))]
 pub async fn login<S: AdminStore>(
     State(state): State<AppState<S>>,
     ApiJson(request): ApiJson<StaffLogin>,
 ) -> ApiResult<Json<StaffToken>> {
     let platform = &state.platform;
     let password = Password::attempt(request.password).map_err(|e| ApiError::invalid(&e))?;
-    let account = platform
-        .staff
-        .iter()
-        .find(|account| account.name == request.name.trim());
-    if !password
-        .verify(account.map(|a| a.password_hash.clone()))
-        .await
-    {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "auth.invalid_credentials",
-            "用户名或密码错误。",
-            "Wrong username or password.",
-        ));
+    let name = request.name.trim();
+    // Staff passwords open the association's money: failures are throttled like learners'.
+    let key = UsernameKey::of_staff(name, &platform.account_secret);
+    let now = platform.clock.now();
+    let window = ThrottleWindow::containing(now, platform.throttle.window_seconds);
+    let throttled = || {
+        let mut error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "auth.throttled",
+            "密码错误次数过多，请稍后再试。",
+            "Too many wrong passwords; please try again later.",
+        );
+        error.retry_after = Some(
+            u64::try_from(window.expires_at.as_second() - now.as_second())
+                .unwrap_or(1)
+                .max(1),
+        );
+        error
+    };
+    let failures = state.store.login_failures(&key, window).await?;
+    if failures >= platform.throttle.max_failures {
+        return Err(throttled());
     }
-    let account = account.ok_or_else(ApiError::unavailable)?;
+    let account = platform.staff.iter().find(|account| account.name == name);
+    let account = match (
+        password
+            .verify(account.map(|a| a.password_hash.clone()))
+            .await,
+        account,
+    ) {
+        (true, Some(account)) => account,
+        _ => {
+            let failures = state.store.record_login_failure(&key, window).await?;
+            tracing::warn!(failures, "staff login failed");
+            return Err(if failures >= platform.throttle.max_failures {
+                throttled()
+            } else {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "auth.invalid_credentials",
+                    "用户名或密码错误。",
+                    "Wrong username or password.",
+                )
+            });
+        }
+    };
+    if failures > 0 {
+        state.store.clear_login_failures(&key, window).await?;
+    }
     tracing::info!(staff = %account.name, "staff logged in");
-    let token = platform
-        .tokens
-        .issue(&account.name, Role::Staff, platform.clock.now());
+    let token = platform.tokens.issue(&account.name, Role::Staff, now);
     Ok(Json(StaffToken {
         access_token: token,
         token_type: "Bearer",

@@ -88,6 +88,11 @@ impl UsernameKey {
         Self(keyed_hash(secret, b"username:", username.as_str()))
     }
 
+    /// The key under which a staff login's failures are counted.
+    pub fn of_staff(name: &str, secret: &AccountKeySecret) -> Self {
+        Self(keyed_hash(secret, b"staff:", name))
+    }
+
     /// 64 lower-case hex characters.
     pub fn as_str(&self) -> &str {
         &self.0
