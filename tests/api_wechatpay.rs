@@ -171,10 +171,12 @@ async fn a_notice_with_a_tampered_ciphertext_but_a_valid_signature_is_refused() 
         .as_str()
         .unwrap()
         .to_owned();
+    // Another first character: the first byte of the ciphertext changes, the tag no longer fits.
+    let rest = &ciphertext[1..];
     let flipped = if ciphertext.starts_with('A') {
-        format!("B{}", &ciphertext[1..])
+        format!("B{rest}")
     } else {
-        format!("A{}", &ciphertext[1..])
+        format!("A{rest}")
     };
     notice["resource"]["ciphertext"] = json!(flipped);
     let body = notice.to_string();
