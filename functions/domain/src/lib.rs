@@ -19,6 +19,7 @@
 //! | R12 returning learners' free mandatory hours | [`pricing::quote`], [`settings::YearSettings::returning_learner_free_mandatory`] |
 //! | R16, R18 what each kind of learner carries | [`learner::LearnerKind`] |
 //! | R15 the invoice buyer's taxpayer id | [`taxpayer::TaxpayerId`] (GB 32100-2015) |
+//! | R18, R21 certificates: issuance, canonical data and hash, public status | [`certificate::may_issue`], [`certificate::CertificateData`], [`certificate::public_status`] |
 //! | R17 batch dates and the 7th working day | [`settings::YearSettings::batch_expiry_dates`], [`calendar::certificate_available_from`] |
 //!
 //! Every refusal of user input implements [`Rejection`]: a machine-readable
@@ -26,6 +27,7 @@
 
 pub mod calendar;
 pub mod catalogue;
+pub mod certificate;
 pub mod contact;
 mod data_file;
 pub mod guide;
