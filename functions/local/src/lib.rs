@@ -32,6 +32,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(ticedu_learning::LearningApi::openapi());
     doc.merge(ticedu_payments::PaymentsApi::openapi());
     doc.merge(ticedu_admin::AdminApi::openapi());
+    doc.merge(ticedu_certificates::CertificatesApi::openapi());
     doc.info.title = "ticedu API".to_owned();
     doc.info.description = Some(
         "进出口商品检验鉴定人员继续教育平台 API. Errors: `{code, message, message_en}`.".to_owned(),
@@ -61,7 +62,8 @@ pub fn app<S: Store + Clone + 'static>(
         .merge(ticedu_accounts::router(state.clone()))
         .merge(ticedu_learning::router(state.clone()))
         .merge(ticedu_payments::router(state.clone(), wechat))
-        .merge(ticedu_admin::router(state))
+        .merge(ticedu_admin::router(state.clone()))
+        .merge(ticedu_certificates::router(state))
         .route(
             OPENAPI,
             get(move || async move { Json(document.as_ref().clone()) }),

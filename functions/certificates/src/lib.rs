@@ -1,0 +1,266 @@
+//! The certificates function: a learner's certificate once the cycle's
+//! requirement is met (and, for holders, from the batch's availability day,
+//! R17), with the kind-specific data of R18; and public verification by
+//! number (+ name) that shows only what an employer needs (R21).
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use ticedu_api::auth::AuthLearner;
+use ticedu_api::views::progress_of;
+use ticedu_api::{ApiError, ApiResult, AppState, ErrorBody};
+use ticedu_domain::certificate::{
+    CertificateData, PublicStatus, certificate_number, may_issue, public_status, valid_until,
+};
+use ticedu_domain::identity::PersonName;
+use ticedu_domain::learner::LearnerCategory;
+use ticedu_store::ids::CertificateNo;
+use ticedu_store::records::{Certificate, CertificateStatus};
+use ticedu_store::{CertificateStore, LearnerStore, ProgressStore, Refusal};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+/// What the certificates function needs of a store.
+pub trait CertificatesStore:
+    LearnerStore + ProgressStore + CertificateStore + Clone + 'static
+{
+}
+impl<T: LearnerStore + ProgressStore + CertificateStore + Clone + 'static> CertificatesStore for T {}
+
+pub const ISSUE: &str = "/api/certificates/issue";
+pub const MINE: &str = "/api/certificates/mine";
+pub const VERIFY: &str = "/api/certificates/verify/{no}";
+
+pub fn router<S: CertificatesStore>(state: AppState<S>) -> Router {
+    Router::new()
+        .route(ISSUE, post(issue::<S>))
+        .route(MINE, get(mine::<S>))
+        .route(VERIFY, get(verify::<S>))
+        .with_state(state)
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(issue, mine, verify), components(schemas(MyCertificate, MyCertificates, Verification, ErrorBody)), tags((name = "certificates", description = "证书 Certificates (R17, R18, R21)")))]
+pub struct CertificatesApi;
+
+/// The data a certificate states, as stored.
+fn data_of(certificate: &Certificate) -> CertificateData {
+    CertificateData {
+        no: certificate.no.to_string(),
+        name: certificate.name.clone(),
+        kind: certificate.kind.clone(),
+        cycle_start: certificate.cycle_start,
+        cycle_end: certificate.cycle_end,
+        hours: certificate.hours,
+        issued_on: certificate.issued_on,
+        valid_until: certificate.valid_until,
+    }
+}
+
+/// A certificate as its owner sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyCertificate {
+    pub no: String,
+    pub name: String,
+    #[schema(value_type = Object)]
+    pub kind: ticedu_domain::learner::LearnerKind,
+    pub hours: u32,
+    pub cycle_start: String,
+    pub cycle_end: String,
+    pub issued_on: String,
+    pub valid_until: String,
+    /// `valid`, `expired`, `revoked` or `tampered`.
+    pub status: String,
+    /// The public verification page of this certificate.
+    pub verify_path: String,
+}
+
+fn status_text(status: PublicStatus) -> String {
+    match status {
+        PublicStatus::Valid => "valid",
+        PublicStatus::Expired => "expired",
+        PublicStatus::Revoked => "revoked",
+        PublicStatus::Tampered => "tampered",
+    }
+    .to_owned()
+}
+
+fn mine_view(certificate: Certificate, today: jiff::civil::Date) -> MyCertificate {
+    let data = data_of(&certificate);
+    let status = public_status(
+        &data,
+        &certificate.data_hash,
+        matches!(certificate.status, CertificateStatus::Revoked { .. }),
+        today,
+    );
+    MyCertificate {
+        verify_path: format!("/verify/?no={}", certificate.no),
+        no: certificate.no.to_string(),
+        name: certificate.name.to_string(),
+        kind: certificate.kind,
+        hours: certificate.hours,
+        cycle_start: certificate.cycle_start.to_string(),
+        cycle_end: certificate.cycle_end.to_string(),
+        issued_on: certificate.issued_on.to_string(),
+        valid_until: certificate.valid_until.to_string(),
+        status: status_text(status),
+    }
+}
+
+/// Issue the learner's certificate for the current cycle (R17, R18); asking again returns the same certificate.
+#[utoipa::path(post, path = "/api/certificates/issue", tag = "certificates", security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Issued", body = MyCertificate),
+        (status = 200, description = "Issued before", body = MyCertificate),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 422, description = "Not yet: hours missing, before the batch's download day, title not confirmed…", body = ErrorBody),
+    ))]
+pub async fn issue<S: CertificatesStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+) -> ApiResult<(StatusCode, Json<MyCertificate>)> {
+    let platform = &state.platform;
+    let today = platform.clock.today();
+    let learner = state
+        .store
+        .learner(&auth.id)
+        .await?
+        .ok_or_else(|| ApiError::from(Refusal::UnknownLearner))?;
+    let progress = progress_of(&learner, &state.store.marks(&auth.id).await?);
+    if let Some(existing) = state
+        .store
+        .certificates_of(&auth.id)
+        .await?
+        .into_iter()
+        .find(|c| c.cycle_start == progress.cycle.start())
+    {
+        return Ok((StatusCode::OK, Json(mine_view(existing, today))));
+    }
+    let kind = &learner.registration.kind;
+    may_issue(
+        kind,
+        &progress,
+        learner.title_check,
+        today,
+        &platform.settings,
+        &platform.calendar,
+    )
+    .map_err(|e| ApiError::invalid(&e))?;
+    let random: [u8; 12] = ticedu_api::ids::random_bytes(12)?
+        .try_into()
+        .map_err(|_| ApiError::unavailable())?;
+    let data = CertificateData {
+        no: certificate_number(today.year(), learner.category(), &random),
+        name: learner.registration.name.clone(),
+        kind: kind.clone(),
+        cycle_start: progress.cycle.start(),
+        cycle_end: progress.cycle.end(),
+        hours: progress.counted_towards_requirement(),
+        issued_on: today,
+        valid_until: valid_until(kind, today),
+    };
+    let certificate = Certificate {
+        no: CertificateNo::parse(&data.no).map_err(|_| ApiError::unavailable())?,
+        learner: auth.id.clone(),
+        name: data.name.clone(),
+        kind: data.kind.clone(),
+        cycle_start: data.cycle_start,
+        cycle_end: data.cycle_end,
+        hours: data.hours,
+        issued_on: data.issued_on,
+        valid_until: data.valid_until,
+        data_hash: data.hash(),
+        status: CertificateStatus::Valid,
+    };
+    state.store.issue_certificate(&certificate).await?;
+    tracing::info!(learner = %auth.id, certificate = %certificate.no, "certificate issued");
+    Ok((StatusCode::CREATED, Json(mine_view(certificate, today))))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyCertificates {
+    pub certificates: Vec<MyCertificate>,
+}
+
+/// The learner's certificates.
+#[utoipa::path(get, path = "/api/certificates/mine", tag = "certificates", security(("bearer" = [])),
+    responses((status = 200, description = "Mine", body = MyCertificates), (status = 401, description = "Not logged in", body = ErrorBody)))]
+pub async fn mine<S: CertificatesStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+) -> ApiResult<Json<MyCertificates>> {
+    let today = state.platform.clock.today();
+    let certificates = state
+        .store
+        .certificates_of(&auth.id)
+        .await?
+        .into_iter()
+        .map(|c| mine_view(c, today))
+        .collect();
+    Ok(Json(MyCertificates { certificates }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct NameFilter {
+    /// The holder's name, for the query form (证书查询): the certificate is shown only if it matches.
+    pub name: Option<String>,
+}
+
+/// What anyone may see of a certificate: the name masked, no ID fragment, no username.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Verification {
+    pub no: String,
+    /// e.g. 钟*
+    pub name: String,
+    /// 持证人员 / 新入行及其他学员 / 职称人员
+    pub kind: String,
+    pub kind_en: String,
+    pub hours: u32,
+    pub cycle_start: String,
+    pub cycle_end: String,
+    pub issued_on: String,
+    pub valid_until: String,
+    /// `valid`, `expired`, `revoked` or `tampered`.
+    pub status: String,
+}
+
+/// Public verification (R21): by number, optionally with the name (the query form).
+#[utoipa::path(get, path = "/api/certificates/verify/{no}", tag = "certificates", params(("no" = String, Path, description = "Certificate number"), NameFilter),
+    responses((status = 200, description = "The certificate's public data and status", body = Verification), (status = 404, description = "No such certificate (or not under this name)", body = ErrorBody)))]
+pub async fn verify<S: CertificatesStore>(
+    State(state): State<AppState<S>>,
+    Path(no): Path<String>,
+    Query(filter): Query<NameFilter>,
+) -> ApiResult<Json<Verification>> {
+    let not_found = || ApiError::from(Refusal::UnknownCertificate);
+    let no = CertificateNo::parse(no.trim()).map_err(|_| not_found())?;
+    let certificate = state.store.certificate(&no).await?.ok_or_else(not_found)?;
+    // A wrong name answers exactly like an unknown number: the form cannot test names.
+    if let Some(name) = filter.name.as_deref() {
+        if PersonName::parse(name).ok().as_ref() != Some(&certificate.name) {
+            return Err(not_found());
+        }
+    }
+    let today = state.platform.clock.today();
+    let data = data_of(&certificate);
+    let status = public_status(
+        &data,
+        &certificate.data_hash,
+        matches!(certificate.status, CertificateStatus::Revoked { .. }),
+        today,
+    );
+    let category: LearnerCategory = certificate.kind.category();
+    Ok(Json(Verification {
+        no: certificate.no.to_string(),
+        name: certificate.name.masked(),
+        kind: category.label_zh().to_owned(),
+        kind_en: category.label_en().to_owned(),
+        hours: certificate.hours,
+        cycle_start: certificate.cycle_start.to_string(),
+        cycle_end: certificate.cycle_end.to_string(),
+        issued_on: certificate.issued_on.to_string(),
+        valid_until: certificate.valid_until.to_string(),
+        status: status_text(status),
+    }))
+}

@@ -1,0 +1,187 @@
+//! Certificates over HTTP: issued once the cycle is complete (R17, R18),
+//! verified publicly with only what an employer needs (R21); revoked and
+//! tampered records show as such.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use ticedu_domain::money::Fen;
+use ticedu_store::ids::{CertificateNo, LearnerId};
+use ticedu_store::*;
+use ticedu_tests::app::*;
+use ticedu_tests::fixtures::{card, certificate_for, new_learner};
+
+/// A new learner who bought and learned the 40-hour bundle: (learner id, token, ID number, username).
+async fn complete_learner<S: Store + Clone + 'static>(
+    app: &TestApp<S>,
+) -> (LearnerId, String, String, String) {
+    let body = registration();
+    let (id, token) = register_and_log_in(app, &body).await;
+    let learner = LearnerId::parse(&id).unwrap();
+    let study_card = card(Fen::from_yuan(600));
+    app.store
+        .issue_cards(std::slice::from_ref(&study_card))
+        .await
+        .unwrap();
+    app.store
+        .redeem_card(&study_card, &learner, ticedu_tests::fixtures::now())
+        .await
+        .unwrap();
+    let bought = app
+        .post(
+            "/api/payments/purchase",
+            Some(&token),
+            json!({ "items": [ { "kind": "bundle", "id": "certification-40" } ] }),
+        )
+        .await;
+    assert_eq!(bought.status, StatusCode::CREATED, "{}", bought.body);
+    for hour in bought.body["hours"].as_array().unwrap() {
+        let (course, number) = hour.as_str().unwrap().split_once('/').unwrap();
+        let marked = app
+            .post(
+                &format!("/api/learning/hours/{course}/{number}/learned"),
+                Some(&token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(marked.status, StatusCode::OK);
+    }
+    let me = app.get("/api/accounts/me", Some(&token)).await;
+    assert_eq!(me.body["progress"]["complete"], true);
+    (
+        learner,
+        token,
+        body["id_number"].as_str().unwrap().to_owned(),
+        me.body["username"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
+    let app = spawn_embedded().await;
+    let (_, token, id_number, username) = complete_learner(&app).await;
+    let issued = app
+        .post("/api/certificates/issue", Some(&token), json!({}))
+        .await;
+    assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
+    let no = issued.body["no"].as_str().unwrap().to_owned();
+    assert!(no.starts_with("TIC-2026-N-"), "{no}");
+    assert_eq!(
+        (issued.body["hours"].clone(), issued.body["status"].clone()),
+        (json!(40), json!("valid"))
+    );
+    let again = app
+        .post("/api/certificates/issue", Some(&token), json!({}))
+        .await;
+    assert_eq!(
+        (again.status, again.body["no"].clone()),
+        (StatusCode::OK, json!(no)),
+        "one certificate per cycle"
+    );
+    assert_eq!(
+        app.get("/api/certificates/mine", Some(&token)).await.body["certificates"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let public = app
+        .get(&format!("/api/certificates/verify/{no}"), None)
+        .await;
+    assert_eq!(public.status, StatusCode::OK, "{}", public.body);
+    assert_eq!(
+        (
+            public.body["name"].clone(),
+            public.body["status"].clone(),
+            public.body["kind"].clone()
+        ),
+        (json!("钟*"), json!("valid"), json!("新入行及其他学员"))
+    );
+    let text = public.body.to_string();
+    for secret in [
+        &id_number[..],
+        &id_number[..6],
+        &id_number[14..],
+        &username[..],
+    ] {
+        assert!(
+            !text.contains(secret),
+            "the public answer holds no ID fragment or username: {text}"
+        );
+    }
+    assert_eq!(
+        app.get(&format!("/api/certificates/verify/{no}?name=钟检"), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let wrong_name = app
+        .get(&format!("/api/certificates/verify/{no}?name=李四"), None)
+        .await;
+    assert_eq!(
+        (wrong_name.status, wrong_name.code()),
+        (StatusCode::NOT_FOUND, "certificate.not_found")
+    );
+    assert_eq!(
+        app.get("/api/certificates/verify/TIC-2026-N-AAAAAAAAAAAA", None)
+            .await
+            .code(),
+        "certificate.not_found"
+    );
+    assert_eq!(
+        app.get("/api/certificates/verify/not a number", None)
+            .await
+            .code(),
+        "certificate.not_found"
+    );
+
+    app.store
+        .revoke_certificate(
+            &CertificateNo::parse(&no).unwrap(),
+            "资料不实",
+            ticedu_tests::fixtures::now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get(&format!("/api/certificates/verify/{no}"), None)
+            .await
+            .body["status"],
+        "revoked"
+    );
+}
+
+#[tokio::test]
+async fn an_incomplete_learner_gets_no_certificate() {
+    let app = spawn_embedded().await;
+    let (_, token) = register_and_log_in(&app, &registration()).await;
+    let answer = app
+        .post("/api/certificates/issue", Some(&token), json!({}))
+        .await;
+    assert_eq!(
+        (answer.status, answer.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "certificate.incomplete")
+    );
+    assert!(
+        answer.body["message"].as_str().unwrap().contains("40"),
+        "{}",
+        answer.body
+    );
+}
+
+#[tokio::test]
+async fn a_record_that_no_longer_matches_its_hash_shows_as_tampered() {
+    let app = spawn_embedded().await;
+    let learner = new_learner();
+    app.store.create_learner(&learner).await.unwrap();
+    let mut certificate = certificate_for(&learner);
+    certificate.data_hash = "f".repeat(64);
+    app.store.issue_certificate(&certificate).await.unwrap();
+    let public = app
+        .get(
+            &format!("/api/certificates/verify/{}", certificate.no),
+            None,
+        )
+        .await;
+    assert_eq!(public.body["status"], "tampered");
+}
