@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 use ticedu_domain::money::Fen;
-use ticedu_store::ids::{CertificateNo, LearnerId};
+use ticedu_store::ids::LearnerId;
 use ticedu_store::*;
 use ticedu_tests::app::*;
 use ticedu_tests::fixtures::{card, certificate_for, new_learner};
@@ -135,19 +135,51 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
         "certificate.not_found"
     );
 
-    app.store
-        .revoke_certificate(
-            &CertificateNo::parse(&no).unwrap(),
-            "资料不实",
-            ticedu_tests::fixtures::now(),
+    let (name, password) = ticedu_local::DEMO_STAFF;
+    let staff = app
+        .post(
+            "/api/staff/login",
+            None,
+            json!({ "name": name, "password": password }),
         )
         .await
-        .unwrap();
+        .body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let revoked = app
+        .post(
+            &format!("/api/staff/certificates/{no}/revoke"),
+            Some(&staff),
+            json!({ "reason": "资料不实" }),
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT);
     assert_eq!(
         app.get(&format!("/api/certificates/verify/{no}"), None)
             .await
             .body["status"],
         "revoked"
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/staff/certificates/{no}/revoke"),
+            Some(&staff),
+            json!({ "reason": "again" })
+        )
+        .await
+        .code(),
+        "certificate.revoked"
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/staff/certificates/{no}/revoke"),
+            Some(&token),
+            json!({ "reason": "x" })
+        )
+        .await
+        .code(),
+        "auth.forbidden"
     );
 }
 

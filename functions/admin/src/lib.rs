@@ -14,11 +14,11 @@ use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
 use ticedu_domain::identity::UsernameKey;
 use ticedu_domain::learner::TitleCheck;
 use ticedu_domain::money::Fen;
-use ticedu_store::ids::{CardCode, InvoiceId, LearnerId, OrderNo};
+use ticedu_store::ids::{CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo};
 use ticedu_store::records::{InvoiceStatus, OrderStatus, StudyCard, ThrottleWindow};
 use ticedu_store::{
-    CardStore, FilingStore, InvoiceStore, LearnerStore, LoginThrottleStore, MAX_CARDS_PER_BATCH,
-    OrderStore,
+    CardStore, CertificateStore, FilingStore, InvoiceStore, LearnerStore, LoginThrottleStore,
+    MAX_CARDS_PER_BATCH, OrderStore,
 };
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -30,6 +30,7 @@ pub trait AdminStore:
     + FilingStore
     + InvoiceStore
     + LoginThrottleStore
+    + CertificateStore
     + Clone
     + 'static
 {
@@ -41,6 +42,7 @@ impl<T> AdminStore for T where
         + FilingStore
         + InvoiceStore
         + LoginThrottleStore
+        + CertificateStore
         + Clone
         + 'static
 {
@@ -50,6 +52,7 @@ pub const LOGIN: &str = "/api/staff/login";
 pub const CARDS: &str = "/api/staff/cards";
 pub const CARD_VOID: &str = "/api/staff/cards/{code}/void";
 pub const ORDER: &str = "/api/staff/orders/{order}";
+pub const REVOKE: &str = "/api/staff/certificates/{no}/revoke";
 pub const TITLE_CHECKS: &str = "/api/staff/title-checks";
 pub const TITLE_CHECK: &str = "/api/staff/title-checks/{learner}";
 pub const RETURNING: &str = "/api/staff/learners/{learner}/returning";
@@ -65,6 +68,7 @@ pub fn router<S: AdminStore>(state: AppState<S>) -> Router {
         .route(CARDS, post(issue_cards::<S>).get(list_cards::<S>))
         .route(CARD_VOID, post(void_card::<S>))
         .route(ORDER, get(find_order::<S>))
+        .route(REVOKE, post(revoke::<S>))
         .route(TITLE_CHECKS, get(pending_title_checks::<S>))
         .route(TITLE_CHECK, post(decide_title_check::<S>))
         .route(RETURNING, post(set_returning::<S>))
@@ -75,8 +79,8 @@ pub fn router<S: AdminStore>(state: AppState<S>) -> Router {
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(login, issue_cards, list_cards, void_card, find_order, pending_title_checks, decide_title_check, set_returning, invoices, invoice_issued),
-    components(schemas(StaffLogin, StaffToken, IssueCards, IssuedCards, CardView, CardList, StaffOrder, PendingTitle, PendingTitles, Decision, Returning, InvoiceView, InvoiceList, ErrorBody)),
+    paths(login, issue_cards, list_cards, void_card, find_order, revoke, pending_title_checks, decide_title_check, set_returning, invoices, invoice_issued),
+    components(schemas(StaffLogin, StaffToken, IssueCards, IssuedCards, CardView, CardList, StaffOrder, Revocation, PendingTitle, PendingTitles, Decision, Returning, InvoiceView, InvoiceList, ErrorBody)),
     tags((name = "staff", description = "协会工作人员 Staff tools"))
 )]
 pub struct AdminApi;
@@ -590,4 +594,33 @@ pub async fn find_order<S: AdminStore>(
         invoice_id: order.invoice.map(|id| id.to_string()),
         created_at: order.created_at.to_string(),
     }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Revocation {
+    /// Why, for the record (not shown publicly).
+    pub reason: String,
+}
+
+/// Revoke a certificate: its verification page then says revoked.
+#[utoipa::path(post, path = "/api/staff/certificates/{no}/revoke", tag = "staff", request_body = Revocation, security(("bearer" = [])),
+    params(("no" = String, Path, description = "Certificate number")),
+    responses((status = 204, description = "Revoked"), (status = 403, description = "Not staff", body = ErrorBody), (status = 404, description = "No such certificate", body = ErrorBody), (status = 409, description = "Revoked already", body = ErrorBody), (status = 422, description = "No reason given", body = ErrorBody)))]
+pub async fn revoke<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    staff: AuthStaff,
+    Path(no): Path<String>,
+    ApiJson(request): ApiJson<Revocation>,
+) -> ApiResult<StatusCode> {
+    let no = CertificateNo::parse(no.trim())
+        .map_err(|_| ApiError::from(ticedu_store::Refusal::UnknownCertificate))?;
+    let reason = ticedu_domain::learner::ShortText::parse(&request.reason)
+        .map_err(|e| ApiError::invalid(&e))?;
+    state
+        .store
+        .revoke_certificate(&no, reason.as_str(), state.platform.clock.now())
+        .await?;
+    tracing::info!(staff = %staff.staff, certificate = %no, "certificate revoked");
+    Ok(StatusCode::NO_CONTENT)
 }
