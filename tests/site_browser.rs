@@ -9,7 +9,7 @@ use std::sync::Arc;
 use ticedu_api::AppState;
 use ticedu_store_embedded::EmbeddedStore;
 
-const PAGES: [&str; 11] = [
+const PAGES: [&str; 13] = [
     "/",
     "/guide/",
     "/guide/fees/",
@@ -20,6 +20,8 @@ const PAGES: [&str; 11] = [
     "/login/",
     "/learning/",
     "/pay/",
+    "/certificates/",
+    "/verify/",
     "/search/",
 ];
 

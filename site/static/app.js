@@ -240,7 +240,63 @@
     });
   }
 
-  var apps = { register: register, login: login, learning: learning, pay: pay, search: search };
+  var STATUS = {
+    valid: ["有效", "Valid"], expired: ["已过期", "Expired"], revoked: ["已撤销", "Revoked"], tampered: ["数据被篡改，无效", "Altered: not valid"]
+  };
+
+  function certificateLine(c) {
+    var status = STATUS[c.status] || [c.status, c.status];
+    return c.no + " · " + (zh ? status[0] : status[1]) + " · " + c.hours + text(" 学时 · 有效期至 ", " hours · valid until ") + c.valid_until;
+  }
+
+  function certificates(root) {
+    var status = root.querySelector(".status");
+    var list = root.querySelector(".certificates");
+    if (!token()) { say(status, text("请先登录。", "Please log in first."), false); return; }
+    function show(items) {
+      list.innerHTML = "";
+      items.forEach(function (c) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = prefix + "/verify/?no=" + encodeURIComponent(c.no);
+        link.textContent = certificateLine(c);
+        item.appendChild(link);
+        list.appendChild(item);
+      });
+    }
+    api("GET", "/certificates/mine").then(function (answer) { show(answer.certificates); });
+    root.querySelector("button.issue").addEventListener("click", function () {
+      api("POST", "/certificates/issue", {}).then(function (c) {
+        say(status, text("证书已签发：", "Certificate issued: ") + c.no, true);
+        return api("GET", "/certificates/mine").then(function (answer) { show(answer.certificates); });
+      }).catch(function (error) { say(status, error.message, false); });
+    });
+  }
+
+  function verify(form) {
+    var result = form.querySelector(".result");
+    function run() {
+      var no = value(form, "no");
+      if (!no) return;
+      var query = value(form, "name") ? "?name=" + encodeURIComponent(value(form, "name")) : "";
+      api("GET", "/certificates/verify/" + encodeURIComponent(no) + query).then(function (c) {
+        var status = STATUS[c.status] || [c.status, c.status];
+        result.innerHTML = "";
+        var heading = document.createElement("p");
+        heading.className = "verdict " + c.status;
+        heading.textContent = zh ? status[0] : status[1];
+        var details = document.createElement("p");
+        details.textContent = c.no + " · " + c.name + " · " + (zh ? c.kind : c.kind_en) + " · " + c.hours + text(" 学时 · 周期 ", " hours · cycle ") + c.cycle_start + " – " + c.cycle_end + text(" · 签发 ", " · issued ") + c.issued_on + text(" · 有效期至 ", " · valid until ") + c.valid_until;
+        result.appendChild(heading);
+        result.appendChild(details);
+      }).catch(function (error) { result.textContent = error.message; });
+    }
+    var params = new URLSearchParams(location.search);
+    if (params.get("no")) { form.elements.no.value = params.get("no"); run(); }
+    form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+  }
+
+  var apps = { register: register, login: login, learning: learning, pay: pay, search: search, certificates: certificates, verify: verify };
   document.querySelectorAll("[data-app]").forEach(function (element) { apps[element.getAttribute("data-app")](element); });
   document.querySelectorAll("form[data-mark]").forEach(markForm);
   document.querySelectorAll("form[data-buy]").forEach(buyForm);
