@@ -50,6 +50,8 @@ fn cold_start(binary: &PathBuf) -> Duration {
             "TICEDU_ACCOUNT_KEY_SECRET",
             "dGljZWR1IGJlbmNobWFyayBhY2NvdW50IGtleSwgMzIgYnl0ZXMrIQ==",
         )
+        .env("TICEDU_CERT_SIGNING_KID", "bench")
+        .env("TICEDU_CERT_SIGNING_KEY", "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIK6H/mKVwq6QZ2bP5CAPEHq2LT1E3d1758o8oQv8GViD\n-----END PRIVATE KEY-----\n")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -14,6 +14,7 @@ use ticedu_domain::identity::AccountKeySecret;
 use ticedu_domain::settings::Settings;
 
 use crate::auth::{Secret, TokenKeys};
+use crate::certificate_signing::CertificateSigner;
 
 /// `kid:base64secret[,kid:base64secret…]`: the token signing keys.
 pub const JWT_KEYS: &str = "TICEDU_JWT_KEYS";
@@ -25,6 +26,9 @@ pub const TOKEN_LIFETIME: &str = "TICEDU_TOKEN_LIFETIME_SECONDS";
 pub const ACCOUNT_KEY_SECRET: &str = "TICEDU_ACCOUNT_KEY_SECRET";
 /// Staff logins: `name:argon2-hash[;name:argon2-hash…]` (optional).
 pub const STAFF: &str = "TICEDU_STAFF";
+/// The Ed25519 key (PKCS#8 PEM) that signs certificates, and its key id.
+pub const CERT_SIGNING_KEY: &str = "TICEDU_CERT_SIGNING_KEY";
+pub const CERT_SIGNING_KID: &str = "TICEDU_CERT_SIGNING_KID";
 /// An RFC 3339 instant at which the clock stands still (demos and tests).
 pub const FIXED_NOW: &str = "TICEDU_NOW";
 
@@ -78,6 +82,8 @@ pub struct Platform {
     pub throttle: ThrottlePolicy,
     /// Association staff who may log in to the staff tools.
     pub staff: Vec<StaffAccount>,
+    /// Signs certificates for offline verification.
+    pub certificate_signer: CertificateSigner,
 }
 
 /// A staff login: a name and an argon2id PHC hash (`ticedu-api`'s `Password::hash`).
@@ -161,7 +167,16 @@ impl Platform {
             Ok(text) => parse_staff(&text)?,
             Err(_) => Vec::new(),
         };
-        Ok(Arc::new(Self::new(tokens, account_secret, clock, staff)?))
+        let signer =
+            CertificateSigner::from_pem(&required(CERT_SIGNING_KID)?, &required(CERT_SIGNING_KEY)?)
+                .map_err(|e| malformed(CERT_SIGNING_KEY, &e.to_string()))?;
+        Ok(Arc::new(Self::new(
+            tokens,
+            account_secret,
+            clock,
+            staff,
+            signer,
+        )?))
     }
 
     pub fn new(
@@ -169,6 +184,7 @@ impl Platform {
         account_secret: AccountKeySecret,
         clock: Clock,
         staff: Vec<StaffAccount>,
+        certificate_signer: CertificateSigner,
     ) -> Result<Self, ConfigError> {
         Ok(Self {
             catalogue: Catalogue::bundled()?,
@@ -182,6 +198,7 @@ impl Platform {
                 window_seconds: 15 * 60,
             },
             staff,
+            certificate_signer,
         })
     }
 }

@@ -10,6 +10,7 @@
 //! - [`telemetry`]: JSON logs in Lambda, no personal data in any field.
 
 pub mod auth;
+pub mod certificate_signing;
 pub mod config;
 pub mod error;
 pub mod ids;

@@ -9,6 +9,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use ticedu_api::auth::AuthLearner;
+use ticedu_api::certificate_signing::CertificateSigner;
 use ticedu_api::views::progress_of;
 use ticedu_api::{ApiError, ApiResult, AppState, ErrorBody};
 use ticedu_domain::certificate::{
@@ -72,8 +73,48 @@ pub struct MyCertificate {
     pub valid_until: String,
     /// `valid`, `expired`, `revoked` or `tampered`.
     pub status: String,
-    /// The public verification page of this certificate.
+    /// The public verification page of this certificate, with its signed token (what the QR code holds).
     pub verify_path: String,
+    /// EdDSA JWT over the public fields; verifiable offline with `/.well-known/jwks.json`.
+    pub token: String,
+}
+
+/// What the signed token states: the public fields only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedCertificate {
+    pub iss: String,
+    /// The certificate number.
+    pub sub: String,
+    /// Masked, as on the public page.
+    pub name: String,
+    pub category: String,
+    pub hours: u32,
+    pub cycle_start: String,
+    pub cycle_end: String,
+    pub issued_on: String,
+    pub valid_until: String,
+    /// SHA-256 of the full canonical data.
+    pub data_hash: String,
+}
+
+fn signed(certificate: &Certificate, signer: &CertificateSigner) -> String {
+    let category = match certificate.kind.category() {
+        LearnerCategory::Holder => "holder",
+        LearnerCategory::New => "new",
+        LearnerCategory::Titled => "titled",
+    };
+    signer.sign(&SignedCertificate {
+        iss: "ticedu".to_owned(),
+        sub: certificate.no.to_string(),
+        name: certificate.name.masked(),
+        category: category.to_owned(),
+        hours: certificate.hours,
+        cycle_start: certificate.cycle_start.to_string(),
+        cycle_end: certificate.cycle_end.to_string(),
+        issued_on: certificate.issued_on.to_string(),
+        valid_until: certificate.valid_until.to_string(),
+        data_hash: certificate.data_hash.clone(),
+    })
 }
 
 fn status_text(status: PublicStatus) -> String {
@@ -86,8 +127,13 @@ fn status_text(status: PublicStatus) -> String {
     .to_owned()
 }
 
-fn mine_view(certificate: Certificate, today: jiff::civil::Date) -> MyCertificate {
+fn mine_view(
+    certificate: Certificate,
+    today: jiff::civil::Date,
+    signer: &CertificateSigner,
+) -> MyCertificate {
     let data = data_of(&certificate);
+    let token = signed(&certificate, signer);
     let status = public_status(
         &data,
         &certificate.data_hash,
@@ -95,7 +141,8 @@ fn mine_view(certificate: Certificate, today: jiff::civil::Date) -> MyCertificat
         today,
     );
     MyCertificate {
-        verify_path: format!("/verify/?no={}", certificate.no),
+        verify_path: format!("/verify/?no={}&t={token}", certificate.no),
+        token,
         no: certificate.no.to_string(),
         name: certificate.name.to_string(),
         kind: certificate.kind,
@@ -135,7 +182,10 @@ pub async fn issue<S: CertificatesStore>(
         .into_iter()
         .find(|c| c.cycle_start == progress.cycle.start())
     {
-        return Ok((StatusCode::OK, Json(mine_view(existing, today))));
+        return Ok((
+            StatusCode::OK,
+            Json(mine_view(existing, today, &platform.certificate_signer)),
+        ));
     }
     let kind = &learner.registration.kind;
     may_issue(
@@ -175,7 +225,10 @@ pub async fn issue<S: CertificatesStore>(
     };
     state.store.issue_certificate(&certificate).await?;
     tracing::info!(learner = %auth.id, certificate = %certificate.no, "certificate issued");
-    Ok((StatusCode::CREATED, Json(mine_view(certificate, today))))
+    Ok((
+        StatusCode::CREATED,
+        Json(mine_view(certificate, today, &platform.certificate_signer)),
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -196,7 +249,7 @@ pub async fn mine<S: CertificatesStore>(
         .certificates_of(&auth.id)
         .await?
         .into_iter()
-        .map(|c| mine_view(c, today))
+        .map(|c| mine_view(c, today, &state.platform.certificate_signer))
         .collect();
     Ok(Json(MyCertificates { certificates }))
 }

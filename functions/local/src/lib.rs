@@ -11,6 +11,7 @@ use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use axum::{Json, Router};
 use ticedu_api::auth::{Secret, TokenKeys};
+use ticedu_api::certificate_signing::CertificateSigner;
 use ticedu_api::config::{Clock, ConfigError, FIXED_NOW, StaffAccount};
 use ticedu_api::json::BODY_LIMIT_BYTES;
 use ticedu_api::{ApiError, AppState, Platform};
@@ -25,6 +26,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 pub mod wechatpay_simulator;
 
 pub const OPENAPI: &str = "/api/openapi.json";
+/// The certificate signing keys, for offline verification.
+pub const JWKS: &str = "/.well-known/jwks.json";
 
 /// The OpenAPI document of every function served here.
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -58,6 +61,7 @@ pub fn app<S: Store + Clone + 'static>(
     wechat: Option<Arc<WeChatPay>>,
 ) -> Router {
     let document = Arc::new(openapi());
+    let jwks = state.platform.certificate_signer.jwks();
     let router = Router::new()
         .merge(ticedu_accounts::router(state.clone()))
         .merge(ticedu_learning::router(state.clone()))
@@ -68,6 +72,7 @@ pub fn app<S: Store + Clone + 'static>(
             OPENAPI,
             get(move || async move { Json(document.as_ref().clone()) }),
         )
+        .route(JWKS, get(move || async move { Json(jwks) }))
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
@@ -102,6 +107,10 @@ pub const DEMO_STAFF: (&str, &str) = ("staff", "staff-demo-2023");
 /// argon2id (the default parameters) of `DEMO_STAFF.1`, made once.
 const DEMO_STAFF_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$hzfwSFM5x9BotbHzOhJNwA$IvHMPWW6wmd7sNw6MFwHyzIPprPboK7f71lp8+NVCYs";
 
+/// The development certificate signing key (Ed25519, PKCS#8) and its id.
+const DEV_CERT_KID: &str = "ticedu-dev-ed25519";
+const DEV_CERT_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIK6H/mKVwq6QZ2bP5CAPEHq2LT1E3d1758o8oQv8GViD\n-----END PRIVATE KEY-----\n";
+
 /// Development keys, used when the environment gives none: fine on a laptop,
 /// never in a deployment (functions read theirs from the environment only).
 pub fn development_platform() -> Result<Arc<Platform>, ConfigError> {
@@ -128,5 +137,9 @@ pub fn development_platform() -> Result<Arc<Platform>, ConfigError> {
         name: DEMO_STAFF.0.to_owned(),
         password_hash: DEMO_STAFF_HASH.to_owned(),
     }];
-    Ok(Arc::new(Platform::new(tokens, account, clock, staff)?))
+    let signer = CertificateSigner::from_pem(DEV_CERT_KID, DEV_CERT_KEY)
+        .expect("the development key is valid");
+    Ok(Arc::new(Platform::new(
+        tokens, account, clock, staff, signer,
+    )?))
 }
