@@ -59,6 +59,22 @@ async fn complete_learner<S: Store + Clone + 'static>(
 async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
     let app = spawn_embedded().await;
     let (_, token, id_number, username) = complete_learner(&app).await;
+    let unfiled = app
+        .post("/api/certificates/issue", Some(&token), json!({}))
+        .await;
+    assert_eq!(
+        (unfiled.status, unfiled.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "certificate.not_filed"),
+        "R19: the application comes first"
+    );
+    let filed = app
+        .post(
+            "/api/certificates/filing",
+            Some(&token),
+            json!({ "note": "请寄送纸质证书" }),
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::NO_CONTENT, "{}", filed.body);
     let issued = app
         .post("/api/certificates/issue", Some(&token), json!({}))
         .await;

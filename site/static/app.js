@@ -265,6 +265,11 @@
       });
     }
     api("GET", "/certificates/mine").then(function (answer) { show(answer.certificates); });
+    root.querySelector("button.file").addEventListener("click", function () {
+      api("POST", "/certificates/filing", {}).then(function () {
+        say(status, text("已提交，协会受理前可重新提交更正。", "Filed; you can file again to correct it until the association accepts it."), true);
+      }).catch(function (error) { say(status, error.message, false); });
+    });
     root.querySelector("button.issue").addEventListener("click", function () {
       api("POST", "/certificates/issue", {}).then(function (c) {
         say(status, text("证书已签发：", "Certificate issued: ") + c.no, true);

@@ -19,22 +19,28 @@ use ticedu_domain::identity::PersonName;
 use ticedu_domain::learner::LearnerCategory;
 use ticedu_store::ids::CertificateNo;
 use ticedu_store::records::{Certificate, CertificateStatus};
-use ticedu_store::{CertificateStore, LearnerStore, ProgressStore, Refusal};
+use ticedu_store::records::{CertificateApplication, FilingStatus, RenewalRegistration};
+use ticedu_store::{CertificateStore, FilingStore, LearnerStore, ProgressStore, Refusal};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 /// What the certificates function needs of a store.
 pub trait CertificatesStore:
-    LearnerStore + ProgressStore + CertificateStore + Clone + 'static
+    LearnerStore + ProgressStore + CertificateStore + FilingStore + Clone + 'static
 {
 }
-impl<T: LearnerStore + ProgressStore + CertificateStore + Clone + 'static> CertificatesStore for T {}
+impl<T> CertificatesStore for T where
+    T: LearnerStore + ProgressStore + CertificateStore + FilingStore + Clone + 'static
+{
+}
 
 pub const ISSUE: &str = "/api/certificates/issue";
 pub const MINE: &str = "/api/certificates/mine";
 pub const VERIFY: &str = "/api/certificates/verify/{no}";
+pub const FILING: &str = "/api/certificates/filing";
 
 pub fn router<S: CertificatesStore>(state: AppState<S>) -> Router {
     Router::new()
+        .route(FILING, post(file::<S>))
         .route(ISSUE, post(issue::<S>))
         .route(MINE, get(mine::<S>))
         .route(VERIFY, get(verify::<S>))
@@ -42,7 +48,7 @@ pub fn router<S: CertificatesStore>(state: AppState<S>) -> Router {
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(issue, mine, verify), components(schemas(MyCertificate, MyCertificates, Verification, ErrorBody)), tags((name = "certificates", description = "证书 Certificates (R17, R18, R21)")))]
+#[openapi(paths(file, issue, mine, verify), components(schemas(FilingRequest, MyCertificate, MyCertificates, Verification, ErrorBody)), tags((name = "certificates", description = "证书 Certificates (R17, R18, R21)")))]
 pub struct CertificatesApi;
 
 /// The data a certificate states, as stored.
@@ -197,6 +203,20 @@ pub async fn issue<S: CertificatesStore>(
         &platform.calendar,
     )
     .map_err(|e| ApiError::invalid(&e))?;
+    // R16, R19: holders file the renewal registration, new learners the application, first.
+    let filed = match learner.category() {
+        LearnerCategory::Holder => state.store.renewal(&auth.id).await?.is_some(),
+        LearnerCategory::New => state.store.application(&auth.id).await?.is_some(),
+        LearnerCategory::Titled => true,
+    };
+    if !filed {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "certificate.not_filed",
+            "请先提交续证学习登记（持证人员）或新学员证书申请。",
+            "File the renewal registration (holders) or the certificate application (new learners) first.",
+        ));
+    }
     let random: [u8; 12] = ticedu_api::ids::random_bytes(12)?
         .try_into()
         .map_err(|_| ApiError::unavailable())?;
@@ -316,4 +336,83 @@ pub async fn verify<S: CertificatesStore>(
         valid_until: certificate.valid_until.to_string(),
         status: status_text(status),
     }))
+}
+
+/// 续证学习登记 (R16, holders) or 新学员证书申请 (R19, new learners): the
+/// data on record is confirmed; a note may add what staff should know.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FilingRequest {
+    pub note: Option<String>,
+}
+
+/// File the renewal registration (holders, R16) or the certificate application (new learners, R19); it can be corrected until staff accept it.
+#[utoipa::path(post, path = "/api/certificates/filing", tag = "certificates", request_body = FilingRequest, security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Filed"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 409, description = "Accepted by staff already", body = ErrorBody),
+        (status = 422, description = "Titled learners file nothing: staff check their title", body = ErrorBody),
+    ))]
+pub async fn file<S: CertificatesStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+    ticedu_api::ApiJson(request): ticedu_api::ApiJson<FilingRequest>,
+) -> ApiResult<StatusCode> {
+    let learner = state
+        .store
+        .learner(&auth.id)
+        .await?
+        .ok_or_else(|| ApiError::from(Refusal::UnknownLearner))?;
+    let note = match request
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        Some(note) => ticedu_domain::learner::ShortText::parse(note)
+            .map_err(|e| ApiError::invalid(&e))?
+            .to_string(),
+        None => String::new(),
+    };
+    let now = state.platform.clock.now();
+    match &learner.registration.kind {
+        ticedu_domain::learner::LearnerKind::Holder(details) => {
+            state
+                .store
+                .file_renewal(
+                    &auth.id,
+                    &RenewalRegistration {
+                        details: details.clone(),
+                        filed_at: now,
+                        status: FilingStatus::Filed,
+                    },
+                )
+                .await?;
+        }
+        ticedu_domain::learner::LearnerKind::New(details) => {
+            state
+                .store
+                .file_application(
+                    &auth.id,
+                    &CertificateApplication {
+                        learning_started_on: details.learning_started_on,
+                        note,
+                        filed_at: now,
+                        status: FilingStatus::Filed,
+                    },
+                )
+                .await?;
+        }
+        ticedu_domain::learner::LearnerKind::Titled(_) => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "certificate.nothing_to_file",
+                "职称人员无需提交，由协会审核职称信息。",
+                "Titled learners file nothing; the association checks the title.",
+            ));
+        }
+    }
+    tracing::info!(learner = %auth.id, "certificate filing");
+    Ok(StatusCode::NO_CONTENT)
 }
