@@ -268,3 +268,34 @@ fn a_rebuild_after_an_edit_rewrites_only_the_changed_page() {
     assert_eq!(ticedu_site::rebuild(&dirs, &output, None).unwrap(), 1);
     assert!(read(&output, "about-us/index.html").contains("About us, edited."));
 }
+
+/// Exact HTML where it matters: a generated course page and a class-hour
+/// page of the real site (their markup is what phones download).
+#[test]
+fn course_and_hour_pages_render_exactly_as_reviewed() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    build(&SiteDirs::new(&site), dir.path(), Some("")).unwrap();
+    // Cache-busting hashes change with every CSS or JS edit; they are not what these snapshots review.
+    let stable = |path: &str| {
+        unhash(
+            &unhash(&read(dir.path(), path), "/style.css?h="),
+            "/app.js?h=",
+        )
+    };
+    insta::assert_snapshot!("course_page", stable("courses/draft-survey/index.html"));
+    insta::assert_snapshot!(
+        "hour_page_en",
+        stable("en/courses/draft-survey/2/index.html")
+    );
+}
+
+/// `html` with the 20 hash characters after `marker` replaced by `HASH`.
+fn unhash(html: &str, marker: &str) -> String {
+    match html.find(marker).map(|i| i + marker.len()) {
+        Some(start) if html.len() >= start + 20 => {
+            format!("{}HASH{}", &html[..start], &html[start + 20..])
+        }
+        _ => html.to_owned(),
+    }
+}
