@@ -8,11 +8,12 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
 use ticedu_api::auth::{AuthLearner, Role};
+use ticedu_api::login::throttled_login;
 use ticedu_api::views::{ProgressView, progress_of};
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
 use ticedu_domain::identity::{AccountKey, Username, UsernameKey};
 use ticedu_domain::learner::{LearnerCategory, TitleCheck};
-use ticedu_store::records::{NewLearner, ThrottleWindow};
+use ticedu_store::records::NewLearner;
 use ticedu_store::{LearnerStore, LoginThrottleStore, ProgressStore};
 use utoipa::{OpenApi, ToSchema};
 
@@ -118,32 +119,19 @@ pub async fn login<S: AccountsStore>(
     let platform = &state.platform;
     let (username, password) = request.parse()?;
     let key = UsernameKey::of(&username, &platform.account_secret);
+    let learner = throttled_login(&state.store, platform, &key, async {
+        let learner = state.store.learner_by_username(&key).await?;
+        let hash = learner
+            .as_ref()
+            .map(|learner| learner.registration.password_hash.clone());
+        Ok(if password.verify(hash).await {
+            learner
+        } else {
+            None
+        })
+    })
+    .await?;
     let now = platform.clock.now();
-    let policy = platform.throttle;
-    let window = ThrottleWindow::containing(now, policy.window_seconds);
-    let failures = state.store.login_failures(&key, window).await?;
-    if failures >= policy.max_failures {
-        return Err(throttled(window, now));
-    }
-    let learner = state.store.learner_by_username(&key).await?;
-    let hash = learner
-        .as_ref()
-        .map(|learner| learner.registration.password_hash.clone());
-    let learner = match (password.verify(hash).await, learner) {
-        (true, Some(learner)) => learner,
-        _ => {
-            let failures = state.store.record_login_failure(&key, window).await?;
-            tracing::info!(failures, "login failed");
-            return Err(if failures >= policy.max_failures {
-                throttled(window, now)
-            } else {
-                invalid_credentials()
-            });
-        }
-    };
-    if failures > 0 {
-        state.store.clear_login_failures(&key, window).await?;
-    }
     let token = platform
         .tokens
         .issue(learner.id().as_str(), Role::Learner, now);
@@ -153,30 +141,6 @@ pub async fn login<S: AccountsStore>(
         token_type: "Bearer",
         expires_in: platform.tokens.lifetime_seconds(),
     }))
-}
-
-fn invalid_credentials() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "auth.invalid_credentials",
-        "用户名或密码错误。",
-        "Wrong username or password.",
-    )
-}
-
-fn throttled(window: ThrottleWindow, now: jiff::Timestamp) -> ApiError {
-    let mut error = ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "auth.throttled",
-        "密码错误次数过多，请稍后再试。",
-        "Too many wrong passwords; please try again later.",
-    );
-    error.retry_after = Some(
-        u64::try_from(window.expires_at.as_second() - now.as_second())
-            .unwrap_or(1)
-            .max(1),
-    );
-    error
 }
 
 /// The logged-in learner's own account. Only its owner sees this.

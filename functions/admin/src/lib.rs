@@ -9,13 +9,14 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use ticedu_api::auth::{AuthStaff, Role};
+use ticedu_api::login::throttled_login;
 use ticedu_api::password::Password;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
 use ticedu_domain::identity::UsernameKey;
 use ticedu_domain::learner::TitleCheck;
 use ticedu_domain::money::Fen;
 use ticedu_store::ids::{CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo};
-use ticedu_store::records::{InvoiceStatus, OrderStatus, StudyCard, ThrottleWindow};
+use ticedu_store::records::{InvoiceStatus, OrderStatus, StudyCard};
 use ticedu_store::{
     CardStore, CertificateStore, FilingStore, InvoiceStore, LearnerStore, LoginThrottleStore,
     MAX_CARDS_PER_BATCH, OrderStore,
@@ -111,52 +112,21 @@ pub async fn login<S: AdminStore>(
     let name = request.name.trim();
     // Staff passwords open the association's money: failures are throttled like learners'.
     let key = UsernameKey::of_staff(name, &platform.account_secret);
-    let now = platform.clock.now();
-    let window = ThrottleWindow::containing(now, platform.throttle.window_seconds);
-    let throttled = || {
-        let mut error = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "auth.throttled",
-            "密码错误次数过多，请稍后再试。",
-            "Too many wrong passwords; please try again later.",
-        );
-        error.retry_after = Some(
-            u64::try_from(window.expires_at.as_second() - now.as_second())
-                .unwrap_or(1)
-                .max(1),
-        );
-        error
-    };
-    let failures = state.store.login_failures(&key, window).await?;
-    if failures >= platform.throttle.max_failures {
-        return Err(throttled());
-    }
-    let account = platform.staff.iter().find(|account| account.name == name);
-    let account = match (
-        password
-            .verify(account.map(|a| a.password_hash.clone()))
-            .await,
-        account,
-    ) {
-        (true, Some(account)) => account,
-        _ => {
-            let failures = state.store.record_login_failure(&key, window).await?;
-            tracing::warn!(failures, "staff login failed");
-            return Err(if failures >= platform.throttle.max_failures {
-                throttled()
+    let account = throttled_login(&state.store, platform, &key, async {
+        let account = platform.staff.iter().find(|account| account.name == name);
+        Ok(
+            if password
+                .verify(account.map(|a| a.password_hash.clone()))
+                .await
+            {
+                account
             } else {
-                ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "auth.invalid_credentials",
-                    "用户名或密码错误。",
-                    "Wrong username or password.",
-                )
-            });
-        }
-    };
-    if failures > 0 {
-        state.store.clear_login_failures(&key, window).await?;
-    }
+                None
+            },
+        )
+    })
+    .await?;
+    let now = platform.clock.now();
     tracing::info!(staff = %account.name, "staff logged in");
     let token = platform.tokens.issue(&account.name, Role::Staff, now);
     Ok(Json(StaffToken {
@@ -584,11 +554,7 @@ pub async fn find_order<S: AdminStore>(
         learner_id: order.learner.to_string(),
         total_fen: order.amount.get(),
         hours: order.hours.iter().map(ToString::to_string).collect(),
-        channel: match order.channel {
-            ticedu_store::records::PaymentChannel::Balance => "balance",
-            ticedu_store::records::PaymentChannel::WeChatPay => "we_chat_pay",
-        }
-        .to_owned(),
+        channel: order.channel.as_str().to_owned(),
         paid,
         transaction_id,
         invoice_id: order.invoice.map(|id| id.to_string()),

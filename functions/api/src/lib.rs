@@ -15,6 +15,7 @@ pub mod config;
 pub mod error;
 pub mod ids;
 pub mod json;
+pub mod login;
 pub mod password;
 pub mod state;
 pub mod telemetry;

@@ -332,11 +332,7 @@ pub async fn orders<S: PaymentsStore>(
             order_no: order.no.to_string(),
             total_fen: order.amount.get(),
             hours: order.hours.iter().map(ToString::to_string).collect(),
-            channel: match order.channel {
-                PaymentChannel::Balance => "balance",
-                PaymentChannel::WeChatPay => "we_chat_pay",
-            }
-            .to_owned(),
+            channel: order.channel.as_str().to_owned(),
             paid: matches!(order.status, OrderStatus::Paid { .. }),
             invoiced: order.invoice.is_some(),
             created_at: order.created_at.to_string(),

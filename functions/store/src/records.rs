@@ -123,6 +123,16 @@ pub enum PaymentChannel {
     WeChatPay,
 }
 
+impl PaymentChannel {
+    /// As serialised: `balance` or `we_chat_pay`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Balance => "balance",
+            Self::WeChatPay => "we_chat_pay",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum OrderStatus {
