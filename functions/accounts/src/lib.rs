@@ -177,11 +177,7 @@ pub async fn me<S: AccountsStore>(
     State(state): State<AppState<S>>,
     auth: AuthLearner,
 ) -> ApiResult<Json<Me>> {
-    let learner = state
-        .store
-        .learner(&auth.id)
-        .await?
-        .ok_or_else(|| ApiError::from(ticedu_store::Refusal::UnknownLearner))?;
+    let learner = auth.learner(&state.store).await?;
     let marks = state.store.marks(&auth.id).await?;
     let progress = ProgressView::from(&progress_of(&learner, &marks));
     let registration = learner.registration;
@@ -215,11 +211,7 @@ pub async fn change_password<S: AccountsStore>(
     ApiJson(request): ApiJson<ChangePasswordRequest>,
 ) -> ApiResult<StatusCode> {
     let (current, new) = request.parse()?;
-    let learner = state
-        .store
-        .learner(&auth.id)
-        .await?
-        .ok_or_else(|| ApiError::from(ticedu_store::Refusal::UnknownLearner))?;
+    let learner = auth.learner(&state.store).await?;
     if !current
         .verify(Some(learner.registration.password_hash))
         .await

@@ -14,6 +14,8 @@ use jiff::Timestamp;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use ticedu_store::ids::LearnerId;
+use ticedu_store::records::Learner;
+use ticedu_store::{LearnerStore, Refusal};
 
 use crate::config::Platform;
 use crate::error::ApiError;
@@ -212,6 +214,17 @@ where
         }
         let id = LearnerId::parse(&claims.sub).map_err(|_| ApiError::from(TokenError::Invalid))?;
         Ok(Self { id })
+    }
+}
+
+impl AuthLearner {
+    /// The logged-in learner's record: `account.not_found` if the account is
+    /// gone although its token is still valid.
+    pub async fn learner<S: LearnerStore>(&self, store: &S) -> Result<Learner, ApiError> {
+        store
+            .learner(&self.id)
+            .await?
+            .ok_or_else(|| ApiError::from(Refusal::UnknownLearner))
     }
 }
 

@@ -175,11 +175,7 @@ pub async fn issue<S: CertificatesStore>(
 ) -> ApiResult<(StatusCode, Json<MyCertificate>)> {
     let platform = &state.platform;
     let today = platform.clock.today();
-    let learner = state
-        .store
-        .learner(&auth.id)
-        .await?
-        .ok_or_else(|| ApiError::from(Refusal::UnknownLearner))?;
+    let learner = auth.learner(&state.store).await?;
     let progress = progress_of(&learner, &state.store.marks(&auth.id).await?);
     if let Some(existing) = state
         .store
@@ -359,11 +355,7 @@ pub async fn file<S: CertificatesStore>(
     auth: AuthLearner,
     ticedu_api::ApiJson(request): ticedu_api::ApiJson<FilingRequest>,
 ) -> ApiResult<StatusCode> {
-    let learner = state
-        .store
-        .learner(&auth.id)
-        .await?
-        .ok_or_else(|| ApiError::from(Refusal::UnknownLearner))?;
+    let learner = auth.learner(&state.store).await?;
     let note = match request
         .note
         .as_deref()

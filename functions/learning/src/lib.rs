@@ -14,9 +14,7 @@ use ticedu_api::views::{ProgressView, progress_of};
 use ticedu_api::{ApiError, ApiResult, AppState, ErrorBody};
 use ticedu_domain::catalogue::{CourseGroup, CourseId, HourId};
 use ticedu_domain::requirement::LearnedHour;
-use ticedu_store::ids::LearnerId;
-use ticedu_store::records::Learner;
-use ticedu_store::{LearnerStore, OrderStore, Outcome, ProgressStore, Refusal};
+use ticedu_store::{LearnerStore, OrderStore, Outcome, ProgressStore};
 use utoipa::{OpenApi, ToSchema};
 
 /// What the learning function needs of a store.
@@ -70,13 +68,6 @@ pub struct MyCourse {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MyCourses {
     pub courses: Vec<MyCourse>,
-}
-
-async fn learner_of<S: LearningStore>(store: &S, id: &LearnerId) -> ApiResult<Learner> {
-    store
-        .learner(id)
-        .await?
-        .ok_or_else(|| ApiError::from(Refusal::UnknownLearner))
 }
 
 /// The courses and hours the learner bought, each hour learned or not.
@@ -180,7 +171,7 @@ pub async fn mark_learned<S: LearningStore>(
         learned_on: state.platform.clock.today(),
     };
     let outcome = state.store.mark_learned(&auth.id, &mark).await?;
-    let learner = learner_of(&state.store, &auth.id).await?;
+    let learner = auth.learner(&state.store).await?;
     let marks = state.store.marks(&auth.id).await?;
     if outcome == Outcome::Applied {
         tracing::info!(learner = %auth.id, %hour, "hour learned");
@@ -199,7 +190,7 @@ pub async fn progress<S: LearningStore>(
     State(state): State<AppState<S>>,
     auth: AuthLearner,
 ) -> ApiResult<Json<ProgressView>> {
-    let learner = learner_of(&state.store, &auth.id).await?;
+    let learner = auth.learner(&state.store).await?;
     let marks = state.store.marks(&auth.id).await?;
     Ok(Json(ProgressView::from(&progress_of(&learner, &marks))))
 }

@@ -132,17 +132,6 @@ impl QuoteView {
     }
 }
 
-async fn learner_of<S: PaymentsStore>(
-    state: &AppState<S>,
-    auth: &AuthLearner,
-) -> ApiResult<Learner> {
-    state
-        .store
-        .learner(&auth.id)
-        .await?
-        .ok_or_else(|| ApiError::from(Refusal::UnknownLearner))
-}
-
 /// Prices `items` for this learner against this year's settings and what they own.
 async fn price<S: PaymentsStore>(
     state: &AppState<S>,
@@ -187,7 +176,7 @@ pub async fn quote_cart<S: PaymentsStore>(
     auth: AuthLearner,
     ApiJson(cart): ApiJson<CartRequest>,
 ) -> ApiResult<Json<QuoteView>> {
-    let learner = learner_of(&state, &auth).await?;
+    let learner = auth.learner(&state.store).await?;
     let quote = price(&state, &learner, &cart.items).await?;
     Ok(Json(QuoteView::new(&quote, learner.balance.get())))
 }
@@ -212,7 +201,7 @@ pub async fn purchase<S: PaymentsStore>(
     auth: AuthLearner,
     ApiJson(cart): ApiJson<CartRequest>,
 ) -> ApiResult<(StatusCode, Json<Purchased>)> {
-    let learner = learner_of(&state, &auth).await?;
+    let learner = auth.learner(&state.store).await?;
     let quote = price(&state, &learner, &cart.items).await?;
     let now = state.platform.clock.now();
     let order = Order {
@@ -292,7 +281,7 @@ pub async fn redeem<S: PaymentsStore>(
         .store
         .redeem_card(&card, &auth.id, state.platform.clock.now())
         .await?;
-    let learner = learner_of(&state, &auth).await?;
+    let learner = auth.learner(&state.store).await?;
     tracing::info!(learner = %auth.id, credited_fen = card.value.get(), "study card redeemed");
     Ok(Json(Redeemed {
         credited_fen: card.value.get(),
@@ -514,7 +503,7 @@ pub async fn wechat_order<S: PaymentsStore>(
         }
         (WeChatChannel::Native, _) => None,
     };
-    let learner = learner_of(&state, &auth).await?;
+    let learner = auth.learner(&state.store).await?;
     let quote = price(&state, &learner, &body.items).await?;
     if quote.total == ticedu_domain::money::Fen::ZERO {
         return Err(ApiError::new(
