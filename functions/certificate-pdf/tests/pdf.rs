@@ -1,0 +1,139 @@
+//! The printed certificate read back the way people and machines read it:
+//! its text through `pdftotext` and its QR code through `zbarimg` on a
+//! 150 dpi rendering (both from Debian, installed by the test command).
+
+mod sample;
+
+use std::path::Path;
+use std::process::Command;
+
+use ticedu_certificate_pdf::{CertificateFont, RenderError, render};
+use ticedu_domain::certificate::CertificateData;
+
+fn font() -> CertificateFont {
+    CertificateFont::debian_noto().expect("fonts-noto-cjk is installed by the test command")
+}
+
+fn run(program: &str, args: &[&str]) -> String {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} (installed by the test command): {e}"));
+    assert!(
+        output.status.success(),
+        "{program} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+fn printed(data: &CertificateData) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("certificate.pdf");
+    std::fs::write(
+        &pdf,
+        render(&font(), data, &sample::verify_link(data)).unwrap(),
+    )
+    .unwrap();
+    let text = run("pdftotext", &["-layout", path(&pdf), "-"]);
+    (dir, text)
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn a_holders_certificate_states_the_r18_fields() {
+    let data = sample::holder();
+    let (_dir, text) = printed(&data);
+    for expected in [
+        "检验鉴定从业人员继续教育证书",
+        "中国出入境检验检疫协会",
+        data.no.as_str(),
+        "欧阳检鉴",
+        "持证人员",
+        "资格证",
+        "JYJD-2019-003187",
+        "2019-07-06 — 2023-07-06",
+        "40 学时",
+        "2023-07-17",
+        "2027-07-06",
+        "Valid until",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn new_and_titled_learners_get_their_own_fields() {
+    let (_dir, text) = printed(&sample::new_learner());
+    assert!(
+        text.contains("开始学习日期") && text.contains("2023-03-01"),
+        "{text}"
+    );
+    assert!(!text.contains("原证书编号"), "{text}");
+
+    let (_dir, text) = printed(&sample::titled());
+    for expected in ["高级工程师", "天津市人力资源和社会保障局", "GJ-2018-0042"] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn the_qr_code_scans_to_the_verification_link() {
+    let data = sample::holder();
+    let link = sample::verify_link(&data);
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("certificate.pdf");
+    std::fs::write(&pdf, render(&font(), &data, &link).unwrap()).unwrap();
+    let prefix = dir.path().join("page");
+    run(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-singlefile",
+            path(&pdf),
+            path(&prefix),
+        ],
+    );
+    let scanned = run(
+        "zbarimg",
+        &["--quiet", "--raw", path(&dir.path().join("page.png"))],
+    );
+    assert_eq!(scanned.trim_end(), link);
+}
+
+#[test]
+fn only_the_glyphs_used_are_embedded() {
+    let data = sample::holder();
+    let pdf = render(&font(), &data, &sample::verify_link(&data)).unwrap();
+    // The face is 16 MB; a subset of ~100 glyphs is a few kilobytes.
+    assert!(pdf.len() < 64 * 1024, "{} bytes", pdf.len());
+}
+
+#[test]
+fn a_link_too_long_for_any_qr_code_is_refused() {
+    let data = sample::holder();
+    let link = format!("https://ce.example.cn/verify/?t={}", "x".repeat(5000));
+    assert_eq!(render(&font(), &data, &link), Err(RenderError::LinkTooLong));
+}
+
+#[test]
+fn the_wrong_face_of_the_collection_is_refused_at_load() {
+    // Index 0 is the Japanese face: it has Han glyphs, so it loads; a missing file does not.
+    let missing = CertificateFont::load(Path::new("/nonexistent/font.ttc"), 2);
+    assert!(missing.is_err());
+    assert!(
+        font().covers("欧阳检鉴 𠀋"),
+        "the Simplified Chinese face covers Extension B"
+    );
+}

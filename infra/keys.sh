@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Keys for a deployment, made locally with openssl (and argon2 for staff):
+#
+#   bash infra/keys.sh platform-secret > platform.json   # new keys → the platform secret's JSON
+#   bash infra/keys.sh jwks platform.json > jwks.json    # its public certificate key → /.well-known/jwks.json
+#
+# STAFF="name:password;name2:password2" bash infra/keys.sh platform-secret
+# also fills TICEDU_STAFF with argon2id hashes (Debian package `argon2`).
+# The JSON holds private keys: create the secret from it, then delete it
+# (infra/README.md, "Secrets").
+set -euo pipefail
+
+b64() { openssl base64 -A; }
+
+case "${1:-}" in
+  platform-secret)
+    kid_suffix=$(date -u +%Y%m)
+    jwt_secret=$(openssl rand 32 | b64)
+    account_secret=$(openssl rand 32 | b64)
+    signing_key=$(openssl genpkey -algorithm ed25519)
+    staff=""
+    if [ -n "${STAFF:-}" ]; then
+      command -v argon2 >/dev/null || { echo "STAFF needs the argon2 command (apt-get install argon2)" >&2; exit 1; }
+      IFS=';' read -ra logins <<<"$STAFF"
+      for login in "${logins[@]}"; do
+        name=${login%%:*}
+        password=${login#*:}
+        salt=$(openssl rand 16 | b64 | tr -d '=+/' | cut -c1-16)
+        # argon2id, m=19456 KiB, t=2, p=1: the parameters ticedu-api's Password::hash uses.
+        hash=$(printf '%s' "$password" | argon2 "$salt" -id -k 19456 -t 2 -p 1 -e)
+        staff="${staff:+$staff;}$name:$hash"
+      done
+    fi
+    python3 - "$kid_suffix" "$jwt_secret" "$account_secret" "$signing_key" "$staff" <<'EOF'
+import json, sys
+suffix, jwt, account, signing, staff = sys.argv[1:]
+secret = {
+    "TICEDU_JWT_KEYS": f"jwt-{suffix}:{jwt}",
+    "TICEDU_JWT_ACTIVE_KID": f"jwt-{suffix}",
+    "TICEDU_ACCOUNT_KEY_SECRET": account,
+    "TICEDU_CERT_SIGNING_KEY": signing + "\n",
+    "TICEDU_CERT_SIGNING_KID": f"cert-{suffix}",
+}
+if staff:
+    secret["TICEDU_STAFF"] = staff
+json.dump(secret, sys.stdout, indent=2)
+print()
+EOF
+    ;;
+  jwks)
+    file=${2:?usage: keys.sh jwks platform.json}
+    python3 - "$file" <<'EOF'
+import base64, json, subprocess, sys
+secret = json.load(open(sys.argv[1]))
+der = subprocess.run(
+    ["openssl", "pkey", "-pubout", "-outform", "DER"],
+    input=secret["TICEDU_CERT_SIGNING_KEY"].encode(), capture_output=True, check=True,
+).stdout
+x = base64.urlsafe_b64encode(der[-32:]).rstrip(b"=").decode()
+jwk = {"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig",
+       "kid": secret["TICEDU_CERT_SIGNING_KID"], "x": x}
+json.dump({"keys": [jwk]}, sys.stdout)
+print()
+EOF
+    ;;
+  *)
+    sed -n '2,12p' "$0" >&2
+    exit 2
+    ;;
+esac

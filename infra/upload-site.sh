@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the site and uploads it to the stack's bucket, with the public
+# certificate key at /.well-known/jwks.json, then invalidates the CDN.
+#
+#   bash infra/upload-site.sh <stack-name> <jwks.json>
+#
+# Needs the AWS CLI with credentials for the stack's account and region.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stack=${1:?usage: upload-site.sh <stack-name> <jwks.json>}
+jwks=${2:?usage: upload-site.sh <stack-name> <jwks.json>}
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ticedu/target}"
+
+output() {
+  aws cloudformation describe-stacks --stack-name "$stack" \
+    --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text
+}
+bucket=$(output SiteBucketName)
+distribution=$(output DistributionId)
+
+cargo run --quiet --release -p ticedu-site -- build # site/ → site/public/
+
+# Fingerprinted assets (linked as ?h=<hash>) may be cached for a year;
+# everything else revalidates within CloudFront's short HTML TTL.
+aws s3 sync site/public/ "s3://$bucket/" --delete --exclude '*.css' --exclude '*.js' \
+  --cache-control 'public, max-age=300'
+aws s3 sync site/public/ "s3://$bucket/" --delete --exclude '*' --include '*.css' --include '*.js' \
+  --cache-control 'public, max-age=31536000, immutable'
+aws s3 cp "$jwks" "s3://$bucket/.well-known/jwks.json" \
+  --content-type application/json --cache-control 'public, max-age=300'
+
+# CloudFront China has no CloudFront Functions, so nothing maps /guide/ to
+# /guide/index.html there: store each folder's index.html under the
+# folder's own key as well.
+if [ "$(aws sts get-caller-identity --query Arn --output text | cut -d: -f2)" = aws-cn ]; then
+  (cd site/public && find . -mindepth 2 -name index.html) | while read -r page; do
+    folder=${page#./}
+    folder=${folder%index.html}
+    aws s3 cp "site/public/${folder}index.html" "s3://$bucket/$folder" \
+      --content-type 'text/html; charset=utf-8' --cache-control 'public, max-age=300' --only-show-errors
+  done
+fi
+
+aws cloudfront create-invalidation --distribution-id "$distribution" --paths '/*' \
+  --query Invalidation.Id --output text

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Validates infra/template.yaml offline: cfn-lint (no errors, no warnings)
+# and checkov (no failed check; every skip is in the template with a
+# reason). The test command runs this; tests/infra.rs checks the rest
+# (routes = OpenAPI document, least-privilege IAM, table = table.rs).
+#
+# cfn-lint and checkov go into their own virtualenv, because checkov pins
+# boto3/botocore versions that would clash with moto and awscli.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV="${TICEDU_INFRA_VENV:-$HOME/.cache/ticedu/infra-venv}"
+if [ ! -x "$VENV/bin/checkov" ] || [ ! -x "$VENV/bin/cfn-lint" ]; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    'cfn-lint>=1.20,<2' 'checkov>=3.2,<4'
+fi
+
+# tests/infra.rs reads the template with PyYAML through the python3 on PATH.
+if ! python3 -c 'import yaml' 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check 'PyYAML>=6'
+fi
+
+echo "cfn-lint infra/template.yaml"
+"$VENV/bin/cfn-lint" infra/template.yaml
+
+echo "checkov -f infra/template.yaml"
+"$VENV/bin/checkov" -f infra/template.yaml --framework cloudformation \
+  --skip-download --compact --quiet

@@ -1,0 +1,569 @@
+//! The SAM template (`infra/template.yaml`) held to the code it deploys:
+//! the API routes are exactly the OpenAPI document's, each served by the
+//! function whose router has it; the public routes are throttled; every
+//! function's IAM names only the DynamoDB actions (and the index) that the
+//! DynamoDB adapter sends for the store traits the function is typed
+//! against; the table is the one `table.rs` defines; ARNs use the partition.
+//!
+//! The template is read as JSON through Python's PyYAML (CloudFormation's
+//! short tags become `{"Ref": …}` / `{"Fn::…": …}`), so the workspace needs
+//! no YAML crate; `infra/validate.sh` installs cfn-lint, which brings PyYAML.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+use ticedu_store_dynamodb::table;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is in the workspace")
+        .to_owned()
+}
+
+/// YAML → JSON, with `!Ref X` → `{"Ref": "X"}`, `!GetAtt A.B` →
+/// `{"Fn::GetAtt": ["A", "B"]}`, `!Condition C` → `{"Condition": "C"}` and
+/// every other `!Name v` → `{"Fn::Name": v}`.
+const YAML_TO_JSON: &str = r#"
+import json, sys, yaml
+
+class Loader(yaml.SafeLoader):
+    pass
+
+def short_tag(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    if suffix in ("Ref", "Condition"):
+        return {suffix: value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {"Fn::" + suffix: value}
+
+Loader.add_multi_constructor("!", short_tag)
+with open(sys.argv[1], encoding="utf-8") as f:
+    json.dump(yaml.load(f, Loader=Loader), sys.stdout)
+"#;
+
+fn template() -> Value {
+    let path = workspace().join("infra/template.yaml");
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(YAML_TO_JSON)
+        .arg(&path)
+        .output()
+        .expect("python3 runs (the test command needs Python 3)");
+    assert!(
+        output.status.success(),
+        "reading {} with PyYAML failed (bash infra/validate.sh installs it with cfn-lint):\n{}",
+        path.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("PyYAML's output is JSON")
+}
+
+fn resources(template: &Value) -> &serde_json::Map<String, Value> {
+    template["Resources"]
+        .as_object()
+        .expect("the template has Resources")
+}
+
+fn of_type<'a>(template: &'a Value, kind: &str) -> Vec<(&'a str, &'a Value)> {
+    resources(template)
+        .iter()
+        .filter(|(_, resource)| resource["Type"] == kind)
+        .map(|(name, resource)| (name.as_str(), resource))
+        .collect()
+}
+
+/// The functions: (logical id, binary name, resource).
+fn functions(template: &Value) -> Vec<(&str, String, &Value)> {
+    of_type(template, "AWS::Serverless::Function")
+        .into_iter()
+        .map(|(name, function)| {
+            let binary = function["Metadata"]["BuildProperties"]["Binary"]
+                .as_str()
+                .unwrap_or_else(|| {
+                    panic!("{name}: Metadata.BuildProperties.Binary names its binary")
+                })
+                .to_owned();
+            (name, binary, function)
+        })
+        .collect()
+}
+
+/// Which function's router serves a path, by its prefix.
+fn function_of_path(path: &str) -> &'static str {
+    const PREFIXES: [(&str, &str); 5] = [
+        ("/api/accounts/", "accounts"),
+        ("/api/learning/", "learning"),
+        ("/api/payments/", "payments"),
+        ("/api/staff/", "admin"),
+        ("/api/certificates/", "certificates"),
+    ];
+    PREFIXES
+        .iter()
+        .find(|(prefix, _)| path.starts_with(prefix))
+        .map(|(_, function)| *function)
+        .unwrap_or_else(|| {
+            panic!("{path}: no function serves this prefix; add it here and to the template")
+        })
+}
+
+type Route = (String, String);
+
+/// Every (METHOD, path) of the OpenAPI document, with whether it needs a token.
+fn openapi_routes() -> BTreeMap<Route, bool> {
+    let document = serde_json::to_value(ticedu_local::openapi()).expect("serialisable");
+    let mut routes = BTreeMap::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for method in [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ] {
+            if let Some(operation) = item.get(method) {
+                let secured = operation
+                    .get("security")
+                    .and_then(Value::as_array)
+                    .is_some_and(|requirements| !requirements.is_empty());
+                routes.insert((method.to_uppercase(), path.clone()), secured);
+            }
+        }
+    }
+    routes
+}
+
+fn template_routes(template: &Value) -> BTreeMap<Route, String> {
+    let mut routes = BTreeMap::new();
+    for (name, binary, function) in functions(template) {
+        let events = function["Properties"]["Events"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{name} has Events"));
+        for (event, spec) in events {
+            assert_eq!(
+                spec["Type"], "HttpApi",
+                "{name}.{event}: HttpApi events only"
+            );
+            let properties = &spec["Properties"];
+            assert_eq!(
+                properties["ApiId"],
+                json!({"Ref": "HttpApi"}),
+                "{name}.{event}: on the stack's HttpApi"
+            );
+            let method = properties["Method"]
+                .as_str()
+                .expect("Method")
+                .to_uppercase();
+            let path = properties["Path"].as_str().expect("Path").to_owned();
+            let earlier = routes.insert((method.clone(), path.clone()), binary.clone());
+            assert!(earlier.is_none(), "{method} {path} is routed twice");
+        }
+    }
+    routes
+}
+
+#[test]
+fn the_api_routes_are_the_openapi_documents() {
+    let template = template();
+    let openapi: BTreeSet<Route> = openapi_routes().into_keys().collect();
+    let routed = template_routes(&template);
+    let in_template: BTreeSet<Route> = routed.keys().cloned().collect();
+    let missing: Vec<_> = openapi.difference(&in_template).collect();
+    let extra: Vec<_> = in_template.difference(&openapi).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "infra/template.yaml's HttpApi events differ from the OpenAPI document:\n  \
+         in the document, not the template: {missing:?}\n  in the template, not the document: {extra:?}"
+    );
+    for ((method, path), binary) in &routed {
+        assert_eq!(
+            binary,
+            function_of_path(path),
+            "{method} {path} goes to the wrong function"
+        );
+    }
+}
+
+#[test]
+fn the_public_routes_are_throttled() {
+    let template = template();
+    let api = &resources(&template)["HttpApi"];
+    assert_eq!(api["Type"], "AWS::Serverless::HttpApi");
+    let properties = &api["Properties"];
+    let default_rate = properties["DefaultRouteSettings"]["ThrottlingRateLimit"]
+        .as_f64()
+        .expect("a default rate limit for every route");
+    assert!(properties["DefaultRouteSettings"]["ThrottlingBurstLimit"].is_number());
+    let settings = properties["RouteSettings"]
+        .as_object()
+        .expect("RouteSettings");
+    let routes = openapi_routes();
+    for key in settings.keys() {
+        let (method, path) = key.split_once(' ').expect("route key is `METHOD /path`");
+        assert!(
+            routes.contains_key(&(method.to_owned(), path.to_owned())),
+            "RouteSettings names {key}, which is no route"
+        );
+    }
+    let public: Vec<_> = routes.iter().filter(|(_, secured)| !**secured).collect();
+    assert!(
+        public.len() >= 5,
+        "register, log in, staff log in, verify and the payment notice are public: {public:?}"
+    );
+    for ((method, path), _) in public {
+        let key = format!("{method} {path}");
+        let setting = settings
+            .get(&key)
+            .unwrap_or_else(|| panic!("public route {key} has no RouteSettings throttling"));
+        let rate = setting["ThrottlingRateLimit"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key}: ThrottlingRateLimit"));
+        assert!(
+            setting["ThrottlingBurstLimit"].is_number(),
+            "{key}: ThrottlingBurstLimit"
+        );
+        assert!(
+            rate < default_rate,
+            "{key}: a public route is throttled below the default"
+        );
+    }
+}
+
+/// The DynamoDB actions the adapter (`functions/store-dynamodb/src/lib.rs`)
+/// sends for each store trait: item actions on the table (transaction items
+/// are authorised as PutItem / UpdateItem / DeleteItem / ConditionCheckItem),
+/// and whether it queries the table and the gsi1 index. Revisit when the
+/// adapter changes; `the_adapter_sends_only_known_requests` notices new kinds.
+fn store_trait_needs(name: &str) -> (&'static [&'static str], bool, bool) {
+    const GET: &str = "dynamodb:GetItem";
+    const PUT: &str = "dynamodb:PutItem";
+    const UPDATE: &str = "dynamodb:UpdateItem";
+    const DELETE: &str = "dynamodb:DeleteItem";
+    const CHECK: &str = "dynamodb:ConditionCheckItem";
+    match name {
+        // create (Put ×3), by id / username (Get), password / returning (Update)
+        "LearnerStore" => (&[GET, PUT, UPDATE], false, false),
+        // Query LEDGER#
+        "LedgerStore" => (&[], true, false),
+        // issue (Put), card (Get), list (gsi1), void (Update, Get), redeem (Update, Put, Get)
+        "CardStore" => (&[GET, PUT, UPDATE], false, true),
+        // purchase / create / apply (Put, Update, ConditionCheck, Get), orders_of (gsi1), enrollments (Query)
+        "OrderStore" => (&[GET, PUT, UPDATE, CHECK], true, true),
+        // mark (ConditionCheck, Put, Update), marks (Query)
+        "ProgressStore" => (&[PUT, UPDATE, CHECK], true, false),
+        // file (ConditionCheck, Put), read (Get), title check (Update), queue (gsi1)
+        "FilingStore" => (&[GET, PUT, UPDATE, CHECK], false, true),
+        // issue (Put, ConditionCheck), read (Get), mine (gsi1), revoke (Update, Get)
+        "CertificateStore" => (&[GET, PUT, UPDATE, CHECK], false, true),
+        // request (Put, Update), read (Get), by status (gsi1), issued (Update, Get)
+        "InvoiceStore" => (&[GET, PUT, UPDATE], false, true),
+        // failure (Update ADD), count (Get), clear (Delete)
+        "LoginThrottleStore" => (&[GET, UPDATE, DELETE], false, false),
+        other => panic!(
+            "store trait {other}: add the DynamoDB actions its adapter sends to tests/infra.rs"
+        ),
+    }
+}
+
+/// The store traits in the `pub trait …Store: A + B + …` bound of a function's lib.rs.
+fn store_bound(binary: &str) -> Vec<String> {
+    let path = workspace().join(format!("functions/{binary}/src/lib.rs"));
+    let source = std::fs::read_to_string(&path).expect("the function's lib.rs");
+    let start = source
+        .find("pub trait ")
+        .and_then(|at| {
+            let rest = &source[at..];
+            let colon = rest.find(':')?;
+            rest[..colon]
+                .trim_end()
+                .ends_with("Store")
+                .then_some(at + colon + 1)
+        })
+        .unwrap_or_else(|| panic!("{}: no `pub trait …Store:` bound", path.display()));
+    let end = start + source[start..].find('{').expect("the bound ends with {");
+    source[start..end]
+        .split('+')
+        .map(str::trim)
+        .filter(|name| name.ends_with("Store"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_adapter_sends_only_known_requests() {
+    let source =
+        std::fs::read_to_string(workspace().join("functions/store-dynamodb/src/lib.rs")).unwrap();
+    let compact: String = source.split_whitespace().collect();
+    let mut requests = BTreeSet::new();
+    for (at, _) in compact.match_indices(".client.") {
+        let rest = &compact[at + ".client.".len()..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        requests.insert(rest[..end].to_owned());
+    }
+    let known: BTreeSet<String> = [
+        "get_item",
+        "query",
+        "update_item",
+        "delete_item",
+        "transact_write_items",
+    ]
+    .map(str::to_owned)
+    .into();
+    assert!(
+        requests.is_subset(&known),
+        "the DynamoDB adapter sends {requests:?}; revisit store_trait_needs in tests/infra.rs for the new ones"
+    );
+    for item in ["Put::builder", "Update::builder", "ConditionCheck::builder"] {
+        assert!(
+            compact.contains(item),
+            "{item} is no longer used: revisit store_trait_needs"
+        );
+    }
+    assert!(
+        !compact.contains("Delete::builder"),
+        "transactions now delete: revisit store_trait_needs"
+    );
+}
+
+fn strings(value: &Value) -> Vec<&Value> {
+    match value {
+        Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    }
+}
+
+/// A resource reference, with `Fn::If` branches flattened.
+fn resources_of(value: &Value) -> Vec<Value> {
+    match value {
+        Value::Array(items) => items.iter().flat_map(resources_of).collect(),
+        Value::Object(map) if map.contains_key("Fn::If") => map["Fn::If"].as_array().unwrap()[1..]
+            .iter()
+            .flat_map(resources_of)
+            .collect(),
+        other => vec![other.clone()],
+    }
+}
+
+#[test]
+fn every_function_has_least_privilege() {
+    let template = template();
+    let table_arn = json!({"Fn::GetAtt": ["Table", "Arn"]});
+    let index_arn = json!({"Fn::Sub": format!("${{Table.Arn}}/index/{}", table::GSI1)});
+    let platform_secret = json!({"Ref": "PlatformSecretArn"});
+    let wechat_secret = json!({"Ref": "WeChatPaySecretArn"});
+    let functions = functions(&template);
+    assert_eq!(
+        functions
+            .iter()
+            .map(|(_, binary, _)| binary.as_str())
+            .collect::<BTreeSet<_>>(),
+        BTreeSet::from(["accounts", "learning", "payments", "admin", "certificates"]),
+    );
+    for (name, binary, function) in functions {
+        let bound = store_bound(&binary);
+        let mut item_actions = BTreeSet::new();
+        let (mut table_query, mut index_query) = (false, false);
+        for store in &bound {
+            let (actions, table, index) = store_trait_needs(store);
+            item_actions.extend(actions.iter().map(|action| action.to_string()));
+            table_query |= table;
+            index_query |= index;
+        }
+        let mut expected_query = BTreeSet::new();
+        if table_query {
+            expected_query.insert(table_arn.to_string());
+        }
+        if index_query {
+            expected_query.insert(index_arn.to_string());
+        }
+
+        let policies = function["Properties"]["Policies"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name}: Policies is a list of inline statements"));
+        let mut granted_items = BTreeSet::new();
+        let mut granted_query = BTreeSet::new();
+        for policy in policies {
+            let statements = policy["Statement"].as_array().unwrap_or_else(|| {
+                panic!("{name}: only inline statements, no managed policy or SAM policy template: {policy}")
+            });
+            for statement in statements {
+                assert_eq!(statement["Effect"], "Allow", "{name}: {statement}");
+                assert!(
+                    statement.get("NotAction").is_none() && statement.get("NotResource").is_none()
+                );
+                let actions: Vec<&str> = strings(&statement["Action"])
+                    .into_iter()
+                    .map(|action| action.as_str().expect("actions are literal"))
+                    .collect();
+                let targets = resources_of(&statement["Resource"]);
+                assert!(
+                    !targets.is_empty(),
+                    "{name}: {statement} names its resources"
+                );
+                for target in &targets {
+                    let text = target.to_string();
+                    assert!(
+                        target != "*" && !text.contains(":*") && !text.contains("/*"),
+                        "{name}: no wildcard resource: {statement}"
+                    );
+                }
+                for action in actions {
+                    assert!(
+                        !action.contains('*'),
+                        "{name}: no wildcard action: {action}"
+                    );
+                    let (service, _) = action.split_once(':').expect("service:Action");
+                    match service {
+                        "dynamodb" if action == "dynamodb:Query" => {
+                            granted_query.extend(targets.iter().map(Value::to_string));
+                        }
+                        "dynamodb" => {
+                            assert!(
+                                targets.iter().all(|target| *target == table_arn),
+                                "{name}: {action} on the table only: {statement}"
+                            );
+                            granted_items.insert(action.to_owned());
+                        }
+                        "secretsmanager" => {
+                            assert_eq!(action, "secretsmanager:GetSecretValue", "{name}");
+                            for target in &targets {
+                                assert!(
+                                    *target == platform_secret
+                                        || (binary == "payments" && *target == wechat_secret),
+                                    "{name}: reads no other secret: {target}"
+                                );
+                            }
+                        }
+                        other => panic!("{name}: unexpected service {other} in {statement}"),
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            granted_items, item_actions,
+            "{name}: the table actions are exactly those of its store traits {bound:?}"
+        );
+        assert_eq!(
+            granted_query, expected_query,
+            "{name}: Query exactly where its store traits {bound:?} query (gsi1: {index_query})"
+        );
+    }
+}
+
+#[test]
+fn the_functions_are_rust_on_arm64() {
+    let template = template();
+    let globals = &template["Globals"]["Function"];
+    assert_eq!(globals["Runtime"], "provided.al2023");
+    assert_eq!(globals["Architectures"], json!(["arm64"]));
+    assert_eq!(globals["Handler"], "bootstrap");
+    for (name, binary, function) in functions(&template) {
+        assert_eq!(
+            function["Metadata"]["BuildMethod"], "rust-cargolambda",
+            "{name}"
+        );
+        let properties = &function["Properties"];
+        for key in ["Runtime", "Architectures", "Handler"] {
+            assert!(
+                properties.get(key).is_none(),
+                "{name} overrides Globals' {key}"
+            );
+        }
+        let manifest =
+            std::fs::read_to_string(workspace().join(format!("functions/{binary}/Cargo.toml")))
+                .unwrap_or_else(|_| panic!("{name}: functions/{binary}/Cargo.toml"));
+        assert!(
+            manifest.contains(&format!("[[bin]]\nname = \"{binary}\"")),
+            "{name}: functions/{binary} builds the binary {binary}"
+        );
+    }
+}
+
+#[test]
+fn the_table_is_table_rs() {
+    let template = template();
+    let tables = of_type(&template, "AWS::DynamoDB::Table");
+    assert_eq!(tables.len(), 1, "one table");
+    let (name, resource) = tables[0];
+    assert_eq!(resource["DeletionPolicy"], "Retain", "{name}");
+    let table = &resource["Properties"];
+    let key = |attribute: &str, kind: &str| json!({"AttributeName": attribute, "KeyType": kind});
+    assert_eq!(table["BillingMode"], "PAY_PER_REQUEST");
+    assert_eq!(
+        table["KeySchema"],
+        json!([
+            key(table::PARTITION_KEY, "HASH"),
+            key(table::SORT_KEY, "RANGE")
+        ])
+    );
+    let attributes: BTreeSet<String> = table["AttributeDefinitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|definition| {
+            assert_eq!(definition["AttributeType"], "S", "{definition}");
+            definition["AttributeName"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(
+        attributes,
+        [
+            table::PARTITION_KEY,
+            table::SORT_KEY,
+            table::GSI1_PARTITION_KEY,
+            table::GSI1_SORT_KEY
+        ]
+        .map(str::to_owned)
+        .into()
+    );
+    assert_eq!(
+        table["GlobalSecondaryIndexes"],
+        json!([{
+            "IndexName": table::GSI1,
+            "KeySchema": [key(table::GSI1_PARTITION_KEY, "HASH"), key(table::GSI1_SORT_KEY, "RANGE")],
+            "Projection": {"ProjectionType": "ALL"},
+        }])
+    );
+    assert_eq!(
+        table["TimeToLiveSpecification"],
+        json!({"AttributeName": table::TTL_ATTRIBUTE, "Enabled": true})
+    );
+    assert_eq!(
+        table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"],
+        true
+    );
+    assert_eq!(table["DeletionProtectionEnabled"], true);
+    assert_eq!(table["SSESpecification"]["SSEEnabled"], true);
+}
+
+#[test]
+fn arns_name_the_partition() {
+    fn walk(value: &Value, at: &str) {
+        match value {
+            Value::String(text) => assert!(
+                !text.contains("arn:aws:") && !text.contains("amazonaws.com/"),
+                "{at}: build ARNs with ${{AWS::Partition}} (and hosts with ${{AWS::URLSuffix}}): {text}"
+            ),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{at}[{i}]"));
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    walk(item, &format!("{at}.{key}"));
+                }
+            }
+            _ => {}
+        }
+    }
+    let template = template();
+    walk(&template["Resources"], "Resources");
+    walk(&template["Outputs"], "Outputs");
+}
