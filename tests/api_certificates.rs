@@ -171,11 +171,16 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
         )
         .await;
     assert_eq!(revoked.status, StatusCode::NO_CONTENT);
+    let after = app
+        .get(&format!("/api/certificates/verify/{no}"), None)
+        .await;
     assert_eq!(
-        app.get(&format!("/api/certificates/verify/{no}"), None)
-            .await
-            .body["status"],
-        "revoked"
+        (
+            after.body["status"].clone(),
+            after.body["revocation_reason"].clone()
+        ),
+        (json!("revoked"), json!("资料不实")),
+        "the page says revoked, and why"
     );
     assert_eq!(
         app.post(
@@ -232,4 +237,116 @@ async fn a_record_that_no_longer_matches_its_hash_shows_as_tampered() {
         )
         .await;
     assert_eq!(public.body["status"], "tampered");
+}
+
+fn run(program: &str, args: &[&str]) -> String {
+    let output = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} (the test command installs it): {e}"));
+    assert!(output.status.success(), "{program} failed");
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+#[tokio::test]
+async fn the_owner_downloads_a_pdf_whose_qr_code_opens_the_verification_page() {
+    let app = spawn_embedded().await;
+    let (_, token, id_number, username) = complete_learner(&app).await;
+    app.post("/api/certificates/filing", Some(&token), json!({}))
+        .await;
+    let issued = app
+        .post("/api/certificates/issue", Some(&token), json!({}))
+        .await;
+    let no = issued.body["no"].as_str().unwrap().to_owned();
+    let verify_path = issued.body["verify_path"].as_str().unwrap().to_owned();
+
+    let response = app
+        .raw(reqwest::Method::GET, &format!("/api/certificates/{no}/pdf"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert_eq!(response.headers()["cache-control"], "private, no-store");
+    let pdf = response.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("certificate.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let file = file.to_str().unwrap();
+    let text = run("pdftotext", &["-layout", file, "-"]);
+    for expected in [no.as_str(), "钟检", "新入行及其他学员", "40 学时"] {
+        assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+    }
+    for secret in [&id_number[..], &username[..]] {
+        assert!(
+            !text.contains(secret),
+            "no ID number or username on the PDF"
+        );
+    }
+    let page = dir.path().join("page");
+    run(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-singlefile",
+            file,
+            page.to_str().unwrap(),
+        ],
+    );
+    let scanned = run(
+        "zbarimg",
+        &[
+            "--quiet",
+            "--raw",
+            dir.path().join("page.png").to_str().unwrap(),
+        ],
+    );
+    // On the local platform the link names the host the learner used.
+    assert_eq!(scanned.trim_end(), format!("{}{verify_path}", app.address));
+
+    let stranger = register_and_log_in(&app, &registration()).await.1;
+    assert_eq!(
+        app.get(&format!("/api/certificates/{no}/pdf"), Some(&stranger))
+            .await
+            .code(),
+        "certificate.not_found",
+        "only the owner prints it"
+    );
+    assert_eq!(
+        app.get(&format!("/api/certificates/{no}/pdf"), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let (name, password) = ticedu_local::DEMO_STAFF;
+    let staff = app
+        .post(
+            "/api/staff/login",
+            None,
+            json!({ "name": name, "password": password }),
+        )
+        .await
+        .body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/api/staff/certificates/{no}/revoke"),
+        Some(&staff),
+        json!({ "reason": "资料不实" }),
+    )
+    .await;
+    let revoked = app
+        .get(&format!("/api/certificates/{no}/pdf"), Some(&token))
+        .await;
+    assert_eq!(
+        (revoked.status, revoked.code()),
+        (StatusCode::CONFLICT, "certificate.not_printable")
+    );
 }

@@ -249,6 +249,29 @@
     return c.no + " · " + (zh ? status[0] : status[1]) + " · " + c.hours + text(" 学时 · 有效期至 ", " hours · valid until ") + c.valid_until;
   }
 
+  // The PDF needs the bearer token, so a plain link cannot fetch it.
+  function downloadPdf(no, status) {
+    fetch("/api/certificates/" + encodeURIComponent(no) + "/pdf", { headers: { "Authorization": "Bearer " + token() } })
+      .then(function (response) {
+        if (!response.ok) {
+          return response.json().catch(function () { return {}; }).then(function (data) {
+            throw new Error(zh ? (data.message || "下载失败") : (data.message_en || "Download failed"));
+          });
+        }
+        return response.blob();
+      })
+      .then(function (blob) {
+        var link = document.createElement("a");
+        link.href = URL.createObjectURL(blob);
+        link.download = "certificate-" + no + ".pdf";
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        say(status, text("证书已下载。", "Certificate downloaded."), true);
+      })
+      .catch(function (error) { say(status, error.message, false); });
+  }
+
   function certificates(root) {
     var status = root.querySelector(".status");
     var list = root.querySelector(".certificates");
@@ -258,9 +281,17 @@
       items.forEach(function (c) {
         var item = document.createElement("li");
         var link = document.createElement("a");
-        link.href = prefix + "/verify/?no=" + encodeURIComponent(c.no);
+        link.href = prefix + c.verify_path;
         link.textContent = certificateLine(c);
         item.appendChild(link);
+        if (c.status === "valid" || c.status === "expired") {
+          var download = document.createElement("button");
+          download.type = "button";
+          download.className = "download";
+          download.textContent = text("下载 PDF 证书", "Download the PDF");
+          download.addEventListener("click", function () { downloadPdf(c.no, status); });
+          item.appendChild(download);
+        }
         list.appendChild(item);
       });
     }
@@ -276,6 +307,38 @@
         return api("GET", "/certificates/mine").then(function (answer) { show(answer.certificates); });
       }).catch(function (error) { say(status, error.message, false); });
     });
+  }
+
+  function fromBase64Url(part) {
+    var binary = atob(part.replace(/-/g, "+").replace(/_/g, "/"));
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+
+  // The token in the QR link is an EdDSA JWT over the certificate's public
+  // fields: checked here against the published key, it needs no database.
+  function checkSignature(jwt, out) {
+    if (!out) return;
+    var parts = jwt.split(".");
+    var claims, header;
+    try {
+      header = JSON.parse(new TextDecoder().decode(fromBase64Url(parts[0])));
+      claims = JSON.parse(new TextDecoder().decode(fromBase64Url(parts[1])));
+    } catch (e) { out.textContent = text("链接中的签名无法读取。", "The link's signature cannot be read."); out.className = "signature bad"; return; }
+    if (!window.crypto || !crypto.subtle || parts.length !== 3) { out.textContent = text("此浏览器不能核验签名。", "This browser cannot check signatures."); return; }
+    fetch("/.well-known/jwks.json").then(function (r) { return r.json(); }).then(function (jwks) {
+      var key = (jwks.keys || []).filter(function (k) { return k.kid === header.kid; })[0];
+      if (!key) throw new Error("no key");
+      return crypto.subtle.importKey("jwk", { kty: key.kty, crv: key.crv, x: key.x }, { name: "Ed25519" }, false, ["verify"]);
+    }).then(function (key) {
+      return crypto.subtle.verify({ name: "Ed25519" }, key, fromBase64Url(parts[2]), new TextEncoder().encode(parts[0] + "." + parts[1]));
+    }).then(function (valid) {
+      out.className = "signature " + (valid ? "ok" : "bad");
+      out.textContent = valid
+        ? text("协会签名有效：", "Signed by the association: ") + claims.sub + " · " + claims.name + " · " + claims.hours + text(" 学时 · 有效期至 ", " hours · valid until ") + claims.valid_until
+        : text("签名无效：链接中的证书数据被改动过。", "Invalid signature: the certificate data in the link was changed.");
+    }).catch(function () { out.textContent = text("暂时无法核验签名。", "The signature cannot be checked right now."); });
   }
 
   function verify(form) {
@@ -294,9 +357,15 @@
         details.textContent = c.no + " · " + c.name + " · " + (zh ? c.kind : c.kind_en) + " · " + c.hours + text(" 学时 · 周期 ", " hours · cycle ") + c.cycle_start + " – " + c.cycle_end + text(" · 签发 ", " · issued ") + c.issued_on + text(" · 有效期至 ", " · valid until ") + c.valid_until;
         result.appendChild(heading);
         result.appendChild(details);
+        if (c.revocation_reason) {
+          var reason = document.createElement("p");
+          reason.textContent = text("撤销日期 ", "Revoked on ") + c.revoked_on + text("，原因：", ". Reason: ") + c.revocation_reason;
+          result.appendChild(reason);
+        }
       }).catch(function (error) { result.textContent = error.message; });
     }
     var params = new URLSearchParams(location.search);
+    if (params.get("t")) checkSignature(params.get("t"), form.querySelector(".signature"));
     if (params.get("no")) { form.elements.no.value = params.get("no"); run(); }
     form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
   }

@@ -3,15 +3,22 @@
 //! R17), with the kind-specific data of R18; and public verification by
 //! number (+ name) that shows only what an employer needs (R21).
 
+pub mod printing;
+
+use std::sync::Arc;
+
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
+use printing::Printer;
 use serde::{Deserialize, Serialize};
 use ticedu_api::auth::AuthLearner;
 use ticedu_api::certificate_signing::CertificateSigner;
 use ticedu_api::views::progress_of;
 use ticedu_api::{ApiError, ApiResult, AppState, ErrorBody};
+use ticedu_certificate_pdf::RenderError;
 use ticedu_domain::certificate::{
     CertificateData, PublicStatus, certificate_number, may_issue, public_status, valid_until,
 };
@@ -37,18 +44,21 @@ pub const ISSUE: &str = "/api/certificates/issue";
 pub const MINE: &str = "/api/certificates/mine";
 pub const VERIFY: &str = "/api/certificates/verify/{no}";
 pub const FILING: &str = "/api/certificates/filing";
+pub const PDF: &str = "/api/certificates/{no}/pdf";
 
-pub fn router<S: CertificatesStore>(state: AppState<S>) -> Router {
+pub fn router<S: CertificatesStore>(state: AppState<S>, printer: Arc<Printer>) -> Router {
     Router::new()
         .route(FILING, post(file::<S>))
         .route(ISSUE, post(issue::<S>))
         .route(MINE, get(mine::<S>))
+        .route(PDF, get(pdf::<S>))
         .route(VERIFY, get(verify::<S>))
+        .layer(Extension(printer))
         .with_state(state)
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(file, issue, mine, verify), components(schemas(FilingRequest, MyCertificate, MyCertificates, Verification, ErrorBody)), tags((name = "certificates", description = "证书 Certificates (R17, R18, R21)")))]
+#[openapi(paths(file, issue, mine, pdf, verify), components(schemas(FilingRequest, MyCertificate, MyCertificates, Verification, ErrorBody)), tags((name = "certificates", description = "证书 Certificates (R17, R18, R21)")))]
 pub struct CertificatesApi;
 
 /// The data a certificate states, as stored.
@@ -85,7 +95,8 @@ pub struct MyCertificate {
     pub token: String,
 }
 
-/// What the signed token states: the public fields only.
+/// What the signed token states: the public fields only. It travels in the
+/// QR code, so it carries nothing more: every byte makes the code denser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedCertificate {
     pub iss: String,
@@ -99,8 +110,6 @@ pub struct SignedCertificate {
     pub cycle_end: String,
     pub issued_on: String,
     pub valid_until: String,
-    /// SHA-256 of the full canonical data.
-    pub data_hash: String,
 }
 
 fn signed(certificate: &Certificate, signer: &CertificateSigner) -> String {
@@ -119,8 +128,21 @@ fn signed(certificate: &Certificate, signer: &CertificateSigner) -> String {
         cycle_end: certificate.cycle_end.to_string(),
         issued_on: certificate.issued_on.to_string(),
         valid_until: certificate.valid_until.to_string(),
-        data_hash: certificate.data_hash.clone(),
     })
+}
+
+/// The verification page of a certificate, with its signed token: what the QR code links to.
+fn verify_path(no: &CertificateNo, token: &str) -> String {
+    format!("/verify/?no={no}&t={token}")
+}
+
+fn status_of(certificate: &Certificate, today: jiff::civil::Date) -> PublicStatus {
+    public_status(
+        &data_of(certificate),
+        &certificate.data_hash,
+        matches!(certificate.status, CertificateStatus::Revoked { .. }),
+        today,
+    )
 }
 
 fn status_text(status: PublicStatus) -> String {
@@ -138,16 +160,10 @@ fn mine_view(
     today: jiff::civil::Date,
     signer: &CertificateSigner,
 ) -> MyCertificate {
-    let data = data_of(&certificate);
     let token = signed(&certificate, signer);
-    let status = public_status(
-        &data,
-        &certificate.data_hash,
-        matches!(certificate.status, CertificateStatus::Revoked { .. }),
-        today,
-    );
+    let status = status_of(&certificate, today);
     MyCertificate {
-        verify_path: format!("/verify/?no={}&t={token}", certificate.no),
+        verify_path: verify_path(&certificate.no, &token),
         token,
         no: certificate.no.to_string(),
         name: certificate.name.to_string(),
@@ -270,6 +286,95 @@ pub async fn mine<S: CertificatesStore>(
     Ok(Json(MyCertificates { certificates }))
 }
 
+/// The certificate as a PDF to print (A4 landscape), its QR code linking to the verification page.
+#[utoipa::path(get, path = "/api/certificates/{no}/pdf", tag = "certificates", security(("bearer" = [])),
+    params(("no" = String, Path, description = "Certificate number")),
+    responses(
+        (status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such certificate of this learner", body = ErrorBody),
+        (status = 409, description = "Revoked or altered: not printable", body = ErrorBody),
+        (status = 503, description = "Printing unavailable", body = ErrorBody),
+    ))]
+pub async fn pdf<S: CertificatesStore>(
+    State(state): State<AppState<S>>,
+    Extension(printer): Extension<Arc<Printer>>,
+    auth: AuthLearner,
+    Path(no): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let not_found = || ApiError::from(Refusal::UnknownCertificate);
+    let no = CertificateNo::parse(no.trim()).map_err(|_| not_found())?;
+    // Someone else's certificate answers like an unknown one.
+    let certificate = state
+        .store
+        .certificate(&no)
+        .await?
+        .filter(|c| c.learner == auth.id)
+        .ok_or_else(not_found)?;
+    if matches!(
+        status_of(&certificate, state.platform.clock.today()),
+        PublicStatus::Revoked | PublicStatus::Tampered
+    ) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "certificate.not_printable",
+            "该证书已撤销或数据异常，不能打印；请联系协会。",
+            "This certificate was revoked or altered and cannot be printed; please contact the association.",
+        ));
+    }
+    let link = format!(
+        "{}{}",
+        printer.site_url(&headers)?,
+        verify_path(
+            &no,
+            &signed(&certificate, &state.platform.certificate_signer)
+        )
+    );
+    let data = data_of(&certificate);
+    // Drawing and subsetting take milliseconds of CPU: off the async workers.
+    let pdf = tokio::task::spawn_blocking(move || {
+        let font = printer.font()?;
+        ticedu_certificate_pdf::render(font, &data, &link).map_err(|error| match error {
+            RenderError::NotPrintable(field) => {
+                tracing::warn!(%field, "certificate field outside the font");
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "certificate.unprintable_character",
+                    "证书中有字体无法显示的字，请联系协会打印。",
+                    "The certificate has a character the font cannot show; please ask the association to print it.",
+                )
+            }
+            RenderError::LinkTooLong => {
+                tracing::error!("verification link too long for a QR code");
+                ApiError::unavailable()
+            }
+        })
+    })
+    .await
+    .map_err(|_| ApiError::unavailable())??;
+    tracing::info!(learner = %auth.id, certificate = %no, bytes = pdf.len(), "certificate printed");
+    let disposition = format!("attachment; filename=\"certificate-{no}.pdf\"");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).map_err(|_| ApiError::unavailable())?,
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
 #[derive(Deserialize, IntoParams)]
 pub struct NameFilter {
     /// The holder's name, for the query form (证书查询): the certificate is shown only if it matches.
@@ -292,6 +397,9 @@ pub struct Verification {
     pub valid_until: String,
     /// `valid`, `expired`, `revoked` or `tampered`.
     pub status: String,
+    /// Why staff revoked it (shown on the verification page), when revoked.
+    pub revocation_reason: Option<String>,
+    pub revoked_on: Option<String>,
 }
 
 /// Public verification (R21): by number, optionally with the name (the query form).
@@ -311,15 +419,12 @@ pub async fn verify<S: CertificatesStore>(
             return Err(not_found());
         }
     }
-    let today = state.platform.clock.today();
-    let data = data_of(&certificate);
-    let status = public_status(
-        &data,
-        &certificate.data_hash,
-        matches!(certificate.status, CertificateStatus::Revoked { .. }),
-        today,
-    );
+    let status = status_of(&certificate, state.platform.clock.today());
     let category: LearnerCategory = certificate.kind.category();
+    let revocation = match &certificate.status {
+        CertificateStatus::Revoked { reason, at } => Some((reason, at)),
+        CertificateStatus::Valid => None,
+    };
     Ok(Json(Verification {
         no: certificate.no.to_string(),
         name: certificate.name.masked(),
@@ -331,6 +436,9 @@ pub async fn verify<S: CertificatesStore>(
         issued_on: certificate.issued_on.to_string(),
         valid_until: certificate.valid_until.to_string(),
         status: status_text(status),
+        revocation_reason: revocation.map(|(reason, _)| reason.clone()),
+        revoked_on: revocation
+            .map(|(_, at)| jiff::tz::offset(8).to_datetime(*at).date().to_string()),
     }))
 }
 

@@ -9,5 +9,10 @@ async fn main() -> Result<(), lambda_http::Error> {
     telemetry::init_for_lambda();
     let platform = Platform::from_env()?;
     let store = DynamoStore::from_env().await?;
-    lambda_http::run(ticedu_certificates::router(AppState::new(store, platform))).await
+    let printer = std::sync::Arc::new(ticedu_certificates::printing::Printer::from_env());
+    lambda_http::run(ticedu_certificates::router(
+        AppState::new(store, platform),
+        printer,
+    ))
+    .await
 }

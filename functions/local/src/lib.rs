@@ -61,13 +61,14 @@ pub fn app<S: Store + Clone + 'static>(
     wechat: Option<Arc<WeChatPay>>,
 ) -> Router {
     let document = Arc::new(openapi());
+    let printer = Arc::new(ticedu_certificates::printing::Printer::from_env());
     let jwks = state.platform.certificate_signer.jwks();
     let router = Router::new()
         .merge(ticedu_accounts::router(state.clone()))
         .merge(ticedu_learning::router(state.clone()))
         .merge(ticedu_payments::router(state.clone(), wechat))
         .merge(ticedu_admin::router(state.clone()))
-        .merge(ticedu_certificates::router(state))
+        .merge(ticedu_certificates::router(state, printer))
         .route(
             OPENAPI,
             get(move || async move { Json(document.as_ref().clone()) }),
