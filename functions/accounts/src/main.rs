@@ -7,7 +7,9 @@ use ticedu_store_dynamodb::DynamoStore;
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     telemetry::init_for_lambda();
-    let platform = Platform::from_env()?;
+    // Secrets are fetched once here; each request then finds them in memory.
+    let env = ticedu_secrets::environment().await?;
+    let platform = Platform::from_environment(&env)?;
     let store = DynamoStore::from_env().await?;
     lambda_http::run(ticedu_accounts::router(AppState::new(store, platform))).await
 }

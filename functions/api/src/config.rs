@@ -119,11 +119,56 @@ pub fn parse_staff(text: &str) -> Result<Vec<StaffAccount>, ConfigError> {
         .collect()
 }
 
+/// Where configuration comes from: the process environment, overlaid by
+/// the secrets a Lambda function fetched once at cold start (so keys never
+/// sit in its plain environment).
+#[derive(Clone, Default)]
+pub struct Environment {
+    secrets: HashMap<String, String>,
+}
+
+impl Environment {
+    /// The process environment alone.
+    pub fn process() -> Self {
+        Self::default()
+    }
+
+    /// The process environment, with `secrets` (named like the variables) taking precedence.
+    pub fn with_secrets(secrets: HashMap<String, String>) -> Self {
+        Self { secrets }
+    }
+
+    pub fn var(&self, name: &str) -> Option<String> {
+        self.secrets
+            .get(name)
+            .cloned()
+            .or_else(|| std::env::var(name).ok())
+    }
+
+    fn required(&self, name: &'static str) -> Result<String, ConfigError> {
+        self.var(name).ok_or(ConfigError::Missing(name))
+    }
+}
+
+impl std::fmt::Debug for Environment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Names only: the values are keys.
+        f.debug_struct("Environment")
+            .field("secrets", &self.secrets.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
 impl Platform {
-    /// Reads the environment (see the constants of this module) and the data
-    /// compiled into the binary.
+    /// Reads the process environment (see the constants of this module) and
+    /// the data compiled into the binary.
     pub fn from_env() -> Result<Arc<Self>, ConfigError> {
-        let keys = required(JWT_KEYS)?;
+        Self::from_environment(&Environment::process())
+    }
+
+    /// Like [`Platform::from_env`], from `env` (the environment and fetched secrets).
+    pub fn from_environment(env: &Environment) -> Result<Arc<Self>, ConfigError> {
+        let keys = env.required(JWT_KEYS)?;
         let mut ring = HashMap::new();
         let mut first = None;
         for entry in keys
@@ -139,37 +184,39 @@ impl Platform {
             first.get_or_insert_with(|| kid.to_owned());
             ring.insert(kid.to_owned(), secret);
         }
-        let active = std::env::var(JWT_ACTIVE_KID)
-            .ok()
+        let active = env
+            .var(JWT_ACTIVE_KID)
             .or(first)
             .ok_or_else(|| malformed(JWT_KEYS, "no key"))?;
-        let lifetime = match std::env::var(TOKEN_LIFETIME) {
-            Ok(text) => text
+        let lifetime = match env.var(TOKEN_LIFETIME) {
+            Some(text) => text
                 .parse()
                 .map_err(|_| malformed(TOKEN_LIFETIME, "not a number of seconds"))?,
-            Err(_) => 3600,
+            None => 3600,
         };
         let tokens = TokenKeys::new(ring, &active, lifetime)
             .ok_or_else(|| malformed(JWT_ACTIVE_KID, "names no key of TICEDU_JWT_KEYS"))?;
         let account_secret = AccountKeySecret::new(decode_base64(
             ACCOUNT_KEY_SECRET,
-            &required(ACCOUNT_KEY_SECRET)?,
+            &env.required(ACCOUNT_KEY_SECRET)?,
         )?)
         .ok_or_else(|| malformed(ACCOUNT_KEY_SECRET, "fewer than 32 bytes"))?;
-        let clock = match std::env::var(FIXED_NOW) {
-            Ok(text) => Clock::Fixed(
+        let clock = match env.var(FIXED_NOW) {
+            Some(text) => Clock::Fixed(
                 text.parse()
                     .map_err(|_| malformed(FIXED_NOW, "not an RFC 3339 instant"))?,
             ),
-            Err(_) => Clock::System,
+            None => Clock::System,
         };
-        let staff = match std::env::var(STAFF) {
-            Ok(text) => parse_staff(&text)?,
-            Err(_) => Vec::new(),
+        let staff = match env.var(STAFF) {
+            Some(text) => parse_staff(&text)?,
+            None => Vec::new(),
         };
-        let signer =
-            CertificateSigner::from_pem(&required(CERT_SIGNING_KID)?, &required(CERT_SIGNING_KEY)?)
-                .map_err(|e| malformed(CERT_SIGNING_KEY, &e.to_string()))?;
+        let signer = CertificateSigner::from_pem(
+            &env.required(CERT_SIGNING_KID)?,
+            &env.required(CERT_SIGNING_KEY)?,
+        )
+        .map_err(|e| malformed(CERT_SIGNING_KEY, &e.to_string()))?;
         Ok(Arc::new(Self::new(
             tokens,
             account_secret,
@@ -201,10 +248,6 @@ impl Platform {
             certificate_signer,
         })
     }
-}
-
-fn required(name: &'static str) -> Result<String, ConfigError> {
-    std::env::var(name).map_err(|_| ConfigError::Missing(name))
 }
 
 fn malformed(name: &'static str, problem: &str) -> ConfigError {

@@ -108,7 +108,8 @@ pub const DEMO_STAFF: (&str, &str) = ("staff", "staff-demo-2023");
 /// argon2id (the default parameters) of `DEMO_STAFF.1`, made once.
 const DEMO_STAFF_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$hzfwSFM5x9BotbHzOhJNwA$IvHMPWW6wmd7sNw6MFwHyzIPprPboK7f71lp8+NVCYs";
 
-/// The development certificate signing key (Ed25519, PKCS#8) and its id.
+/// The development certificate signing key's id and the key (Ed25519, PKCS#8 PEM).
+pub const DEVELOPMENT_CERTIFICATE_KEY: (&str, &str) = (DEV_CERT_KID, DEV_CERT_KEY);
 const DEV_CERT_KID: &str = "ticedu-dev-ed25519";
 const DEV_CERT_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIK6H/mKVwq6QZ2bP5CAPEHq2LT1E3d1758o8oQv8GViD\n-----END PRIVATE KEY-----\n";
 

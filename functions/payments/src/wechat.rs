@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use ticedu_api::config::Environment;
 use ticedu_wechatpay::{JsapiParameters, Merchant, OrderAmount, OrderRequest, Payer, PlatformKeys};
 
 pub const MCHID: &str = "TICEDU_WECHATPAY_MCHID";
@@ -50,11 +51,17 @@ impl WeChatPay {
 
     /// `None` when WeChat Pay is not configured (`TICEDU_WECHATPAY_MCHID` unset): only the balance is then offered.
     pub fn from_env() -> Result<Option<Arc<Self>>, WeChatPayError> {
-        let Ok(mchid) = std::env::var(MCHID) else {
+        Self::from_environment(&Environment::process())
+    }
+
+    /// Like [`WeChatPay::from_env`], from `env` (the environment and fetched secrets).
+    pub fn from_environment(env: &Environment) -> Result<Option<Arc<Self>>, WeChatPayError> {
+        let Some(mchid) = env.var(MCHID) else {
             return Ok(None);
         };
         let var = |name: &'static str| {
-            std::env::var(name).map_err(|_| WeChatPayError::Config(format!("{name} is not set")))
+            env.var(name)
+                .ok_or_else(|| WeChatPayError::Config(format!("{name} is not set")))
         };
         let merchant = Merchant::new(
             &mchid,
@@ -65,7 +72,7 @@ impl WeChatPay {
         )
         .map_err(|e| WeChatPayError::Config(e.to_string()))?;
         let mut keys = PlatformKeys::default();
-        if let Ok(pems) = std::env::var(PLATFORM_CERTIFICATES) {
+        if let Some(pems) = env.var(PLATFORM_CERTIFICATES) {
             for pem in pems
                 .split_inclusive("-----END CERTIFICATE-----")
                 .filter(|p| p.contains("BEGIN CERTIFICATE"))
@@ -74,12 +81,13 @@ impl WeChatPay {
                     .map_err(|e| WeChatPayError::Config(e.to_string()))?;
             }
         }
-        if let Ok(id) = std::env::var(PUBLIC_KEY_ID) {
+        if let Some(id) = env.var(PUBLIC_KEY_ID) {
             keys.add_public_key(&id, &var(PUBLIC_KEY)?)
                 .map_err(|e| WeChatPayError::Config(e.to_string()))?;
         }
-        let base =
-            std::env::var(BASE_URL).unwrap_or_else(|_| "https://api.mch.weixin.qq.com".to_owned());
+        let base = env
+            .var(BASE_URL)
+            .unwrap_or_else(|| "https://api.mch.weixin.qq.com".to_owned());
         Ok(Some(Arc::new(Self::new(
             merchant,
             keys,
