@@ -64,19 +64,14 @@ impl Printer {
                 error.to_string()
             })
         });
-        loaded.as_ref().map_err(|_| {
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "certificate.printing_unavailable",
-                "证书打印暂不可用，请稍后再试。",
-                "Certificate printing is unavailable; please try again later.",
-            )
-        })
+        loaded.as_ref().map_err(|_| unavailable())
     }
 
     /// The site's address for links printed on certificates. Without
-    /// `TICEDU_SITE_URL` (the local platform) it is the host the request
-    /// named: plain HTTP on loopback, HTTPS anywhere else.
+    /// `TICEDU_SITE_URL` only the local platform can print: its links name
+    /// the loopback host the request came to. Elsewhere a link to a guessed
+    /// host (an API gateway's, say) would be a QR code that verifies
+    /// nothing, so printing is refused until the address is configured.
     pub fn site_url(&self, headers: &HeaderMap) -> Result<String, ApiError> {
         if let Some(url) = &self.site_url {
             return Ok(url.clone());
@@ -84,26 +79,74 @@ impl Printer {
         let host = headers
             .get(header::HOST)
             .and_then(|host| host.to_str().ok())
-            .filter(|host| {
-                !host.is_empty()
-                    && host.chars().all(|c| {
-                        c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')
-                    })
+            .unwrap_or_default();
+        let loopback = ["localhost", "127.0.0.1", "[::1]"].iter().any(|name| {
+            host.strip_prefix(name).is_some_and(|port| {
+                port.is_empty()
+                    || port
+                        .strip_prefix(':')
+                        .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
             })
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "request.no_host",
-                    "请求缺少有效的 Host。",
-                    "The request names no valid Host.",
-                )
-            })?;
-        let loopback = ["localhost", "127.0.0.1", "[::1]"]
-            .iter()
-            .any(|name| host == *name || host.starts_with(&format!("{name}:")));
-        Ok(format!(
-            "{}://{host}",
-            if loopback { "http" } else { "https" }
-        ))
+        });
+        if loopback {
+            return Ok(format!("http://{host}"));
+        }
+        tracing::error!("{SITE_URL} is not set: certificates cannot link to the verification page");
+        Err(unavailable())
+    }
+}
+
+fn unavailable() -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "certificate.printing_unavailable",
+        "证书打印暂不可用，请稍后再试。",
+        "Certificate printing is unavailable; please try again later.",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_host(host: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, host.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn the_configured_address_wins() {
+        let printer = Printer::new("f.ttc".into(), 2, Some("https://ce.example.cn/".into()));
+        assert_eq!(
+            printer.site_url(&with_host("abc.execute-api.aws")).unwrap(),
+            "https://ce.example.cn"
+        );
+    }
+
+    #[test]
+    fn without_it_only_loopback_hosts_are_trusted() {
+        let printer = Printer::new("f.ttc".into(), 2, None);
+        assert_eq!(
+            printer.site_url(&with_host("127.0.0.1:8080")).unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            printer.site_url(&with_host("localhost")).unwrap(),
+            "http://localhost"
+        );
+        for host in [
+            "abc.execute-api.aws",
+            "127.0.0.1.evil.cn",
+            "localhost:80x",
+            "localhost:",
+        ] {
+            assert_eq!(
+                printer.site_url(&with_host(host)).unwrap_err().code(),
+                "certificate.printing_unavailable",
+                "{host}"
+            );
+        }
+        assert!(printer.site_url(&HeaderMap::new()).is_err());
     }
 }
