@@ -350,3 +350,92 @@ async fn the_owner_downloads_a_pdf_whose_qr_code_opens_the_verification_page() {
         (StatusCode::CONFLICT, "certificate.not_printable")
     );
 }
+
+#[tokio::test]
+async fn an_overdue_holder_files_the_overdue_renewal_and_staff_see_it() {
+    let app = spawn_embedded().await;
+    let mut body = registration();
+    body["kind"] = json!({ "category": "holder", "certificate_kind": "level_examination", "original_certificate_no": "CIE-2019-0012", "expires_on": "2023-07-06" });
+    let (learner, token) = register_and_log_in(&app, &body).await;
+    let path = "/api/certificates/overdue-renewal";
+
+    let not_yet = app
+        .post(
+            path,
+            Some(&token),
+            json!({ "original_certificate_no": "CIE-2019-0012", "expires_on": "2099-07-06" }),
+        )
+        .await;
+    assert_eq!(
+        (not_yet.status, not_yet.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "certificate.not_overdue")
+    );
+    let bad_number = app
+        .post(
+            path,
+            Some(&token),
+            json!({ "original_certificate_no": "CIE 12", "expires_on": "2023-07-06" }),
+        )
+        .await;
+    assert_eq!(bad_number.code(), "document_number.characters");
+    // R20: the holder submits the certificate number and expiry date; name,
+    // ID number and username come with the account.
+    let filed = app
+        .post(
+            path,
+            Some(&token),
+            json!({ "original_certificate_no": "CIE-2019-0099", "expires_on": "2023-07-21" }),
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::NO_CONTENT, "{}", filed.body);
+    let issue = app
+        .post("/api/certificates/issue", Some(&token), json!({}))
+        .await;
+    assert_eq!(issue.code(), "certificate.overdue_with_staff");
+
+    let (name, password) = ticedu_local::DEMO_STAFF;
+    let staff = app
+        .post(
+            "/api/staff/login",
+            None,
+            json!({ "name": name, "password": password }),
+        )
+        .await
+        .body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let queue = app.get("/api/staff/overdue-renewals", Some(&staff)).await;
+    assert_eq!(queue.status, StatusCode::OK);
+    let renewal = &queue.body["renewals"][0];
+    assert_eq!(renewal["learner_id"], json!(learner));
+    assert_eq!(renewal["name"], "钟检");
+    assert_eq!(renewal["id_number"], body["id_number"], "staff read it");
+    assert!(renewal["username"].as_str().unwrap().starts_with("钟检"));
+    assert_eq!(
+        (
+            renewal["certificate"]["original_certificate_no"].clone(),
+            renewal["certificate"]["expires_on"].clone()
+        ),
+        (json!("CIE-2019-0099"), json!("2023-07-21"))
+    );
+    assert_eq!(
+        app.get("/api/staff/overdue-renewals", Some(&token))
+            .await
+            .code(),
+        "auth.forbidden",
+        "learners cannot read the queue"
+    );
+
+    let new_learner = register_and_log_in(&app, &registration()).await.1;
+    assert_eq!(
+        app.post(
+            path,
+            Some(&new_learner),
+            json!({ "original_certificate_no": "CIE-2019-0012", "expires_on": "2023-07-06" })
+        )
+        .await
+        .code(),
+        "certificate.not_a_holder"
+    );
+}

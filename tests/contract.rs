@@ -37,6 +37,7 @@ macro_rules! store_contract_tests {
             orders_are_listed_newest_first_and_numbers_are_unique,
             filings_can_be_corrected_until_accepted,
             title_checks_wait_in_staffs_queue_until_decided,
+            overdue_renewals_wait_in_staffs_queue,
             certificates_are_issued_once_and_revoked_once,
             invoices_cover_only_own_paid_orders_once,
             login_failures_are_counted_per_window_and_cleared,
@@ -536,6 +537,7 @@ pub async fn filings_can_be_corrected_until_accepted<S: ContractStore>(store: &S
         details: holder_details(),
         filed_at: now(),
         status: FilingStatus::Filed,
+        overdue: false,
     };
     store
         .file_renewal(&learner.id, &registration)
@@ -579,6 +581,49 @@ pub async fn filings_can_be_corrected_until_accepted<S: ContractStore>(store: &S
     assert_eq!(
         refusal(store.file_application(&learner_id(), &application).await),
         Refusal::UnknownLearner
+    );
+}
+
+pub async fn overdue_renewals_wait_in_staffs_queue<S: ContractStore>(store: &S) {
+    let (first, second) = (registered(store).await, registered(store).await);
+    let start = now();
+    let overdue = |_: &NewLearner, minutes: i64| RenewalRegistration {
+        details: holder_details(),
+        filed_at: start + jiff::SignedDuration::from_mins(minutes),
+        status: FilingStatus::Filed,
+        overdue: true,
+    };
+    assert!(store.overdue_renewals().await.unwrap().is_empty());
+    store
+        .file_renewal(&second.id, &overdue(&second, 5))
+        .await
+        .unwrap();
+    store
+        .file_renewal(&first.id, &overdue(&first, 1))
+        .await
+        .unwrap();
+    let queue = store.overdue_renewals().await.unwrap();
+    assert_eq!(
+        queue.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(),
+        vec![first.id.clone(), second.id.clone()],
+        "oldest first"
+    );
+    assert_eq!(queue[0].1, overdue(&first, 1));
+    let ordinary = RenewalRegistration {
+        overdue: false,
+        ..overdue(&first, 2)
+    };
+    store.file_renewal(&first.id, &ordinary).await.unwrap();
+    assert_eq!(
+        store
+            .overdue_renewals()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect::<Vec<_>>(),
+        vec![second.id.clone()],
+        "a correction to an ordinary renewal leaves the queue"
     );
 }
 

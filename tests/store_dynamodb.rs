@@ -111,6 +111,7 @@ async fn every_write_operation_is_exactly_one_request() {
         details: holder_details(),
         filed_at: now(),
         status: FilingStatus::Filed,
+        overdue: false,
     };
     one_request(
         &counter,

@@ -55,6 +55,7 @@ pub const CARD_VOID: &str = "/api/staff/cards/{code}/void";
 pub const ORDER: &str = "/api/staff/orders/{order}";
 pub const REVOKE: &str = "/api/staff/certificates/{no}/revoke";
 pub const TITLE_CHECKS: &str = "/api/staff/title-checks";
+pub const OVERDUE_RENEWALS: &str = "/api/staff/overdue-renewals";
 pub const TITLE_CHECK: &str = "/api/staff/title-checks/{learner}";
 pub const RETURNING: &str = "/api/staff/learners/{learner}/returning";
 pub const INVOICES: &str = "/api/staff/invoices";
@@ -71,6 +72,7 @@ pub fn router<S: AdminStore>(state: AppState<S>) -> Router {
         .route(ORDER, get(find_order::<S>))
         .route(REVOKE, post(revoke::<S>))
         .route(TITLE_CHECKS, get(pending_title_checks::<S>))
+        .route(OVERDUE_RENEWALS, get(overdue_renewals::<S>))
         .route(TITLE_CHECK, post(decide_title_check::<S>))
         .route(RETURNING, post(set_returning::<S>))
         .route(INVOICES, get(invoices::<S>))
@@ -80,8 +82,8 @@ pub fn router<S: AdminStore>(state: AppState<S>) -> Router {
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(login, issue_cards, list_cards, void_card, find_order, revoke, pending_title_checks, decide_title_check, set_returning, invoices, invoice_issued),
-    components(schemas(StaffLogin, StaffToken, IssueCards, IssuedCards, CardView, CardList, StaffOrder, Revocation, PendingTitle, PendingTitles, Decision, Returning, InvoiceView, InvoiceList, ErrorBody)),
+    paths(login, issue_cards, list_cards, void_card, find_order, revoke, pending_title_checks, overdue_renewals, decide_title_check, set_returning, invoices, invoice_issued),
+    components(schemas(StaffLogin, StaffToken, IssueCards, IssuedCards, CardView, CardList, StaffOrder, Revocation, PendingTitle, PendingTitles, OverdueRenewal, OverdueRenewals, Decision, Returning, InvoiceView, InvoiceList, ErrorBody)),
     tags((name = "staff", description = "协会工作人员 Staff tools"))
 )]
 pub struct AdminApi;
@@ -256,6 +258,51 @@ pub async fn pending_title_checks<S: AdminStore>(
         }
     }
     Ok(Json(PendingTitles { learners }))
+}
+
+/// An overdue renewal (R20) as staff handle it: everything the notice asks
+/// the holder to submit. Staff may read the ID number (PIPL: owner and staff only).
+#[derive(Serialize, ToSchema)]
+pub struct OverdueRenewal {
+    pub learner_id: String,
+    pub name: String,
+    pub id_number: String,
+    pub username: String,
+    /// 原证书类别, 编号 and 到期日 as submitted.
+    #[schema(value_type = Object)]
+    pub certificate: ticedu_domain::learner::HolderDetails,
+    pub filed_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OverdueRenewals {
+    pub renewals: Vec<OverdueRenewal>,
+}
+
+/// Overdue renewals (超期换证, R20) waiting for staff, oldest first.
+#[utoipa::path(get, path = "/api/staff/overdue-renewals", tag = "staff", security(("bearer" = [])),
+    responses((status = 200, description = "Waiting", body = OverdueRenewals), (status = 403, description = "Not staff", body = ErrorBody)))]
+pub async fn overdue_renewals<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    staff: AuthStaff,
+) -> ApiResult<Json<OverdueRenewals>> {
+    let mut renewals = Vec::new();
+    for (id, renewal) in state.store.overdue_renewals().await? {
+        if let Some(learner) = state.store.learner(&id).await? {
+            let registration = learner.registration;
+            renewals.push(OverdueRenewal {
+                learner_id: id.to_string(),
+                name: registration.name.to_string(),
+                id_number: registration.id_number.expose().to_owned(),
+                username: registration.username.to_string(),
+                certificate: renewal.details,
+                filed_at: renewal.filed_at.to_string(),
+            });
+        }
+    }
+    // Who read which ID numbers, without them: PIPL asks for an access trail.
+    tracing::info!(staff = %staff.staff, count = renewals.len(), "overdue renewals read");
+    Ok(Json(OverdueRenewals { renewals }))
 }
 
 #[derive(Deserialize, ToSchema)]

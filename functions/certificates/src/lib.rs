@@ -45,10 +45,12 @@ pub const MINE: &str = "/api/certificates/mine";
 pub const VERIFY: &str = "/api/certificates/verify/{no}";
 pub const FILING: &str = "/api/certificates/filing";
 pub const PDF: &str = "/api/certificates/{no}/pdf";
+pub const OVERDUE: &str = "/api/certificates/overdue-renewal";
 
 pub fn router<S: CertificatesStore>(state: AppState<S>, printer: Arc<Printer>) -> Router {
     Router::new()
         .route(FILING, post(file::<S>))
+        .route(OVERDUE, post(file_overdue::<S>))
         .route(ISSUE, post(issue::<S>))
         .route(MINE, get(mine::<S>))
         .route(PDF, get(pdf::<S>))
@@ -58,7 +60,7 @@ pub fn router<S: CertificatesStore>(state: AppState<S>, printer: Arc<Printer>) -
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(file, issue, mine, pdf, verify), components(schemas(FilingRequest, MyCertificate, MyCertificates, Verification, ErrorBody)), tags((name = "certificates", description = "证书 Certificates (R17, R18, R21)")))]
+#[openapi(paths(file, file_overdue, issue, mine, pdf, verify), components(schemas(FilingRequest, OverdueRenewalRequest, MyCertificate, MyCertificates, Verification, ErrorBody)), tags((name = "certificates", description = "证书 Certificates (R17, R18, R21)")))]
 pub struct CertificatesApi;
 
 /// The data a certificate states, as stored.
@@ -205,6 +207,19 @@ pub async fn issue<S: CertificatesStore>(
             Json(mine_view(existing, today, &platform.certificate_signer)),
         ));
     }
+    // R20: an overdue holder's renewal is with staff; the cycle's rules no longer apply.
+    let renewal = match learner.category() {
+        LearnerCategory::Holder => state.store.renewal(&auth.id).await?,
+        LearnerCategory::New | LearnerCategory::Titled => None,
+    };
+    if renewal.as_ref().is_some_and(|renewal| renewal.overdue) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "certificate.overdue_with_staff",
+            "您已提交超期换证申请，由协会办理，办结后证书会出现在“我的证书”中。",
+            "Your overdue renewal is with the association; the certificate appears under My certificates once done.",
+        ));
+    }
     let kind = &learner.registration.kind;
     may_issue(
         kind,
@@ -217,7 +232,7 @@ pub async fn issue<S: CertificatesStore>(
     .map_err(|e| ApiError::invalid(&e))?;
     // R16, R19: holders file the renewal registration, new learners the application, first.
     let filed = match learner.category() {
-        LearnerCategory::Holder => state.store.renewal(&auth.id).await?.is_some(),
+        LearnerCategory::Holder => renewal.is_some(),
         LearnerCategory::New => state.store.application(&auth.id).await?.is_some(),
         LearnerCategory::Titled => true,
     };
@@ -486,6 +501,7 @@ pub async fn file<S: CertificatesStore>(
                         details: details.clone(),
                         filed_at: now,
                         status: FilingStatus::Filed,
+                        overdue: false,
                     },
                 )
                 .await?;
@@ -514,5 +530,66 @@ pub async fn file<S: CertificatesStore>(
         }
     }
     tracing::info!(learner = %auth.id, "certificate filing");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// 超期换证 (R20): what an overdue holder submits besides what the account
+/// already holds (name, ID number, username).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverdueRenewalRequest {
+    /// 原证书编号
+    pub original_certificate_no: String,
+    /// 证书到期日, `YYYY-MM-DD`; must be in the past.
+    #[schema(value_type = String, format = Date)]
+    pub expires_on: jiff::civil::Date,
+}
+
+/// File an overdue renewal (R20): a holder whose certificate expired before they finished; staff handle it.
+#[utoipa::path(post, path = "/api/certificates/overdue-renewal", tag = "certificates", request_body = OverdueRenewalRequest, security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Filed; staff will handle it"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 409, description = "Accepted by staff already", body = ErrorBody),
+        (status = 422, description = "Not a holder, a bad certificate number, or the certificate has not expired", body = ErrorBody),
+    ))]
+pub async fn file_overdue<S: CertificatesStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+    ticedu_api::ApiJson(request): ticedu_api::ApiJson<OverdueRenewalRequest>,
+) -> ApiResult<StatusCode> {
+    let learner = auth.learner(&state.store).await?;
+    let ticedu_domain::learner::LearnerKind::Holder(details) = &learner.registration.kind else {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "certificate.not_a_holder",
+            "超期换证只适用于持证人员。",
+            "Overdue renewal is for certificate holders only.",
+        ));
+    };
+    let original_certificate_no =
+        ticedu_domain::learner::DocumentNumber::parse(request.original_certificate_no.trim())
+            .map_err(|e| ApiError::invalid(&e))?;
+    let today = state.platform.clock.today();
+    if request.expires_on >= today {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "certificate.not_overdue",
+            "证书尚未到期，请提交普通的续证学习登记。",
+            "The certificate has not expired: file the ordinary renewal registration.",
+        ));
+    }
+    let registration = RenewalRegistration {
+        details: ticedu_domain::learner::HolderDetails {
+            certificate_kind: details.certificate_kind,
+            original_certificate_no,
+            expires_on: request.expires_on,
+        },
+        filed_at: state.platform.clock.now(),
+        status: FilingStatus::Filed,
+        overdue: true,
+    };
+    state.store.file_renewal(&auth.id, &registration).await?;
+    tracing::info!(learner = %auth.id, "overdue renewal filed");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -101,6 +101,8 @@ pub fn throttle(key: &UsernameKey, window: i64) -> Key {
 /// GSI1 partitions.
 pub const CARDS: &str = "CARDS";
 pub const PENDING_TITLE_CHECKS: &str = "TITLECHECK#pending";
+/// gsi1 partition of overdue renewals (R20) waiting for staff, sorted by `<filed ms>#<learner>`.
+pub const OVERDUE_RENEWALS: &str = "RENEWAL#overdue";
 pub const GSI1_ORDER_PREFIX: &str = "ORDER#";
 pub const GSI1_CERTIFICATE_PREFIX: &str = "CERT#";
 

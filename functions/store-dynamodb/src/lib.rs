@@ -14,7 +14,7 @@
 //! | ledger entry | `LEARNER#<id>` | `LEDGER#CARD#<code>` / `LEDGER#ORDER#<no>` | |
 //! | enrollment (an hour bought) | `LEARNER#<id>` | `HOUR#<course>/<n>` | |
 //! | progress mark (学过了) | `LEARNER#<id>` | `MARK#<course>/<n>` | |
-//! | renewal registration / application | `LEARNER#<id>` | `RENEWAL` / `APPLICATION` | |
+//! | renewal registration / application | `LEARNER#<id>` | `RENEWAL` / `APPLICATION` | `RENEWAL#overdue` / `<filed ms>#<id>` while an overdue renewal (R20) waits |
 //! | study card | `CARD#<code>` | `CARD` | `CARDS` / `<issued at>#<code>` |
 //! | order | `ORDER#<no>` | `ORDER` | `LEARNER#<id>` / `ORDER#<created ns>#<no>` |
 //! | applied payment notice | `NOTICE#<transaction id>` | `NOTICE` | |
@@ -41,6 +41,7 @@
 //! | a learner's orders / certificates | Query gsi1 `gsi1pk = LEARNER#<id>`, `begins_with(gsi1sk, ORDER#/CERT#)` |
 //! | mark learned | TransactWriteItems: ConditionCheck enrollment, Put mark (new), Update profile `marked_hours + 1` |
 //! | file renewal / application | TransactWriteItems: ConditionCheck profile, Put filing (new or not accepted) |
+//! | overdue renewals, staff queue | Query gsi1 `RENEWAL#overdue` |
 //! | title check, staff queue | UpdateItem profile (sets or removes gsi1 keys) / Query gsi1 `TITLECHECK#pending` |
 //! | issue certificate | TransactWriteItems: Put certificate (new), ConditionCheck profile |
 //! | revoke certificate | UpdateItem, `#status.#status = valid` |
@@ -995,17 +996,25 @@ impl ProgressStore for DynamoStore {
 
 impl DynamoStore {
     /// Files (or corrects) a filing unless staff accepted the one on record.
+    /// Files (or corrects) a filing; `queue` puts it on a staff queue of the
+    /// index (sorted by when it was filed), and a correction without one takes it off.
     async fn file<T: Serialize>(
         &self,
         learner: &LearnerId,
         key: Key,
         filing: &T,
+        queue: Option<(&str, String)>,
         operation: &'static str,
     ) -> StoreResult<()> {
+        let mut item = to_item(filing, &key, operation)?;
+        if let Some((partition, sort)) = queue {
+            item.insert(GSI1_PARTITION_KEY.to_owned(), s(partition));
+            item.insert(GSI1_SORT_KEY.to_owned(), s(sort));
+        }
         let items = vec![
             self.check_exists(&keys::profile(learner), operation)?,
             self.put(
-                to_item(filing, &key, operation)?,
+                item,
                 "attribute_not_exists(pk) OR #status <> :accepted",
                 Expr::default()
                     .name("#status", "status")
@@ -1028,10 +1037,17 @@ impl FilingStore for DynamoStore {
         learner: &LearnerId,
         registration: &RenewalRegistration,
     ) -> StoreResult<()> {
+        let queue = registration.overdue.then(|| {
+            (
+                keys::OVERDUE_RENEWALS,
+                format!("{}#{learner}", registration.filed_at.as_millisecond()),
+            )
+        });
         self.file(
             learner,
             keys::renewal(learner),
             registration,
+            queue,
             "file_renewal",
         )
         .await
@@ -1050,6 +1066,7 @@ impl FilingStore for DynamoStore {
             learner,
             keys::application(learner),
             application,
+            None,
             "file_application",
         )
         .await
@@ -1099,6 +1116,29 @@ impl FilingStore for DynamoStore {
             .into_iter()
             .map(|learner| learner.registration.id)
             .collect())
+    }
+
+    async fn overdue_renewals(&self) -> StoreResult<Vec<(LearnerId, RenewalRegistration)>> {
+        const OP: &str = "overdue_renewals";
+        self.query(
+            keys::OVERDUE_RENEWALS,
+            None,
+            Keys::Gsi1,
+            Sorted::Ascending,
+            OP,
+        )
+        .await?
+        .into_iter()
+        .map(|item| {
+            let learner = item
+                .get(PARTITION_KEY)
+                .and_then(|pk| pk.as_s().ok())
+                .and_then(|pk| pk.strip_prefix("LEARNER#"))
+                .and_then(|id| LearnerId::parse(id).ok())
+                .ok_or_else(|| unavailable(OP, "a queued renewal without a learner key"))?;
+            Ok((learner, from_item(item, OP)?))
+        })
+        .collect()
     }
 }
 

@@ -682,7 +682,14 @@ impl FilingStore for EmbeddedStore {
                 &registration,
                 |r: &RenewalRegistration| r.status,
                 OP,
-            )
+            )?;
+            let mut overdue = open(txn, OVERDUE_RENEWALS, OP)?;
+            if registration.overdue {
+                overdue.insert(learner.as_str(), ()).backend(OP)?;
+            } else {
+                overdue.remove(learner.as_str()).backend(OP)?;
+            }
+            Ok(())
         })
         .await
     }
@@ -757,6 +764,25 @@ impl FilingStore for EmbeddedStore {
                 ids.push(LearnerId::parse(id.value()).backend(OP)?);
             }
             Ok(ids)
+        })
+        .await
+    }
+
+    async fn overdue_renewals(&self) -> StoreResult<Vec<(LearnerId, RenewalRegistration)>> {
+        const OP: &str = "overdue_renewals";
+        self.read(OP, move |txn| {
+            let queue = open_read(txn, OVERDUE_RENEWALS, OP)?;
+            let renewals = open_read(txn, RENEWALS, OP)?;
+            let mut filings = Vec::new();
+            for entry in queue.iter().backend(OP)? {
+                let (id, ()) = entry.backend(OP).map(|(key, value)| (key, value.value()))?;
+                let learner = LearnerId::parse(id.value()).backend(OP)?;
+                if let Some(renewal) = get_json(&renewals, learner.as_str(), OP)? {
+                    filings.push((learner, renewal));
+                }
+            }
+            filings.sort_by_key(|(_, renewal): &(LearnerId, RenewalRegistration)| renewal.filed_at);
+            Ok(filings)
         })
         .await
     }

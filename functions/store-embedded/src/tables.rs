@@ -33,6 +33,8 @@ pub const APPLICATIONS: TableDefinition<&str, Json> = TableDefinition::new("appl
 /// learners whose title details wait for staff.
 pub const PENDING_TITLE_CHECKS: TableDefinition<&str, ()> =
     TableDefinition::new("pending_title_checks");
+/// holders whose overdue renewal (R20) waits for staff.
+pub const OVERDUE_RENEWALS: TableDefinition<&str, ()> = TableDefinition::new("overdue_renewals");
 /// certificate number → certificate.
 pub const CERTIFICATES: TableDefinition<&str, Json> = TableDefinition::new("certificates");
 /// (learner, certificate number).
@@ -61,6 +63,7 @@ pub fn create_all_tables(txn: &WriteTransaction) -> Result<(), TableError> {
     txn.open_table(RENEWALS)?;
     txn.open_table(APPLICATIONS)?;
     txn.open_table(PENDING_TITLE_CHECKS)?;
+    txn.open_table(OVERDUE_RENEWALS)?;
     txn.open_table(CERTIFICATES)?;
     txn.open_table(LEARNER_CERTIFICATES)?;
     txn.open_table(INVOICES)?;

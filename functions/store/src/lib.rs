@@ -176,6 +176,10 @@ pub trait FilingStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Titled learners waiting for staff.
     fn pending_title_checks(&self) -> impl Future<Output = StoreResult<Vec<LearnerId>>> + Send;
+    /// Overdue renewals (R20) waiting for staff: the latest filing of each holder who filed one.
+    fn overdue_renewals(
+        &self,
+    ) -> impl Future<Output = StoreResult<Vec<(LearnerId, RenewalRegistration)>>> + Send;
 }
 
 /// Certificates (R18, R21).

@@ -182,6 +182,10 @@ pub struct RenewalRegistration {
     pub details: HolderDetails,
     pub filed_at: Timestamp,
     pub status: FilingStatus,
+    /// R20 超期换证: the holder finished after the certificate's expiry, so
+    /// staff handle the renewal; such filings wait in staff's queue.
+    #[serde(default)]
+    pub overdue: bool,
 }
 
 /// R19: a new learner's certificate application (新学员证书申请); R20: an
