@@ -246,7 +246,8 @@ impl PlatformKeys {
             .timestamp
             .parse()
             .map_err(|_| NoticeError::Timestamp)?;
-        if (now - timestamp).abs() > MAX_CLOCK_SKEW_SECONDS {
+        // `abs_diff`: a timestamp near i64::MIN must not overflow (found by `fuzz/`, target `notice`).
+        if now.abs_diff(timestamp) > MAX_CLOCK_SKEW_SECONDS.unsigned_abs() {
             return Err(NoticeError::Timestamp);
         }
         let key = self

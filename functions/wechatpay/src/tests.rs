@@ -130,6 +130,31 @@ fn notices_signed_by_a_known_key_verify_in_both_modes() {
     .unwrap();
 }
 
+/// Found by the `notice` fuzz target: `now - timestamp` overflowed (a panic
+/// with overflow checks; without them, the timestamp `now + i64::MIN`
+/// wrapped to `i64::MIN`, whose `abs()` passed the freshness check).
+#[test]
+fn timestamps_at_the_ends_of_i64_are_stale_not_a_panic() {
+    let keys = keys();
+    let body = "{}";
+    for timestamp in [i64::MIN, i64::MIN + 1, NOW.wrapping_add(i64::MIN), i64::MAX] {
+        let signature = sign_notice(PLATFORM_KEY, timestamp, "fdasfjihihihlkja484w", body).unwrap();
+        let stamp = timestamp.to_string();
+        for now in [NOW, -NOW, i64::MIN, i64::MAX] {
+            let result = keys.verify(
+                &headers(&stamp, &signature, "5157F09EFDC096DE15EBE81A47057A72"),
+                body.as_bytes(),
+                now,
+            );
+            let fresh = now.abs_diff(timestamp) <= 300;
+            assert_eq!(result.is_ok(), fresh, "timestamp {timestamp}, now {now}");
+            if !fresh {
+                assert_eq!(result, Err(NoticeError::Timestamp));
+            }
+        }
+    }
+}
+
 #[test]
 fn tampered_stale_probe_and_unknown_notices_are_refused() {
     let keys = keys();

@@ -102,11 +102,14 @@ pub fn split_front_matter(text: &str) -> anyhow::Result<(&str, &str)> {
         .strip_prefix('\n')
         .or_else(|| rest.strip_prefix("\r\n"))
         .unwrap_or(rest);
-    let end = rest
-        .find("\n+++")
-        .map(|i| i + 1)
-        .or_else(|| rest.starts_with("+++").then_some(0))
-        .context("front matter is not closed with +++")?;
+    // An empty front matter closes at once; otherwise a later body line
+    // starting with +++ would be taken for the closing line (found by fuzzing).
+    let end = if rest.starts_with("+++") {
+        Some(0)
+    } else {
+        rest.find("\n+++").map(|i| i + 1)
+    }
+    .context("front matter is not closed with +++")?;
     let front = &rest[..end];
     let body = &rest[end + 3..];
     let body = body
@@ -358,6 +361,11 @@ mod tests {
         let (front, body) = split_front_matter("+++\ntitle = \"a\"\n+++\nHello\n").unwrap();
         assert_eq!((front, body), ("title = \"a\"\n", "Hello\n"));
         assert!(split_front_matter("no front matter").is_err());
+        assert_eq!(
+            split_front_matter("+++\n+++\nBody\n+++ not a fence\n").unwrap(),
+            ("", "Body\n+++ not a fence\n"),
+            "an empty front matter ends at its own closing line"
+        );
         assert!(split_front_matter("+++\ntitle = \"a\"\n").is_err());
     }
 

@@ -1,0 +1,132 @@
+//! Content files of the site generator: `+++` TOML front matter, then Markdown.
+//!
+//! The input is one file's text, read as a page and as a section under several
+//! paths (default and English language, page bundle), then linked, rendered,
+//! summarised and turned into template values: nothing may panic. Properties:
+//! - the split returns the front matter and a suffix of the file as the body;
+//! - a file written as `+++\n<front>+++\n<body>` splits back into exactly
+//!   `<front>` and `<body>` (the generator's documented format);
+//! - Markdown with no `@/` link always renders, and the summary is a
+//!   rendering of a prefix of the source;
+//! - `plain_text` has no surrounding or doubled whitespace and `word_count`
+//!   never exceeds the number of characters.
+
+#![no_main]
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use libfuzzer_sys::fuzz_target;
+use ticedu_site::config::Config;
+use ticedu_site::content::{self, Content};
+use ticedu_site::{markdown, values};
+
+static CONFIG: LazyLock<Config> = LazyLock::new(|| {
+    Config::parse(
+        "base_url = \"https://example.org\"\ndefault_language = \"zh\"\n[languages.en]\ntitle = \"x\"\n",
+    )
+    .expect("the fuzz config parses")
+});
+
+/// Where the file is read from: sections and pages, both languages, a bundle.
+const PATHS: [&str; 6] = [
+    "_index.md",
+    "guide/_index.md",
+    "guide/fees.md",
+    "guide/fees.en.md",
+    "guide/bundle/index.md",
+    "_index.en.md",
+];
+
+fuzz_target!(|text: &str| {
+    split_properties(text);
+    composed_split_round_trips(text);
+    markdown_properties(text);
+
+    let config = &*CONFIG;
+    let mut content = Content::default();
+    for path in PATHS {
+        let _ = content::read_one(&mut content, config, path, text);
+    }
+    // Sections the pages above need, so linking reaches the sorting code.
+    for path in ["_index.md", "guide/_index.md", "_index.en.md"] {
+        if !content.sections.iter().any(|s| s.relative_path == path) {
+            let _ = content::read_one(&mut content, config, path, "+++\n+++\n");
+        }
+    }
+    if content::link_sections(&mut content, config).is_ok() {
+        for section in &content.sections {
+            for &page in &section.pages {
+                assert!(page < content.pages.len());
+            }
+        }
+    }
+    let permalinks: HashMap<String, String> = content
+        .pages
+        .iter()
+        .map(|p| (p.relative_path.clone(), config.permalink(&p.path)))
+        .chain(
+            content
+                .sections
+                .iter()
+                .map(|s| (s.relative_path.clone(), config.permalink(&s.path))),
+        )
+        .collect();
+    for page in &mut content.pages {
+        if let Ok(html) = markdown::render(&page.markdown, &permalinks) {
+            page.html = html;
+        }
+        page.summary = markdown::summary(&page.markdown, &permalinks)
+            .ok()
+            .flatten();
+        let _ = values::page_value(page, config);
+    }
+    for section in &content.sections {
+        let _ = values::section_value(section, config, Vec::new());
+    }
+});
+
+fn split_properties(text: &str) {
+    if let Ok((front, body)) = content::split_front_matter(text) {
+        assert!(text.ends_with(body), "the body is the end of the file");
+        assert!(text.contains(front), "the front matter is part of the file");
+        assert!(front.is_empty() || front.ends_with('\n'));
+    }
+}
+
+/// Cuts the input into a front matter without a `+++` line and a body, writes
+/// them as a content file and splits it again.
+fn composed_split_round_trips(text: &str) {
+    let (front, body) = text.split_once('\u{0}').unwrap_or((text, ""));
+    let mut front: String = front
+        .lines()
+        .filter(|line| !line.starts_with("+++"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    if front.trim().is_empty() {
+        front.clear();
+    }
+    // Written as Zola writes it: the body follows the closing line.
+    let file = format!("+++\n{front}+++\n{body}");
+    let (split_front, split_body) =
+        content::split_front_matter(&file).expect("a composed file splits");
+    assert_eq!((split_front, split_body), (front.as_str(), body));
+}
+
+fn markdown_properties(text: &str) {
+    let no_permalinks = HashMap::new();
+    if !text.contains("@/") {
+        let html = markdown::render(text, &no_permalinks).expect("renders without internal links");
+        let plain = markdown::plain_text(&html);
+        assert_eq!(plain.trim(), plain);
+        assert!(!plain.contains("  "));
+        if let Some(summary) = markdown::summary(text, &no_permalinks).unwrap() {
+            let end = text.find("<!-- more -->").unwrap();
+            assert_eq!(
+                summary,
+                markdown::render(&text[..end], &no_permalinks).unwrap()
+            );
+        }
+    }
+    assert!(markdown::word_count(text) <= text.chars().count());
+}
