@@ -50,6 +50,39 @@ pub async fn spawn_dynamodb() -> TestApp<DynamoStore> {
     spawn(store, None, None).await
 }
 
+/// The platform on DynamoDB (moto) with WeChat Pay against the local
+/// simulator served on the same port, as `ticedu-local` runs it: the
+/// simulator's pay endpoint sends its notice to this platform.
+pub async fn spawn_dynamodb_with_simulator() -> (
+    TestApp<DynamoStore>,
+    Arc<ticedu_local::wechatpay_simulator::Simulator>,
+) {
+    let (store, _) = crate::dynamodb_server::fresh_store().await;
+    let platform = ticedu_local::development_platform().expect("platform");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let bound = listener.local_addr().expect("bound").to_string();
+    let (wechat, simulator) = crate::wechatpay_simulator::served_together(&bound);
+    let app =
+        ticedu_local::wechatpay_simulator::routes(Arc::clone(&simulator)).merge(ticedu_local::app(
+            AppState::new(store.clone(), Arc::clone(&platform)),
+            None,
+            Some(wechat),
+        ));
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("server runs") });
+    (
+        TestApp {
+            address: format!("http://{bound}"),
+            store,
+            platform,
+            client: reqwest::Client::new(),
+            _dir: None,
+        },
+        simulator,
+    )
+}
+
 async fn spawn<S: Store + Clone + 'static>(
     store: S,
     dir: Option<TempDir>,

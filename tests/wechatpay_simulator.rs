@@ -71,3 +71,29 @@ pub fn notice(
 ) -> (Vec<(&'static str, String)>, String) {
     simulator(by_public_key).notice(out_trade_no, total_fen, transaction_id, timestamp)
 }
+
+/// For a platform served at `address` (`127.0.0.1:port`) with the simulator's
+/// routes merged in: our side calls the simulator there, and the simulator's
+/// `POST /wechatpay-simulator/pay/{order}` notifies our notify endpoint there,
+/// as on the local server.
+pub fn served_together(address: &str) -> (Arc<WeChatPay>, Arc<Simulator>) {
+    let notify_url = format!("http://{address}/api/payments/wechat/notify");
+    let mut keys = PlatformKeys::default();
+    keys.add_certificate(PLATFORM_CERT)
+        .expect("test certificate");
+    let wechat = Arc::new(WeChatPay::new(
+        merchant(),
+        keys,
+        &format!("http://{address}{PREFIX}"),
+        &notify_url,
+    ));
+    let simulator = Simulator::new(
+        MERCHANT_PUBLIC,
+        PLATFORM_KEY,
+        PLATFORM_SERIAL,
+        merchant(),
+        &notify_url,
+    )
+    .expect("test keys");
+    (wechat, Arc::new(simulator))
+}

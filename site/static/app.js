@@ -211,7 +211,7 @@
         list.innerHTML = "";
         answer.orders.forEach(function (order) {
           var item = document.createElement("li");
-          item.textContent = order.created_at.slice(0, 10) + " · " + order.order_no + " · " + yuan(order.total_fen) + " · " + order.hours.length + text(" 学时", " hours");
+          item.textContent = order.created_at.slice(0, 10) + " · " + order.order_no + " · " + yuan(order.total_fen) + " · " + order.hours.length + text(" 学时", " hours") + " · " + (order.paid ? text("已支付", "paid") : text("待支付", "awaiting payment"));
           list.appendChild(item);
         });
       });
@@ -226,7 +226,51 @@
         refresh();
       }).catch(function (error) { say(status, error.message, false); });
     });
+    var wechat = root.querySelector("form.wechat");
+    if (wechat) wechatPay(wechat, refresh);
     refresh();
+  }
+
+  // WeChat Pay Native: the order's code_url is what the QR code shows; the
+  // page waits for the payment notice to mark the order paid. On a local
+  // server the WeChat Pay simulator can pay it instead of a phone.
+  function wechatPay(form, refresh) {
+    var status = form.querySelector(".status");
+    var codeUrl = form.querySelector(".code-url");
+    var simulate = form.querySelector("button.simulate");
+    var local = /^(127\.0\.0\.1|localhost|\[::1\])$/.test(location.hostname);
+    var waiting = null;
+    function waitForPayment(orderNo, tries) {
+      clearTimeout(waiting);
+      api("GET", "/payments/orders").then(function (answer) {
+        var order = answer.orders.filter(function (o) { return o.order_no === orderNo; })[0];
+        if (order && order.paid) {
+          say(status, text("支付成功，课程已加入“我的学习”。", "Paid: the courses are in My learning."), true);
+          simulate.hidden = true;
+          codeUrl.hidden = true;
+          refresh();
+        } else if (tries > 0) {
+          waiting = setTimeout(function () { waitForPayment(orderNo, tries - 1); }, 1500);
+        }
+      }).catch(function (error) { say(status, error.message, false); });
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      api("POST", "/payments/wechat/orders", { items: [{ kind: "bundle", id: value(form, "bundle") }], channel: "native" }).then(function (order) {
+        say(status, text("订单 ", "Order ") + order.order_no + text("，应付 ", ": ") + yuan(order.total_fen) + text("。请用微信扫码支付。", ". Scan with WeChat to pay."), true);
+        codeUrl.textContent = order.code_url || "";
+        codeUrl.hidden = !order.code_url;
+        simulate.hidden = !local;
+        simulate.onclick = function () {
+          simulate.disabled = true;
+          fetch("/wechatpay-simulator/pay/" + encodeURIComponent(order.order_no), { method: "POST" })
+            .then(function (response) { if (!response.ok) throw new Error(text("模拟支付失败", "The simulator could not pay")); waitForPayment(order.order_no, 20); })
+            .catch(function (error) { say(status, error.message, false); })
+            .then(function () { simulate.disabled = false; });
+        };
+        waitForPayment(order.order_no, 200);
+      }).catch(function (error) { say(status, error.message, false); });
+    });
   }
 
   function buyForm(form) {
@@ -300,6 +344,14 @@
       api("POST", "/certificates/filing", {}).then(function () {
         say(status, text("已提交，协会受理前可重新提交更正。", "Filed; you can file again to correct it until the association accepts it."), true);
       }).catch(function (error) { say(status, error.message, false); });
+    });
+    var overdue = root.querySelector("form.overdue");
+    overdue.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var overdueStatus = overdue.querySelector(".status");
+      api("POST", "/certificates/overdue-renewal", { original_certificate_no: value(overdue, "original_certificate_no"), expires_on: value(overdue, "expires_on") }).then(function () {
+        say(overdueStatus, text("超期换证申请已提交，协会办结后证书会出现在上方。", "Filed; the certificate appears above once the association is done."), true);
+      }).catch(function (error) { say(overdueStatus, error.message, false); });
     });
     root.querySelector("button.issue").addEventListener("click", function () {
       api("POST", "/certificates/issue", {}).then(function (c) {

@@ -23,6 +23,7 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
+pub mod demo;
 pub mod wechatpay_simulator;
 
 pub const OPENAPI: &str = "/api/openapi.json";

@@ -10,7 +10,9 @@
 //!   `TICEDU_CREATE_TABLE=1` creates the table first (for a local DynamoDB);
 //! - `TICEDU_JWT_KEYS`, `TICEDU_ACCOUNT_KEY_SECRET`: real keys; without them,
 //!   development keys are used and a warning says so;
-//! - `TICEDU_NOW`: a fixed clock, for demos.
+//! - `TICEDU_NOW`: a fixed clock, for demos;
+//! - `TICEDU_DEMO`: `0` skips the demo data the embedded store is otherwise
+//!   seeded with on first run (learners at different stages, study cards).
 
 use std::path::PathBuf;
 
@@ -67,10 +69,14 @@ async fn main() -> Result<(), Error> {
             output
         }
     };
+    let mut demo = None;
     let app = match env("TICEDU_STORE", "embedded").as_str() {
         "embedded" => {
             let store = EmbeddedStore::open(data_dir.join("ticedu.redb"))?;
             tracing::info!(path = %data_dir.display(), "embedded store");
+            if env("TICEDU_DEMO", "1") != "0" {
+                demo = Some(ticedu_local::demo::seed(&store, &platform).await?);
+            }
             ticedu_local::app(AppState::new(store, platform), Some(site), wechat)
         }
         "dynamodb" => {
@@ -96,9 +102,12 @@ async fn main() -> Result<(), Error> {
     }
     if simulator.is_some() {
         println!(
-            "WeChat Pay is simulated: POST {}/pay/<order number> pays an order",
+            "WeChat Pay is simulated: POST {}/pay/<order number> pays an order (the pay page has a button for it)",
             ticedu_local::wechatpay_simulator::PREFIX
         );
+    }
+    if let Some(demo) = demo {
+        print_demo(&demo, &address.to_string());
     }
     let app = match simulator {
         Some(simulator) => ticedu_local::wechatpay_simulator::routes(simulator).merge(app),
@@ -106,4 +115,33 @@ async fn main() -> Result<(), Error> {
     };
     axum::serve(listener, app).await?;
     Ok(())
+}
+
+/// What to open and which demo logins exist (never an ID number).
+fn print_demo(demo: &ticedu_local::demo::Demo, address: &str) {
+    use ticedu_local::demo;
+    println!();
+    println!(
+        "demo data{}: log in at http://{address}/login/ (English: http://{address}/en/login/) with password \"{}\"",
+        if demo.seeded { " (seeded now)" } else { "" },
+        demo::PASSWORD
+    );
+    for learner in &demo.learners {
+        println!("  {:<16} {}", learner.username, learner.stage.describe());
+    }
+    if demo.unused_cards.is_empty() {
+        println!("  no unused demo study cards left; staff can issue more (POST /api/staff/cards)");
+    } else {
+        println!(
+            "unused study cards (¥{} each), to redeem at http://{address}/pay/:",
+            demo::CARD_VALUE.get() / 100
+        );
+        for code in &demo.unused_cards {
+            println!("  {code}");
+        }
+    }
+    if let Some(no) = &demo.revoked_certificate {
+        println!("a revoked certificate: http://{address}/verify/?no={no}");
+    }
+    println!("staff act through /api/staff/* (login above); TICEDU_DEMO=0 skips the demo data");
 }

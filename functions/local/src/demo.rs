@@ -1,0 +1,410 @@
+//! Demo data for the local platform: unused study cards and learners of each
+//! kind at different stages, written through the store traits on first run.
+//!
+//! Seeding is idempotent: a learner that exists already (found by its
+//! username) is left alone, and the study cards are issued once. Every run
+//! answers what there is to show: the demo logins and the cards still unused.
+//!
+//! The demo ID numbers are valid GB 11643 numbers made up here; they are never
+//! printed or logged (the usernames hold 10 of their characters, as R2 says).
+
+use std::collections::BTreeSet;
+
+use jiff::civil::Date;
+use jiff::{Timestamp, ToSpan};
+use ticedu_api::Platform;
+use ticedu_api::password::Password;
+use ticedu_domain::catalogue::{BundleId, CourseGroup, CourseId, HourId};
+use ticedu_domain::certificate::{CertificateData, certificate_number, valid_until};
+use ticedu_domain::contact::PhoneNumber;
+use ticedu_domain::identity::{
+    AccountKey, IdNumber, PersonName, Username, UsernameKey, check_character,
+};
+use ticedu_domain::learner::{
+    DocumentNumber, HolderCertificateKind, HolderDetails, LearnerKind, NewLearnerDetails,
+    ShortText, TitleDetails,
+};
+use ticedu_domain::money::Fen;
+use ticedu_domain::pricing::{Buyer, CartItem, quote};
+use ticedu_domain::requirement::{Cycle, LearnedHour, Progress};
+use ticedu_store::ids::{CardCode, CertificateNo, LearnerId, OrderNo};
+use ticedu_store::records::{
+    Certificate, CertificateApplication, CertificateStatus, FilingStatus, NewLearner, Order,
+    OrderStatus, PaymentChannel, StudyCard,
+};
+use ticedu_store::{Refusal, Store, StoreError};
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// The password of every demo learner (development only).
+pub const PASSWORD: &str = "demo-2023";
+/// The note on the unused demo study cards (staff's list shows it).
+pub const CARD_NOTE: &str = "演示学习卡 demo study card";
+/// The note on the cards the demo learners paid with.
+const TOP_UP_NOTE: &str = "演示学员充值 demo learner top-up";
+const CARD_COUNT: usize = 5;
+/// 600 yuan: 40 hours at 15 yuan.
+pub const CARD_VALUE: Fen = Fen::from_yuan(600);
+/// Why the demo certificate was revoked.
+pub const REVOCATION_REASON: &str = "演示：申报资料不实 (demo: false statement)";
+
+/// One demo login.
+#[derive(Debug, Clone)]
+pub struct DemoLearner {
+    pub stage: Stage,
+    pub username: String,
+}
+
+/// Where a demo learner stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// A new learner: all 40 hours bought and learned, the application filed.
+    ReadyForCertificate,
+    /// A holder with the 10 mandatory hours learned and 30 still to go.
+    HolderPartWay,
+    /// A titled learner, complete, waiting for staff to check the title (R18).
+    AwaitingTitleCheck,
+    /// A new learner whose certificate staff revoked.
+    Revoked,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 4] = [
+        Stage::ReadyForCertificate,
+        Stage::HolderPartWay,
+        Stage::AwaitingTitleCheck,
+        Stage::Revoked,
+    ];
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Stage::ReadyForCertificate => {
+                "新学员，40 学时已学完、已提交申请，可申领证书 / new learner, ready for a certificate"
+            }
+            Stage::HolderPartWay => {
+                "持证人员，已学 10 / 40 学时 / certificate holder, 10 of 40 hours learned"
+            }
+            Stage::AwaitingTitleCheck => {
+                "职称人员，学时已满，待协会审核职称 / titled learner awaiting the staff title check"
+            }
+            Stage::Revoked => "新学员，证书已被撤销 / new learner whose certificate was revoked",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Stage::ReadyForCertificate => "王新",
+            Stage::HolderPartWay => "李续",
+            Stage::AwaitingTitleCheck => "张职",
+            Stage::Revoked => "赵撤",
+        }
+    }
+
+    /// A valid GB 11643 number of a made-up person (Beijing, Chaoyang district).
+    fn id_number(self) -> IdNumber {
+        let (birth, sequence) = match self {
+            Stage::ReadyForCertificate => ("19880512", "901"),
+            Stage::HolderPartWay => ("19760304", "912"),
+            Stage::AwaitingTitleCheck => ("19820917", "923"),
+            Stage::Revoked => ("19900721", "934"),
+        };
+        let first17 = format!("110105{birth}{sequence}");
+        let digits: [u8; 17] = first17.as_bytes().try_into().expect("17 digits");
+        IdNumber::parse_stored(&format!("{first17}{}", check_character(&digits)))
+            .expect("valid by construction")
+    }
+}
+
+/// What the demo holds after [`seed`].
+#[derive(Debug, Clone)]
+pub struct Demo {
+    /// This call wrote something (false when everything was there already).
+    pub seeded: bool,
+    pub learners: Vec<DemoLearner>,
+    /// Demo study cards nobody redeemed yet.
+    pub unused_cards: Vec<String>,
+    /// The number of the revoked demo certificate, to look up on the verification page.
+    pub revoked_certificate: Option<String>,
+}
+
+/// Seeds the demo data that is missing, and says what there is.
+pub async fn seed<S: Store>(store: &S, platform: &Platform) -> Result<Demo, Error> {
+    let now = platform.clock.now();
+    let mut seeded = false;
+    let mut password_hash = None;
+    let mut learners = Vec::new();
+    let mut revoked_certificate = None;
+    for stage in Stage::ALL {
+        let name = PersonName::parse(stage.name()).expect("a valid name");
+        let id_number = stage.id_number();
+        let username = Username::derive(&name, &id_number);
+        let username_key = UsernameKey::of(&username, &platform.account_secret);
+        if store.learner_by_username(&username_key).await?.is_none() {
+            let hash = match &password_hash {
+                Some(hash) => String::clone(hash),
+                None => {
+                    let hash = Password::new_password(PASSWORD.to_owned())
+                        .map_err(|e| e.to_string())?
+                        .hash()
+                        .await
+                        .map_err(|_| "hashing the demo password failed")?;
+                    password_hash = Some(hash.clone());
+                    hash
+                }
+            };
+            let learner = NewLearner {
+                id: LearnerId::parse(&random_hex(16)?).expect("32 hex"),
+                account_key: AccountKey::of(&id_number, &platform.account_secret),
+                username_key: username_key.clone(),
+                username: username.clone(),
+                name,
+                id_number,
+                kind: kind_of(stage, platform.clock.today()),
+                phone: Some(PhoneNumber::parse("13800138000").expect("valid")),
+                email: None,
+                password_hash: hash,
+                registered_at: now,
+            };
+            match store.create_learner(&learner).await {
+                Ok(()) => {}
+                // Someone registered this ID number meanwhile: leave it be.
+                Err(StoreError::Refused(Refusal::AccountExists | Refusal::UsernameTaken)) => {
+                    continue;
+                }
+                Err(error) => return Err(error.into()),
+            }
+            stage_learner(store, platform, stage, &learner).await?;
+            tracing::info!(learner = %learner.id, ?stage, "demo learner seeded");
+            seeded = true;
+        }
+        if stage == Stage::Revoked {
+            if let Some(learner) = store.learner_by_username(&username_key).await? {
+                revoked_certificate = store
+                    .certificates_of(learner.id())
+                    .await?
+                    .into_iter()
+                    .next()
+                    .map(|certificate| certificate.no.to_string());
+            }
+        }
+        learners.push(DemoLearner {
+            stage,
+            username: username.to_string(),
+        });
+    }
+
+    let cards = store.cards().await?;
+    if !cards.iter().any(|card| card.note == CARD_NOTE) {
+        let fresh = (0..CARD_COUNT)
+            .map(|_| card(CARD_NOTE, now))
+            .collect::<Result<Vec<_>, _>>()?;
+        store.issue_cards(&fresh).await?;
+        seeded = true;
+    }
+    let unused_cards = store
+        .cards()
+        .await?
+        .into_iter()
+        .filter(|card| card.note == CARD_NOTE && card.redeemed.is_none() && card.voided.is_none())
+        .map(|card| card.code.to_string())
+        .collect();
+    Ok(Demo {
+        seeded,
+        learners,
+        unused_cards,
+        revoked_certificate,
+    })
+}
+
+fn kind_of(stage: Stage, today: Date) -> LearnerKind {
+    match stage {
+        Stage::ReadyForCertificate | Stage::Revoked => LearnerKind::New(NewLearnerDetails {
+            learning_started_on: today.checked_sub(300.days()).unwrap_or(today),
+        }),
+        // The last batch date of the 2023 notice (R17).
+        Stage::HolderPartWay => LearnerKind::Holder(HolderDetails {
+            certificate_kind: HolderCertificateKind::LevelExamination,
+            original_certificate_no: DocumentNumber::parse("CIE-2020-0301").expect("valid"),
+            expires_on: jiff::civil::date(2024, 3, 1),
+        }),
+        Stage::AwaitingTitleCheck => LearnerKind::Titled(TitleDetails {
+            title_kind: ShortText::parse("高级工程师").expect("valid"),
+            issuing_authority: ShortText::parse("北京市人力资源和社会保障局").expect("valid"),
+            title_certificate_no: DocumentNumber::parse("GJ-2018-0917").expect("valid"),
+        }),
+    }
+}
+
+/// Brings a freshly created learner to `stage`.
+async fn stage_learner<S: Store>(
+    store: &S,
+    platform: &Platform,
+    stage: Stage,
+    learner: &NewLearner,
+) -> Result<(), Error> {
+    let today = platform.clock.today();
+    let now = platform.clock.now();
+    let (items, learned_on): (Vec<CartItem>, Date) = match stage {
+        Stage::HolderPartWay => {
+            let mandatory = platform
+                .catalogue
+                .courses_in(CourseGroup::Mandatory)
+                .map(|course| CartItem::Course(course.id.clone()));
+            let elective = CartItem::Course(CourseId::parse("draft-survey").expect("a slug"));
+            // Learned within the cycle that ends on the certificate's expiry.
+            (
+                mandatory.chain([elective]).collect(),
+                jiff::civil::date(2024, 1, 15),
+            )
+        }
+        _ => (
+            vec![CartItem::Bundle(
+                BundleId::parse("certification-40").expect("a slug"),
+            )],
+            today,
+        ),
+    };
+    let settings = platform
+        .settings
+        .in_force_on(today)
+        .ok_or("no fees configured for today")?;
+    let buyer = Buyer {
+        category: learner.kind.category(),
+        returning: false,
+    };
+    let priced = quote(
+        &platform.catalogue,
+        settings,
+        buyer,
+        &items,
+        &BTreeSet::new(),
+    )
+    .map_err(|e| e.to_string())?;
+    // Paid the way a bank transfer pays: a study card, redeemed, then the balance.
+    let top_up = StudyCard {
+        value: priced.total,
+        ..card(TOP_UP_NOTE, now)?
+    };
+    store.issue_cards(std::slice::from_ref(&top_up)).await?;
+    store.redeem_card(&top_up, &learner.id, now).await?;
+    let order = Order {
+        no: OrderNo::parse(&format!(
+            "TIC{}{}",
+            now.as_second(),
+            random_hex(5)?.to_ascii_uppercase()
+        ))?,
+        learner: learner.id.clone(),
+        hours: priced.hours().cloned().collect(),
+        amount: priced.total,
+        channel: PaymentChannel::Balance,
+        status: OrderStatus::Paid {
+            at: now,
+            transaction: None,
+        },
+        created_at: now,
+        invoice: None,
+    };
+    store.purchase_with_balance(&order).await?;
+    let learned: Vec<&HourId> = match stage {
+        Stage::HolderPartWay => order
+            .hours
+            .iter()
+            .filter(|hour| platform.catalogue.group_of(hour) == Some(CourseGroup::Mandatory))
+            .collect(),
+        _ => order.hours.iter().collect(),
+    };
+    for hour in learned {
+        let mark = LearnedHour {
+            hour: hour.clone(),
+            group: platform.catalogue.group_of(hour).ok_or("an unknown hour")?,
+            learned_on,
+        };
+        store.mark_learned(&learner.id, &mark).await?;
+    }
+    if matches!(stage, Stage::ReadyForCertificate | Stage::Revoked) {
+        store
+            .file_application(
+                &learner.id,
+                &CertificateApplication {
+                    learning_started_on: match &learner.kind {
+                        LearnerKind::New(details) => details.learning_started_on,
+                        _ => today,
+                    },
+                    note: String::new(),
+                    filed_at: now,
+                    status: FilingStatus::Filed,
+                },
+            )
+            .await?;
+    }
+    if stage == Stage::Revoked {
+        let registered_on = jiff::tz::offset(8).to_datetime(now).date();
+        let cycle = Cycle::for_learner(&learner.kind, registered_on);
+        let progress = Progress::evaluate(
+            learner.kind.category(),
+            cycle,
+            &store.marks(&learner.id).await?,
+        );
+        let random: [u8; 12] = random_bytes(12)?.try_into().expect("12 bytes");
+        let data = CertificateData {
+            no: certificate_number(today.year(), learner.kind.category(), &random),
+            name: learner.name.clone(),
+            kind: learner.kind.clone(),
+            cycle_start: cycle.start(),
+            cycle_end: cycle.end(),
+            hours: progress.counted_towards_requirement(),
+            issued_on: today,
+            valid_until: valid_until(&learner.kind, today),
+        };
+        let no = CertificateNo::parse(&data.no)?;
+        store
+            .issue_certificate(&Certificate {
+                no: no.clone(),
+                learner: learner.id.clone(),
+                name: data.name.clone(),
+                kind: data.kind.clone(),
+                cycle_start: data.cycle_start,
+                cycle_end: data.cycle_end,
+                hours: data.hours,
+                issued_on: data.issued_on,
+                valid_until: data.valid_until,
+                data_hash: data.hash(),
+                status: CertificateStatus::Valid,
+            })
+            .await?;
+        store
+            .revoke_certificate(&no, REVOCATION_REASON, now)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A study card with a fresh code, worth [`CARD_VALUE`].
+fn card(note: &str, now: Timestamp) -> Result<StudyCard, Error> {
+    const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let code: String = random_bytes(16)?
+        .iter()
+        .map(|byte| char::from(ALPHABET[usize::from(byte % 32)]))
+        .collect();
+    Ok(StudyCard {
+        code: CardCode::parse(&code)?,
+        value: CARD_VALUE,
+        note: note.to_owned(),
+        issued_at: now,
+        redeemed: None,
+        voided: None,
+    })
+}
+
+fn random_bytes(count: usize) -> Result<Vec<u8>, Error> {
+    let mut bytes = vec![0u8; count];
+    getrandom::fill(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn random_hex(count: usize) -> Result<String, Error> {
+    Ok(random_bytes(count)?
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect())
+}
