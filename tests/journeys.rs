@@ -368,6 +368,8 @@ async fn check(result: Result<()>, browsers: &[&Browser], journey: &str) {
 
 struct Platform {
     base: String,
+    /// The built site being served.
+    site: PathBuf,
     http: reqwest::Client,
     _dir: tempfile::TempDir,
 }
@@ -390,12 +392,13 @@ impl Platform {
         let (wechat, simulator) = ticedu_tests::wechatpay_simulator::served_together(&address);
         let app = ticedu_local::wechatpay_simulator::routes(simulator).merge(ticedu_local::app(
             AppState::new(store, Arc::clone(&platform)),
-            Some(site),
+            Some(site.clone()),
             Some(wechat),
         ));
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Self {
             base: format!("http://{address}"),
+            site: dir.path().join("public"),
             http: reqwest::Client::new(),
             _dir: dir,
         }
@@ -936,4 +939,58 @@ async fn learner_verifier_and_staff_journeys_in_chromium() {
     learner.client.clone().close().await.ok();
     verifier.client.clone().close().await.ok();
     eprintln!("journeys in Chromium: {:?}", started.elapsed());
+}
+
+/// The URL path of every HTML page under `site` (`a/index.html` → `/a/`).
+fn html_pages(site: &Path, folder: &Path, pages: &mut Vec<String>) {
+    for entry in std::fs::read_dir(folder).expect("the built site") {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            html_pages(site, &path, pages);
+        } else if path.extension().is_some_and(|e| e == "html") {
+            let relative = path.strip_prefix(site).expect("inside the site");
+            let url = format!("/{}", relative.display());
+            pages.push(url.strip_suffix("index.html").unwrap_or(&url).to_owned());
+        }
+    }
+}
+
+/// Every generated page — guide, catalogue, each course and class hour, in
+/// both languages — opened in Chromium at phone size: it loads, has its main
+/// landmark and a `lang`, and no page logs a script error or a failed load.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_page_of_the_site_loads_in_chromium() {
+    let started = Instant::now();
+    let platform = Platform::start().await;
+    let mut pages = Vec::new();
+    html_pages(&platform.site, &platform.site, &mut pages);
+    pages.sort();
+    assert!(pages.len() > 300, "the whole site: {} pages", pages.len());
+    let driver = Driver::start().await;
+    let reader = Browser::open(&driver, &platform.base, "reader").await;
+    let result = async {
+        for page in &pages {
+            reader.step(page);
+            reader.goto(page).await?;
+            reader.find("main#main").await?;
+            let lang = reader.js("return document.documentElement.lang;").await?;
+            if lang != json!("zh-CN") && lang != json!("en") {
+                return Err(format!("{page}: lang = {lang}").into());
+            }
+        }
+        let errors = reader.script_errors().await;
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("script errors: {errors:#?}").into())
+        }
+    }
+    .await;
+    check(result, &[&reader], "every page").await;
+    reader.client.clone().close().await.ok();
+    eprintln!(
+        "{} pages in Chromium in {:?}",
+        pages.len(),
+        started.elapsed()
+    );
 }
