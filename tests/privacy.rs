@@ -1,0 +1,274 @@
+//! Personal information (PIPL): a whole learner's journey over HTTP — with
+//! the mistakes people make (a wrong password, a duplicate registration, a
+//! mistyped ID number) and staff reading the overdue queue — must leave no ID
+//! number, username or password in any log line, at any level; and no public
+//! page or public answer may hold them either.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use ticedu_domain::money::Fen;
+use ticedu_store::ids::LearnerId;
+use ticedu_store::*;
+use ticedu_tests::app::*;
+use ticedu_tests::fixtures::card;
+
+/// Every log line the process writes, kept in memory.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Captured {
+        self.clone()
+    }
+}
+
+fn secrets_in(haystack: &str, secrets: &[(&str, &str)]) -> Vec<String> {
+    secrets
+        .iter()
+        .filter(|(_, secret)| haystack.contains(secret))
+        .map(|(what, _)| (*what).to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_log_line_public_page_or_public_answer_holds_an_id_number_username_or_password() {
+    let logs = Captured::default();
+    tracing_subscriber::fmt()
+        .json()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(logs.clone())
+        .init();
+
+    let app = spawn_embedded().await;
+    let mut body = registration();
+    body["kind"] = json!({ "category": "holder", "certificate_kind": "level_examination", "original_certificate_no": "CIE-2019-0012", "expires_on": "2023-07-06" });
+    let id_number = body["id_number"].as_str().unwrap().to_owned();
+    let password = body["password"].as_str().unwrap().to_owned();
+    let registered = app.post("/api/accounts/register", None, body.clone()).await;
+    assert_eq!(
+        registered.status,
+        StatusCode::CREATED,
+        "{}",
+        registered.body
+    );
+    let username = registered.body["username"].as_str().unwrap().to_owned();
+    let learner = LearnerId::parse(registered.body["learner_id"].as_str().unwrap()).unwrap();
+
+    // The mistakes: each answer is an error that must not echo what was sent.
+    let mut public_answers: Vec<Value> = Vec::new();
+    public_answers.push(
+        app.post("/api/accounts/register", None, body.clone())
+            .await
+            .body,
+    );
+    let mut mistyped = body.clone();
+    mistyped["id_number"] = json!(format!("{}0", &id_number[..17]));
+    public_answers.push(
+        app.post("/api/accounts/register", None, mistyped)
+            .await
+            .body,
+    );
+    let wrong = app
+        .post(
+            "/api/accounts/login",
+            None,
+            json!({ "username": username, "password": format!("{password}x") }),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    public_answers.push(wrong.body);
+
+    let token = app
+        .post(
+            "/api/accounts/login",
+            None,
+            json!({ "username": username, "password": password }),
+        )
+        .await
+        .body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.get("/api/accounts/me", Some(&token)).await;
+    let study_card = card(Fen::from_yuan(600));
+    app.store
+        .issue_cards(std::slice::from_ref(&study_card))
+        .await
+        .unwrap();
+    app.post(
+        "/api/payments/cards/redeem",
+        Some(&token),
+        json!({ "code": study_card.code.to_string() }),
+    )
+    .await;
+    let bought = app
+        .post(
+            "/api/payments/purchase",
+            Some(&token),
+            json!({ "items": [ { "kind": "bundle", "id": "certification-30" } ] }),
+        )
+        .await;
+    for hour in bought.body["hours"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .take(3)
+    {
+        let (course, number) = hour.as_str().unwrap().split_once('/').unwrap();
+        app.post(
+            &format!("/api/learning/hours/{course}/{number}/learned"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    }
+    app.post(
+        "/api/certificates/overdue-renewal",
+        Some(&token),
+        json!({ "original_certificate_no": "CIE-2019-0012", "expires_on": "2023-07-06" }),
+    )
+    .await;
+    let (name, staff_password) = ticedu_local::DEMO_STAFF;
+    let staff = app
+        .post(
+            "/api/staff/login",
+            None,
+            json!({ "name": name, "password": staff_password }),
+        )
+        .await
+        .body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let queue = app.get("/api/staff/overdue-renewals", Some(&staff)).await;
+    assert_eq!(
+        queue.body["renewals"][0]["id_number"], id_number,
+        "staff read it; the logs must not"
+    );
+
+    // A certificate, verified publicly.
+    let new_learner = registration();
+    let (new_id, new_token) = register_and_log_in(&app, &new_learner).await;
+    let new_id = LearnerId::parse(&new_id).unwrap();
+    let new_username = app.get("/api/accounts/me", Some(&new_token)).await.body["username"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let card_for_new = card(Fen::from_yuan(600));
+    app.store
+        .issue_cards(std::slice::from_ref(&card_for_new))
+        .await
+        .unwrap();
+    app.store
+        .redeem_card(&card_for_new, &new_id, ticedu_tests::fixtures::now())
+        .await
+        .unwrap();
+    let bought = app
+        .post(
+            "/api/payments/purchase",
+            Some(&new_token),
+            json!({ "items": [ { "kind": "bundle", "id": "certification-40" } ] }),
+        )
+        .await;
+    for hour in bought.body["hours"].as_array().unwrap() {
+        let (course, number) = hour.as_str().unwrap().split_once('/').unwrap();
+        app.post(
+            &format!("/api/learning/hours/{course}/{number}/learned"),
+            Some(&new_token),
+            json!({}),
+        )
+        .await;
+    }
+    app.post("/api/certificates/filing", Some(&new_token), json!({}))
+        .await;
+    let issued = app
+        .post("/api/certificates/issue", Some(&new_token), json!({}))
+        .await;
+    assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
+    let no = issued.body["no"].as_str().unwrap().to_owned();
+    app.get(&format!("/api/certificates/{no}/pdf"), Some(&new_token))
+        .await;
+    for path in [
+        format!("/api/certificates/verify/{no}"),
+        format!("/api/certificates/verify/{no}?name=钟检"),
+        "/api/certificates/verify/TIC-2026-N-AAAAAAAAAAAA".to_owned(),
+    ] {
+        public_answers.push(app.get(&path, None).await.body);
+    }
+
+    let new_id_number = new_learner["id_number"].as_str().unwrap();
+    let new_password = new_learner["password"].as_str().unwrap();
+    let secrets = [
+        ("the holder's ID number", id_number.as_str()),
+        ("the holder's username", username.as_str()),
+        ("the holder's password", password.as_str()),
+        ("the new learner's ID number", new_id_number),
+        ("the new learner's username", new_username.as_str()),
+        ("the new learner's password", new_password),
+        ("the staff password", staff_password),
+    ];
+
+    let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let lines = logged.lines().count();
+    assert!(lines > 50, "the journey was logged ({lines} lines)");
+    let leaked: Vec<String> = logged
+        .lines()
+        .filter(|line| !secrets_in(line, &secrets).is_empty())
+        .map(|line| format!("{:?}: {line}", secrets_in(line, &secrets)))
+        .collect();
+    assert!(
+        leaked.is_empty(),
+        "log lines with personal data:\n{}",
+        leaked.join("\n")
+    );
+    assert!(
+        logged.contains(learner.as_str()),
+        "logs name learners by their opaque id"
+    );
+
+    for answer in &public_answers {
+        let text = answer.to_string();
+        assert!(
+            secrets_in(&text, &secrets).is_empty(),
+            "a public answer holds personal data: {text}"
+        );
+    }
+
+    // The public site: every generated file.
+    let site = tempfile::tempdir().unwrap();
+    ticedu_site::build(
+        &ticedu_site::SiteDirs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../site")),
+        site.path(),
+        Some(""),
+    )
+    .unwrap();
+    let mut files = vec![site.path().to_owned()];
+    let mut checked = 0;
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            checked += 1;
+            assert!(
+                secrets_in(&text, &secrets).is_empty(),
+                "{} holds personal data",
+                path.display()
+            );
+        }
+    }
+    assert!(checked > 300, "{checked} files");
+}
