@@ -1,0 +1,469 @@
+//! API latency, two ways, each beside a baseline measured in the same run:
+//!
+//! 1. in-process: every endpoint's handler through the router (no sockets),
+//!    p50 and p99 over many calls, on the embedded store; the baseline is the
+//!    router answering an unknown `/api/…` path (routing + error body only);
+//! 2. over HTTP: the release `ticedu-local` binary in its own process on
+//!    loopback, loaded from this process by concurrent clients for a bounded
+//!    count and time: throughput and latency of "mark learned" (学过了) and of
+//!    public verification, beside the server's static home page.
+//!
+//! Run: `cargo build --release -p ticedu-local && cargo bench -p ticedu-tests --bench api_latency`
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use serde_json::{Value, json};
+use ticedu_api::AppState;
+use ticedu_store_embedded::EmbeddedStore;
+use ticedu_tests::fixtures::{id_number, id_number_seed};
+use tower::ServiceExt;
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    samples[((samples.len() - 1) as f64 * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1e3)
+}
+
+struct InProcess {
+    router: axum::Router,
+}
+
+impl InProcess {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        // The loopback host, as a browser on the local platform sends it (certificate links name it).
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", "127.0.0.1:8080");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let request = if body.is_null() {
+            request.body(Body::empty())
+        } else {
+            request
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string()))
+        }
+        .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+}
+
+/// Registers a learner who bought and marked the 40-hour bundle, issues their
+/// certificate; answers (token, bought hours, certificate number).
+async fn complete_learner(
+    call: impl AsyncFn(Method, &str, Option<&str>, Value) -> (StatusCode, Value),
+) -> (String, Vec<String>, String) {
+    let id = id_number(id_number_seed());
+    let password = "学习使我快乐2023";
+    let (status, registered) = call(
+        Method::POST,
+        "/api/accounts/register",
+        None,
+        json!({ "name": "钟检", "id_number": id.expose(), "kind": { "category": "new", "learning_started_on": "2024-03-01" }, "phone": "13800138000", "password": password }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{registered}");
+    let login = |name: &str, password: &str, path: &str| {
+        let body = if path.contains("staff") {
+            json!({ "name": name, "password": password })
+        } else {
+            json!({ "username": name, "password": password })
+        };
+        (path.to_owned(), body)
+    };
+    let (path, body) = login(
+        registered["username"].as_str().unwrap(),
+        password,
+        "/api/accounts/login",
+    );
+    let token = call(Method::POST, &path, None, body).await.1["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (name, staff_password) = ticedu_local::DEMO_STAFF;
+    let (path, body) = login(name, staff_password, "/api/staff/login");
+    let staff = call(Method::POST, &path, None, body).await.1["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cards = call(
+        Method::POST,
+        "/api/staff/cards",
+        Some(&staff),
+        json!({ "count": 1, "value_fen": 60000, "note": "bench" }),
+    )
+    .await
+    .1;
+    let code = cards["codes"][0].as_str().unwrap().to_owned();
+    call(
+        Method::POST,
+        "/api/payments/cards/redeem",
+        Some(&token),
+        json!({ "code": code }),
+    )
+    .await;
+    let bought = call(
+        Method::POST,
+        "/api/payments/purchase",
+        Some(&token),
+        json!({ "items": [ { "kind": "bundle", "id": "certification-40" } ] }),
+    )
+    .await
+    .1;
+    let hours: Vec<String> = bought["hours"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap().to_owned())
+        .collect();
+    for hour in &hours {
+        call(
+            Method::POST,
+            &format!("/api/learning/hours/{hour}/learned"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    }
+    call(
+        Method::POST,
+        "/api/certificates/filing",
+        Some(&token),
+        json!({}),
+    )
+    .await;
+    let issued = call(
+        Method::POST,
+        "/api/certificates/issue",
+        Some(&token),
+        json!({}),
+    )
+    .await
+    .1;
+    (token, hours, issued["no"].as_str().unwrap().to_owned())
+}
+
+async fn in_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = EmbeddedStore::open(dir.path().join("bench.redb")).unwrap();
+    let platform = ticedu_local::development_platform().unwrap();
+    let app = InProcess {
+        router: ticedu_local::app(AppState::new(store, Arc::clone(&platform)), None, None),
+    };
+    let call = async |method: Method, path: &str, token: Option<&str>, body: Value| {
+        app.call(method, path, token, body).await
+    };
+    let (token, hours, certificate) = complete_learner(call).await;
+
+    println!(
+        "in-process handler latency (embedded store; p50 / p99; ratio of p50 to the routing baseline):"
+    );
+    let endpoints: Vec<(&str, Method, String, bool, Value, usize)> = vec![
+        (
+            "baseline: unknown /api path",
+            Method::GET,
+            "/api/nope".to_owned(),
+            false,
+            Value::Null,
+            2000,
+        ),
+        (
+            "GET /api/accounts/me",
+            Method::GET,
+            "/api/accounts/me".to_owned(),
+            true,
+            Value::Null,
+            1000,
+        ),
+        (
+            "GET /api/learning/courses",
+            Method::GET,
+            "/api/learning/courses".to_owned(),
+            true,
+            Value::Null,
+            1000,
+        ),
+        (
+            "GET /api/learning/progress",
+            Method::GET,
+            "/api/learning/progress".to_owned(),
+            true,
+            Value::Null,
+            1000,
+        ),
+        (
+            "POST …/hours/{course}/{n}/learned (again)",
+            Method::POST,
+            format!("/api/learning/hours/{}/learned", hours[0]),
+            true,
+            json!({}),
+            1000,
+        ),
+        (
+            "POST /api/payments/quote",
+            Method::POST,
+            "/api/payments/quote".to_owned(),
+            true,
+            json!({ "items": [ { "kind": "course", "id": "draft-survey" } ] }),
+            1000,
+        ),
+        (
+            "GET /api/payments/orders",
+            Method::GET,
+            "/api/payments/orders".to_owned(),
+            true,
+            Value::Null,
+            1000,
+        ),
+        (
+            "GET /api/certificates/mine",
+            Method::GET,
+            "/api/certificates/mine".to_owned(),
+            true,
+            Value::Null,
+            1000,
+        ),
+        (
+            "GET /api/certificates/verify/{no}",
+            Method::GET,
+            format!("/api/certificates/verify/{certificate}"),
+            false,
+            Value::Null,
+            1000,
+        ),
+        (
+            "GET /api/certificates/{no}/pdf",
+            Method::GET,
+            format!("/api/certificates/{certificate}/pdf"),
+            true,
+            Value::Null,
+            100,
+        ),
+    ];
+    let mut baseline = Duration::ZERO;
+    for (label, method, path, authed, body, runs) in endpoints {
+        let mut samples = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let start = Instant::now();
+            let (status, _) = app
+                .call(
+                    method.clone(),
+                    &path,
+                    authed.then_some(token.as_str()),
+                    body.clone(),
+                )
+                .await;
+            samples.push(start.elapsed());
+            assert!(
+                status.is_success() || label.starts_with("baseline"),
+                "{label}: {status}"
+            );
+        }
+        let p50 = percentile(&mut samples, 0.5);
+        let p99 = percentile(&mut samples, 0.99);
+        if baseline.is_zero() {
+            baseline = p50;
+        }
+        println!(
+            "  {label:<44} {:>10} / {:>10}  ×{:.1}",
+            ms(p50),
+            ms(p99),
+            p50.as_secs_f64() / baseline.as_secs_f64()
+        );
+    }
+}
+
+struct Server {
+    child: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server() -> Server {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")));
+    let binary = target.join("release/ticedu-local");
+    assert!(
+        binary.exists(),
+        "build it first: cargo build --release -p ticedu-local"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(binary)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .env("TICEDU_ADDR", format!("127.0.0.1:{port}"))
+        .env("TICEDU_DATA_DIR", dir.path())
+        .env("TICEDU_DEMO", "0")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+        _dir: dir,
+    }
+}
+
+/// `clients` concurrent loops, each calling `request(i)` until `count` calls
+/// in all or `limit` elapsed; answers (calls per second, p50, p99).
+async fn load(
+    client: &reqwest::Client,
+    clients: usize,
+    count: usize,
+    limit: Duration,
+    request: impl Fn(&reqwest::Client, usize) -> reqwest::RequestBuilder + Send + Sync + 'static,
+) -> (f64, Duration, Duration) {
+    let request = Arc::new(request);
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..clients {
+        let (client, request, next) = (client.clone(), Arc::clone(&request), Arc::clone(&next));
+        tasks.spawn(async move {
+            let mut samples = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= count || started.elapsed() > limit {
+                    return samples;
+                }
+                let start = Instant::now();
+                let response = request(&client, i)
+                    .send()
+                    .await
+                    .expect("the server answers");
+                assert!(response.status().is_success(), "{}", response.status());
+                response.bytes().await.unwrap();
+                samples.push(start.elapsed());
+            }
+        });
+    }
+    let mut samples: Vec<Duration> = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        samples.extend(done.unwrap());
+    }
+    let rate = samples.len() as f64 / started.elapsed().as_secs_f64();
+    (
+        rate,
+        percentile(&mut samples, 0.5),
+        percentile(&mut samples, 0.99),
+    )
+}
+
+async fn over_http() {
+    let server = start_server();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    while client
+        .get(format!("{}/api/openapi.json", server.base))
+        .send()
+        .await
+        .is_err()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "ticedu-local did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let base = server.base.clone();
+    let call = {
+        let (client, base) = (client.clone(), base.clone());
+        async move |method: Method, path: &str, token: Option<&str>, body: Value| {
+            let mut request = client.request(method, format!("{base}{path}")).json(&body);
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await.unwrap();
+            let status = StatusCode::from_u16(response.status().as_u16()).unwrap();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let (token, hours, certificate) = complete_learner(call).await;
+    println!(
+        "over HTTP: the release ticedu-local in its own process, 16 concurrent clients on loopback, ≤ 20,000 calls or 15 s each:"
+    );
+    let cases: Vec<(
+        &str,
+        Box<dyn Fn(&reqwest::Client, usize) -> reqwest::RequestBuilder + Send + Sync>,
+    )> = vec![
+        ("baseline: GET / (static home page)", {
+            let base = base.clone();
+            Box::new(move |c: &reqwest::Client, _| c.get(format!("{base}/")))
+        }),
+        ("POST mark learned (学过了, already marked)", {
+            let (base, token) = (base.clone(), token.clone());
+            Box::new(move |c: &reqwest::Client, i| {
+                c.post(format!(
+                    "{base}/api/learning/hours/{}/learned",
+                    hours[i % hours.len()]
+                ))
+                .bearer_auth(&token)
+                .json(&json!({}))
+            })
+        }),
+        ("GET verify/{no} (public)", {
+            let base = base.clone();
+            Box::new(move |c: &reqwest::Client, _| {
+                c.get(format!("{base}/api/certificates/verify/{certificate}"))
+            })
+        }),
+    ];
+    for (label, request) in cases {
+        let (rate, p50, p99) = load(&client, 16, 20_000, Duration::from_secs(15), request).await;
+        println!(
+            "  {label:<44} {rate:>8.0} req/s   p50 {:>10}   p99 {:>10}",
+            ms(p50),
+            ms(p99)
+        );
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    in_process().await;
+    over_http().await;
+}
