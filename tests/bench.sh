@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Every benchmark, one after another, each printing its figures beside its
+# anchor or a baseline measured in the same run. On demand, not in the test
+# command: a quiet machine gives the steadiest medians. ~15 minutes warm.
+#   bash tests/bench.sh            all of them
+#   bash tests/bench.sh pdf api    some: site, pdf, api, cold-start, store
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ticedu/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+wanted=("${@:-site pdf api cold-start store}")
+wants() { [[ " ${wanted[*]} " == *" $1 "* ]]; }
+
+if wants site; then
+  echo "== site build: synthetic Zola sites of 2,000 and 10,000 pages"
+  echo "   anchors: Zola 0.23 0.45 s / 208 MB and 2.04 s / 922 MB; goal 5x faster, 1/4 of the memory"
+  echo "   (set ZOLA=/path/to/zola to build the same sites with Zola in this run and print the ratios)"
+  cargo bench -q -p ticedu-site --bench synthetic
+fi
+if wants pdf; then
+  echo "== certificate PDF (anchor: <= 25 KB, <= 4 ms median)"
+  cargo bench -q -p ticedu-certificate-pdf
+fi
+if wants api || wants cold-start; then
+  cargo build -q --release -p ticedu-local -p ticedu-accounts -p ticedu-learning
+fi
+if wants api; then
+  echo "== API latency in-process and HTTP load on loopback"
+  cargo bench -q -p ticedu-tests --bench api_latency
+fi
+if wants cold-start; then
+  echo "== cold start of the function binaries against a local Lambda Runtime API emulator, and their sizes"
+  cargo bench -q -p ticedu-tests --bench cold_start
+  echo "   (arm64 Lambda zip sizes, goal <= 4 MB: bash infra/package.sh)"
+fi
+if wants store; then
+  echo "== store writes per second (embedded) and DynamoDB requests per operation (moto)"
+  cargo bench -q -p ticedu-tests --bench store_writes
+fi
