@@ -113,6 +113,11 @@ async fn main() -> Result<(), Error> {
         Some(simulator) => ticedu_local::wechatpay_simulator::routes(simulator).merge(app),
         None => app,
     };
+    // Static files go out as headers then body: without TCP_NODELAY, Nagle's
+    // algorithm waits for the client's delayed ACK (~40 ms) between them.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app).await?;
     Ok(())
 }
