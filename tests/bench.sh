@@ -22,7 +22,7 @@ if wants pdf; then
   cargo bench -q -p ticedu-certificate-pdf
 fi
 if wants api || wants cold-start; then
-  cargo build -q --release -p ticedu-local -p ticedu-accounts -p ticedu-learning
+  cargo build -q --release -p ticedu-local -p ticedu-accounts -p ticedu-learning -p ticedu-payments -p ticedu-admin -p ticedu-certificates
 fi
 if wants api; then
   echo "== API latency in-process and HTTP load on loopback"

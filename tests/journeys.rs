@@ -438,6 +438,24 @@ impl Platform {
 struct Issued {
     no: String,
     verify_url: String,
+    /// What must never reach a log line (checked after the journeys).
+    id_number: String,
+    username: String,
+}
+
+/// Every log line of the platform served to the browsers, kept in memory.
+static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+struct LogLine;
+
+impl std::io::Write for LogLine {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        LOGS.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 async fn learner_journey(b: &Browser, platform: &Platform, staff: &str) -> Result<Issued> {
@@ -675,7 +693,12 @@ async fn learner_journey(b: &Browser, platform: &Platform, staff: &str) -> Resul
         "Download the PDF",
     )
     .await?;
-    Ok(Issued { no, verify_url })
+    Ok(Issued {
+        no,
+        verify_url,
+        id_number: id_number.to_owned(),
+        username,
+    })
 }
 
 async fn verifier_journey(b: &Browser, issued: &Issued) -> Result<()> {
@@ -891,6 +914,12 @@ async fn phone_pages(b: &Browser, issued: &Issued) -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn learner_verifier_and_staff_journeys_in_chromium() {
     let started = Instant::now();
+    tracing_subscriber::fmt()
+        .json()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(|| LogLine)
+        .try_init()
+        .expect("the only subscriber of this test binary");
     let platform = Platform::start().await;
     let staff = platform.staff_token().await;
     let driver = Driver::start().await;
@@ -938,6 +967,18 @@ async fn learner_verifier_and_staff_journeys_in_chromium() {
     }
     learner.client.clone().close().await.ok();
     verifier.client.clone().close().await.ok();
+    // PIPL: everything the platform logged while serving these journeys.
+    let logs = String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned();
+    assert!(logs.lines().count() > 20, "the journeys were logged");
+    for (what, secret) in [
+        ("an ID number", issued.id_number.as_str()),
+        ("a username", issued.username.as_str()),
+        ("a password", PASSWORD),
+        ("the staff password", ticedu_local::DEMO_STAFF.1),
+    ] {
+        let leaks: Vec<&str> = logs.lines().filter(|line| line.contains(secret)).collect();
+        assert!(leaks.is_empty(), "log lines hold {what}: {leaks:#?}");
+    }
     eprintln!("journeys in Chromium: {:?}", started.elapsed());
 }
 

@@ -2,7 +2,7 @@
 //! local Lambda Runtime API emulator for its first invocation, beside the
 //! exec of `/bin/true` measured in the same run; and each binary's size.
 //!
-//! Run: `cargo build --release -p ticedu-accounts -p ticedu-learning &&
+//! Run: `cargo build --release -p ticedu-accounts -p ticedu-learning -p ticedu-payments -p ticedu-admin -p ticedu-certificates &&
 //!       cargo bench -p ticedu-tests --bench cold_start`
 
 use std::io::{BufRead, BufReader};
@@ -76,10 +76,11 @@ fn exec_true() -> Duration {
 }
 
 fn main() {
-    let binaries = ["accounts", "learning"].map(|name| (name, release_binary(name)));
+    let binaries = ["accounts", "learning", "payments", "admin", "certificates"]
+        .map(|name| (name, release_binary(name)));
     if let Some((_, missing)) = binaries.iter().find(|(_, path)| !path.exists()) {
         eprintln!(
-            "{} is missing: cargo build --release -p ticedu-accounts -p ticedu-learning",
+            "{} is missing: cargo build --release -p ticedu-accounts -p ticedu-learning -p ticedu-payments -p ticedu-admin -p ticedu-certificates",
             missing.display()
         );
         std::process::exit(1);
