@@ -387,6 +387,9 @@ async fn load(
     )
 }
 
+/// One kind of call under load: makes the `i`-th request.
+type LoadRequest = Box<dyn Fn(&reqwest::Client, usize) -> reqwest::RequestBuilder + Send + Sync>;
+
 async fn over_http() {
     let server = start_server();
     let client = reqwest::Client::builder()
@@ -426,10 +429,7 @@ async fn over_http() {
     println!(
         "over HTTP: the release ticedu-local in its own process, 16 concurrent clients on loopback, ≤ 20,000 calls or 15 s each:"
     );
-    let cases: Vec<(
-        &str,
-        Box<dyn Fn(&reqwest::Client, usize) -> reqwest::RequestBuilder + Send + Sync>,
-    )> = vec![
+    let cases: Vec<(&str, LoadRequest)> = vec![
         ("baseline: GET / (static home page)", {
             let base = base.clone();
             Box::new(move |c: &reqwest::Client, _| c.get(format!("{base}/")))
