@@ -151,18 +151,7 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
         "certificate.not_found"
     );
 
-    let (name, password) = ticedu_local::DEMO_STAFF;
-    let staff = app
-        .post(
-            "/api/staff/login",
-            None,
-            json!({ "name": name, "password": password }),
-        )
-        .await
-        .body["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let staff = staff_token(&app).await;
     let revoked = app
         .post(
             &format!("/api/staff/certificates/{no}/revoke"),
@@ -324,18 +313,7 @@ async fn the_owner_downloads_a_pdf_whose_qr_code_opens_the_verification_page() {
         StatusCode::UNAUTHORIZED
     );
 
-    let (name, password) = ticedu_local::DEMO_STAFF;
-    let staff = app
-        .post(
-            "/api/staff/login",
-            None,
-            json!({ "name": name, "password": password }),
-        )
-        .await
-        .body["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let staff = staff_token(&app).await;
     app.post(
         &format!("/api/staff/certificates/{no}/revoke"),
         Some(&staff),
@@ -393,18 +371,7 @@ async fn an_overdue_holder_files_the_overdue_renewal_and_staff_see_it() {
         .await;
     assert_eq!(issue.code(), "certificate.overdue_with_staff");
 
-    let (name, password) = ticedu_local::DEMO_STAFF;
-    let staff = app
-        .post(
-            "/api/staff/login",
-            None,
-            json!({ "name": name, "password": password }),
-        )
-        .await
-        .body["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let staff = staff_token(&app).await;
     let queue = app.get("/api/staff/overdue-renewals", Some(&staff)).await;
     assert_eq!(queue.status, StatusCode::OK);
     let renewal = &queue.body["renewals"][0];

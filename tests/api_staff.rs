@@ -6,19 +6,6 @@ use reqwest::StatusCode;
 use serde_json::json;
 use ticedu_tests::app::*;
 
-async fn staff_token<S>(app: &TestApp<S>) -> String {
-    let (name, password) = ticedu_local::DEMO_STAFF;
-    let answer = app
-        .post(
-            "/api/staff/login",
-            None,
-            json!({ "name": name, "password": password }),
-        )
-        .await;
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    answer.body["access_token"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn staff_issue_cards_that_a_learner_redeems_once() {
     let app = spawn_embedded().await;

@@ -210,3 +210,17 @@ pub async fn register_and_log_in<S>(app: &TestApp<S>, body: &Value) -> (String, 
         login.body["access_token"].as_str().unwrap().to_owned(),
     )
 }
+
+/// A token of the development staff login (`ticedu_local::DEMO_STAFF`).
+pub async fn staff_token<S>(app: &TestApp<S>) -> String {
+    let (name, password) = ticedu_local::DEMO_STAFF;
+    let login = app
+        .post(
+            "/api/staff/login",
+            None,
+            json!({ "name": name, "password": password }),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    login.body["access_token"].as_str().unwrap().to_owned()
+}

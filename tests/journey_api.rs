@@ -12,19 +12,6 @@ use ticedu_store::Store;
 use ticedu_tests::app::*;
 use ticedu_tests::fixtures::{id_number, id_number_seed};
 
-async fn staff_token<S>(app: &TestApp<S>) -> String {
-    let (name, password) = ticedu_local::DEMO_STAFF;
-    let login = app
-        .post(
-            "/api/staff/login",
-            None,
-            json!({ "name": name, "password": password }),
-        )
-        .await;
-    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
-    login.body["access_token"].as_str().unwrap().to_owned()
-}
-
 fn hours_of(answer: &Value) -> Vec<String> {
     answer["hours"]
         .as_array()

@@ -142,18 +142,8 @@ async fn no_log_line_public_page_or_public_answer_holds_an_id_number_username_or
         json!({ "original_certificate_no": "CIE-2019-0012", "expires_on": "2023-07-06" }),
     )
     .await;
-    let (name, staff_password) = ticedu_local::DEMO_STAFF;
-    let staff = app
-        .post(
-            "/api/staff/login",
-            None,
-            json!({ "name": name, "password": staff_password }),
-        )
-        .await
-        .body["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let staff_password = ticedu_local::DEMO_STAFF.1;
+    let staff = staff_token(&app).await;
     let queue = app.get("/api/staff/overdue-renewals", Some(&staff)).await;
     assert_eq!(
         queue.body["renewals"][0]["id_number"], id_number,
