@@ -443,21 +443,6 @@ struct Issued {
     username: String,
 }
 
-/// Every log line of the platform served to the browsers, kept in memory.
-static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-
-struct LogLine;
-
-impl std::io::Write for LogLine {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        LOGS.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 async fn learner_journey(b: &Browser, platform: &Platform, staff: &str) -> Result<Issued> {
     let id_number = id_number(id_number_seed());
     let id_number = id_number.expose();
@@ -914,12 +899,7 @@ async fn phone_pages(b: &Browser, issued: &Issued) -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn learner_verifier_and_staff_journeys_in_chromium() {
     let started = Instant::now();
-    tracing_subscriber::fmt()
-        .json()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_writer(|| LogLine)
-        .try_init()
-        .expect("the only subscriber of this test binary");
+    ticedu_tests::logs::capture();
     let platform = Platform::start().await;
     let staff = platform.staff_token().await;
     let driver = Driver::start().await;
@@ -968,7 +948,7 @@ async fn learner_verifier_and_staff_journeys_in_chromium() {
     learner.client.clone().close().await.ok();
     verifier.client.clone().close().await.ok();
     // PIPL: everything the platform logged while serving these journeys.
-    let logs = String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned();
+    let logs = ticedu_tests::logs::captured();
     assert!(logs.lines().count() > 20, "the journeys were logged");
     for (what, secret) in [
         ("an ID number", issued.id_number.as_str()),

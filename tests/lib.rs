@@ -6,4 +6,5 @@ pub mod app;
 pub mod contract;
 pub mod dynamodb_server;
 pub mod fixtures;
+pub mod logs;
 pub mod wechatpay_simulator;

@@ -4,9 +4,6 @@
 //! number, username or password in any log line, at any level; and no public
 //! page or public answer may hold them either.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use ticedu_domain::money::Fen;
@@ -14,27 +11,6 @@ use ticedu_store::ids::LearnerId;
 use ticedu_store::*;
 use ticedu_tests::app::*;
 use ticedu_tests::fixtures::card;
-
-/// Every log line the process writes, kept in memory.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
 
 fn secrets_in(haystack: &str, secrets: &[(&str, &str)]) -> Vec<String> {
     secrets
@@ -46,12 +22,7 @@ fn secrets_in(haystack: &str, secrets: &[(&str, &str)]) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_log_line_public_page_or_public_answer_holds_an_id_number_username_or_password() {
-    let logs = Captured::default();
-    tracing_subscriber::fmt()
-        .json()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(logs.clone())
-        .init();
+    ticedu_tests::logs::capture();
 
     let app = spawn_embedded().await;
     let mut body = registration();
@@ -212,7 +183,7 @@ async fn no_log_line_public_page_or_public_answer_holds_an_id_number_username_or
         ("the staff password", staff_password),
     ];
 
-    let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logged = ticedu_tests::logs::captured();
     let lines = logged.lines().count();
     assert!(lines > 50, "the journey was logged ({lines} lines)");
     let leaked: Vec<String> = logged
