@@ -13,10 +13,11 @@ use aws_sdk_dynamodb::types::{
 };
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
+use ticedu_store::ids::LearnerId;
 use ticedu_store::{Attempt, Failure, OrBackend, Refusal};
 
 use crate::DynamoStore;
-use crate::keys::{Item, Key};
+use crate::keys::{self, Item, Key};
 use crate::request::{EXISTING_ITEM, Expr, NEW_ITEM, from_item, sdk_failure};
 
 /// DynamoDB allows 100 items per transaction.
@@ -152,7 +153,7 @@ impl<P: Copy + PartialEq> Cancellation<P> {
 }
 
 /// A cancellation no failed condition we know explains.
-pub(crate) fn unexplained() -> Failure {
+fn unexplained() -> Failure {
     Failure::backend("transaction cancelled without a failed condition we know")
 }
 
@@ -293,17 +294,64 @@ impl DynamoStore {
     pub(crate) async fn put_new_for_learner(
         &self,
         item: Item,
-        learner: &ticedu_store::ids::LearnerId,
+        learner: &LearnerId,
         taken: Refusal,
     ) -> Attempt<()> {
         let mut transaction = self.transaction();
         transaction.put_new(LearnersItem::Item, item)?;
-        transaction.check_exists(LearnersItem::Learner, &crate::keys::profile(learner))?;
+        transaction.check_exists(LearnersItem::Learner, &keys::profile(learner))?;
         self.transact(transaction).await.map_err(|error| {
             error.explain(|part| match part {
                 LearnersItem::Item => Some(taken.clone()),
                 LearnersItem::Learner => Some(Refusal::UnknownLearner),
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy, PartialEq, Debug)]
+    enum Part {
+        First,
+        Second,
+        Third,
+    }
+
+    fn cancelled(codes: &[&str]) -> Cancellation<Part> {
+        let reasons: Vec<CancellationReason> = codes
+            .iter()
+            .map(|code| CancellationReason::builder().code(*code).build())
+            .collect();
+        Cancellation::named(vec![Part::First, Part::Second, Part::Third], &reasons)
+    }
+
+    fn refusal(failure: Failure) -> Option<Refusal> {
+        match failure {
+            Failure::Refused(refusal) => Some(refusal),
+            Failure::Backend(_) => None,
+        }
+    }
+
+    #[test]
+    fn a_cancellation_is_explained_by_the_first_failed_part_that_has_a_refusal() {
+        let cancellation = cancelled(&["None", "ConditionalCheckFailed", "ConditionalCheckFailed"]);
+        assert!(!cancellation.failed(Part::First));
+        assert!(cancellation.failed(Part::Second));
+        let explained = cancellation.explain(|part| match part {
+            Part::First => Some(Refusal::AccountExists),
+            Part::Second => None,
+            Part::Third => Some(Refusal::UsernameTaken),
+        });
+        assert_eq!(refusal(explained), Some(Refusal::UsernameTaken));
+    }
+
+    #[test]
+    fn a_cancellation_without_a_known_failed_condition_is_a_backend_failure() {
+        let cancellation = cancelled(&["None", "ValidationError", "None"]);
+        let explained = cancellation.explain(|_| Some(Refusal::AccountExists));
+        assert_eq!(refusal(explained), None);
     }
 }

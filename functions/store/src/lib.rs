@@ -17,6 +17,9 @@
 //! - invariants hold under any concurrency: a learner's balance equals the sum
 //!   of their ledger, `marked_hours` equals the number of their marks, a card
 //!   is redeemed at most once, an ID number has at most one account.
+//!
+//! The rules both adapters check (sizes, a notice against its order, a card's
+//! state …) are written once, in [`preconditions`].
 
 mod error;
 pub mod ids;

@@ -190,3 +190,94 @@ impl Filing for CertificateApplication {
         self.status
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{CardCode, LearnerId, OrderNo, TransactionId};
+
+    fn pending_order() -> Order {
+        Order {
+            no: OrderNo::parse("TIC20230706ABCDEF1234").unwrap(),
+            learner: LearnerId::parse(&"a".repeat(32)).unwrap(),
+            hours: Vec::new(),
+            amount: Fen::from_yuan(300),
+            channel: PaymentChannel::WeChatPay,
+            status: OrderStatus::Pending,
+            created_at: Timestamp::UNIX_EPOCH,
+            invoice: None,
+        }
+    }
+
+    fn notice_for(order: &Order, transaction: &str) -> PaymentNotice {
+        PaymentNotice {
+            transaction: TransactionId::parse(transaction).unwrap(),
+            order: order.no.clone(),
+            amount: order.amount,
+            paid_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    fn card() -> StudyCard {
+        StudyCard {
+            code: CardCode::parse("ABCDEFGH23456789").unwrap(),
+            value: Fen::from_yuan(600),
+            note: String::new(),
+            issued_at: Timestamp::UNIX_EPOCH,
+            redeemed: None,
+            voided: None,
+        }
+    }
+
+    #[test]
+    fn a_notice_pays_a_pending_order_once_and_no_other_notice_pays_it_again() {
+        let mut order = pending_order();
+        let notice = notice_for(&order, "4200001");
+        assert_eq!(order.payment_by(&notice), Ok(Outcome::Applied));
+        order.status = OrderStatus::Paid {
+            at: notice.paid_at,
+            transaction: Some(notice.transaction.clone()),
+        };
+        assert_eq!(order.payment_by(&notice), Ok(Outcome::AlreadyApplied));
+        let other = notice_for(&order, "4200002");
+        assert_eq!(order.payment_by(&other), Err(Refusal::NoticeMismatch));
+    }
+
+    #[test]
+    fn a_notice_for_another_amount_is_refused() {
+        let order = pending_order();
+        let mut notice = notice_for(&order, "4200001");
+        notice.amount = Fen::from_yuan(1);
+        assert_eq!(order.payment_by(&notice), Err(Refusal::NoticeMismatch));
+    }
+
+    #[test]
+    fn a_card_whose_value_changed_since_it_was_read_is_unknown() {
+        let read = card();
+        let mut stored = card();
+        stored.value = Fen::from_yuan(1);
+        stored.voided = Some(Timestamp::UNIX_EPOCH);
+        assert_eq!(stored.check_redeemable(&read), Err(Refusal::UnknownCard));
+    }
+
+    #[test]
+    fn a_redeemed_card_can_be_neither_redeemed_nor_voided() {
+        let mut stored = card();
+        stored.redeemed = Some(Redemption {
+            by: LearnerId::parse(&"a".repeat(32)).unwrap(),
+            at: Timestamp::UNIX_EPOCH,
+        });
+        assert_eq!(
+            stored.check_redeemable(&card()),
+            Err(Refusal::CardAlreadyRedeemed)
+        );
+        assert_eq!(stored.check_voidable(), Err(Refusal::CardAlreadyRedeemed));
+    }
+
+    #[test]
+    fn an_order_of_too_many_hours_is_too_large() {
+        let mut order = pending_order();
+        order.hours = vec!["sampling/1".parse().unwrap(); MAX_HOURS_PER_ORDER + 1];
+        assert_eq!(order.check_size(), Err(Refusal::TooLarge));
+    }
+}
