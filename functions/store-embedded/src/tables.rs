@@ -3,8 +3,9 @@
 
 use redb::{TableDefinition, TableError, WriteTransaction};
 
-type Json = &'static [u8];
-type PerLearner = (&'static str, &'static str);
+pub(crate) type Json = &'static [u8];
+/// `(learner, key)`, or `(status, key)`: rows kept together by their first half.
+pub(crate) type PerLearner = (&'static str, &'static str);
 
 /// learner id → [`ticedu_store::records::Learner`]
 pub const LEARNERS: TableDefinition<&str, Json> = TableDefinition::new("learners");

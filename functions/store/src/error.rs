@@ -78,3 +78,55 @@ impl StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A failure inside an adapter before it is tied to an operation. Adapters
+/// build requests and read answers in helpers that need not know which trait
+/// method they serve; the method names itself once, with [`during`], and
+/// every failure inside it is reported as happening during that operation.
+#[derive(Debug)]
+pub enum Failure {
+    Refused(Refusal),
+    /// The backend failed or answered something unreadable: its message, never the data.
+    Backend(String),
+}
+
+impl Failure {
+    pub fn backend(error: impl std::fmt::Display) -> Self {
+        Self::Backend(error.to_string())
+    }
+
+    pub fn during(self, operation: &'static str) -> StoreError {
+        match self {
+            Self::Refused(refusal) => StoreError::Refused(refusal),
+            Self::Backend(message) => StoreError::Unavailable { operation, message },
+        }
+    }
+}
+
+impl From<Refusal> for Failure {
+    fn from(refusal: Refusal) -> Self {
+        Self::Refused(refusal)
+    }
+}
+
+/// What an adapter's helpers return: the operation is named by the caller.
+pub type Attempt<T> = Result<T, Failure>;
+
+/// Reads any backend error as [`Failure::Backend`].
+pub trait OrBackend<T> {
+    fn or_backend(self) -> Attempt<T>;
+}
+
+impl<T, E: std::fmt::Display> OrBackend<T> for Result<T, E> {
+    fn or_backend(self) -> Attempt<T> {
+        self.map_err(Failure::backend)
+    }
+}
+
+/// Runs one operation's work and names the operation in whatever failure it returns.
+pub async fn during<T>(
+    operation: &'static str,
+    work: impl std::future::Future<Output = Attempt<T>>,
+) -> StoreResult<T> {
+    work.await.map_err(|failure| failure.during(operation))
+}

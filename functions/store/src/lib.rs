@@ -17,9 +17,13 @@
 //! - invariants hold under any concurrency: a learner's balance equals the sum
 //!   of their ledger, `marked_hours` equals the number of their marks, a card
 //!   is redeemed at most once, an ID number has at most one account.
+//!
+//! The rules both adapters check (sizes, a notice against its order, a card's
+//! state …) are written once, in [`preconditions`].
 
 mod error;
 pub mod ids;
+pub mod preconditions;
 pub mod records;
 
 use std::future::Future;
@@ -29,7 +33,7 @@ use ticedu_domain::identity::UsernameKey;
 use ticedu_domain::learner::TitleCheck;
 use ticedu_domain::requirement::LearnedHour;
 
-pub use error::{Refusal, StoreError, StoreResult};
+pub use error::{Attempt, Failure, OrBackend, Refusal, StoreError, StoreResult, during};
 use ids::{CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo};
 use records::*;
 
@@ -87,8 +91,6 @@ pub trait CardStore: Send + Sync {
     /// All or none; refused with [`Refusal::CardExists`] if any code is taken.
     fn issue_cards(&self, cards: &[StudyCard]) -> impl Future<Output = StoreResult<()>> + Send;
     fn card(&self, code: &CardCode) -> impl Future<Output = StoreResult<Option<StudyCard>>> + Send;
-    /// Credits `card` (as read by [`CardStore::card`]) to the learner's
-    /// balance, at most once ever.
     /// Every card, newest first (staff's list).
     fn cards(&self) -> impl Future<Output = StoreResult<Vec<StudyCard>>> + Send;
     /// Withdraws a card not yet redeemed; refused once redeemed or voided.
@@ -97,6 +99,8 @@ pub trait CardStore: Send + Sync {
         code: &CardCode,
         at: Timestamp,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Credits `card` (as read by [`CardStore::card`]) to the learner's
+    /// balance, at most once ever.
     fn redeem_card(
         &self,
         card: &StudyCard,

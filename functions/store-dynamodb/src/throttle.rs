@@ -1,0 +1,74 @@
+//! Failed logins per username and window. A window's item expires with it
+//! through the table's TTL, so nothing here deletes old windows.
+
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use ticedu_domain::identity::UsernameKey;
+use ticedu_store::records::ThrottleWindow;
+use ticedu_store::*;
+
+use crate::DynamoStore;
+use crate::keys::{self, Item};
+use crate::request::{n, sdk_failure};
+use crate::table::TTL_ATTRIBUTE;
+
+fn failures(item: Option<&Item>) -> Attempt<u32> {
+    match item.and_then(|item| item.get("failures")) {
+        Some(AttributeValue::N(count)) => count.parse().or_backend(),
+        _ => Err(Failure::backend("throttle item without a failure count")),
+    }
+}
+
+impl LoginThrottleStore for DynamoStore {
+    async fn record_login_failure(
+        &self,
+        key: &UsernameKey,
+        window: ThrottleWindow,
+    ) -> StoreResult<u32> {
+        during("record_login_failure", async {
+            let output = self
+                .client
+                .update_item()
+                .table_name(&*self.table)
+                .set_key(Some(keys::throttle(key, window.index).item()))
+                .update_expression("ADD #failures :one SET #expires = :expires")
+                .expression_attribute_names("#failures", "failures")
+                .expression_attribute_names("#expires", TTL_ATTRIBUTE)
+                .expression_attribute_values(":one", n(1))
+                .expression_attribute_values(":expires", n(window.expires_at.as_second()))
+                .return_values(ReturnValue::UpdatedNew)
+                .send()
+                .await
+                .map_err(sdk_failure)?;
+            failures(output.attributes.as_ref())
+        })
+        .await
+    }
+
+    async fn login_failures(&self, key: &UsernameKey, window: ThrottleWindow) -> StoreResult<u32> {
+        during("login_failures", async {
+            match self.get(&keys::throttle(key, window.index)).await? {
+                Some(item) => failures(Some(&item)),
+                None => Ok(0),
+            }
+        })
+        .await
+    }
+
+    async fn clear_login_failures(
+        &self,
+        key: &UsernameKey,
+        window: ThrottleWindow,
+    ) -> StoreResult<()> {
+        during("clear_login_failures", async {
+            self.client
+                .delete_item()
+                .table_name(&*self.table)
+                .set_key(Some(keys::throttle(key, window.index).item()))
+                .send()
+                .await
+                .map_err(sdk_failure)?;
+            Ok(())
+        })
+        .await
+    }
+}

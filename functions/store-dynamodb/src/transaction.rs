@@ -1,0 +1,357 @@
+//! TransactWriteItems whose items are named. Each item is added under the
+//! part it plays in its operation (a small `enum` per operation), so that a
+//! cancelled transaction is explained by asking which part failed its
+//! condition, never by the item's position.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    CancellationReason, ConditionCheck, Put, ReturnValuesOnConditionCheckFailure,
+    TransactWriteItem, Update,
+};
+use jiff::Timestamp;
+use serde::de::DeserializeOwned;
+use ticedu_store::ids::LearnerId;
+use ticedu_store::{Attempt, Failure, OrBackend, Refusal};
+
+use crate::DynamoStore;
+use crate::keys::{self, Item, Key};
+use crate::request::{EXISTING_ITEM, Expr, NEW_ITEM, from_item, sdk_failure};
+
+/// DynamoDB allows 100 items per transaction.
+const MAX_TRANSACTION_ITEMS: usize = 100;
+/// Attempts of a transaction cancelled by conflicting transactions.
+const CONFLICT_ATTEMPTS: u32 = 12;
+
+/// One TransactWriteItems being built; `P` names the parts of its operation.
+pub(crate) struct Transaction<P> {
+    table: Arc<str>,
+    parts: Vec<P>,
+    items: Vec<TransactWriteItem>,
+}
+
+impl<P> Transaction<P> {
+    fn add(&mut self, part: P, item: TransactWriteItem) {
+        self.parts.push(part);
+        self.items.push(item);
+    }
+
+    /// A Put of `item` on `condition`; on failure DynamoDB returns the item it found.
+    pub(crate) fn put(&mut self, part: P, item: Item, condition: &str, expr: Expr) -> Attempt<()> {
+        let put = Put::builder()
+            .table_name(&*self.table)
+            .set_item(Some(item))
+            .condition_expression(condition)
+            .set_expression_attribute_names(expr.names())
+            .set_expression_attribute_values(expr.values())
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .or_backend()?;
+        self.add(part, TransactWriteItem::builder().put(put).build());
+        Ok(())
+    }
+
+    pub(crate) fn put_new(&mut self, part: P, item: Item) -> Attempt<()> {
+        self.put(part, item, NEW_ITEM, Expr::default())
+    }
+
+    /// A Put without condition: for writes that may repeat with the same content.
+    pub(crate) fn put_always(&mut self, part: P, item: Item) -> Attempt<()> {
+        let put = Put::builder()
+            .table_name(&*self.table)
+            .set_item(Some(item))
+            .build()
+            .or_backend()?;
+        self.add(part, TransactWriteItem::builder().put(put).build());
+        Ok(())
+    }
+
+    pub(crate) fn update(
+        &mut self,
+        part: P,
+        key: &Key,
+        update: &str,
+        condition: &str,
+        expr: Expr,
+    ) -> Attempt<()> {
+        let update = Update::builder()
+            .table_name(&*self.table)
+            .set_key(Some(key.item()))
+            .update_expression(update)
+            .condition_expression(condition)
+            .set_expression_attribute_names(expr.names())
+            .set_expression_attribute_values(expr.values())
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .or_backend()?;
+        self.add(part, TransactWriteItem::builder().update(update).build());
+        Ok(())
+    }
+
+    pub(crate) fn check_exists(&mut self, part: P, key: &Key) -> Attempt<()> {
+        let check = ConditionCheck::builder()
+            .table_name(&*self.table)
+            .set_key(Some(key.item()))
+            .condition_expression(EXISTING_ITEM)
+            .build()
+            .or_backend()?;
+        self.add(
+            part,
+            TransactWriteItem::builder().condition_check(check).build(),
+        );
+        Ok(())
+    }
+}
+
+/// One part's fate in a cancelled transaction.
+struct Fate<P> {
+    part: P,
+    condition_failed: bool,
+    /// The item as it was, when DynamoDB returned it (`ALL_OLD`).
+    found: Option<Item>,
+}
+
+/// A transaction DynamoDB cancelled: nothing was written.
+pub(crate) struct Cancellation<P> {
+    fates: Vec<Fate<P>>,
+}
+
+impl<P: Copy + PartialEq> Cancellation<P> {
+    fn named(parts: Vec<P>, reasons: &[CancellationReason]) -> Self {
+        // DynamoDB answers one reason per item, in the order they were sent.
+        let fates = parts
+            .into_iter()
+            .zip(reasons)
+            .map(|(part, reason)| Fate {
+                part,
+                condition_failed: reason.code() == Some("ConditionalCheckFailed"),
+                found: reason.item().filter(|item| !item.is_empty()).cloned(),
+            })
+            .collect();
+        Self { fates }
+    }
+
+    fn failures(&self) -> impl Iterator<Item = &Fate<P>> {
+        self.fates.iter().filter(|fate| fate.condition_failed)
+    }
+
+    /// Whether (any item of) `part` failed its condition.
+    pub(crate) fn failed(&self, part: P) -> bool {
+        self.failures().any(|fate| fate.part == part)
+    }
+
+    /// The refusal of the first failed part, in the order the parts were
+    /// added, that `refusal_of` explains; a cancellation it cannot explain
+    /// is a backend failure.
+    pub(crate) fn explain(&self, refusal_of: impl Fn(P) -> Option<Refusal>) -> Failure {
+        self.failures()
+            .find_map(|fate| refusal_of(fate.part))
+            .map_or_else(unexplained, Failure::Refused)
+    }
+}
+
+/// A cancellation no failed condition we know explains.
+fn unexplained() -> Failure {
+    Failure::backend("transaction cancelled without a failed condition we know")
+}
+
+/// Why a transaction wrote nothing.
+pub(crate) enum TransactionError<P> {
+    Cancelled(Cancellation<P>),
+    Failed(Failure),
+}
+
+impl<P> From<Failure> for TransactionError<P> {
+    fn from(failure: Failure) -> Self {
+        Self::Failed(failure)
+    }
+}
+
+impl<P: Copy + PartialEq> TransactionError<P> {
+    /// [`Cancellation::explain`] for a cancellation; any other failure is passed on.
+    pub(crate) fn explain(self, refusal_of: impl Fn(P) -> Option<Refusal>) -> Failure {
+        match self {
+            Self::Cancelled(cancellation) => cancellation.explain(refusal_of),
+            Self::Failed(failure) => failure,
+        }
+    }
+
+    /// The cancellation to explain; any other failure is passed on.
+    pub(crate) fn cancellation(self) -> Attempt<Cancellation<P>> {
+        match self {
+            Self::Cancelled(cancellation) => Ok(cancellation),
+            Self::Failed(failure) => Err(failure),
+        }
+    }
+}
+
+impl DynamoStore {
+    pub(crate) fn transaction<P>(&self) -> Transaction<P> {
+        Transaction {
+            table: Arc::clone(&self.table),
+            parts: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+
+    /// Runs one TransactWriteItems. Conflicts with concurrent transactions
+    /// are retried, since they too wrote nothing.
+    pub(crate) async fn transact<P: Copy + PartialEq>(
+        &self,
+        transaction: Transaction<P>,
+    ) -> Result<(), TransactionError<P>> {
+        let Transaction { parts, items, .. } = transaction;
+        if items.len() > MAX_TRANSACTION_ITEMS {
+            return Err(Failure::Refused(Refusal::TooLarge).into());
+        }
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await;
+            let error = match result {
+                Ok(_) => return Ok(()),
+                Err(error) => error.into_service_error(),
+            };
+            let conflict = match &error {
+                TransactWriteItemsError::TransactionCanceledException(cancelled) => {
+                    let reasons = cancelled.cancellation_reasons();
+                    if !reasons
+                        .iter()
+                        .any(|reason| reason.code() == Some("TransactionConflict"))
+                    {
+                        return Err(TransactionError::Cancelled(Cancellation::named(
+                            parts, reasons,
+                        )));
+                    }
+                    true
+                }
+                TransactWriteItemsError::TransactionInProgressException(_) => true,
+                _ => false,
+            };
+            if !conflict || attempt >= CONFLICT_ATTEMPTS {
+                return Err(sdk_failure(error).into());
+            }
+            tokio::time::sleep(backoff(attempt)).await;
+        }
+    }
+
+    /// The item `part` found when its condition failed: as DynamoDB returned
+    /// it with the cancellation, or read now when the server returned none.
+    pub(crate) async fn found<P: Copy + PartialEq>(
+        &self,
+        cancellation: &Cancellation<P>,
+        part: P,
+        key: &Key,
+    ) -> Attempt<Option<Item>> {
+        let returned = cancellation
+            .failures()
+            .find(|fate| fate.part == part)
+            .and_then(|fate| fate.found.clone());
+        match returned {
+            Some(item) => Ok(Some(item)),
+            None => self.get(key).await,
+        }
+    }
+
+    pub(crate) async fn found_record<P: Copy + PartialEq, T: DeserializeOwned>(
+        &self,
+        cancellation: &Cancellation<P>,
+        part: P,
+        key: &Key,
+    ) -> Attempt<Option<T>> {
+        self.found(cancellation, part, key)
+            .await?
+            .map(from_item)
+            .transpose()
+    }
+}
+
+/// Exponential backoff with jitter from the clock, capped at about a second.
+fn backoff(attempt: u32) -> Duration {
+    let base = 10u64 << attempt.min(7);
+    let jitter = u64::from(Timestamp::now().subsec_nanosecond().unsigned_abs()) % base.max(1);
+    Duration::from_millis(base / 2 + jitter / 2)
+}
+
+/// The items of a new item that belongs to a learner.
+#[derive(Clone, Copy, PartialEq)]
+enum LearnersItem {
+    Item,
+    Learner,
+}
+
+impl DynamoStore {
+    /// Puts a new item that belongs to an existing learner, in one
+    /// transaction: refused with `taken` if the item exists, or with
+    /// [`Refusal::UnknownLearner`].
+    pub(crate) async fn put_new_for_learner(
+        &self,
+        item: Item,
+        learner: &LearnerId,
+        taken: Refusal,
+    ) -> Attempt<()> {
+        let mut transaction = self.transaction();
+        transaction.put_new(LearnersItem::Item, item)?;
+        transaction.check_exists(LearnersItem::Learner, &keys::profile(learner))?;
+        self.transact(transaction).await.map_err(|error| {
+            error.explain(|part| match part {
+                LearnersItem::Item => Some(taken.clone()),
+                LearnersItem::Learner => Some(Refusal::UnknownLearner),
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy, PartialEq, Debug)]
+    enum Part {
+        First,
+        Second,
+        Third,
+    }
+
+    fn cancelled(codes: &[&str]) -> Cancellation<Part> {
+        let reasons: Vec<CancellationReason> = codes
+            .iter()
+            .map(|code| CancellationReason::builder().code(*code).build())
+            .collect();
+        Cancellation::named(vec![Part::First, Part::Second, Part::Third], &reasons)
+    }
+
+    fn refusal(failure: Failure) -> Option<Refusal> {
+        match failure {
+            Failure::Refused(refusal) => Some(refusal),
+            Failure::Backend(_) => None,
+        }
+    }
+
+    #[test]
+    fn a_cancellation_is_explained_by_the_first_failed_part_that_has_a_refusal() {
+        let cancellation = cancelled(&["None", "ConditionalCheckFailed", "ConditionalCheckFailed"]);
+        assert!(!cancellation.failed(Part::First));
+        assert!(cancellation.failed(Part::Second));
+        let explained = cancellation.explain(|part| match part {
+            Part::First => Some(Refusal::AccountExists),
+            Part::Second => None,
+            Part::Third => Some(Refusal::UsernameTaken),
+        });
+        assert_eq!(refusal(explained), Some(Refusal::UsernameTaken));
+    }
+
+    #[test]
+    fn a_cancellation_without_a_known_failed_condition_is_a_backend_failure() {
+        let cancellation = cancelled(&["None", "ValidationError", "None"]);
+        let explained = cancellation.explain(|_| Some(Refusal::AccountExists));
+        assert_eq!(refusal(explained), None);
+    }
+}

@@ -1,0 +1,110 @@
+//! Accounts (R1–R3): a learner row, and one row per ID number and per
+//! username that makes each unique.
+
+use redb::{Table, WriteTransaction};
+use ticedu_domain::identity::UsernameKey;
+use ticedu_store::ids::LearnerId;
+use ticedu_store::records::{Learner, NewLearner};
+use ticedu_store::*;
+
+use crate::EmbeddedStore;
+use crate::rows::{exists, get_json, open, open_read, put_json};
+use crate::tables::{ACCOUNTS, Json, LEARNERS, PENDING_TITLE_CHECKS, USERNAMES};
+
+/// The learner, or [`Refusal::UnknownLearner`].
+pub(crate) fn existing_learner(
+    learners: &Table<'_, &'static str, Json>,
+    id: &LearnerId,
+) -> Attempt<Learner> {
+    get_json(learners, id.as_str())?.ok_or(Failure::Refused(Refusal::UnknownLearner))
+}
+
+/// Refused with [`Refusal::UnknownLearner`] unless the learner exists.
+pub(crate) fn check_learner_exists(txn: &WriteTransaction, id: &LearnerId) -> Attempt<()> {
+    if exists(&open(txn, LEARNERS)?, id.as_str())? {
+        Ok(())
+    } else {
+        Err(Refusal::UnknownLearner.into())
+    }
+}
+
+/// Changes an existing learner's row.
+fn update_learner(
+    txn: &WriteTransaction,
+    id: &LearnerId,
+    change: impl FnOnce(&mut Learner),
+) -> Attempt<()> {
+    let mut learners = open(txn, LEARNERS)?;
+    let mut learner = existing_learner(&learners, id)?;
+    change(&mut learner);
+    put_json(&mut learners, id.as_str(), &learner)
+}
+
+impl LearnerStore for EmbeddedStore {
+    async fn create_learner(&self, learner: &NewLearner) -> StoreResult<()> {
+        let stored = Learner::registered(learner.clone());
+        self.write("create_learner", move |txn| {
+            let registration = &stored.registration;
+            let mut accounts = open(txn, ACCOUNTS)?;
+            if exists(&accounts, registration.account_key.as_str())? {
+                return Err(Refusal::AccountExists.into());
+            }
+            let mut usernames = open(txn, USERNAMES)?;
+            if exists(&usernames, registration.username_key.as_str())? {
+                return Err(Refusal::UsernameTaken.into());
+            }
+            let id = registration.id.as_str();
+            accounts
+                .insert(registration.account_key.as_str(), id)
+                .or_backend()?;
+            usernames
+                .insert(registration.username_key.as_str(), id)
+                .or_backend()?;
+            if stored.title_check.is_some() {
+                open(txn, PENDING_TITLE_CHECKS)?
+                    .insert(id, ())
+                    .or_backend()?;
+            }
+            put_json(&mut open(txn, LEARNERS)?, id, &stored)
+        })
+        .await
+    }
+
+    async fn learner(&self, id: &LearnerId) -> StoreResult<Option<Learner>> {
+        let id = id.clone();
+        self.read("learner", move |txn| {
+            get_json(&open_read(txn, LEARNERS)?, id.as_str())
+        })
+        .await
+    }
+
+    async fn learner_by_username(&self, key: &UsernameKey) -> StoreResult<Option<Learner>> {
+        let key = key.clone();
+        self.read("learner_by_username", move |txn| {
+            let usernames = open_read(txn, USERNAMES)?;
+            let Some(id) = usernames.get(key.as_str()).or_backend()? else {
+                return Ok(None);
+            };
+            get_json(&open_read(txn, LEARNERS)?, id.value())
+        })
+        .await
+    }
+
+    async fn set_password_hash(&self, id: &LearnerId, hash: &str) -> StoreResult<()> {
+        let (id, hash) = (id.clone(), hash.to_owned());
+        self.write("set_password_hash", move |txn| {
+            update_learner(txn, &id, |learner| {
+                learner.registration.password_hash = hash;
+            })
+        })
+        .await
+    }
+
+    async fn set_returning(&self, id: &LearnerId, returning: bool) -> StoreResult<()> {
+        let id = id.clone();
+        self.write("set_returning", move |txn| {
+            update_learner(txn, &id, |learner| learner.returning = returning)
+        })
+        .await
+    }
+}

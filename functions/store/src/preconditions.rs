@@ -1,0 +1,283 @@
+//! The rules both adapters check, written once so that both refuse the same
+//! writes with the same [`Refusal`]. The embedded store calls them on what it
+//! read inside its transaction; the DynamoDB store states the same rules as
+//! conditions and calls them to explain a condition that failed.
+
+use std::num::TryFromIntError;
+
+use jiff::Timestamp;
+use ticedu_domain::learner::{LearnerCategory, TitleCheck};
+use ticedu_domain::money::Fen;
+
+use crate::records::*;
+use crate::{MAX_CARDS_PER_BATCH, MAX_HOURS_PER_ORDER, MAX_ORDERS_PER_INVOICE, Outcome, Refusal};
+
+fn at_most(count: usize, limit: usize) -> Result<(), Refusal> {
+    if count > limit {
+        Err(Refusal::TooLarge)
+    } else {
+        Ok(())
+    }
+}
+
+/// Refused with [`Refusal::TooLarge`] beyond [`MAX_CARDS_PER_BATCH`].
+pub fn check_card_batch(cards: &[StudyCard]) -> Result<(), Refusal> {
+    at_most(cards.len(), MAX_CARDS_PER_BATCH)
+}
+
+impl Learner {
+    /// An account as registration stores it: nothing bought or marked yet,
+    /// and a titled learner's details queued for staff's check (R18).
+    pub fn registered(registration: NewLearner) -> Self {
+        let title_check = (registration.kind.category() == LearnerCategory::Titled)
+            .then_some(TitleCheck::Pending);
+        Self {
+            registration,
+            balance: Fen::ZERO,
+            marked_hours: 0,
+            returning: false,
+            title_check,
+        }
+    }
+}
+
+impl StudyCard {
+    /// Staff may withdraw a card only while it can still be redeemed.
+    pub fn check_voidable(&self) -> Result<(), Refusal> {
+        if self.redeemed.is_some() {
+            Err(Refusal::CardAlreadyRedeemed)
+        } else if self.voided.is_some() {
+            Err(Refusal::CardVoided)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Whether this card, as stored, may be redeemed as `read` by the caller:
+    /// a card whose value changed since it was read is not that card.
+    pub fn check_redeemable(&self, read: &StudyCard) -> Result<(), Refusal> {
+        if self.value != read.value {
+            Err(Refusal::UnknownCard)
+        } else if self.voided.is_some() {
+            Err(Refusal::CardVoided)
+        } else if self.redeemed.is_some() {
+            Err(Refusal::CardAlreadyRedeemed)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl LedgerEntry {
+    /// The credit of redeeming `card`.
+    pub fn card_redeemed(card: &StudyCard, at: Timestamp) -> Result<Self, TryFromIntError> {
+        Ok(Self {
+            reason: LedgerReason::CardRedeemed {
+                card: card.code.clone(),
+            },
+            change_fen: i64::try_from(card.value.get())?,
+            at,
+        })
+    }
+
+    /// The debit of paying `order` from the balance, dated when it was paid.
+    pub fn purchase(order: &Order) -> Result<Self, TryFromIntError> {
+        let at = match &order.status {
+            OrderStatus::Paid { at, .. } => *at,
+            OrderStatus::Pending => order.created_at,
+        };
+        Ok(Self {
+            reason: LedgerReason::Purchase {
+                order: order.no.clone(),
+            },
+            change_fen: -i64::try_from(order.amount.get())?,
+            at,
+        })
+    }
+}
+
+impl Order {
+    /// Refused with [`Refusal::TooLarge`] beyond [`MAX_HOURS_PER_ORDER`], so
+    /// that a purchase fits one DynamoDB transaction on every store.
+    pub fn check_size(&self) -> Result<(), Refusal> {
+        at_most(self.hours.len(), MAX_HOURS_PER_ORDER)
+    }
+
+    /// A notice pays only the WeChat Pay order it names, for its amount.
+    pub fn check_notice(&self, notice: &PaymentNotice) -> Result<(), Refusal> {
+        if notice.order != self.no
+            || notice.amount != self.amount
+            || self.channel != PaymentChannel::WeChatPay
+        {
+            Err(Refusal::NoticeMismatch)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// What applying `notice` to this order, as stored, comes to: `Applied`
+    /// for a pending order the notice matches (the write may go ahead),
+    /// `AlreadyApplied` for an order this very notice paid.
+    pub fn payment_by(&self, notice: &PaymentNotice) -> Result<Outcome, Refusal> {
+        self.check_notice(notice)?;
+        match &self.status {
+            OrderStatus::Pending => Ok(Outcome::Applied),
+            OrderStatus::Paid {
+                transaction: Some(transaction),
+                ..
+            } if *transaction == notice.transaction => Ok(Outcome::AlreadyApplied),
+            OrderStatus::Paid { .. } => Err(Refusal::NoticeMismatch),
+        }
+    }
+
+    /// R15: only the learner's own paid orders, each on one invoice request.
+    pub fn check_invoiceable(&self, request: &InvoiceRequest) -> Result<(), Refusal> {
+        let invoiceable = self.learner == request.learner
+            && matches!(self.status, OrderStatus::Paid { .. })
+            && self.invoice.is_none();
+        if invoiceable {
+            Ok(())
+        } else {
+            Err(Refusal::NotInvoiceable)
+        }
+    }
+}
+
+impl InvoiceRequest {
+    /// Refused with [`Refusal::TooLarge`] beyond [`MAX_ORDERS_PER_INVOICE`].
+    pub fn check_size(&self) -> Result<(), Refusal> {
+        at_most(self.orders.len(), MAX_ORDERS_PER_INVOICE)
+    }
+
+    pub fn check_issuable(&self) -> Result<(), Refusal> {
+        match self.status {
+            InvoiceStatus::Requested => Ok(()),
+            InvoiceStatus::Issued => Err(Refusal::InvoiceAlreadyIssued),
+        }
+    }
+}
+
+impl Certificate {
+    pub fn check_revocable(&self) -> Result<(), Refusal> {
+        match self.status {
+            CertificateStatus::Valid => Ok(()),
+            CertificateStatus::Revoked { .. } => Err(Refusal::AlreadyRevoked),
+        }
+    }
+}
+
+/// A learner's filing (R16, R19): corrected freely until staff accept it.
+pub trait Filing {
+    fn status(&self) -> FilingStatus;
+
+    /// Whether a new filing may replace this one.
+    fn check_correctable(&self) -> Result<(), Refusal> {
+        match self.status() {
+            FilingStatus::Filed => Ok(()),
+            FilingStatus::Accepted => Err(Refusal::FilingClosed),
+        }
+    }
+}
+
+impl Filing for RenewalRegistration {
+    fn status(&self) -> FilingStatus {
+        self.status
+    }
+}
+
+impl Filing for CertificateApplication {
+    fn status(&self) -> FilingStatus {
+        self.status
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{CardCode, LearnerId, OrderNo, TransactionId};
+
+    fn pending_order() -> Order {
+        Order {
+            no: OrderNo::parse("TIC20230706ABCDEF1234").unwrap(),
+            learner: LearnerId::parse(&"a".repeat(32)).unwrap(),
+            hours: Vec::new(),
+            amount: Fen::from_yuan(300),
+            channel: PaymentChannel::WeChatPay,
+            status: OrderStatus::Pending,
+            created_at: Timestamp::UNIX_EPOCH,
+            invoice: None,
+        }
+    }
+
+    fn notice_for(order: &Order, transaction: &str) -> PaymentNotice {
+        PaymentNotice {
+            transaction: TransactionId::parse(transaction).unwrap(),
+            order: order.no.clone(),
+            amount: order.amount,
+            paid_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    fn card() -> StudyCard {
+        StudyCard {
+            code: CardCode::parse("ABCDEFGH23456789").unwrap(),
+            value: Fen::from_yuan(600),
+            note: String::new(),
+            issued_at: Timestamp::UNIX_EPOCH,
+            redeemed: None,
+            voided: None,
+        }
+    }
+
+    #[test]
+    fn a_notice_pays_a_pending_order_once_and_no_other_notice_pays_it_again() {
+        let mut order = pending_order();
+        let notice = notice_for(&order, "4200001");
+        assert_eq!(order.payment_by(&notice), Ok(Outcome::Applied));
+        order.status = OrderStatus::Paid {
+            at: notice.paid_at,
+            transaction: Some(notice.transaction.clone()),
+        };
+        assert_eq!(order.payment_by(&notice), Ok(Outcome::AlreadyApplied));
+        let other = notice_for(&order, "4200002");
+        assert_eq!(order.payment_by(&other), Err(Refusal::NoticeMismatch));
+    }
+
+    #[test]
+    fn a_notice_for_another_amount_is_refused() {
+        let order = pending_order();
+        let mut notice = notice_for(&order, "4200001");
+        notice.amount = Fen::from_yuan(1);
+        assert_eq!(order.payment_by(&notice), Err(Refusal::NoticeMismatch));
+    }
+
+    #[test]
+    fn a_card_whose_value_changed_since_it_was_read_is_unknown() {
+        let read = card();
+        let mut stored = card();
+        stored.value = Fen::from_yuan(1);
+        stored.voided = Some(Timestamp::UNIX_EPOCH);
+        assert_eq!(stored.check_redeemable(&read), Err(Refusal::UnknownCard));
+    }
+
+    #[test]
+    fn a_redeemed_card_can_be_neither_redeemed_nor_voided() {
+        let mut stored = card();
+        stored.redeemed = Some(Redemption {
+            by: LearnerId::parse(&"a".repeat(32)).unwrap(),
+            at: Timestamp::UNIX_EPOCH,
+        });
+        assert_eq!(
+            stored.check_redeemable(&card()),
+            Err(Refusal::CardAlreadyRedeemed)
+        );
+        assert_eq!(stored.check_voidable(), Err(Refusal::CardAlreadyRedeemed));
+    }
+
+    #[test]
+    fn an_order_of_too_many_hours_is_too_large() {
+        let mut order = pending_order();
+        order.hours = vec!["sampling/1".parse().unwrap(); MAX_HOURS_PER_ORDER + 1];
+        assert_eq!(order.check_size(), Err(Refusal::TooLarge));
+    }
+}
