@@ -7,22 +7,12 @@ use tera::{Error, Filter, Kwargs, State, TeraResult};
 use crate::lookup::Lookup;
 use crate::markdown;
 
-pub struct Markdown {
-    lookup: Arc<Lookup>,
-}
-
-impl Markdown {
-    pub fn new(lookup: &Arc<Lookup>) -> Self {
-        Self {
-            lookup: Arc::clone(lookup),
-        }
-    }
-}
+pub struct Markdown(pub Arc<Lookup>);
 
 impl Filter<&str, TeraResult<String>> for Markdown {
     fn call(&self, value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
         let inline = kwargs.get::<bool>("inline")?.unwrap_or(false);
-        let html = markdown::render(value, &self.lookup.permalinks)
+        let html = markdown::render(value, &self.0.permalinks)
             .map_err(|e| Error::message(format!("markdown: {e}")))?;
         if !inline {
             return Ok(html);
@@ -46,7 +36,7 @@ mod tests {
     fn render(text: &str, kwargs: Kwargs) -> TeraResult<String> {
         let (_dir, lookup) = site();
         let context = Context::new();
-        Markdown::new(&lookup).call(text, kwargs, &State::new(&context))
+        Markdown(Arc::clone(&lookup)).call(text, kwargs, &State::new(&context))
     }
 
     fn inline() -> Kwargs {

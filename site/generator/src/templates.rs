@@ -25,14 +25,14 @@ pub fn engine(templates_dir: &Path, lookup: Arc<Lookup>) -> anyhow::Result<Tera>
 }
 
 fn register(tera: &mut Tera, lookup: &Arc<Lookup>) {
-    tera.register_function("get_url", GetUrl::new(lookup));
-    tera.register_function("get_section", GetSection::new(lookup));
-    tera.register_function("get_page", GetPage::new(lookup));
-    tera.register_function("trans", Trans::new(lookup));
-    tera.register_function("load_data", LoadData::new(lookup));
-    tera.register_function("get_hash", GetHash::new(lookup));
-    tera.register_function("get_catalogue", GetCatalogue::new(lookup));
-    tera.register_filter("markdown", Markdown::new(lookup));
+    tera.register_function("get_url", GetUrl(Arc::clone(lookup)));
+    tera.register_function("get_section", GetSection(Arc::clone(lookup)));
+    tera.register_function("get_page", GetPage(Arc::clone(lookup)));
+    tera.register_function("trans", Trans(Arc::clone(lookup)));
+    tera.register_function("load_data", LoadData(Arc::clone(lookup)));
+    tera.register_function("get_hash", GetHash(Arc::clone(lookup)));
+    tera.register_function("get_catalogue", GetCatalogue(Arc::clone(lookup)));
+    tera.register_filter("markdown", Markdown(Arc::clone(lookup)));
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) -> anyhow::Result<()> {

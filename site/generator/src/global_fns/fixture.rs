@@ -110,6 +110,11 @@ pub fn text<'v>(value: &'v Value, path: &'v str) -> Option<&'v str> {
     value.get_from_path(path).and_then(Value::as_str)
 }
 
+/// `path` and one more argument.
+pub fn with(path: &str, name: &'static str, value: Value) -> Kwargs {
+    Kwargs::from([("path", path.into()), (name, value)])
+}
+
 pub fn no_args() -> Kwargs {
     Kwargs::new(Arc::new(Map::new()))
 }
@@ -124,4 +129,32 @@ where
         Ok(value) => panic!("expected an error, got {value:?}"),
         Err(error) => error.to_string(),
     }
+}
+
+/// Asserts that each call is refused with an error containing its text.
+pub fn assert_errors<F, R, const N: usize>(function: &F, cases: [(Kwargs, &str); N])
+where
+    F: Function<R>,
+    R: FunctionResult,
+{
+    for (kwargs, expected) in cases {
+        let error = error(function, kwargs);
+        assert!(error.contains(expected), "«{expected}» not in «{error}»");
+    }
+}
+
+/// Asserts that `argument` is required and must be text.
+pub fn assert_requires_text<F, R>(function: &F, argument: &'static str)
+where
+    F: Function<R>,
+    R: FunctionResult,
+{
+    let missing = format!("Missing keyword argument `{argument}`");
+    assert_errors(
+        function,
+        [
+            (no_args(), missing.as_str()),
+            (Kwargs::from([(argument, true.into())]), "expected `&str`"),
+        ],
+    );
 }

@@ -9,23 +9,13 @@ use tera::{Error, Function, Kwargs, State, TeraResult, Value};
 use super::language;
 use crate::lookup::Lookup;
 
-pub struct GetCatalogue {
-    lookup: Arc<Lookup>,
-}
-
-impl GetCatalogue {
-    pub fn new(lookup: &Arc<Lookup>) -> Self {
-        Self {
-            lookup: Arc::clone(lookup),
-        }
-    }
-}
+pub struct GetCatalogue(pub Arc<Lookup>);
 
 impl Function<TeraResult<Value>> for GetCatalogue {
     fn call(&self, kwargs: Kwargs, state: &State) -> TeraResult<Value> {
-        let config = &self.lookup.config;
+        let config = &self.0.config;
         let lang = language("get_catalogue", &kwargs, state, config)?;
-        let catalogue = &self.lookup.catalogue;
+        let catalogue = &self.0.catalogue;
         catalogue
             .get(&lang)
             .or_else(|| catalogue.get(&config.default_language))
@@ -39,14 +29,13 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::global_fns::fixture::{call, error, no_args, site, site_with, text};
+    use crate::global_fns::fixture::{assert_errors, call, no_args, site, site_with, text};
 
     #[test]
     fn the_catalogue_of_the_page_language_falls_back_to_the_default_one() {
         let (_dir, lookup) = site();
-        let function = GetCatalogue::new(&lookup);
         for lang in [None, Some("en"), Some("fr")] {
-            let catalogue = call(&function, no_args(), lang).unwrap();
+            let catalogue = call(&GetCatalogue(Arc::clone(&lookup)), no_args(), lang).unwrap();
             assert_eq!(text(&catalogue, "title"), Some("Courses"));
         }
     }
@@ -54,9 +43,7 @@ mod tests {
     #[test]
     fn a_site_without_catalogue_data_is_an_error() {
         let (_dir, lookup) = site_with(|lookup| lookup.catalogue = HashMap::new());
-        assert_eq!(
-            error(&GetCatalogue::new(&lookup), no_args()),
-            "get_catalogue: no catalogue (site/data/catalog.toml)"
-        );
+        let missing = "get_catalogue: no catalogue (site/data/catalog.toml)";
+        assert_errors(&GetCatalogue(lookup), [(no_args(), missing)]);
     }
 }

@@ -10,17 +10,7 @@ use tera::{Error, Function, Kwargs, State, TeraResult};
 use super::files::{hex, read_static};
 use crate::lookup::Lookup;
 
-pub struct GetHash {
-    lookup: Arc<Lookup>,
-}
-
-impl GetHash {
-    pub fn new(lookup: &Arc<Lookup>) -> Self {
-        Self {
-            lookup: Arc::clone(lookup),
-        }
-    }
-}
+pub struct GetHash(pub Arc<Lookup>);
 
 impl Function<TeraResult<String>> for GetHash {
     fn call(&self, kwargs: Kwargs, _: &State) -> TeraResult<String> {
@@ -28,8 +18,8 @@ impl Function<TeraResult<String>> for GetHash {
         // Zola's defaults: SHA-384 in base64 is what subresource integrity takes as is.
         let sha_type = kwargs.get::<i64>("sha_type")?.unwrap_or(384);
         let base64 = kwargs.get::<bool>("base64")?.unwrap_or(true);
-        let bytes = read_static(&self.lookup, path)
-            .or_else(|_| std::fs::read(self.lookup.root.join(path)))
+        let bytes = read_static(&self.0, path)
+            .or_else(|_| std::fs::read(self.0.root.join(path)))
             .map_err(|e| Error::message(format!("get_hash: cannot read {path}: {e}")))?;
         let digest: Vec<u8> = match sha_type {
             256 => sha2::Sha256::digest(&bytes).to_vec(),
@@ -51,72 +41,65 @@ impl Function<TeraResult<String>> for GetHash {
 
 #[cfg(test)]
 mod tests {
-    use tera::Value;
-
     use super::*;
-    use crate::global_fns::fixture::{call, error, no_args, site};
+    use crate::global_fns::fixture::{assert_errors, assert_requires_text, call, site};
 
-    fn hash(lookup: &Arc<Lookup>, kwargs: Kwargs) -> Value {
-        call(&GetHash::new(lookup), kwargs, None).unwrap()
-    }
+    const CSS: &[u8] = b"body{}\n";
 
     #[test]
     fn by_default_a_static_file_gets_its_sha384_in_base64() {
         let (_dir, lookup) = site();
-        let expected =
-            base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(b"body{}\n"));
-        assert_eq!(
-            hash(&lookup, Kwargs::from([("path", "site.css".into())])),
-            expected.into()
+        let hash = call(
+            &GetHash(lookup),
+            Kwargs::from([("path", "site.css".into())]),
+            None,
         );
+        let expected = base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(CSS));
+        assert_eq!(hash.unwrap(), expected.into());
     }
 
     #[test]
-    fn sha_type_and_base64_choose_the_digest_and_its_spelling() {
+    fn sha_type_and_base64_choose_the_digest_and_its_spelling_for_static_then_site_files() {
         let (_dir, lookup) = site();
-        for (sha_type, digest) in [
-            (256, sha2::Sha256::digest(b"body{}\n").to_vec()),
-            (512, sha2::Sha512::digest(b"body{}\n").to_vec()),
-        ] {
+        let hex_of = |path: &str, sha_type: i64| {
             let kwargs = Kwargs::from([
-                ("path", "/site.css".into()),
+                ("path", path.into()),
                 ("sha_type", sha_type.into()),
                 ("base64", false.into()),
             ]);
-            assert_eq!(hash(&lookup, kwargs), hex(&digest).into());
-        }
-    }
-
-    #[test]
-    fn a_file_outside_static_is_looked_for_in_the_site() {
-        let (_dir, lookup) = site();
-        let kwargs = Kwargs::from([("path", "data/notes.txt".into()), ("base64", false.into())]);
-        let expected = hex(&sha2::Sha384::digest(b"plain *text*"));
-        assert_eq!(hash(&lookup, kwargs), expected.into());
-    }
-
-    #[test]
-    fn a_missing_file_or_an_unknown_sha_type_is_an_error() {
-        let (_dir, lookup) = site();
-        let function = GetHash::new(&lookup);
-        let missing = Kwargs::from([("path", "missing.css".into())]);
-        assert!(error(&function, missing).starts_with("get_hash: cannot read missing.css: "));
-        let sha1 = Kwargs::from([("path", "site.css".into()), ("sha_type", 1.into())]);
+            call(&GetHash(Arc::clone(&lookup)), kwargs, None).unwrap()
+        };
+        let sha256 = hex(&sha2::Sha256::digest(CSS));
+        assert_eq!(hex_of("/site.css", 256), sha256.into());
         assert_eq!(
-            error(&function, sha1),
-            "get_hash: sha_type 1 is not 256, 384 or 512"
+            hex_of("site.css", 512),
+            hex(&sha2::Sha512::digest(CSS)).into()
         );
+        let notes = hex(&sha2::Sha384::digest(b"plain *text*"));
+        assert_eq!(hex_of("data/notes.txt", 384), notes.into());
     }
 
     #[test]
-    fn path_is_required_and_sha_type_must_be_a_number() {
+    fn a_missing_file_an_unknown_sha_type_or_a_bad_argument_is_an_error() {
         let (_dir, lookup) = site();
-        let function = GetHash::new(&lookup);
-        assert_eq!(
-            error(&function, no_args()),
-            "Missing keyword argument `path`"
+        let css = |name: &'static str, value: tera::Value| {
+            Kwargs::from([("path", "site.css".into()), (name, value)])
+        };
+        assert_requires_text(&GetHash(Arc::clone(&lookup)), "path");
+        assert_errors(
+            &GetHash(lookup),
+            [
+                (
+                    Kwargs::from([("path", "gone.css".into())]),
+                    "get_hash: cannot read gone.css: ",
+                ),
+                (
+                    css("sha_type", 1.into()),
+                    "get_hash: sha_type 1 is not 256, 384 or 512",
+                ),
+                (css("sha_type", "384".into()), "expected `i64`"),
+                (css("base64", "yes".into()), "expected `bool`"),
+            ],
         );
-        let kwargs = Kwargs::from([("path", "site.css".into()), ("sha_type", "384".into())]);
-        assert!(error(&function, kwargs).contains("expected `i64`"));
     }
 }

@@ -13,21 +13,13 @@ use crate::lookup::Lookup;
 /// Characters of the SHA-256 kept in `?h=`: enough to change with the file, short in the HTML.
 const CACHEBUST_DIGITS: usize = 20;
 
-pub struct GetUrl {
-    lookup: Arc<Lookup>,
-}
+pub struct GetUrl(pub Arc<Lookup>);
 
 impl GetUrl {
-    pub fn new(lookup: &Arc<Lookup>) -> Self {
-        Self {
-            lookup: Arc::clone(lookup),
-        }
-    }
-
     fn content_permalink(&self, path: &str, content: &str, lang: &str) -> TeraResult<String> {
-        let permalinks = &self.lookup.permalinks;
+        let permalinks = &self.0.permalinks;
         permalinks
-            .get(&localised(content, lang, &self.lookup.config))
+            .get(&localised(content, lang, &self.0.config))
             .or_else(|| permalinks.get(content))
             .cloned()
             .ok_or_else(|| Error::message(format!("get_url: no content file {path}")))
@@ -37,20 +29,20 @@ impl GetUrl {
 impl Function<TeraResult<String>> for GetUrl {
     fn call(&self, kwargs: Kwargs, state: &State) -> TeraResult<String> {
         let path: &str = kwargs.must_get("path")?;
-        let lang = language("get_url", &kwargs, state, &self.lookup.config)?;
+        let lang = language("get_url", &kwargs, state, &self.0.config)?;
         let trailing_slash = kwargs.get::<bool>("trailing_slash")?.unwrap_or(false);
         let cachebust = kwargs.get::<bool>("cachebust")?.unwrap_or(false);
         if let Some(content) = path.strip_prefix("@/") {
             return self.content_permalink(path, content, &lang);
         }
         // As in Zola, only `@/` content paths are language-aware; other paths are the site's own.
-        let base_url = &self.lookup.config.base_url;
+        let base_url = &self.0.config.base_url;
         let mut url = format!("{base_url}/{}", path.trim_start_matches('/'));
         if trailing_slash && !url.ends_with('/') {
             url.push('/');
         }
         if cachebust {
-            let bytes = read_static(&self.lookup, path)
+            let bytes = read_static(&self.0, path)
                 .map_err(|e| Error::message(format!("get_url: cannot hash {path}: {e}")))?;
             url.push_str(&format!("?h={}", &sha256_hex(&bytes)[..CACHEBUST_DIGITS]));
         }
@@ -60,103 +52,55 @@ impl Function<TeraResult<String>> for GetUrl {
 
 #[cfg(test)]
 mod tests {
-    use tera::Value;
-
     use super::*;
-    use crate::global_fns::fixture::{call, error, no_args, site};
+    use crate::global_fns::fixture::{assert_errors, assert_requires_text, call, site, with};
 
-    fn url(lookup: &Arc<Lookup>, kwargs: Kwargs, lang: Option<&str>) -> Value {
-        call(&GetUrl::new(lookup), kwargs, lang).unwrap()
+    #[test]
+    fn a_content_path_becomes_the_permalink_in_the_asked_or_page_language() {
+        let (_dir, lookup) = site();
+        let url = |kwargs, page_lang| call(&GetUrl(Arc::clone(&lookup)), kwargs, page_lang);
+        let first = || Kwargs::from([("path", "@/blog/first.md".into())]);
+        let english = "https://example.org/blog/first/";
+        let french = "https://example.org/fr/blog/first/";
+        assert_eq!(url(first(), Some("en")).unwrap(), english.into());
+        assert_eq!(url(first(), Some("fr")).unwrap(), french.into());
+        let asked_in_french = with("@/blog/first.md", "lang", "fr".into());
+        assert_eq!(url(asked_in_french, Some("en")).unwrap(), french.into());
     }
 
     #[test]
-    fn a_content_path_becomes_the_permalink_in_the_page_language() {
+    fn other_paths_join_the_base_url_with_an_optional_slash_and_cachebust() {
         let (_dir, lookup) = site();
-        let kwargs = || Kwargs::from([("path", "@/blog/first.md".into())]);
-        assert_eq!(
-            url(&lookup, kwargs(), Some("en")),
-            "https://example.org/blog/first/".into()
-        );
-        assert_eq!(
-            url(&lookup, kwargs(), Some("fr")),
-            "https://example.org/fr/blog/first/".into()
-        );
-    }
-
-    #[test]
-    fn a_lang_argument_chooses_the_translation() {
-        let (_dir, lookup) = site();
-        let kwargs = Kwargs::from([("path", "@/blog/first.md".into()), ("lang", "fr".into())]);
-        assert_eq!(
-            url(&lookup, kwargs, Some("en")),
-            "https://example.org/fr/blog/first/".into()
-        );
-    }
-
-    #[test]
-    fn other_paths_are_joined_to_the_base_url_whatever_the_language() {
-        let (_dir, lookup) = site();
-        let kwargs = Kwargs::from([("path", "/img/logo.png".into())]);
-        assert_eq!(
-            url(&lookup, kwargs, Some("fr")),
-            "https://example.org/img/logo.png".into()
-        );
-    }
-
-    #[test]
-    fn trailing_slash_adds_one_slash_only() {
-        let (_dir, lookup) = site();
+        let url = |kwargs| call(&GetUrl(Arc::clone(&lookup)), kwargs, Some("fr")).unwrap();
+        let logo = Kwargs::from([("path", "/img/logo.png".into())]);
+        assert_eq!(url(logo), "https://example.org/img/logo.png".into());
         for path in ["blog", "blog/"] {
-            let kwargs = Kwargs::from([("path", path.into()), ("trailing_slash", true.into())]);
-            assert_eq!(
-                url(&lookup, kwargs, None),
-                "https://example.org/blog/".into()
-            );
+            let slashed = url(with(path, "trailing_slash", true.into()));
+            assert_eq!(slashed, "https://example.org/blog/".into());
         }
+        let busted = url(with("site.css", "cachebust", true.into()));
+        let digest = sha256_hex(b"body{}\n");
+        let expected = format!("https://example.org/site.css?h={}", &digest[..20]);
+        assert_eq!(busted, expected.into());
     }
 
     #[test]
-    fn cachebust_appends_the_start_of_the_static_files_sha256() {
+    fn an_unknown_content_file_a_missing_static_file_or_a_bad_argument_is_an_error() {
         let (_dir, lookup) = site();
-        let kwargs = Kwargs::from([("path", "site.css".into()), ("cachebust", true.into())]);
-        let expected = format!(
-            "https://example.org/site.css?h={}",
-            &sha256_hex(b"body{}\n")[..20]
+        assert_requires_text(&GetUrl(Arc::clone(&lookup)), "path");
+        assert_errors(
+            &GetUrl(lookup),
+            [
+                (with("a", "cachebust", "yes".into()), "expected `bool`"),
+                (
+                    Kwargs::from([("path", "@/gone.md".into())]),
+                    "get_url: no content file @/gone.md",
+                ),
+                (
+                    with("gone.js", "cachebust", true.into()),
+                    "get_url: cannot hash gone.js: ",
+                ),
+            ],
         );
-        assert_eq!(url(&lookup, kwargs, None), expected.into());
-    }
-
-    #[test]
-    fn an_unknown_content_file_is_an_error() {
-        let (_dir, lookup) = site();
-        let kwargs = Kwargs::from([("path", "@/blog/missing.md".into())]);
-        assert_eq!(
-            error(&GetUrl::new(&lookup), kwargs),
-            "get_url: no content file @/blog/missing.md"
-        );
-    }
-
-    #[test]
-    fn cachebusting_a_missing_static_file_is_an_error() {
-        let (_dir, lookup) = site();
-        let kwargs = Kwargs::from([("path", "missing.js".into()), ("cachebust", true.into())]);
-        let error = error(&GetUrl::new(&lookup), kwargs);
-        assert!(
-            error.starts_with("get_url: cannot hash missing.js: "),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn path_is_required_and_flags_must_be_booleans() {
-        let (_dir, lookup) = site();
-        let function = GetUrl::new(&lookup);
-        assert_eq!(
-            error(&function, no_args()),
-            "Missing keyword argument `path`"
-        );
-        assert!(error(&function, Kwargs::from([("path", 3.into())])).contains("expected `&str`"));
-        let kwargs = Kwargs::from([("path", "a".into()), ("cachebust", "yes".into())]);
-        assert!(error(&function, kwargs).contains("expected `bool`"));
     }
 }

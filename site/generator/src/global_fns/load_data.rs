@@ -9,23 +9,13 @@ use super::files::inside_site;
 use crate::lookup::Lookup;
 use crate::values::toml_to_value;
 
-pub struct LoadData {
-    lookup: Arc<Lookup>,
-}
-
-impl LoadData {
-    pub fn new(lookup: &Arc<Lookup>) -> Self {
-        Self {
-            lookup: Arc::clone(lookup),
-        }
-    }
-}
+pub struct LoadData(pub Arc<Lookup>);
 
 impl Function<TeraResult<Value>> for LoadData {
     fn call(&self, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
         let path: &str = kwargs.must_get("path")?;
         let required = kwargs.get::<bool>("required")?.unwrap_or(true);
-        let full = inside_site("load_data", &self.lookup, path)?;
+        let full = inside_site("load_data", &self.0, path)?;
         let text = match std::fs::read_to_string(&full) {
             Ok(text) => text,
             Err(_) if !required => return Ok(Value::none()),
@@ -62,93 +52,60 @@ fn parse(path: &str, format: &str, text: String) -> TeraResult<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::global_fns::fixture::{call, error, no_args, site, text};
-
-    fn load(lookup: &Arc<Lookup>, kwargs: Kwargs) -> Value {
-        call(&LoadData::new(lookup), kwargs, None).unwrap()
-    }
+    use crate::global_fns::fixture::{assert_errors, assert_requires_text, call, site, text, with};
 
     #[test]
-    fn toml_and_json_files_become_values_by_their_extension() {
+    fn files_are_read_in_the_format_of_their_extension_or_the_one_named() {
         let (_dir, lookup) = site();
-        let toml = load(&lookup, Kwargs::from([("path", "data/people.toml".into())]));
-        let json = load(&lookup, Kwargs::from([("path", "data/people.json".into())]));
+        let load = |kwargs| call(&LoadData(Arc::clone(&lookup)), kwargs, None).unwrap();
+        let toml = load(Kwargs::from([("path", "data/people.toml".into())]));
+        let json = load(Kwargs::from([("path", "data/people.json".into())]));
         assert_eq!(text(&toml, "person.0.name"), Some("Ada"));
         assert_eq!(text(&json, "person.0.name"), Some("Grace"));
-    }
-
-    #[test]
-    fn text_files_and_named_formats_are_read_as_text() {
-        let (_dir, lookup) = site();
-        let text = load(&lookup, Kwargs::from([("path", "data/notes.txt".into())]));
-        assert_eq!(text, "plain *text*".into());
-        let kwargs = Kwargs::from([
-            ("path", "data/people.toml".into()),
-            ("format", "plain".into()),
-        ]);
-        assert_eq!(load(&lookup, kwargs), "[[person]]\nname = \"Ada\"\n".into());
-    }
-
-    #[test]
-    fn a_missing_file_is_none_when_not_required() {
-        let (_dir, lookup) = site();
-        let kwargs = Kwargs::from([
-            ("path", "data/missing.toml".into()),
-            ("required", false.into()),
-        ]);
-        assert!(load(&lookup, kwargs).is_none());
-    }
-
-    #[test]
-    fn a_missing_required_file_is_an_error() {
-        let (_dir, lookup) = site();
-        let kwargs = Kwargs::from([("path", "data/missing.toml".into())]);
-        let error = error(&LoadData::new(&lookup), kwargs);
-        assert!(
-            error.starts_with("load_data: cannot read data/missing.toml: "),
-            "{error}"
-        );
+        let notes = load(Kwargs::from([("path", "data/notes.txt".into())]));
+        assert_eq!(notes, "plain *text*".into());
+        let raw = load(with("data/people.toml", "format", "plain".into()));
+        assert_eq!(raw, "[[person]]\nname = \"Ada\"\n".into());
+        let optional = load(with("data/gone.toml", "required", false.into()));
+        assert!(optional.is_none());
     }
 
     #[test]
     fn a_file_outside_the_site_is_refused_even_when_not_required() {
         let (_dir, lookup) = site();
         assert!(lookup.root.join("../secret.txt").exists());
-        let function = LoadData::new(&lookup);
-        for required in [true, false] {
-            let kwargs = Kwargs::from([
-                ("path", "../secret.txt".into()),
-                ("required", required.into()),
-            ]);
-            assert_eq!(
-                error(&function, kwargs),
-                "load_data: ../secret.txt is not inside the site's folder"
-            );
-        }
-    }
-
-    #[test]
-    fn malformed_data_and_unknown_formats_are_errors() {
-        let (_dir, lookup) = site();
-        let function = LoadData::new(&lookup);
-        let broken = Kwargs::from([("path", "data/broken.toml".into())]);
-        assert!(error(&function, broken).starts_with("load_data: data/broken.toml: "));
-        let csv = Kwargs::from([("path", "data/table.csv".into())]);
-        assert_eq!(
-            error(&function, csv),
-            "load_data: format \"csv\" is not supported (toml, json, plain)"
+        let outside = "load_data: ../secret.txt is not inside the site's folder";
+        assert_requires_text(&LoadData(Arc::clone(&lookup)), "path");
+        assert_errors(
+            &LoadData(lookup),
+            [
+                (Kwargs::from([("path", "../secret.txt".into())]), outside),
+                (with("../secret.txt", "required", false.into()), outside),
+            ],
         );
     }
 
     #[test]
-    fn path_is_required_and_required_must_be_a_boolean() {
+    fn missing_or_malformed_files_unknown_formats_and_bad_arguments_are_errors() {
         let (_dir, lookup) = site();
-        let function = LoadData::new(&lookup);
-        assert_eq!(
-            error(&function, no_args()),
-            "Missing keyword argument `path`"
+        let path = |path: &str| Kwargs::from([("path", path.into())]);
+        assert_errors(
+            &LoadData(lookup),
+            [
+                (
+                    with("data/notes.txt", "required", "no".into()),
+                    "expected `bool`",
+                ),
+                (
+                    path("data/gone.toml"),
+                    "load_data: cannot read data/gone.toml: ",
+                ),
+                (path("data/broken.toml"), "load_data: data/broken.toml: "),
+                (
+                    path("data/table.csv"),
+                    "format \"csv\" is not supported (toml, json, plain)",
+                ),
+            ],
         );
-        let kwargs = Kwargs::from([("path", "data/notes.txt".into()), ("required", "no".into())]);
-        assert!(error(&function, kwargs).contains("expected `bool`"));
     }
 }

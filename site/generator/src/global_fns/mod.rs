@@ -57,6 +57,8 @@ fn localised(path: &str, lang: &str, config: &Config) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::fixture::{self, call, no_args, site};
     use super::*;
 
@@ -107,23 +109,23 @@ mod tests {
         };
         let results = [
             call(
-                &GetUrl::new(&lookup),
+                &GetUrl(Arc::clone(&lookup)),
                 in_german("path", "@/blog/first.md"),
                 None,
             ),
             call(
-                &GetPage::new(&lookup),
+                &GetPage(Arc::clone(&lookup)),
                 in_german("path", "blog/first.md"),
                 None,
             ),
             call(
-                &GetSection::new(&lookup),
+                &GetSection(Arc::clone(&lookup)),
                 in_german("path", "blog/_index.md"),
                 None,
             ),
-            call(&Trans::new(&lookup), in_german("key", "hello"), None),
+            call(&Trans(Arc::clone(&lookup)), in_german("key", "hello"), None),
             call(
-                &GetCatalogue::new(&lookup),
+                &GetCatalogue(Arc::clone(&lookup)),
                 Kwargs::from([("lang", "de".into())]),
                 None,
             ),

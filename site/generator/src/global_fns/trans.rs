@@ -8,22 +8,12 @@ use tera::{Error, Function, Kwargs, State, TeraResult};
 use super::language;
 use crate::lookup::Lookup;
 
-pub struct Trans {
-    lookup: Arc<Lookup>,
-}
-
-impl Trans {
-    pub fn new(lookup: &Arc<Lookup>) -> Self {
-        Self {
-            lookup: Arc::clone(lookup),
-        }
-    }
-}
+pub struct Trans(pub Arc<Lookup>);
 
 impl Function<TeraResult<String>> for Trans {
     fn call(&self, kwargs: Kwargs, state: &State) -> TeraResult<String> {
         let key: &str = kwargs.must_get("key")?;
-        let config = &self.lookup.config;
+        let config = &self.0.config;
         let lang = language("trans", &kwargs, state, config)?;
         config
             .translate(key, &lang)
@@ -35,48 +25,33 @@ impl Function<TeraResult<String>> for Trans {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::global_fns::fixture::{call, error, no_args, site};
+    use crate::global_fns::fixture::{assert_errors, assert_requires_text, call, site};
 
     #[test]
-    fn a_key_is_translated_into_the_page_language_or_the_lang_argument() {
+    fn a_key_is_translated_into_the_asked_or_page_language_else_the_default_one() {
         let (_dir, lookup) = site();
-        let function = Trans::new(&lookup);
-        let hello = || Kwargs::from([("key", "hello".into())]);
-        let hello_in_french = Kwargs::from([("key", "hello".into()), ("lang", "fr".into())]);
-        assert_eq!(call(&function, hello(), None).unwrap(), "Hello".into());
-        assert_eq!(
-            call(&function, hello(), Some("fr")).unwrap(),
-            "Bonjour".into()
-        );
-        assert_eq!(
-            call(&function, hello_in_french, Some("en")).unwrap(),
-            "Bonjour".into()
-        );
+        let trans = |key: &str, lang: &str, page_lang: Option<&str>| {
+            let kwargs = Kwargs::from([("key", key.into()), ("lang", lang.into())]);
+            call(&Trans(Arc::clone(&lookup)), kwargs, page_lang).unwrap()
+        };
+        assert_eq!(trans("hello", "en", Some("fr")), "Hello".into());
+        assert_eq!(trans("hello", "fr", Some("en")), "Bonjour".into());
+        assert_eq!(trans("only_english", "fr", None), "Only in English".into());
+        let on_french_page = Kwargs::from([("key", "hello".into())]);
+        let hello = call(&Trans(Arc::clone(&lookup)), on_french_page, Some("fr"));
+        assert_eq!(hello.unwrap(), "Bonjour".into());
     }
 
     #[test]
-    fn a_key_missing_from_a_language_comes_from_the_default_one() {
+    fn an_unknown_key_or_a_bad_key_argument_is_an_error() {
         let (_dir, lookup) = site();
-        let kwargs = Kwargs::from([("key", "only_english".into())]);
-        assert_eq!(
-            call(&Trans::new(&lookup), kwargs, Some("fr")).unwrap(),
-            "Only in English".into()
+        assert_requires_text(&Trans(Arc::clone(&lookup)), "key");
+        assert_errors(
+            &Trans(lookup),
+            [(
+                Kwargs::from([("key", "bye".into())]),
+                "trans: no translation of \"bye\" for en",
+            )],
         );
-    }
-
-    #[test]
-    fn an_unknown_key_or_a_missing_key_argument_is_an_error() {
-        let (_dir, lookup) = site();
-        let function = Trans::new(&lookup);
-        let unknown = Kwargs::from([("key", "goodbye".into())]);
-        assert_eq!(
-            error(&function, unknown),
-            "trans: no translation of \"goodbye\" for en"
-        );
-        assert_eq!(
-            error(&function, no_args()),
-            "Missing keyword argument `key`"
-        );
-        assert!(error(&function, Kwargs::from([("key", 1.into())])).contains("expected `&str`"));
     }
 }
