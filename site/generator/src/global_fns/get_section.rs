@@ -1,0 +1,72 @@
+//! `get_section(path, lang?, metadata_only?)`: a section by its content
+//! path, with its pages unless only its metadata is asked for.
+
+use std::sync::Arc;
+
+use tera::{Error, Function, Kwargs, State, TeraResult, Value};
+
+use super::{language, localised};
+use crate::lookup::Lookup;
+
+pub struct GetSection(pub Arc<Lookup>);
+
+impl Function<TeraResult<Value>> for GetSection {
+    fn call(&self, kwargs: Kwargs, state: &State) -> TeraResult<Value> {
+        let path: &str = kwargs.must_get("path")?;
+        let lang = language("get_section", &kwargs, state, &self.0.config)?;
+        let metadata_only = kwargs.get::<bool>("metadata_only")?.unwrap_or(false);
+        let sections = &self.0.sections;
+        let (full, metadata) = sections
+            .get(&localised(path, &lang, &self.0.config))
+            .or_else(|| sections.get(path))
+            .ok_or_else(|| Error::message(format!("get_section: no section {path}")))?;
+        Ok(if metadata_only { metadata } else { full }.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::global_fns::fixture::{assert_errors, assert_requires_text, call, site, text};
+
+    #[test]
+    fn a_section_comes_with_its_pages_unless_only_its_metadata_is_asked_for() {
+        let (_dir, lookup) = site();
+        let get_section = |metadata_only: bool| {
+            let kwargs = Kwargs::from([
+                ("path", "blog/_index.md".into()),
+                ("metadata_only", metadata_only.into()),
+            ]);
+            call(&GetSection(Arc::clone(&lookup)), kwargs, Some("fr")).unwrap()
+        };
+        let (full, metadata) = (get_section(false), get_section(true));
+        assert_eq!(
+            text(&full, "title"),
+            Some("Blog"),
+            "untranslated: the default language's"
+        );
+        assert_eq!(text(&full, "pages.0.title"), Some("First"));
+        assert_eq!(text(&metadata, "title"), Some("Blog"));
+        assert!(metadata.get_from_path("pages").is_none());
+    }
+
+    #[test]
+    fn an_unknown_section_or_a_bad_argument_is_an_error() {
+        let (_dir, lookup) = site();
+        let blog_metadata = Kwargs::from([
+            ("path", "blog/_index.md".into()),
+            ("metadata_only", "yes".into()),
+        ]);
+        assert_requires_text(&GetSection(Arc::clone(&lookup)), "path");
+        assert_errors(
+            &GetSection(lookup),
+            [
+                (blog_metadata, "expected `bool`"),
+                (
+                    Kwargs::from([("path", "news/_index.md".into())]),
+                    "get_section: no section news/_index.md",
+                ),
+            ],
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! `get_url(path, lang?, trailing_slash?, cachebust?)`: the permalink of a
+//! content file (`@/blog/post.md`, in the page's language when it has a
+//! translation) or the URL of any other path of the site.
+
+use std::sync::Arc;
+
+use tera::{Error, Function, Kwargs, State, TeraResult};
+
+use super::files::{read_static, sha256_hex};
+use super::{language, localised};
+use crate::lookup::Lookup;
+
+/// Characters of the SHA-256 kept in `?h=`: enough to change with the file, short in the HTML.
+const CACHEBUST_DIGITS: usize = 20;
+
+pub struct GetUrl(pub Arc<Lookup>);
+
+impl GetUrl {
+    fn content_permalink(&self, path: &str, content: &str, lang: &str) -> TeraResult<String> {
+        let permalinks = &self.0.permalinks;
+        permalinks
+            .get(&localised(content, lang, &self.0.config))
+            .or_else(|| permalinks.get(content))
+            .cloned()
+            .ok_or_else(|| Error::message(format!("get_url: no content file {path}")))
+    }
+}
+
+impl Function<TeraResult<String>> for GetUrl {
+    fn call(&self, kwargs: Kwargs, state: &State) -> TeraResult<String> {
+        let path: &str = kwargs.must_get("path")?;
+        let lang = language("get_url", &kwargs, state, &self.0.config)?;
+        let trailing_slash = kwargs.get::<bool>("trailing_slash")?.unwrap_or(false);
+        let cachebust = kwargs.get::<bool>("cachebust")?.unwrap_or(false);
+        if let Some(content) = path.strip_prefix("@/") {
+            return self.content_permalink(path, content, &lang);
+        }
+        // As in Zola, only `@/` content paths are language-aware; other paths are the site's own.
+        let base_url = &self.0.config.base_url;
+        let mut url = format!("{base_url}/{}", path.trim_start_matches('/'));
+        if trailing_slash && !url.ends_with('/') {
+            url.push('/');
+        }
+        if cachebust {
+            let bytes = read_static(&self.0, path)
+                .map_err(|e| Error::message(format!("get_url: cannot hash {path}: {e}")))?;
+            url.push_str(&format!("?h={}", &sha256_hex(&bytes)[..CACHEBUST_DIGITS]));
+        }
+        Ok(url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::global_fns::fixture::{assert_errors, assert_requires_text, call, site, with};
+
+    #[test]
+    fn a_content_path_becomes_the_permalink_in_the_asked_or_page_language() {
+        let (_dir, lookup) = site();
+        let url = |kwargs, page_lang| call(&GetUrl(Arc::clone(&lookup)), kwargs, page_lang);
+        let first = || Kwargs::from([("path", "@/blog/first.md".into())]);
+        let english = "https://example.org/blog/first/";
+        let french = "https://example.org/fr/blog/first/";
+        assert_eq!(url(first(), Some("en")).unwrap(), english.into());
+        assert_eq!(url(first(), Some("fr")).unwrap(), french.into());
+        let asked_in_french = with("@/blog/first.md", "lang", "fr".into());
+        assert_eq!(url(asked_in_french, Some("en")).unwrap(), french.into());
+    }
+
+    #[test]
+    fn other_paths_join_the_base_url_with_an_optional_slash_and_cachebust() {
+        let (_dir, lookup) = site();
+        let url = |kwargs| call(&GetUrl(Arc::clone(&lookup)), kwargs, Some("fr")).unwrap();
+        let logo = Kwargs::from([("path", "/img/logo.png".into())]);
+        assert_eq!(url(logo), "https://example.org/img/logo.png".into());
+        for path in ["blog", "blog/"] {
+            let slashed = url(with(path, "trailing_slash", true.into()));
+            assert_eq!(slashed, "https://example.org/blog/".into());
+        }
+        let busted = url(with("site.css", "cachebust", true.into()));
+        let digest = sha256_hex(b"body{}\n");
+        let expected = format!("https://example.org/site.css?h={}", &digest[..20]);
+        assert_eq!(busted, expected.into());
+    }
+
+    #[test]
+    fn an_unknown_content_file_a_missing_static_file_or_a_bad_argument_is_an_error() {
+        let (_dir, lookup) = site();
+        assert_requires_text(&GetUrl(Arc::clone(&lookup)), "path");
+        assert_errors(
+            &GetUrl(lookup),
+            [
+                (with("a", "cachebust", "yes".into()), "expected `bool`"),
+                (
+                    Kwargs::from([("path", "@/gone.md".into())]),
+                    "get_url: no content file @/gone.md",
+                ),
+                (
+                    with("gone.js", "cachebust", true.into()),
+                    "get_url: cannot hash gone.js: ",
+                ),
+            ],
+        );
+    }
+}

@@ -1,0 +1,131 @@
+//! What the template functions look things up in: every page and section as
+//! a value, the permalinks behind `@/` paths and the catalogue per language,
+//! built once per build after the values stage.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use tera::Value;
+use ticedu_domain::catalogue::Catalogue;
+use ticedu_domain::settings::Settings;
+
+use crate::config::Config;
+use crate::content::Content;
+use crate::{SiteDirs, catalogue, values};
+
+pub struct Lookup {
+    pub config: Config,
+    pub root: PathBuf,
+    pub static_dir: PathBuf,
+    /// `guide/fees.md` → the page's value.
+    pub pages: HashMap<String, Value>,
+    /// `guide/_index.md` → the section's value, with and without its pages.
+    pub sections: HashMap<String, (Value, Value)>,
+    /// Content path → permalink, for `@/` links.
+    pub permalinks: HashMap<String, String>,
+    /// Per language.
+    pub catalogue: HashMap<String, Value>,
+}
+
+/// The lookup, and each page's and section's value in `content`'s order
+/// (the render stage gives them to the templates as `page` and `section`).
+pub fn build(
+    dirs: &SiteDirs,
+    config: Config,
+    content: &Content,
+) -> anyhow::Result<(Lookup, Vec<Value>, Vec<Value>)> {
+    let page_values: Vec<Value> = content
+        .pages
+        .iter()
+        .map(|page| values::page_value(page, &config))
+        .collect();
+    let section_values: Vec<Value> = content
+        .sections
+        .iter()
+        .map(|section| {
+            values::section_value(
+                section,
+                &config,
+                section
+                    .pages
+                    .iter()
+                    .map(|&i| page_values[i].clone())
+                    .collect(),
+            )
+        })
+        .collect();
+    let mut lookup = Lookup {
+        root: dirs.root.clone(),
+        static_dir: dirs.static_files(),
+        pages: content
+            .pages
+            .iter()
+            .zip(&page_values)
+            .map(|(p, v)| (p.relative_path.clone(), v.clone()))
+            .collect(),
+        sections: content
+            .sections
+            .iter()
+            .zip(&section_values)
+            .map(|(s, v)| {
+                (
+                    s.relative_path.clone(),
+                    (v.clone(), values::section_value(s, &config, Vec::new())),
+                )
+            })
+            .collect(),
+        permalinks: content
+            .pages
+            .iter()
+            .map(|p| (p.relative_path.clone(), config.permalink(&p.path)))
+            .chain(
+                content
+                    .sections
+                    .iter()
+                    .map(|s| (s.relative_path.clone(), config.permalink(&s.path))),
+            )
+            .collect(),
+        catalogue: HashMap::new(),
+        config,
+    };
+    if let Some((catalogue, settings)) = catalogue_data(dirs)? {
+        let year = settings
+            .years()
+            .last()
+            .context("settings.toml configures no year")?;
+        for lang in languages(&lookup.config) {
+            let prefix = lookup.config.language_prefix(&lang);
+            lookup.catalogue.insert(
+                lang.clone(),
+                catalogue::catalogue_value(&catalogue, year, &lang, &prefix),
+            );
+        }
+    }
+    Ok((lookup, page_values, section_values))
+}
+
+/// The default language first, then the others in the config's order.
+pub(crate) fn languages(config: &Config) -> Vec<String> {
+    std::iter::once(config.default_language.clone())
+        .chain(
+            config
+                .languages
+                .keys()
+                .filter(|l| **l != config.default_language)
+                .cloned(),
+        )
+        .collect()
+}
+
+/// The catalogue and settings, when the site has them in `data/`.
+pub(crate) fn catalogue_data(dirs: &SiteDirs) -> anyhow::Result<Option<(Catalogue, Settings)>> {
+    let catalog = dirs.data().join("catalog.toml");
+    let settings = dirs.data().join("settings.toml");
+    if !catalog.exists() || !settings.exists() {
+        return Ok(None);
+    }
+    let catalogue = Catalogue::from_toml(&std::fs::read_to_string(&catalog)?)?;
+    let settings = Settings::from_toml(&std::fs::read_to_string(&settings)?)?;
+    Ok(Some((catalogue, settings)))
+}

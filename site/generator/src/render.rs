@@ -1,0 +1,268 @@
+//! Rendering: each content page, section and catalogue page becomes a job
+//! (template and context), and the jobs are rendered on every core.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use tera::{Context as TeraContext, Tera, Value};
+
+use crate::config::Config;
+use crate::content::{self, Content};
+use crate::lookup::{self, catalogue_data, languages};
+use crate::{
+    BuildReport, Rendered, Sink, SiteDirs, catalogue, markdown, search, templates, values,
+};
+
+/// Per language, the documents of `search_index.<lang>.json`.
+pub type SearchIndexes = HashMap<String, Vec<search::Document>>;
+
+/// One page to render.
+struct Job {
+    path: String,
+    template: String,
+    context: TeraContext,
+    /// Named in errors.
+    origin: String,
+}
+
+/// Renders every page (content pages, sections and data pages) on all
+/// cores, handing each to `sink` as soon as it is rendered.
+pub fn render_site(
+    dirs: &SiteDirs,
+    base_url: Option<&str>,
+    sink: Sink<'_>,
+) -> anyhow::Result<(BuildReport, SearchIndexes)> {
+    let mut config = Config::load(&dirs.config())?;
+    if let Some(base_url) = base_url {
+        config.base_url = base_url.trim_end_matches('/').to_owned();
+    }
+    let mut content = content::load(&dirs.content(), &config)?;
+    render_markdown(&mut content, &config)?;
+    let (lookup, page_values, section_values) = lookup::build(dirs, config, &content)?;
+    let lookup = Arc::new(lookup);
+    let tera = templates::engine(&dirs.templates(), Arc::clone(&lookup))?;
+    let config = &lookup.config;
+    let config_value = config_value(config);
+    let mut jobs = Vec::with_capacity(content.pages.len() + content.sections.len());
+    let mut search: SearchIndexes = HashMap::new();
+    let mut report = BuildReport::default();
+    let mut index = |lang: &str, path: &str, title: &str, text: &str| {
+        search
+            .entry(lang.to_owned())
+            .or_default()
+            .push(search::document(path.to_owned(), title, text));
+    };
+
+    for (page, value) in content.pages.iter().zip(&page_values) {
+        if page.front.draft {
+            continue;
+        }
+        let section_template = content
+            .sections
+            .iter()
+            .find(|s| s.relative_path == page.section)
+            .and_then(|s| s.front.page_template.clone());
+        let template = page
+            .front
+            .template
+            .clone()
+            .or(section_template)
+            .unwrap_or_else(|| "page.html".to_owned());
+        let context =
+            base_context(&config_value, config, &page.path, &page.lang).with("page", value.clone());
+        jobs.push(Job {
+            path: page.path.clone(),
+            template,
+            context: context.0,
+            origin: format!("content/{}", page.relative_path),
+        });
+        if page.front.in_search_index.unwrap_or(true) {
+            index(
+                &page.lang,
+                &page.path,
+                page.front.title.as_deref().unwrap_or_default(),
+                &markdown::plain_text(&page.html),
+            );
+        }
+        report.pages += 1;
+    }
+    for (section, value) in content.sections.iter().zip(&section_values) {
+        if section.front.render == Some(false) || section.front.draft {
+            continue;
+        }
+        let default = if section.relative_path.starts_with("_index") {
+            "index.html"
+        } else {
+            "section.html"
+        };
+        let template = section
+            .front
+            .template
+            .clone()
+            .unwrap_or_else(|| default.to_owned());
+        let context = base_context(&config_value, config, &section.path, &section.lang)
+            .with("section", value.clone());
+        jobs.push(Job {
+            path: section.path.clone(),
+            template,
+            context: context.0,
+            origin: format!("content/{}", section.relative_path),
+        });
+        if section.front.in_search_index.unwrap_or(true) {
+            index(
+                &section.lang,
+                &section.path,
+                section.front.title.as_deref().unwrap_or_default(),
+                &markdown::plain_text(&section.html),
+            );
+        }
+        report.sections += 1;
+    }
+    for page in data_pages(dirs, config, &tera)? {
+        let value = values::Fields::new()
+            .set("title", page.title.as_str())
+            .set("description", page.description.as_str())
+            .set("path", page.path.as_str())
+            .set("permalink", config.permalink(&page.path))
+            .set("lang", page.lang.as_str())
+            .set("extra", Value::from(tera::Map::new()))
+            .build();
+        let mut context =
+            base_context(&config_value, config, &page.path, &page.lang).with("page", value);
+        for (name, variable) in page.variables {
+            context = context.with(name, variable);
+        }
+        index(&page.lang, &page.path, &page.title, &page.description);
+        jobs.push(Job {
+            origin: page.path.clone(),
+            path: page.path,
+            template: page.template.to_owned(),
+            context: context.0,
+        });
+        report.data_pages += 1;
+    }
+    render_all(&tera, &jobs, sink)?;
+    Ok((report, search))
+}
+
+/// Renders and writes the jobs on several threads per core; any failure fails the build.
+fn render_all(tera: &Tera, jobs: &[Job], sink: Sink<'_>) -> anyhow::Result<()> {
+    // Writing thousands of small files waits on the file system more than on the CPU:
+    // more threads than cores keep the disk busy while others render.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) * 4;
+    let chunk = jobs.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|jobs| {
+                scope.spawn(move || -> anyhow::Result<()> {
+                    for job in jobs {
+                        let html =
+                            render(tera, &job.template, &job.context).with_context(|| {
+                                format!("rendering {} with {}", job.origin, job.template)
+                            })?;
+                        sink(Rendered {
+                            path: job.path.clone(),
+                            html,
+                        })?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        workers.into_iter().try_for_each(|worker| {
+            worker
+                .join()
+                .map_err(|_| anyhow::anyhow!("a rendering thread panicked"))?
+        })
+    })
+}
+
+fn render(tera: &Tera, template: &str, context: &TeraContext) -> anyhow::Result<String> {
+    tera.render(template, context)
+        .map_err(|error| anyhow::anyhow!("{error}"))
+}
+
+struct Ctx(TeraContext);
+
+impl Ctx {
+    fn with(mut self, key: &'static str, value: Value) -> Self {
+        self.0.insert_value(key, value);
+        self
+    }
+}
+
+fn base_context(config_value: &Value, config: &Config, path: &str, lang: &str) -> Ctx {
+    let mut context = TeraContext::new();
+    context.insert_value("config", config_value.clone());
+    context.insert("current_path", path);
+    context.insert("current_url", &config.permalink(path));
+    context.insert("lang", lang);
+    Ctx(context)
+}
+
+fn config_value(config: &Config) -> Value {
+    let mut table = config.raw.clone();
+    table.insert(
+        "base_url".to_owned(),
+        toml::Value::String(config.base_url.clone()),
+    );
+    table.insert(
+        "default_language".to_owned(),
+        toml::Value::String(config.default_language.clone()),
+    );
+    table
+        .entry("extra")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    values::table_to_value(&table)
+}
+
+fn render_markdown(content: &mut Content, config: &Config) -> anyhow::Result<()> {
+    let mut permalinks = HashMap::new();
+    for page in &content.pages {
+        permalinks.insert(page.relative_path.clone(), config.permalink(&page.path));
+    }
+    for section in &content.sections {
+        permalinks.insert(
+            section.relative_path.clone(),
+            config.permalink(&section.path),
+        );
+    }
+    for page in &mut content.pages {
+        page.html = markdown::render(&page.markdown, &permalinks)
+            .with_context(|| format!("in content/{}", page.relative_path))?;
+        page.summary = markdown::summary(&page.markdown, &permalinks)?;
+    }
+    for section in &mut content.sections {
+        section.html = markdown::render(&section.markdown, &permalinks)
+            .with_context(|| format!("in content/{}", section.relative_path))?;
+    }
+    Ok(())
+}
+
+fn data_pages(
+    dirs: &SiteDirs,
+    config: &Config,
+    tera: &Tera,
+) -> anyhow::Result<Vec<catalogue::DataPage>> {
+    let Some((catalogue, settings)) = catalogue_data(dirs)? else {
+        return Ok(Vec::new());
+    };
+    let names: Vec<&str> = tera.get_template_names().collect();
+    if !names.contains(&"course.html") || !names.contains(&"hour.html") {
+        bail!(
+            "site/data/catalog.toml exists but templates/course.html or templates/hour.html is missing"
+        );
+    }
+    let year = settings
+        .years()
+        .last()
+        .context("settings.toml configures no year")?;
+    Ok(languages(config)
+        .iter()
+        .flat_map(|lang| {
+            catalogue::data_pages(&catalogue, year, lang, &config.language_prefix(lang))
+        })
+        .collect())
+}
