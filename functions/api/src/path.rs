@@ -133,6 +133,30 @@ mod store_ids {
     });
 }
 
+/// A class hour is named by two segments, `{course}/{number}`. Either one
+/// failing names no hour, so both answer the same 404, as does a well-formed
+/// hour the catalogue does not hold (the handler asks the catalogue).
+impl FromPathSegments for ticedu_domain::catalogue::HourId {
+    fn from_segments(segments: &[String]) -> Result<Self, ApiError> {
+        let [course, number] = segments else {
+            return Err(route_not_found());
+        };
+        let course =
+            ticedu_domain::catalogue::CourseId::parse(course).map_err(|_| unknown_hour())?;
+        let number = std::num::NonZeroU16::from_segment(number).ok_or_else(unknown_hour)?;
+        Ok(Self::new(course, number))
+    }
+}
+
+/// The answer for a class hour that is not in the catalogue.
+pub fn unknown_hour() -> ApiError {
+    ApiError::not_found(
+        "learning.unknown_hour",
+        "课程目录中没有这个学时。",
+        "There is no such class hour in the catalogue.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use std::num::NonZeroU16;

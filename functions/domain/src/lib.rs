@@ -47,4 +47,4 @@ pub mod taxpayer;
 pub mod wechat_pay;
 
 pub use data_file::{DataError, DataErrors, bundled};
-pub use rejection::Rejection;
+pub use rejection::{Rejection, RejectionKind};
