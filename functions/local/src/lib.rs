@@ -20,7 +20,6 @@ use ticedu_payments::wechat::WeChatPay;
 use ticedu_store::Store;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
-use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 pub mod demo;
@@ -42,8 +41,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 fn document<S: Store + Clone + 'static>() -> utoipa::openapi::OpenApi {
     let mut doc = ticedu_accounts::routes::<S>().into_openapi();
     doc.merge(ticedu_learning::routes::<S>().into_openapi());
-    doc.merge(ticedu_payments::PaymentsApi::openapi());
-    doc.merge(ticedu_admin::AdminApi::openapi());
+    doc.merge(ticedu_payments::routes::<S>().into_openapi());
+    doc.merge(ticedu_admin::routes::<S>().into_openapi());
     doc.merge(ticedu_certificates::routes::<S>().into_openapi());
     doc.info.title = "ticedu API".to_owned();
     doc.info.description = Some(
