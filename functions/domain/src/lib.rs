@@ -22,7 +22,8 @@
 //! | R14 what WeChat Pay collects; a notice settles the whole amount | [`wechat_pay::amount_to_collect`], [`wechat_pay::settles`], [`wechat_pay::OpenId`] |
 //! | R15 the invoice buyer's taxpayer id | [`taxpayer::TaxpayerId`] (GB 32100-2015) |
 //! | R15 orders per invoice, buyer, delivery | [`invoice::InvoiceOrders`], [`invoice::InvoiceDetails`], [`invoice::Delivery`] |
-//! | R18, R21 certificates: issuance, canonical data and hash, public status | [`certificate::may_issue`], [`certificate::CertificateData`], [`certificate::public_status`] |
+//! | R16, R19, R20 what is filed before a certificate | [`certificate::filing_for`], [`certificate::overdue_renewal`] |
+//! | R18, R21 certificates: issuance, canonical data and hash, public status, the query form | [`certificate::decide_issue`], [`certificate::may_issue`], [`certificate::CertificateData`], [`certificate::public_status`], [`certificate::answers_query`] |
 //! | R17 batch dates and the 7th working day | [`settings::YearSettings::batch_expiry_dates`], [`calendar::certificate_available_from`] |
 //!
 //! Every refusal of user input implements [`Rejection`]: a machine-readable
