@@ -104,3 +104,43 @@ impl InvoiceFilter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issue(note: &str) -> Result<CardBatch, ApiError> {
+        IssueCards {
+            count: 1,
+            value_fen: 60_000,
+            note: note.to_owned(),
+        }
+        .parse()
+    }
+
+    #[test]
+    fn a_card_note_holds_a_whole_bank_reference() {
+        // Longer than a ShortText: payer, account, date and amount together.
+        let reference = "中国工商银行北京分行 转账 2023-07-01 付款人 北京某检验鉴定有限公司 账号 0200 0000 0000 0000 000 金额 600.00 元 用途 钟检 继续教育学习卡";
+        assert!(reference.chars().count() > 60);
+        assert_eq!(issue(reference).unwrap().note().as_str(), reference);
+        let refused = issue(&"汇".repeat(201)).err().unwrap();
+        assert_eq!(
+            (refused.status, refused.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "cards.note")
+        );
+    }
+
+    #[test]
+    fn invoices_are_listed_by_a_known_status_requested_by_default() {
+        let filter = |status: Option<&str>| {
+            InvoiceFilter {
+                status: status.map(str::to_owned),
+            }
+            .parse()
+        };
+        assert_eq!(filter(None).unwrap(), InvoiceStatus::Requested);
+        assert_eq!(filter(Some("issued")).unwrap(), InvoiceStatus::Issued);
+        assert_eq!(filter(Some("paid")).err().unwrap().code(), "invoice.status");
+    }
+}

@@ -153,3 +153,83 @@ impl WeChatOrderRequest {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn invoice(body: serde_json::Value) -> Result<InvoiceCommand, ApiError> {
+        serde_json::from_value::<InvoiceRequestBody>(body)
+            .unwrap()
+            .parse()
+    }
+
+    fn code<T>(result: Result<T, ApiError>) -> (StatusCode, &'static str) {
+        let error = result.err().expect("refused");
+        (error.status, error.code())
+    }
+
+    #[test]
+    fn an_invoice_request_reports_the_buyer_before_the_orders() {
+        let refused = invoice(json!({
+            "orders": [], "buyer_name": " ", "taxpayer_id": "91350100M000100Y43", "email": "a@b.cn"
+        }));
+        assert_eq!(
+            code(refused),
+            (StatusCode::UNPROCESSABLE_ENTITY, "text.empty")
+        );
+        let refused = invoice(json!({
+            "orders": [], "buyer_name": "某检验公司", "taxpayer_id": "91350100M000100Y43", "email": "a@b.cn"
+        }));
+        assert_eq!(
+            code(refused),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invoice.orders")
+        );
+    }
+
+    #[test]
+    fn a_malformed_order_number_is_refused_like_someone_elses_order() {
+        let refused = invoice(json!({
+            "orders": ["not an order"], "buyer_name": "某检验公司", "taxpayer_id": "91350100M000100Y43", "email": "a@b.cn"
+        }));
+        assert_eq!(
+            code(refused),
+            (StatusCode::CONFLICT, "invoice.not_invoiceable")
+        );
+    }
+
+    #[test]
+    fn an_invoice_is_electronic_unless_paper_is_asked_for_with_an_address() {
+        let body = json!({
+            "orders": ["TIC20230706ABCDEF1234"], "buyer_name": "某检验公司", "taxpayer_id": "91350100M000100Y43", "email": "a@b.cn"
+        });
+        assert_eq!(
+            invoice(body.clone()).unwrap().details.delivery,
+            Delivery::Electronic
+        );
+        let mut paper = body;
+        paper["delivery"] = json!({ "kind": "paper", "address": "北京市东城区 1 号" });
+        assert!(matches!(
+            invoice(paper).unwrap().details.delivery,
+            Delivery::Paper { .. }
+        ));
+    }
+
+    #[test]
+    fn paying_inside_wechat_needs_an_openid() {
+        let order = |body| {
+            serde_json::from_value::<WeChatOrderRequest>(body)
+                .unwrap()
+                .parse()
+        };
+        let refused = order(json!({ "items": [], "channel": "jsapi" }));
+        assert_eq!(
+            code(refused),
+            (StatusCode::UNPROCESSABLE_ENTITY, "wechatpay.openid")
+        );
+        let native = order(json!({ "items": [], "channel": "native", "openid": "ignored here" }));
+        assert!(matches!(native.unwrap().payer, Payer::Native));
+    }
+}

@@ -209,3 +209,61 @@ fn open(
     }
     Ok(transaction)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_store_outage_asks_wechat_pay_to_retry_soon() {
+        let order = OrderNo::parse("TIC20230706ABCDEF1234").unwrap();
+        let refusals = [
+            (NotifyError::NotConfigured, StatusCode::SERVICE_UNAVAILABLE),
+            (
+                NotifyError::Unverified(NoticeError::Signature),
+                StatusCode::UNAUTHORIZED,
+            ),
+            (
+                NotifyError::Unreadable(NoticeError::Body),
+                StatusCode::BAD_REQUEST,
+            ),
+            (NotifyError::OtherMerchant, StatusCode::BAD_REQUEST),
+            (NotifyError::MalformedIds, StatusCode::BAD_REQUEST),
+            (NotifyError::UnknownOrder, StatusCode::NOT_FOUND),
+            (
+                NotifyError::AmountMismatch {
+                    order: order.clone(),
+                    paid_fen: 1,
+                    expected_fen: 2,
+                },
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                NotifyError::Refused {
+                    order,
+                    refusal: Refusal::NoticeMismatch,
+                },
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                NotifyError::Store(StoreError::Unavailable {
+                    operation: "order",
+                    message: "timeout".to_owned(),
+                }),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            ),
+        ];
+        for (error, status) in refusals {
+            assert_eq!(error.status(), status, "{error}");
+        }
+    }
+
+    #[test]
+    fn a_store_outage_is_not_described_to_the_caller() {
+        let error = NotifyError::Store(StoreError::Unavailable {
+            operation: "order",
+            message: "connection to 10.0.0.7 refused".to_owned(),
+        });
+        assert_eq!(error.to_string(), "temporarily unavailable");
+    }
+}
