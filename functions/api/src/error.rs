@@ -7,7 +7,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use ticedu_domain::Rejection;
+use ticedu_domain::{Rejection, RejectionKind};
 use ticedu_store::{Refusal, StoreError};
 use utoipa::ToSchema;
 
@@ -53,6 +53,21 @@ impl ApiError {
     pub fn invalid(rejection: &impl Rejection) -> Self {
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
+            rejection.code(),
+            rejection.message_zh(),
+            rejection.message_en(),
+        )
+    }
+
+    /// A domain rule refused the request: the status its kind of refusal
+    /// maps to, with the rule's own code and messages.
+    pub fn refused(rejection: &impl Rejection) -> Self {
+        let status = match rejection.kind() {
+            RejectionKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+            RejectionKind::Conflict => StatusCode::CONFLICT,
+        };
+        Self::new(
+            status,
             rejection.code(),
             rejection.message_zh(),
             rejection.message_en(),

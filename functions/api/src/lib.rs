@@ -4,6 +4,8 @@
 //!
 //! - [`error`]: the one error type, mapped to status + `{code, message, message_en}`;
 //! - [`json`]: strict JSON bodies whose errors never echo values;
+//! - [`path`]: path segments parsed into domain types, answering the type's own 404;
+//! - [`routing`]: each route served and documented from its handler's `#[utoipa::path]`;
 //! - [`auth`]: JWT access tokens with rotating keys, and the learner/staff extractors;
 //! - [`config`]: typed configuration read once, and the platform clock;
 //! - [`password`]: the password policy and argon2id hashing;
@@ -18,6 +20,7 @@ pub mod json;
 pub mod login;
 pub mod password;
 pub mod path;
+pub mod routing;
 pub mod state;
 pub mod telemetry;
 pub mod views;

@@ -100,6 +100,63 @@ impl FromPathSegment for std::num::NonZeroU16 {
     }
 }
 
+/// The store's identifiers in a path: a segment that is not one names nothing,
+/// so it answers exactly what an unknown one does.
+macro_rules! store_id_segment {
+    ($ty:ty, $refusal:ident, $parse:expr) => {
+        impl FromPathSegment for $ty {
+            fn not_found() -> ApiError {
+                ApiError::from(ticedu_store::Refusal::$refusal)
+            }
+
+            fn from_segment(segment: &str) -> Option<Self> {
+                let parse: fn(&str) -> Option<Self> = $parse;
+                parse(segment)
+            }
+        }
+    };
+}
+
+mod store_ids {
+    use ticedu_store::ids::{CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo};
+
+    use super::{ApiError, FromPathSegment};
+
+    store_id_segment!(LearnerId, UnknownLearner, |s| LearnerId::parse(s).ok());
+    store_id_segment!(OrderNo, UnknownOrder, |s| OrderNo::parse(s).ok());
+    store_id_segment!(InvoiceId, UnknownInvoice, |s| InvoiceId::parse(s).ok());
+    // Staff copy codes from a printed list or a phone call: spaced or lower case, as at redemption.
+    store_id_segment!(CardCode, UnknownCard, |s| CardCode::parse_typed(s).ok());
+    // A number pasted with a stray space still finds its certificate.
+    store_id_segment!(CertificateNo, UnknownCertificate, |s| {
+        CertificateNo::parse(s.trim()).ok()
+    });
+}
+
+/// A class hour is named by two segments, `{course}/{number}`. Either one
+/// failing names no hour, so both answer the same 404, as does a well-formed
+/// hour the catalogue does not hold (the handler asks the catalogue).
+impl FromPathSegments for ticedu_domain::catalogue::HourId {
+    fn from_segments(segments: &[String]) -> Result<Self, ApiError> {
+        let [course, number] = segments else {
+            return Err(route_not_found());
+        };
+        let course =
+            ticedu_domain::catalogue::CourseId::parse(course).map_err(|_| unknown_hour())?;
+        let number = std::num::NonZeroU16::from_segment(number).ok_or_else(unknown_hour)?;
+        Ok(Self::new(course, number))
+    }
+}
+
+/// The answer for a class hour that is not in the catalogue.
+pub fn unknown_hour() -> ApiError {
+    ApiError::not_found(
+        "learning.unknown_hour",
+        "课程目录中没有这个学时。",
+        "There is no such class hour in the catalogue.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use std::num::NonZeroU16;

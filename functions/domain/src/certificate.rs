@@ -1,5 +1,12 @@
-//! Certificates (R17, R18, R21): when one may be issued, what it states,
-//! the canonical form its hash and signature cover, and its public status.
+//! Certificates (R16–R21): when one may be issued, what is filed first,
+//! what it states, the canonical form its hash and signature cover, and its
+//! public status.
+
+mod filing;
+mod issuance;
+
+pub use filing::{Filing, FilingRefusal, OverdueClaim, filing_for, overdue_renewal};
+pub use issuance::{Filed, IssueFacts, IssueRefusal, decide_issue, must_file};
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -12,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::calendar::{CalendarError, WorkCalendar, certificate_available_from};
 use crate::identity::PersonName;
 use crate::learner::{LearnerCategory, LearnerKind, TitleCheck};
-use crate::rejection::{Rejection, display_as_rejection};
+use crate::rejection::{Rejection, RejectionKind, display_as_rejection};
 use crate::requirement::{CYCLE_YEARS, Progress};
 use crate::settings::Settings;
 
@@ -222,6 +229,47 @@ pub enum PublicStatus {
     Revoked,
     /// The stored data no longer matches its hash.
     Tampered,
+}
+
+impl PublicStatus {
+    /// Only a certificate that says something true may be printed: a revoked
+    /// or altered one would carry the association's name for a falsehood.
+    pub fn printable(self) -> Result<(), NotPrintable> {
+        match self {
+            Self::Valid | Self::Expired => Ok(()),
+            Self::Revoked | Self::Tampered => Err(NotPrintable),
+        }
+    }
+}
+
+/// A revoked or altered certificate is not printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub struct NotPrintable;
+
+display_as_rejection!(NotPrintable);
+
+impl Rejection for NotPrintable {
+    fn code(&self) -> &'static str {
+        "certificate.not_printable"
+    }
+
+    fn message_zh(&self) -> Cow<'static, str> {
+        "该证书已撤销或数据异常，不能打印；请联系协会。".into()
+    }
+
+    fn message_en(&self) -> Cow<'static, str> {
+        "This certificate was revoked or altered and cannot be printed; please contact the association.".into()
+    }
+
+    fn kind(&self) -> RejectionKind {
+        RejectionKind::Conflict
+    }
+}
+
+/// Whether the name typed into the query form (证书查询, R21) is the
+/// holder's. Without a name the number alone finds the certificate.
+pub fn answers_query(holder: &PersonName, query_name: Option<&str>) -> bool {
+    query_name.is_none_or(|name| PersonName::parse(name).ok().as_ref() == Some(holder))
 }
 
 /// The status of a stored certificate today. Tampering outranks everything:

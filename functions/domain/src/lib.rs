@@ -18,20 +18,26 @@
 //! | R11 15 CNY per hour, integer fen | [`money::Fen`], [`settings::YearSettings::price_per_hour`], [`pricing::quote`] |
 //! | R12 returning learners' free mandatory hours | [`pricing::quote`], [`settings::YearSettings::returning_learner_free_mandatory`] |
 //! | R16, R18 what each kind of learner carries | [`learner::LearnerKind`] |
+//! | R13 study cards: batch size, value, note | [`cards::CardBatch`], [`cards::MAX_CARDS_PER_BATCH`] |
+//! | R14 what WeChat Pay collects; a notice settles the whole amount | [`wechat_pay::amount_to_collect`], [`wechat_pay::settles`], [`wechat_pay::OpenId`] |
 //! | R15 the invoice buyer's taxpayer id | [`taxpayer::TaxpayerId`] (GB 32100-2015) |
-//! | R18, R21 certificates: issuance, canonical data and hash, public status | [`certificate::may_issue`], [`certificate::CertificateData`], [`certificate::public_status`] |
+//! | R15 orders per invoice, buyer, delivery | [`invoice::InvoiceOrders`], [`invoice::InvoiceDetails`], [`invoice::Delivery`] |
+//! | R16, R19, R20 what is filed before a certificate | [`certificate::filing_for`], [`certificate::overdue_renewal`] |
+//! | R18, R21 certificates: issuance, canonical data and hash, public status, the query form | [`certificate::decide_issue`], [`certificate::may_issue`], [`certificate::CertificateData`], [`certificate::public_status`], [`certificate::answers_query`] |
 //! | R17 batch dates and the 7th working day | [`settings::YearSettings::batch_expiry_dates`], [`calendar::certificate_available_from`] |
 //!
 //! Every refusal of user input implements [`Rejection`]: a machine-readable
 //! code and a message in Chinese and English that never repeats the input.
 
 pub mod calendar;
+pub mod cards;
 pub mod catalogue;
 pub mod certificate;
 pub mod contact;
 mod data_file;
 pub mod guide;
 pub mod identity;
+pub mod invoice;
 pub mod learner;
 pub mod money;
 pub mod pricing;
@@ -39,6 +45,7 @@ mod rejection;
 pub mod requirement;
 pub mod settings;
 pub mod taxpayer;
+pub mod wechat_pay;
 
 pub use data_file::{DataError, DataErrors, bundled};
-pub use rejection::Rejection;
+pub use rejection::{Rejection, RejectionKind};

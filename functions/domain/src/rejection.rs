@@ -14,6 +14,20 @@ pub trait Rejection: std::error::Error {
     fn message_zh(&self) -> Cow<'static, str>;
     /// The same explanation in English.
     fn message_en(&self) -> Cow<'static, str>;
+    /// What sort of refusal this is; most are input a rule does not accept.
+    fn kind(&self) -> RejectionKind {
+        RejectionKind::Invalid
+    }
+}
+
+/// What sort of refusal a rule makes, so that the HTTP layer maps each sort
+/// to one status in one place instead of each handler choosing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectionKind {
+    /// The input breaks a rule (422).
+    Invalid,
+    /// The request conflicts with the state of what it names (409).
+    Conflict,
 }
 
 /// Implements `Display` as "中文 (English)" for a [`Rejection`], so that

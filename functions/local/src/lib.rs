@@ -20,7 +20,6 @@ use ticedu_payments::wechat::WeChatPay;
 use ticedu_store::Store;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
-use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 pub mod demo;
@@ -30,13 +29,21 @@ pub const OPENAPI: &str = "/api/openapi.json";
 /// The certificate signing keys, for offline verification.
 pub const JWKS: &str = "/.well-known/jwks.json";
 
-/// The OpenAPI document of every function served here.
+/// The OpenAPI document of every function served here. It does not depend
+/// on the store; the embedded store, the local server's default, stands in
+/// for the type the handlers are generic over.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut doc = ticedu_accounts::AccountsApi::openapi();
-    doc.merge(ticedu_learning::LearningApi::openapi());
-    doc.merge(ticedu_payments::PaymentsApi::openapi());
-    doc.merge(ticedu_admin::AdminApi::openapi());
-    doc.merge(ticedu_certificates::CertificatesApi::openapi());
+    document::<ticedu_store_embedded::EmbeddedStore>()
+}
+
+/// The document of the routes [`app`] serves over a store of type `S`, taken
+/// from the same route lists that serve them.
+fn document<S: Store + Clone + 'static>() -> utoipa::openapi::OpenApi {
+    let mut doc = ticedu_accounts::routes::<S>().into_openapi();
+    doc.merge(ticedu_learning::routes::<S>().into_openapi());
+    doc.merge(ticedu_payments::routes::<S>().into_openapi());
+    doc.merge(ticedu_admin::routes::<S>().into_openapi());
+    doc.merge(ticedu_certificates::routes::<S>().into_openapi());
     doc.info.title = "ticedu API".to_owned();
     doc.info.description = Some(
         "进出口商品检验鉴定人员继续教育平台 API. Errors: `{code, message, message_en}`.".to_owned(),
@@ -61,7 +68,7 @@ pub fn app<S: Store + Clone + 'static>(
     site: Option<PathBuf>,
     wechat: Option<Arc<WeChatPay>>,
 ) -> Router {
-    let document = Arc::new(openapi());
+    let document = Arc::new(document::<S>());
     let printer = Arc::new(ticedu_certificates::printing::Printer::from_env());
     let jwks = state.platform.certificate_signer.jwks();
     let router = Router::new()

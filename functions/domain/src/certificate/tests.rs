@@ -232,3 +232,81 @@ fn the_public_status_puts_tampering_first_then_revocation_then_expiry() {
         PublicStatus::Tampered
     );
 }
+
+#[test]
+fn issuing_hears_of_an_overdue_renewal_first_and_of_a_missing_filing_last() {
+    let settings = Settings::bundled().unwrap();
+    let calendar = WorkCalendar::bundled().unwrap();
+    let kind = holder(date(2023, 7, 6));
+    let cycle = Cycle::ending_on(date(2023, 7, 6));
+    let incomplete = progress(LearnerCategory::Holder, cycle, 10, 0, date(2023, 6, 1));
+    let complete = progress(LearnerCategory::Holder, cycle, 10, 30, date(2023, 6, 1));
+    let facts = |progress, filed| IssueFacts {
+        kind: &kind,
+        progress,
+        title_check: None,
+        filed,
+        today: date(2023, 7, 17),
+    };
+    let decide = |facts: IssueFacts<'_>| decide_issue(&facts, &settings, &calendar);
+    assert_eq!(
+        decide(facts(&incomplete, Filed::OverdueRenewal)),
+        Err(IssueRefusal::OverdueWithStaff)
+    );
+    assert_eq!(
+        decide(facts(&incomplete, Filed::Nothing)).map_err(|e| e.code()),
+        Err("certificate.incomplete")
+    );
+    assert_eq!(
+        decide(facts(&complete, Filed::Nothing)),
+        Err(IssueRefusal::NotFiled)
+    );
+    assert_eq!(decide(facts(&complete, Filed::Filing)), Ok(()));
+}
+
+#[test]
+fn titled_learners_file_nothing_and_need_no_filing_to_be_issued() {
+    assert_eq!(
+        filing_for(&titled()).map_err(|e| e.code()),
+        Err("certificate.nothing_to_file")
+    );
+    assert!(!must_file(&titled()));
+    let holder = holder(date(2023, 7, 6));
+    assert!(matches!(
+        filing_for(&holder),
+        Ok(Filing::RenewalRegistration(_))
+    ));
+}
+
+#[test]
+fn an_overdue_renewal_is_a_holders_and_only_for_an_expired_certificate() {
+    let claim = |expires_on| OverdueClaim {
+        original_certificate_no: DocumentNumber::parse("CIE-2019-0099").unwrap(),
+        expires_on,
+    };
+    let today = date(2023, 8, 1);
+    let renewed = overdue_renewal(&holder(date(2023, 7, 6)), claim(date(2023, 7, 21)), today);
+    assert_eq!(renewed.map(|d| d.expires_on), Ok(date(2023, 7, 21)));
+    assert_eq!(
+        overdue_renewal(&holder(date(2023, 7, 6)), claim(today), today),
+        Err(FilingRefusal::NotOverdue)
+    );
+    assert_eq!(
+        overdue_renewal(&titled(), claim(date(2023, 7, 21)), today),
+        Err(FilingRefusal::NotAHolder)
+    );
+}
+
+#[test]
+fn only_a_true_certificate_is_printable_and_a_query_name_must_be_the_holders() {
+    assert!(PublicStatus::Expired.printable().is_ok());
+    let refused = PublicStatus::Tampered.printable().unwrap_err();
+    assert_eq!(
+        (refused.code(), refused.kind()),
+        ("certificate.not_printable", RejectionKind::Conflict)
+    );
+    let holder = PersonName::parse("钟检").unwrap();
+    assert!(answers_query(&holder, None));
+    assert!(answers_query(&holder, Some("钟检")));
+    assert!(!answers_query(&holder, Some("李四")));
+}

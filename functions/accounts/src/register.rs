@@ -1,0 +1,62 @@
+//! 注册账号 (R1–R3): real name and ID number; the username is derived
+//! (R2); one account per ID number (R3), kept unique by the store.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+use ticedu_api::{ApiJson, ApiResult, AppState, ErrorBody};
+use ticedu_domain::identity::{AccountKey, Username, UsernameKey};
+use ticedu_store::records::NewLearner;
+use utoipa::ToSchema;
+
+use crate::AccountsStore;
+use crate::requests::RegisterRequest;
+
+pub const REGISTER: &str = "/api/accounts/register";
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Registered {
+    pub learner_id: String,
+    /// The derived login name (R2): name + first 6 + last 4 characters of the ID number.
+    pub username: String,
+}
+
+/// Register an account (注册账号, R1–R3). The username is derived, never typed.
+#[utoipa::path(post, path = REGISTER, tag = "accounts", request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Registered", body = Registered),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 409, description = "An account with this ID number or username exists", body = ErrorBody),
+        (status = 422, description = "Invalid name, ID number, contact or password", body = ErrorBody),
+    ))]
+pub async fn register<S: AccountsStore>(
+    State(state): State<AppState<S>>,
+    ApiJson(request): ApiJson<RegisterRequest>,
+) -> ApiResult<(StatusCode, Json<Registered>)> {
+    let platform = &state.platform;
+    let registration = request.parse(platform.clock.today())?;
+    let username = Username::derive(&registration.name, &registration.id_number);
+    let learner = NewLearner {
+        id: ticedu_api::ids::new_learner_id()?,
+        account_key: AccountKey::of(&registration.id_number, &platform.account_secret),
+        username_key: UsernameKey::of(&username, &platform.account_secret),
+        username: username.clone(),
+        name: registration.name,
+        id_number: registration.id_number,
+        kind: registration.kind,
+        phone: registration.phone,
+        email: registration.email,
+        password_hash: registration.password.hash().await?,
+        registered_at: platform.clock.now(),
+    };
+    state.store.create_learner(&learner).await?;
+    tracing::info!(learner = %learner.id, category = ?learner.kind.category(), "registered");
+    Ok((
+        StatusCode::CREATED,
+        Json(Registered {
+            learner_id: learner.id.to_string(),
+            username: username.to_string(),
+        }),
+    ))
+}

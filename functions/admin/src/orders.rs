@@ -1,0 +1,69 @@
+//! Looking up an order and its payment, e.g. from a bank or WeChat Pay statement.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use ticedu_api::auth::AuthStaff;
+use ticedu_api::{ApiError, ApiResult, AppState, ErrorBody, PathParam};
+use ticedu_store::Refusal;
+use ticedu_store::ids::OrderNo;
+use ticedu_store::records::{Order, OrderStatus};
+use utoipa::ToSchema;
+
+use crate::AdminStore;
+
+pub const ORDER: &str = "/api/staff/orders/{order}";
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct StaffOrder {
+    order_no: String,
+    learner_id: String,
+    total_fen: u64,
+    hours: Vec<String>,
+    /// `balance` or `we_chat_pay`.
+    channel: String,
+    paid: bool,
+    /// WeChat Pay's transaction id, once paid by WeChat Pay.
+    transaction_id: Option<String>,
+    invoice_id: Option<String>,
+    created_at: String,
+}
+
+impl From<Order> for StaffOrder {
+    fn from(order: Order) -> Self {
+        let (paid, transaction_id) = match &order.status {
+            OrderStatus::Paid { transaction, .. } => {
+                (true, transaction.as_ref().map(ToString::to_string))
+            }
+            OrderStatus::Pending => (false, None),
+        };
+        Self {
+            order_no: order.no.to_string(),
+            learner_id: order.learner.to_string(),
+            total_fen: order.amount.get(),
+            hours: order.hours.iter().map(ToString::to_string).collect(),
+            channel: order.channel.as_str().to_owned(),
+            paid,
+            transaction_id,
+            invoice_id: order.invoice.map(|id| id.to_string()),
+            created_at: order.created_at.to_string(),
+        }
+    }
+}
+
+/// Look up an order and its payment by number (e.g. from a bank or WeChat Pay statement).
+#[utoipa::path(get, path = ORDER, tag = "staff", security(("bearer" = [])),
+    params(("order" = String, Path, description = "Order number")),
+    responses((status = 200, description = "The order", body = StaffOrder), (status = 403, description = "Not staff", body = ErrorBody), (status = 404, description = "No such order", body = ErrorBody)))]
+pub(crate) async fn find_order<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    _staff: AuthStaff,
+    PathParam(no): PathParam<OrderNo>,
+) -> ApiResult<Json<StaffOrder>> {
+    let order = state
+        .store
+        .order(&no)
+        .await?
+        .ok_or_else(|| ApiError::from(Refusal::UnknownOrder))?;
+    Ok(Json(order.into()))
+}

@@ -1,0 +1,70 @@
+//! Checking titled learners' details (R18): their certificate shows the
+//! title only once staff have confirmed it.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+use ticedu_api::auth::AuthStaff;
+use ticedu_api::{ApiJson, ApiResult, AppState, ErrorBody, PathParam};
+use ticedu_domain::learner::LearnerKind;
+use ticedu_store::ids::LearnerId;
+use utoipa::ToSchema;
+
+use crate::AdminStore;
+use crate::requests::Decision;
+
+pub const TITLE_CHECKS: &str = "/api/staff/title-checks";
+pub const TITLE_CHECK: &str = "/api/staff/title-checks/{learner}";
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PendingTitle {
+    learner_id: String,
+    name: String,
+    /// The title details to check (R18).
+    #[schema(value_type = Object)]
+    kind: LearnerKind,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PendingTitles {
+    learners: Vec<PendingTitle>,
+}
+
+/// Titled learners whose details wait for a check (R18).
+#[utoipa::path(get, path = TITLE_CHECKS, tag = "staff", security(("bearer" = [])),
+    responses((status = 200, description = "Waiting", body = PendingTitles), (status = 403, description = "Not staff", body = ErrorBody)))]
+pub(crate) async fn pending_title_checks<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    _staff: AuthStaff,
+) -> ApiResult<Json<PendingTitles>> {
+    let mut learners = Vec::new();
+    for id in state.store.pending_title_checks().await? {
+        if let Some(learner) = state.store.learner(&id).await? {
+            learners.push(PendingTitle {
+                learner_id: id.to_string(),
+                name: learner.registration.name.to_string(),
+                kind: learner.registration.kind,
+            });
+        }
+    }
+    Ok(Json(PendingTitles { learners }))
+}
+
+/// Confirm or reject a titled learner's details (R18).
+#[utoipa::path(post, path = TITLE_CHECK, tag = "staff", request_body = Decision, security(("bearer" = [])),
+    params(("learner" = String, Path, description = "Learner id")),
+    responses((status = 204, description = "Recorded"), (status = 403, description = "Not staff", body = ErrorBody), (status = 404, description = "No such learner", body = ErrorBody)))]
+pub(crate) async fn decide_title_check<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    staff: AuthStaff,
+    PathParam(learner): PathParam<LearnerId>,
+    ApiJson(request): ApiJson<Decision>,
+) -> ApiResult<StatusCode> {
+    state
+        .store
+        .set_title_check(&learner, request.decision)
+        .await?;
+    tracing::info!(staff = %staff.staff, %learner, decision = ?request.decision, "title check");
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,103 @@
+//! My courses: the hours the learner bought, by course, each learned or not.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::Json;
+use axum::extract::State;
+use jiff::civil::Date;
+use serde::Serialize;
+use ticedu_api::auth::AuthLearner;
+use ticedu_api::{ApiResult, AppState, ErrorBody};
+use ticedu_domain::catalogue::{CourseGroup, CourseId, HourId};
+use utoipa::ToSchema;
+
+use crate::LearningStore;
+
+pub const COURSES: &str = "/api/learning/courses";
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct MyHour {
+    /// `course-id/n`.
+    id: String,
+    number: u16,
+    title: String,
+    title_en: String,
+    /// Marked 学过了.
+    learned: bool,
+    #[schema(value_type = Option<String>, format = Date)]
+    learned_on: Option<Date>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct MyCourse {
+    id: String,
+    #[schema(value_type = String, example = "elective")]
+    group: CourseGroup,
+    title: String,
+    title_en: String,
+    /// The hours bought, in teaching order.
+    hours: Vec<MyHour>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct MyCourses {
+    courses: Vec<MyCourse>,
+}
+
+/// The courses and hours the learner bought, each hour learned or not.
+#[utoipa::path(get, path = COURSES, tag = "learning", security(("bearer" = [])),
+    responses((status = 200, description = "My courses", body = MyCourses), (status = 401, description = "Not logged in", body = ErrorBody)))]
+pub(crate) async fn courses<S: LearningStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+) -> ApiResult<Json<MyCourses>> {
+    let enrollments = state.store.enrollments(&auth.id).await?;
+    let marks: HashMap<HourId, Date> = state
+        .store
+        .marks(&auth.id)
+        .await?
+        .into_iter()
+        .map(|mark| (mark.hour, mark.learned_on))
+        .collect();
+    let catalogue = &state.platform.catalogue;
+    let mut by_course: BTreeMap<usize, Vec<MyHour>> = BTreeMap::new();
+    // Courses in catalogue order; an hour the catalogue no longer lists is left out.
+    let positions: HashMap<&CourseId, usize> = catalogue
+        .courses()
+        .iter()
+        .enumerate()
+        .map(|(index, course)| (&course.id, index))
+        .collect();
+    for enrollment in &enrollments {
+        let Some((course, lesson)) = catalogue.lesson(&enrollment.hour) else {
+            continue;
+        };
+        let learned_on = marks.get(&enrollment.hour).copied();
+        by_course
+            .entry(positions[&course.id])
+            .or_default()
+            .push(MyHour {
+                id: lesson.id.to_string(),
+                number: lesson.id.number(),
+                title: lesson.title.zh.clone(),
+                title_en: lesson.title.en.clone(),
+                learned: learned_on.is_some(),
+                learned_on,
+            });
+    }
+    let courses = by_course
+        .into_iter()
+        .map(|(index, mut hours)| {
+            let course = &catalogue.courses()[index];
+            hours.sort_by_key(|hour| hour.number);
+            MyCourse {
+                id: course.id.to_string(),
+                group: course.group,
+                title: course.title.zh.clone(),
+                title_en: course.title.en.clone(),
+                hours,
+            }
+        })
+        .collect();
+    Ok(Json(MyCourses { courses }))
+}

@@ -1,0 +1,235 @@
+//! Request bodies as they arrive, and their parsing into commands of domain
+//! types: a handler sees only values that are valid.
+
+use axum::http::StatusCode;
+use serde::Deserialize;
+use ticedu_api::ApiError;
+use ticedu_domain::contact::EmailAddress;
+use ticedu_domain::invoice::{Delivery, InvoiceDetails, InvoiceOrders};
+use ticedu_domain::learner::ShortText;
+use ticedu_domain::pricing::CartItem;
+use ticedu_domain::taxpayer::TaxpayerId;
+use ticedu_domain::wechat_pay::OpenId;
+use ticedu_store::Refusal;
+use ticedu_store::ids::{CardCode, OrderNo};
+use utoipa::ToSchema;
+
+/// A cart: courses, single hours and certification bundles.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CartRequest {
+    /// e.g. `{"kind": "course", "id": "draft-survey"}`, `{"kind": "hour", "id": "draft-survey/2"}`, `{"kind": "bundle", "id": "certification-30"}`.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<CartItem>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RedeemRequest {
+    /// The 16-character code on the study card; spaces and hyphens are ignored.
+    code: String,
+}
+
+impl RedeemRequest {
+    pub fn parse(self) -> Result<CardCode, ApiError> {
+        CardCode::parse_typed(&self.code).map_err(|_| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "card.malformed",
+                "学习卡号应为 16 位字母和数字。",
+                "A study card code has 16 letters and digits.",
+            )
+        })
+    }
+}
+
+/// How the invoice travels (R15): electronic by default, or paper by courier, cash on delivery.
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum DeliveryRequest {
+    Electronic,
+    Paper { address: String },
+}
+
+/// 开具发票 (R15).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct InvoiceRequestBody {
+    /// Paid orders of this learner, not invoiced yet.
+    orders: Vec<String>,
+    /// The buyer as registered with the tax office (usually the employer).
+    buyer_name: String,
+    /// The 18-character unified social credit code.
+    taxpayer_id: String,
+    email: String,
+    delivery: Option<DeliveryRequest>,
+}
+
+/// An invoice request whose every field is valid; whether the orders may be
+/// invoiced is the store's to decide, atomically.
+pub(crate) struct InvoiceCommand {
+    pub orders: InvoiceOrders<OrderNo>,
+    pub details: InvoiceDetails,
+}
+
+impl InvoiceRequestBody {
+    /// The buyer's details first, then the orders: the form's order.
+    pub fn parse(self) -> Result<InvoiceCommand, ApiError> {
+        let buyer_name = ShortText::parse(&self.buyer_name).map_err(|e| ApiError::invalid(&e))?;
+        let taxpayer_id =
+            TaxpayerId::parse(&self.taxpayer_id).map_err(|e| ApiError::invalid(&e))?;
+        let email = EmailAddress::parse(&self.email).map_err(|e| ApiError::invalid(&e))?;
+        let delivery = match self.delivery {
+            None | Some(DeliveryRequest::Electronic) => Delivery::Electronic,
+            Some(DeliveryRequest::Paper { address }) => Delivery::Paper {
+                address: ShortText::parse(&address).map_err(|e| ApiError::invalid(&e))?,
+            },
+        };
+        let orders = InvoiceOrders::new(self.orders)
+            .map_err(|e| ApiError::invalid(&e))?
+            // A malformed number names no order of this learner: the same
+            // refusal as someone else's order, so nothing is revealed.
+            .try_map(|no| {
+                OrderNo::parse(&no).map_err(|_| ApiError::from(Refusal::NotInvoiceable))
+            })?;
+        Ok(InvoiceCommand {
+            orders,
+            details: InvoiceDetails {
+                buyer_name,
+                taxpayer_id,
+                email,
+                delivery,
+            },
+        })
+    }
+}
+
+/// Where the learner pays.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum WeChatChannel {
+    /// A QR code to scan, on a computer.
+    Native,
+    /// Inside WeChat's own browser.
+    Jsapi,
+}
+
+/// A WeChat Pay order for a cart (R14).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WeChatOrderRequest {
+    #[schema(value_type = Vec<Object>)]
+    items: Vec<CartItem>,
+    channel: WeChatChannel,
+    /// The learner's openid for this official account: JSAPI only.
+    openid: Option<String>,
+}
+
+/// Who pays, and how WeChat Pay reaches them.
+pub(crate) enum Payer {
+    /// Scans a QR code.
+    Native,
+    /// Pays inside WeChat as this openid.
+    Jsapi(OpenId),
+}
+
+pub(crate) struct WeChatOrderCommand {
+    pub items: Vec<CartItem>,
+    pub payer: Payer,
+}
+
+impl WeChatOrderRequest {
+    pub fn parse(self) -> Result<WeChatOrderCommand, ApiError> {
+        let payer = match self.channel {
+            WeChatChannel::Native => Payer::Native,
+            WeChatChannel::Jsapi => Payer::Jsapi(
+                OpenId::parse(self.openid.as_deref().unwrap_or_default())
+                    .map_err(|e| ApiError::invalid(&e))?,
+            ),
+        };
+        Ok(WeChatOrderCommand {
+            items: self.items,
+            payer,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn invoice(body: serde_json::Value) -> Result<InvoiceCommand, ApiError> {
+        serde_json::from_value::<InvoiceRequestBody>(body)
+            .unwrap()
+            .parse()
+    }
+
+    fn code<T>(result: Result<T, ApiError>) -> (StatusCode, &'static str) {
+        let error = result.err().expect("refused");
+        (error.status, error.code())
+    }
+
+    #[test]
+    fn an_invoice_request_reports_the_buyer_before_the_orders() {
+        let refused = invoice(json!({
+            "orders": [], "buyer_name": " ", "taxpayer_id": "91350100M000100Y43", "email": "a@b.cn"
+        }));
+        assert_eq!(
+            code(refused),
+            (StatusCode::UNPROCESSABLE_ENTITY, "text.empty")
+        );
+        let refused = invoice(json!({
+            "orders": [], "buyer_name": "某检验公司", "taxpayer_id": "91350100M000100Y43", "email": "a@b.cn"
+        }));
+        assert_eq!(
+            code(refused),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invoice.orders")
+        );
+    }
+
+    #[test]
+    fn a_malformed_order_number_is_refused_like_someone_elses_order() {
+        let refused = invoice(json!({
+            "orders": ["not an order"], "buyer_name": "某检验公司", "taxpayer_id": "91350100M000100Y43", "email": "a@b.cn"
+        }));
+        assert_eq!(
+            code(refused),
+            (StatusCode::CONFLICT, "invoice.not_invoiceable")
+        );
+    }
+
+    #[test]
+    fn an_invoice_is_electronic_unless_paper_is_asked_for_with_an_address() {
+        let body = json!({
+            "orders": ["TIC20230706ABCDEF1234"], "buyer_name": "某检验公司", "taxpayer_id": "91350100M000100Y43", "email": "a@b.cn"
+        });
+        assert_eq!(
+            invoice(body.clone()).unwrap().details.delivery,
+            Delivery::Electronic
+        );
+        let mut paper = body;
+        paper["delivery"] = json!({ "kind": "paper", "address": "北京市东城区 1 号" });
+        assert!(matches!(
+            invoice(paper).unwrap().details.delivery,
+            Delivery::Paper { .. }
+        ));
+    }
+
+    #[test]
+    fn paying_inside_wechat_needs_an_openid() {
+        let order = |body| {
+            serde_json::from_value::<WeChatOrderRequest>(body)
+                .unwrap()
+                .parse()
+        };
+        let refused = order(json!({ "items": [], "channel": "jsapi" }));
+        assert_eq!(
+            code(refused),
+            (StatusCode::UNPROCESSABLE_ENTITY, "wechatpay.openid")
+        );
+        let native = order(json!({ "items": [], "channel": "native", "openid": "ignored here" }));
+        assert!(matches!(native.unwrap().payer, Payer::Native));
+    }
+}

@@ -1,0 +1,112 @@
+//! Placing a WeChat Pay order for a cart (R14): Native (a QR code on a
+//! computer) or JSAPI (inside WeChat). The hours are the learner's once the
+//! payment notice arrives ([`crate::wechat_notify`]).
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::Serialize;
+use ticedu_api::auth::AuthLearner;
+use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
+use ticedu_domain::wechat_pay::amount_to_collect;
+use ticedu_store::records::{Order, OrderStatus, PaymentChannel};
+use utoipa::ToSchema;
+
+use crate::requests::{Payer, WeChatOrderCommand, WeChatOrderRequest};
+use crate::wechat::{WeChatPay, WeChatPayError};
+use crate::{PaymentsStore, cart};
+
+pub const WECHAT_ORDERS: &str = "/api/payments/wechat/orders";
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct WeChatOrder {
+    order_no: String,
+    total_fen: u64,
+    /// Native: show this as a QR code.
+    code_url: Option<String>,
+    /// JSAPI: pass these to `getBrandWCPayRequest`.
+    #[schema(value_type = Option<Object>)]
+    jsapi: Option<ticedu_wechatpay::JsapiParameters>,
+}
+
+fn unavailable() -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "wechatpay.unavailable",
+        "微信支付暂不可用，请使用学习卡充值后用余额购买。",
+        "WeChat Pay is not available; redeem a study card and pay from your balance.",
+    )
+}
+
+fn request_failed() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_GATEWAY,
+        "wechatpay.request_failed",
+        "微信支付下单失败，请稍后重试。",
+        "WeChat Pay did not take the order; please try again.",
+    )
+}
+
+/// Place a WeChat Pay order for a cart (R14); the hours are the learner's once the payment notice arrives.
+#[utoipa::path(post, path = WECHAT_ORDERS, tag = "payments", request_body = WeChatOrderRequest, security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Ordered", body = WeChatOrder),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 422, description = "The cart cannot be bought, is free, or JSAPI lacks the openid", body = ErrorBody),
+        (status = 502, description = "WeChat Pay refused or did not answer", body = ErrorBody),
+        (status = 503, description = "WeChat Pay is not configured", body = ErrorBody),
+    ))]
+pub(crate) async fn wechat_order<S: PaymentsStore>(
+    State(state): State<AppState<S>>,
+    Extension(wechat): Extension<Option<Arc<WeChatPay>>>,
+    auth: AuthLearner,
+    ApiJson(body): ApiJson<WeChatOrderRequest>,
+) -> ApiResult<(StatusCode, Json<WeChatOrder>)> {
+    let wechat = wechat.ok_or_else(unavailable)?;
+    let WeChatOrderCommand { items, payer } = body.parse()?;
+    let learner = auth.learner(&state.store).await?;
+    let quote = cart::price(&state, &learner, &items).await?;
+    let amount = amount_to_collect(quote.total).map_err(|e| ApiError::invalid(&e))?;
+    let now = state.platform.clock.now();
+    let order = Order {
+        no: cart::new_order_no(now)?,
+        learner: auth.id.clone(),
+        hours: quote.hours().cloned().collect(),
+        amount,
+        channel: PaymentChannel::WeChatPay,
+        status: OrderStatus::Pending,
+        created_at: now,
+        invoice: None,
+    };
+    // Stored before WeChat Pay hears of it, so that a notice always finds its order.
+    state.store.create_order(&order).await?;
+    let description = format!("CIQ大讲堂 继续教育 {} 学时", order.hours.len());
+    let nonce = ticedu_api::ids::random_hex(16)?.to_ascii_uppercase();
+    let (no, total, timestamp) = (order.no.as_str(), order.amount.get(), now.as_second());
+    let placed = match &payer {
+        Payer::Native => wechat
+            .native(no, &description, total, timestamp, &nonce)
+            .await
+            .map(|code_url| (Some(code_url), None)),
+        Payer::Jsapi(openid) => wechat
+            .jsapi(no, &description, total, openid.as_str(), timestamp, &nonce)
+            .await
+            .map(|jsapi| (None, Some(jsapi))),
+    };
+    let (code_url, jsapi) = placed.map_err(|error: WeChatPayError| {
+        tracing::error!(order = %order.no, %error, "WeChat Pay order failed");
+        request_failed()
+    })?;
+    tracing::info!(learner = %auth.id, order = %order.no, total_fen = order.amount.get(), "WeChat Pay order placed");
+    Ok((
+        StatusCode::CREATED,
+        Json(WeChatOrder {
+            order_no: order.no.to_string(),
+            total_fen: order.amount.get(),
+            code_url,
+            jsapi,
+        }),
+    ))
+}
