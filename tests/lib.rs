@@ -1,10 +1,7 @@
-//! Black-box tests of ticedu across crates. The test targets live beside
-//! this file; this library holds what several of them share: the store
-//! contract suite, its fixtures, and the DynamoDB-compatible test server.
+//! What the integration tests (`it/`) and the benches (`benches/`) share:
+//! valid records built in one line, the DynamoDB-compatible test server, and
+//! request paths filled in from the functions' route constants.
 
-pub mod app;
-pub mod contract;
 pub mod dynamodb_server;
 pub mod fixtures;
-pub mod logs;
-pub mod wechatpay_simulator;
+pub mod routes;

@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 use ticedu_api::AppState;
 use ticedu_store_embedded::EmbeddedStore;
 use ticedu_tests::fixtures::{id_number, id_number_seed};
+use ticedu_tests::routes::path;
 use tower::ServiceExt;
 
 fn percentile(samples: &mut [Duration], p: f64) -> Duration {
@@ -81,7 +82,7 @@ async fn complete_learner(
     let password = "学习使我快乐2023";
     let (status, registered) = call(
         Method::POST,
-        "/api/accounts/register",
+        ticedu_accounts::REGISTER,
         None,
         json!({ "name": "钟检", "id_number": id.expose(), "kind": { "category": "new", "learning_started_on": "2024-03-01" }, "phone": "13800138000", "password": password }),
     )
@@ -98,21 +99,21 @@ async fn complete_learner(
     let (path, body) = login(
         registered["username"].as_str().unwrap(),
         password,
-        "/api/accounts/login",
+        ticedu_accounts::LOGIN,
     );
     let token = call(Method::POST, &path, None, body).await.1["access_token"]
         .as_str()
         .unwrap()
         .to_owned();
     let (name, staff_password) = ticedu_local::DEMO_STAFF;
-    let (path, body) = login(name, staff_password, "/api/staff/login");
+    let (path, body) = login(name, staff_password, ticedu_admin::LOGIN);
     let staff = call(Method::POST, &path, None, body).await.1["access_token"]
         .as_str()
         .unwrap()
         .to_owned();
     let cards = call(
         Method::POST,
-        "/api/staff/cards",
+        ticedu_admin::CARDS,
         Some(&staff),
         json!({ "count": 1, "value_fen": 60000, "note": "bench" }),
     )
@@ -121,14 +122,14 @@ async fn complete_learner(
     let code = cards["codes"][0].as_str().unwrap().to_owned();
     call(
         Method::POST,
-        "/api/payments/cards/redeem",
+        ticedu_payments::REDEEM,
         Some(&token),
         json!({ "code": code }),
     )
     .await;
     let bought = call(
         Method::POST,
-        "/api/payments/purchase",
+        ticedu_payments::PURCHASE,
         Some(&token),
         json!({ "items": [ { "kind": "bundle", "id": "certification-40" } ] }),
     )
@@ -141,30 +142,30 @@ async fn complete_learner(
         .map(|h| h.as_str().unwrap().to_owned())
         .collect();
     for hour in &hours {
-        call(
-            Method::POST,
-            &format!("/api/learning/hours/{hour}/learned"),
-            Some(&token),
-            json!({}),
-        )
-        .await;
+        call(Method::POST, &mark_path(hour), Some(&token), json!({})).await;
     }
     call(
         Method::POST,
-        "/api/certificates/filing",
+        ticedu_certificates::FILING,
         Some(&token),
         json!({}),
     )
     .await;
     let issued = call(
         Method::POST,
-        "/api/certificates/issue",
+        ticedu_certificates::ISSUE,
         Some(&token),
         json!({}),
     )
     .await
     .1;
     (token, hours, issued["no"].as_str().unwrap().to_owned())
+}
+
+/// "Mark learned" for an hour named `course/number`, as purchases list them.
+fn mark_path(hour: &str) -> String {
+    let (course, number) = hour.split_once('/').expect("course/number");
+    path(ticedu_learning::MARK, &[&course, &number])
 }
 
 async fn in_process() {
@@ -182,9 +183,9 @@ async fn in_process() {
     println!(
         "in-process handler latency (embedded store; p50 / p99; ratio of p50 to the routing baseline):"
     );
-    let endpoints: Vec<(&str, Method, String, bool, Value, usize)> = vec![
+    let endpoints: Vec<(String, Method, String, bool, Value, usize)> = vec![
         (
-            "baseline: unknown /api path",
+            "baseline: unknown /api path".to_owned(),
             Method::GET,
             "/api/nope".to_owned(),
             false,
@@ -192,73 +193,73 @@ async fn in_process() {
             2000,
         ),
         (
-            "GET /api/accounts/me",
+            format!("GET {}", ticedu_accounts::ME),
             Method::GET,
-            "/api/accounts/me".to_owned(),
+            ticedu_accounts::ME.to_owned(),
             true,
             Value::Null,
             1000,
         ),
         (
-            "GET /api/learning/courses",
+            format!("GET {}", ticedu_learning::COURSES),
             Method::GET,
-            "/api/learning/courses".to_owned(),
+            ticedu_learning::COURSES.to_owned(),
             true,
             Value::Null,
             1000,
         ),
         (
-            "GET /api/learning/progress",
+            format!("GET {}", ticedu_learning::PROGRESS),
             Method::GET,
-            "/api/learning/progress".to_owned(),
+            ticedu_learning::PROGRESS.to_owned(),
             true,
             Value::Null,
             1000,
         ),
         (
-            "POST …/hours/{course}/{n}/learned (again)",
+            "POST …/hours/{course}/{n}/learned (again)".to_owned(),
             Method::POST,
-            format!("/api/learning/hours/{}/learned", hours[0]),
+            mark_path(&hours[0]),
             true,
             json!({}),
             1000,
         ),
         (
-            "POST /api/payments/quote",
+            format!("POST {}", ticedu_payments::QUOTE),
             Method::POST,
-            "/api/payments/quote".to_owned(),
+            ticedu_payments::QUOTE.to_owned(),
             true,
             json!({ "items": [ { "kind": "course", "id": "draft-survey" } ] }),
             1000,
         ),
         (
-            "GET /api/payments/orders",
+            format!("GET {}", ticedu_payments::ORDERS),
             Method::GET,
-            "/api/payments/orders".to_owned(),
+            ticedu_payments::ORDERS.to_owned(),
             true,
             Value::Null,
             1000,
         ),
         (
-            "GET /api/certificates/mine",
+            format!("GET {}", ticedu_certificates::MINE),
             Method::GET,
-            "/api/certificates/mine".to_owned(),
+            ticedu_certificates::MINE.to_owned(),
             true,
             Value::Null,
             1000,
         ),
         (
-            "GET /api/certificates/verify/{no}",
+            format!("GET {}", ticedu_certificates::VERIFY),
             Method::GET,
-            format!("/api/certificates/verify/{certificate}"),
+            path(ticedu_certificates::VERIFY, &[&certificate]),
             false,
             Value::Null,
             1000,
         ),
         (
-            "GET /api/certificates/{no}/pdf",
+            format!("GET {}", ticedu_certificates::PDF),
             Method::GET,
-            format!("/api/certificates/{certificate}/pdf"),
+            path(ticedu_certificates::PDF, &[&certificate]),
             true,
             Value::Null,
             100,
@@ -398,7 +399,7 @@ async fn over_http() {
         .unwrap();
     let started = Instant::now();
     while client
-        .get(format!("{}/api/openapi.json", server.base))
+        .get(format!("{}{}", server.base, ticedu_local::OPENAPI))
         .send()
         .await
         .is_err()
@@ -437,18 +438,18 @@ async fn over_http() {
         ("POST mark learned (学过了, already marked)", {
             let (base, token) = (base.clone(), token.clone());
             Box::new(move |c: &reqwest::Client, i| {
-                c.post(format!(
-                    "{base}/api/learning/hours/{}/learned",
-                    hours[i % hours.len()]
-                ))
-                .bearer_auth(&token)
-                .json(&json!({}))
+                c.post(format!("{base}{}", mark_path(&hours[i % hours.len()])))
+                    .bearer_auth(&token)
+                    .json(&json!({}))
             })
         }),
         ("GET verify/{no} (public)", {
             let base = base.clone();
             Box::new(move |c: &reqwest::Client, _| {
-                c.get(format!("{base}/api/certificates/verify/{certificate}"))
+                c.get(format!(
+                    "{base}{}",
+                    path(ticedu_certificates::VERIFY, &[&certificate])
+                ))
             })
         }),
     ];

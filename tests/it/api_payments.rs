@@ -6,15 +6,16 @@ use serde_json::json;
 use ticedu_domain::money::Fen;
 use ticedu_store::ids::LearnerId;
 use ticedu_store::*;
-use ticedu_tests::app::*;
 use ticedu_tests::fixtures::card;
+
+use crate::helpers::*;
 
 async fn learner_with_card<S: Store + Clone + 'static>(
     app: &TestApp<S>,
     body: &serde_json::Value,
     yuan: u64,
 ) -> (LearnerId, String) {
-    let (id, token) = register_and_log_in(app, body).await;
+    let Learner { id, token, .. } = app.register(body).await;
     let study_card = card(Fen::from_yuan(yuan));
     app.store
         .issue_cards(std::slice::from_ref(&study_card))
@@ -27,65 +28,51 @@ async fn learner_with_card<S: Store + Clone + 'static>(
         code[4..8].to_lowercase(),
         &code[8..]
     );
-    let redeemed = app
-        .post(
-            "/api/payments/cards/redeem",
-            Some(&token),
-            json!({ "code": typed }),
-        )
-        .await;
+    let redeemed = app.redeem(&token, &typed).await;
     assert_eq!(redeemed.status, StatusCode::OK, "{}", redeemed.body);
     assert_eq!(redeemed.body["balance_fen"], yuan * 100);
-    let again = app
-        .post(
-            "/api/payments/cards/redeem",
-            Some(&token),
-            json!({ "code": code }),
-        )
-        .await;
+    let again = app.redeem(&token, code).await;
     assert_eq!(
         (again.status, again.code()),
         (StatusCode::CONFLICT, "card.redeemed")
     );
-    (LearnerId::parse(&id).unwrap(), token)
+    (id, token)
 }
 
 #[tokio::test]
 async fn a_learner_redeems_a_card_and_buys_hours_from_the_balance() {
-    let app = spawn_embedded().await;
+    let app = spawn_app().await;
     let (_, token) = learner_with_card(&app, &registration(), 200).await;
     let cart = json!({ "items": [ { "kind": "course", "id": "draft-survey" }, { "kind": "hour", "id": "cargo-damage-survey/1" } ] });
-    let quote = app
-        .post("/api/payments/quote", Some(&token), cart.clone())
-        .await;
+    let quote = app.post(payments::QUOTE, Some(&token), cart.clone()).await;
     assert_eq!(quote.status, StatusCode::OK, "{}", quote.body);
     let hours = quote.body["lines"][0]["hours"].as_u64().unwrap() + 1;
     assert_eq!(quote.body["total_fen"], hours * 1500);
     assert_eq!(quote.body["balance_fen"], 20_000);
 
     let bought = app
-        .post("/api/payments/purchase", Some(&token), cart.clone())
+        .post(payments::PURCHASE, Some(&token), cart.clone())
         .await;
     assert_eq!(bought.status, StatusCode::CREATED, "{}", bought.body);
     assert_eq!(bought.body["hours"].as_array().unwrap().len() as u64, hours);
-    let me = app.get("/api/accounts/me", Some(&token)).await;
+    let me = app.get(accounts::ME, Some(&token)).await;
     assert_eq!(me.body["balance_fen"], 20_000 - hours * 1500);
-    let courses = app.get("/api/learning/courses", Some(&token)).await;
+    let courses = app.get(learning::COURSES, Some(&token)).await;
     assert_eq!(courses.body["courses"].as_array().unwrap().len(), 2);
-    let orders = app.get("/api/payments/orders", Some(&token)).await;
+    let orders = app.get(payments::ORDERS, Some(&token)).await;
     assert_eq!(
         orders.body["orders"][0]["order_no"],
         bought.body["order_no"]
     );
     assert_eq!(orders.body["orders"][0]["paid"], true);
 
-    let again = app.post("/api/payments/purchase", Some(&token), cart).await;
+    let again = app.post(payments::PURCHASE, Some(&token), cart).await;
     assert_eq!(
         (again.status, again.code()),
         (StatusCode::UNPROCESSABLE_ENTITY, "cart.already_owned")
     );
     assert_eq!(
-        app.get("/api/accounts/me", Some(&token)).await.body["balance_fen"],
+        app.get(accounts::ME, Some(&token)).await.body["balance_fen"],
         20_000 - hours * 1500,
         "nothing charged twice"
     );
@@ -93,11 +80,11 @@ async fn a_learner_redeems_a_card_and_buys_hours_from_the_balance() {
 
 #[tokio::test]
 async fn a_purchase_the_balance_does_not_cover_changes_nothing() {
-    let app = spawn_embedded().await;
+    let app = spawn_app().await;
     let (learner, token) = learner_with_card(&app, &registration(), 15).await;
     let answer = app
         .post(
-            "/api/payments/purchase",
+            payments::PURCHASE,
             Some(&token),
             json!({ "items": [ { "kind": "course", "id": "draft-survey" } ] }),
         )
@@ -107,7 +94,7 @@ async fn a_purchase_the_balance_does_not_cover_changes_nothing() {
         (StatusCode::CONFLICT, "balance.insufficient")
     );
     assert_eq!(
-        app.get("/api/accounts/me", Some(&token)).await.body["balance_fen"],
+        app.get(accounts::ME, Some(&token)).await.body["balance_fen"],
         1500
     );
     assert!(app.store.enrollments(&learner).await.unwrap().is_empty());
@@ -120,9 +107,8 @@ async fn a_purchase_the_balance_does_not_cover_changes_nothing() {
 
 #[tokio::test]
 async fn a_returning_holder_gets_the_mandatory_hours_free() {
-    let app = spawn_embedded().await;
-    let mut body = registration();
-    body["kind"] = json!({ "category": "holder", "certificate_kind": "level_examination", "original_certificate_no": "CIE-2019-0012", "expires_on": "2023-07-06" });
+    let app = spawn_app().await;
+    let body = registration_as(Kind::Holder);
     let (learner, token) = learner_with_card(&app, &body, 450).await;
     app.store.set_returning(&learner, true).await.unwrap();
     let cart = json!({ "items": [
@@ -130,9 +116,7 @@ async fn a_returning_holder_gets_the_mandatory_hours_free() {
         { "kind": "course", "id": "trade-self-discipline-code" },
         { "kind": "course", "id": "practitioner-code-of-conduct" },
         { "kind": "bundle", "id": "certification-30" } ] });
-    let quote = app
-        .post("/api/payments/quote", Some(&token), cart.clone())
-        .await;
+    let quote = app.post(payments::QUOTE, Some(&token), cart.clone()).await;
     assert_eq!(
         (
             quote.body["gross_fen"].clone(),
@@ -141,15 +125,15 @@ async fn a_returning_holder_gets_the_mandatory_hours_free() {
         ),
         (json!(60_000), json!(15_000), json!(45_000))
     );
-    let bought = app.post("/api/payments/purchase", Some(&token), cart).await;
+    let bought = app.post(payments::PURCHASE, Some(&token), cart).await;
     assert_eq!(bought.status, StatusCode::CREATED, "{}", bought.body);
     assert_eq!(
-        app.get("/api/accounts/me", Some(&token)).await.body["balance_fen"],
+        app.get(accounts::ME, Some(&token)).await.body["balance_fen"],
         0
     );
     let new_bundle = app
         .post(
-            "/api/payments/quote",
+            payments::QUOTE,
             Some(&token),
             json!({ "items": [ { "kind": "bundle", "id": "certification-40" } ] }),
         )
@@ -159,8 +143,8 @@ async fn a_returning_holder_gets_the_mandatory_hours_free() {
 
 #[tokio::test]
 async fn bad_carts_and_card_codes_are_refused_with_codes() {
-    let app = spawn_embedded().await;
-    let (_, token) = register_and_log_in(&app, &registration()).await;
+    let app = spawn_app().await;
+    let token = app.register(&registration()).await.token;
     let cases = [
         (
             json!({ "items": [] }),
@@ -194,17 +178,11 @@ async fn bad_carts_and_card_codes_are_refused_with_codes() {
         ),
     ];
     for (cart, status, code) in cases {
-        let answer = app
-            .post("/api/payments/quote", Some(&token), cart.clone())
-            .await;
+        let answer = app.post(payments::QUOTE, Some(&token), cart.clone()).await;
         assert_eq!((answer.status, answer.code()), (status, code), "{cart}");
     }
     let answer = app
-        .post(
-            "/api/payments/cards/redeem",
-            Some(&token),
-            json!({ "code": "short" }),
-        )
+        .post(payments::REDEEM, Some(&token), json!({ "code": "short" }))
         .await;
     assert_eq!(
         (answer.status, answer.code()),
@@ -212,7 +190,7 @@ async fn bad_carts_and_card_codes_are_refused_with_codes() {
     );
     let answer = app
         .post(
-            "/api/payments/cards/redeem",
+            payments::REDEEM,
             Some(&token),
             json!({ "code": "ABCD EFGH 2345 6789" }),
         )
@@ -222,7 +200,7 @@ async fn bad_carts_and_card_codes_are_refused_with_codes() {
         (StatusCode::NOT_FOUND, "card.not_found")
     );
     assert_eq!(
-        app.post("/api/payments/quote", None, json!({ "items": [] }))
+        app.post(payments::QUOTE, None, json!({ "items": [] }))
             .await
             .code(),
         "auth.missing_token"
@@ -248,7 +226,7 @@ async fn concurrent_purchases<S: Store + Clone + 'static>(app: TestApp<S>) {
         };
         tasks.spawn(async move {
             reqwest::Client::new()
-                .post(format!("{address}/api/payments/purchase"))
+                .post(format!("{address}{}", payments::PURCHASE))
                 .bearer_auth(token)
                 .json(&json!({ "items": [item] }))
                 .send()
@@ -275,7 +253,7 @@ async fn concurrent_purchases<S: Store + Clone + 'static>(app: TestApp<S>) {
         "12 distinct hours requested, the balance pays for 10"
     );
     assert_eq!(
-        app.get("/api/accounts/me", Some(&token)).await.body["balance_fen"],
+        app.get(accounts::ME, Some(&token)).await.body["balance_fen"],
         0
     );
     let ledger: i64 = app
@@ -292,17 +270,17 @@ async fn concurrent_purchases<S: Store + Clone + 'static>(app: TestApp<S>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_purchases_over_http_never_overdraw_on_the_embedded_store() {
-    concurrent_purchases(spawn_embedded().await).await;
+    concurrent_purchases(spawn_app().await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_purchases_over_http_never_overdraw_on_dynamodb() {
-    concurrent_purchases(spawn_dynamodb().await).await;
+    concurrent_purchases(TestApp::builder(DynamoDb).spawn().await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_card_redeemed_by_twenty_learners_at_once_credits_one_of_them() {
-    let app = spawn_embedded().await;
+    let app = spawn_app().await;
     let study_card = card(Fen::from_yuan(600));
     app.store
         .issue_cards(std::slice::from_ref(&study_card))
@@ -310,7 +288,7 @@ async fn one_card_redeemed_by_twenty_learners_at_once_credits_one_of_them() {
         .unwrap();
     let mut tokens = Vec::new();
     for _ in 0..20 {
-        tokens.push(register_and_log_in(&app, &registration()).await.1);
+        tokens.push(app.register(&registration()).await.token);
     }
     let mut tasks = tokio::task::JoinSet::new();
     for token in &tokens {
@@ -321,7 +299,7 @@ async fn one_card_redeemed_by_twenty_learners_at_once_credits_one_of_them() {
         );
         tasks.spawn(async move {
             reqwest::Client::new()
-                .post(format!("{address}/api/payments/cards/redeem"))
+                .post(format!("{address}{}", payments::REDEEM))
                 .bearer_auth(token)
                 .json(&json!({ "code": code }))
                 .send()
@@ -341,7 +319,7 @@ async fn one_card_redeemed_by_twenty_learners_at_once_credits_one_of_them() {
     assert_eq!(credited, 1);
     let mut total = 0;
     for token in &tokens {
-        total += app.get("/api/accounts/me", Some(token)).await.body["balance_fen"]
+        total += app.get(accounts::ME, Some(token)).await.body["balance_fen"]
             .as_u64()
             .unwrap();
     }

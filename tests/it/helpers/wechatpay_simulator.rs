@@ -5,21 +5,25 @@
 use std::sync::Arc;
 
 use ticedu_local::wechatpay_simulator::{PREFIX, Simulator, routes};
+use ticedu_payments::WECHAT_NOTIFY;
 use ticedu_payments::wechat::WeChatPay;
 use ticedu_wechatpay::{Merchant, PlatformKeys};
 
-pub const MERCHANT_KEY: &str = include_str!("wechatpay/merchant_key.pem");
-pub const MERCHANT_PUBLIC: &str = include_str!("wechatpay/merchant_public.pem");
-pub const PLATFORM_KEY: &str = include_str!("wechatpay/platform_key.pem");
-pub const PLATFORM_CERT: &str = include_str!("wechatpay/platform_cert.pem");
+pub const MERCHANT_KEY: &str = include_str!("../../wechatpay/merchant_key.pem");
+pub const MERCHANT_PUBLIC: &str = include_str!("../../wechatpay/merchant_public.pem");
+pub const PLATFORM_KEY: &str = include_str!("../../wechatpay/platform_key.pem");
+pub const PLATFORM_CERT: &str = include_str!("../../wechatpay/platform_cert.pem");
 pub const PLATFORM_SERIAL: &str = "5157F09EFDC096DE15EBE81A47057A72";
-pub const PUBKEY_MODE_KEY: &str = include_str!("wechatpay/pubkey_mode_key.pem");
-pub const PUBKEY_MODE_PUBLIC: &str = include_str!("wechatpay/pubkey_mode_public.pem");
+pub const PUBKEY_MODE_KEY: &str = include_str!("../../wechatpay/pubkey_mode_key.pem");
+pub const PUBKEY_MODE_PUBLIC: &str = include_str!("../../wechatpay/pubkey_mode_public.pem");
 pub const PUBKEY_MODE_ID: &str = "PUB_KEY_ID_0114232134912410000000000000";
 pub const MCHID: &str = "1900000109";
 pub const APPID: &str = "wxd678efh567hg6787";
 const API_V3_KEY: &[u8; 32] = b"ticedu-test-api-v3-key-32-bytes!";
-const NOTIFY_URL: &str = "https://ticedu.example.cn/api/payments/wechat/notify";
+/// Where WeChat Pay would send notices in a deployment; these tests deliver them themselves.
+fn notify_url() -> String {
+    format!("https://ticedu.example.cn{WECHAT_NOTIFY}")
+}
 
 pub fn merchant() -> Merchant {
     Merchant::new(MCHID, APPID, "MERCHANT-SERIAL", MERCHANT_KEY, API_V3_KEY).expect("test keys")
@@ -32,7 +36,7 @@ pub fn wechat_pay(base_url: &str) -> Arc<WeChatPay> {
         .expect("test certificate");
     keys.add_public_key(PUBKEY_MODE_ID, PUBKEY_MODE_PUBLIC)
         .expect("test public key");
-    Arc::new(WeChatPay::new(merchant(), keys, base_url, NOTIFY_URL))
+    Arc::new(WeChatPay::new(merchant(), keys, base_url, &notify_url()))
 }
 
 /// A simulator signing notices with the certificate's key, or the public-key mode's.
@@ -42,7 +46,7 @@ fn simulator(by_public_key: bool) -> Simulator {
     } else {
         (PLATFORM_KEY, PLATFORM_SERIAL)
     };
-    Simulator::new(MERCHANT_PUBLIC, key, id, merchant(), NOTIFY_URL).expect("test keys")
+    Simulator::new(MERCHANT_PUBLIC, key, id, merchant(), &notify_url()).expect("test keys")
 }
 
 /// Starts the simulator on loopback; returns its base URL and the simulator (to see the orders it took).
@@ -77,7 +81,7 @@ pub fn notice(
 /// `POST /wechatpay-simulator/pay/{order}` notifies our notify endpoint there,
 /// as on the local server.
 pub fn served_together(address: &str) -> (Arc<WeChatPay>, Arc<Simulator>) {
-    let notify_url = format!("http://{address}/api/payments/wechat/notify");
+    let notify_url = format!("http://{address}{WECHAT_NOTIFY}");
     let mut keys = PlatformKeys::default();
     keys.add_certificate(PLATFORM_CERT)
         .expect("test certificate");

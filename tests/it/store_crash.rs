@@ -60,6 +60,15 @@ fn crash_child_writes_until_killed() {
     });
 }
 
+/// The writer's name as the test harness knows it (its module path, less
+/// the crate's name), which moves with this file.
+fn child_test_name() -> String {
+    let module = module_path!()
+        .split_once("::")
+        .map_or("", |(_, module)| module);
+    format!("{module}::crash_child_writes_until_killed")
+}
+
 fn acknowledge(line: String) {
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "ack {line}").unwrap();
@@ -74,7 +83,7 @@ async fn acknowledged_writes_survive_a_sigkill() {
         .args([
             "--ignored",
             "--exact",
-            "crash_child_writes_until_killed",
+            &child_test_name(),
             "--nocapture",
             "--test-threads=1",
         ])

@@ -4,10 +4,8 @@
 //! (script errors, failed loads).
 
 use std::process::Command;
-use std::sync::Arc;
 
-use ticedu_api::AppState;
-use ticedu_store_embedded::EmbeddedStore;
+use crate::helpers::{Embedded, TestApp};
 
 const PAGES: [&str; 13] = [
     "/",
@@ -58,30 +56,13 @@ fn visit(url: &str, profile: &std::path::Path) -> (String, Vec<String>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_template_renders_in_chromium_without_console_messages() {
+    let app = TestApp::builder(Embedded).site().spawn().await;
     let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("public");
-    ticedu_site::build(
-        &ticedu_site::SiteDirs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../site")),
-        &site,
-        Some(""),
-    )
-    .unwrap();
-    let store = EmbeddedStore::open(dir.path().join("browser.redb")).unwrap();
-    let platform = ticedu_local::development_platform().unwrap();
-    let app = ticedu_local::app(
-        AppState::new(store, Arc::clone(&platform)),
-        Some(site),
-        None,
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-
     let profile = dir.path().join("chromium");
     let mut failures = Vec::new();
     for prefix in ["", "/en"] {
         for page in PAGES {
-            let url = format!("http://{address}{prefix}{page}");
+            let url = format!("{}{prefix}{page}", app.address);
             let visit_url = url.clone();
             let profile = profile.clone();
             let (dom, console) = tokio::task::spawn_blocking(move || visit(&visit_url, &profile))

@@ -4,16 +4,16 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use ticedu_api::auth::Role;
-use ticedu_domain::money::Fen;
 use ticedu_store::ids::LearnerId;
 use ticedu_store::*;
-use ticedu_tests::app::*;
-use ticedu_tests::fixtures::{balance_order, card, hour, now};
+use ticedu_tests::fixtures::{balance_order, hour};
+
+use crate::helpers::*;
 
 /// register → log in → me → (a purchase through the store) → mark hours → progress.
 async fn journey<S: Store + Clone + 'static>(app: TestApp<S>) {
     let body = registration();
-    let registered = app.post("/api/accounts/register", None, body.clone()).await;
+    let registered = app.post(accounts::REGISTER, None, body.clone()).await;
     assert_eq!(
         registered.status,
         StatusCode::CREATED,
@@ -29,7 +29,7 @@ async fn journey<S: Store + Clone + 'static>(app: TestApp<S>) {
 
     let login = app
         .post(
-            "/api/accounts/login",
+            accounts::LOGIN,
             None,
             json!({ "username": username, "password": body["password"] }),
         )
@@ -38,7 +38,7 @@ async fn journey<S: Store + Clone + 'static>(app: TestApp<S>) {
     assert_eq!(login.body["token_type"], "Bearer");
     let token = login.body["access_token"].as_str().unwrap();
 
-    let me = app.get("/api/accounts/me", Some(token)).await;
+    let me = app.get(accounts::ME, Some(token)).await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.body);
     assert_eq!(me.body["name"], "钟检");
     assert_eq!(me.body["category"], "new");
@@ -55,15 +55,7 @@ async fn journey<S: Store + Clone + 'static>(app: TestApp<S>) {
 
     // The payments function does not exist yet: buy three elective hours through the store.
     let learner = LearnerId::parse(registered.body["learner_id"].as_str().unwrap()).unwrap();
-    let study_card = card(Fen::from_yuan(600));
-    app.store
-        .issue_cards(std::slice::from_ref(&study_card))
-        .await
-        .unwrap();
-    app.store
-        .redeem_card(&study_card, &learner, now())
-        .await
-        .unwrap();
+    app.credit(&learner, 600).await;
     let course = "acceptance-sampling-gbt-2828-1";
     app.store
         .purchase_with_balance(&balance_order(
@@ -73,7 +65,7 @@ async fn journey<S: Store + Clone + 'static>(app: TestApp<S>) {
         .await
         .unwrap();
 
-    let courses = app.get("/api/learning/courses", Some(token)).await;
+    let courses = app.get(learning::COURSES, Some(token)).await;
     assert_eq!(courses.status, StatusCode::OK, "{}", courses.body);
     assert_eq!(courses.body["courses"][0]["id"], course);
     assert_eq!(
@@ -85,23 +77,11 @@ async fn journey<S: Store + Clone + 'static>(app: TestApp<S>) {
     );
     assert_eq!(courses.body["courses"][0]["hours"][0]["learned"], false);
 
-    let marked = app
-        .post(
-            &format!("/api/learning/hours/{course}/1/learned"),
-            Some(token),
-            json!({}),
-        )
-        .await;
+    let marked = app.mark(token, &format!("{course}/1")).await;
     assert_eq!(marked.status, StatusCode::OK, "{}", marked.body);
     assert_eq!(marked.body["newly_marked"], true);
     assert_eq!(marked.body["progress"]["counted_hours"], 1);
-    let again = app
-        .post(
-            &format!("/api/learning/hours/{course}/1/learned"),
-            Some(token),
-            json!({}),
-        )
-        .await;
+    let again = app.mark(token, &format!("{course}/1")).await;
     assert_eq!(
         (
             again.body["newly_marked"].clone(),
@@ -109,44 +89,33 @@ async fn journey<S: Store + Clone + 'static>(app: TestApp<S>) {
         ),
         (json!(false), json!(1))
     );
-    app.post(
-        &format!("/api/learning/hours/{course}/2/learned"),
-        Some(token),
-        json!({}),
-    )
-    .await;
+    app.mark(token, &format!("{course}/2")).await;
 
-    let not_bought = app
-        .post(
-            &format!("/api/learning/hours/{course}/4/learned"),
-            Some(token),
-            json!({}),
-        )
-        .await;
+    let not_bought = app.mark(token, &format!("{course}/4")).await;
     assert_eq!(
         (not_bought.status, not_bought.code()),
         (StatusCode::FORBIDDEN, "learning.hour_not_bought")
     );
 
-    let progress = app.get("/api/learning/progress", Some(token)).await;
+    let progress = app.get(learning::PROGRESS, Some(token)).await;
     assert_eq!(progress.body["counted_hours"], 2);
     assert_eq!(progress.body["remaining_hours"], 38);
     assert_eq!(progress.body["flexible"]["learned_hours"], 2);
     assert_eq!(progress.body["complete"], false);
-    let me = app.get("/api/accounts/me", Some(token)).await;
+    let me = app.get(accounts::ME, Some(token)).await;
     assert_eq!(me.body["balance_fen"], 60000 - 3 * 1500);
-    let courses = app.get("/api/learning/courses", Some(token)).await;
+    let courses = app.get(learning::COURSES, Some(token)).await;
     assert_eq!(courses.body["courses"][0]["hours"][1]["learned"], true);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_learners_journey_works_on_the_embedded_store() {
-    journey(spawn_embedded().await).await;
+    journey(spawn_app().await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_learners_journey_works_on_dynamodb() {
-    journey(spawn_dynamodb().await).await;
+    journey(TestApp::builder(DynamoDb).spawn().await).await;
 }
 
 fn with(mut body: Value, pointer: &str, value: Value) -> Value {
@@ -156,9 +125,9 @@ fn with(mut body: Value, pointer: &str, value: Value) -> Value {
 
 #[tokio::test]
 async fn malformed_or_mistyped_bodies_get_400_with_a_code() {
-    let app = spawn_embedded().await;
+    let app = spawn_app().await;
     let raw = app
-        .raw(Method::POST, "/api/accounts/register")
+        .raw(Method::POST, accounts::REGISTER)
         .header("content-type", "application/json")
         .body("{\"name\": ");
     let answer = app.send(raw).await;
@@ -169,7 +138,7 @@ async fn malformed_or_mistyped_bodies_get_400_with_a_code() {
 
     let answer = app
         .post(
-            "/api/accounts/register",
+            accounts::REGISTER,
             None,
             with(registration(), "/name", json!(42)),
         )
@@ -189,7 +158,7 @@ async fn malformed_or_mistyped_bodies_get_400_with_a_code() {
 
     let mut body = registration();
     body["is_staff"] = json!(true);
-    let answer = app.post("/api/accounts/register", None, body).await;
+    let answer = app.post(accounts::REGISTER, None, body).await;
     assert_eq!(answer.code(), "request.invalid_field");
     assert!(
         answer.body["message_en"]
@@ -202,7 +171,7 @@ async fn malformed_or_mistyped_bodies_get_400_with_a_code() {
 
     let answer = app
         .send(
-            app.raw(Method::POST, "/api/accounts/register")
+            app.raw(Method::POST, accounts::REGISTER)
                 .body(registration().to_string()),
         )
         .await;
@@ -212,7 +181,7 @@ async fn malformed_or_mistyped_bodies_get_400_with_a_code() {
     );
 
     let huge = with(registration(), "/name", json!("钟".repeat(20_000)));
-    let answer = app.post("/api/accounts/register", None, huge).await;
+    let answer = app.post(accounts::REGISTER, None, huge).await;
     assert_eq!(
         (answer.status, answer.code()),
         (StatusCode::PAYLOAD_TOO_LARGE, "request.too_large")
@@ -221,10 +190,10 @@ async fn malformed_or_mistyped_bodies_get_400_with_a_code() {
 
 #[tokio::test]
 async fn invalid_identities_get_422_and_the_number_is_never_echoed() {
-    let app = spawn_embedded().await;
+    let app = spawn_app().await;
     let answer = app
         .post(
-            "/api/accounts/register",
+            accounts::REGISTER,
             None,
             with(registration(), "/id_number", json!("110105199004086789")),
         )
@@ -262,11 +231,7 @@ async fn invalid_identities_get_422_and_the_number_is_never_echoed() {
     ];
     for (field, value, code) in cases {
         let answer = app
-            .post(
-                "/api/accounts/register",
-                None,
-                with(registration(), field, value),
-            )
+            .post(accounts::REGISTER, None, with(registration(), field, value))
             .await;
         assert_eq!(
             (answer.status, answer.code()),
@@ -277,9 +242,7 @@ async fn invalid_identities_get_422_and_the_number_is_never_echoed() {
     let mut no_contact = registration();
     no_contact.as_object_mut().unwrap().remove("phone");
     assert_eq!(
-        app.post("/api/accounts/register", None, no_contact)
-            .await
-            .code(),
+        app.post(accounts::REGISTER, None, no_contact).await.code(),
         "contact.missing"
     );
     let holder = with(
@@ -288,29 +251,27 @@ async fn invalid_identities_get_422_and_the_number_is_never_echoed() {
         json!({ "category": "holder", "certificate_kind": "level_examination", "original_certificate_no": "CIE 12", "expires_on": "2023-07-06" }),
     );
     assert_eq!(
-        app.post("/api/accounts/register", None, holder)
-            .await
-            .code(),
+        app.post(accounts::REGISTER, None, holder).await.code(),
         "document_number.characters"
     );
 }
 
 #[tokio::test]
 async fn a_second_registration_of_one_id_number_is_refused_and_changes_nothing() {
-    let app = spawn_embedded().await;
+    let app = spawn_app().await;
     let body = registration();
-    let (_, token) = register_and_log_in(&app, &body).await;
+    let token = app.register(&body).await.token;
     let again = with(body.clone(), "/password", json!("另一个密码2024"));
-    let answer = app.post("/api/accounts/register", None, again).await;
+    let answer = app.post(accounts::REGISTER, None, again).await;
     assert_eq!(
         (answer.status, answer.code()),
         (StatusCode::CONFLICT, "account.exists")
     );
     // The first account is untouched: its password still works.
-    let me = app.get("/api/accounts/me", Some(&token)).await;
+    let me = app.get(accounts::ME, Some(&token)).await;
     let login = app
         .post(
-            "/api/accounts/login",
+            accounts::LOGIN,
             None,
             json!({ "username": me.body["username"], "password": body["password"] }),
         )
@@ -320,19 +281,19 @@ async fn a_second_registration_of_one_id_number_is_refused_and_changes_nothing()
 
 #[tokio::test]
 async fn wrong_passwords_are_refused_then_throttled() {
-    let app = spawn_embedded().await;
+    let app = spawn_app().await;
     let body = registration();
-    let (_, token) = register_and_log_in(&app, &body).await;
-    let username = app.get("/api/accounts/me", Some(&token)).await.body["username"].clone();
+    let token = app.register(&body).await.token;
+    let username = app.get(accounts::ME, Some(&token)).await.body["username"].clone();
     let wrong = json!({ "username": username, "password": "not the password 1" });
     for _ in 0..4 {
-        let answer = app.post("/api/accounts/login", None, wrong.clone()).await;
+        let answer = app.post(accounts::LOGIN, None, wrong.clone()).await;
         assert_eq!(
             (answer.status, answer.code()),
             (StatusCode::UNAUTHORIZED, "auth.invalid_credentials")
         );
     }
-    let fifth = app.post("/api/accounts/login", None, wrong.clone()).await;
+    let fifth = app.post(accounts::LOGIN, None, wrong.clone()).await;
     assert_eq!(
         (fifth.status, fifth.code()),
         (StatusCode::TOO_MANY_REQUESTS, "auth.throttled")
@@ -340,7 +301,7 @@ async fn wrong_passwords_are_refused_then_throttled() {
     assert!(fifth.headers.contains_key("retry-after"));
     let right = app
         .post(
-            "/api/accounts/login",
+            accounts::LOGIN,
             None,
             json!({ "username": username, "password": body["password"] }),
         )
@@ -353,7 +314,7 @@ async fn wrong_passwords_are_refused_then_throttled() {
 
     let unknown = app
         .post(
-            "/api/accounts/login",
+            accounts::LOGIN,
             None,
             json!({ "username": "钟检1101051234", "password": "whatever 1" }),
         )
@@ -365,7 +326,7 @@ async fn wrong_passwords_are_refused_then_throttled() {
     );
     let malformed = app
         .post(
-            "/api/accounts/login",
+            accounts::LOGIN,
             None,
             json!({ "username": "nobody", "password": "x" }),
         )
@@ -378,20 +339,22 @@ async fn wrong_passwords_are_refused_then_throttled() {
 
 #[tokio::test]
 async fn missing_expired_tampered_and_unsigned_tokens_are_refused() {
-    let app = spawn_embedded().await;
-    let (learner, token) = register_and_log_in(&app, &registration()).await;
+    let app = spawn_app().await;
+    let Learner {
+        id: learner, token, ..
+    } = app.register(&registration()).await;
     assert_eq!(
-        app.get("/api/accounts/me", None).await.code(),
+        app.get(accounts::ME, None).await.code(),
         "auth.missing_token"
     );
     let expired = app.token_at(
-        &learner,
+        learner.as_str(),
         Role::Learner,
         jiff::Timestamp::now()
             .checked_sub(jiff::Span::new().hours(2))
             .unwrap(),
     );
-    let answer = app.get("/api/accounts/me", Some(&expired)).await;
+    let answer = app.get(accounts::ME, Some(&expired)).await;
     assert_eq!(
         (answer.status, answer.code()),
         (StatusCode::UNAUTHORIZED, "auth.token_expired")
@@ -406,89 +369,62 @@ async fn missing_expired_tampered_and_unsigned_tokens_are_refused() {
     };
     tampered.replace_range(signature_start..=signature_start, flipped);
     assert_eq!(
-        app.get("/api/accounts/me", Some(&tampered)).await.code(),
+        app.get(accounts::ME, Some(&tampered)).await.code(),
         "auth.invalid_token"
     );
     let payload = token.split('.').nth(1).unwrap();
     let unsigned = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIiwia2lkIjoiZGV2In0.{payload}.");
     assert_eq!(
-        app.get("/api/accounts/me", Some(&unsigned)).await.code(),
+        app.get(accounts::ME, Some(&unsigned)).await.code(),
         "auth.invalid_token"
     );
     assert_eq!(
-        app.get("/api/accounts/me", Some("garbage")).await.code(),
+        app.get(accounts::ME, Some("garbage")).await.code(),
         "auth.invalid_token"
     );
     let staff = app.token_at("staff-1", Role::Staff, jiff::Timestamp::now());
     assert_eq!(
-        app.get("/api/learning/progress", Some(&staff)).await.code(),
+        app.get(learning::PROGRESS, Some(&staff)).await.code(),
         "auth.forbidden"
     );
 }
 
 #[tokio::test]
 async fn a_learner_cannot_use_another_learners_hours() {
-    let app = spawn_embedded().await;
-    let (owner, _) = register_and_log_in(&app, &registration()).await;
-    let (_, other_token) = register_and_log_in(&app, &registration()).await;
-    let owner = LearnerId::parse(&owner).unwrap();
-    let study_card = card(Fen::from_yuan(15));
-    app.store
-        .issue_cards(std::slice::from_ref(&study_card))
-        .await
-        .unwrap();
-    app.store
-        .redeem_card(&study_card, &owner, now())
-        .await
-        .unwrap();
+    let app = spawn_app().await;
+    let owner = app.register(&registration()).await.id;
+    let other_token = app.register(&registration()).await.token;
+    app.credit(&owner, 15).await;
     app.store
         .purchase_with_balance(&balance_order(&owner, vec![hour("draft-survey", 1)]))
         .await
         .unwrap();
-    let answer = app
-        .post(
-            "/api/learning/hours/draft-survey/1/learned",
-            Some(&other_token),
-            json!({}),
-        )
-        .await;
+    let answer = app.mark(&other_token, "draft-survey/1").await;
     assert_eq!(
         (answer.status, answer.code()),
         (StatusCode::FORBIDDEN, "learning.hour_not_bought")
     );
     assert!(app.store.marks(&owner).await.unwrap().is_empty());
-    let courses = app.get("/api/learning/courses", Some(&other_token)).await;
+    let courses = app.get(learning::COURSES, Some(&other_token)).await;
     assert_eq!(courses.body["courses"], json!([]));
-    let unknown = app
-        .post(
-            "/api/learning/hours/no-such-course/1/learned",
-            Some(&other_token),
-            json!({}),
-        )
-        .await;
+    let unknown = app.mark(&other_token, "no-such-course/1").await;
     assert_eq!(
         (unknown.status, unknown.code()),
         (StatusCode::NOT_FOUND, "learning.unknown_hour")
     );
-    let zero = app
-        .post(
-            "/api/learning/hours/draft-survey/0/learned",
-            Some(&other_token),
-            json!({}),
-        )
-        .await;
+    let zero = app.mark(&other_token, "draft-survey/0").await;
     assert_eq!(zero.code(), "learning.unknown_hour");
 }
 
 #[tokio::test]
 async fn a_password_is_changed_only_with_the_current_one() {
-    let app = spawn_embedded().await;
+    let app = spawn_app().await;
     let body = registration();
-    let (_, token) = register_and_log_in(&app, &body).await;
-    let username = app.get("/api/accounts/me", Some(&token)).await.body["username"].clone();
+    let token = app.register(&body).await.token;
+    let username = app.get(accounts::ME, Some(&token)).await.body["username"].clone();
     let wrong = app
         .post(
-            "/api/accounts/password",
+            accounts::PASSWORD,
             Some(&token),
             json!({ "current_password": "wrong one 1", "new_password": "new password 1" }),
         )
@@ -499,7 +435,7 @@ async fn a_password_is_changed_only_with_the_current_one() {
     );
     let weak = app
         .post(
-            "/api/accounts/password",
+            accounts::PASSWORD,
             Some(&token),
             json!({ "current_password": body["password"], "new_password": "weak" }),
         )
@@ -507,7 +443,7 @@ async fn a_password_is_changed_only_with_the_current_one() {
     assert_eq!(weak.code(), "password.too_short");
     let changed = app
         .post(
-            "/api/accounts/password",
+            accounts::PASSWORD,
             Some(&token),
             json!({ "current_password": body["password"], "new_password": "new password 1" }),
         )
@@ -515,7 +451,7 @@ async fn a_password_is_changed_only_with_the_current_one() {
     assert_eq!(changed.status, StatusCode::NO_CONTENT);
     let old = app
         .post(
-            "/api/accounts/login",
+            accounts::LOGIN,
             None,
             json!({ "username": username, "password": body["password"] }),
         )
@@ -523,7 +459,7 @@ async fn a_password_is_changed_only_with_the_current_one() {
     assert_eq!(old.status, StatusCode::UNAUTHORIZED);
     let new = app
         .post(
-            "/api/accounts/login",
+            accounts::LOGIN,
             None,
             json!({ "username": username, "password": "new password 1" }),
         )
@@ -533,13 +469,13 @@ async fn a_password_is_changed_only_with_the_current_one() {
 
 #[tokio::test]
 async fn unknown_routes_and_methods_answer_in_json() {
-    let app = spawn_embedded().await;
+    let app = spawn_app().await;
     let answer = app.get("/api/nowhere", None).await;
     assert_eq!(
         (answer.status, answer.code()),
         (StatusCode::NOT_FOUND, "route.not_found")
     );
-    let answer = app.get("/api/accounts/register", None).await;
+    let answer = app.get(accounts::REGISTER, None).await;
     assert_eq!(
         (answer.status, answer.code()),
         (StatusCode::METHOD_NOT_ALLOWED, "route.method_not_allowed")
@@ -548,8 +484,8 @@ async fn unknown_routes_and_methods_answer_in_json() {
 
 #[tokio::test]
 async fn every_documented_operation_is_routed_and_every_route_documented() {
-    let app = spawn_embedded().await;
-    let document = app.get("/api/openapi.json", None).await;
+    let app = spawn_app().await;
+    let document = app.get(OPENAPI, None).await;
     assert_eq!(document.status, StatusCode::OK);
     let mut documented = Vec::new();
     for (path, operations) in document.body["paths"].as_object().unwrap() {

@@ -23,4 +23,4 @@ async fn fresh() -> Fresh {
     Fresh { store, _dir: dir }
 }
 
-ticedu_tests::store_contract_tests!(fresh);
+crate::store_contract::store_contract_tests!(fresh);

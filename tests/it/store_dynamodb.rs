@@ -25,7 +25,7 @@ async fn fresh() -> Fresh {
     Fresh(fresh_store().await.0)
 }
 
-ticedu_tests::store_contract_tests!(fresh);
+crate::store_contract::store_contract_tests!(fresh);
 
 /// Runs `write` and asserts it sent exactly one request.
 async fn one_request<T>(counter: &RequestCounter, what: &str, write: impl Future<Output = T>) -> T {

@@ -4,64 +4,18 @@
 
 use reqwest::StatusCode;
 use serde_json::json;
-use ticedu_domain::money::Fen;
-use ticedu_store::ids::LearnerId;
 use ticedu_store::*;
-use ticedu_tests::app::*;
-use ticedu_tests::fixtures::{card, certificate_for, new_learner};
+use ticedu_tests::fixtures::{TODAY, certificate_for, new_learner};
 
-/// A new learner who bought and learned the 40-hour bundle: (learner id, token, ID number, username).
-async fn complete_learner<S: Store + Clone + 'static>(
-    app: &TestApp<S>,
-) -> (LearnerId, String, String, String) {
-    let body = registration();
-    let (id, token) = register_and_log_in(app, &body).await;
-    let learner = LearnerId::parse(&id).unwrap();
-    let study_card = card(Fen::from_yuan(600));
-    app.store
-        .issue_cards(std::slice::from_ref(&study_card))
-        .await
-        .unwrap();
-    app.store
-        .redeem_card(&study_card, &learner, ticedu_tests::fixtures::now())
-        .await
-        .unwrap();
-    let bought = app
-        .post(
-            "/api/payments/purchase",
-            Some(&token),
-            json!({ "items": [ { "kind": "bundle", "id": "certification-40" } ] }),
-        )
-        .await;
-    assert_eq!(bought.status, StatusCode::CREATED, "{}", bought.body);
-    for hour in bought.body["hours"].as_array().unwrap() {
-        let (course, number) = hour.as_str().unwrap().split_once('/').unwrap();
-        let marked = app
-            .post(
-                &format!("/api/learning/hours/{course}/{number}/learned"),
-                Some(&token),
-                json!({}),
-            )
-            .await;
-        assert_eq!(marked.status, StatusCode::OK);
-    }
-    let me = app.get("/api/accounts/me", Some(&token)).await;
-    assert_eq!(me.body["progress"]["complete"], true);
-    (
-        learner,
-        token,
-        body["id_number"].as_str().unwrap().to_owned(),
-        me.body["username"].as_str().unwrap().to_owned(),
-    )
-}
+use crate::helpers::*;
 
 #[tokio::test]
 async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
-    let app = spawn_embedded().await;
-    let (_, token, id_number, username) = complete_learner(&app).await;
-    let unfiled = app
-        .post("/api/certificates/issue", Some(&token), json!({}))
-        .await;
+    // The certificate number names the year of issue.
+    let app = TestApp::builder(Embedded).today(TODAY).spawn().await;
+    let learner = app.complete_learner().await;
+    let (token, id_number, username) = (&learner.token, learner.id_number(), &learner.username);
+    let unfiled = app.issue_certificate(&token).await;
     assert_eq!(
         (unfiled.status, unfiled.code()),
         (StatusCode::UNPROCESSABLE_ENTITY, "certificate.not_filed"),
@@ -69,15 +23,13 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
     );
     let filed = app
         .post(
-            "/api/certificates/filing",
+            certificates::FILING,
             Some(&token),
             json!({ "note": "请寄送纸质证书" }),
         )
         .await;
     assert_eq!(filed.status, StatusCode::NO_CONTENT, "{}", filed.body);
-    let issued = app
-        .post("/api/certificates/issue", Some(&token), json!({}))
-        .await;
+    let issued = app.issue_certificate(&token).await;
     assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
     let no = issued.body["no"].as_str().unwrap().to_owned();
     assert!(no.starts_with("TIC-2026-N-"), "{no}");
@@ -85,25 +37,21 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
         (issued.body["hours"].clone(), issued.body["status"].clone()),
         (json!(40), json!("valid"))
     );
-    let again = app
-        .post("/api/certificates/issue", Some(&token), json!({}))
-        .await;
+    let again = app.issue_certificate(&token).await;
     assert_eq!(
         (again.status, again.body["no"].clone()),
         (StatusCode::OK, json!(no)),
         "one certificate per cycle"
     );
     assert_eq!(
-        app.get("/api/certificates/mine", Some(&token)).await.body["certificates"]
+        app.get(certificates::MINE, Some(&token)).await.body["certificates"]
             .as_array()
             .unwrap()
             .len(),
         1
     );
 
-    let public = app
-        .get(&format!("/api/certificates/verify/{no}"), None)
-        .await;
+    let public = app.get(&path(certificates::VERIFY, &[&no]), None).await;
     assert_eq!(public.status, StatusCode::OK, "{}", public.body);
     assert_eq!(
         (
@@ -126,43 +74,50 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
         );
     }
     assert_eq!(
-        app.get(&format!("/api/certificates/verify/{no}?name=钟检"), None)
-            .await
-            .status,
+        app.get(
+            &format!("{}?name=钟检", path(certificates::VERIFY, &[&no])),
+            None
+        )
+        .await
+        .status,
         StatusCode::OK
     );
     let wrong_name = app
-        .get(&format!("/api/certificates/verify/{no}?name=李四"), None)
+        .get(
+            &format!("{}?name=李四", path(certificates::VERIFY, &[&no])),
+            None,
+        )
         .await;
     assert_eq!(
         (wrong_name.status, wrong_name.code()),
         (StatusCode::NOT_FOUND, "certificate.not_found")
     );
     assert_eq!(
-        app.get("/api/certificates/verify/TIC-2026-N-AAAAAAAAAAAA", None)
-            .await
-            .code(),
+        app.get(
+            &path(certificates::VERIFY, &[&"TIC-2026-N-AAAAAAAAAAAA"]),
+            None
+        )
+        .await
+        .code(),
         "certificate.not_found"
     );
     assert_eq!(
-        app.get("/api/certificates/verify/not a number", None)
+        app.get(&path(certificates::VERIFY, &[&"not a number"]), None)
             .await
             .code(),
         "certificate.not_found"
     );
 
-    let staff = staff_token(&app).await;
+    let staff = app.staff_token().await;
     let revoked = app
         .post(
-            &format!("/api/staff/certificates/{no}/revoke"),
+            &path(admin::REVOKE, &[&no]),
             Some(&staff),
             json!({ "reason": "资料不实" }),
         )
         .await;
     assert_eq!(revoked.status, StatusCode::NO_CONTENT);
-    let after = app
-        .get(&format!("/api/certificates/verify/{no}"), None)
-        .await;
+    let after = app.get(&path(certificates::VERIFY, &[&no]), None).await;
     assert_eq!(
         (
             after.body["status"].clone(),
@@ -173,7 +128,7 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
     );
     assert_eq!(
         app.post(
-            &format!("/api/staff/certificates/{no}/revoke"),
+            &path(admin::REVOKE, &[&no]),
             Some(&staff),
             json!({ "reason": "again" })
         )
@@ -183,7 +138,7 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
     );
     assert_eq!(
         app.post(
-            &format!("/api/staff/certificates/{no}/revoke"),
+            &path(admin::REVOKE, &[&no]),
             Some(&token),
             json!({ "reason": "x" })
         )
@@ -195,11 +150,9 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
 
 #[tokio::test]
 async fn an_incomplete_learner_gets_no_certificate() {
-    let app = spawn_embedded().await;
-    let (_, token) = register_and_log_in(&app, &registration()).await;
-    let answer = app
-        .post("/api/certificates/issue", Some(&token), json!({}))
-        .await;
+    let app = spawn_app().await;
+    let token = app.register(&registration()).await.token;
+    let answer = app.issue_certificate(&token).await;
     assert_eq!(
         (answer.status, answer.code()),
         (StatusCode::UNPROCESSABLE_ENTITY, "certificate.incomplete")
@@ -213,17 +166,14 @@ async fn an_incomplete_learner_gets_no_certificate() {
 
 #[tokio::test]
 async fn a_record_that_no_longer_matches_its_hash_shows_as_tampered() {
-    let app = spawn_embedded().await;
+    let app = spawn_app().await;
     let learner = new_learner();
     app.store.create_learner(&learner).await.unwrap();
     let mut certificate = certificate_for(&learner);
     certificate.data_hash = "f".repeat(64);
     app.store.issue_certificate(&certificate).await.unwrap();
     let public = app
-        .get(
-            &format!("/api/certificates/verify/{}", certificate.no),
-            None,
-        )
+        .get(&path(certificates::VERIFY, &[&certificate.no]), None)
         .await;
     assert_eq!(public.body["status"], "tampered");
 }
@@ -239,18 +189,16 @@ fn run(program: &str, args: &[&str]) -> String {
 
 #[tokio::test]
 async fn the_owner_downloads_a_pdf_whose_qr_code_opens_the_verification_page() {
-    let app = spawn_embedded().await;
-    let (_, token, id_number, username) = complete_learner(&app).await;
-    app.post("/api/certificates/filing", Some(&token), json!({}))
-        .await;
-    let issued = app
-        .post("/api/certificates/issue", Some(&token), json!({}))
-        .await;
+    let app = spawn_app().await;
+    let learner = app.complete_learner().await;
+    let (token, id_number, username) = (&learner.token, learner.id_number(), &learner.username);
+    app.file(&token).await;
+    let issued = app.issue_certificate(&token).await;
     let no = issued.body["no"].as_str().unwrap().to_owned();
     let verify_path = issued.body["verify_path"].as_str().unwrap().to_owned();
 
     let response = app
-        .raw(reqwest::Method::GET, &format!("/api/certificates/{no}/pdf"))
+        .raw(reqwest::Method::GET, &path(certificates::PDF, &[&no]))
         .bearer_auth(&token)
         .send()
         .await
@@ -298,30 +246,28 @@ async fn the_owner_downloads_a_pdf_whose_qr_code_opens_the_verification_page() {
     // On the local platform the link names the host the learner used.
     assert_eq!(scanned.trim_end(), format!("{}{verify_path}", app.address));
 
-    let stranger = register_and_log_in(&app, &registration()).await.1;
+    let stranger = app.register(&registration()).await.token;
     assert_eq!(
-        app.get(&format!("/api/certificates/{no}/pdf"), Some(&stranger))
+        app.get(&path(certificates::PDF, &[&no]), Some(&stranger))
             .await
             .code(),
         "certificate.not_found",
         "only the owner prints it"
     );
     assert_eq!(
-        app.get(&format!("/api/certificates/{no}/pdf"), None)
-            .await
-            .status,
+        app.get(&path(certificates::PDF, &[&no]), None).await.status,
         StatusCode::UNAUTHORIZED
     );
 
-    let staff = staff_token(&app).await;
+    let staff = app.staff_token().await;
     app.post(
-        &format!("/api/staff/certificates/{no}/revoke"),
+        &path(admin::REVOKE, &[&no]),
         Some(&staff),
         json!({ "reason": "资料不实" }),
     )
     .await;
     let revoked = app
-        .get(&format!("/api/certificates/{no}/pdf"), Some(&token))
+        .get(&path(certificates::PDF, &[&no]), Some(&token))
         .await;
     assert_eq!(
         (revoked.status, revoked.code()),
@@ -331,15 +277,18 @@ async fn the_owner_downloads_a_pdf_whose_qr_code_opens_the_verification_page() {
 
 #[tokio::test]
 async fn an_overdue_holder_files_the_overdue_renewal_and_staff_see_it() {
-    let app = spawn_embedded().await;
-    let mut body = registration();
-    body["kind"] = json!({ "category": "holder", "certificate_kind": "level_examination", "original_certificate_no": "CIE-2019-0012", "expires_on": "2023-07-06" });
-    let (learner, token) = register_and_log_in(&app, &body).await;
-    let path = "/api/certificates/overdue-renewal";
+    let app = spawn_app().await;
+    let Learner {
+        id: learner,
+        token,
+        body,
+        ..
+    } = app.register_as(Kind::Holder).await;
+    let overdue = certificates::OVERDUE;
 
     let not_yet = app
         .post(
-            path,
+            overdue,
             Some(&token),
             json!({ "original_certificate_no": "CIE-2019-0012", "expires_on": "2099-07-06" }),
         )
@@ -350,7 +299,7 @@ async fn an_overdue_holder_files_the_overdue_renewal_and_staff_see_it() {
     );
     let bad_number = app
         .post(
-            path,
+            overdue,
             Some(&token),
             json!({ "original_certificate_no": "CIE 12", "expires_on": "2023-07-06" }),
         )
@@ -360,22 +309,20 @@ async fn an_overdue_holder_files_the_overdue_renewal_and_staff_see_it() {
     // ID number and username come with the account.
     let filed = app
         .post(
-            path,
+            overdue,
             Some(&token),
             json!({ "original_certificate_no": "CIE-2019-0099", "expires_on": "2023-07-21" }),
         )
         .await;
     assert_eq!(filed.status, StatusCode::NO_CONTENT, "{}", filed.body);
-    let issue = app
-        .post("/api/certificates/issue", Some(&token), json!({}))
-        .await;
+    let issue = app.issue_certificate(&token).await;
     assert_eq!(issue.code(), "certificate.overdue_with_staff");
 
-    let staff = staff_token(&app).await;
-    let queue = app.get("/api/staff/overdue-renewals", Some(&staff)).await;
+    let staff = app.staff_token().await;
+    let queue = app.get(admin::OVERDUE_RENEWALS, Some(&staff)).await;
     assert_eq!(queue.status, StatusCode::OK);
     let renewal = &queue.body["renewals"][0];
-    assert_eq!(renewal["learner_id"], json!(learner));
+    assert_eq!(renewal["learner_id"], learner.as_str());
     assert_eq!(renewal["name"], "钟检");
     assert_eq!(renewal["id_number"], body["id_number"], "staff read it");
     assert!(renewal["username"].as_str().unwrap().starts_with("钟检"));
@@ -387,17 +334,15 @@ async fn an_overdue_holder_files_the_overdue_renewal_and_staff_see_it() {
         (json!("CIE-2019-0099"), json!("2023-07-21"))
     );
     assert_eq!(
-        app.get("/api/staff/overdue-renewals", Some(&token))
-            .await
-            .code(),
+        app.get(admin::OVERDUE_RENEWALS, Some(&token)).await.code(),
         "auth.forbidden",
         "learners cannot read the queue"
     );
 
-    let new_learner = register_and_log_in(&app, &registration()).await.1;
+    let new_learner = app.register(&registration()).await.token;
     assert_eq!(
         app.post(
-            path,
+            overdue,
             Some(&new_learner),
             json!({ "original_certificate_no": "CIE-2019-0012", "expires_on": "2023-07-06" })
         )

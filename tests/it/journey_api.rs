@@ -7,29 +7,24 @@
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 use ticedu_store::Store;
-use ticedu_tests::app::*;
 use ticedu_tests::fixtures::{id_number, id_number_seed};
 
-fn hours_of(answer: &Value) -> Vec<String> {
-    answer["hours"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|hour| hour.as_str().unwrap().to_owned())
-        .collect()
-}
+use crate::helpers::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
     let started = Instant::now();
-    let (app, _simulator) = spawn_dynamodb_with_simulator().await;
-    let staff = staff_token(&app).await;
+    let app = TestApp::builder(DynamoDb)
+        .wechat(WeChat::BuiltIn)
+        .spawn()
+        .await;
+    let staff = app.staff_token().await;
 
     // A new learner registers and learns the derived username (R2).
     let body = registration();
-    let registered = app.post("/api/accounts/register", None, body.clone()).await;
+    let registered = app.post(accounts::REGISTER, None, body.clone()).await;
     assert_eq!(
         registered.status,
         StatusCode::CREATED,
@@ -40,7 +35,7 @@ async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
     assert!(username.starts_with("钟检110105"), "{username}");
     let login = app
         .post(
-            "/api/accounts/login",
+            accounts::LOGIN,
             None,
             json!({ "username": username, "password": body["password"] }),
         )
@@ -50,7 +45,7 @@ async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
     // Staff issue a study card for the learner's bank transfer; the learner redeems it.
     let cards = app
         .post(
-            "/api/staff/cards",
+            admin::CARDS,
             Some(&staff),
             json!({ "count": 1, "value_fen": 30_000, "note": "工行转账 2026-11-27 钟检" }),
         )
@@ -58,11 +53,7 @@ async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
     assert_eq!(cards.status, StatusCode::CREATED, "{}", cards.body);
     let code = cards.body["codes"][0].as_str().unwrap().to_owned();
     let redeemed = app
-        .post(
-            "/api/payments/cards/redeem",
-            Some(&token),
-            json!({ "code": code }),
-        )
+        .post(payments::REDEEM, Some(&token), json!({ "code": code }))
         .await;
     assert_eq!(
         (redeemed.status, redeemed.body["balance_fen"].clone()),
@@ -74,7 +65,7 @@ async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
     // Mandatory hours and an elective from the balance (R11, R13)...
     let bought = app
         .post(
-            "/api/payments/purchase",
+            payments::PURCHASE,
             Some(&token),
             json!({ "items": [
                 { "kind": "course", "id": "practitioner-code-of-conduct" },
@@ -87,7 +78,7 @@ async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
     // ...and the 40-hour bundle through WeChat Pay (R14), paid in the simulator.
     let ordered = app
         .post(
-            "/api/payments/wechat/orders",
+            payments::WECHAT_ORDERS,
             Some(&token),
             json!({ "items": [ { "kind": "bundle", "id": "certification-40" } ], "channel": "native" }),
         )
@@ -95,11 +86,7 @@ async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
     assert_eq!(ordered.status, StatusCode::CREATED, "{}", ordered.body);
     let order = ordered.body["order_no"].as_str().unwrap().to_owned();
     let paid = app
-        .post(
-            &format!("/wechatpay-simulator/pay/{order}"),
-            None,
-            json!({}),
-        )
+        .post(&format!("{SIMULATOR}/pay/{order}"), None, json!({}))
         .await;
     assert_eq!(
         (paid.status, paid.body["answer"].clone()),
@@ -107,7 +94,7 @@ async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
         "the platform accepted the simulator's notice: {}",
         paid.body
     );
-    let orders = app.get("/api/payments/orders", Some(&token)).await;
+    let orders = app.get(payments::ORDERS, Some(&token)).await;
     let wechat_order = orders.body["orders"]
         .as_array()
         .unwrap()
@@ -125,32 +112,13 @@ async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
     hours.extend(hours_of(&wechat_order));
 
     // Every hour learned (R10): the progress moves to complete (R9).
-    let mut counted = 0;
-    for hour in &hours {
-        let (course, number) = hour.split_once('/').unwrap();
-        let marked = app
-            .post(
-                &format!("/api/learning/hours/{course}/{number}/learned"),
-                Some(&token),
-                json!({}),
-            )
-            .await;
-        assert_eq!(marked.status, StatusCode::OK, "{}", marked.body);
-        let now = marked.body["progress"]["counted_hours"].as_u64().unwrap();
-        assert!(now >= counted, "progress never goes back");
-        counted = now;
-    }
-    let progress = app.get("/api/learning/progress", Some(&token)).await;
+    app.learn(&token, &hours).await;
+    let progress = app.get(learning::PROGRESS, Some(&token)).await;
     assert_eq!(progress.body["complete"], json!(true), "{}", progress.body);
 
     // The application (R19), then the certificate (R17, R18).
-    let filed = app
-        .post("/api/certificates/filing", Some(&token), json!({}))
-        .await;
-    assert_eq!(filed.status, StatusCode::NO_CONTENT, "{}", filed.body);
-    let issued = app
-        .post("/api/certificates/issue", Some(&token), json!({}))
-        .await;
+    app.file(&token).await;
+    let issued = app.issue_certificate(&token).await;
     assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
     let no = issued.body["no"].as_str().unwrap().to_owned();
     let verify_path = issued.body["verify_path"].as_str().unwrap().to_owned();
@@ -159,7 +127,7 @@ async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
         "{verify_path}"
     );
     let pdf = app
-        .raw(reqwest::Method::GET, &format!("/api/certificates/{no}/pdf"))
+        .raw(reqwest::Method::GET, &path(certificates::PDF, &[&no]))
         .bearer_auth(&token)
         .send()
         .await
@@ -168,9 +136,7 @@ async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
     assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
 
     // Anyone verifies it (R21): by number, and by number + name.
-    let public = app
-        .get(&format!("/api/certificates/verify/{no}"), None)
-        .await;
+    let public = app.get(&path(certificates::VERIFY, &[&no]), None).await;
     assert_eq!(
         (public.status, public.body["status"].clone()),
         (StatusCode::OK, json!("valid")),
@@ -178,7 +144,10 @@ async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
         public.body
     );
     let by_name = app
-        .get(&format!("/api/certificates/verify/{no}?name=钟检"), None)
+        .get(
+            &format!("{}?name=钟检", path(certificates::VERIFY, &[&no])),
+            None,
+        )
         .await;
     assert_eq!(by_name.body["status"], json!("valid"));
 
@@ -190,46 +159,44 @@ async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
                 "phone": "13900139000",
         "password": "学习使我快乐2023",
     });
-    let (titled_id, _) = register_and_log_in(&app, &titled).await;
-    let pending = app.get("/api/staff/title-checks", Some(&staff)).await;
+    let titled_id = app.register(&titled).await.id;
+    let pending = app.get(admin::TITLE_CHECKS, Some(&staff)).await;
     assert!(
         pending.body["learners"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|l| l["learner_id"] == json!(titled_id)),
+            .any(|l| l["learner_id"] == titled_id.as_str()),
         "{}",
         pending.body
     );
     let decided = app
         .post(
-            &format!("/api/staff/title-checks/{titled_id}"),
+            &path(admin::TITLE_CHECK, &[&titled_id]),
             Some(&staff),
             json!({ "decision": "confirmed" }),
         )
         .await;
     assert_eq!(decided.status, StatusCode::NO_CONTENT, "{}", decided.body);
-    let pending = app.get("/api/staff/title-checks", Some(&staff)).await;
+    let pending = app.get(admin::TITLE_CHECKS, Some(&staff)).await;
     assert!(
         !pending.body["learners"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|l| l["learner_id"] == json!(titled_id))
+            .any(|l| l["learner_id"] == titled_id.as_str())
     );
 
     // ...and revoke the certificate: verification then says revoked, and why.
     let revoked = app
         .post(
-            &format!("/api/staff/certificates/{no}/revoke"),
+            &path(admin::REVOKE, &[&no]),
             Some(&staff),
             json!({ "reason": "资料不实" }),
         )
         .await;
     assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.body);
-    let after = app
-        .get(&format!("/api/certificates/verify/{no}"), None)
-        .await;
+    let after = app.get(&path(certificates::VERIFY, &[&no]), None).await;
     assert_eq!(
         (
             after.body["status"].clone(),
@@ -237,7 +204,7 @@ async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
         ),
         (json!("revoked"), json!("资料不实"))
     );
-    let mine = app.get("/api/certificates/mine", Some(&token)).await;
+    let mine = app.get(certificates::MINE, Some(&token)).await;
     assert_eq!(mine.body["certificates"][0]["status"], json!("revoked"));
     eprintln!("API journey on DynamoDB (moto): {:?}", started.elapsed());
 }
@@ -280,7 +247,7 @@ async fn demo_seeding<S: Store + Clone + 'static>(app: TestApp<S>) {
         async move {
             let login = app
                 .post(
-                    "/api/accounts/login",
+                    accounts::LOGIN,
                     None,
                     json!({ "username": username, "password": demo::PASSWORD }),
                 )
@@ -291,21 +258,19 @@ async fn demo_seeding<S: Store + Clone + 'static>(app: TestApp<S>) {
     };
 
     let ready = log_in(Stage::ReadyForCertificate).await;
-    let issued = app
-        .post("/api/certificates/issue", Some(&ready), json!({}))
-        .await;
+    let issued = app.issue_certificate(&ready).await;
     assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
     assert_eq!(issued.body["hours"], json!(40));
     let no = issued.body["no"].as_str().unwrap();
     assert_eq!(
-        app.get(&format!("/api/certificates/verify/{no}"), None)
+        app.get(&path(certificates::VERIFY, &[&no]), None)
             .await
             .body["status"],
         json!("valid")
     );
 
     let holder = log_in(Stage::HolderPartWay).await;
-    let progress = app.get("/api/learning/progress", Some(&holder)).await;
+    let progress = app.get(learning::PROGRESS, Some(&holder)).await;
     assert_eq!(
         (
             progress.body["counted_hours"].clone(),
@@ -317,30 +282,28 @@ async fn demo_seeding<S: Store + Clone + 'static>(app: TestApp<S>) {
     );
 
     let titled = log_in(Stage::AwaitingTitleCheck).await;
-    let not_yet = app
-        .post("/api/certificates/issue", Some(&titled), json!({}))
-        .await;
+    let not_yet = app.issue_certificate(&titled).await;
     assert_eq!(
         not_yet.status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "{}",
         not_yet.body
     );
-    let staff = staff_token(&app).await;
-    let pending = app.get("/api/staff/title-checks", Some(&staff)).await;
+    let staff = app.staff_token().await;
+    let pending = app.get(admin::TITLE_CHECKS, Some(&staff)).await;
     assert_eq!(pending.body["learners"].as_array().unwrap().len(), 1);
 
     assert!(first.revoked_certificate.is_some());
     assert_eq!(second.revoked_certificate, first.revoked_certificate);
     let revoked = log_in(Stage::Revoked).await;
-    let mine = app.get("/api/certificates/mine", Some(&revoked)).await;
+    let mine = app.get(certificates::MINE, Some(&revoked)).await;
     let certificate = &mine.body["certificates"][0];
     assert_eq!(certificate["status"], json!("revoked"), "{}", mine.body);
     let public = app
         .get(
-            &format!(
-                "/api/certificates/verify/{}",
-                certificate["no"].as_str().unwrap()
+            &path(
+                certificates::VERIFY,
+                &[&certificate["no"].as_str().unwrap()],
             ),
             None,
         )
@@ -349,7 +312,7 @@ async fn demo_seeding<S: Store + Clone + 'static>(app: TestApp<S>) {
         public.body["revocation_reason"],
         json!(demo::REVOCATION_REASON)
     );
-    let staff_cards = app.get("/api/staff/cards", Some(&staff)).await;
+    let staff_cards = app.get(admin::CARDS, Some(&staff)).await;
     assert!(
         staff_cards.body.to_string().contains(demo::CARD_NOTE),
         "staff see the demo cards"
@@ -358,12 +321,12 @@ async fn demo_seeding<S: Store + Clone + 'static>(app: TestApp<S>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_data_is_seeded_once_and_the_ready_learner_gets_a_certificate() {
-    demo_seeding(spawn_embedded().await).await;
+    demo_seeding(spawn_app().await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_data_seeds_dynamodb_too() {
     let started = Instant::now();
-    demo_seeding(spawn_dynamodb().await).await;
+    demo_seeding(TestApp::builder(DynamoDb).spawn().await).await;
     assert!(started.elapsed() < Duration::from_secs(120));
 }

@@ -6,14 +6,15 @@ use serde_json::{Value, json};
 use ticedu_store::ids::{LearnerId, OrderNo};
 use ticedu_store::records::OrderStatus;
 use ticedu_store::*;
-use ticedu_tests::app::*;
-use ticedu_tests::wechatpay_simulator as simulator;
+
+use crate::helpers::wechatpay_simulator as simulator;
+use crate::helpers::*;
 
 const BUNDLE: &str = "certification-40";
 
 async fn notify<S>(app: &TestApp<S>, headers: &[(&'static str, String)], body: &str) -> Answer {
     let mut request = app
-        .raw(reqwest::Method::POST, "/api/payments/wechat/notify")
+        .raw(reqwest::Method::POST, payments::WECHAT_NOTIFY)
         .header("content-type", "application/json")
         .body(body.to_owned());
     for (name, value) in headers {
@@ -28,10 +29,12 @@ fn now() -> i64 {
 
 /// A new learner's Native order for the 40-hour bundle: (learner, token, order number, total fen).
 async fn ordered<S>(app: &TestApp<S>) -> (LearnerId, String, String, u64) {
-    let (learner, token) = register_and_log_in(app, &registration()).await;
+    let Learner {
+        id: learner, token, ..
+    } = app.register(&registration()).await;
     let answer = app
         .post(
-            "/api/payments/wechat/orders",
+            payments::WECHAT_ORDERS,
             Some(&token),
             json!({ "items": [ { "kind": "bundle", "id": BUNDLE } ], "channel": "native" }),
         )
@@ -43,7 +46,7 @@ async fn ordered<S>(app: &TestApp<S>) -> (LearnerId, String, String, u64) {
         format!("weixin://wxpay/bizpayurl?pr={order}")
     );
     (
-        LearnerId::parse(&learner).unwrap(),
+        learner,
         token,
         order,
         answer.body["total_fen"].as_u64().unwrap(),
@@ -52,32 +55,31 @@ async fn ordered<S>(app: &TestApp<S>) -> (LearnerId, String, String, u64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_native_order_is_paid_by_one_notice_however_often_it_arrives() {
-    let (base, simulated) = simulator::spawn().await;
     native_order_paid_once(
-        spawn_embedded_with_wechat(simulator::wechat_pay(&base)).await,
-        simulated,
+        TestApp::builder(Embedded)
+            .wechat(WeChat::Simulator)
+            .spawn()
+            .await,
     )
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_native_order_is_paid_by_one_notice_on_dynamodb_too() {
-    let (base, simulated) = simulator::spawn().await;
     native_order_paid_once(
-        spawn_dynamodb_with_wechat(simulator::wechat_pay(&base)).await,
-        simulated,
+        TestApp::builder(DynamoDb)
+            .wechat(WeChat::Simulator)
+            .spawn()
+            .await,
     )
     .await;
 }
 
-async fn native_order_paid_once<S: Store + Clone + 'static>(
-    app: TestApp<S>,
-    simulated: std::sync::Arc<ticedu_local::wechatpay_simulator::Simulator>,
-) {
+async fn native_order_paid_once<S: Store + Clone + 'static>(app: TestApp<S>) {
     let (learner, token, order, total) = ordered(&app).await;
     assert_eq!(total, 60_000);
     {
-        let received = simulated.orders();
+        let received = app.simulator.as_ref().expect("a simulator").orders();
         assert_eq!(
             (
                 received[0].amount.total,
@@ -106,7 +108,7 @@ async fn native_order_paid_once<S: Store + Clone + 'static>(
         let (address, headers, body) = (app.address.clone(), headers.clone(), body.clone());
         deliveries.spawn(async move {
             let mut request = reqwest::Client::new()
-                .post(format!("{address}/api/payments/wechat/notify"))
+                .post(format!("{address}{}", payments::WECHAT_NOTIFY))
                 .header("content-type", "application/json")
                 .body(body);
             for (name, value) in headers {
@@ -131,11 +133,11 @@ async fn native_order_paid_once<S: Store + Clone + 'static>(
         .unwrap();
     assert!(matches!(stored.status, OrderStatus::Paid { .. }));
     assert_eq!(
-        app.get("/api/accounts/me", Some(&token)).await.body["balance_fen"],
+        app.get(accounts::ME, Some(&token)).await.body["balance_fen"],
         0,
         "WeChat Pay does not touch the balance"
     );
-    let orders = app.get("/api/payments/orders", Some(&token)).await;
+    let orders = app.get(payments::ORDERS, Some(&token)).await;
     assert_eq!(
         (
             orders.body["orders"][0]["channel"].clone(),
@@ -146,13 +148,13 @@ async fn native_order_paid_once<S: Store + Clone + 'static>(
     // The paid order can be invoiced, once.
     let invoice = json!({ "orders": [order], "buyer_name": "中国检验认证集团", "taxpayer_id": "91350100M000100Y43", "email": "finance@example.cn", "delivery": { "kind": "paper", "address": "北京市朝阳区 检验路 1 号" } });
     assert_eq!(
-        app.post("/api/payments/invoices", Some(&token), invoice.clone())
+        app.post(payments::INVOICES, Some(&token), invoice.clone())
             .await
             .status,
         StatusCode::CREATED
     );
     assert_eq!(
-        app.post("/api/payments/invoices", Some(&token), invoice)
+        app.post(payments::INVOICES, Some(&token), invoice)
             .await
             .code(),
         "invoice.not_invoiceable"
@@ -161,8 +163,10 @@ async fn native_order_paid_once<S: Store + Clone + 'static>(
 
 #[tokio::test]
 async fn a_notice_with_a_tampered_ciphertext_but_a_valid_signature_is_refused() {
-    let (base, _) = simulator::spawn().await;
-    let app = spawn_embedded_with_wechat(simulator::wechat_pay(&base)).await;
+    let app = TestApp::builder(Embedded)
+        .wechat(WeChat::Simulator)
+        .spawn()
+        .await;
     let (learner, _, order, total) = ordered(&app).await;
     let (headers, body) =
         simulator::notice(&order, total, "4200001234202307010000000009", now(), false);
@@ -197,8 +201,10 @@ async fn a_notice_with_a_tampered_ciphertext_but_a_valid_signature_is_refused() 
 
 #[tokio::test]
 async fn the_public_key_mode_is_accepted_too() {
-    let (base, _) = simulator::spawn().await;
-    let app = spawn_embedded_with_wechat(simulator::wechat_pay(&base)).await;
+    let app = TestApp::builder(Embedded)
+        .wechat(WeChat::Simulator)
+        .spawn()
+        .await;
     let (learner, _, order, total) = ordered(&app).await;
     let (headers, body) =
         simulator::notice(&order, total, "4200001234202307019999999999", now(), true);
@@ -231,8 +237,10 @@ fn replace(
 
 #[tokio::test]
 async fn forged_stale_probe_and_mismatched_notices_change_nothing() {
-    let (base, _) = simulator::spawn().await;
-    let app = spawn_embedded_with_wechat(simulator::wechat_pay(&base)).await;
+    let app = TestApp::builder(Embedded)
+        .wechat(WeChat::Simulator)
+        .spawn()
+        .await;
     let (learner, _, order, total) = ordered(&app).await;
     let (headers, body) =
         simulator::notice(&order, total, "4200001234202307010000000001", now(), false);
@@ -319,13 +327,15 @@ async fn forged_stale_probe_and_mismatched_notices_change_nothing() {
 
 #[tokio::test]
 async fn a_jsapi_order_gives_signed_parameters_for_the_page_inside_wechat() {
-    let (base, _) = simulator::spawn().await;
-    let app = spawn_embedded_with_wechat(simulator::wechat_pay(&base)).await;
-    let (_, token) = register_and_log_in(&app, &registration()).await;
+    let app = TestApp::builder(Embedded)
+        .wechat(WeChat::Simulator)
+        .spawn()
+        .await;
+    let token = app.register(&registration()).await.token;
     let cart = json!([ { "kind": "course", "id": "draft-survey" } ]);
     let answer = app
         .post(
-            "/api/payments/wechat/orders",
+            payments::WECHAT_ORDERS,
             Some(&token),
             json!({ "items": cart, "channel": "jsapi", "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" }),
         )
@@ -340,7 +350,7 @@ async fn a_jsapi_order_gives_signed_parameters_for_the_page_inside_wechat() {
     assert_eq!(parameters["signType"], "RSA");
     let no_openid = app
         .post(
-            "/api/payments/wechat/orders",
+            payments::WECHAT_ORDERS,
             Some(&token),
             json!({ "items": [ { "kind": "hour", "id": "draft-survey/1" } ], "channel": "jsapi" }),
         )
@@ -353,11 +363,11 @@ async fn a_jsapi_order_gives_signed_parameters_for_the_page_inside_wechat() {
 
 #[tokio::test]
 async fn without_wechat_pay_configured_its_routes_say_so() {
-    let app = spawn_embedded().await;
-    let (_, token) = register_and_log_in(&app, &registration()).await;
+    let app = spawn_app().await;
+    let token = app.register(&registration()).await.token;
     let answer = app
         .post(
-            "/api/payments/wechat/orders",
+            payments::WECHAT_ORDERS,
             Some(&token),
             json!({ "items": [ { "kind": "bundle", "id": BUNDLE } ], "channel": "native" }),
         )
@@ -366,9 +376,7 @@ async fn without_wechat_pay_configured_its_routes_say_so() {
         (answer.status, answer.code()),
         (StatusCode::SERVICE_UNAVAILABLE, "wechatpay.unavailable")
     );
-    let notice = app
-        .post("/api/payments/wechat/notify", None, json!({}))
-        .await;
+    let notice = app.post(payments::WECHAT_NOTIFY, None, json!({})).await;
     assert_eq!(
         (notice.status, notice.body["code"].clone()),
         (StatusCode::SERVICE_UNAVAILABLE, json!("FAIL"))
@@ -377,71 +385,34 @@ async fn without_wechat_pay_configured_its_routes_say_so() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_local_platform_pays_through_its_built_in_simulator() {
-    use std::sync::Arc;
-    let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap().to_string();
-    let (wechat, simulator) =
-        ticedu_local::wechatpay_simulator::local(&dir.path().join("keys"), &address).unwrap();
-    let store = ticedu_store_embedded::EmbeddedStore::open(dir.path().join("local.redb")).unwrap();
-    let platform = ticedu_local::development_platform().unwrap();
-    let app = ticedu_local::wechatpay_simulator::routes(simulator).merge(ticedu_local::app(
-        ticedu_api::AppState::new(store.clone(), Arc::clone(&platform)),
-        None,
-        Some(wechat),
-    ));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let client = reqwest::Client::new();
-    let base = format!("http://{address}");
-    let body = registration();
-    let registered: Value = client
-        .post(format!("{base}/api/accounts/register"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let login: Value = client
-        .post(format!("{base}/api/accounts/login"))
-        .json(&json!({ "username": registered["username"], "password": body["password"] }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["access_token"].as_str().unwrap();
-    let order: Value = client
-        .post(format!("{base}/api/payments/wechat/orders"))
-        .bearer_auth(token)
-        .json(&json!({ "items": [ { "kind": "bundle", "id": BUNDLE } ], "channel": "native" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let paid: Value = client
-        .post(format!(
-            "{base}/wechatpay-simulator/pay/{}",
-            order["order_no"].as_str().unwrap()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let keys = tempfile::tempdir().unwrap();
+    let app = TestApp::builder(Embedded)
+        .wechat(WeChat::BuiltInWithKeysIn(keys.path().join("keys")))
+        .spawn()
+        .await;
+    let learner = app.register(&registration()).await;
+    let order = app
+        .post(
+            payments::WECHAT_ORDERS,
+            Some(&learner.token),
+            json!({ "items": [ { "kind": "bundle", "id": BUNDLE } ], "channel": "native" }),
+        )
+        .await;
+    let paid = app
+        .post(
+            &format!("{SIMULATOR}/pay/{}", order.text("order_no")),
+            None,
+            json!({}),
+        )
+        .await;
     assert_eq!(
-        paid["answer"], 204,
-        "our notify endpoint accepted the simulator's notice: {paid}"
+        paid.body["answer"], 204,
+        "our notify endpoint accepted the simulator's notice: {}",
+        paid.body
     );
-    let learner = LearnerId::parse(registered["learner_id"].as_str().unwrap()).unwrap();
-    assert_eq!(store.enrollments(&learner).await.unwrap().len(), 40);
+    assert_eq!(app.store.enrollments(&learner.id).await.unwrap().len(), 40);
     assert!(
-        dir.path().join("keys/merchant_key.pem").is_file(),
+        keys.path().join("keys/merchant_key.pem").is_file(),
         "keys are made once and kept"
     );
 }

@@ -4,15 +4,16 @@
 
 use reqwest::StatusCode;
 use serde_json::json;
-use ticedu_tests::app::*;
+
+use crate::helpers::*;
 
 #[tokio::test]
 async fn staff_issue_cards_that_a_learner_redeems_once() {
-    let app = spawn_embedded().await;
-    let staff = staff_token(&app).await;
+    let app = spawn_app().await;
+    let staff = app.staff_token().await;
     let issued = app
         .post(
-            "/api/staff/cards",
+            admin::CARDS,
             Some(&staff),
             json!({ "count": 3, "value_fen": 60000, "note": "工行转账 2023-07-01 钟检" }),
         )
@@ -32,14 +33,8 @@ async fn staff_issue_cards_that_a_learner_redeems_once() {
         "{codes:?}"
     );
 
-    let (_, learner) = register_and_log_in(&app, &registration()).await;
-    let redeemed = app
-        .post(
-            "/api/payments/cards/redeem",
-            Some(&learner),
-            json!({ "code": codes[0] }),
-        )
-        .await;
+    let learner = app.register(&registration()).await.token;
+    let redeemed = app.redeem(&learner, &codes[0]).await;
     assert_eq!(redeemed.body["balance_fen"], 60000);
     for (body, code) in [
         (
@@ -60,15 +55,13 @@ async fn staff_issue_cards_that_a_learner_redeems_once() {
         ),
     ] {
         assert_eq!(
-            app.post("/api/staff/cards", Some(&staff), body)
-                .await
-                .code(),
+            app.post(admin::CARDS, Some(&staff), body).await.code(),
             code
         );
     }
     let refused = app
         .post(
-            "/api/staff/cards",
+            admin::CARDS,
             Some(&learner),
             json!({ "count": 1, "value_fen": 100, "note": "x" }),
         )
@@ -80,7 +73,7 @@ async fn staff_issue_cards_that_a_learner_redeems_once() {
     );
     let wrong = app
         .post(
-            "/api/staff/login",
+            admin::LOGIN,
             None,
             json!({ "name": "staff", "password": "guess" }),
         )
@@ -93,49 +86,49 @@ async fn staff_issue_cards_that_a_learner_redeems_once() {
 
 #[tokio::test]
 async fn staff_check_titles_and_grant_the_returning_discount() {
-    let app = spawn_embedded().await;
-    let staff = staff_token(&app).await;
-    let mut body = registration();
-    body["kind"] = json!({ "category": "titled", "title_kind": "高级工程师", "issuing_authority": "北京市人力资源和社会保障局", "title_certificate_no": "JG-2020-0815" });
-    let (titled, token) = register_and_log_in(&app, &body).await;
-    let pending = app.get("/api/staff/title-checks", Some(&staff)).await;
-    assert_eq!(pending.body["learners"][0]["learner_id"], titled);
+    let app = spawn_app().await;
+    let staff = app.staff_token().await;
+    let Learner {
+        id: titled, token, ..
+    } = app.register_as(Kind::Titled).await;
+    let pending = app.get(admin::TITLE_CHECKS, Some(&staff)).await;
+    assert_eq!(pending.body["learners"][0]["learner_id"], titled.as_str());
     assert_eq!(
         pending.body["learners"][0]["kind"]["title_kind"],
         "高级工程师"
     );
     let decided = app
         .post(
-            &format!("/api/staff/title-checks/{titled}"),
+            &path(admin::TITLE_CHECK, &[&titled]),
             Some(&staff),
             json!({ "decision": "confirmed" }),
         )
         .await;
     assert_eq!(decided.status, StatusCode::NO_CONTENT);
     assert_eq!(
-        app.get("/api/staff/title-checks", Some(&staff)).await.body["learners"],
+        app.get(admin::TITLE_CHECKS, Some(&staff)).await.body["learners"],
         json!([])
     );
     assert_eq!(
-        app.get("/api/accounts/me", Some(&token)).await.body["title_check"],
+        app.get(accounts::ME, Some(&token)).await.body["title_check"],
         "confirmed"
     );
 
     let granted = app
         .post(
-            &format!("/api/staff/learners/{titled}/returning"),
+            &path(admin::RETURNING, &[&titled]),
             Some(&staff),
             json!({ "returning": true }),
         )
         .await;
     assert_eq!(granted.status, StatusCode::NO_CONTENT);
     assert_eq!(
-        app.get("/api/accounts/me", Some(&token)).await.body["returning"],
+        app.get(accounts::ME, Some(&token)).await.body["returning"],
         true
     );
     let unknown = app
         .post(
-            &format!("/api/staff/learners/{}/returning", "f".repeat(32)),
+            &path(admin::RETURNING, &[&"f".repeat(32)]),
             Some(&staff),
             json!({ "returning": true }),
         )
@@ -148,27 +141,14 @@ async fn staff_check_titles_and_grant_the_returning_discount() {
 
 #[tokio::test]
 async fn a_learner_requests_an_invoice_for_paid_orders_and_staff_issue_it() {
-    let app = spawn_embedded().await;
-    let staff = staff_token(&app).await;
-    let codes = app
-        .post(
-            "/api/staff/cards",
-            Some(&staff),
-            json!({ "count": 1, "value_fen": 60000, "note": "转账" }),
-        )
-        .await
-        .body["codes"]
-        .clone();
-    let (_, token) = register_and_log_in(&app, &registration()).await;
-    app.post(
-        "/api/payments/cards/redeem",
-        Some(&token),
-        json!({ "code": codes[0] }),
-    )
-    .await;
+    let app = spawn_app().await;
+    let staff = app.staff_token().await;
+    let codes = app.issue_cards(&staff, 1, 60000, "转账").await;
+    let token = app.register(&registration()).await.token;
+    app.redeem(&token, &codes[0]).await;
     let bought = app
         .post(
-            "/api/payments/purchase",
+            payments::PURCHASE,
             Some(&token),
             json!({ "items": [ { "kind": "course", "id": "draft-survey" } ] }),
         )
@@ -176,7 +156,7 @@ async fn a_learner_requests_an_invoice_for_paid_orders_and_staff_issue_it() {
     let order = bought.body["order_no"].clone();
     let request = json!({ "orders": [order], "buyer_name": "中国检验认证集团北京有限公司", "taxpayer_id": "91350100M000100Y43", "email": "finance@example.cn" });
 
-    let bad = app.post("/api/payments/invoices", Some(&token), json!({ "orders": [order], "buyer_name": "X", "taxpayer_id": "91350100M000100Y44", "email": "a@b.cn" })).await;
+    let bad = app.post(payments::INVOICES, Some(&token), json!({ "orders": [order], "buyer_name": "X", "taxpayer_id": "91350100M000100Y44", "email": "a@b.cn" })).await;
     assert_eq!(
         (bad.status, bad.code()),
         (
@@ -185,31 +165,31 @@ async fn a_learner_requests_an_invoice_for_paid_orders_and_staff_issue_it() {
         )
     );
     let requested = app
-        .post("/api/payments/invoices", Some(&token), request.clone())
+        .post(payments::INVOICES, Some(&token), request.clone())
         .await;
     assert_eq!(requested.status, StatusCode::CREATED, "{}", requested.body);
     assert_eq!(requested.body["amount_fen"], bought.body["total_fen"]);
     let again = app
-        .post("/api/payments/invoices", Some(&token), request.clone())
+        .post(payments::INVOICES, Some(&token), request.clone())
         .await;
     assert_eq!(
         (again.status, again.code()),
         (StatusCode::CONFLICT, "invoice.not_invoiceable")
     );
-    let (_, other) = register_and_log_in(&app, &registration()).await;
+    let other = app.register(&registration()).await.token;
     assert_eq!(
-        app.post("/api/payments/invoices", Some(&other), request)
+        app.post(payments::INVOICES, Some(&other), request)
             .await
             .code(),
         "invoice.not_invoiceable",
         "not someone else's order"
     );
     assert_eq!(
-        app.get("/api/payments/orders", Some(&token)).await.body["orders"][0]["invoiced"],
+        app.get(payments::ORDERS, Some(&token)).await.body["orders"][0]["invoiced"],
         true
     );
 
-    let queue = app.get("/api/staff/invoices", Some(&staff)).await;
+    let queue = app.get(admin::INVOICES, Some(&staff)).await;
     assert_eq!(
         queue.body["invoices"][0]["taxpayer_id"],
         "91350100M000100Y43"
@@ -217,7 +197,7 @@ async fn a_learner_requests_an_invoice_for_paid_orders_and_staff_issue_it() {
     let id = queue.body["invoices"][0]["id"].as_str().unwrap().to_owned();
     assert_eq!(
         app.post(
-            &format!("/api/staff/invoices/{id}/issued"),
+            &path(admin::INVOICE_ISSUED, &[&id]),
             Some(&staff),
             json!({})
         )
@@ -227,7 +207,7 @@ async fn a_learner_requests_an_invoice_for_paid_orders_and_staff_issue_it() {
     );
     assert_eq!(
         app.post(
-            &format!("/api/staff/invoices/{id}/issued"),
+            &path(admin::INVOICE_ISSUED, &[&id]),
             Some(&staff),
             json!({})
         )
@@ -236,13 +216,13 @@ async fn a_learner_requests_an_invoice_for_paid_orders_and_staff_issue_it() {
         "invoice.issued"
     );
     assert_eq!(
-        app.get("/api/staff/invoices?status=issued", Some(&staff))
+        app.get(&format!("{}?status=issued", admin::INVOICES), Some(&staff))
             .await
             .body["invoices"][0]["id"],
         id
     );
     assert_eq!(
-        app.get("/api/staff/invoices?status=lost", Some(&staff))
+        app.get(&format!("{}?status=lost", admin::INVOICES), Some(&staff))
             .await
             .code(),
         "invoice.status"
@@ -251,11 +231,11 @@ async fn a_learner_requests_an_invoice_for_paid_orders_and_staff_issue_it() {
 
 #[tokio::test]
 async fn staff_list_cards_as_csv_void_unredeemed_ones_and_find_orders() {
-    let app = spawn_embedded().await;
-    let staff = staff_token(&app).await;
+    let app = spawn_app().await;
+    let staff = app.staff_token().await;
     let issued = app
         .post(
-            "/api/staff/cards",
+            admin::CARDS,
             Some(&staff),
             json!({ "count": 2, "value_fen": 1500, "note": "=transfer, \"A\"" }),
         )
@@ -266,43 +246,32 @@ async fn staff_list_cards_as_csv_void_unredeemed_ones_and_find_orders() {
         .iter()
         .map(|c| c.as_str().unwrap().to_owned())
         .collect();
-    let (_, learner) = register_and_log_in(&app, &registration()).await;
-    app.post(
-        "/api/payments/cards/redeem",
-        Some(&learner),
-        json!({ "code": codes[0] }),
-    )
-    .await;
+    let learner = app.register(&registration()).await.token;
+    app.redeem(&learner, &codes[0]).await;
 
     let voided = app
         .post(
-            &format!("/api/staff/cards/{}/void", codes[1]),
+            &path(admin::CARD_VOID, &[&codes[1]]),
             Some(&staff),
             json!({}),
         )
         .await;
     assert_eq!(voided.status, StatusCode::NO_CONTENT);
-    let redeem_voided = app
-        .post(
-            "/api/payments/cards/redeem",
-            Some(&learner),
-            json!({ "code": codes[1] }),
-        )
-        .await;
+    let redeem_voided = app.redeem(&learner, &codes[1]).await;
     assert_eq!(
         (redeem_voided.status, redeem_voided.code()),
         (StatusCode::CONFLICT, "card.voided")
     );
     let void_redeemed = app
         .post(
-            &format!("/api/staff/cards/{}/void", codes[0]),
+            &path(admin::CARD_VOID, &[&codes[0]]),
             Some(&staff),
             json!({}),
         )
         .await;
     assert_eq!(void_redeemed.code(), "card.redeemed");
 
-    let list = app.get("/api/staff/cards", Some(&staff)).await;
+    let list = app.get(admin::CARDS, Some(&staff)).await;
     let states: Vec<_> = list.body["cards"]
         .as_array()
         .unwrap()
@@ -316,8 +285,11 @@ async fn staff_list_cards_as_csv_void_unredeemed_ones_and_find_orders() {
     );
     let csv = app
         .send(
-            app.raw(reqwest::Method::GET, "/api/staff/cards?format=csv")
-                .bearer_auth(&staff),
+            app.raw(
+                reqwest::Method::GET,
+                &format!("{}?format=csv", admin::CARDS),
+            )
+            .bearer_auth(&staff),
         )
         .await;
     assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
@@ -333,15 +305,13 @@ async fn staff_list_cards_as_csv_void_unredeemed_ones_and_find_orders() {
 
     let bought = app
         .post(
-            "/api/payments/purchase",
+            payments::PURCHASE,
             Some(&learner),
             json!({ "items": [ { "kind": "hour", "id": "draft-survey/1" } ] }),
         )
         .await;
     let order = bought.body["order_no"].as_str().unwrap();
-    let found = app
-        .get(&format!("/api/staff/orders/{order}"), Some(&staff))
-        .await;
+    let found = app.get(&path(admin::ORDER, &[&order]), Some(&staff)).await;
     assert_eq!(
         (
             found.body["total_fen"].clone(),
@@ -351,13 +321,16 @@ async fn staff_list_cards_as_csv_void_unredeemed_ones_and_find_orders() {
         (json!(1500), json!(true), json!("balance"))
     );
     assert_eq!(
-        app.get("/api/staff/orders/TIC0000000000000000000", Some(&staff))
-            .await
-            .code(),
+        app.get(
+            &path(admin::ORDER, &[&"TIC0000000000000000000"]),
+            Some(&staff)
+        )
+        .await
+        .code(),
         "order.not_found"
     );
     assert_eq!(
-        app.get(&format!("/api/staff/orders/{order}"), Some(&learner))
+        app.get(&path(admin::ORDER, &[&order]), Some(&learner))
             .await
             .code(),
         "auth.forbidden"
@@ -366,12 +339,12 @@ async fn staff_list_cards_as_csv_void_unredeemed_ones_and_find_orders() {
 
 #[tokio::test]
 async fn wrong_staff_passwords_are_throttled() {
-    let app = spawn_embedded().await;
+    let app = spawn_app().await;
     let (name, password) = ticedu_local::DEMO_STAFF;
     for _ in 0..4 {
         let answer = app
             .post(
-                "/api/staff/login",
+                admin::LOGIN,
                 None,
                 json!({ "name": name, "password": "guess 1" }),
             )
@@ -380,7 +353,7 @@ async fn wrong_staff_passwords_are_throttled() {
     }
     let fifth = app
         .post(
-            "/api/staff/login",
+            admin::LOGIN,
             None,
             json!({ "name": name, "password": "guess 5" }),
         )
@@ -391,7 +364,7 @@ async fn wrong_staff_passwords_are_throttled() {
     );
     let right = app
         .post(
-            "/api/staff/login",
+            admin::LOGIN,
             None,
             json!({ "name": name, "password": password }),
         )

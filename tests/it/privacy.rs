@@ -9,8 +9,9 @@ use serde_json::{Value, json};
 use ticedu_domain::money::Fen;
 use ticedu_store::ids::LearnerId;
 use ticedu_store::*;
-use ticedu_tests::app::*;
 use ticedu_tests::fixtures::card;
+
+use crate::helpers::*;
 
 fn secrets_in(haystack: &str, secrets: &[(&str, &str)]) -> Vec<String> {
     secrets
@@ -22,14 +23,13 @@ fn secrets_in(haystack: &str, secrets: &[(&str, &str)]) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_log_line_public_page_or_public_answer_holds_an_id_number_username_or_password() {
-    ticedu_tests::logs::capture();
+    logs::capture();
 
-    let app = spawn_embedded().await;
-    let mut body = registration();
-    body["kind"] = json!({ "category": "holder", "certificate_kind": "level_examination", "original_certificate_no": "CIE-2019-0012", "expires_on": "2023-07-06" });
+    let app = spawn_app().await;
+    let body = registration_as(Kind::Holder);
     let id_number = body["id_number"].as_str().unwrap().to_owned();
     let password = body["password"].as_str().unwrap().to_owned();
-    let registered = app.post("/api/accounts/register", None, body.clone()).await;
+    let registered = app.post(accounts::REGISTER, None, body.clone()).await;
     assert_eq!(
         registered.status,
         StatusCode::CREATED,
@@ -41,21 +41,13 @@ async fn no_log_line_public_page_or_public_answer_holds_an_id_number_username_or
 
     // The mistakes: each answer is an error that must not echo what was sent.
     let mut public_answers: Vec<Value> = Vec::new();
-    public_answers.push(
-        app.post("/api/accounts/register", None, body.clone())
-            .await
-            .body,
-    );
+    public_answers.push(app.post(accounts::REGISTER, None, body.clone()).await.body);
     let mut mistyped = body.clone();
     mistyped["id_number"] = json!(format!("{}0", &id_number[..17]));
-    public_answers.push(
-        app.post("/api/accounts/register", None, mistyped)
-            .await
-            .body,
-    );
+    public_answers.push(app.post(accounts::REGISTER, None, mistyped).await.body);
     let wrong = app
         .post(
-            "/api/accounts/login",
+            accounts::LOGIN,
             None,
             json!({ "username": username, "password": format!("{password}x") }),
         )
@@ -65,7 +57,7 @@ async fn no_log_line_public_page_or_public_answer_holds_an_id_number_username_or
 
     let token = app
         .post(
-            "/api/accounts/login",
+            accounts::LOGIN,
             None,
             json!({ "username": username, "password": password }),
         )
@@ -74,48 +66,34 @@ async fn no_log_line_public_page_or_public_answer_holds_an_id_number_username_or
         .as_str()
         .unwrap()
         .to_owned();
-    app.get("/api/accounts/me", Some(&token)).await;
+    app.get(accounts::ME, Some(&token)).await;
     let study_card = card(Fen::from_yuan(600));
     app.store
         .issue_cards(std::slice::from_ref(&study_card))
         .await
         .unwrap();
     app.post(
-        "/api/payments/cards/redeem",
+        payments::REDEEM,
         Some(&token),
         json!({ "code": study_card.code.to_string() }),
     )
     .await;
     let bought = app
-        .post(
-            "/api/payments/purchase",
-            Some(&token),
-            json!({ "items": [ { "kind": "bundle", "id": "certification-30" } ] }),
+        .buy(
+            &token,
+            json!([ { "kind": "bundle", "id": "certification-30" } ]),
         )
         .await;
-    for hour in bought.body["hours"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .take(3)
-    {
-        let (course, number) = hour.as_str().unwrap().split_once('/').unwrap();
-        app.post(
-            &format!("/api/learning/hours/{course}/{number}/learned"),
-            Some(&token),
-            json!({}),
-        )
-        .await;
-    }
+    app.learn(&token, &bought[..3]).await;
     app.post(
-        "/api/certificates/overdue-renewal",
+        certificates::OVERDUE,
         Some(&token),
         json!({ "original_certificate_no": "CIE-2019-0012", "expires_on": "2023-07-06" }),
     )
     .await;
     let staff_password = ticedu_local::DEMO_STAFF.1;
-    let staff = staff_token(&app).await;
-    let queue = app.get("/api/staff/overdue-renewals", Some(&staff)).await;
+    let staff = app.staff_token().await;
+    let queue = app.get(admin::OVERDUE_RENEWALS, Some(&staff)).await;
     assert_eq!(
         queue.body["renewals"][0]["id_number"], id_number,
         "staff read it; the logs must not"
@@ -123,52 +101,35 @@ async fn no_log_line_public_page_or_public_answer_holds_an_id_number_username_or
 
     // A certificate, verified publicly.
     let new_learner = registration();
-    let (new_id, new_token) = register_and_log_in(&app, &new_learner).await;
-    let new_id = LearnerId::parse(&new_id).unwrap();
-    let new_username = app.get("/api/accounts/me", Some(&new_token)).await.body["username"]
+    let Learner {
+        id: new_id,
+        token: new_token,
+        ..
+    } = app.register(&new_learner).await;
+    let new_username = app.get(accounts::ME, Some(&new_token)).await.body["username"]
         .as_str()
         .unwrap()
         .to_owned();
-    let card_for_new = card(Fen::from_yuan(600));
-    app.store
-        .issue_cards(std::slice::from_ref(&card_for_new))
-        .await
-        .unwrap();
-    app.store
-        .redeem_card(&card_for_new, &new_id, ticedu_tests::fixtures::now())
-        .await
-        .unwrap();
+    app.credit(&new_id, 600).await;
     let bought = app
-        .post(
-            "/api/payments/purchase",
-            Some(&new_token),
-            json!({ "items": [ { "kind": "bundle", "id": "certification-40" } ] }),
+        .buy(
+            &new_token,
+            json!([ { "kind": "bundle", "id": "certification-40" } ]),
         )
         .await;
-    for hour in bought.body["hours"].as_array().unwrap() {
-        let (course, number) = hour.as_str().unwrap().split_once('/').unwrap();
-        app.post(
-            &format!("/api/learning/hours/{course}/{number}/learned"),
-            Some(&new_token),
-            json!({}),
-        )
-        .await;
-    }
-    app.post("/api/certificates/filing", Some(&new_token), json!({}))
-        .await;
-    let issued = app
-        .post("/api/certificates/issue", Some(&new_token), json!({}))
-        .await;
+    app.learn(&new_token, &bought).await;
+    app.file(&new_token).await;
+    let issued = app.issue_certificate(&new_token).await;
     assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
     let no = issued.body["no"].as_str().unwrap().to_owned();
-    app.get(&format!("/api/certificates/{no}/pdf"), Some(&new_token))
+    app.get(&path(certificates::PDF, &[&no]), Some(&new_token))
         .await;
-    for path in [
-        format!("/api/certificates/verify/{no}"),
-        format!("/api/certificates/verify/{no}?name=钟检"),
-        "/api/certificates/verify/TIC-2026-N-AAAAAAAAAAAA".to_owned(),
+    for public in [
+        path(certificates::VERIFY, &[&no]),
+        format!("{}?name=钟检", path(certificates::VERIFY, &[&no])),
+        path(certificates::VERIFY, &[&"TIC-2026-N-AAAAAAAAAAAA"]),
     ] {
-        public_answers.push(app.get(&path, None).await.body);
+        public_answers.push(app.get(&public, None).await.body);
     }
 
     let new_id_number = new_learner["id_number"].as_str().unwrap();
@@ -183,7 +144,7 @@ async fn no_log_line_public_page_or_public_answer_holds_an_id_number_username_or
         ("the staff password", staff_password),
     ];
 
-    let logged = ticedu_tests::logs::captured();
+    let logged = logs::captured();
     let lines = logged.lines().count();
     assert!(lines > 50, "the journey was logged ({lines} lines)");
     let leaked: Vec<String> = logged
@@ -210,14 +171,8 @@ async fn no_log_line_public_page_or_public_answer_holds_an_id_number_username_or
     }
 
     // The public site: every generated file.
-    let site = tempfile::tempdir().unwrap();
-    ticedu_site::build(
-        &ticedu_site::SiteDirs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../site")),
-        site.path(),
-        Some(""),
-    )
-    .unwrap();
-    let mut files = vec![site.path().to_owned()];
+    let folder = tempfile::tempdir().unwrap();
+    let mut files = vec![site::build_into(folder.path())];
     let mut checked = 0;
     while let Some(path) = files.pop() {
         if path.is_dir() {

@@ -1,0 +1,251 @@
+//! `TestApp`: the local platform on a free loopback port over a fresh store,
+//! with an HTTP client to drive it. One builder chooses the store, WeChat
+//! Pay, a fixed clock and whether the built site is served.
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use tempfile::TempDir;
+use ticedu_api::auth::Role;
+use ticedu_api::config::Clock;
+use ticedu_api::{AppState, Platform};
+use ticedu_local::wechatpay_simulator::Simulator;
+use ticedu_store::Store;
+use ticedu_store_dynamodb::DynamoStore;
+use ticedu_store_embedded::EmbeddedStore;
+
+use super::wechatpay_simulator;
+
+/// Which store a [`TestApp`] runs on; each app gets a fresh one.
+pub trait StoreKind {
+    type Store: Store + Clone + 'static;
+    fn open(dir: &TempDir) -> impl Future<Output = Self::Store> + Send;
+}
+
+/// redb in a file of the app's own temporary folder.
+pub struct Embedded;
+
+/// The shared moto server, on a table of the app's own.
+pub struct DynamoDb;
+
+impl StoreKind for Embedded {
+    type Store = EmbeddedStore;
+    async fn open(dir: &TempDir) -> EmbeddedStore {
+        EmbeddedStore::open(dir.path().join("app.redb")).expect("open")
+    }
+}
+
+impl StoreKind for DynamoDb {
+    type Store = DynamoStore;
+    async fn open(_: &TempDir) -> DynamoStore {
+        ticedu_tests::dynamodb_server::fresh_store().await.0
+    }
+}
+
+/// How the platform reaches WeChat Pay.
+pub enum WeChat {
+    /// Not configured: its routes answer 503.
+    Off,
+    /// A simulator on a port of its own that trusts both test keys; tests
+    /// deliver the payment notices themselves.
+    Simulator,
+    /// The simulator's routes served with the platform, its pay endpoint
+    /// notifying the platform, as `ticedu-local` runs it on a laptop.
+    BuiltIn,
+    /// `BuiltIn` with the keys `ticedu-local` makes (once) in this folder.
+    BuiltInWithKeysIn(PathBuf),
+}
+
+#[must_use = "nothing runs until `spawn`"]
+pub struct TestAppBuilder<K> {
+    kind: PhantomData<K>,
+    wechat: WeChat,
+    clock: Option<Timestamp>,
+    site: bool,
+}
+
+pub struct TestApp<S> {
+    pub address: String,
+    pub store: S,
+    pub platform: Arc<Platform>,
+    /// The simulator WeChat Pay orders go to, with [`WeChat::Simulator`] or a built-in one.
+    pub simulator: Option<Arc<Simulator>>,
+    /// The built site being served, with [`TestAppBuilder::site`].
+    pub site: Option<PathBuf>,
+    client: reqwest::Client,
+    _dir: TempDir,
+}
+
+/// The platform on the embedded store, no WeChat Pay, the system clock.
+pub async fn spawn_app() -> TestApp<EmbeddedStore> {
+    TestApp::builder(Embedded).spawn().await
+}
+
+impl TestApp<()> {
+    pub fn builder<K: StoreKind>(_: K) -> TestAppBuilder<K> {
+        TestAppBuilder {
+            kind: PhantomData,
+            wechat: WeChat::Off,
+            clock: None,
+            site: false,
+        }
+    }
+}
+
+impl<K: StoreKind> TestAppBuilder<K> {
+    pub fn wechat(self, wechat: WeChat) -> Self {
+        Self { wechat, ..self }
+    }
+
+    /// The platform's clock stands still at 10:00 China time on `date`.
+    pub fn today(self, date: Date) -> Self {
+        let at = jiff::tz::offset(8)
+            .to_timestamp(date.at(10, 0, 0, 0))
+            .expect("a valid instant");
+        Self {
+            clock: Some(at),
+            ..self
+        }
+    }
+
+    /// Builds `site/` and serves it beside the API, as `ticedu-local` does.
+    pub fn site(self) -> Self {
+        Self { site: true, ..self }
+    }
+
+    pub async fn spawn(self) -> TestApp<K::Store> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = K::open(&dir).await;
+        let mut platform = ticedu_local::development_platform().expect("platform");
+        if let Some(at) = self.clock {
+            Arc::get_mut(&mut platform)
+                .expect("the platform is not shared yet")
+                .clock = Clock::Fixed(at);
+        }
+        let site = self.site.then(|| super::site::build_into(dir.path()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
+        let bound = listener.local_addr().expect("bound").to_string();
+        let (wechat, simulator, served_with_platform) = match self.wechat {
+            WeChat::Off => (None, None, false),
+            WeChat::Simulator => {
+                let (base, simulator) = wechatpay_simulator::spawn().await;
+                (
+                    Some(wechatpay_simulator::wechat_pay(&base)),
+                    Some(simulator),
+                    false,
+                )
+            }
+            WeChat::BuiltIn => {
+                let (wechat, simulator) = wechatpay_simulator::served_together(&bound);
+                (Some(wechat), Some(simulator), true)
+            }
+            WeChat::BuiltInWithKeysIn(keys) => {
+                let (wechat, simulator) =
+                    ticedu_local::wechatpay_simulator::local(&keys, &bound).expect("keys");
+                (Some(wechat), Some(simulator), true)
+            }
+        };
+        let mut app = ticedu_local::app(
+            AppState::new(store.clone(), Arc::clone(&platform)),
+            site.clone(),
+            wechat,
+        );
+        if served_with_platform {
+            let simulator = Arc::clone(simulator.as_ref().expect("a simulator"));
+            app = ticedu_local::wechatpay_simulator::routes(simulator).merge(app);
+        }
+        tokio::spawn(async move { axum::serve(listener, app).await.expect("server runs") });
+        TestApp {
+            address: format!("http://{bound}"),
+            store,
+            platform,
+            simulator,
+            site,
+            client: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+}
+
+/// A response's status and JSON body (`Value::Null` when there is none).
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Answer {
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or_default()
+    }
+
+    /// The body's `field` as a string; panics naming the answer otherwise.
+    pub fn text(&self, field: &str) -> String {
+        self.body[field]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {field} in {}", self.body))
+            .to_owned()
+    }
+}
+
+impl<S> TestApp<S> {
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut request = self.raw(method, path);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        self.send(request).await
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        let response = request.send().await.expect("the server answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("a body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Answer {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    pub fn raw(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.address))
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
+        self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Answer {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    /// A token the platform would issue for `subject` at `now`.
+    pub fn token_at(&self, subject: &str, role: Role, now: Timestamp) -> String {
+        self.platform.tokens.issue(subject, role, now)
+    }
+}

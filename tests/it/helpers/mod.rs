@@ -1,0 +1,13 @@
+//! What the test modules share: the app they drive, the journeys they
+//! repeat, the routes they call.
+
+pub mod app;
+pub mod learners;
+pub mod logs;
+pub mod routes;
+pub mod site;
+pub mod wechatpay_simulator;
+
+pub use app::{Answer, DynamoDb, Embedded, TestApp, WeChat, spawn_app};
+pub use learners::{Kind, Learner, hours_of, registration, registration_as};
+pub use routes::*;

@@ -1,0 +1,248 @@
+//! The learner's journey: register, log in, redeem a card, buy, pay through
+//! the simulator, learn every hour, file, get and download the certificate.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use ticedu_tests::fixtures::{id_number, id_number_seed};
+
+use super::browser::{Browser, PASSWORD, Result, WAIT};
+use super::{App, Issued};
+
+pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issued> {
+    let id_number = id_number(id_number_seed());
+    let id_number = id_number.expose();
+
+    b.step("register");
+    b.goto("/").await?;
+    b.document("home").await?;
+    b.goto("/register/").await?;
+    b.fill("form[data-app=register] input[name=name]", "钟检")
+        .await?;
+    b.fill("form[data-app=register] input[name=id_number]", id_number)
+        .await?;
+    b.find("form[data-app=register] select[name=category]")
+        .await?
+        .select_by_value("new")
+        .await?;
+    // A date input takes typed text in the locale's order; set the ISO value instead.
+    b.js("var f = document.querySelector('input[name=learning_started_on]'); f.value = '2026-03-01'; f.dispatchEvent(new Event('input', {bubbles: true}));")
+        .await?;
+    b.fill("form[data-app=register] input[name=phone]", "13800138000")
+        .await?;
+    b.fill("form[data-app=register] input[name=password]", PASSWORD)
+        .await?;
+    b.click("form[data-app=register] button[type=submit]")
+        .await?;
+    let said = b
+        .wait_text("form[data-app=register] .status.ok", "您的用户名是：")
+        .await?;
+    let username = said
+        .rsplit('：')
+        .next()
+        .ok_or("no username")?
+        .trim()
+        .to_owned();
+    let expected = format!("钟检{}{}", &id_number[..6], &id_number[14..]);
+    if username != expected {
+        return Err(format!("the page shows username {username:?}, not {expected:?}").into());
+    }
+    b.document("register").await?;
+
+    b.step("log in");
+    b.goto("/login/").await?;
+    b.fill("form[data-app=login] input[name=username]", &username)
+        .await?;
+    b.fill("form[data-app=login] input[name=password]", PASSWORD)
+        .await?;
+    b.click("form[data-app=login] button[type=submit]").await?;
+    b.wait_text("[data-app=learning] .status", "您还没有购买课程")
+        .await?;
+
+    b.step("staff issue a study card; the learner redeems it");
+    let code = app
+        .issue_cards(staff, 1, 30_000, "工行转账 钟检 300 元")
+        .await
+        .remove(0);
+    b.goto("/pay/").await?;
+    b.wait_text("[data-app=pay] .balance", "¥0.00").await?;
+    // As printed on the card: in groups of four.
+    let typed = code
+        .as_bytes()
+        .chunks(4)
+        .map(|chunk| std::str::from_utf8(chunk).unwrap())
+        .collect::<Vec<_>>()
+        .join("-");
+    b.fill("form.redeem input[name=code]", &typed).await?;
+    b.click("form.redeem button[type=submit]").await?;
+    b.wait_text("form.redeem .status.ok", "已充值 ¥300.00")
+        .await?;
+    b.wait_text("[data-app=pay] .balance", "¥300.00").await?;
+
+    b.step("buy mandatory hours and an elective from the balance");
+    for course in ["practitioner-code-of-conduct", "draft-survey"] {
+        b.goto(&format!("/courses/{course}/")).await?;
+        b.click("form[data-buy] button[type=submit]").await?;
+        b.wait_text("form[data-buy] .status.ok", "购买成功").await?;
+    }
+    b.document("course").await?;
+
+    b.step("pay for the 40-hour bundle through the WeChat Pay simulator");
+    b.goto("/pay/").await?;
+    b.find("form.wechat select[name=bundle]")
+        .await?
+        .select_by_value("certification-40")
+        .await?;
+    b.click("form.wechat button[type=submit]").await?;
+    b.wait_text("form.wechat .status.ok", "请用微信扫码支付")
+        .await?;
+    b.wait_text("form.wechat .code-url", "weixin://wxpay/")
+        .await?;
+    b.document_at("pay", Some("form.wechat")).await?;
+    b.click("form.wechat button.simulate").await?;
+    b.wait_text("form.wechat .status.ok", "支付成功").await?;
+    b.wait_text("[data-app=pay] .orders", "¥600.00").await?;
+    let orders = b.find("[data-app=pay] .orders").await?.text().await?;
+    if orders.contains("待支付") || orders.lines().count() != 3 {
+        return Err(format!("orders after paying: {orders:?}").into());
+    }
+
+    b.step("mark hours learned and watch the progress bar");
+    b.goto("/learning/").await?;
+    b.find("[data-app=learning] .progress:not([hidden])")
+        .await?;
+    let progress = "[data-app=learning] .bar";
+    let mut seen = vec![
+        b.find(progress)
+            .await?
+            .attr("aria-valuenow")
+            .await?
+            .unwrap_or_default(),
+    ];
+    let mut clicks = 0;
+    loop {
+        let left = b.count("[data-app=learning] .my-courses button").await?;
+        if left == 0 {
+            break;
+        }
+        b.click("[data-app=learning] .my-courses button").await?;
+        clicks += 1;
+        let started = Instant::now();
+        while b.count("[data-app=learning] .my-courses button").await? >= left {
+            if started.elapsed() > WAIT {
+                return Err(format!("marking an hour did not take ({left} left)").into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let now = b
+            .find(progress)
+            .await?
+            .attr("aria-valuenow")
+            .await?
+            .unwrap_or_default();
+        if seen.last() != Some(&now) {
+            seen.push(now);
+        }
+        if clicks == 20 {
+            b.document("learning").await?;
+        }
+        if clicks > 100 {
+            return Err("more than 100 hours to mark".into());
+        }
+    }
+    let values: Vec<u32> = seen.iter().filter_map(|v| v.parse().ok()).collect();
+    if values.first() != Some(&0)
+        || values.last() != Some(&40)
+        || !values.windows(2).all(|w| w[0] < w[1])
+    {
+        return Err(format!("the progress bar went {seen:?}").into());
+    }
+    b.wait_text(
+        "[data-app=learning] .progress-text",
+        "已学满本周期要求的学时",
+    )
+    .await?;
+    let width = b
+        .js("return document.querySelector('[data-app=learning] .bar span').style.width;")
+        .await?;
+    if width != json!("100%") {
+        return Err(format!("the bar is {width} wide at the end").into());
+    }
+    b.document("learning-complete").await?;
+
+    b.step("file the application and get the certificate");
+    b.goto("/certificates/").await?;
+    b.click("[data-app=certificates] button.file").await?;
+    b.wait_text("[data-app=certificates] .status.ok", "已提交")
+        .await?;
+    b.click("[data-app=certificates] button.issue").await?;
+    let said = b
+        .wait_text("[data-app=certificates] .status.ok", "证书已签发：")
+        .await?;
+    let no = said
+        .rsplit('：')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    b.wait_text("[data-app=certificates] .certificates li", &no)
+        .await?;
+    b.wait_text("[data-app=certificates] .certificates li a", "有效")
+        .await?;
+    let verify_url = b
+        .find("[data-app=certificates] .certificates li a")
+        .await?
+        .prop("href")
+        .await?
+        .ok_or("no verification link")?;
+    if !verify_url.contains(&format!("/verify/?no={no}&t=")) {
+        return Err(format!("the verification link is {verify_url}").into());
+    }
+    b.document("certificates").await?;
+
+    b.step("download the PDF");
+    b.click("[data-app=certificates] button.download").await?;
+    b.wait_text("[data-app=certificates] .status.ok", "证书已下载")
+        .await?;
+    let file = b.downloads.join(format!("certificate-{no}.pdf"));
+    let started = Instant::now();
+    loop {
+        match std::fs::read(&file) {
+            // Chromium writes a `.crdownload` first and renames it when complete.
+            Ok(bytes) if bytes.starts_with(b"%PDF") => break,
+            _ if started.elapsed() > WAIT => {
+                let found: Vec<_> = std::fs::read_dir(&b.downloads)?
+                    .filter_map(|e| e.ok().map(|e| e.file_name()))
+                    .collect();
+                return Err(format!(
+                    "no complete {} in the download folder: {found:?}",
+                    file.display()
+                )
+                .into());
+            }
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+
+    b.step("the same, in English");
+    b.goto("/en/learning/").await?;
+    b.wait_text(
+        "[data-app=learning] .progress-text",
+        "You have completed this cycle's hours.",
+    )
+    .await?;
+    b.goto("/en/certificates/").await?;
+    b.wait_text("[data-app=certificates] .certificates li a", "Valid")
+        .await?;
+    b.wait_text(
+        "[data-app=certificates] .certificates li button.download",
+        "Download the PDF",
+    )
+    .await?;
+    Ok(Issued {
+        no,
+        verify_url,
+        id_number: id_number.to_owned(),
+        username,
+    })
+}

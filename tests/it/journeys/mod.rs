@@ -1,0 +1,223 @@
+//! The learner's, the verifier's and the staff's journeys through the real
+//! pages in headless Chromium, driven over WebDriver (Debian's `chromium` and
+//! `chromium-driver`) on a phone-sized window (375×667), in Chinese and
+//! English, against the local platform with its WeChat Pay simulator.
+//!
+//! The site has no staff pages: staff act through the staff API (`/api/staff/…`),
+//! as the association's tools would, and the browser shows what follows.
+//!
+//! A failing step keeps a screenshot (PNG), the page's HTML and its console
+//! log under `<target dir>/journey-artifacts/`; the failure message names them.
+//! With `TICEDU_SCREENSHOTS=1`, the main pages are also saved at phone size to
+//! `docs/screenshots/`.
+
+mod browser;
+mod learner;
+mod staff;
+mod verifier;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use ticedu_store_embedded::EmbeddedStore;
+
+use crate::helpers::{Answer, Embedded, TestApp, WeChat, logs};
+use browser::{Browser, Driver, PASSWORD, Result, artifacts_dir, check};
+use learner::learner_journey;
+use staff::staff_journey;
+use verifier::verifier_journey;
+
+type App = TestApp<EmbeddedStore>;
+
+/// The built site and every API, with the WeChat Pay simulator, as `ticedu-local` serves them.
+async fn platform() -> App {
+    TestApp::builder(Embedded)
+        .site()
+        .wechat(WeChat::BuiltIn)
+        .spawn()
+        .await
+}
+
+/// An API answer a journey depends on: its body, or the step's error.
+fn succeeded(answer: Answer) -> Result<Value> {
+    if answer.status.is_success() {
+        Ok(answer.body)
+    } else {
+        Err(format!("{} {}", answer.status, answer.body).into())
+    }
+}
+
+/// What the learner's journey leaves for the others.
+struct Issued {
+    no: String,
+    verify_url: String,
+    /// What must never reach a log line (checked after the journeys).
+    id_number: String,
+    username: String,
+}
+
+/// Every key page, in both languages, fits the 375-pixel-wide window.
+async fn phone_pages(b: &Browser, issued: &Issued) -> Result<()> {
+    let verify = issued
+        .verify_url
+        .split_once("/verify/")
+        .map(|(_, query)| format!("/verify/{query}"))
+        .unwrap_or_default();
+    for prefix in ["", "/en"] {
+        for page in [
+            "/",
+            "/courses/",
+            "/courses/draft-survey/",
+            "/guide/",
+            "/register/",
+            "/login/",
+            "/learning/",
+            "/pay/",
+            "/certificates/",
+            verify.as_str(),
+        ] {
+            b.step(&format!("{prefix}{page} at 375×667"));
+            b.goto(&format!("{prefix}{page}")).await?;
+            b.find("main#main").await?;
+            // Let the scripts fill the page in.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let size = b
+                .js("return [window.innerWidth, document.documentElement.scrollWidth, document.documentElement.lang];")
+                .await?;
+            let expected_lang = if prefix.is_empty() { "zh-CN" } else { "en" };
+            if size[0] != json!(375)
+                || size[1].as_u64() > Some(375)
+                || size[2] != json!(expected_lang)
+            {
+                return Err(
+                    format!("{prefix}{page}: [window width, page width, lang] = {size}").into(),
+                );
+            }
+        }
+    }
+    b.goto("/en/").await?;
+    b.document("home-en").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn learner_verifier_and_staff_journeys_in_chromium() {
+    let started = Instant::now();
+    logs::capture();
+    let app = platform().await;
+    let staff = app.staff_token().await;
+    let driver = Driver::start().await;
+    let learner = Browser::open(&driver, &app.address, "learner").await;
+    let verifier = Browser::open(&driver, &app.address, "verifier").await;
+    eprintln!(
+        "journeys: failures keep screenshots and console logs under {}",
+        artifacts_dir().display()
+    );
+
+    let issued = learner_journey(&learner, &app, &staff).await;
+    let issued = match issued {
+        Ok(issued) => issued,
+        Err(error) => {
+            check(Err(error), &[&learner], "learner").await;
+            unreachable!()
+        }
+    };
+    eprintln!("learner journey done after {:?}", started.elapsed());
+    check(
+        verifier_journey(&verifier, &issued).await,
+        &[&verifier],
+        "verifier",
+    )
+    .await;
+    check(
+        staff_journey(&learner, &verifier, &app, &staff, &issued).await,
+        &[&learner, &verifier],
+        "staff",
+    )
+    .await;
+    check(phone_pages(&learner, &issued).await, &[&learner], "phone").await;
+    for browser in [&learner, &verifier] {
+        let errors = browser.script_errors().await;
+        check(
+            if errors.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("script errors: {errors:#?}").into())
+            },
+            &[browser],
+            "console",
+        )
+        .await;
+    }
+    learner.client.clone().close().await.ok();
+    verifier.client.clone().close().await.ok();
+    // PIPL: everything the platform logged while serving these journeys.
+    let logs = logs::captured();
+    assert!(logs.lines().count() > 20, "the journeys were logged");
+    for (what, secret) in [
+        ("an ID number", issued.id_number.as_str()),
+        ("a username", issued.username.as_str()),
+        ("a password", PASSWORD),
+        ("the staff password", ticedu_local::DEMO_STAFF.1),
+    ] {
+        let leaks: Vec<&str> = logs.lines().filter(|line| line.contains(secret)).collect();
+        assert!(leaks.is_empty(), "log lines hold {what}: {leaks:#?}");
+    }
+    eprintln!("journeys in Chromium: {:?}", started.elapsed());
+}
+
+/// The URL path of every HTML page under `site` (`a/index.html` → `/a/`).
+fn html_pages(site: &Path, folder: &Path, pages: &mut Vec<String>) {
+    for entry in std::fs::read_dir(folder).expect("the built site") {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            html_pages(site, &path, pages);
+        } else if path.extension().is_some_and(|e| e == "html") {
+            let relative = path.strip_prefix(site).expect("inside the site");
+            let url = format!("/{}", relative.display());
+            pages.push(url.strip_suffix("index.html").unwrap_or(&url).to_owned());
+        }
+    }
+}
+
+/// Every generated page — guide, catalogue, each course and class hour, in
+/// both languages — opened in Chromium at phone size: it loads, has its main
+/// landmark and a `lang`, and no page logs a script error or a failed load.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_page_of_the_site_loads_in_chromium() {
+    let started = Instant::now();
+    let app = platform().await;
+    let site = app.site.as_deref().expect("the site is served");
+    let mut pages = Vec::new();
+    html_pages(site, site, &mut pages);
+    pages.sort();
+    assert!(pages.len() > 300, "the whole site: {} pages", pages.len());
+    let driver = Driver::start().await;
+    let reader = Browser::open(&driver, &app.address, "reader").await;
+    let result = async {
+        for page in &pages {
+            reader.step(page);
+            reader.goto(page).await?;
+            reader.find("main#main").await?;
+            let lang = reader.js("return document.documentElement.lang;").await?;
+            if lang != json!("zh-CN") && lang != json!("en") {
+                return Err(format!("{page}: lang = {lang}").into());
+            }
+        }
+        let errors = reader.script_errors().await;
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("script errors: {errors:#?}").into())
+        }
+    }
+    .await;
+    check(result, &[&reader], "every page").await;
+    reader.client.clone().close().await.ok();
+    eprintln!(
+        "{} pages in Chromium in {:?}",
+        pages.len(),
+        started.elapsed()
+    );
+}

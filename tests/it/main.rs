@@ -1,0 +1,26 @@
+//! Every integration test of ticedu in one binary, so that the workspace's
+//! dependencies are linked once rather than once per file. Each module is
+//! one area; `helpers` holds the app they drive and the journeys they repeat.
+//!
+//! The tests share one process: one moto server (a table per test), one
+//! global log capture (`helpers::logs`), and `store_crash` re-runs this
+//! binary as its child.
+
+mod helpers;
+
+mod api;
+mod api_certificates;
+mod api_payments;
+mod api_staff;
+mod api_wechatpay;
+mod infra;
+mod journey_api;
+mod journeys;
+mod privacy;
+mod secrets;
+mod shipped_data;
+mod site_browser;
+mod store_contract;
+mod store_crash;
+mod store_dynamodb;
+mod store_embedded;

@@ -1,0 +1,106 @@
+//! The store contract: what every implementation of `ticedu_store::Store`
+//! must do. Each check is a function generic over the store, in a module
+//! per theme; [`store_contract_tests!`] turns all of them into tests for one
+//! implementation.
+
+mod accounts;
+mod cards;
+mod learning;
+mod orders;
+mod staff;
+
+pub use accounts::*;
+pub use cards::*;
+pub use learning::*;
+pub use orders::*;
+pub use staff::*;
+
+use ticedu_domain::money::Fen;
+use ticedu_store::records::*;
+use ticedu_store::*;
+use ticedu_tests::fixtures::*;
+
+/// Generates one `#[tokio::test]` per contract check, each on a fresh store
+/// made by `$fresh().await`, which returns something that derefs to the store.
+macro_rules! store_contract_tests {
+    ($fresh:path) => {
+        $crate::store_contract::store_contract_tests!(@each $fresh;
+            registering_the_same_id_number_twice_keeps_one_account,
+            concurrent_registrations_of_one_id_number_create_exactly_one_account,
+            a_second_person_with_the_same_username_is_refused,
+            a_learner_is_found_by_username_and_changes_are_kept,
+            fifty_concurrent_purchases_against_a_balance_covering_ten_make_exactly_ten,
+            twenty_concurrent_redemptions_of_one_card_credit_it_once,
+            a_batch_of_cards_with_a_taken_code_is_refused_whole,
+            cards_are_listed_newest_first_and_a_voided_card_cannot_be_redeemed,
+            the_same_payment_notice_applied_twenty_times_concurrently_is_credited_once,
+            a_notice_for_another_amount_is_refused_and_the_order_stays_pending,
+            marking_an_hour_not_bought_is_refused,
+            the_same_hour_marked_ten_times_concurrently_counts_once,
+            a_failed_purchase_leaves_no_partial_write,
+            a_retried_purchase_is_applied_once,
+            orders_are_listed_newest_first_and_numbers_are_unique,
+            filings_can_be_corrected_until_accepted,
+            title_checks_wait_in_staffs_queue_until_decided,
+            overdue_renewals_wait_in_staffs_queue,
+            certificates_are_issued_once_and_revoked_once,
+            invoices_cover_only_own_paid_orders_once,
+            login_failures_are_counted_per_window_and_cleared,
+        );
+    };
+    (@each $fresh:path; $($check:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $check() {
+                let fixture = $fresh().await;
+                $crate::store_contract::$check(&*fixture).await;
+            }
+        )*
+    };
+}
+
+pub(crate) use store_contract_tests;
+
+/// What the contract needs of a store: all traits, shareable across tasks.
+pub trait ContractStore: Store + Clone + 'static {}
+impl<T: Store + Clone + 'static> ContractStore for T {}
+
+async fn registered<S: ContractStore>(store: &S) -> NewLearner {
+    let learner = new_learner();
+    store.create_learner(&learner).await.expect("registration");
+    learner
+}
+
+/// A registered learner holding `fen` in their balance, from a redeemed card.
+async fn funded<S: ContractStore>(store: &S, fen: u64) -> NewLearner {
+    let learner = registered(store).await;
+    let card = card(Fen::new(fen));
+    store
+        .issue_cards(std::slice::from_ref(&card))
+        .await
+        .expect("cards");
+    store
+        .redeem_card(&card, &learner.id, now())
+        .await
+        .expect("redeem");
+    learner
+}
+
+fn refusal(result: StoreResult<impl std::fmt::Debug>) -> Refusal {
+    match result {
+        Err(StoreError::Refused(refusal)) => refusal,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+async fn assert_balance_equals_ledger<S: ContractStore>(store: &S, learner: &NewLearner) -> Fen {
+    let stored = store.learner(&learner.id).await.unwrap().expect("learner");
+    let ledger = store.ledger(&learner.id).await.unwrap();
+    let sum: i64 = ledger.iter().map(|entry| entry.change_fen).sum();
+    assert_eq!(
+        i64::try_from(stored.balance.get()).unwrap(),
+        sum,
+        "balance must equal the ledger's sum"
+    );
+    stored.balance
+}
