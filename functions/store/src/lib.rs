@@ -40,10 +40,10 @@ use records::*;
 /// Hours in one order at most: with the balance, ledger and order items a
 /// purchase stays within DynamoDB's 100 items per transaction. A cycle is 40.
 pub const MAX_HOURS_PER_ORDER: usize = 90;
-/// Study cards issued in one go at most.
-pub const MAX_CARDS_PER_BATCH: usize = 100;
-/// Orders covered by one invoice request at most.
-pub const MAX_ORDERS_PER_INVOICE: usize = 20;
+// The domain sets these limits (its refusals name them); a store writes each
+// batch or invoice in one transaction, so it must hold to the same numbers.
+pub use ticedu_domain::cards::MAX_CARDS_PER_BATCH;
+pub use ticedu_domain::invoice::MAX_ORDERS_PER_INVOICE;
 
 /// The result of a write that is safe to repeat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
