@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Validates infra/template.yaml offline: cfn-lint (no errors, no warnings)
 # and checkov (no failed check; every skip is in the template with a
-# reason). The test command runs this; tests/infra.rs checks the rest
+# reason). The test command runs this; tests/it/infra.rs checks the rest
 # (routes = OpenAPI document, least-privilege IAM, table = table.rs).
 #
 # cfn-lint and checkov go into their own virtualenv, because checkov pins
@@ -16,7 +16,7 @@ if [ ! -x "$VENV/bin/checkov" ] || [ ! -x "$VENV/bin/cfn-lint" ]; then
     'cfn-lint>=1.20,<2' 'checkov>=3.2,<4'
 fi
 
-# tests/infra.rs reads the template with PyYAML through the python3 on PATH.
+# tests/it/infra.rs reads the template with PyYAML through the python3 on PATH.
 if ! python3 -c 'import yaml' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check 'PyYAML>=6'
 fi

@@ -2,7 +2,7 @@
 //!
 //! Narrow traits, one per capability, so that each function depends on (and,
 //! in `infra/`, is granted) only what it uses. Every adapter implements all
-//! of them and is held to one contract suite (`tests/contract.rs`):
+//! of them and is held to one contract suite (`tests/it/store_contract/`):
 //! the DynamoDB adapter (`ticedu-store-dynamodb`) in production and the
 //! embedded one (`ticedu-store-embedded`) on a laptop.
 //!
