@@ -7,7 +7,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use ticedu_api::auth::AuthStaff;
-use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody, PathParam};
+use ticedu_api::ids::new_card_code;
+use ticedu_api::{ApiJson, ApiResult, AppState, ErrorBody, PathParam};
 use ticedu_domain::cards::CardBatch;
 use ticedu_store::ids::CardCode;
 use ticedu_store::records::StudyCard;
@@ -62,17 +63,6 @@ fn mint(batch: &CardBatch, now: jiff::Timestamp) -> ApiResult<Vec<StudyCard>> {
             })
         })
         .collect()
-}
-
-/// 16 characters from an alphabet without look-alikes (no 0/O, 1/I): 80 random bits.
-fn new_card_code() -> ApiResult<CardCode> {
-    const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    let random = ticedu_api::ids::random_bytes(16)?;
-    let code: String = random
-        .iter()
-        .map(|byte| char::from(ALPHABET[usize::from(byte % 32)]))
-        .collect();
-    CardCode::parse(&code).map_err(|_| ApiError::unavailable())
 }
 
 #[derive(Serialize, ToSchema)]

@@ -92,6 +92,16 @@ impl ApiError {
     }
 }
 
+/// For callers outside a request (the local server's demo data) that put
+/// every failure in one `Box<dyn Error>`.
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.body.message_en, self.body.code)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(self.body)).into_response();

@@ -1,6 +1,6 @@
 //! Fresh random identifiers.
 
-use ticedu_store::ids::LearnerId;
+use ticedu_store::ids::{CardCode, LearnerId, OrderNo};
 
 use crate::error::ApiError;
 
@@ -24,4 +24,22 @@ pub fn random_hex(bytes: usize) -> Result<String, ApiError> {
 
 pub fn new_learner_id() -> Result<LearnerId, ApiError> {
     LearnerId::parse(&random_hex(16)?).map_err(|_| ApiError::unavailable())
+}
+
+/// `TIC` + the time in seconds + 10 random hex digits, upper case: unique and
+/// unguessable, and within WeChat Pay's 32 characters for `out_trade_no`.
+pub fn new_order_no(now: jiff::Timestamp) -> Result<OrderNo, ApiError> {
+    let random = random_hex(5)?.to_ascii_uppercase();
+    OrderNo::parse(&format!("TIC{}{random}", now.as_second())).map_err(|_| ApiError::unavailable())
+}
+
+/// A study card's code: 16 characters from an alphabet without look-alikes
+/// (no 0/O, 1/I), so it can be typed from paper: 80 random bits.
+pub fn new_card_code() -> Result<CardCode, ApiError> {
+    const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let code: String = random_bytes(16)?
+        .iter()
+        .map(|byte| char::from(ALPHABET[usize::from(byte % 32)]))
+        .collect();
+    CardCode::parse(&code).map_err(|_| ApiError::unavailable())
 }

@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use ticedu_api::Platform;
+use ticedu_api::ids::{new_card_code, new_learner_id, new_order_no};
 use ticedu_api::password::Password;
 use ticedu_domain::catalogue::{BundleId, CourseGroup, CourseId, HourId};
 use ticedu_domain::certificate::{CertificateData, certificate_number, valid_until};
@@ -27,7 +28,7 @@ use ticedu_domain::learner::{
 use ticedu_domain::money::Fen;
 use ticedu_domain::pricing::{Buyer, CartItem, quote};
 use ticedu_domain::requirement::{Cycle, LearnedHour, Progress};
-use ticedu_store::ids::{CardCode, CertificateNo, LearnerId, OrderNo};
+use ticedu_store::ids::CertificateNo;
 use ticedu_store::records::{
     Certificate, CertificateApplication, CertificateStatus, FilingStatus, NewLearner, Order,
     OrderStatus, PaymentChannel, StudyCard,
@@ -153,7 +154,7 @@ pub async fn seed<S: Store>(store: &S, platform: &Platform) -> Result<Demo, Erro
                 }
             };
             let learner = NewLearner {
-                id: LearnerId::parse(&random_hex(16)?).expect("32 hex"),
+                id: new_learner_id()?,
                 account_key: AccountKey::of(&id_number, &platform.account_secret),
                 username_key: username_key.clone(),
                 username: username.clone(),
@@ -288,11 +289,7 @@ async fn stage_learner<S: Store>(
     store.issue_cards(std::slice::from_ref(&top_up)).await?;
     store.redeem_card(&top_up, &learner.id, now).await?;
     let order = Order {
-        no: OrderNo::parse(&format!(
-            "TIC{}{}",
-            now.as_second(),
-            random_hex(5)?.to_ascii_uppercase()
-        ))?,
+        no: new_order_no(now)?,
         learner: learner.id.clone(),
         hours: priced.hours().cloned().collect(),
         amount: priced.total,
@@ -345,7 +342,9 @@ async fn stage_learner<S: Store>(
             cycle,
             &store.marks(&learner.id).await?,
         );
-        let random: [u8; 12] = random_bytes(12)?.try_into().expect("12 bytes");
+        let random: [u8; 12] = ticedu_api::ids::random_bytes(12)?
+            .try_into()
+            .expect("12 bytes");
         let data = CertificateData {
             no: certificate_number(today.year(), learner.kind.category(), &random),
             name: learner.name.clone(),
@@ -381,30 +380,12 @@ async fn stage_learner<S: Store>(
 
 /// A study card with a fresh code, worth [`CARD_VALUE`].
 fn card(note: &str, now: Timestamp) -> Result<StudyCard, Error> {
-    const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    let code: String = random_bytes(16)?
-        .iter()
-        .map(|byte| char::from(ALPHABET[usize::from(byte % 32)]))
-        .collect();
     Ok(StudyCard {
-        code: CardCode::parse(&code)?,
+        code: new_card_code()?,
         value: CARD_VALUE,
         note: note.to_owned(),
         issued_at: now,
         redeemed: None,
         voided: None,
     })
-}
-
-fn random_bytes(count: usize) -> Result<Vec<u8>, Error> {
-    let mut bytes = vec![0u8; count];
-    getrandom::fill(&mut bytes)?;
-    Ok(bytes)
-}
-
-fn random_hex(count: usize) -> Result<String, Error> {
-    Ok(random_bytes(count)?
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect())
 }

@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 use axum::http::StatusCode;
 use ticedu_api::{ApiError, ApiResult, AppState};
 use ticedu_domain::pricing::{Buyer, CartItem, Quote, quote};
-use ticedu_store::ids::OrderNo;
 use ticedu_store::records::Learner;
 
 use crate::PaymentsStore;
@@ -42,11 +41,4 @@ pub(crate) async fn price<S: PaymentsStore>(
         returning: learner.returning,
     };
     quote(&platform.catalogue, settings, buyer, items, &owned).map_err(|e| ApiError::invalid(&e))
-}
-
-/// `TIC` + the time in seconds + 10 random hex digits, upper case: unique and
-/// unguessable, and within WeChat Pay's 32 characters for `out_trade_no`.
-pub(crate) fn new_order_no(now: jiff::Timestamp) -> ApiResult<OrderNo> {
-    let random = ticedu_api::ids::random_hex(5)?.to_ascii_uppercase();
-    OrderNo::parse(&format!("TIC{}{random}", now.as_second())).map_err(|_| ApiError::unavailable())
 }

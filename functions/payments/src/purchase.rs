@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use ticedu_api::auth::AuthLearner;
+use ticedu_api::ids::new_order_no;
 use ticedu_api::{ApiJson, ApiResult, AppState, ErrorBody};
 use ticedu_store::Outcome;
 use ticedu_store::records::{Order, OrderStatus, PaymentChannel};
@@ -39,7 +40,7 @@ pub(crate) async fn purchase<S: PaymentsStore>(
     let quote = cart::price(&state, &learner, &cart.items).await?;
     let now = state.platform.clock.now();
     let order = Order {
-        no: cart::new_order_no(now)?,
+        no: new_order_no(now)?,
         learner: auth.id.clone(),
         hours: quote.hours().cloned().collect(),
         amount: quote.total,

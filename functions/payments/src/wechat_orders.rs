@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Serialize;
 use ticedu_api::auth::AuthLearner;
+use ticedu_api::ids::new_order_no;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
 use ticedu_domain::wechat_pay::amount_to_collect;
 use ticedu_store::records::{Order, OrderStatus, PaymentChannel};
@@ -71,7 +72,7 @@ pub(crate) async fn wechat_order<S: PaymentsStore>(
     let amount = amount_to_collect(quote.total).map_err(|e| ApiError::invalid(&e))?;
     let now = state.platform.clock.now();
     let order = Order {
-        no: cart::new_order_no(now)?,
+        no: new_order_no(now)?,
         learner: auth.id.clone(),
         hours: quote.hours().cloned().collect(),
         amount,
