@@ -8,12 +8,10 @@ use axum::http::StatusCode;
 use ticedu_api::auth::AuthLearner;
 use ticedu_api::views::progress_of;
 use ticedu_api::{ApiError, ApiResult, AppState, ErrorBody};
-use ticedu_domain::certificate::{
-    CertificateData, Filed, IssueFacts, certificate_number, decide_issue, valid_until,
-};
+use ticedu_domain::certificate::{CertificateData, Filed, IssueFacts, decide_issue};
 use ticedu_domain::learner::LearnerCategory;
-use ticedu_store::ids::{CertificateNo, LearnerId};
-use ticedu_store::records::{Certificate, CertificateStatus};
+use ticedu_store::ids::LearnerId;
+use ticedu_store::records::Certificate;
 use ticedu_store::{FilingStore, StoreError};
 
 use crate::CertificatesStore;
@@ -66,29 +64,15 @@ pub(crate) async fn issue<S: CertificatesStore>(
     let random: [u8; 12] = ticedu_api::ids::random_bytes(12)?
         .try_into()
         .map_err(|_| ApiError::unavailable())?;
-    let data = CertificateData {
-        no: certificate_number(today.year(), learner.category(), &random),
-        name: learner.registration.name.clone(),
-        kind: kind.clone(),
-        cycle_start: progress.cycle.start(),
-        cycle_end: progress.cycle.end(),
-        hours: progress.counted_towards_requirement(),
-        issued_on: today,
-        valid_until: valid_until(kind, today),
-    };
-    let certificate = Certificate {
-        no: CertificateNo::parse(&data.no).map_err(|_| ApiError::unavailable())?,
-        learner: auth.id.clone(),
-        data_hash: data.hash(),
-        name: data.name,
-        kind: data.kind,
-        cycle_start: data.cycle_start,
-        cycle_end: data.cycle_end,
-        hours: data.hours,
-        issued_on: data.issued_on,
-        valid_until: data.valid_until,
-        status: CertificateStatus::Valid,
-    };
+    let data = CertificateData::issue(
+        learner.registration.name.clone(),
+        kind.clone(),
+        &progress,
+        today,
+        &random,
+    );
+    let certificate =
+        Certificate::issue(auth.id.clone(), data).map_err(|_| ApiError::unavailable())?;
     state.store.issue_certificate(&certificate).await?;
     tracing::info!(learner = %auth.id, certificate = %certificate.no, "certificate issued");
     Ok((

@@ -56,6 +56,28 @@ pub struct CertificateData {
 }
 
 impl CertificateData {
+    /// What a certificate issued `today` for the cycle of `progress` states:
+    /// the hours that count towards the requirement, valid for the learner's
+    /// kind. `random` makes the number unguessable.
+    pub fn issue(
+        name: PersonName,
+        kind: LearnerKind,
+        progress: &Progress,
+        today: Date,
+        random: &[u8; 12],
+    ) -> Self {
+        Self {
+            no: certificate_number(today.year(), kind.category(), random),
+            name,
+            cycle_start: progress.cycle.start(),
+            cycle_end: progress.cycle.end(),
+            hours: progress.counted_towards_requirement(),
+            issued_on: today,
+            valid_until: valid_until(&kind, today),
+            kind,
+        }
+    }
+
     /// One `key=value` line per field, in a fixed order: the bytes the hash
     /// (and the signature) cover, independent of any serialiser's choices.
     pub fn canonical(&self) -> String {

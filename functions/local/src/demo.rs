@@ -16,7 +16,7 @@ use ticedu_api::Platform;
 use ticedu_api::ids::{new_card_code, new_learner_id, new_order_no};
 use ticedu_api::password::Password;
 use ticedu_domain::catalogue::{BundleId, CourseGroup, CourseId, HourId};
-use ticedu_domain::certificate::{CertificateData, certificate_number, valid_until};
+use ticedu_domain::certificate::CertificateData;
 use ticedu_domain::contact::PhoneNumber;
 use ticedu_domain::identity::{
     AccountKey, IdNumber, PersonName, Username, UsernameKey, check_character,
@@ -28,10 +28,9 @@ use ticedu_domain::learner::{
 use ticedu_domain::money::Fen;
 use ticedu_domain::pricing::{Buyer, CartItem, quote};
 use ticedu_domain::requirement::{Cycle, LearnedHour, Progress};
-use ticedu_store::ids::CertificateNo;
 use ticedu_store::records::{
-    Certificate, CertificateApplication, CertificateStatus, FilingStatus, NewLearner, Order,
-    OrderStatus, PaymentChannel, StudyCard,
+    Certificate, CertificateApplication, FilingStatus, NewLearner, Order, OrderStatus,
+    PaymentChannel, StudyCard,
 };
 use ticedu_store::{Refusal, Store, StoreError};
 
@@ -345,32 +344,16 @@ async fn stage_learner<S: Store>(
         let random: [u8; 12] = ticedu_api::ids::random_bytes(12)?
             .try_into()
             .expect("12 bytes");
-        let data = CertificateData {
-            no: certificate_number(today.year(), learner.kind.category(), &random),
-            name: learner.name.clone(),
-            kind: learner.kind.clone(),
-            cycle_start: cycle.start(),
-            cycle_end: cycle.end(),
-            hours: progress.counted_towards_requirement(),
-            issued_on: today,
-            valid_until: valid_until(&learner.kind, today),
-        };
-        let no = CertificateNo::parse(&data.no)?;
-        store
-            .issue_certificate(&Certificate {
-                no: no.clone(),
-                learner: learner.id.clone(),
-                name: data.name.clone(),
-                kind: data.kind.clone(),
-                cycle_start: data.cycle_start,
-                cycle_end: data.cycle_end,
-                hours: data.hours,
-                issued_on: data.issued_on,
-                valid_until: data.valid_until,
-                data_hash: data.hash(),
-                status: CertificateStatus::Valid,
-            })
-            .await?;
+        let data = CertificateData::issue(
+            learner.name.clone(),
+            learner.kind.clone(),
+            &progress,
+            today,
+            &random,
+        );
+        let certificate = Certificate::issue(learner.id.clone(), data)?;
+        let no = certificate.no.clone();
+        store.issue_certificate(&certificate).await?;
         store
             .revoke_certificate(&no, REVOCATION_REASON, now)
             .await?;

@@ -5,13 +5,16 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ticedu_domain::catalogue::HourId;
+use ticedu_domain::certificate::CertificateData;
 use ticedu_domain::contact::{EmailAddress, PhoneNumber};
 use ticedu_domain::identity::{AccountKey, IdNumber, PersonName, Username, UsernameKey};
 use ticedu_domain::learner::{HolderDetails, LearnerCategory, LearnerKind, TitleCheck};
 use ticedu_domain::money::Fen;
 use ticedu_domain::taxpayer::TaxpayerId;
 
-use crate::ids::{CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo, TransactionId};
+use crate::ids::{
+    CardCode, CertificateNo, InvoiceId, LearnerId, MalformedId, OrderNo, TransactionId,
+};
 
 /// Everything registration stores about a person (R1–R3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -228,6 +231,26 @@ pub struct Certificate {
     /// SHA-256 of the canonical certificate data, hex; checked on every verification.
     pub data_hash: String,
     pub status: CertificateStatus,
+}
+
+impl Certificate {
+    /// The valid certificate of `data`, with the hash of what it states taken
+    /// now, so that a verification notices a record changed later.
+    pub fn issue(learner: LearnerId, data: CertificateData) -> Result<Self, MalformedId> {
+        Ok(Self {
+            no: CertificateNo::parse(&data.no)?,
+            learner,
+            data_hash: data.hash(),
+            name: data.name,
+            kind: data.kind,
+            cycle_start: data.cycle_start,
+            cycle_end: data.cycle_end,
+            hours: data.hours,
+            issued_on: data.issued_on,
+            valid_until: data.valid_until,
+            status: CertificateStatus::Valid,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
