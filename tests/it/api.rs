@@ -281,7 +281,11 @@ async fn a_second_registration_of_one_id_number_is_refused_and_changes_nothing()
 
 #[tokio::test]
 async fn wrong_passwords_are_refused_then_throttled() {
-    let app = spawn_app().await;
+    // A fixed clock: on the system clock a 15-minute window could roll over between attempts.
+    let app = TestApp::builder(Embedded)
+        .today(jiff::civil::date(2026, 6, 1))
+        .spawn()
+        .await;
     let body = registration();
     let token = app.register(&body).await.token;
     let username = app.get(accounts::ME, Some(&token)).await.body["username"].clone();

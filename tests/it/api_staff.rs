@@ -339,7 +339,11 @@ async fn staff_list_cards_as_csv_void_unredeemed_ones_and_find_orders() {
 
 #[tokio::test]
 async fn wrong_staff_passwords_are_throttled() {
-    let app = spawn_app().await;
+    // A fixed clock: on the system clock a 15-minute window could roll over between attempts.
+    let app = TestApp::builder(Embedded)
+        .today(jiff::civil::date(2026, 6, 1))
+        .spawn()
+        .await;
     let (name, password) = ticedu_local::DEMO_STAFF;
     for _ in 0..4 {
         let answer = app
