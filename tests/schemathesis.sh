@@ -27,7 +27,10 @@ if ! "$venv/bin/st" --version 2>/dev/null | grep -q "version $version\$"; then
 fi
 python="$venv/bin/python"
 
-cargo build --locked -p ticedu-local
+# Built with every target of the workspace, as `cargo test --workspace` resolves
+# features: `-p ticedu-local` alone resolves them differently and made the test
+# command compile about 90 crates twice.
+cargo build --locked --workspace --all-targets
 
 work="$(mktemp -d)"
 server=""
