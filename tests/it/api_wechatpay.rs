@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use ticedu_store::ids::{LearnerId, OrderNo};
 use ticedu_store::records::OrderStatus;
 use ticedu_store::*;
+use ticedu_store_embedded::EmbeddedStore;
 
 use crate::helpers::wechatpay_simulator as simulator;
 use crate::helpers::*;
@@ -163,10 +164,7 @@ async fn native_order_paid_once<S: Store + Clone + 'static>(app: TestApp<S>) {
 
 #[tokio::test]
 async fn a_notice_with_a_tampered_ciphertext_but_a_valid_signature_is_refused() {
-    let app = TestApp::builder(Embedded)
-        .wechat(WeChat::Simulator)
-        .spawn()
-        .await;
+    let app = app_with_simulator().await;
     let (learner, _, order, total) = ordered(&app).await;
     let (headers, body) =
         simulator::notice(&order, total, "4200001234202307010000000009", now(), false);
@@ -201,10 +199,7 @@ async fn a_notice_with_a_tampered_ciphertext_but_a_valid_signature_is_refused() 
 
 #[tokio::test]
 async fn the_public_key_mode_is_accepted_too() {
-    let app = TestApp::builder(Embedded)
-        .wechat(WeChat::Simulator)
-        .spawn()
-        .await;
+    let app = app_with_simulator().await;
     let (learner, _, order, total) = ordered(&app).await;
     let (headers, body) =
         simulator::notice(&order, total, "4200001234202307019999999999", now(), true);
@@ -237,10 +232,7 @@ fn replace(
 
 #[tokio::test]
 async fn forged_stale_probe_and_mismatched_notices_change_nothing() {
-    let app = TestApp::builder(Embedded)
-        .wechat(WeChat::Simulator)
-        .spawn()
-        .await;
+    let app = app_with_simulator().await;
     let (learner, _, order, total) = ordered(&app).await;
     let (headers, body) =
         simulator::notice(&order, total, "4200001234202307010000000001", now(), false);
@@ -327,10 +319,7 @@ async fn forged_stale_probe_and_mismatched_notices_change_nothing() {
 
 #[tokio::test]
 async fn a_jsapi_order_gives_signed_parameters_for_the_page_inside_wechat() {
-    let app = TestApp::builder(Embedded)
-        .wechat(WeChat::Simulator)
-        .spawn()
-        .await;
+    let app = app_with_simulator().await;
     let token = app.register(&registration()).await.token;
     let cart = json!([ { "kind": "course", "id": "draft-survey" } ]);
     let answer = app
@@ -415,4 +404,12 @@ async fn the_local_platform_pays_through_its_built_in_simulator() {
         keys.path().join("keys/merchant_key.pem").is_file(),
         "keys are made once and kept"
     );
+}
+
+/// The embedded store with the WeChat Pay simulator beside it; tests deliver notices themselves.
+async fn app_with_simulator() -> TestApp<EmbeddedStore> {
+    TestApp::builder(Embedded)
+        .wechat(WeChat::Simulator)
+        .spawn()
+        .await
 }
