@@ -2,6 +2,7 @@
 
 use std::num::NonZeroU16;
 use std::sync::atomic::{AtomicU64, Ordering};
+use ticedu_domain::cycle::CycleNumber;
 
 use jiff::Timestamp;
 use jiff::civil::{Date, date};
@@ -119,6 +120,7 @@ pub fn mark(hour: &HourId) -> LearnedHour {
         hour: hour.clone(),
         group: CourseGroup::Elective,
         learned_on: TODAY,
+        cycle: CycleNumber::FIRST,
     }
 }
 
@@ -157,6 +159,7 @@ pub fn balance_order(learner: &LearnerId, hours: Vec<HourId>) -> Order {
         },
         created_at: at,
         invoice: None,
+        cycle: CycleNumber::FIRST,
     }
 }
 
@@ -191,6 +194,18 @@ pub fn certificate_for(learner: &NewLearner) -> Certificate {
         valid_until: date(2028, 3, 1),
         data_hash: "0".repeat(64),
         status: CertificateStatus::Valid,
+        cycle: CycleNumber::FIRST,
+    }
+}
+
+/// What issuing `certificate` to a learner in their first cycle changes, as
+/// stored by the contract tests: the learner moves to the second cycle.
+pub fn closing_for(learner: &NewLearner, certificate: &Certificate) -> CycleClosing {
+    CycleClosing {
+        closes: CycleNumber::FIRST,
+        next_kind: learner.kind.clone(),
+        certified_until: Some(certificate.valid_until),
+        accepts: None,
     }
 }
 

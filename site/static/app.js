@@ -91,10 +91,19 @@
     bar.setAttribute("aria-valuemax", progress.required_hours);
     bar.setAttribute("aria-valuenow", progress.counted_hours);
     bar.querySelector("span").style.width = (100 * progress.counted_hours / progress.required_hours) + "%";
-    box.querySelector(".progress-text").textContent = progress.complete
+    var cycle = text("第 " + progress.cycle + " 个学习周期（" + progress.cycle_start + " 至 " + progress.cycle_end + "）：",
+                     "Cycle " + progress.cycle + " (" + progress.cycle_start + " to " + progress.cycle_end + "): ");
+    var said = progress.complete
       ? text("已学满本周期要求的学时。", "You have completed this cycle's hours.")
       : text("已计入 " + progress.counted_hours + " / " + progress.required_hours + " 学时，还需 " + progress.remaining_hours + " 学时。",
              progress.counted_hours + " of " + progress.required_hours + " hours counted; " + progress.remaining_hours + " to go.");
+    if (progress.not_counted_hours > 0) {
+      said += text("另有 " + progress.not_counted_hours + " 学时不计入您的要求（新学员和职称人员的必修课不计入）。",
+                   " " + progress.not_counted_hours + " more hours do not count towards your requirement (mandatory hours do not count for new and titled learners).");
+    }
+    box.querySelector(".progress-text").textContent = cycle + said;
+    var next = box.querySelector(".next-step");
+    if (next && progress.next_step) next.textContent = zh ? progress.next_step.message : progress.next_step.message_en;
   }
 
   function markButton(hourId, onDone) {
@@ -339,10 +348,25 @@
         list.appendChild(item);
       });
     }
+    var nextStep = root.querySelector(".next-step");
+    // What happens next, in the platform's words: every state has one.
+    function refreshNextStep() {
+      api("GET", "/learning/progress").then(function (p) {
+        nextStep.textContent = text("第 ", "Cycle ") + p.cycle + text(" 个学习周期（", " (") + p.cycle_start + " – " + p.cycle_end + text("）：", "): ") + (zh ? p.next_step.message : p.next_step.message_en);
+      }).catch(function () {});
+    }
+    refreshNextStep();
     api("GET", "/certificates/mine").then(function (answer) { show(answer.certificates); });
-    root.querySelector("button.file").addEventListener("click", function () {
-      api("POST", "/certificates/filing", {}).then(function () {
+    var filing = root.querySelector("form.filing");
+    filing.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = {};
+      ["employer", "position", "education", "phone", "note"].forEach(function (field) {
+        if (value(filing, field)) body[field] = value(filing, field);
+      });
+      api("POST", "/certificates/filing", body).then(function () {
         say(status, text("已提交，协会受理前可重新提交更正。", "Filed; you can file again to correct it until the association accepts it."), true);
+        refreshNextStep();
       }).catch(function (error) { say(status, error.message, false); });
     });
     var overdue = root.querySelector("form.overdue");
@@ -351,11 +375,13 @@
       var overdueStatus = overdue.querySelector(".status");
       api("POST", "/certificates/overdue-renewal", { original_certificate_no: value(overdue, "original_certificate_no"), expires_on: value(overdue, "expires_on") }).then(function () {
         say(overdueStatus, text("超期换证申请已提交，协会办结后证书会出现在上方。", "Filed; the certificate appears above once the association is done."), true);
+        refreshNextStep();
       }).catch(function (error) { say(overdueStatus, error.message, false); });
     });
     root.querySelector("button.issue").addEventListener("click", function () {
       api("POST", "/certificates/issue", {}).then(function (c) {
         say(status, text("证书已签发：", "Certificate issued: ") + c.no, true);
+        refreshNextStep();
         return api("GET", "/certificates/mine").then(function (answer) { show(answer.certificates); });
       }).catch(function (error) { say(status, error.message, false); });
     });

@@ -5,6 +5,7 @@
 //! Run: `cargo bench -p ticedu-tests --bench store_writes` (needs moto, as the tests do).
 
 use std::time::{Duration, Instant};
+use ticedu_domain::cycle::CycleNumber;
 
 use redb::{Database, TableDefinition};
 use ticedu_domain::money::Fen;
@@ -112,7 +113,7 @@ async fn main() {
             let s = &store;
             let o = &orders[i];
             async move {
-                s.mark_learned(&o.learner, &mark(&o.hours[0]))
+                s.mark_learned(&o.learner, &mark(&o.hours[0]), CycleNumber::FIRST)
                     .await
                     .unwrap();
             }
@@ -201,7 +202,7 @@ async fn main() {
     );
     count!(
         "mark learned",
-        dynamo.mark_learned(&learner.id, &mark(&order.hours[0]))
+        dynamo.mark_learned(&learner.id, &mark(&order.hours[0]), CycleNumber::FIRST)
     );
     count!("progress (marks)", dynamo.marks(&learner.id));
     count!("create WeChat order", dynamo.create_order(&wechat));

@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 use ticedu_store::*;
-use ticedu_tests::fixtures::{TODAY, certificate_for, new_learner};
+use ticedu_tests::fixtures::{TODAY, certificate_for, closing_for, new_learner};
 
 use crate::helpers::*;
 
@@ -21,14 +21,37 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
         (StatusCode::UNPROCESSABLE_ENTITY, "certificate.not_filed"),
         "R19: the application comes first"
     );
-    let filed = app
+    let no_employer = app
         .post(
             certificates::FILING,
             Some(&token),
             json!({ "note": "请寄送纸质证书" }),
         )
         .await;
+    assert_eq!(
+        (no_employer.status, no_employer.code()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "application.employer_required"
+        ),
+        "R19: the application form names the employer"
+    );
+    let filed = app
+        .post(
+            certificates::FILING,
+            Some(&token),
+            json!({ "note": "请寄送纸质证书", "employer": "某检验公司", "position": "检验员" }),
+        )
+        .await;
     assert_eq!(filed.status, StatusCode::NO_CONTENT, "{}", filed.body);
+    let waiting = app.issue_certificate(&token).await;
+    assert_eq!(
+        waiting.code(),
+        "certificate.application_with_staff",
+        "R19: staff review it first"
+    );
+    let approved = app.decide_application(&learner.id, None).await;
+    assert_eq!(approved.status, StatusCode::NO_CONTENT, "{}", approved.body);
     let issued = app.issue_certificate(&token).await;
     assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
     let no = issued.body["no"].as_str().unwrap().to_owned();
@@ -171,7 +194,10 @@ async fn a_record_that_no_longer_matches_its_hash_shows_as_tampered() {
     app.store.create_learner(&learner).await.unwrap();
     let mut certificate = certificate_for(&learner);
     certificate.data_hash = "f".repeat(64);
-    app.store.issue_certificate(&certificate).await.unwrap();
+    app.store
+        .issue_certificate(&certificate, &closing_for(&learner, &certificate))
+        .await
+        .unwrap();
     let public = app
         .get(&path(certificates::VERIFY, &[&certificate.no]), None)
         .await;
@@ -192,7 +218,7 @@ async fn the_owner_downloads_a_pdf_whose_qr_code_opens_the_verification_page() {
     let app = spawn_app().await;
     let learner = app.complete_learner().await;
     let (token, id_number, username) = (&learner.token, learner.id_number(), &learner.username);
-    app.file(&token).await;
+    app.file_and_approve(token, &learner.id).await;
     let issued = app.issue_certificate(&token).await;
     let no = issued.body["no"].as_str().unwrap().to_owned();
     let verify_path = issued.body["verify_path"].as_str().unwrap().to_owned();
@@ -278,44 +304,38 @@ async fn the_owner_downloads_a_pdf_whose_qr_code_opens_the_verification_page() {
 #[tokio::test]
 async fn an_overdue_holder_files_the_overdue_renewal_and_staff_see_it() {
     let app = spawn_app().await;
-    let Learner {
-        id: learner,
-        token,
-        body,
-        ..
-    } = app.register_as(Kind::Holder).await;
+    let holder = app.register_as(Kind::Holder).await;
+    let (learner, token, body) = (&holder.id, &holder.token, &holder.body);
     let overdue = certificates::OVERDUE;
-
-    let not_yet = app
-        .post(
+    let file = |no: &'static str, expires_on: &'static str| {
+        app.post(
             overdue,
-            Some(&token),
-            json!({ "original_certificate_no": "CIE-2019-0012", "expires_on": "2099-07-06" }),
+            Some(token),
+            json!({ "original_certificate_no": no, "expires_on": expires_on }),
         )
-        .await;
+    };
     assert_eq!(
-        (not_yet.status, not_yet.code()),
-        (StatusCode::UNPROCESSABLE_ENTITY, "certificate.not_overdue")
+        file("CIE-2019-0012", "2023-07-06").await.code(),
+        "certificate.incomplete",
+        "the cycle's hours come first"
     );
-    let bad_number = app
-        .post(
-            overdue,
-            Some(&token),
-            json!({ "original_certificate_no": "CIE 12", "expires_on": "2023-07-06" }),
-        )
-        .await;
-    assert_eq!(bad_number.code(), "document_number.characters");
+    app.credit(learner, 600).await;
+    let bought = app.buy(token, holder_cycle_cart()).await;
+    app.learn(token, &bought).await;
+    assert_eq!(
+        file("CIE 12", "2023-07-06").await.code(),
+        "document_number.characters"
+    );
+    assert_eq!(
+        file("CIE-2019-0099", "2023-07-21").await.code(),
+        "certificate.expiry_mismatch",
+        "the expiry is the account's"
+    );
     // R20: the holder submits the certificate number and expiry date; name,
     // ID number and username come with the account.
-    let filed = app
-        .post(
-            overdue,
-            Some(&token),
-            json!({ "original_certificate_no": "CIE-2019-0099", "expires_on": "2023-07-21" }),
-        )
-        .await;
+    let filed = file("CIE-2019-0099", "2023-07-06").await;
     assert_eq!(filed.status, StatusCode::NO_CONTENT, "{}", filed.body);
-    let issue = app.issue_certificate(&token).await;
+    let issue = app.issue_certificate(token).await;
     assert_eq!(issue.code(), "certificate.overdue_with_staff");
 
     let staff = app.staff_token().await;
@@ -326,15 +346,16 @@ async fn an_overdue_holder_files_the_overdue_renewal_and_staff_see_it() {
     assert_eq!(renewal["name"], "钟检");
     assert_eq!(renewal["id_number"], body["id_number"], "staff read it");
     assert!(renewal["username"].as_str().unwrap().starts_with("钟检"));
+    assert_eq!(renewal["progress"]["counted_hours"], json!(40));
     assert_eq!(
         (
             renewal["certificate"]["original_certificate_no"].clone(),
             renewal["certificate"]["expires_on"].clone()
         ),
-        (json!("CIE-2019-0099"), json!("2023-07-21"))
+        (json!("CIE-2019-0099"), json!("2023-07-06"))
     );
     assert_eq!(
-        app.get(admin::OVERDUE_RENEWALS, Some(&token)).await.code(),
+        app.get(admin::OVERDUE_RENEWALS, Some(token)).await.code(),
         "auth.forbidden",
         "learners cannot read the queue"
     );

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use serde_json::json;
 use ticedu_store::Store;
+use ticedu_store::ids::LearnerId;
 use ticedu_tests::fixtures::{id_number, id_number_seed};
 
 use crate::helpers::*;
@@ -116,8 +117,27 @@ async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
     let progress = app.get(learning::PROGRESS, Some(&token)).await;
     assert_eq!(progress.body["complete"], json!(true), "{}", progress.body);
 
-    // The application (R19), then the certificate (R17, R18).
+    // The application (R19) waits for staff's review; approved, the certificate (R17, R18).
     app.file(&token).await;
+    let waiting = app.issue_certificate(&token).await;
+    assert_eq!(
+        (waiting.status, waiting.body["code"].clone()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!("certificate.application_with_staff")
+        )
+    );
+    let learner_id =
+        LearnerId::parse(registered.body["learner_id"].as_str().expect("an id")).unwrap();
+    let queue = app.get(admin::APPLICATIONS, Some(&staff)).await;
+    assert_eq!(
+        queue.body["applications"][0]["learner_id"],
+        json!(learner_id.as_str()),
+        "{}",
+        queue.body
+    );
+    let approved = app.decide_application(&learner_id, None).await;
+    assert_eq!(approved.status, StatusCode::NO_CONTENT, "{}", approved.body);
     let issued = app.issue_certificate(&token).await;
     assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
     let no = issued.body["no"].as_str().unwrap().to_owned();

@@ -78,13 +78,8 @@ async fn no_log_line_public_page_or_public_answer_holds_an_id_number_username_or
         json!({ "code": study_card.code.to_string() }),
     )
     .await;
-    let bought = app
-        .buy(
-            &token,
-            json!([ { "kind": "bundle", "id": "certification-30" } ]),
-        )
-        .await;
-    app.learn(&token, &bought[..3]).await;
+    let bought = app.buy(&token, holder_cycle_cart()).await;
+    app.learn(&token, &bought).await;
     app.post(
         certificates::OVERDUE,
         Some(&token),
@@ -118,7 +113,7 @@ async fn no_log_line_public_page_or_public_answer_holds_an_id_number_username_or
         )
         .await;
     app.learn(&new_token, &bought).await;
-    app.file(&new_token).await;
+    app.file_and_approve(&new_token, &new_id).await;
     let issued = app.issue_certificate(&new_token).await;
     assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
     let no = issued.body["no"].as_str().unwrap().to_owned();

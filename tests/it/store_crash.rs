@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
+use ticedu_domain::cycle::CycleNumber;
 
 use ticedu_domain::money::Fen;
 use ticedu_store::ids::{CardCode, LearnerId, OrderNo};
@@ -49,7 +50,7 @@ fn crash_child_writes_until_killed() {
                     store.purchase_with_balance(&order).await.unwrap();
                     acknowledge(format!("order {} {}", order.no, learner.id));
                     store
-                        .mark_learned(&learner.id, &mark(&order.hours[0]))
+                        .mark_learned(&learner.id, &mark(&order.hours[0]), CycleNumber::FIRST)
                         .await
                         .unwrap();
                     acknowledge(format!("marked {}", learner.id));

@@ -3,6 +3,7 @@
 //! and the adapter's own promise: every write is exactly one request.
 
 use std::ops::Deref;
+use ticedu_domain::cycle::CycleNumber;
 
 use ticedu_domain::learner::TitleCheck;
 use ticedu_domain::money::Fen;
@@ -80,14 +81,14 @@ async fn every_write_operation_is_exactly_one_request() {
     one_request(
         &counter,
         "mark learned",
-        store.mark_learned(&learner.id, &mark(&bought.hours[0])),
+        store.mark_learned(&learner.id, &mark(&bought.hours[0]), CycleNumber::FIRST),
     )
     .await
     .unwrap();
     one_request(
         &counter,
         "mark learned again",
-        store.mark_learned(&learner.id, &mark(&bought.hours[0])),
+        store.mark_learned(&learner.id, &mark(&bought.hours[0]), CycleNumber::FIRST),
     )
     .await
     .unwrap();
@@ -112,6 +113,8 @@ async fn every_write_operation_is_exactly_one_request() {
         filed_at: now(),
         status: FilingStatus::Filed,
         overdue: false,
+        cycle: CycleNumber::FIRST,
+        decision: None,
     };
     one_request(
         &counter,
@@ -132,7 +135,7 @@ async fn every_write_operation_is_exactly_one_request() {
     one_request(
         &counter,
         "issue certificate",
-        store.issue_certificate(&certificate),
+        store.issue_certificate(&certificate, &closing_for(&learner, &certificate)),
     )
     .await
     .unwrap();

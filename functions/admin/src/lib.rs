@@ -6,7 +6,8 @@
 //! | study cards for bank transfers: issue, list, void (R13) | `cards` |
 //! | an order and its payment | `orders` |
 //! | checking titled learners' details (R18) | `title_checks` |
-//! | overdue renewals waiting (R20) | `overdue_renewals` |
+//! | new learners' applications: review, approve or reject (R19) | `applications` |
+//! | overdue renewals: review, accept (issues the certificate) or reject (R20) | `overdue_renewals` |
 //! | the returning learner's discount (R12) | `returning` |
 //! | invoice requests: list, mark issued (R15) | `invoices` |
 //! | revoking a certificate (R21) | `certificates` |
@@ -19,10 +20,11 @@ use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
 use ticedu_store::{
     CardStore, CertificateStore, FilingStore, InvoiceStore, LearnerStore, LoginThrottleStore,
-    OrderStore,
+    OrderStore, ProgressStore,
 };
 use utoipa::OpenApi;
 
+mod applications;
 mod cards;
 mod certificates;
 mod invoices;
@@ -33,12 +35,13 @@ mod requests;
 mod returning;
 mod title_checks;
 
+pub use applications::{APPLICATION_DECISION, APPLICATIONS};
 pub use cards::{CARD_VOID, CARDS};
 pub use certificates::REVOKE;
 pub use invoices::{INVOICE_ISSUED, INVOICES};
 pub use login::LOGIN;
 pub use orders::ORDER;
-pub use overdue_renewals::OVERDUE_RENEWALS;
+pub use overdue_renewals::{OVERDUE_DECISION, OVERDUE_RENEWALS};
 pub use returning::RETURNING;
 pub use title_checks::{TITLE_CHECK, TITLE_CHECKS};
 
@@ -47,6 +50,7 @@ pub trait AdminStore:
     LearnerStore
     + CardStore
     + OrderStore
+    + ProgressStore
     + FilingStore
     + InvoiceStore
     + LoginThrottleStore
@@ -59,6 +63,7 @@ impl<T> AdminStore for T where
     T: LearnerStore
         + CardStore
         + OrderStore
+        + ProgressStore
         + FilingStore
         + InvoiceStore
         + LoginThrottleStore
@@ -85,6 +90,9 @@ pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(title_checks::pending_title_checks::<S>))
         .routes(route!(title_checks::decide_title_check::<S>))
         .routes(route!(overdue_renewals::overdue_renewals::<S>))
+        .routes(route!(overdue_renewals::decide_overdue_renewal::<S>))
+        .routes(route!(applications::pending_applications::<S>))
+        .routes(route!(applications::decide_application::<S>))
         .routes(route!(returning::set_returning::<S>))
         .routes(route!(invoices::invoices::<S>))
         .routes(route!(invoices::invoice_issued::<S>))

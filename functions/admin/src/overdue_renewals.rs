@@ -1,17 +1,29 @@
 //! Overdue renewals (超期换证, R20) waiting for staff, with everything the
-//! notice asks the holder to submit.
+//! notice asks the holder to submit, and staff's decision: accepting issues
+//! the certificate (which opens the holder's next cycle), rejecting sends a
+//! reason the holder reads.
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use ticedu_api::auth::AuthStaff;
-use ticedu_api::{ApiResult, AppState, ErrorBody};
+use ticedu_api::standing::{Standing, issue_certificate};
+use ticedu_api::views::{ProgressView, progress_of};
+use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody, PathParam};
+use ticedu_domain::certificate::IssueRefusal;
 use ticedu_domain::learner::HolderDetails;
+use ticedu_store::Refusal;
+use ticedu_store::ids::LearnerId;
+use ticedu_store::records::{FilingKind, FilingStatus};
 use utoipa::ToSchema;
 
 use crate::AdminStore;
+use crate::requests::FilingVerdict;
 
 pub const OVERDUE_RENEWALS: &str = "/api/staff/overdue-renewals";
+pub const OVERDUE_DECISION: &str = "/api/staff/overdue-renewals/{learner}/decision";
 
 /// An overdue renewal (R20) as staff handle it: everything the notice asks
 /// the holder to submit. Staff may read the ID number (PIPL: owner and staff only).
@@ -25,6 +37,8 @@ pub(crate) struct OverdueRenewal {
     #[schema(value_type = Object)]
     certificate: HolderDetails,
     filed_at: String,
+    /// The hours counted towards the cycle being renewed (those learned late included).
+    progress: ProgressView,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -42,6 +56,8 @@ pub(crate) async fn overdue_renewals<S: AdminStore>(
     let mut renewals = Vec::new();
     for (id, renewal) in state.store.overdue_renewals().await? {
         if let Some(learner) = state.store.learner(&id).await? {
+            let progress =
+                ProgressView::from(&progress_of(&learner, &state.store.marks(&id).await?));
             let registration = learner.registration;
             renewals.push(OverdueRenewal {
                 learner_id: id.to_string(),
@@ -50,10 +66,81 @@ pub(crate) async fn overdue_renewals<S: AdminStore>(
                 username: registration.username.to_string(),
                 certificate: renewal.details,
                 filed_at: renewal.filed_at.to_string(),
+                progress,
             });
         }
     }
     // Who read which ID numbers, without them: PIPL asks for an access trail.
     tracing::info!(staff = %staff.staff, count = renewals.len(), "overdue renewals read");
     Ok(Json(OverdueRenewals { renewals }))
+}
+
+/// The certificate staff issue when accepting an overdue renewal.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Renewed {
+    certificate_no: String,
+    #[schema(value_type = String, format = Date)]
+    valid_until: jiff::civil::Date,
+}
+
+/// Accept an overdue renewal (R20), which issues its certificate and opens the holder's next cycle, or reject it with a reason the holder reads.
+#[utoipa::path(post, path = OVERDUE_DECISION, tag = "staff", request_body = FilingVerdict, security(("bearer" = [])),
+    params(("learner" = String, Path, description = "Learner id")),
+    responses(
+        (status = 201, description = "Accepted: the certificate is issued", body = Renewed),
+        (status = 204, description = "Rejected"),
+        (status = 403, description = "Not staff", body = ErrorBody),
+        (status = 404, description = "No such learner", body = ErrorBody),
+        (status = 409, description = "No overdue renewal waits: none filed, or decided already", body = ErrorBody),
+        (status = 422, description = "A rejection without a reason, or the cycle's hours are not complete", body = ErrorBody),
+    ))]
+pub(crate) async fn decide_overdue_renewal<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    staff: AuthStaff,
+    PathParam(learner): PathParam<LearnerId>,
+    ApiJson(verdict): ApiJson<FilingVerdict>,
+) -> ApiResult<Response> {
+    let today = state.platform.clock.today();
+    let (approve, decision) = verdict.decision(&staff.staff, state.platform.clock.now())?;
+    let stored = state
+        .store
+        .learner(&learner)
+        .await?
+        .ok_or_else(|| ApiError::from(Refusal::UnknownLearner))?;
+    let standing = Standing::of(&state.store, stored).await?;
+    let waiting = standing
+        .renewal
+        .as_ref()
+        .is_some_and(|renewal| renewal.overdue && renewal.status == FilingStatus::Filed);
+    if !waiting {
+        return Err(Refusal::FilingDecided.into());
+    }
+    if !approve {
+        state
+            .store
+            .decide_filing(
+                &learner,
+                FilingKind::Renewal,
+                standing.learner.cycle,
+                false,
+                &decision,
+            )
+            .await?;
+        tracing::info!(staff = %staff.staff, %learner, "overdue renewal rejected");
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    if !standing.progress.is_complete() {
+        let refusal = IssueRefusal::Incomplete {
+            remaining_hours: standing.progress.remaining_hours(),
+            expired_on: standing.cycle.renews,
+        };
+        return Err(ApiError::refused(&refusal));
+    }
+    let certificate = issue_certificate(&state.store, &standing, today, Some(decision)).await?;
+    tracing::info!(staff = %staff.staff, %learner, certificate = %certificate.no, "overdue renewal accepted");
+    let renewed = Renewed {
+        certificate_no: certificate.no.to_string(),
+        valid_until: certificate.valid_until,
+    };
+    Ok((StatusCode::CREATED, Json(renewed)).into_response())
 }

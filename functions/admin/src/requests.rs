@@ -8,7 +8,7 @@ use ticedu_api::password::Password;
 use ticedu_domain::cards::CardBatch;
 use ticedu_domain::learner::{ShortText, TitleCheck};
 use ticedu_domain::money::Fen;
-use ticedu_store::records::InvoiceStatus;
+use ticedu_store::records::{InvoiceStatus, StaffDecision};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, ToSchema)]
@@ -142,5 +142,50 @@ mod tests {
         assert_eq!(filter(None).unwrap(), InvoiceStatus::Requested);
         assert_eq!(filter(Some("issued")).unwrap(), InvoiceStatus::Issued);
         assert_eq!(filter(Some("paid")).err().unwrap().code(), "invoice.status");
+    }
+}
+
+/// Staff's verdict on a filing waiting for them: a new learner's application
+/// (R19) or an overdue renewal (R20).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FilingVerdict {
+    /// `true` approves (an overdue renewal: issues its certificate).
+    pub approve: bool,
+    /// Why it is rejected, in words the learner reads; required to reject.
+    pub reason: Option<String>,
+}
+
+impl FilingVerdict {
+    /// The decision as stored: a rejection needs its reason.
+    pub(crate) fn decision(
+        self,
+        by: &str,
+        at: jiff::Timestamp,
+    ) -> Result<(bool, StaffDecision), ApiError> {
+        let reason = self
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|reason| !reason.is_empty())
+            .map(ShortText::parse)
+            .transpose()
+            .map_err(|e| ApiError::invalid(&e))?;
+        if !self.approve && reason.is_none() {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "filing.reason_required",
+                "驳回时请填写原因，学员会看到它。",
+                "A rejection needs a reason; the learner reads it.",
+            ));
+        }
+        Ok((
+            self.approve,
+            StaffDecision {
+                by: by.to_owned(),
+                at,
+                reason: reason.map(|reason| reason.to_string()),
+            },
+        ))
     }
 }

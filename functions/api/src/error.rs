@@ -214,6 +214,18 @@ impl From<Refusal> for ApiError {
                 "协会已受理，不能再修改。",
                 "The association has accepted this filing; it can no longer change.",
             ),
+            Refusal::FilingDecided => (
+                S::CONFLICT,
+                "filing.decided",
+                "该申请已处理或不在待审核状态。",
+                "This filing was decided already, or none is waiting.",
+            ),
+            Refusal::CycleClosed => (
+                S::CONFLICT,
+                "certificate.cycle_closed",
+                "本周期的证书已签发，请刷新页面。",
+                "This cycle's certificate was issued already; reload the page.",
+            ),
             Refusal::CertificateExists => (
                 S::CONFLICT,
                 "certificate.exists",

@@ -9,6 +9,7 @@
 //! - [`auth`]: JWT access tokens with rotating keys, and the learner/staff extractors;
 //! - [`config`]: typed configuration read once, and the platform clock;
 //! - [`password`]: the password policy and argon2id hashing;
+//! - [`standing`]: a learner's current cycle and filings, what comes next, and issuing its certificate;
 //! - [`telemetry`]: JSON logs in Lambda, no personal data in any field.
 
 pub mod auth;
@@ -21,6 +22,7 @@ pub mod login;
 pub mod password;
 pub mod path;
 pub mod routing;
+pub mod standing;
 pub mod state;
 pub mod telemetry;
 pub mod views;

@@ -1,9 +1,8 @@
 //! Answers more than one function gives.
 
 use jiff::civil::Date;
-use jiff::tz;
 use serde::Serialize;
-use ticedu_domain::requirement::{Cycle, LearnedHour, Progress, Shortfall};
+use ticedu_domain::requirement::{LearnedHour, Progress, Shortfall};
 use ticedu_store::records::Learner;
 use utoipa::ToSchema;
 
@@ -18,6 +17,8 @@ pub struct PartView {
 /// A learner's standing in the current cycle (R7–R10).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProgressView {
+    /// Which of the learner's cycles: 1 for the first, 2 after the first renewal…
+    pub cycle: u32,
     #[schema(value_type = String, format = Date)]
     pub cycle_start: Date,
     /// The first day after the cycle.
@@ -31,7 +32,7 @@ pub struct ProgressView {
     pub mandatory: PartView,
     /// Elective and certification hours, in any mix.
     pub flexible: PartView,
-    /// Marked hours that do not count: outside the cycle or in a group the requirement excludes.
+    /// Hours marked in this cycle that do not count: in a group the requirement excludes.
     pub not_counted_hours: u32,
     pub complete: bool,
 }
@@ -43,6 +44,7 @@ impl From<&Progress> for ProgressView {
         };
         let requirement = progress.requirement;
         Self {
+            cycle: progress.number.get(),
             cycle_start: progress.cycle.start(),
             cycle_end: progress.cycle.end(),
             required_hours: requirement.total_hours(),
@@ -70,11 +72,7 @@ impl From<&Progress> for ProgressView {
     }
 }
 
-/// R7–R10 for a stored learner and their marks.
+/// R7–R10 for a stored learner's current cycle and their marks.
 pub fn progress_of(learner: &Learner, marks: &[LearnedHour]) -> Progress {
-    let registered_on = tz::offset(8)
-        .to_datetime(learner.registration.registered_at)
-        .date();
-    let cycle = Cycle::for_learner(&learner.registration.kind, registered_on);
-    Progress::evaluate(learner.category(), cycle, marks)
+    Progress::evaluate(learner.category(), &learner.current_cycle(), marks)
 }

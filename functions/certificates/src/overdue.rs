@@ -1,9 +1,12 @@
-//! 超期换证 (R20): a holder who finishes after their certificate expired
-//! files its number and expiry; staff take the renewal over.
+//! 超期换证 (R20): a holder who finishes the cycle's hours after their
+//! certificate expired files its number and expiry (the hours learned late
+//! count); staff accept it, which issues the certificate, or reject it with a
+//! reason the learner reads.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use ticedu_api::auth::AuthLearner;
+use ticedu_api::views::progress_of;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
 use ticedu_domain::certificate::overdue_renewal;
 use ticedu_store::records::{FilingStatus, RenewalRegistration};
@@ -19,7 +22,7 @@ pub const OVERDUE: &str = "/api/certificates/overdue-renewal";
         (status = 204, description = "Filed; staff will handle it"),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 409, description = "Accepted by staff already", body = ErrorBody),
-        (status = 422, description = "Not a holder, a bad certificate number, or the certificate has not expired", body = ErrorBody),
+        (status = 422, description = "Not a holder, a bad certificate number, an expiry other than the account's, the certificate has not expired, the hours are not complete, or they were completed before the expiry", body = ErrorBody),
     ))]
 pub(crate) async fn file_overdue<S: CertificatesStore>(
     State(state): State<AppState<S>>,
@@ -28,8 +31,11 @@ pub(crate) async fn file_overdue<S: CertificatesStore>(
 ) -> ApiResult<StatusCode> {
     let learner = auth.learner(&state.store).await?;
     let claim = request.parse()?;
+    let marks = state.store.marks(&auth.id).await?;
+    let progress = progress_of(&learner, &marks);
     let details = overdue_renewal(
         &learner.registration.kind,
+        &progress,
         claim,
         state.platform.clock.today(),
     )
@@ -39,8 +45,10 @@ pub(crate) async fn file_overdue<S: CertificatesStore>(
         filed_at: state.platform.clock.now(),
         status: FilingStatus::Filed,
         overdue: true,
+        cycle: learner.cycle,
+        decision: None,
     };
     state.store.file_renewal(&auth.id, &registration).await?;
-    tracing::info!(learner = %auth.id, "overdue renewal filed");
+    tracing::info!(learner = %auth.id, cycle = %learner.cycle, "overdue renewal filed");
     Ok(StatusCode::NO_CONTENT)
 }

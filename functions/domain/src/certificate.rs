@@ -5,23 +5,23 @@
 mod filing;
 mod issuance;
 
-pub use filing::{Filing, FilingRefusal, OverdueClaim, filing_for, overdue_renewal};
-pub use issuance::{Filed, IssueFacts, IssueRefusal, decide_issue, must_file};
+pub use filing::{
+    ApplicationForm, Filing, FilingRefusal, OverdueClaim, filing_for, overdue_renewal,
+};
+pub use issuance::{Filed, IssueFacts, IssueRefusal, decide_issue, download_day, must_file};
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::calendar::{CalendarError, WorkCalendar, certificate_available_from};
+use crate::cycle::LearnerCycle;
 use crate::identity::PersonName;
-use crate::learner::{LearnerCategory, LearnerKind, TitleCheck};
+use crate::learner::{LearnerCategory, LearnerKind};
 use crate::rejection::{Rejection, RejectionKind, display_as_rejection};
-use crate::requirement::{CYCLE_YEARS, Progress};
-use crate::settings::Settings;
+use crate::requirement::Progress;
 
 /// The letters of a certificate number's random part: no 0/O, 1/I look-alikes.
 const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -56,12 +56,14 @@ pub struct CertificateData {
 }
 
 impl CertificateData {
-    /// What a certificate issued `today` for the cycle of `progress` states:
-    /// the hours that count towards the requirement, valid for the learner's
-    /// kind. `random` makes the number unguessable.
+    /// What a certificate issued `today` for the learner's current cycle
+    /// states: the hours of `progress` that count towards the requirement,
+    /// valid as [`LearnerCycle::certificate_valid_until`] says. `random` makes
+    /// the number unguessable.
     pub fn issue(
         name: PersonName,
         kind: LearnerKind,
+        cycle: &LearnerCycle,
         progress: &Progress,
         today: Date,
         random: &[u8; 12],
@@ -69,11 +71,11 @@ impl CertificateData {
         Self {
             no: certificate_number(today.year(), kind.category(), random),
             name,
-            cycle_start: progress.cycle.start(),
-            cycle_end: progress.cycle.end(),
+            cycle_start: cycle.cycle.start(),
+            cycle_end: cycle.cycle.end(),
             hours: progress.counted_towards_requirement(),
             issued_on: today,
-            valid_until: valid_until(&kind, today),
+            valid_until: cycle.certificate_valid_until(today),
             kind,
         }
     }
@@ -132,113 +134,6 @@ impl CertificateData {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect()
-    }
-}
-
-/// The next certificate's validity: four years from the old certificate's
-/// expiry for a holder (renewal keeps the batch rhythm; overdue renewals, R20,
-/// go through staff), four years from the issue date otherwise.
-pub fn valid_until(kind: &LearnerKind, issued_on: Date) -> Date {
-    let from = match kind {
-        LearnerKind::Holder(details) => details.expires_on,
-        LearnerKind::New(_) | LearnerKind::Titled(_) => issued_on,
-    };
-    from.checked_add(CYCLE_YEARS.years()).unwrap_or(Date::MAX)
-}
-
-/// Whether a certificate may be issued today (R7–R10, R17, R18).
-pub fn may_issue(
-    kind: &LearnerKind,
-    progress: &Progress,
-    title_check: Option<TitleCheck>,
-    today: Date,
-    settings: &Settings,
-    calendar: &WorkCalendar,
-) -> Result<(), NotYet> {
-    if !progress.is_complete() {
-        return Err(NotYet::Incomplete {
-            remaining_hours: progress.remaining_hours(),
-        });
-    }
-    match kind {
-        LearnerKind::Holder(details) => {
-            let year = settings
-                .years()
-                .find(|year| year.is_batch_date(details.expires_on))
-                .ok_or(NotYet::NotABatch)?;
-            let available = certificate_available_from(details.expires_on, year, calendar)
-                .map_err(|error| match error {
-                    CalendarError::YearNotCovered { year } => NotYet::CalendarMissing { year },
-                    CalendarError::NotABatchDate => NotYet::NotABatch,
-                })?;
-            if today < available {
-                return Err(NotYet::BeforeAvailability { available });
-            }
-        }
-        LearnerKind::Titled(_) if title_check != Some(TitleCheck::Confirmed) => {
-            return Err(NotYet::TitleNotConfirmed);
-        }
-        LearnerKind::Titled(_) | LearnerKind::New(_) => {}
-    }
-    Ok(())
-}
-
-/// Why a certificate cannot be issued yet.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NotYet {
-    Incomplete {
-        remaining_hours: u32,
-    },
-    /// R17: downloads open on the batch's availability day.
-    BeforeAvailability {
-        available: Date,
-    },
-    /// The holder's expiry is no configured batch date: staff handle it (R20).
-    NotABatch,
-    CalendarMissing {
-        year: i16,
-    },
-    /// R18: staff have not confirmed the title details.
-    TitleNotConfirmed,
-}
-
-display_as_rejection!(NotYet);
-
-impl Rejection for NotYet {
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Incomplete { .. } => "certificate.incomplete",
-            Self::BeforeAvailability { .. } => "certificate.not_yet_available",
-            Self::NotABatch => "certificate.not_a_batch",
-            Self::CalendarMissing { .. } => "calendar.year_not_covered",
-            Self::TitleNotConfirmed => "certificate.title_not_confirmed",
-        }
-    }
-
-    fn message_zh(&self) -> Cow<'static, str> {
-        match self {
-            Self::Incomplete { remaining_hours } => {
-                format!("本周期还需学习 {remaining_hours} 学时，学满后才能申领证书。").into()
-            }
-            Self::BeforeAvailability { available } => {
-                format!("本批次证书自 {available} 起可下载打印。").into()
-            }
-            Self::NotABatch => "证书到期日不是本年度批次日期，请办理超期换证或联系协会。".into(),
-            Self::CalendarMissing { year } => {
-                format!("{year} 年的法定节假日安排尚未发布，暂无法确定可下载日期。").into()
-            }
-            Self::TitleNotConfirmed => "职称信息尚待协会审核。".into(),
-        }
-    }
-
-    fn message_en(&self) -> Cow<'static, str> {
-        match self {
-            Self::Incomplete { remaining_hours } => format!("{remaining_hours} more hours to learn in this cycle before a certificate.").into(),
-            Self::BeforeAvailability { available } => format!("Certificates of this batch can be downloaded from {available}.").into(),
-            Self::NotABatch => "The expiry date is not one of this year's batch dates: file an overdue renewal or contact the association.".into(),
-            Self::CalendarMissing { year } => format!("The official holidays of {year} are not published yet; the download day cannot be set.").into(),
-            Self::TitleNotConfirmed => "The association has not confirmed your title details yet.".into(),
-        }
     }
 }
 

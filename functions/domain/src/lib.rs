@@ -12,7 +12,7 @@
 //! | R4 course groups and bundles | [`catalogue::CourseGroup`], [`catalogue::Bundle`] |
 //! | R5 a course is made of class hours | [`catalogue::Course`], [`catalogue::Lesson`], [`catalogue::HourId`] |
 //! | R6 the learning guide's process | [`guide::journey`], [`guide::Step`] |
-//! | R7 four-year cycles of 40 hours | [`requirement::Cycle`], [`requirement::CYCLE_HOURS`] |
+//! | R7 four-year cycles of 40 hours, one after another | [`cycle::LearnerCycle`], [`cycle::CycleNumber`], [`requirement::CYCLE_HOURS`] |
 //! | R8, R9 what each learner must learn | [`requirement::Requirement::for_category`] |
 //! | R10 only hours marked learned count | [`requirement::LearnedHour`], [`requirement::Progress::evaluate`] |
 //! | R11 15 CNY per hour, integer fen | [`money::Fen`], [`settings::YearSettings::price_per_hour`], [`pricing::quote`] |
@@ -23,7 +23,7 @@
 //! | R15 the invoice buyer's taxpayer id | [`taxpayer::TaxpayerId`] (GB 32100-2015) |
 //! | R15 orders per invoice, buyer, delivery | [`invoice::InvoiceOrders`], [`invoice::InvoiceDetails`], [`invoice::Delivery`] |
 //! | R16, R19, R20 what is filed before a certificate | [`certificate::filing_for`], [`certificate::overdue_renewal`] |
-//! | R18, R21 certificates: issuance, canonical data and hash, public status, the query form | [`certificate::decide_issue`], [`certificate::may_issue`], [`certificate::CertificateData`], [`certificate::public_status`], [`certificate::answers_query`] |
+//! | R18, R21 certificates: issuance, canonical data and hash, public status, the query form | [`certificate::decide_issue`], [`certificate::download_day`], [`certificate::CertificateData`], [`certificate::public_status`], [`certificate::answers_query`] |
 //! | R17 batch dates and the 7th working day | [`settings::YearSettings::batch_expiry_dates`], [`calendar::certificate_available_from`] |
 //!
 //! Every refusal of user input implements [`Rejection`]: a machine-readable
@@ -34,6 +34,7 @@ pub mod cards;
 pub mod catalogue;
 pub mod certificate;
 pub mod contact;
+pub mod cycle;
 mod data_file;
 pub mod guide;
 pub mod identity;

@@ -1,17 +1,16 @@
 //! What a learner must complete in a cycle (R7–R10), and how far they are.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
-use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::{CourseGroup, HourId};
-use crate::learner::{LearnerCategory, LearnerKind};
+use crate::learner::LearnerCategory;
 
-/// R7: learning records are kept per cycle of four years...
-pub const CYCLE_YEARS: i16 = 4;
-/// ...in which a learner completes 40 class hours.
+pub use crate::cycle::{CYCLE_YEARS, Cycle, CycleNumber, LearnerCycle};
+
+/// R7: in each cycle of four years a learner completes 40 class hours.
 pub const CYCLE_HOURS: u32 = 40;
 /// R4, R8: the mandatory group is 10 hours, and holders take all of it.
 pub const MANDATORY_HOURS: u32 = 10;
@@ -70,65 +69,15 @@ enum Bucket {
     NotCounted,
 }
 
-/// A four-year learning cycle (R7): from `start`, up to but not including
-/// the same day four years later.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Cycle {
-    start: Date,
-    end: Date,
-}
-
-impl Cycle {
-    /// The cycle that starts on `start`. For a new learner that is the day
-    /// learning started (R18); for a holder, four years before the expiry of
-    /// the certificate being renewed (see [`Cycle::ending_on`]).
-    pub fn starting_on(start: Date) -> Self {
-        // Dates near jiff's limits (year 9999) are not real cycles; clamp rather than fail.
-        let end = start.checked_add(CYCLE_YEARS.years()).unwrap_or(Date::MAX);
-        Self { start, end }
-    }
-
-    /// The cycle that ends on `expiry`, e.g. a holder's certificate expiry date.
-    pub fn ending_on(expiry: Date) -> Self {
-        let start = expiry.checked_sub(CYCLE_YEARS.years()).unwrap_or(Date::MIN);
-        Self { start, end: expiry }
-    }
-
-    /// The cycle a learner is in:
-    /// - a holder renews a certificate expiring on a batch date (R17): the four
-    ///   years before that date. Hours learned after it do not count here; an
-    ///   overdue holder renews through staff (超期换证, R20).
-    /// - a new learner: four years from the day learning started (R18).
-    /// - a titled learner: four years from registration (the notice names no
-    ///   other date for them).
-    pub fn for_learner(kind: &LearnerKind, registered_on: Date) -> Self {
-        match kind {
-            LearnerKind::Holder(details) => Self::ending_on(details.expires_on),
-            LearnerKind::New(details) => Self::starting_on(details.learning_started_on),
-            LearnerKind::Titled(_) => Self::starting_on(registered_on),
-        }
-    }
-
-    pub fn start(&self) -> Date {
-        self.start
-    }
-
-    /// The first day no longer in the cycle.
-    pub fn end(&self) -> Date {
-        self.end
-    }
-
-    pub fn contains(&self, day: Date) -> bool {
-        self.start <= day && day < self.end
-    }
-}
-
-/// One class hour the learner marked learned (学过了, R10). Only marked hours count.
+/// One class hour the learner marked learned (学过了, R10). Only marked
+/// hours count, each in the cycle it was marked in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LearnedHour {
     pub hour: HourId,
     pub group: CourseGroup,
     pub learned_on: Date,
+    #[serde(default)]
+    pub cycle: CycleNumber,
 }
 
 /// What is still missing, per part of the requirement.
@@ -143,35 +92,55 @@ pub enum Shortfall {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Progress {
     pub requirement: Requirement,
+    pub number: CycleNumber,
     pub cycle: Cycle,
     /// Distinct mandatory hours learned in the cycle (0 where they do not count).
     pub mandatory_hours: u32,
     /// Distinct elective and certification hours learned in the cycle.
     pub flexible_hours: u32,
-    /// Marked hours that do not count: outside the cycle, or in a group the
-    /// learner's requirement does not include.
+    /// Hours marked in this cycle that do not count: in a group the learner's
+    /// requirement does not include.
     pub not_counted: u32,
     /// Empty exactly when the requirement is met.
     pub shortfalls: Vec<Shortfall>,
+    /// The day of the mark that met the requirement: a holder who completes
+    /// after their certificate expired renews through staff (超期换证, R20).
+    pub completed_on: Option<Date>,
 }
 
 impl Progress {
-    /// Evaluates R7–R10. Each hour counts once however often it was marked,
-    /// and counts if any of its marks falls in the cycle: an hour learned
-    /// again in a later cycle counts in that cycle.
-    pub fn evaluate(category: LearnerCategory, cycle: Cycle, learned: &[LearnedHour]) -> Self {
+    /// Evaluates R7–R10 for the learner's current cycle. Only marks made in
+    /// that cycle count (earlier cycles are history, and an hour learned again
+    /// in a later cycle counts there), each hour once. A mark counts whatever
+    /// its date: an overdue holder's late hours count towards the renewal
+    /// staff handle (R20).
+    pub fn evaluate(
+        category: LearnerCategory,
+        current: &LearnerCycle,
+        learned: &[LearnedHour],
+    ) -> Self {
         let requirement = Requirement::for_category(category);
-        let mut hours: BTreeMap<&HourId, (CourseGroup, bool)> = BTreeMap::new();
-        for mark in learned {
-            let (_, in_cycle) = hours.entry(&mark.hour).or_insert((mark.group, false));
-            *in_cycle |= cycle.contains(mark.learned_on);
-        }
+        let mut in_cycle: Vec<&LearnedHour> = learned
+            .iter()
+            .filter(|mark| mark.cycle == current.number)
+            .collect();
+        in_cycle.sort_by_key(|mark| mark.learned_on);
+        let mut seen: BTreeSet<&HourId> = BTreeSet::new();
         let (mut mandatory_hours, mut flexible_hours, mut not_counted) = (0, 0, 0);
-        for (group, in_cycle) in hours.into_values() {
-            match requirement.counts(group) {
-                Bucket::Mandatory if in_cycle => mandatory_hours += 1,
-                Bucket::Flexible if in_cycle => flexible_hours += 1,
-                _ => not_counted += 1,
+        let mut completed_on = None;
+        for mark in in_cycle {
+            if !seen.insert(&mark.hour) {
+                continue;
+            }
+            match requirement.counts(mark.group) {
+                Bucket::Mandatory => mandatory_hours += 1,
+                Bucket::Flexible => flexible_hours += 1,
+                Bucket::NotCounted => not_counted += 1,
+            }
+            let met = mandatory_hours >= requirement.mandatory_hours
+                && flexible_hours >= requirement.flexible_hours;
+            if met && completed_on.is_none() {
+                completed_on = Some(mark.learned_on);
             }
         }
         let mut shortfalls = Vec::new();
@@ -187,11 +156,13 @@ impl Progress {
         }
         Self {
             requirement,
-            cycle,
+            number: current.number,
+            cycle: current.cycle,
             mandatory_hours,
             flexible_hours,
             not_counted,
             shortfalls,
+            completed_on,
         }
     }
 

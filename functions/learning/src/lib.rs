@@ -8,7 +8,7 @@ mod progress;
 use axum::Router;
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
-use ticedu_store::{LearnerStore, OrderStore, ProgressStore};
+use ticedu_store::{FilingStore, LearnerStore, OrderStore, ProgressStore};
 use utoipa::OpenApi;
 
 pub use courses::COURSES;
@@ -16,8 +16,14 @@ pub use mark::MARK;
 pub use progress::PROGRESS;
 
 /// What the learning function needs of a store.
-pub trait LearningStore: LearnerStore + OrderStore + ProgressStore + Clone + 'static {}
-impl<T: LearnerStore + OrderStore + ProgressStore + Clone + 'static> LearningStore for T {}
+pub trait LearningStore:
+    LearnerStore + OrderStore + ProgressStore + FilingStore + Clone + 'static
+{
+}
+impl<T> LearningStore for T where
+    T: LearnerStore + OrderStore + ProgressStore + FilingStore + Clone + 'static
+{
+}
 
 #[derive(OpenApi)]
 #[openapi(tags((name = "learning", description = "学习 Learning (R7–R10)")))]

@@ -9,7 +9,8 @@ use ticedu_api::views::{ProgressView, progress_of};
 use ticedu_api::{ApiResult, AppState, ErrorBody, PathParam};
 use ticedu_domain::catalogue::HourId;
 use ticedu_domain::requirement::LearnedHour;
-use ticedu_store::Outcome;
+use ticedu_store::records::Enrollment;
+use ticedu_store::{Outcome, Refusal};
 use utoipa::ToSchema;
 
 use crate::LearningStore;
@@ -24,7 +25,7 @@ pub(crate) struct Marked {
     progress: ProgressView,
 }
 
-/// Mark one bought hour learned (学过了, R10). Marking it again changes nothing.
+/// Mark one bought hour learned (学过了, R10) in the current cycle. Marking it again in the same cycle changes nothing.
 #[utoipa::path(post, path = MARK, tag = "learning", security(("bearer" = [])),
     params(("course" = String, Path, description = "Course id"), ("number" = u16, Path, description = "Hour number, from 1")),
     responses(
@@ -43,14 +44,19 @@ pub(crate) async fn mark_learned<S: LearningStore>(
         .catalogue
         .group_of(&hour)
         .ok_or_else(unknown_hour)?;
+    let learner = auth.learner(&state.store).await?;
     let mark = LearnedHour {
         hour: hour.clone(),
         group,
         learned_on: state.platform.clock.today(),
+        cycle: learner.cycle,
     };
-    // The store refuses an hour that was not bought, in the same write.
-    let outcome = state.store.mark_learned(&auth.id, &mark).await?;
-    let learner = auth.learner(&state.store).await?;
+    let enrollments = state.store.enrollments(&auth.id).await?;
+    let marks = state.store.marks(&auth.id).await?;
+    let bought_in = Enrollment::usable_for(&hour, learner.cycle, &enrollments, &marks)
+        .ok_or(Refusal::HourNotBought)?;
+    // The store checks that purchase again, in the same write as the mark.
+    let outcome = state.store.mark_learned(&auth.id, &mark, bought_in).await?;
     let marks = state.store.marks(&auth.id).await?;
     if outcome == Outcome::Applied {
         tracing::info!(learner = %auth.id, %hour, "hour learned");

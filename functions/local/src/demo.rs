@@ -16,8 +16,9 @@ use ticedu_api::Platform;
 use ticedu_api::ids::{new_card_code, new_learner_id, new_order_no};
 use ticedu_api::password::Password;
 use ticedu_domain::catalogue::{BundleId, CourseGroup, CourseId, HourId};
-use ticedu_domain::certificate::CertificateData;
+use ticedu_domain::certificate::{ApplicationForm, CertificateData};
 use ticedu_domain::contact::PhoneNumber;
+use ticedu_domain::cycle::CYCLE_YEARS;
 use ticedu_domain::identity::{
     AccountKey, IdNumber, PersonName, Username, UsernameKey, check_character,
 };
@@ -27,10 +28,10 @@ use ticedu_domain::learner::{
 };
 use ticedu_domain::money::Fen;
 use ticedu_domain::pricing::{Buyer, CartItem, quote};
-use ticedu_domain::requirement::{Cycle, LearnedHour, Progress};
+use ticedu_domain::requirement::{LearnedHour, Progress};
 use ticedu_store::records::{
-    Certificate, CertificateApplication, FilingStatus, NewLearner, Order, OrderStatus,
-    PaymentChannel, StudyCard,
+    Certificate, CertificateApplication, CycleClosing, FilingKind, FilingStatus, Learner,
+    NewLearner, Order, OrderStatus, PaymentChannel, RenewalRegistration, StaffDecision, StudyCard,
 };
 use ticedu_store::{Refusal, Store, StoreError};
 
@@ -55,39 +56,47 @@ pub struct DemoLearner {
     pub username: String,
 }
 
-/// Where a demo learner stands.
+/// Where a demo learner stands, on whatever day the demo is seeded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
-    /// A new learner: all 40 hours bought and learned, the application filed.
+    /// A new learner: all 40 hours bought and learned, the application approved by staff.
     ReadyForCertificate,
-    /// A holder with the 10 mandatory hours learned and 30 still to go.
+    /// A holder who renewed on the platform in their batch four years before
+    /// the next one (their second cycle), 10 of its 40 hours learned.
     HolderPartWay,
     /// A titled learner, complete, waiting for staff to check the title (R18).
     AwaitingTitleCheck,
     /// A new learner whose certificate staff revoked.
     Revoked,
+    /// A holder whose certificate expired before they finished: the overdue
+    /// renewal (R20) waits in staff's queue.
+    OverdueWithStaff,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 4] = [
+    pub const ALL: [Stage; 5] = [
         Stage::ReadyForCertificate,
         Stage::HolderPartWay,
         Stage::AwaitingTitleCheck,
         Stage::Revoked,
+        Stage::OverdueWithStaff,
     ];
 
     pub fn describe(self) -> &'static str {
         match self {
             Stage::ReadyForCertificate => {
-                "新学员，40 学时已学完、已提交申请，可申领证书 / new learner, ready for a certificate"
+                "新学员，40 学时已学完、申请已获协会通过，可领取证书 / new learner, application approved, ready for a certificate"
             }
             Stage::HolderPartWay => {
-                "持证人员，已学 10 / 40 学时 / certificate holder, 10 of 40 hours learned"
+                "持证人员，上个周期已在平台换证，本周期已学 10 / 40 学时 / certificate holder in the second cycle, 10 of 40 hours learned"
             }
             Stage::AwaitingTitleCheck => {
                 "职称人员，学时已满，待协会审核职称 / titled learner awaiting the staff title check"
             }
             Stage::Revoked => "新学员，证书已被撤销 / new learner whose certificate was revoked",
+            Stage::OverdueWithStaff => {
+                "持证人员，证书过期后学满，超期换证待协会办理 / holder whose overdue renewal waits for staff"
+            }
         }
     }
 
@@ -97,6 +106,7 @@ impl Stage {
             Stage::HolderPartWay => "李续",
             Stage::AwaitingTitleCheck => "张职",
             Stage::Revoked => "赵撤",
+            Stage::OverdueWithStaff => "孙期",
         }
     }
 
@@ -107,6 +117,7 @@ impl Stage {
             Stage::HolderPartWay => ("19760304", "912"),
             Stage::AwaitingTitleCheck => ("19820917", "923"),
             Stage::Revoked => ("19900721", "934"),
+            Stage::OverdueWithStaff => ("19790611", "945"),
         };
         let first17 = format!("110105{birth}{sequence}");
         let digits: [u8; 17] = first17.as_bytes().try_into().expect("17 digits");
@@ -216,23 +227,202 @@ pub async fn seed<S: Store>(store: &S, platform: &Platform) -> Result<Demo, Erro
     })
 }
 
+/// The first batch date of the 2023 notice, and its last (R17): the demo
+/// holders belong to these batches, four years on as many times as needed.
+const FIRST_BATCH: Date = jiff::civil::date(2023, 7, 6);
+const LAST_BATCH: Date = jiff::civil::date(2024, 3, 1);
+
+/// `batch` moved on by whole cycles: the first such day after `today`
+/// (`after`), or the last one before it.
+fn batch_around(batch: Date, today: Date, after: bool) -> Date {
+    let mut day = batch;
+    while day <= today {
+        day = day.checked_add(CYCLE_YEARS.years()).unwrap_or(Date::MAX);
+    }
+    if after {
+        day
+    } else {
+        day.checked_sub(CYCLE_YEARS.years()).unwrap_or(batch)
+    }
+}
+
+fn holder(number: &str, expires_on: Date) -> LearnerKind {
+    LearnerKind::Holder(HolderDetails {
+        certificate_kind: HolderCertificateKind::LevelExamination,
+        original_certificate_no: DocumentNumber::parse(number).expect("valid"),
+        expires_on,
+    })
+}
+
 fn kind_of(stage: Stage, today: Date) -> LearnerKind {
     match stage {
         Stage::ReadyForCertificate | Stage::Revoked => LearnerKind::New(NewLearnerDetails {
             learning_started_on: today.checked_sub(300.days()).unwrap_or(today),
         }),
-        // The last batch date of the 2023 notice (R17).
-        Stage::HolderPartWay => LearnerKind::Holder(HolderDetails {
-            certificate_kind: HolderCertificateKind::LevelExamination,
-            original_certificate_no: DocumentNumber::parse("CIE-2020-0301").expect("valid"),
-            expires_on: jiff::civil::date(2024, 3, 1),
-        }),
+        // Registered before the renewal of the batch before the next one.
+        Stage::HolderPartWay => {
+            let next = batch_around(FIRST_BATCH, today, true);
+            let previous = next.checked_sub(CYCLE_YEARS.years()).unwrap_or(FIRST_BATCH);
+            holder("CIE-2019-0706", previous)
+        }
+        Stage::OverdueWithStaff => holder("CIE-2020-0301", batch_around(LAST_BATCH, today, false)),
         Stage::AwaitingTitleCheck => LearnerKind::Titled(TitleDetails {
             title_kind: ShortText::parse("高级工程师").expect("valid"),
             issuing_authority: ShortText::parse("北京市人力资源和社会保障局").expect("valid"),
             title_certificate_no: DocumentNumber::parse("GJ-2018-0917").expect("valid"),
         }),
     }
+}
+
+/// Buys `items` for the learner from a study card, in the learner's current
+/// cycle, and marks `learned` of them on `learned_on`.
+async fn buy_and_learn<S: Store>(
+    store: &S,
+    platform: &Platform,
+    learner: &Learner,
+    items: &[CartItem],
+    learned: impl Fn(&HourId) -> bool,
+    learned_on: Date,
+) -> Result<(), Error> {
+    let now = platform.clock.now();
+    let today = platform.clock.today();
+    let settings = platform
+        .settings
+        .in_force_on(today)
+        .ok_or("no fees configured for today")?;
+    let buyer = Buyer {
+        category: learner.category(),
+        returning: learner.returning,
+    };
+    let priced = quote(
+        &platform.catalogue,
+        settings,
+        buyer,
+        items,
+        &BTreeSet::new(),
+    )
+    .map_err(|e| e.to_string())?;
+    // Paid the way a bank transfer pays: a study card, redeemed, then the balance.
+    if priced.total > Fen::ZERO {
+        let top_up = StudyCard {
+            value: priced.total,
+            ..card(TOP_UP_NOTE, now)?
+        };
+        store.issue_cards(std::slice::from_ref(&top_up)).await?;
+        store.redeem_card(&top_up, learner.id(), now).await?;
+    }
+    let order = Order {
+        no: new_order_no(now)?,
+        learner: learner.id().clone(),
+        hours: priced.hours().cloned().collect(),
+        amount: priced.total,
+        channel: PaymentChannel::Balance,
+        status: OrderStatus::Paid {
+            at: now,
+            transaction: None,
+        },
+        created_at: now,
+        invoice: None,
+        cycle: learner.cycle,
+    };
+    store.purchase_with_balance(&order).await?;
+    for hour in order.hours.iter().filter(|hour| learned(hour)) {
+        let mark = LearnedHour {
+            hour: hour.clone(),
+            group: platform.catalogue.group_of(hour).ok_or("an unknown hour")?,
+            learned_on,
+            cycle: learner.cycle,
+        };
+        store
+            .mark_learned(learner.id(), &mark, learner.cycle)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Issues the certificate of the learner's current cycle as of `issued_on`.
+async fn certify<S: Store>(
+    store: &S,
+    learner: &Learner,
+    issued_on: Date,
+) -> Result<Certificate, Error> {
+    let cycle = learner.current_cycle();
+    let progress = Progress::evaluate(
+        learner.category(),
+        &cycle,
+        &store.marks(learner.id()).await?,
+    );
+    let random: [u8; 12] = ticedu_api::ids::random_bytes(12)?
+        .try_into()
+        .expect("12 bytes");
+    let data = CertificateData::issue(
+        learner.registration.name.clone(),
+        learner.registration.kind.clone(),
+        &cycle,
+        &progress,
+        issued_on,
+        &random,
+    );
+    let certificate = Certificate::issue(learner.id().clone(), learner.cycle, data)?;
+    let mut closing = CycleClosing::of(learner, &certificate);
+    match learner.registration.kind {
+        LearnerKind::Holder(_) => closing = closing.accepting(FilingKind::Renewal, None),
+        LearnerKind::New(_) => closing = closing.accepting(FilingKind::Application, None),
+        LearnerKind::Titled(_) => {}
+    }
+    store.issue_certificate(&certificate, &closing).await?;
+    Ok(certificate)
+}
+
+async fn reread<S: Store>(store: &S, learner: &Learner) -> Result<Learner, Error> {
+    Ok(store
+        .learner(learner.id())
+        .await?
+        .ok_or("the demo learner vanished")?)
+}
+
+/// A new learner's application, approved by the demo staff when `approved`.
+async fn apply<S: Store>(
+    store: &S,
+    learner: &Learner,
+    now: Timestamp,
+    approved: bool,
+) -> Result<(), Error> {
+    let LearnerKind::New(details) = &learner.registration.kind else {
+        return Ok(());
+    };
+    let application = CertificateApplication {
+        learning_started_on: details.learning_started_on,
+        note: String::new(),
+        filed_at: now,
+        status: FilingStatus::Filed,
+        form: Some(ApplicationForm {
+            employer: ShortText::parse("中国检验认证集团北京有限公司").expect("valid"),
+            position: Some(ShortText::parse("检验员").expect("valid")),
+            education: None,
+            phone: PhoneNumber::parse("13800138000").expect("valid"),
+        }),
+        cycle: learner.cycle,
+        decision: None,
+    };
+    store.file_application(learner.id(), &application).await?;
+    if approved {
+        let decision = StaffDecision {
+            by: "演示 demo".to_owned(),
+            at: now,
+            reason: None,
+        };
+        store
+            .decide_filing(
+                learner.id(),
+                FilingKind::Application,
+                learner.cycle,
+                true,
+                &decision,
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// Brings a freshly created learner to `stage`.
@@ -244,120 +434,138 @@ async fn stage_learner<S: Store>(
 ) -> Result<(), Error> {
     let today = platform.clock.today();
     let now = platform.clock.now();
-    let (items, learned_on): (Vec<CartItem>, Date) = match stage {
+    let mut learner = store
+        .learner(&learner.id)
+        .await?
+        .ok_or("the demo learner vanished")?;
+    let everything = |_: &HourId| true;
+    let mandatory =
+        |hour: &HourId| platform.catalogue.group_of(hour) == Some(CourseGroup::Mandatory);
+    let bundle = |slug: &str| vec![CartItem::Bundle(BundleId::parse(slug).expect("a slug"))];
+    match stage {
+        Stage::ReadyForCertificate | Stage::Revoked => {
+            buy_and_learn(
+                store,
+                platform,
+                &learner,
+                &bundle("certification-40"),
+                everything,
+                today,
+            )
+            .await?;
+            apply(store, &learner, now, true).await?;
+            if stage == Stage::Revoked {
+                let certificate = certify(store, &learner, today).await?;
+                store
+                    .revoke_certificate(&certificate.no, REVOCATION_REASON, now)
+                    .await?;
+            }
+        }
         Stage::HolderPartWay => {
-            let mandatory = platform
+            let renewed = learner.current_cycle().cycle.end();
+            // The previous cycle, renewed on the platform: learned before its
+            // expiry, registered, printed from the batch's download day.
+            let issued_on = renewed.checked_add(11.days()).unwrap_or(renewed);
+            if issued_on <= today {
+                let learned_on = renewed.checked_sub(60.days()).unwrap_or(renewed);
+                buy_and_learn(
+                    store,
+                    platform,
+                    &learner,
+                    &bundle("certification-30"),
+                    everything,
+                    learned_on,
+                )
+                .await?;
+                let mandatory_courses: Vec<CartItem> = platform
+                    .catalogue
+                    .courses_in(CourseGroup::Mandatory)
+                    .map(|course| CartItem::Course(course.id.clone()))
+                    .collect();
+                buy_and_learn(
+                    store,
+                    platform,
+                    &learner,
+                    &mandatory_courses,
+                    everything,
+                    learned_on,
+                )
+                .await?;
+                file_renewal(store, &learner, now, false).await?;
+                certify(store, &learner, issued_on).await?;
+                learner = reread(store, &learner).await?;
+            }
+            // This cycle: the mandatory hours (free: a returning learner, R12) and one elective.
+            let mut items: Vec<CartItem> = platform
                 .catalogue
                 .courses_in(CourseGroup::Mandatory)
-                .map(|course| CartItem::Course(course.id.clone()));
-            let elective = CartItem::Course(CourseId::parse("draft-survey").expect("a slug"));
-            // Learned within the cycle that ends on the certificate's expiry.
-            (
-                mandatory.chain([elective]).collect(),
-                jiff::civil::date(2024, 1, 15),
-            )
+                .map(|course| CartItem::Course(course.id.clone()))
+                .collect();
+            items.push(CartItem::Course(
+                CourseId::parse("draft-survey").expect("a slug"),
+            ));
+            buy_and_learn(store, platform, &learner, &items, mandatory, today).await?;
         }
-        _ => (
-            vec![CartItem::Bundle(
-                BundleId::parse("certification-40").expect("a slug"),
-            )],
-            today,
-        ),
-    };
-    let settings = platform
-        .settings
-        .in_force_on(today)
-        .ok_or("no fees configured for today")?;
-    let buyer = Buyer {
-        category: learner.kind.category(),
-        returning: false,
-    };
-    let priced = quote(
-        &platform.catalogue,
-        settings,
-        buyer,
-        &items,
-        &BTreeSet::new(),
-    )
-    .map_err(|e| e.to_string())?;
-    // Paid the way a bank transfer pays: a study card, redeemed, then the balance.
-    let top_up = StudyCard {
-        value: priced.total,
-        ..card(TOP_UP_NOTE, now)?
-    };
-    store.issue_cards(std::slice::from_ref(&top_up)).await?;
-    store.redeem_card(&top_up, &learner.id, now).await?;
-    let order = Order {
-        no: new_order_no(now)?,
-        learner: learner.id.clone(),
-        hours: priced.hours().cloned().collect(),
-        amount: priced.total,
-        channel: PaymentChannel::Balance,
-        status: OrderStatus::Paid {
-            at: now,
-            transaction: None,
-        },
-        created_at: now,
-        invoice: None,
-    };
-    store.purchase_with_balance(&order).await?;
-    let learned: Vec<&HourId> = match stage {
-        Stage::HolderPartWay => order
-            .hours
-            .iter()
-            .filter(|hour| platform.catalogue.group_of(hour) == Some(CourseGroup::Mandatory))
-            .collect(),
-        _ => order.hours.iter().collect(),
-    };
-    for hour in learned {
-        let mark = LearnedHour {
-            hour: hour.clone(),
-            group: platform.catalogue.group_of(hour).ok_or("an unknown hour")?,
-            learned_on,
-        };
-        store.mark_learned(&learner.id, &mark).await?;
-    }
-    if matches!(stage, Stage::ReadyForCertificate | Stage::Revoked) {
-        store
-            .file_application(
-                &learner.id,
-                &CertificateApplication {
-                    learning_started_on: match &learner.kind {
-                        LearnerKind::New(details) => details.learning_started_on,
-                        _ => today,
-                    },
-                    note: String::new(),
-                    filed_at: now,
-                    status: FilingStatus::Filed,
-                },
+        Stage::OverdueWithStaff => {
+            buy_and_learn(
+                store,
+                platform,
+                &learner,
+                &bundle("certification-30"),
+                everything,
+                today,
             )
             .await?;
-    }
-    if stage == Stage::Revoked {
-        let registered_on = jiff::tz::offset(8).to_datetime(now).date();
-        let cycle = Cycle::for_learner(&learner.kind, registered_on);
-        let progress = Progress::evaluate(
-            learner.kind.category(),
-            cycle,
-            &store.marks(&learner.id).await?,
-        );
-        let random: [u8; 12] = ticedu_api::ids::random_bytes(12)?
-            .try_into()
-            .expect("12 bytes");
-        let data = CertificateData::issue(
-            learner.name.clone(),
-            learner.kind.clone(),
-            &progress,
-            today,
-            &random,
-        );
-        let certificate = Certificate::issue(learner.id.clone(), data)?;
-        let no = certificate.no.clone();
-        store.issue_certificate(&certificate).await?;
-        store
-            .revoke_certificate(&no, REVOCATION_REASON, now)
+            let mandatory_courses: Vec<CartItem> = platform
+                .catalogue
+                .courses_in(CourseGroup::Mandatory)
+                .map(|course| CartItem::Course(course.id.clone()))
+                .collect();
+            buy_and_learn(
+                store,
+                platform,
+                &learner,
+                &mandatory_courses,
+                everything,
+                today,
+            )
             .await?;
+            file_renewal(store, &learner, now, true).await?;
+        }
+        Stage::AwaitingTitleCheck => {
+            buy_and_learn(
+                store,
+                platform,
+                &learner,
+                &bundle("certification-40"),
+                everything,
+                today,
+            )
+            .await?;
+        }
     }
+    Ok(())
+}
+
+/// The holder's renewal registration (R16) or overdue renewal (R20) of the current cycle.
+async fn file_renewal<S: Store>(
+    store: &S,
+    learner: &Learner,
+    now: Timestamp,
+    overdue: bool,
+) -> Result<(), Error> {
+    let LearnerKind::Holder(details) = &learner.registration.kind else {
+        return Ok(());
+    };
+    let registration = RenewalRegistration {
+        details: details.clone(),
+        filed_at: now,
+        status: FilingStatus::Filed,
+        overdue,
+        cycle: learner.cycle,
+        decision: None,
+    };
+    store.file_renewal(learner.id(), &registration).await?;
     Ok(())
 }
 

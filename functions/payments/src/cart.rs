@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use axum::http::StatusCode;
 use ticedu_api::{ApiError, ApiResult, AppState};
 use ticedu_domain::pricing::{Buyer, CartItem, Quote, quote};
-use ticedu_store::records::Learner;
+use ticedu_store::records::{Enrollment, Learner};
 
 use crate::PaymentsStore;
 
@@ -29,12 +29,14 @@ pub(crate) async fn price<S: PaymentsStore>(
                 "This year's fees are not configured yet.",
             )
         })?;
-    let owned: BTreeSet<_> = state
-        .store
-        .enrollments(learner.id())
-        .await?
-        .into_iter()
-        .map(|e| e.hour)
+    // An hour is owned in this cycle if bought in it, or bought earlier and
+    // not learned since: the learner learns it without paying again.
+    let enrollments = state.store.enrollments(learner.id()).await?;
+    let marks = state.store.marks(learner.id()).await?;
+    let owned: BTreeSet<_> = enrollments
+        .iter()
+        .filter(|e| Enrollment::usable_for(&e.hour, learner.cycle, &enrollments, &marks).is_some())
+        .map(|e| e.hour.clone())
         .collect();
     let buyer = Buyer {
         category: learner.category(),

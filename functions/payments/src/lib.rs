@@ -18,7 +18,7 @@ use std::sync::Arc;
 use axum::{Extension, Router};
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
-use ticedu_store::{CardStore, InvoiceStore, LearnerStore, OrderStore};
+use ticedu_store::{CardStore, InvoiceStore, LearnerStore, OrderStore, ProgressStore};
 use utoipa::OpenApi;
 
 mod cards;
@@ -44,11 +44,11 @@ use wechat::WeChatPay;
 
 /// What the payments function needs of a store.
 pub trait PaymentsStore:
-    LearnerStore + CardStore + OrderStore + InvoiceStore + Clone + 'static
+    LearnerStore + CardStore + OrderStore + ProgressStore + InvoiceStore + Clone + 'static
 {
 }
-impl<T: LearnerStore + CardStore + OrderStore + InvoiceStore + Clone + 'static> PaymentsStore
-    for T
+impl<T> PaymentsStore for T where
+    T: LearnerStore + CardStore + OrderStore + ProgressStore + InvoiceStore + Clone + 'static
 {
 }
 

@@ -51,6 +51,7 @@ pub(crate) async fn purchase<S: PaymentsStore>(
         },
         created_at: now,
         invoice: None,
+        cycle: learner.cycle,
     };
     // Whether the balance covers the total is decided inside the store's transaction, never here.
     if state.store.purchase_with_balance(&order).await? == Outcome::Applied {

@@ -80,6 +80,7 @@ pub(crate) async fn wechat_order<S: PaymentsStore>(
         status: OrderStatus::Pending,
         created_at: now,
         invoice: None,
+        cycle: learner.cycle,
     };
     // Stored before WeChat Pay hears of it, so that a notice always finds its order.
     state.store.create_order(&order).await?;

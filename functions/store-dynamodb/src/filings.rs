@@ -2,6 +2,7 @@
 //! title checks (R18), with staff's queues of them on gsi1.
 
 use serde::Serialize;
+use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::learner::TitleCheck;
 use ticedu_store::ids::LearnerId;
 use ticedu_store::records::*;
@@ -55,6 +56,19 @@ impl DynamoStore {
     }
 }
 
+/// A staff queue's sort key: oldest filing first.
+fn queued_at(filed_at: jiff::Timestamp, learner: &LearnerId) -> String {
+    format!("{}#{learner}", filed_at.as_millisecond())
+}
+
+/// The filing item of `kind` in a learner's cycle.
+pub(crate) fn filing_key(learner: &LearnerId, kind: FilingKind, cycle: CycleNumber) -> Key {
+    match kind {
+        FilingKind::Renewal => keys::renewal(learner, cycle),
+        FilingKind::Application => keys::application(learner, cycle),
+    }
+}
+
 impl FilingStore for DynamoStore {
     async fn file_renewal(
         &self,
@@ -62,15 +76,21 @@ impl FilingStore for DynamoStore {
         registration: &RenewalRegistration,
     ) -> StoreResult<()> {
         let queue = registration.overdue.then(|| {
-            let filed = registration.filed_at.as_millisecond();
-            (keys::OVERDUE_RENEWALS, format!("{filed}#{learner}"))
+            (
+                keys::OVERDUE_RENEWALS,
+                queued_at(registration.filed_at, learner),
+            )
         });
-        let key = keys::renewal(learner);
+        let key = keys::renewal(learner, registration.cycle);
         during("file_renewal", self.file(learner, key, registration, queue)).await
     }
 
-    async fn renewal(&self, learner: &LearnerId) -> StoreResult<Option<RenewalRegistration>> {
-        during("renewal", self.get_record(&keys::renewal(learner))).await
+    async fn renewal(
+        &self,
+        learner: &LearnerId,
+        cycle: CycleNumber,
+    ) -> StoreResult<Option<RenewalRegistration>> {
+        during("renewal", self.get_record(&keys::renewal(learner, cycle))).await
     }
 
     async fn file_application(
@@ -78,10 +98,14 @@ impl FilingStore for DynamoStore {
         learner: &LearnerId,
         application: &CertificateApplication,
     ) -> StoreResult<()> {
-        let key = keys::application(learner);
+        let key = keys::application(learner, application.cycle);
+        let queue = Some((
+            keys::PENDING_APPLICATIONS,
+            queued_at(application.filed_at, learner),
+        ));
         during(
             "file_application",
-            self.file(learner, key, application, None),
+            self.file(learner, key, application, queue),
         )
         .await
     }
@@ -89,8 +113,50 @@ impl FilingStore for DynamoStore {
     async fn application(
         &self,
         learner: &LearnerId,
+        cycle: CycleNumber,
     ) -> StoreResult<Option<CertificateApplication>> {
-        during("application", self.get_record(&keys::application(learner))).await
+        during(
+            "application",
+            self.get_record(&keys::application(learner, cycle)),
+        )
+        .await
+    }
+
+    async fn decide_filing(
+        &self,
+        learner: &LearnerId,
+        filing: FilingKind,
+        cycle: CycleNumber,
+        approve: bool,
+        decision: &StaffDecision,
+    ) -> StoreResult<()> {
+        during("decide_filing", async {
+            let status = if approve {
+                FilingStatus::Accepted
+            } else {
+                FilingStatus::Rejected
+            };
+            let expr = Expr::default()
+                .name("#status", "status")
+                .name("#decision", "decision")
+                .value(":status", to_value(&status)?)
+                .value(":decision", to_value(decision)?)
+                .value(":filed", to_value(&FilingStatus::Filed)?);
+            let decided = self
+                .update_item(
+                    &filing_key(learner, filing, cycle),
+                    "SET #status = :status, #decision = :decision REMOVE gsi1pk, gsi1sk",
+                    "attribute_exists(pk) AND #status = :filed",
+                    expr,
+                )
+                .await?;
+            if decided {
+                Ok(())
+            } else {
+                Err(Refusal::FilingDecided.into())
+            }
+        })
+        .await
     }
 
     async fn set_title_check(&self, learner: &LearnerId, check: TitleCheck) -> StoreResult<()> {
@@ -135,23 +201,36 @@ impl FilingStore for DynamoStore {
     }
 
     async fn overdue_renewals(&self) -> StoreResult<Vec<(LearnerId, RenewalRegistration)>> {
-        during("overdue_renewals", async {
-            self.query(keys::OVERDUE_RENEWALS, None, Keys::Gsi1, Sorted::Ascending)
-                .await?
-                .into_iter()
-                .map(|item| {
-                    let learner = item
-                        .get(PARTITION_KEY)
-                        .and_then(|pk| pk.as_s().ok())
-                        .and_then(|pk| pk.strip_prefix("LEARNER#"))
-                        .and_then(|id| LearnerId::parse(id).ok())
-                        .ok_or_else(|| {
-                            Failure::backend("a queued renewal without a learner key")
-                        })?;
-                    Ok((learner, from_item(item)?))
-                })
-                .collect()
-        })
+        during("overdue_renewals", self.waiting(keys::OVERDUE_RENEWALS)).await
+    }
+
+    async fn pending_applications(&self) -> StoreResult<Vec<(LearnerId, CertificateApplication)>> {
+        during(
+            "pending_applications",
+            self.waiting(keys::PENDING_APPLICATIONS),
+        )
         .await
+    }
+}
+
+impl DynamoStore {
+    /// The filings on a staff queue of gsi1, oldest first, with their learners.
+    async fn waiting<T: serde::de::DeserializeOwned>(
+        &self,
+        queue: &str,
+    ) -> Attempt<Vec<(LearnerId, T)>> {
+        self.query(queue, None, Keys::Gsi1, Sorted::Ascending)
+            .await?
+            .into_iter()
+            .map(|item| {
+                let learner = item
+                    .get(PARTITION_KEY)
+                    .and_then(|pk| pk.as_s().ok())
+                    .and_then(|pk| pk.strip_prefix("LEARNER#"))
+                    .and_then(|id| LearnerId::parse(id).ok())
+                    .ok_or_else(|| Failure::backend("a queued filing without a learner key"))?;
+                Ok((learner, from_item(item)?))
+            })
+            .collect()
     }
 }

@@ -5,8 +5,11 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use ticedu_domain::catalogue::HourId;
+use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::identity::{AccountKey, UsernameKey};
-use ticedu_store::ids::{CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo, TransactionId};
+use ticedu_store::ids::{
+    CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo, TransactionId, in_cycle,
+};
 
 use crate::table::{PARTITION_KEY, SORT_KEY};
 
@@ -68,22 +71,30 @@ pub fn notice(transaction: &TransactionId) -> Key {
 
 pub const ENROLLMENT_PREFIX: &str = "HOUR#";
 
-pub fn enrollment(id: &LearnerId, hour: &HourId) -> Key {
-    Key::new(learner_partition(id), format!("{ENROLLMENT_PREFIX}{hour}"))
+/// An hour bought in a cycle: `HOUR#<hour>`, with `@<n>` from the second cycle
+/// (items written before cycles existed are the first cycle's, unchanged).
+pub fn enrollment(id: &LearnerId, cycle: CycleNumber, hour: &HourId) -> Key {
+    Key::new(
+        learner_partition(id),
+        in_cycle(&format!("{ENROLLMENT_PREFIX}{hour}"), cycle),
+    )
 }
 
 pub const MARK_PREFIX: &str = "MARK#";
 
-pub fn mark(id: &LearnerId, hour: &HourId) -> Key {
-    Key::new(learner_partition(id), format!("{MARK_PREFIX}{hour}"))
+pub fn mark(id: &LearnerId, cycle: CycleNumber, hour: &HourId) -> Key {
+    Key::new(
+        learner_partition(id),
+        in_cycle(&format!("{MARK_PREFIX}{hour}"), cycle),
+    )
 }
 
-pub fn renewal(id: &LearnerId) -> Key {
-    Key::new(learner_partition(id), "RENEWAL")
+pub fn renewal(id: &LearnerId, cycle: CycleNumber) -> Key {
+    Key::new(learner_partition(id), in_cycle("RENEWAL", cycle))
 }
 
-pub fn application(id: &LearnerId) -> Key {
-    Key::new(learner_partition(id), "APPLICATION")
+pub fn application(id: &LearnerId, cycle: CycleNumber) -> Key {
+    Key::new(learner_partition(id), in_cycle("APPLICATION", cycle))
 }
 
 pub fn certificate(no: &CertificateNo) -> Key {
@@ -103,6 +114,8 @@ pub const CARDS: &str = "CARDS";
 pub const PENDING_TITLE_CHECKS: &str = "TITLECHECK#pending";
 /// gsi1 partition of overdue renewals (R20) waiting for staff, sorted by `<filed ms>#<learner>`.
 pub const OVERDUE_RENEWALS: &str = "RENEWAL#overdue";
+/// gsi1 partition of new learners' applications (R19) waiting for staff, sorted likewise.
+pub const PENDING_APPLICATIONS: &str = "APPLICATION#pending";
 pub const GSI1_ORDER_PREFIX: &str = "ORDER#";
 pub const GSI1_CERTIFICATE_PREFIX: &str = "CERT#";
 

@@ -38,7 +38,7 @@ fn order_item(order: &Order) -> Attempt<Item> {
     ))
 }
 
-/// Enrolls every hour of `order`: only hours not yet enrolled when
+/// Enrolls every hour of `order` in its cycle: only hours not yet enrolled there when
 /// `exclusive`, otherwise over whatever is there.
 fn enroll<P: Copy>(
     transaction: &mut Transaction<P>,
@@ -50,8 +50,12 @@ fn enroll<P: Copy>(
         let enrollment = Enrollment {
             hour: hour.clone(),
             order: order.no.clone(),
+            cycle: order.cycle,
         };
-        let item = to_item(&enrollment, &keys::enrollment(&order.learner, hour))?;
+        let item = to_item(
+            &enrollment,
+            &keys::enrollment(&order.learner, order.cycle, hour),
+        )?;
         if exclusive {
             transaction.put_new(part, item)?;
         } else {

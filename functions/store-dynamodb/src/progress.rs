@@ -1,6 +1,7 @@
 //! 学过了 marks (R10): a mark for an enrolled hour, counted on the profile in
 //! the same transaction so that `marked_hours` always equals the marks.
 
+use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::requirement::LearnedHour;
 use ticedu_store::ids::LearnerId;
 use ticedu_store::*;
@@ -18,14 +19,21 @@ enum Marking {
 }
 
 impl ProgressStore for DynamoStore {
-    async fn mark_learned(&self, learner: &LearnerId, mark: &LearnedHour) -> StoreResult<Outcome> {
+    async fn mark_learned(
+        &self,
+        learner: &LearnerId,
+        mark: &LearnedHour,
+        bought_in: CycleNumber,
+    ) -> StoreResult<Outcome> {
         during("mark_learned", async {
             let mut transaction = self.transaction();
-            transaction
-                .check_exists(Marking::Enrollment, &keys::enrollment(learner, &mark.hour))?;
+            transaction.check_exists(
+                Marking::Enrollment,
+                &keys::enrollment(learner, bought_in, &mark.hour),
+            )?;
             transaction.put_new(
                 Marking::Mark,
-                to_item(mark, &keys::mark(learner, &mark.hour))?,
+                to_item(mark, &keys::mark(learner, mark.cycle, &mark.hour))?,
             )?;
             transaction.update(
                 Marking::Count,

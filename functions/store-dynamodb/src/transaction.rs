@@ -91,10 +91,17 @@ impl<P> Transaction<P> {
     }
 
     pub(crate) fn check_exists(&mut self, part: P, key: &Key) -> Attempt<()> {
+        self.check(part, key, EXISTING_ITEM, Expr::default())
+    }
+
+    /// A ConditionCheck: the item must meet `condition`; nothing is written to it.
+    pub(crate) fn check(&mut self, part: P, key: &Key, condition: &str, expr: Expr) -> Attempt<()> {
         let check = ConditionCheck::builder()
             .table_name(&*self.table)
             .set_key(Some(key.item()))
-            .condition_expression(EXISTING_ITEM)
+            .condition_expression(condition)
+            .set_expression_attribute_names(expr.names())
+            .set_expression_attribute_values(expr.values())
             .build()
             .or_backend()?;
         self.add(

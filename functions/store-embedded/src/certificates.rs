@@ -1,24 +1,79 @@
 //! Certificates (R18, R21), indexed per learner.
 
 use jiff::Timestamp;
-use ticedu_store::ids::{CertificateNo, LearnerId};
-use ticedu_store::records::{Certificate, CertificateStatus};
+use redb::WriteTransaction;
+use ticedu_store::ids::{CertificateNo, LearnerId, in_cycle};
+use ticedu_store::records::*;
 use ticedu_store::*;
 
 use crate::EmbeddedStore;
-use crate::learners::check_learner_exists;
+use crate::learners::existing_learner;
 use crate::rows::{exists, get_json, indexed, open, open_read, put_json};
-use crate::tables::{CERTIFICATES, LEARNER_CERTIFICATES};
+use crate::tables::{
+    APPLICATIONS, CERTIFICATES, LEARNER_CERTIFICATES, LEARNERS, OVERDUE_RENEWALS, RENEWALS,
+};
+
+/// The cycle's renewal registration (or overdue renewal) is accepted with the
+/// certificate; one staff rejected cannot be.
+fn accept_renewal(
+    txn: &WriteTransaction,
+    row: &str,
+    decision: Option<StaffDecision>,
+) -> Attempt<()> {
+    let mut renewals = open(txn, RENEWALS)?;
+    let mut renewal: RenewalRegistration =
+        get_json(&renewals, row)?.ok_or(Failure::Refused(Refusal::FilingDecided))?;
+    if renewal.status == FilingStatus::Rejected {
+        return Err(Refusal::FilingDecided.into());
+    }
+    renewal.status = FilingStatus::Accepted;
+    if decision.is_some() {
+        renewal.decision = decision;
+    }
+    put_json(&mut renewals, row, &renewal)?;
+    open(txn, OVERDUE_RENEWALS)?.remove(row).or_backend()?;
+    Ok(())
+}
+
+/// A new learner's application was approved by staff before the issue; it
+/// must still be on record as approved.
+fn accept_application(txn: &WriteTransaction, row: &str) -> Attempt<()> {
+    let application: Option<CertificateApplication> = get_json(&open(txn, APPLICATIONS)?, row)?;
+    match application {
+        Some(application) if application.status == FilingStatus::Accepted => Ok(()),
+        _ => Err(Refusal::FilingDecided.into()),
+    }
+}
 
 impl CertificateStore for EmbeddedStore {
-    async fn issue_certificate(&self, certificate: &Certificate) -> StoreResult<()> {
-        let certificate = certificate.clone();
+    async fn issue_certificate(
+        &self,
+        certificate: &Certificate,
+        closing: &CycleClosing,
+    ) -> StoreResult<()> {
+        let (certificate, closing) = (certificate.clone(), closing.clone());
         self.write("issue_certificate", move |txn| {
             let mut certificates = open(txn, CERTIFICATES)?;
             if exists(&certificates, certificate.no.as_str())? {
                 return Err(Refusal::CertificateExists.into());
             }
-            check_learner_exists(txn, &certificate.learner)?;
+            let mut learners = open(txn, LEARNERS)?;
+            let mut learner = existing_learner(&learners, &certificate.learner)?;
+            if learner.cycle != closing.closes {
+                return Err(Refusal::CycleClosed.into());
+            }
+            learner.cycle = closing.closes.next();
+            learner.registration.kind = closing.next_kind;
+            learner.certified_until = closing.certified_until;
+            learner.returning = true;
+            put_json(&mut learners, certificate.learner.as_str(), &learner)?;
+            if let Some((filing, decision)) = closing.accepts {
+                let row = in_cycle(certificate.learner.as_str(), closing.closes);
+                match filing {
+                    FilingKind::Renewal => accept_renewal(txn, &row, decision)?,
+                    FilingKind::Application => accept_application(txn, &row)?,
+                }
+            }
             put_json(&mut certificates, certificate.no.as_str(), &certificate)?;
             open(txn, LEARNER_CERTIFICATES)?
                 .insert((certificate.learner.as_str(), certificate.no.as_str()), ())

@@ -1,11 +1,12 @@
 //! Renewal registrations (R16, R20), certificate applications (R19) and
 //! title checks (R18), with staff's queues of them.
 
-use redb::{TableDefinition, WriteTransaction};
+use redb::{ReadTransaction, ReadableTable, TableDefinition, WriteTransaction};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::learner::TitleCheck;
-use ticedu_store::ids::LearnerId;
+use ticedu_store::ids::{LearnerId, in_cycle, split_cycle};
 use ticedu_store::preconditions::Filing;
 use ticedu_store::records::*;
 use ticedu_store::*;
@@ -14,39 +15,93 @@ use crate::EmbeddedStore;
 use crate::learners::{check_learner_exists, existing_learner};
 use crate::rows::{get_json, open, open_read, put_json, queued};
 use crate::tables::{
-    APPLICATIONS, Json, LEARNERS, OVERDUE_RENEWALS, PENDING_TITLE_CHECKS, RENEWALS,
+    APPLICATIONS, Json, LEARNERS, OVERDUE_RENEWALS, PENDING_APPLICATIONS, PENDING_TITLE_CHECKS,
+    RENEWALS,
 };
 
-/// Writes a filing unless staff already accepted the one on record.
+/// Writes a filing unless staff already accepted the one on record for its cycle.
 fn file<T: Filing + Serialize + DeserializeOwned>(
     txn: &WriteTransaction,
     definition: TableDefinition<&'static str, Json>,
     learner: &LearnerId,
+    row: &str,
     filing: &T,
 ) -> Attempt<()> {
     check_learner_exists(txn, learner)?;
     let mut table = open(txn, definition)?;
-    let existing: Option<T> = get_json(&table, learner.as_str())?;
+    let existing: Option<T> = get_json(&table, row)?;
     if let Some(existing) = existing {
         existing.check_correctable()?;
     }
-    put_json(&mut table, learner.as_str(), filing)
+    put_json(&mut table, row, filing)
 }
 
-/// Puts `learner` on a staff queue, or takes them off it.
+/// Puts a filing's row on a staff queue, or takes it off.
 fn enqueue(
     txn: &WriteTransaction,
     queue: TableDefinition<&'static str, ()>,
-    learner: &LearnerId,
+    row: &str,
     waiting: bool,
 ) -> Attempt<()> {
     let mut queue = open(txn, queue)?;
     if waiting {
-        queue.insert(learner.as_str(), ()).or_backend()?;
+        queue.insert(row, ()).or_backend()?;
     } else {
-        queue.remove(learner.as_str()).or_backend()?;
+        queue.remove(row).or_backend()?;
     }
     Ok(())
+}
+
+/// The filings a staff queue lists, oldest first.
+fn waiting<T: DeserializeOwned>(
+    txn: &ReadTransaction,
+    queue: TableDefinition<&'static str, ()>,
+    definition: TableDefinition<&'static str, Json>,
+    filed_at: impl Fn(&T) -> jiff::Timestamp,
+) -> Attempt<Vec<(LearnerId, T)>> {
+    let filings = open_read(txn, definition)?;
+    let mut found = Vec::new();
+    for entry in open_read(txn, queue)?.iter().or_backend()? {
+        let (row, _) = entry.or_backend()?;
+        let row = row.value();
+        let learner = LearnerId::parse(split_cycle(row).0).or_backend()?;
+        if let Some(filing) = get_json(&filings, row)? {
+            found.push((learner, filing));
+        }
+    }
+    found.sort_by_key(|(_, filing)| filed_at(filing));
+    Ok(found)
+}
+
+/// Records staff's decision on a waiting filing and takes it off the queue.
+fn decide<T: Filing + Serialize + DeserializeOwned>(
+    txn: &WriteTransaction,
+    (definition, queue): (
+        TableDefinition<&'static str, Json>,
+        TableDefinition<&'static str, ()>,
+    ),
+    row: &str,
+    decided: impl FnOnce(&mut T),
+) -> Attempt<()> {
+    let mut table = open(txn, definition)?;
+    let mut filing: T = get_json(&table, row)?.ok_or(Failure::Refused(Refusal::FilingDecided))?;
+    filing.check_decidable()?;
+    decided(&mut filing);
+    put_json(&mut table, row, &filing)?;
+    enqueue(txn, queue, row, false)
+}
+
+/// The table and the staff queue of a kind of filing.
+fn tables_of(
+    filing: FilingKind,
+) -> (
+    TableDefinition<'static, &'static str, Json>,
+    TableDefinition<'static, &'static str, ()>,
+) {
+    match filing {
+        FilingKind::Renewal => (RENEWALS, OVERDUE_RENEWALS),
+        FilingKind::Application => (APPLICATIONS, PENDING_APPLICATIONS),
+    }
 }
 
 impl FilingStore for EmbeddedStore {
@@ -57,16 +112,21 @@ impl FilingStore for EmbeddedStore {
     ) -> StoreResult<()> {
         let (learner, registration) = (learner.clone(), registration.clone());
         self.write("file_renewal", move |txn| {
-            file(txn, RENEWALS, &learner, &registration)?;
-            enqueue(txn, OVERDUE_RENEWALS, &learner, registration.overdue)
+            let row = in_cycle(learner.as_str(), registration.cycle);
+            file(txn, RENEWALS, &learner, &row, &registration)?;
+            enqueue(txn, OVERDUE_RENEWALS, &row, registration.overdue)
         })
         .await
     }
 
-    async fn renewal(&self, learner: &LearnerId) -> StoreResult<Option<RenewalRegistration>> {
-        let learner = learner.clone();
+    async fn renewal(
+        &self,
+        learner: &LearnerId,
+        cycle: CycleNumber,
+    ) -> StoreResult<Option<RenewalRegistration>> {
+        let row = in_cycle(learner.as_str(), cycle);
         self.read("renewal", move |txn| {
-            get_json(&open_read(txn, RENEWALS)?, learner.as_str())
+            get_json(&open_read(txn, RENEWALS)?, row.as_str())
         })
         .await
     }
@@ -78,7 +138,9 @@ impl FilingStore for EmbeddedStore {
     ) -> StoreResult<()> {
         let (learner, application) = (learner.clone(), application.clone());
         self.write("file_application", move |txn| {
-            file(txn, APPLICATIONS, &learner, &application)
+            let row = in_cycle(learner.as_str(), application.cycle);
+            file(txn, APPLICATIONS, &learner, &row, &application)?;
+            enqueue(txn, PENDING_APPLICATIONS, &row, true)
         })
         .await
     }
@@ -86,10 +148,49 @@ impl FilingStore for EmbeddedStore {
     async fn application(
         &self,
         learner: &LearnerId,
+        cycle: CycleNumber,
     ) -> StoreResult<Option<CertificateApplication>> {
-        let learner = learner.clone();
+        let row = in_cycle(learner.as_str(), cycle);
         self.read("application", move |txn| {
-            get_json(&open_read(txn, APPLICATIONS)?, learner.as_str())
+            get_json(&open_read(txn, APPLICATIONS)?, row.as_str())
+        })
+        .await
+    }
+
+    async fn decide_filing(
+        &self,
+        learner: &LearnerId,
+        filing: FilingKind,
+        cycle: CycleNumber,
+        approve: bool,
+        decision: &StaffDecision,
+    ) -> StoreResult<()> {
+        let row = in_cycle(learner.as_str(), cycle);
+        let decision = decision.clone();
+        let status = if approve {
+            FilingStatus::Accepted
+        } else {
+            FilingStatus::Rejected
+        };
+        self.write("decide_filing", move |txn| match filing {
+            FilingKind::Renewal => decide(
+                txn,
+                tables_of(filing),
+                &row,
+                |renewal: &mut RenewalRegistration| {
+                    renewal.status = status;
+                    renewal.decision = Some(decision);
+                },
+            ),
+            FilingKind::Application => decide(
+                txn,
+                tables_of(filing),
+                &row,
+                |application: &mut CertificateApplication| {
+                    application.status = status;
+                    application.decision = Some(decision);
+                },
+            ),
         })
         .await
     }
@@ -104,7 +205,7 @@ impl FilingStore for EmbeddedStore {
             enqueue(
                 txn,
                 PENDING_TITLE_CHECKS,
-                &learner_id,
+                learner_id.as_str(),
                 check == TitleCheck::Pending,
             )
         })
@@ -120,15 +221,24 @@ impl FilingStore for EmbeddedStore {
 
     async fn overdue_renewals(&self) -> StoreResult<Vec<(LearnerId, RenewalRegistration)>> {
         self.read("overdue_renewals", move |txn| {
-            let renewals = open_read(txn, RENEWALS)?;
-            let mut filings = Vec::new();
-            for learner in queued(&open_read(txn, OVERDUE_RENEWALS)?)? {
-                if let Some(renewal) = get_json(&renewals, learner.as_str())? {
-                    filings.push((learner, renewal));
-                }
-            }
-            filings.sort_by_key(|(_, renewal): &(LearnerId, RenewalRegistration)| renewal.filed_at);
-            Ok(filings)
+            waiting(
+                txn,
+                OVERDUE_RENEWALS,
+                RENEWALS,
+                |renewal: &RenewalRegistration| renewal.filed_at,
+            )
+        })
+        .await
+    }
+
+    async fn pending_applications(&self) -> StoreResult<Vec<(LearnerId, CertificateApplication)>> {
+        self.read("pending_applications", move |txn| {
+            waiting(
+                txn,
+                PENDING_APPLICATIONS,
+                APPLICATIONS,
+                |application: &CertificateApplication| application.filed_at,
+            )
         })
         .await
     }

@@ -3,7 +3,7 @@
 //! WeChat Pay notice, which is kept so that it applies only once.
 
 use redb::WriteTransaction;
-use ticedu_store::ids::{LearnerId, OrderNo};
+use ticedu_store::ids::{LearnerId, OrderNo, in_cycle};
 use ticedu_store::records::*;
 use ticedu_store::*;
 
@@ -13,11 +13,12 @@ use crate::ledger::post_to_ledger;
 use crate::rows::{exists, get_json, open, open_read, put_json, rows_of};
 use crate::tables::{ENROLLMENTS, LEARNER_ORDERS, NOTICES, ORDERS};
 
-/// Enrolls every hour of `order`; refuses hours already enrolled when `exclusive`.
+/// Enrolls every hour of `order` in its cycle; refuses hours already
+/// enrolled in that cycle when `exclusive`.
 fn enroll(txn: &WriteTransaction, order: &Order, exclusive: bool) -> Attempt<()> {
     let mut enrollments = open(txn, ENROLLMENTS)?;
     for hour in &order.hours {
-        let hour_key = hour.to_string();
+        let hour_key = in_cycle(&hour.to_string(), order.cycle);
         let key = (order.learner.as_str(), hour_key.as_str());
         if exclusive && exists(&enrollments, key)? {
             return Err(Refusal::AlreadyOwned.into());
@@ -25,6 +26,7 @@ fn enroll(txn: &WriteTransaction, order: &Order, exclusive: bool) -> Attempt<()>
         let enrollment = Enrollment {
             hour: hour.clone(),
             order: order.no.clone(),
+            cycle: order.cycle,
         };
         put_json(&mut enrollments, key, &enrollment)?;
     }

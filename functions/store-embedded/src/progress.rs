@@ -1,8 +1,9 @@
-//! 学过了 marks (R10): a mark for an enrolled hour, counted on the learner's
+//! 学过了 marks (R10): a mark for an enrolled hour, one per cycle, counted on the learner's
 //! row in the same transaction so that `marked_hours` always equals the marks.
 
+use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::requirement::LearnedHour;
-use ticedu_store::ids::LearnerId;
+use ticedu_store::ids::{LearnerId, in_cycle};
 use ticedu_store::*;
 
 use crate::EmbeddedStore;
@@ -11,14 +12,24 @@ use crate::rows::{exists, open, open_read, put_json, rows_of};
 use crate::tables::{ENROLLMENTS, LEARNERS, MARKS};
 
 impl ProgressStore for EmbeddedStore {
-    async fn mark_learned(&self, learner: &LearnerId, mark: &LearnedHour) -> StoreResult<Outcome> {
+    async fn mark_learned(
+        &self,
+        learner: &LearnerId,
+        mark: &LearnedHour,
+        bought_in: CycleNumber,
+    ) -> StoreResult<Outcome> {
         let (learner_id, mark) = (learner.clone(), mark.clone());
         self.write("mark_learned", move |txn| {
             let hour = mark.hour.to_string();
-            let key = (learner_id.as_str(), hour.as_str());
-            if !exists(&open(txn, ENROLLMENTS)?, key)? {
+            let bought = in_cycle(&hour, bought_in);
+            if !exists(
+                &open(txn, ENROLLMENTS)?,
+                (learner_id.as_str(), bought.as_str()),
+            )? {
                 return Err(Refusal::HourNotBought.into());
             }
+            let hour = in_cycle(&hour, mark.cycle);
+            let key = (learner_id.as_str(), hour.as_str());
             let mut marks = open(txn, MARKS)?;
             if exists(&marks, key)? {
                 return Ok(Outcome::AlreadyApplied);

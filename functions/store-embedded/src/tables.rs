@@ -23,18 +23,21 @@ pub const ORDERS: TableDefinition<&str, Json> = TableDefinition::new("orders");
 pub const LEARNER_ORDERS: TableDefinition<PerLearner, i64> = TableDefinition::new("learner_orders");
 /// WeChat Pay transaction id → the applied notice.
 pub const NOTICES: TableDefinition<&str, Json> = TableDefinition::new("payment_notices");
-/// (learner, hour id) → enrollment.
+/// (learner, hour id, `@<cycle>` after the first) → enrollment.
 pub const ENROLLMENTS: TableDefinition<PerLearner, Json> = TableDefinition::new("enrollments");
-/// (learner, hour id) → progress mark.
+/// (learner, hour id, `@<cycle>` after the first) → progress mark.
 pub const MARKS: TableDefinition<PerLearner, Json> = TableDefinition::new("marks");
-/// learner → renewal registration.
+/// learner (`@<cycle>` after the first, see `ticedu_store::ids::in_cycle`) → renewal registration.
 pub const RENEWALS: TableDefinition<&str, Json> = TableDefinition::new("renewals");
-/// learner → certificate application.
+/// learner (`@<cycle>` after the first) → certificate application.
 pub const APPLICATIONS: TableDefinition<&str, Json> = TableDefinition::new("applications");
+/// applications (R19) waiting for staff, by their row in `applications`.
+pub const PENDING_APPLICATIONS: TableDefinition<&str, ()> =
+    TableDefinition::new("pending_applications");
 /// learners whose title details wait for staff.
 pub const PENDING_TITLE_CHECKS: TableDefinition<&str, ()> =
     TableDefinition::new("pending_title_checks");
-/// holders whose overdue renewal (R20) waits for staff.
+/// overdue renewals (R20) waiting for staff, by their row in `renewals`.
 pub const OVERDUE_RENEWALS: TableDefinition<&str, ()> = TableDefinition::new("overdue_renewals");
 /// certificate number → certificate.
 pub const CERTIFICATES: TableDefinition<&str, Json> = TableDefinition::new("certificates");
@@ -63,6 +66,7 @@ pub fn create_all_tables(txn: &WriteTransaction) -> Result<(), TableError> {
     txn.open_table(MARKS)?;
     txn.open_table(RENEWALS)?;
     txn.open_table(APPLICATIONS)?;
+    txn.open_table(PENDING_APPLICATIONS)?;
     txn.open_table(PENDING_TITLE_CHECKS)?;
     txn.open_table(OVERDUE_RENEWALS)?;
     txn.open_table(CERTIFICATES)?;

@@ -32,8 +32,12 @@ pub enum Refusal {
     HourNotBought,
     #[error("the filing was already accepted and can no longer change")]
     FilingClosed,
+    #[error("staff decided on the filing already, or there is none waiting")]
+    FilingDecided,
     #[error("a certificate with this number exists already")]
     CertificateExists,
+    #[error("the learner's cycle was closed already")]
+    CycleClosed,
     #[error("no such certificate")]
     UnknownCertificate,
     #[error("the certificate was revoked already")]

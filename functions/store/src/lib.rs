@@ -29,6 +29,7 @@ pub mod records;
 use std::future::Future;
 
 use jiff::Timestamp;
+use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::identity::UsernameKey;
 use ticedu_domain::learner::TitleCheck;
 use ticedu_domain::requirement::LearnedHour;
@@ -138,13 +139,16 @@ pub trait OrderStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<Vec<Enrollment>>> + Send;
 }
 
-/// 学过了 marks (R10).
+/// 学过了 marks (R10), one per hour and cycle.
 pub trait ProgressStore: Send + Sync {
-    /// Refused with [`Refusal::HourNotBought`] for an hour not enrolled.
+    /// Marks the hour learned in `mark.cycle`, on the strength of its
+    /// enrollment in cycle `bought_in` (see [`records::Enrollment::usable_for`]);
+    /// refused with [`Refusal::HourNotBought`] if that enrollment does not exist.
     fn mark_learned(
         &self,
         learner: &LearnerId,
         mark: &LearnedHour,
+        bought_in: CycleNumber,
     ) -> impl Future<Output = StoreResult<Outcome>> + Send;
     fn marks(
         &self,
@@ -152,9 +156,12 @@ pub trait ProgressStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<Vec<LearnedHour>>> + Send;
 }
 
-/// Renewal registrations (R16), certificate applications (R19, R20) and title checks (R18).
+/// Renewal registrations (R16, R20), certificate applications (R19) and
+/// title checks (R18). A learner files one registration or application per
+/// cycle (the record's `cycle`).
 pub trait FilingStore: Send + Sync {
-    /// Files or corrects the registration; refused once staff accepted it.
+    /// Files or corrects the registration of `registration.cycle`; refused
+    /// once staff accepted it. An overdue renewal (R20) waits in staff's queue.
     fn file_renewal(
         &self,
         learner: &LearnerId,
@@ -163,7 +170,10 @@ pub trait FilingStore: Send + Sync {
     fn renewal(
         &self,
         learner: &LearnerId,
+        cycle: CycleNumber,
     ) -> impl Future<Output = StoreResult<Option<RenewalRegistration>>> + Send;
+    /// Files or corrects the application of `application.cycle` (R19); it
+    /// waits in staff's queue until they approve or reject it.
     fn file_application(
         &self,
         learner: &LearnerId,
@@ -172,7 +182,20 @@ pub trait FilingStore: Send + Sync {
     fn application(
         &self,
         learner: &LearnerId,
+        cycle: CycleNumber,
     ) -> impl Future<Output = StoreResult<Option<CertificateApplication>>> + Send;
+    /// Staff approve (`approve`) or reject a waiting application (R19) or
+    /// overdue renewal (R20); refused with [`Refusal::FilingDecided`] unless
+    /// it waits. Accepting an overdue renewal issues its certificate instead
+    /// ([`CertificateStore::issue_certificate`] with the closing's `accepts`).
+    fn decide_filing(
+        &self,
+        learner: &LearnerId,
+        filing: FilingKind,
+        cycle: CycleNumber,
+        approve: bool,
+        decision: &StaffDecision,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     fn set_title_check(
         &self,
         learner: &LearnerId,
@@ -180,17 +203,26 @@ pub trait FilingStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Titled learners waiting for staff.
     fn pending_title_checks(&self) -> impl Future<Output = StoreResult<Vec<LearnerId>>> + Send;
-    /// Overdue renewals (R20) waiting for staff: the latest filing of each holder who filed one.
+    /// Overdue renewals (R20) waiting for staff, oldest first.
     fn overdue_renewals(
         &self,
     ) -> impl Future<Output = StoreResult<Vec<(LearnerId, RenewalRegistration)>>> + Send;
+    /// New learners' applications (R19) waiting for staff, oldest first.
+    fn pending_applications(
+        &self,
+    ) -> impl Future<Output = StoreResult<Vec<(LearnerId, CertificateApplication)>>> + Send;
 }
 
 /// Certificates (R18, R21).
 pub trait CertificateStore: Send + Sync {
+    /// Stores the certificate of the learner's cycle `closing.closes` and
+    /// applies `closing`, in one transaction; refused with
+    /// [`Refusal::CycleClosed`] if the learner is in another cycle by now, and
+    /// [`Refusal::FilingDecided`] if the filing to accept is not waiting.
     fn issue_certificate(
         &self,
         certificate: &Certificate,
+        closing: &CycleClosing,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     fn certificate(
         &self,

@@ -6,6 +6,7 @@
 use std::num::TryFromIntError;
 
 use jiff::Timestamp;
+use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::learner::{LearnerCategory, TitleCheck};
 use ticedu_domain::money::Fen;
 
@@ -37,6 +38,8 @@ impl Learner {
             marked_hours: 0,
             returning: false,
             title_check,
+            cycle: CycleNumber::FIRST,
+            certified_until: None,
         }
     }
 }
@@ -166,15 +169,24 @@ impl Certificate {
     }
 }
 
-/// A learner's filing (R16, R19): corrected freely until staff accept it.
+/// A learner's filing (R16, R19, R20): corrected freely until staff accept
+/// it, and filed again after staff rejected it.
 pub trait Filing {
     fn status(&self) -> FilingStatus;
 
     /// Whether a new filing may replace this one.
     fn check_correctable(&self) -> Result<(), Refusal> {
         match self.status() {
-            FilingStatus::Filed => Ok(()),
+            FilingStatus::Filed | FilingStatus::Rejected => Ok(()),
             FilingStatus::Accepted => Err(Refusal::FilingClosed),
+        }
+    }
+
+    /// Whether staff may decide on it now: only while it waits.
+    fn check_decidable(&self) -> Result<(), Refusal> {
+        match self.status() {
+            FilingStatus::Filed => Ok(()),
+            FilingStatus::Accepted | FilingStatus::Rejected => Err(Refusal::FilingDecided),
         }
     }
 }
@@ -206,6 +218,7 @@ mod tests {
             status: OrderStatus::Pending,
             created_at: Timestamp::UNIX_EPOCH,
             invoice: None,
+            cycle: CycleNumber::FIRST,
         }
     }
 

@@ -5,11 +5,14 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ticedu_domain::catalogue::HourId;
+use ticedu_domain::certificate::ApplicationForm;
 use ticedu_domain::certificate::CertificateData;
 use ticedu_domain::contact::{EmailAddress, PhoneNumber};
+use ticedu_domain::cycle::{CycleNumber, LearnerCycle};
 use ticedu_domain::identity::{AccountKey, IdNumber, PersonName, Username, UsernameKey};
 use ticedu_domain::learner::{HolderDetails, LearnerCategory, LearnerKind, TitleCheck};
 use ticedu_domain::money::Fen;
+use ticedu_domain::requirement::LearnedHour;
 use ticedu_domain::taxpayer::TaxpayerId;
 
 use crate::ids::{
@@ -52,6 +55,13 @@ pub struct Learner {
     /// R18: staff's check of a titled learner's details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_check: Option<TitleCheck>,
+    /// The cycle the learner is in (R7); records from before cycles read as the first.
+    #[serde(default)]
+    pub cycle: CycleNumber,
+    /// The expiry of the last certificate the platform issued to a new or
+    /// titled learner: their next cycle renews it. (A holder's is in `kind`.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certified_until: Option<Date>,
 }
 
 impl Learner {
@@ -61,6 +71,23 @@ impl Learner {
 
     pub fn category(&self) -> LearnerCategory {
         self.registration.kind.category()
+    }
+
+    /// The day of registration, in China Standard Time.
+    pub fn registered_on(&self) -> Date {
+        jiff::tz::offset(8)
+            .to_datetime(self.registration.registered_at)
+            .date()
+    }
+
+    /// The cycle the learner is in now.
+    pub fn current_cycle(&self) -> LearnerCycle {
+        LearnerCycle::current(
+            self.cycle,
+            &self.registration.kind,
+            self.registered_on(),
+            self.certified_until,
+        )
     }
 }
 
@@ -161,6 +188,9 @@ pub struct Order {
     /// The invoice request that covers this order, once there is one (R15).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<InvoiceId>,
+    /// The learner's cycle when they bought: its hours are enrolled in it.
+    #[serde(default)]
+    pub cycle: CycleNumber,
 }
 
 /// The checked content of a WeChat Pay payment notice (R14).
@@ -172,14 +202,42 @@ pub struct PaymentNotice {
     pub paid_at: Timestamp,
 }
 
-/// One class hour a learner bought.
+/// One class hour a learner bought, in one of their cycles. An hour can be
+/// bought once per cycle; one bought and not learned in its cycle stays
+/// usable later (see [`Enrollment::usable_for`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Enrollment {
     pub hour: HourId,
     pub order: OrderNo,
+    #[serde(default)]
+    pub cycle: CycleNumber,
 }
 
-/// R16: a holder's renewal registration (续证学习登记).
+impl Enrollment {
+    /// The cycle of the purchase that lets the learner learn `hour` in
+    /// `current`: this cycle's, or an earlier one the hour was never learned
+    /// in since (paid for and not used: nothing is lost at a renewal).
+    pub fn usable_for(
+        hour: &HourId,
+        current: CycleNumber,
+        enrollments: &[Enrollment],
+        marks: &[LearnedHour],
+    ) -> Option<CycleNumber> {
+        let learned_since = |bought: CycleNumber| {
+            marks
+                .iter()
+                .any(|mark| &mark.hour == hour && mark.cycle >= bought && mark.cycle < current)
+        };
+        enrollments
+            .iter()
+            .filter(|enrollment| &enrollment.hour == hour && enrollment.cycle <= current)
+            .map(|enrollment| enrollment.cycle)
+            .filter(|&bought| bought == current || !learned_since(bought))
+            .max()
+    }
+}
+
+/// R16: a holder's renewal registration (续证学习登记), one per cycle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RenewalRegistration {
     pub details: HolderDetails,
@@ -189,24 +247,101 @@ pub struct RenewalRegistration {
     /// staff handle the renewal; such filings wait in staff's queue.
     #[serde(default)]
     pub overdue: bool,
+    #[serde(default)]
+    pub cycle: CycleNumber,
+    /// Staff's decision, once taken (an overdue renewal's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<StaffDecision>,
 }
 
-/// R19: a new learner's certificate application (新学员证书申请); R20: an
-/// overdue holder's renewal uses the same form with the old certificate's data.
+/// R19: a new learner's certificate application (新学员证书申请), one per
+/// cycle, which staff approve before the certificate is issued.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateApplication {
     pub learning_started_on: Date,
     pub note: String,
     pub filed_at: Timestamp,
     pub status: FilingStatus,
+    /// The application form's fields (records from before the form carry none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<ApplicationForm>,
+    #[serde(default)]
+    pub cycle: CycleNumber,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<StaffDecision>,
 }
 
-/// Where a filing stands. A learner may correct it while it is `Filed`.
+/// Where a filing stands. A learner may correct it until staff accept it,
+/// and file again after staff rejected it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FilingStatus {
     Filed,
     Accepted,
+    Rejected,
+}
+
+/// Who on the staff decided a filing, when, and (for a rejection) why: the
+/// learner reads the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffDecision {
+    pub by: String,
+    pub at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Which filing of a cycle staff decide on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilingKind {
+    /// The renewal registration (R16) or overdue renewal (R20).
+    Renewal,
+    /// The new learner's application (R19).
+    Application,
+}
+
+/// What issuing a cycle's certificate changes besides storing it, in the
+/// same transaction: the learner moves to the next cycle (the holder's expiry
+/// to the new certificate's), counts as a returning learner (R12), and the
+/// cycle's filing, if any, is accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CycleClosing {
+    /// The cycle the certificate closes; refused if the learner is no longer in it.
+    pub closes: CycleNumber,
+    /// The learner's kind in the next cycle (a holder's new expiry).
+    pub next_kind: LearnerKind,
+    /// A new or titled learner's new certificate expiry.
+    pub certified_until: Option<Date>,
+    /// The cycle's filing to accept, with staff's decision when staff issue.
+    pub accepts: Option<(FilingKind, Option<StaffDecision>)>,
+}
+
+impl CycleClosing {
+    /// The closing of the learner's current cycle by `certificate`.
+    pub fn of(learner: &Learner, certificate: &Certificate) -> Self {
+        let next_kind = match &learner.registration.kind {
+            LearnerKind::Holder(details) => LearnerKind::Holder(HolderDetails {
+                expires_on: certificate.valid_until,
+                ..details.clone()
+            }),
+            other => other.clone(),
+        };
+        let certified_until = match next_kind {
+            LearnerKind::Holder(_) => None,
+            LearnerKind::New(_) | LearnerKind::Titled(_) => Some(certificate.valid_until),
+        };
+        Self {
+            closes: learner.cycle,
+            next_kind,
+            certified_until,
+            accepts: None,
+        }
+    }
+
+    pub fn accepting(mut self, filing: FilingKind, decision: Option<StaffDecision>) -> Self {
+        self.accepts = Some((filing, decision));
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -231,15 +366,23 @@ pub struct Certificate {
     /// SHA-256 of the canonical certificate data, hex; checked on every verification.
     pub data_hash: String,
     pub status: CertificateStatus,
+    /// The learner's cycle it closes.
+    #[serde(default)]
+    pub cycle: CycleNumber,
 }
 
 impl Certificate {
     /// The valid certificate of `data`, with the hash of what it states taken
     /// now, so that a verification notices a record changed later.
-    pub fn issue(learner: LearnerId, data: CertificateData) -> Result<Self, MalformedId> {
+    pub fn issue(
+        learner: LearnerId,
+        cycle: CycleNumber,
+        data: CertificateData,
+    ) -> Result<Self, MalformedId> {
         Ok(Self {
             no: CertificateNo::parse(&data.no)?,
             learner,
+            cycle,
             data_hash: data.hash(),
             name: data.name,
             kind: data.kind,

@@ -171,12 +171,31 @@ impl<S> TestApp<S> {
         .await
     }
 
-    /// Files the application for the certificate (R19) with no note.
+    /// Files the cycle's renewal registration (holders, R16) or certificate
+    /// application (new learners, R19, with the form's required fields).
     pub async fn file(&self, token: &str) {
-        let filed = self
-            .post(certificates::FILING, Some(token), json!({}))
-            .await;
+        let form = json!({ "employer": "中国检验认证集团北京有限公司", "phone": "13800138000" });
+        let filed = self.post(certificates::FILING, Some(token), form).await;
         assert_eq!(filed.status, StatusCode::NO_CONTENT, "{}", filed.body);
+    }
+
+    /// Staff approve (or reject with `reason`) the learner's waiting application (R19).
+    pub async fn decide_application(&self, learner: &LearnerId, reason: Option<&str>) -> Answer {
+        let staff = self.staff_token().await;
+        let verdict = json!({ "approve": reason.is_none(), "reason": reason });
+        self.post(
+            &path(admin::APPLICATION_DECISION, &[learner]),
+            Some(&staff),
+            verdict,
+        )
+        .await
+    }
+
+    /// Files the application and has staff approve it: a new learner ready to collect.
+    pub async fn file_and_approve(&self, token: &str, learner: &LearnerId) {
+        self.file(token).await;
+        let approved = self.decide_application(learner, None).await;
+        assert_eq!(approved.status, StatusCode::NO_CONTENT, "{}", approved.body);
     }
 
     /// Asks for the certificate; the answer.
@@ -215,6 +234,17 @@ impl<S: Store> TestApp<S> {
         assert_eq!(me.body["progress"]["complete"], true);
         learner
     }
+}
+
+/// A holder's whole cycle (R8): the three mandatory courses (10 hours) and
+/// the 30-hour certification bundle, 600 yuan at 2023's price.
+pub fn holder_cycle_cart() -> Value {
+    json!([
+        { "kind": "course", "id": "inspection-laws-and-regulations" },
+        { "kind": "course", "id": "trade-self-discipline-code" },
+        { "kind": "course", "id": "practitioner-code-of-conduct" },
+        { "kind": "bundle", "id": "certification-30" },
+    ])
 }
 
 /// The hours (`course/number`) of an order or a purchase answer.

@@ -9,5 +9,5 @@ pub mod site;
 pub mod wechatpay_simulator;
 
 pub use app::{Answer, DynamoDb, Embedded, TestApp, WeChat, spawn_app};
-pub use learners::{Kind, Learner, hours_of, registration, registration_as};
+pub use learners::{Kind, Learner, holder_cycle_cart, hours_of, registration, registration_as};
 pub use routes::*;

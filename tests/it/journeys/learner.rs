@@ -170,10 +170,38 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     }
     b.document("learning-complete").await?;
 
-    b.step("file the application and get the certificate");
+    b.step("file the application, approved by staff, and get the certificate");
     b.goto("/certificates/").await?;
+    b.wait_text("[data-app=certificates] .next-step", "新学员证书申请")
+        .await?;
+    b.fill(
+        "[data-app=certificates] input[name=employer]",
+        "中国检验认证集团北京有限公司",
+    )
+    .await?;
     b.click("[data-app=certificates] button.file").await?;
     b.wait_text("[data-app=certificates] .status.ok", "已提交")
+        .await?;
+    b.wait_text("[data-app=certificates] .next-step", "等待协会审核")
+        .await?;
+    // Staff approve it (R19) through their API: their pages are another journey.
+    let queue = app.get(ticedu_admin::APPLICATIONS, Some(staff)).await;
+    let learner = queue.body["applications"][0]["learner_id"]
+        .as_str()
+        .ok_or("no application waits for staff")?
+        .to_owned();
+    let approved = app
+        .post(
+            &crate::helpers::path(ticedu_admin::APPLICATION_DECISION, &[&learner]),
+            Some(staff),
+            json!({ "approve": true }),
+        )
+        .await;
+    if !approved.status.is_success() {
+        return Err(format!("staff could not approve: {}", approved.body).into());
+    }
+    b.goto("/certificates/").await?;
+    b.wait_text("[data-app=certificates] .next-step", "现在可以领取")
         .await?;
     b.click("[data-app=certificates] button.issue").await?;
     let said = b
@@ -224,11 +252,14 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
         }
     }
 
-    b.step("the same, in English");
+    b.step("the next cycle, in English");
     b.goto("/en/learning/").await?;
+    // The certificate closed the first cycle: the second starts from nothing.
+    b.wait_text("[data-app=learning] .progress-text", "Cycle 2 (")
+        .await?;
     b.wait_text(
         "[data-app=learning] .progress-text",
-        "You have completed this cycle's hours.",
+        "0 of 40 hours counted",
     )
     .await?;
     b.goto("/en/certificates/").await?;

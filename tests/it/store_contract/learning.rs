@@ -1,6 +1,7 @@
 //! The store contract: Marking hours learned: only bought hours, each counted once.
 
 use std::collections::BTreeSet;
+use ticedu_domain::cycle::CycleNumber;
 
 use ticedu_store::*;
 use ticedu_tests::fixtures::*;
@@ -13,7 +14,7 @@ pub async fn marking_an_hour_not_bought_is_refused<S: ContractStore>(store: &S) 
     assert_eq!(
         refusal(
             store
-                .mark_learned(&learner.id, &mark(&hour("sampling", 1)))
+                .mark_learned(&learner.id, &mark(&hour("sampling", 1)), CycleNumber::FIRST)
                 .await
         ),
         Refusal::HourNotBought
@@ -40,7 +41,7 @@ pub async fn the_same_hour_marked_ten_times_concurrently_counts_once<S: Contract
     let mut tasks = JoinSet::new();
     for _ in 0..10 {
         let (store, id, mark) = (store.clone(), learner.id.clone(), mark(&hours[0]));
-        tasks.spawn(async move { store.mark_learned(&id, &mark).await });
+        tasks.spawn(async move { store.mark_learned(&id, &mark, CycleNumber::FIRST).await });
     }
     let mut applied = 0;
     while let Some(result) = tasks.join_next().await {
@@ -50,7 +51,7 @@ pub async fn the_same_hour_marked_ten_times_concurrently_counts_once<S: Contract
     }
     assert_eq!(applied, 1);
     store
-        .mark_learned(&learner.id, &mark(&hours[1]))
+        .mark_learned(&learner.id, &mark(&hours[1]), CycleNumber::FIRST)
         .await
         .unwrap();
     let marks = store.marks(&learner.id).await.unwrap();

@@ -1,5 +1,6 @@
 //! The store contract: What waits for staff, and certificates: filings, title checks, overdue renewals.
 
+use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::learner::{LearnerCategory, TitleCheck};
 use ticedu_store::records::*;
 use ticedu_store::*;
@@ -9,12 +10,20 @@ use super::*;
 
 pub async fn filings_can_be_corrected_until_accepted<S: ContractStore>(store: &S) {
     let learner = registered(store).await;
-    assert!(store.renewal(&learner.id).await.unwrap().is_none());
+    assert!(
+        store
+            .renewal(&learner.id, CycleNumber::FIRST)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let mut registration = RenewalRegistration {
         details: holder_details(),
         filed_at: now(),
         status: FilingStatus::Filed,
         overdue: false,
+        cycle: CycleNumber::FIRST,
+        decision: None,
     };
     store
         .file_renewal(&learner.id, &registration)
@@ -27,7 +36,11 @@ pub async fn filings_can_be_corrected_until_accepted<S: ContractStore>(store: &S
         .await
         .unwrap();
     assert_eq!(
-        store.renewal(&learner.id).await.unwrap().unwrap(),
+        store
+            .renewal(&learner.id, CycleNumber::FIRST)
+            .await
+            .unwrap()
+            .unwrap(),
         registration
     );
     registration.status = FilingStatus::Accepted;
@@ -46,13 +59,20 @@ pub async fn filings_can_be_corrected_until_accepted<S: ContractStore>(store: &S
         note: "新学员".to_owned(),
         filed_at: now(),
         status: FilingStatus::Filed,
+        form: None,
+        cycle: CycleNumber::FIRST,
+        decision: None,
     };
     store
         .file_application(&learner.id, &application)
         .await
         .unwrap();
     assert_eq!(
-        store.application(&learner.id).await.unwrap().unwrap(),
+        store
+            .application(&learner.id, CycleNumber::FIRST)
+            .await
+            .unwrap()
+            .unwrap(),
         application
     );
     assert_eq!(
@@ -69,6 +89,8 @@ pub async fn overdue_renewals_wait_in_staffs_queue<S: ContractStore>(store: &S) 
         filed_at: start + jiff::SignedDuration::from_mins(minutes),
         status: FilingStatus::Filed,
         overdue: true,
+        cycle: CycleNumber::FIRST,
+        decision: None,
     };
     assert!(store.overdue_renewals().await.unwrap().is_empty());
     store
@@ -139,9 +161,16 @@ pub async fn title_checks_wait_in_staffs_queue_until_decided<S: ContractStore>(s
 pub async fn certificates_are_issued_once_and_revoked_once<S: ContractStore>(store: &S) {
     let learner = registered(store).await;
     let certificate = certificate_for(&learner);
-    store.issue_certificate(&certificate).await.unwrap();
+    store
+        .issue_certificate(&certificate, &closing_for(&learner, &certificate))
+        .await
+        .unwrap();
     assert_eq!(
-        refusal(store.issue_certificate(&certificate).await),
+        refusal(
+            store
+                .issue_certificate(&certificate, &closing_for(&learner, &certificate))
+                .await
+        ),
         Refusal::CertificateExists
     );
     assert_eq!(

@@ -3,12 +3,16 @@ use std::num::NonZeroU16;
 use jiff::civil::date;
 
 use super::*;
+use crate::calendar::WorkCalendar;
 use crate::catalogue::{CourseGroup, CourseId, HourId};
+use crate::cycle::{CycleNumber, LearnerCycle};
+use crate::learner::TitleCheck;
 use crate::learner::{
     DocumentNumber, HolderCertificateKind, HolderDetails, NewLearnerDetails, ShortText,
     TitleDetails,
 };
-use crate::requirement::{Cycle, LearnedHour};
+use crate::requirement::LearnedHour;
+use crate::settings::Settings;
 
 fn holder(expires_on: Date) -> LearnerKind {
     LearnerKind::Holder(HolderDetails {
@@ -29,7 +33,7 @@ fn titled() -> LearnerKind {
 /// `mandatory` and `flexible` hours learned on `day`.
 fn progress(
     category: LearnerCategory,
-    cycle: Cycle,
+    cycle: &LearnerCycle,
     mandatory: u16,
     flexible: u16,
     day: Date,
@@ -41,6 +45,7 @@ fn progress(
         ),
         group,
         learned_on: day,
+        cycle: cycle.number,
     };
     let mut marks: Vec<_> = (1..=mandatory)
         .map(|n| mark("law", n, CourseGroup::Mandatory))
@@ -99,114 +104,241 @@ fn the_hash_covers_every_stated_field() {
     );
 }
 
+/// A learner's facts on `today`, decided against the bundled settings and calendar.
+struct Case {
+    kind: LearnerKind,
+    cycle: LearnerCycle,
+    progress: Progress,
+    title_check: Option<TitleCheck>,
+    today: Date,
+}
+
+impl Case {
+    fn new(
+        kind: LearnerKind,
+        mandatory: u16,
+        flexible: u16,
+        learned_on: Date,
+        today: Date,
+    ) -> Self {
+        let cycle = LearnerCycle::current(CycleNumber::FIRST, &kind, date(2023, 1, 2), None);
+        let progress = progress(kind.category(), &cycle, mandatory, flexible, learned_on);
+        Self {
+            kind,
+            cycle,
+            progress,
+            title_check: None,
+            today,
+        }
+    }
+
+    fn decide(&self, filed: Filed<'_>, overdue: Option<Filed<'_>>) -> Result<(), IssueRefusal> {
+        let facts = IssueFacts {
+            kind: &self.kind,
+            cycle: &self.cycle,
+            progress: &self.progress,
+            title_check: self.title_check,
+            filed,
+            overdue,
+            today: self.today,
+        };
+        decide_issue(
+            &facts,
+            &Settings::bundled().unwrap(),
+            &WorkCalendar::bundled().unwrap(),
+        )
+    }
+}
+
 #[test]
-fn a_holder_may_download_from_the_batchs_seventh_working_day_once_complete() {
-    let settings = Settings::bundled().unwrap();
-    let calendar = WorkCalendar::bundled().unwrap();
-    let kind = holder(date(2023, 7, 6));
-    let cycle = Cycle::ending_on(date(2023, 7, 6));
-    let complete = progress(LearnerCategory::Holder, cycle, 10, 30, date(2023, 6, 1));
-    assert_eq!(
-        may_issue(
-            &kind,
-            &complete,
-            None,
-            date(2023, 7, 14),
-            &settings,
-            &calendar
-        ),
-        Err(NotYet::BeforeAvailability {
-            available: date(2023, 7, 17)
-        })
-    );
-    assert_eq!(
-        may_issue(
-            &kind,
-            &complete,
-            None,
-            date(2023, 7, 17),
-            &settings,
-            &calendar
-        ),
-        Ok(())
-    );
-    let short = progress(LearnerCategory::Holder, cycle, 10, 29, date(2023, 6, 1));
-    assert_eq!(
-        may_issue(&kind, &short, None, date(2023, 8, 1), &settings, &calendar),
-        Err(NotYet::Incomplete { remaining_hours: 1 })
-    );
-    let off_batch = holder(date(2023, 7, 7));
-    let complete_off = progress(
-        LearnerCategory::Holder,
-        Cycle::ending_on(date(2023, 7, 7)),
+fn a_holder_may_download_from_the_batchs_seventh_working_day_once_complete_and_registered() {
+    let mut case = Case::new(
+        holder(date(2023, 7, 6)),
         10,
         30,
         date(2023, 6, 1),
+        date(2023, 7, 14),
     );
     assert_eq!(
-        may_issue(
-            &off_batch,
-            &complete_off,
-            None,
-            date(2023, 8, 1),
-            &settings,
-            &calendar
-        ),
-        Err(NotYet::NotABatch)
+        case.decide(Filed::Nothing, None),
+        Err(IssueRefusal::NotFiled)
+    );
+    assert_eq!(
+        case.decide(Filed::Waiting, None),
+        Err(IssueRefusal::BeforeAvailability {
+            available: date(2023, 7, 17)
+        })
+    );
+    case.today = date(2023, 7, 17);
+    assert_eq!(case.decide(Filed::Waiting, None), Ok(()));
+    let short = Case::new(
+        holder(date(2023, 7, 6)),
+        10,
+        29,
+        date(2023, 6, 1),
+        date(2023, 7, 1),
+    );
+    assert_eq!(
+        short.decide(Filed::Nothing, None),
+        Err(IssueRefusal::Incomplete {
+            remaining_hours: 1,
+            expired_on: None
+        })
+    );
+    let off_batch = Case::new(
+        holder(date(2023, 7, 7)),
+        10,
+        30,
+        date(2023, 6, 1),
+        date(2023, 8, 1),
+    );
+    assert_eq!(
+        off_batch.decide(Filed::Waiting, None),
+        Err(IssueRefusal::NotABatch {
+            expires_on: date(2023, 7, 7)
+        })
     );
 }
 
 #[test]
-fn a_titled_learner_needs_confirmed_details_and_a_new_learner_only_the_hours() {
-    let settings = Settings::bundled().unwrap();
-    let calendar = WorkCalendar::bundled().unwrap();
-    let cycle = Cycle::starting_on(date(2024, 3, 1));
-    let complete = progress(LearnerCategory::Titled, cycle, 0, 40, date(2024, 6, 1));
+fn a_holder_of_a_batch_not_yet_published_learns_now_and_hears_when_it_will_be_known() {
+    let case = Case::new(
+        holder(date(2027, 7, 6)),
+        10,
+        30,
+        date(2026, 11, 1),
+        date(2026, 12, 1),
+    );
+    let refusal = case.decide(Filed::Waiting, None).unwrap_err();
     assert_eq!(
-        may_issue(
-            &titled(),
-            &complete,
-            Some(TitleCheck::Pending),
-            date(2024, 7, 1),
-            &settings,
-            &calendar
-        ),
-        Err(NotYet::TitleNotConfirmed)
+        refusal,
+        IssueRefusal::BatchNotPublished {
+            expires_on: date(2027, 7, 6)
+        }
+    );
+    assert!(
+        refusal.message_zh().contains("2027 年度批次"),
+        "{}",
+        refusal.message_zh()
+    );
+}
+
+#[test]
+fn a_holder_who_completes_after_the_expiry_is_sent_to_the_overdue_renewal() {
+    let late = Case::new(
+        holder(date(2024, 3, 1)),
+        10,
+        30,
+        date(2026, 11, 1),
+        date(2026, 12, 1),
     );
     assert_eq!(
-        may_issue(
-            &titled(),
-            &complete,
-            Some(TitleCheck::Confirmed),
-            date(2024, 7, 1),
-            &settings,
-            &calendar
-        ),
-        Ok(())
+        late.progress.counted_towards_requirement(),
+        40,
+        "late hours count"
     );
+    assert_eq!(
+        late.decide(Filed::Nothing, None),
+        Err(IssueRefusal::OverdueRenewalNeeded {
+            expired_on: date(2024, 3, 1)
+        })
+    );
+    assert_eq!(
+        late.decide(Filed::Nothing, Some(Filed::Waiting)),
+        Err(IssueRefusal::OverdueWithStaff)
+    );
+    assert_eq!(
+        late.decide(
+            Filed::Nothing,
+            Some(Filed::Rejected {
+                reason: "证书号有误"
+            })
+        ),
+        Err(IssueRefusal::OverdueRejected {
+            reason: "证书号有误".into()
+        })
+    );
+    let short = Case::new(
+        holder(date(2024, 3, 1)),
+        10,
+        20,
+        date(2026, 11, 1),
+        date(2026, 12, 1),
+    );
+    let refusal = short.decide(Filed::Nothing, None).unwrap_err();
+    assert_eq!(
+        refusal,
+        IssueRefusal::Incomplete {
+            remaining_hours: 10,
+            expired_on: Some(date(2024, 3, 1))
+        }
+    );
+    assert!(refusal.message_zh().contains("超期换证"));
+}
+
+#[test]
+fn a_new_learners_application_and_a_titled_learners_title_wait_for_staff() {
     let new = LearnerKind::New(NewLearnerDetails {
         learning_started_on: date(2024, 3, 1),
     });
+    let case = Case::new(new, 0, 40, date(2024, 6, 1), date(2024, 7, 1));
     assert_eq!(
-        may_issue(
-            &new,
-            &complete,
-            None,
-            date(2024, 7, 1),
-            &settings,
-            &calendar
-        ),
-        Ok(())
+        case.decide(Filed::Nothing, None),
+        Err(IssueRefusal::NotFiled)
     );
+    assert_eq!(
+        case.decide(Filed::Waiting, None),
+        Err(IssueRefusal::ApplicationWithStaff)
+    );
+    assert_eq!(
+        case.decide(
+            Filed::Rejected {
+                reason: "单位名称不全"
+            },
+            None
+        )
+        .map_err(|e| e.code()),
+        Err("certificate.application_rejected")
+    );
+    assert_eq!(case.decide(Filed::Accepted, None), Ok(()));
+
+    let mut case = Case::new(titled(), 0, 40, date(2024, 6, 1), date(2024, 7, 1));
+    case.title_check = Some(TitleCheck::Pending);
+    assert_eq!(
+        case.decide(Filed::Nothing, None),
+        Err(IssueRefusal::TitleNotConfirmed)
+    );
+    case.title_check = Some(TitleCheck::Rejected);
+    let refusal = case.decide(Filed::Nothing, None).unwrap_err();
+    assert_eq!(refusal, IssueRefusal::TitleRejected);
+    assert!(!refusal.message_zh().contains("尚待"));
+    case.title_check = Some(TitleCheck::Confirmed);
+    assert_eq!(case.decide(Filed::Nothing, None), Ok(()));
 }
 
 #[test]
-fn validity_runs_four_years_from_the_old_expiry_or_the_issue_day() {
-    assert_eq!(
-        valid_until(&holder(date(2023, 7, 6)), date(2023, 7, 17)),
-        date(2027, 7, 6)
+fn the_certificate_closes_the_learners_cycle_and_runs_to_its_end_plus_four_years() {
+    let case = Case::new(
+        holder(date(2023, 7, 6)),
+        10,
+        30,
+        date(2023, 6, 1),
+        date(2023, 7, 17),
     );
-    assert_eq!(valid_until(&titled(), date(2024, 7, 1)), date(2028, 7, 1));
+    let data = CertificateData::issue(
+        PersonName::parse("钟检").unwrap(),
+        case.kind.clone(),
+        &case.cycle,
+        &case.progress,
+        case.today,
+        &[3; 12],
+    );
+    assert_eq!(
+        (data.cycle_start, data.cycle_end),
+        (date(2019, 7, 6), date(2023, 7, 6))
+    );
+    assert_eq!(data.valid_until, date(2027, 7, 6));
+    assert_eq!(data.hours, 40);
 }
 
 #[test]
@@ -234,37 +366,6 @@ fn the_public_status_puts_tampering_first_then_revocation_then_expiry() {
 }
 
 #[test]
-fn issuing_hears_of_an_overdue_renewal_first_and_of_a_missing_filing_last() {
-    let settings = Settings::bundled().unwrap();
-    let calendar = WorkCalendar::bundled().unwrap();
-    let kind = holder(date(2023, 7, 6));
-    let cycle = Cycle::ending_on(date(2023, 7, 6));
-    let incomplete = progress(LearnerCategory::Holder, cycle, 10, 0, date(2023, 6, 1));
-    let complete = progress(LearnerCategory::Holder, cycle, 10, 30, date(2023, 6, 1));
-    let facts = |progress, filed| IssueFacts {
-        kind: &kind,
-        progress,
-        title_check: None,
-        filed,
-        today: date(2023, 7, 17),
-    };
-    let decide = |facts: IssueFacts<'_>| decide_issue(&facts, &settings, &calendar);
-    assert_eq!(
-        decide(facts(&incomplete, Filed::OverdueRenewal)),
-        Err(IssueRefusal::OverdueWithStaff)
-    );
-    assert_eq!(
-        decide(facts(&incomplete, Filed::Nothing)).map_err(|e| e.code()),
-        Err("certificate.incomplete")
-    );
-    assert_eq!(
-        decide(facts(&complete, Filed::Nothing)),
-        Err(IssueRefusal::NotFiled)
-    );
-    assert_eq!(decide(facts(&complete, Filed::Filing)), Ok(()));
-}
-
-#[test]
 fn titled_learners_file_nothing_and_need_no_filing_to_be_issued() {
     assert_eq!(
         filing_for(&titled()).map_err(|e| e.code()),
@@ -279,20 +380,48 @@ fn titled_learners_file_nothing_and_need_no_filing_to_be_issued() {
 }
 
 #[test]
-fn an_overdue_renewal_is_a_holders_and_only_for_an_expired_certificate() {
+fn an_overdue_renewal_is_for_a_holder_whose_certificate_expired_before_the_hours_were_done() {
     let claim = |expires_on| OverdueClaim {
         original_certificate_no: DocumentNumber::parse("CIE-2019-0099").unwrap(),
         expires_on,
     };
-    let today = date(2023, 8, 1);
-    let renewed = overdue_renewal(&holder(date(2023, 7, 6)), claim(date(2023, 7, 21)), today);
-    assert_eq!(renewed.map(|d| d.expires_on), Ok(date(2023, 7, 21)));
+    let today = date(2026, 12, 1);
+    let late = Case::new(holder(date(2024, 3, 1)), 10, 30, date(2026, 11, 1), today);
+    let file = |case: &Case, expires_on| {
+        overdue_renewal(&case.kind, &case.progress, claim(expires_on), today)
+    };
     assert_eq!(
-        overdue_renewal(&holder(date(2023, 7, 6)), claim(today), today),
-        Err(FilingRefusal::NotOverdue)
+        file(&late, date(2024, 3, 1)).map(|d| d.expires_on),
+        Ok(date(2024, 3, 1))
     );
     assert_eq!(
-        overdue_renewal(&titled(), claim(date(2023, 7, 21)), today),
+        file(&late, date(2023, 8, 15)),
+        Err(FilingRefusal::ExpiryMismatch {
+            on_record: date(2024, 3, 1)
+        })
+    );
+    let short = Case::new(holder(date(2024, 3, 1)), 0, 0, date(2026, 11, 1), today);
+    assert_eq!(
+        file(&short, date(2024, 3, 1)),
+        Err(FilingRefusal::Incomplete {
+            remaining_hours: 40
+        })
+    );
+    let in_time = Case::new(holder(date(2024, 3, 1)), 10, 30, date(2024, 2, 1), today);
+    assert_eq!(
+        file(&in_time, date(2024, 3, 1)),
+        Err(FilingRefusal::CompletedInTime)
+    );
+    let current = Case::new(holder(date(2027, 7, 6)), 10, 30, date(2026, 11, 1), today);
+    assert_eq!(
+        file(&current, date(2027, 7, 6)),
+        Err(FilingRefusal::NotOverdue {
+            expires_on: date(2027, 7, 6)
+        })
+    );
+    let titled = Case::new(titled(), 0, 40, date(2026, 11, 1), today);
+    assert_eq!(
+        file(&titled, date(2024, 3, 1)),
         Err(FilingRefusal::NotAHolder)
     );
 }

@@ -5,11 +5,17 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::catalogue::CourseId;
+use crate::learner::LearnerKind;
 
 const CYCLE_START: Date = date(2023, 1, 1);
 
-fn cycle() -> Cycle {
-    Cycle::starting_on(CYCLE_START)
+/// A first cycle starting on `CYCLE_START`.
+fn cycle() -> LearnerCycle {
+    LearnerCycle {
+        number: CycleNumber::FIRST,
+        cycle: Cycle::starting_on(CYCLE_START),
+        renews: None,
+    }
 }
 
 /// `count` distinct hours of one group, learned on the cycle's first day.
@@ -22,6 +28,7 @@ fn learned(group: CourseGroup, course: &str, count: u16) -> Vec<LearnedHour> {
             ),
             group,
             learned_on: CYCLE_START,
+            cycle: CycleNumber::FIRST,
         })
         .collect()
 }
@@ -37,7 +44,7 @@ fn a_holder_completes_with_ten_mandatory_and_thirty_flexible_hours() {
         learned(CourseGroup::Elective, "sampling", 12),
         learned(CourseGroup::Certification, "iso-17020", 18),
     ]);
-    let progress = Progress::evaluate(LearnerCategory::Holder, cycle(), &marks);
+    let progress = Progress::evaluate(LearnerCategory::Holder, &cycle(), &marks);
     assert!(progress.is_complete());
     assert_eq!(progress.counted_towards_requirement(), 40);
     assert_eq!(progress.remaining_hours(), 0);
@@ -46,7 +53,7 @@ fn a_holder_completes_with_ten_mandatory_and_thirty_flexible_hours() {
 #[test]
 fn a_holder_with_forty_elective_hours_still_lacks_the_mandatory_ten() {
     let marks = learned(CourseGroup::Elective, "sampling", 40);
-    let progress = Progress::evaluate(LearnerCategory::Holder, cycle(), &marks);
+    let progress = Progress::evaluate(LearnerCategory::Holder, &cycle(), &marks);
     assert_eq!(
         progress.shortfalls,
         [Shortfall::Mandatory {
@@ -63,8 +70,8 @@ fn a_new_learner_completes_with_forty_electives_or_certification_hours() {
         learned(CourseGroup::Elective, "sampling", 20),
         learned(CourseGroup::Certification, "iso-17020", 20),
     ]);
-    assert!(Progress::evaluate(LearnerCategory::New, cycle(), &marks).is_complete());
-    assert!(Progress::evaluate(LearnerCategory::Titled, cycle(), &marks).is_complete());
+    assert!(Progress::evaluate(LearnerCategory::New, &cycle(), &marks).is_complete());
+    assert!(Progress::evaluate(LearnerCategory::Titled, &cycle(), &marks).is_complete());
 }
 
 #[test]
@@ -73,7 +80,7 @@ fn mandatory_hours_do_not_count_for_new_learners() {
         learned(CourseGroup::Mandatory, "law", 10),
         learned(CourseGroup::Elective, "sampling", 30),
     ]);
-    let progress = Progress::evaluate(LearnerCategory::New, cycle(), &marks);
+    let progress = Progress::evaluate(LearnerCategory::New, &cycle(), &marks);
     assert_eq!(
         progress.shortfalls,
         [Shortfall::Flexible {
@@ -87,31 +94,50 @@ fn mandatory_hours_do_not_count_for_new_learners() {
 fn an_hour_marked_twice_counts_once() {
     let mut marks = learned(CourseGroup::Elective, "sampling", 5);
     marks.extend(learned(CourseGroup::Elective, "sampling", 5));
-    let progress = Progress::evaluate(LearnerCategory::New, cycle(), &marks);
+    let progress = Progress::evaluate(LearnerCategory::New, &cycle(), &marks);
     assert_eq!(progress.flexible_hours, 5);
     assert_eq!(progress.not_counted, 0);
 }
 
 #[test]
-fn hours_learned_outside_the_cycle_do_not_count() {
-    let mut marks = learned(CourseGroup::Elective, "sampling", 3);
-    marks[0].learned_on = date(2022, 12, 31);
-    marks[1].learned_on = date(2027, 1, 1); // the first day of the next cycle
-    marks[2].learned_on = date(2026, 12, 31); // the last day of this one
-    let progress = Progress::evaluate(LearnerCategory::New, cycle(), &marks);
-    assert_eq!(progress.flexible_hours, 1);
-    assert_eq!(progress.not_counted, 2);
+fn only_marks_of_the_current_cycle_count_whatever_their_date() {
+    let mut marks = learned(CourseGroup::Elective, "sampling", 4);
+    marks[0].cycle = CycleNumber::FIRST.next(); // the next cycle's, not this one's
+    marks[1].learned_on = date(2027, 3, 1); // after the cycle's end: an overdue holder's late hour
+    let progress = Progress::evaluate(LearnerCategory::New, &cycle(), &marks);
+    assert_eq!(progress.flexible_hours, 3);
+    assert_eq!(progress.not_counted, 0);
 }
 
 #[test]
-fn an_hour_learned_in_an_earlier_cycle_and_again_in_this_one_counts_once() {
-    let mut marks = learned(CourseGroup::Elective, "sampling", 1);
-    marks.push(LearnedHour {
-        learned_on: date(2022, 6, 1),
-        ..marks[0].clone()
-    });
-    let progress = Progress::evaluate(LearnerCategory::New, cycle(), &marks);
-    assert_eq!((progress.flexible_hours, progress.not_counted), (1, 0));
+fn an_hour_learned_in_an_earlier_cycle_counts_again_when_learned_again() {
+    let mut marks = learned(CourseGroup::Mandatory, "law", 10);
+    let second = LearnerCycle {
+        number: CycleNumber::FIRST.next(),
+        cycle: Cycle::starting_on(date(2027, 1, 1)),
+        renews: Some(date(2027, 1, 1)),
+    };
+    let holder =
+        |marks: &[LearnedHour]| Progress::evaluate(LearnerCategory::Holder, &second, marks);
+    assert_eq!(holder(&marks).mandatory_hours, 0);
+    marks.extend(marks.clone().into_iter().map(|mark| LearnedHour {
+        cycle: second.number,
+        learned_on: date(2028, 5, 5),
+        ..mark
+    }));
+    assert_eq!(holder(&marks).mandatory_hours, 10);
+}
+
+#[test]
+fn completion_is_dated_by_the_mark_that_met_the_requirement() {
+    let mut marks = learned(CourseGroup::Elective, "sampling", 40);
+    marks[17].learned_on = date(2023, 9, 9);
+    marks[3].learned_on = date(2023, 5, 5);
+    let progress = Progress::evaluate(LearnerCategory::New, &cycle(), &marks);
+    assert_eq!(progress.completed_on, Some(date(2023, 9, 9)));
+    marks.pop();
+    let progress = Progress::evaluate(LearnerCategory::New, &cycle(), &marks);
+    assert_eq!(progress.completed_on, None);
 }
 
 #[test]
@@ -137,18 +163,17 @@ fn requirements_add_up_to_forty_hours_for_everyone() {
 }
 
 fn arbitrary_marks() -> impl Strategy<Value = Vec<LearnedHour>> {
-    let group = prop::sample::select(CourseGroup::ALL.to_vec());
-    let mark = (group, 0u8..4, 1u16..30, 0i32..2000).prop_map(|(group, course, number, day)| {
-        LearnedHour {
-            hour: HourId::new(
-                CourseId::parse(&format!("course-{course}")).unwrap(),
-                NonZeroU16::new(number).unwrap(),
-            ),
-            group,
-            learned_on: date(2022, 6, 1)
-                .checked_add(jiff::Span::new().days(day))
-                .unwrap(),
-        }
+    // An hour belongs to one group: here each course is of one group.
+    let mark = (0u8..4, 1u16..30, 0i32..2000).prop_map(|(course, number, day)| LearnedHour {
+        hour: HourId::new(
+            CourseId::parse(&format!("course-{course}")).unwrap(),
+            NonZeroU16::new(number).unwrap(),
+        ),
+        group: CourseGroup::ALL[usize::from(course) % CourseGroup::ALL.len()],
+        learned_on: date(2022, 6, 1)
+            .checked_add(jiff::Span::new().days(day))
+            .unwrap(),
+        cycle: CycleNumber::FIRST,
     });
     prop::collection::vec(mark, 0..120)
 }
@@ -156,7 +181,7 @@ fn arbitrary_marks() -> impl Strategy<Value = Vec<LearnedHour>> {
 proptest! {
     #[test]
     fn never_complete_below_forty_counted_hours(marks in arbitrary_marks(), category in prop::sample::select(LearnerCategory::ALL.to_vec())) {
-        let progress = Progress::evaluate(category, cycle(), &marks);
+        let progress = Progress::evaluate(category, &cycle(), &marks);
         if progress.is_complete() {
             prop_assert!(progress.mandatory_hours + progress.flexible_hours >= CYCLE_HOURS);
             prop_assert_eq!(progress.counted_towards_requirement(), CYCLE_HOURS);
@@ -171,11 +196,11 @@ proptest! {
         extra in arbitrary_marks(),
         category in prop::sample::select(LearnerCategory::ALL.to_vec()),
     ) {
-        let before = Progress::evaluate(category, cycle(), &marks);
+        let before = Progress::evaluate(category, &cycle(), &marks);
         for mark in extra.into_iter().take(1) {
             let mut more = marks.clone();
             more.push(mark);
-            let after = Progress::evaluate(category, cycle(), &more);
+            let after = Progress::evaluate(category, &cycle(), &more);
             prop_assert!(after.counted_towards_requirement() >= before.counted_towards_requirement());
             prop_assert!(after.remaining_hours() <= before.remaining_hours());
             prop_assert!(!before.is_complete() || after.is_complete());
@@ -184,17 +209,20 @@ proptest! {
 
     #[test]
     fn every_distinct_hour_is_counted_or_reported_not_counted(marks in arbitrary_marks()) {
-        let progress = Progress::evaluate(LearnerCategory::Holder, cycle(), &marks);
+        let progress = Progress::evaluate(LearnerCategory::Holder, &cycle(), &marks);
         let distinct = marks.iter().map(|mark| &mark.hour).collect::<std::collections::BTreeSet<_>>().len() as u32;
         prop_assert_eq!(progress.mandatory_hours + progress.flexible_hours + progress.not_counted, distinct);
     }
 }
 
 #[test]
-fn each_kind_of_learner_has_its_own_cycle() {
+fn each_kind_of_learner_has_its_own_first_cycle() {
     use crate::learner::{
         DocumentNumber, HolderCertificateKind, HolderDetails, NewLearnerDetails, ShortText,
         TitleDetails,
+    };
+    let first = |kind: &LearnerKind, registered_on| {
+        LearnerCycle::current(CycleNumber::FIRST, kind, registered_on, None).cycle
     };
     let holder = LearnerKind::Holder(HolderDetails {
         certificate_kind: HolderCertificateKind::Qualification,
@@ -202,23 +230,20 @@ fn each_kind_of_learner_has_its_own_cycle() {
         expires_on: date(2023, 7, 21),
     });
     assert_eq!(
-        Cycle::for_learner(&holder, date(2023, 1, 5)),
+        first(&holder, date(2023, 1, 5)),
         Cycle::ending_on(date(2023, 7, 21))
     );
     let new = LearnerKind::New(NewLearnerDetails {
         learning_started_on: date(2024, 3, 1),
     });
-    assert_eq!(
-        Cycle::for_learner(&new, date(2024, 2, 1)).start(),
-        date(2024, 3, 1)
-    );
+    assert_eq!(first(&new, date(2024, 2, 1)).start(), date(2024, 3, 1));
     let titled = LearnerKind::Titled(TitleDetails {
         title_kind: ShortText::parse("工程师").unwrap(),
         issuing_authority: ShortText::parse("人社局").unwrap(),
         title_certificate_no: DocumentNumber::parse("T-1").unwrap(),
     });
     assert_eq!(
-        Cycle::for_learner(&titled, date(2025, 5, 5)),
+        first(&titled, date(2025, 5, 5)),
         Cycle::starting_on(date(2025, 5, 5))
     );
 }
