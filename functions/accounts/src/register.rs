@@ -5,8 +5,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
-use ticedu_api::{ApiJson, ApiResult, AppState, ErrorBody};
+use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
 use ticedu_domain::identity::{AccountKey, Username, UsernameKey};
+use ticedu_domain::registration::check_dates;
 use ticedu_store::records::NewLearner;
 use utoipa::ToSchema;
 
@@ -28,14 +29,22 @@ pub struct Registered {
         (status = 201, description = "Registered", body = Registered),
         (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 409, description = "An account with this ID number or username exists", body = ErrorBody),
-        (status = 422, description = "Invalid name, ID number, contact or password", body = ErrorBody),
+        (status = 422, description = "Invalid name, ID number, contact or password, or an impossible date: a holder's expiry that is no batch day, a learning start before 18 or more than a cycle ago", body = ErrorBody),
     ))]
 pub async fn register<S: AccountsStore>(
     State(state): State<AppState<S>>,
     ApiJson(request): ApiJson<RegisterRequest>,
 ) -> ApiResult<(StatusCode, Json<Registered>)> {
     let platform = &state.platform;
-    let registration = request.parse(platform.clock.today())?;
+    let today = platform.clock.today();
+    let registration = request.parse(today)?;
+    check_dates(
+        &registration.kind,
+        registration.id_number.birth_date(),
+        today,
+        &platform.settings,
+    )
+    .map_err(|e| ApiError::invalid(&e))?;
     let username = Username::derive(&registration.name, &registration.id_number);
     let learner = NewLearner {
         id: ticedu_api::ids::new_learner_id()?,

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use base64::Engine;
 use jiff::civil::Date;
@@ -43,17 +44,35 @@ pub enum ConfigError {
 }
 
 /// The platform's clock, in China Standard Time (UTC+8, no daylight saving).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Clock {
     System,
     Fixed(Timestamp),
+    /// Stands still where it was last set, in whole seconds: tests follow a
+    /// learner through cycles over years (2023 → 2031) on one platform.
+    Settable(Arc<AtomicI64>),
 }
 
 impl Clock {
+    /// A settable clock standing at `at`.
+    pub fn settable(at: Timestamp) -> Self {
+        Self::Settable(Arc::new(AtomicI64::new(at.as_second())))
+    }
+
+    /// Moves a settable clock to `at`; the other clocks do not move.
+    pub fn set(&self, at: Timestamp) {
+        if let Self::Settable(seconds) = self {
+            seconds.store(at.as_second(), Ordering::SeqCst);
+        }
+    }
+
     pub fn now(&self) -> Timestamp {
         match self {
             Self::System => Timestamp::now(),
             Self::Fixed(at) => *at,
+            Self::Settable(seconds) => {
+                Timestamp::from_second(seconds.load(Ordering::SeqCst)).unwrap_or(Timestamp::MAX)
+            }
         }
     }
 

@@ -6,7 +6,7 @@
 //!
 //! | rule | where |
 //! |---|---|
-//! | R1 registration with real name and ID number | [`identity::PersonName`], [`identity::IdNumber`] |
+//! | R1 registration with real name and ID number | [`identity::PersonName`], [`identity::IdNumber`]; possible dates: [`registration::check_dates`] |
 //! | R2 the derived username | [`identity::Username::derive`] |
 //! | R3 one account per ID number | [`identity::AccountKey`], kept unique by every store |
 //! | R4 course groups and bundles | [`catalogue::CourseGroup`], [`catalogue::Bundle`] |
@@ -42,6 +42,7 @@ pub mod invoice;
 pub mod learner;
 pub mod money;
 pub mod pricing;
+pub mod registration;
 mod rejection;
 pub mod requirement;
 pub mod settings;

@@ -103,7 +103,8 @@ impl<K: StoreKind> TestAppBuilder<K> {
         Self { wechat, ..self }
     }
 
-    /// The platform's clock stands still at 10:00 China time on `date`.
+    /// The platform's clock stands still at 10:00 China time on `date`
+    /// (until [`TestApp::travel_to`] moves it).
     pub fn today(self, date: Date) -> Self {
         let at = jiff::tz::offset(8)
             .to_timestamp(date.at(10, 0, 0, 0))
@@ -126,7 +127,7 @@ impl<K: StoreKind> TestAppBuilder<K> {
         if let Some(at) = self.clock {
             Arc::get_mut(&mut platform)
                 .expect("the platform is not shared yet")
-                .clock = Clock::Fixed(at);
+                .clock = Clock::settable(at);
         }
         let site = self.site.then(|| super::site::build_into(dir.path()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -197,6 +198,16 @@ impl Answer {
 }
 
 impl<S> TestApp<S> {
+    /// Moves the platform's clock to 10:00 China time on `date`: time travel
+    /// for tests that follow learners across cycles. Only an app built with
+    /// [`TestAppBuilder::today`] has a clock that moves.
+    pub fn travel_to(&self, date: Date) {
+        let at = jiff::tz::offset(8)
+            .to_timestamp(date.at(10, 0, 0, 0))
+            .expect("a valid instant");
+        self.platform.clock.set(at);
+    }
+
     pub async fn request(
         &self,
         method: Method,
