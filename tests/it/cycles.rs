@@ -65,27 +65,53 @@ async fn an_overdue_holder_is_renewed_by_staff<S: Store>(app: TestApp<S>) {
     app.travel_to(jiff::civil::date(2023, 9, 1));
     let mut holder = app.register(&holder_expiring("2024-03-01")).await;
     let learner = holder.id.clone();
-    learn_cart(&app, &holder, 150, json!([ { "kind": "course", "id": "inspection-laws-and-regulations" } ])).await;
+    learn_cart(
+        &app,
+        &holder,
+        150,
+        json!([ { "kind": "course", "id": "inspection-laws-and-regulations" } ]),
+    )
+    .await;
 
     travel(&app, &mut holder, jiff::civil::date(2026, 12, 1)).await;
     let lapsed = standing(&app, &holder.token).await;
     assert_eq!(lapsed["cycle"], json!(1));
-    assert!(lapsed["counted_hours"].as_u64().unwrap() > 0, "hours learned before the expiry still count: {lapsed}");
+    assert!(
+        lapsed["counted_hours"].as_u64().unwrap() > 0,
+        "hours learned before the expiry still count: {lapsed}"
+    );
     assert_eq!(lapsed["next_step"]["code"], json!("certificate.incomplete"));
     let said = lapsed["next_step"]["message"].as_str().unwrap();
-    assert!(said.contains("2024-03-01 到期") && said.contains("超期换证"), "{said}");
+    assert!(
+        said.contains("2024-03-01 到期") && said.contains("超期换证"),
+        "{said}"
+    );
 
     // The rest of the cycle, learned late: it counts towards the overdue renewal.
-    learn_cart(&app, &holder, 600, json!([
-        { "kind": "course", "id": "trade-self-discipline-code" },
-        { "kind": "course", "id": "practitioner-code-of-conduct" },
-        { "kind": "bundle", "id": "certification-30" },
-    ]))
+    learn_cart(
+        &app,
+        &holder,
+        600,
+        json!([
+            { "kind": "course", "id": "trade-self-discipline-code" },
+            { "kind": "course", "id": "practitioner-code-of-conduct" },
+            { "kind": "bundle", "id": "certification-30" },
+        ]),
+    )
     .await;
     let late = standing(&app, &holder.token).await;
-    assert_eq!((late["counted_hours"].clone(), late["complete"].clone()), (json!(40), json!(true)));
-    assert_eq!(late["next_step"]["code"], json!("certificate.overdue_renewal_needed"));
-    assert_eq!(app.issue_certificate(&holder.token).await.code(), "certificate.overdue_renewal_needed");
+    assert_eq!(
+        (late["counted_hours"].clone(), late["complete"].clone()),
+        (json!(40), json!(true))
+    );
+    assert_eq!(
+        late["next_step"]["code"],
+        json!("certificate.overdue_renewal_needed")
+    );
+    assert_eq!(
+        app.issue_certificate(&holder.token).await.code(),
+        "certificate.overdue_renewal_needed"
+    );
 
     let file = || {
         app.post(
@@ -95,25 +121,51 @@ async fn an_overdue_holder_is_renewed_by_staff<S: Store>(app: TestApp<S>) {
         )
     };
     assert_eq!(file().await.status, StatusCode::NO_CONTENT);
-    assert_eq!(app.issue_certificate(&holder.token).await.code(), "certificate.overdue_with_staff");
+    assert_eq!(
+        app.issue_certificate(&holder.token).await.code(),
+        "certificate.overdue_with_staff"
+    );
 
     let unexplained = overdue_verdict(&app, &learner, json!({ "approve": false })).await;
     assert_eq!(unexplained.code(), "filing.reason_required");
-    let rejected = overdue_verdict(&app, &learner, json!({ "approve": false, "reason": "原证书编号与档案不符" })).await;
+    let rejected = overdue_verdict(
+        &app,
+        &learner,
+        json!({ "approve": false, "reason": "原证书编号与档案不符" }),
+    )
+    .await;
     assert_eq!(rejected.status, StatusCode::NO_CONTENT, "{}", rejected.body);
     let told = standing(&app, &holder.token).await;
-    assert_eq!(told["next_step"]["code"], json!("certificate.overdue_rejected"));
-    assert!(told["next_step"]["message"].as_str().unwrap().contains("原证书编号与档案不符"));
     assert_eq!(
-        overdue_verdict(&app, &learner, json!({ "approve": true })).await.code(),
+        told["next_step"]["code"],
+        json!("certificate.overdue_rejected")
+    );
+    assert!(
+        told["next_step"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("原证书编号与档案不符")
+    );
+    assert_eq!(
+        overdue_verdict(&app, &learner, json!({ "approve": true }))
+            .await
+            .code(),
         "filing.decided",
         "nothing waits once decided"
     );
 
-    assert_eq!(file().await.status, StatusCode::NO_CONTENT, "corrected and filed again");
+    assert_eq!(
+        file().await.status,
+        StatusCode::NO_CONTENT,
+        "corrected and filed again"
+    );
     let accepted = overdue_verdict(&app, &learner, json!({ "approve": true })).await;
     assert_eq!(accepted.status, StatusCode::CREATED, "{}", accepted.body);
-    assert_eq!(accepted.body["valid_until"], json!("2028-03-01"), "the batch day, four years on");
+    assert_eq!(
+        accepted.body["valid_until"],
+        json!("2028-03-01"),
+        "the batch day, four years on"
+    );
     let no = accepted.text("certificate_no");
     let public = app.get(&path(certificates::VERIFY, &[&no]), None).await;
     assert_eq!(public.body["status"], json!("valid"), "{}", public.body);
@@ -130,7 +182,12 @@ async fn an_overdue_holder_is_renewed_by_staff<S: Store>(app: TestApp<S>) {
     // mandatory hours free for a learner who renewed before (R12).
     let next = standing(&app, &holder.token).await;
     assert_eq!(
-        (next["cycle"].clone(), next["cycle_start"].clone(), next["cycle_end"].clone(), next["counted_hours"].clone()),
+        (
+            next["cycle"].clone(),
+            next["cycle_start"].clone(),
+            next["cycle_end"].clone(),
+            next["counted_hours"].clone()
+        ),
         (json!(2), json!("2024-03-01"), json!("2028-03-01"), json!(0))
     );
     let quote = app
@@ -149,43 +206,76 @@ async fn an_overdue_holder_is_renewed_by_staff<S: Store>(app: TestApp<S>) {
 async fn a_new_learner_is_approved_and_renews_in_the_second_cycle<S: Store>(app: TestApp<S>) {
     app.travel_to(jiff::civil::date(2024, 3, 10));
     let mut learner = app
-        .register(&registering(json!({ "category": "new", "learning_started_on": "2024-03-01" })))
+        .register(&registering(
+            json!({ "category": "new", "learning_started_on": "2024-03-01" }),
+        ))
         .await;
     let bundle = || json!([ { "kind": "bundle", "id": "certification-40" } ]);
     learn_cart(&app, &learner, 600, bundle()).await;
     app.file(&learner.token).await;
-    assert_eq!(standing(&app, &learner.token).await["next_step"]["code"], json!("certificate.application_with_staff"));
-    let rejected = app.decide_application(&learner.id, Some("工作单位名称不完整")).await;
+    assert_eq!(
+        standing(&app, &learner.token).await["next_step"]["code"],
+        json!("certificate.application_with_staff")
+    );
+    let rejected = app
+        .decide_application(&learner.id, Some("工作单位名称不完整"))
+        .await;
     assert_eq!(rejected.status, StatusCode::NO_CONTENT, "{}", rejected.body);
     let told = app.issue_certificate(&learner.token).await;
     assert_eq!(told.code(), "certificate.application_rejected");
-    assert!(told.body["message"].as_str().unwrap().contains("工作单位名称不完整"));
+    assert!(
+        told.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("工作单位名称不完整")
+    );
     app.file_and_approve(&learner.token, &learner.id).await;
 
     travel(&app, &mut learner, jiff::civil::date(2024, 6, 10)).await;
     let first = app.issue_certificate(&learner.token).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
     assert_eq!(
-        (first.body["cycle_start"].clone(), first.body["valid_until"].clone()),
+        (
+            first.body["cycle_start"].clone(),
+            first.body["valid_until"].clone()
+        ),
         (json!("2024-03-01"), json!("2028-06-10"))
     );
     let again = app.issue_certificate(&learner.token).await;
-    assert_eq!((again.status, again.body["no"].clone()), (StatusCode::OK, first.body["no"].clone()), "a retry the same day");
+    assert_eq!(
+        (again.status, again.body["no"].clone()),
+        (StatusCode::OK, first.body["no"].clone()),
+        "a retry the same day"
+    );
 
     travel(&app, &mut learner, jiff::civil::date(2027, 9, 1)).await;
     let second = standing(&app, &learner.token).await;
     assert_eq!(
-        (second["cycle"].clone(), second["cycle_start"].clone(), second["cycle_end"].clone(), second["counted_hours"].clone()),
+        (
+            second["cycle"].clone(),
+            second["cycle_start"].clone(),
+            second["cycle_end"].clone(),
+            second["counted_hours"].clone()
+        ),
         (json!(2), json!("2024-06-10"), json!("2028-06-10"), json!(0))
     );
-    assert_eq!(app.issue_certificate(&learner.token).await.code(), "certificate.incomplete");
+    assert_eq!(
+        app.issue_certificate(&learner.token).await.code(),
+        "certificate.incomplete"
+    );
     learn_cart(&app, &learner, 600, bundle()).await;
-    assert_eq!(standing(&app, &learner.token).await["next_step"]["code"], json!("certificate.not_filed"));
+    assert_eq!(
+        standing(&app, &learner.token).await["next_step"]["code"],
+        json!("certificate.not_filed")
+    );
     app.file_and_approve(&learner.token, &learner.id).await;
     let renewed = app.issue_certificate(&learner.token).await;
     assert_eq!(renewed.status, StatusCode::CREATED, "{}", renewed.body);
     assert_eq!(
-        (renewed.body["cycle_start"].clone(), renewed.body["valid_until"].clone()),
+        (
+            renewed.body["cycle_start"].clone(),
+            renewed.body["valid_until"].clone()
+        ),
         (json!("2024-06-10"), json!("2032-06-10")),
         "the second certificate continues the first"
     );
@@ -206,7 +296,10 @@ async fn a_holder_of_next_years_batch_learns_now<S: Store>(app: TestApp<S>) {
     assert_eq!(refused.code(), "certificate.batch_not_published");
     let next = standing(&app, &holder.token).await;
     let said = next["next_step"]["message"].as_str().unwrap();
-    assert!(said.contains("2027-07-06") && said.contains("2027 年度批次"), "{said}");
+    assert!(
+        said.contains("2027-07-06") && said.contains("2027 年度批次"),
+        "{said}"
+    );
     let overdue = app
         .post(
             certificates::OVERDUE,
@@ -214,7 +307,11 @@ async fn a_holder_of_next_years_batch_learns_now<S: Store>(app: TestApp<S>) {
             json!({ "original_certificate_no": "ZG-2019-0301", "expires_on": "2027-07-06" }),
         )
         .await;
-    assert_eq!(overdue.code(), "certificate.not_overdue", "no contradictory dead end: the message says to register");
+    assert_eq!(
+        overdue.code(),
+        "certificate.not_overdue",
+        "no contradictory dead end: the message says to register"
+    );
 }
 
 /// Registration refuses dates no certificate or learner can have.
@@ -225,8 +322,14 @@ async fn registration_refuses_impossible_dates<S: Store>(app: TestApp<S>) {
         ("0001-01-01", "registration.expiry_out_of_range"),
         ("2027-07-07", "registration.expiry_not_a_batch"),
     ] {
-        let refused = app.post(accounts::REGISTER, None, holder_expiring(expiry)).await;
-        assert_eq!((refused.status, refused.code()), (StatusCode::UNPROCESSABLE_ENTITY, code), "{expiry}");
+        let refused = app
+            .post(accounts::REGISTER, None, holder_expiring(expiry))
+            .await;
+        assert_eq!(
+            (refused.status, refused.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, code),
+            "{expiry}"
+        );
     }
     let too_early = app
         .post(

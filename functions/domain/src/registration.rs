@@ -51,7 +51,9 @@ pub fn check_dates(
             if started > today {
                 return Err(RegistrationRefusal::StartInFuture);
             }
-            let adult = birth_date.checked_add(years(ADULT_YEARS)).unwrap_or(Date::MAX);
+            let adult = birth_date
+                .checked_add(years(ADULT_YEARS))
+                .unwrap_or(Date::MAX);
             if started < adult {
                 return Err(RegistrationRefusal::StartBeforeAdulthood);
             }
@@ -126,9 +128,7 @@ mod tests {
     use jiff::civil::date;
 
     use super::*;
-    use crate::learner::{
-        DocumentNumber, HolderCertificateKind, HolderDetails, NewLearnerDetails,
-    };
+    use crate::learner::{DocumentNumber, HolderCertificateKind, HolderDetails, NewLearnerDetails};
 
     const BORN: Date = date(2000, 5, 20);
     const TODAY: Date = date(2026, 12, 1);
@@ -154,19 +154,47 @@ mod tests {
     #[test]
     fn a_holders_expiry_is_a_batch_day_within_a_cycle_either_way() {
         assert_eq!(check(holder(date(2024, 3, 1))), Ok(()));
-        assert_eq!(check(holder(date(2027, 7, 6))), Ok(()), "2023's batch renewed once");
-        assert_eq!(check(holder(date(2027, 7, 7))), Err(RegistrationRefusal::ExpiryNotABatch));
-        assert_eq!(check(holder(date(2099, 12, 31))), Err(RegistrationRefusal::ExpiryOutOfRange));
-        assert_eq!(check(holder(date(1, 1, 1))), Err(RegistrationRefusal::ExpiryOutOfRange));
-        assert_eq!(check(holder(date(2019, 7, 6))), Err(RegistrationRefusal::ExpiryOutOfRange));
+        assert_eq!(
+            check(holder(date(2027, 7, 6))),
+            Ok(()),
+            "2023's batch renewed once"
+        );
+        assert_eq!(
+            check(holder(date(2027, 7, 7))),
+            Err(RegistrationRefusal::ExpiryNotABatch)
+        );
+        assert_eq!(
+            check(holder(date(2099, 12, 31))),
+            Err(RegistrationRefusal::ExpiryOutOfRange)
+        );
+        assert_eq!(
+            check(holder(date(1, 1, 1))),
+            Err(RegistrationRefusal::ExpiryOutOfRange)
+        );
+        assert_eq!(
+            check(holder(date(2019, 7, 6))),
+            Err(RegistrationRefusal::ExpiryOutOfRange)
+        );
     }
 
     #[test]
     fn a_new_learner_starts_as_an_adult_not_in_the_future_and_within_a_cycle() {
         assert_eq!(check(new(date(2025, 9, 1))), Ok(()));
-        assert_eq!(check(new(date(2026, 12, 2))), Err(RegistrationRefusal::StartInFuture));
-        assert_eq!(check(new(date(2018, 5, 19))), Err(RegistrationRefusal::StartBeforeAdulthood));
-        assert_eq!(check(new(date(1990, 1, 1))), Err(RegistrationRefusal::StartBeforeAdulthood));
-        assert_eq!(check(new(date(2022, 11, 30))), Err(RegistrationRefusal::StartTooLongAgo));
+        assert_eq!(
+            check(new(date(2026, 12, 2))),
+            Err(RegistrationRefusal::StartInFuture)
+        );
+        assert_eq!(
+            check(new(date(2018, 5, 19))),
+            Err(RegistrationRefusal::StartBeforeAdulthood)
+        );
+        assert_eq!(
+            check(new(date(1990, 1, 1))),
+            Err(RegistrationRefusal::StartBeforeAdulthood)
+        );
+        assert_eq!(
+            check(new(date(2022, 11, 30))),
+            Err(RegistrationRefusal::StartTooLongAgo)
+        );
     }
 }

@@ -5,12 +5,14 @@
 
 mod accounts;
 mod cards;
+mod cycles;
 mod learning;
 mod orders;
 mod staff;
 
 pub use accounts::*;
 pub use cards::*;
+pub use cycles::*;
 pub use learning::*;
 pub use orders::*;
 pub use staff::*;
@@ -44,6 +46,11 @@ macro_rules! store_contract_tests {
             title_checks_wait_in_staffs_queue_until_decided,
             overdue_renewals_wait_in_staffs_queue,
             certificates_are_issued_once_and_revoked_once,
+            a_certificate_closes_its_cycle_once_with_the_learners_move,
+            concurrent_certificates_for_one_cycle_store_exactly_one,
+            each_cycle_keeps_its_own_purchases_marks_and_filing,
+            staff_decide_a_waiting_filing_once,
+            an_unapproved_application_cannot_close_its_cycle,
             invoices_cover_only_own_paid_orders_once,
             login_failures_are_counted_per_window_and_cleared,
         );
