@@ -289,17 +289,36 @@ async fn demo_seeding<S: Store + Clone + 'static>(app: TestApp<S>) {
         json!("valid")
     );
 
+    // The holder renewed on the platform four years before their next batch
+    // and is part-way through the second cycle, in a batch that lies ahead.
     let holder = log_in(Stage::HolderPartWay).await;
     let progress = app.get(learning::PROGRESS, Some(&holder)).await;
     assert_eq!(
         (
+            progress.body["cycle"].clone(),
             progress.body["counted_hours"].clone(),
-            progress.body["complete"].clone()
+            progress.body["complete"].clone(),
+            progress.body["next_step"]["code"].clone(),
         ),
-        (json!(10), json!(false)),
+        (json!(2), json!(10), json!(false), json!("certificate.incomplete")),
         "{}",
         progress.body
     );
+    let today = app.platform.clock.today();
+    let cycle_end: jiff::civil::Date = progress.body["cycle_end"].as_str().unwrap().parse().unwrap();
+    assert!(cycle_end > today, "a demo learner is never stuck in a lapsed cycle");
+    let renewed = app.get(certificates::MINE, Some(&holder)).await;
+    assert_eq!(renewed.body["certificates"].as_array().unwrap().len(), 1, "{}", renewed.body);
+
+    // The overdue holder's renewal waits for staff, with the hours learned late counted.
+    let overdue = log_in(Stage::OverdueWithStaff).await;
+    assert_eq!(
+        app.issue_certificate(&overdue).await.code(),
+        "certificate.overdue_with_staff"
+    );
+    let staff = app.staff_token().await;
+    let queue = app.get(admin::OVERDUE_RENEWALS, Some(&staff)).await;
+    assert_eq!(queue.body["renewals"][0]["progress"]["counted_hours"], json!(40), "{}", queue.body);
 
     let titled = log_in(Stage::AwaitingTitleCheck).await;
     let not_yet = app.issue_certificate(&titled).await;
@@ -309,7 +328,6 @@ async fn demo_seeding<S: Store + Clone + 'static>(app: TestApp<S>) {
         "{}",
         not_yet.body
     );
-    let staff = app.staff_token().await;
     let pending = app.get(admin::TITLE_CHECKS, Some(&staff)).await;
     assert_eq!(pending.body["learners"].as_array().unwrap().len(), 1);
 
