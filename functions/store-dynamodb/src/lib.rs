@@ -10,13 +10,13 @@
 //!
 //! | item | pk | sk | gsi1pk / gsi1sk |
 //! |---|---|---|---|
-//! | learner profile (balance, marked hours) | `LEARNER#<id>` | `PROFILE` | `TITLECHECK#pending` / `<id>` while a title check waits |
+//! | learner profile (balance, marked hours, current cycle) | `LEARNER#<id>` | `PROFILE` | `TITLECHECK#pending` / `<id>` while a title check waits |
 //! | one account per ID number (R3) | `ACCOUNT#<hmac of ID number>` | `ACCOUNT` | |
 //! | one account per username | `USERNAME#<hmac of username>` | `USERNAME` | |
 //! | ledger entry | `LEARNER#<id>` | `LEDGER#CARD#<code>` / `LEDGER#ORDER#<no>` | |
-//! | enrollment (an hour bought) | `LEARNER#<id>` | `HOUR#<course>/<n>` | |
-//! | progress mark (学过了) | `LEARNER#<id>` | `MARK#<course>/<n>` | |
-//! | renewal registration / application | `LEARNER#<id>` | `RENEWAL` / `APPLICATION` | `RENEWAL#overdue` / `<filed ms>#<id>` while an overdue renewal (R20) waits |
+//! | enrollment (an hour bought in a cycle) | `LEARNER#<id>` | `HOUR#<course>/<n>`, `@<cycle>` from the second cycle | |
+//! | progress mark (学过了) in a cycle | `LEARNER#<id>` | `MARK#<course>/<n>`, `@<cycle>` from the second cycle | |
+//! | a cycle's renewal registration / application | `LEARNER#<id>` | `RENEWAL` / `APPLICATION`, `@<cycle>` from the second cycle | `RENEWAL#overdue` / `APPLICATION#pending`, `<filed ms>#<id>` while staff have it (R20, R19) |
 //! | study card | `CARD#<code>` | `CARD` | `CARDS` / `<issued at>#<code>` |
 //! | order | `ORDER#<no>` | `ORDER` | `LEARNER#<id>` / `ORDER#<created ns>#<no>` |
 //! | applied payment notice | `NOTICE#<transaction id>` | `NOTICE` | |
@@ -25,6 +25,8 @@
 //! | failed logins in one window | `THROTTLE#<hmac of username>#<window>` | `THROTTLE` | (TTL `expires_at`) |
 //!
 //! Neither an ID number nor a username ever appears in a key: both are HMACs.
+//! Items written before cycles existed carry no `cycle` attribute and keys
+//! without `@<cycle>`: they are the first cycle's, read and closed as such.
 //!
 //! # Access patterns and the request that serves each
 //!
@@ -43,9 +45,10 @@
 //! | a learner's orders / certificates | Query gsi1 `gsi1pk = LEARNER#<id>`, `begins_with(gsi1sk, ORDER#/CERT#)` |
 //! | mark learned | TransactWriteItems: ConditionCheck enrollment, Put mark (new), Update profile `marked_hours + 1` |
 //! | file renewal / application | TransactWriteItems: ConditionCheck profile, Put filing (new or not accepted) |
-//! | overdue renewals, staff queue | Query gsi1 `RENEWAL#overdue` |
+//! | overdue renewals, applications: staff queues | Query gsi1 `RENEWAL#overdue` / `APPLICATION#pending` |
+//! | staff decide a filing | UpdateItem filing, `#status = filed` (removes the gsi1 keys) |
 //! | title check, staff queue | UpdateItem profile (sets or removes gsi1 keys) / Query gsi1 `TITLECHECK#pending` |
-//! | issue certificate | TransactWriteItems: Put certificate (new), ConditionCheck profile |
+//! | issue certificate (closes the cycle) | TransactWriteItems: Put certificate (new), Update profile (`cycle = :closes`: next cycle, kind, returning), Update renewal (not rejected) or ConditionCheck application (accepted) |
 //! | revoke certificate | UpdateItem, `#status.#status = valid` |
 //! | request invoice | TransactWriteItems: Put request (new), Update each order (own, paid, not invoiced) |
 //! | invoices by status, mark issued | Query gsi1 `INVOICES#<status>` / UpdateItem (`requested`) |
