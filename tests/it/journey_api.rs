@@ -300,15 +300,32 @@ async fn demo_seeding<S: Store + Clone + 'static>(app: TestApp<S>) {
             progress.body["complete"].clone(),
             progress.body["next_step"]["code"].clone(),
         ),
-        (json!(2), json!(10), json!(false), json!("certificate.incomplete")),
+        (
+            json!(2),
+            json!(10),
+            json!(false),
+            json!("certificate.incomplete")
+        ),
         "{}",
         progress.body
     );
     let today = app.platform.clock.today();
-    let cycle_end: jiff::civil::Date = progress.body["cycle_end"].as_str().unwrap().parse().unwrap();
-    assert!(cycle_end > today, "a demo learner is never stuck in a lapsed cycle");
+    let cycle_end: jiff::civil::Date = progress.body["cycle_end"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        cycle_end > today,
+        "a demo learner is never stuck in a lapsed cycle"
+    );
     let renewed = app.get(certificates::MINE, Some(&holder)).await;
-    assert_eq!(renewed.body["certificates"].as_array().unwrap().len(), 1, "{}", renewed.body);
+    assert_eq!(
+        renewed.body["certificates"].as_array().unwrap().len(),
+        1,
+        "{}",
+        renewed.body
+    );
 
     // The overdue holder's renewal waits for staff, with the hours learned late counted.
     let overdue = log_in(Stage::OverdueWithStaff).await;
@@ -318,7 +335,12 @@ async fn demo_seeding<S: Store + Clone + 'static>(app: TestApp<S>) {
     );
     let staff = app.staff_token().await;
     let queue = app.get(admin::OVERDUE_RENEWALS, Some(&staff)).await;
-    assert_eq!(queue.body["renewals"][0]["progress"]["counted_hours"], json!(40), "{}", queue.body);
+    assert_eq!(
+        queue.body["renewals"][0]["progress"]["counted_hours"],
+        json!(40),
+        "{}",
+        queue.body
+    );
 
     let titled = log_in(Stage::AwaitingTitleCheck).await;
     let not_yet = app.issue_certificate(&titled).await;

@@ -118,6 +118,29 @@ impl CardCode {
     }
 }
 
+/// A record's key within one of a learner's cycles: the first cycle keeps the
+/// key such records had before cycles existed (`base`), later ones add
+/// `@<n>`, so that nothing stored earlier moves or changes meaning.
+pub fn in_cycle(base: &str, cycle: ticedu_domain::cycle::CycleNumber) -> String {
+    if cycle.is_first() {
+        base.to_owned()
+    } else {
+        format!("{base}@{cycle}")
+    }
+}
+
+/// The base of a key made by [`in_cycle`], and its cycle.
+pub fn split_cycle(key: &str) -> (&str, ticedu_domain::cycle::CycleNumber) {
+    use ticedu_domain::cycle::CycleNumber;
+    match key.rsplit_once('@') {
+        Some((base, number)) => match number.parse().ok().and_then(CycleNumber::new) {
+            Some(cycle) => (base, cycle),
+            None => (key, CycleNumber::FIRST),
+        },
+        None => (key, CycleNumber::FIRST),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,27 +165,15 @@ mod tests {
         );
         assert!(CardCode::parse_typed("abcd-efgh").is_err());
     }
-}
 
-/// A record's key within one of a learner's cycles: the first cycle keeps the
-/// key such records had before cycles existed (`base`), later ones add
-/// `@<n>`, so that nothing stored earlier moves or changes meaning.
-pub fn in_cycle(base: &str, cycle: ticedu_domain::cycle::CycleNumber) -> String {
-    if cycle.is_first() {
-        base.to_owned()
-    } else {
-        format!("{base}@{cycle}")
-    }
-}
-
-/// The base of a key made by [`in_cycle`], and its cycle.
-pub fn split_cycle(key: &str) -> (&str, ticedu_domain::cycle::CycleNumber) {
-    use ticedu_domain::cycle::CycleNumber;
-    match key.rsplit_once('@') {
-        Some((base, number)) => match number.parse().ok().and_then(CycleNumber::new) {
-            Some(cycle) => (base, cycle),
-            None => (key, CycleNumber::FIRST),
-        },
-        None => (key, CycleNumber::FIRST),
+    #[test]
+    fn the_first_cycle_keeps_the_keys_stored_before_cycles() {
+        use ticedu_domain::cycle::CycleNumber;
+        let second = CycleNumber::FIRST.next();
+        assert_eq!(in_cycle("MARK#law/1", CycleNumber::FIRST), "MARK#law/1");
+        assert_eq!(in_cycle("MARK#law/1", second), "MARK#law/1@2");
+        assert_eq!(split_cycle("abc@2"), ("abc", second));
+        assert_eq!(split_cycle("abc"), ("abc", CycleNumber::FIRST));
+        assert_eq!(split_cycle("abc@0"), ("abc@0", CycleNumber::FIRST));
     }
 }
