@@ -130,12 +130,44 @@ async fn every_write_operation_is_exactly_one_request() {
     )
     .await
     .unwrap();
-
-    let certificate = certificate_for(&learner);
+    let application = CertificateApplication {
+        learning_started_on: TODAY,
+        note: String::new(),
+        filed_at: now(),
+        status: FilingStatus::Filed,
+        form: None,
+        cycle: CycleNumber::FIRST,
+        decision: None,
+    };
+    store
+        .file_application(&learner.id, &application)
+        .await
+        .unwrap();
+    let decision = StaffDecision {
+        by: "staff".to_owned(),
+        at: now(),
+        reason: None,
+    };
     one_request(
         &counter,
-        "issue certificate",
-        store.issue_certificate(&certificate, &closing_for(&learner, &certificate)),
+        "decide filing",
+        store.decide_filing(
+            &learner.id,
+            FilingKind::Application,
+            CycleNumber::FIRST,
+            true,
+            &decision,
+        ),
+    )
+    .await
+    .unwrap();
+
+    let certificate = certificate_for(&learner);
+    let closing = closing_for(&learner, &certificate).accepting(FilingKind::Renewal, None);
+    one_request(
+        &counter,
+        "issue certificate, closing the cycle",
+        store.issue_certificate(&certificate, &closing),
     )
     .await
     .unwrap();
