@@ -5,8 +5,8 @@
 //! [`WorkCalendar::bundled`]); staff add and change years later, and a year
 //! staff saved replaces the bundled one of the same year ([`Years::with`]).
 //! Whatever the source, one year's settings pass
-//! [`YearSettingsDraft::validate`] and one year's calendar
-//! [`YearCalendarDraft::validate`].
+//! [`crate::settings::YearSettingsDraft::validate`] and one year's calendar
+//! [`crate::calendar::YearCalendarDraft::validate`].
 //!
 //! # Corrections
 //!
@@ -40,11 +40,11 @@ use std::borrow::Cow;
 use jiff::civil::Date;
 
 use crate::calendar::{
-    CalendarError, CalendarYear, WorkCalendar, YearCalendarDraft, certificate_available_from,
+    CalendarError, CalendarYear, WorkCalendar, certificate_available_from,
 };
 use crate::data_file::{DataErrors, Problems};
 use crate::rejection::{Rejection, RejectionKind, display_as_rejection};
-use crate::settings::{Settings, SettingsEntry, YearSettingsDraft};
+use crate::settings::{Settings, SettingsEntry};
 
 /// One rule a year's settings or calendar breaks, with the field at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]

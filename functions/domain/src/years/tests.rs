@@ -1,7 +1,8 @@
 use jiff::civil::{Date, date};
 
 use super::*;
-use crate::calendar::Holiday;
+use crate::calendar::{Holiday, YearCalendarDraft};
+use crate::settings::YearSettingsDraft;
 use crate::money::Fen;
 
 fn settings_2027() -> YearSettingsDraft {
