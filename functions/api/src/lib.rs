@@ -9,7 +9,8 @@
 //! - [`auth`]: JWT access tokens with rotating keys, and the learner/staff extractors;
 //! - [`config`]: typed configuration read once, and the platform clock;
 //! - [`password`]: the password policy and argon2id hashing;
-//! - [`telemetry`]: JSON logs in Lambda, no personal data in any field.
+//! - [`telemetry`]: JSON logs in Lambda, no personal data in any field;
+//! - [`years`]: the yearly settings and calendars in effect: bundled, overlaid by staff's saves.
 
 pub mod auth;
 pub mod certificate_signing;
@@ -24,6 +25,7 @@ pub mod routing;
 pub mod state;
 pub mod telemetry;
 pub mod views;
+pub mod years;
 
 pub use config::Platform;
 pub use error::{ApiError, ApiResult, ErrorBody};
