@@ -39,9 +39,7 @@ use std::borrow::Cow;
 
 use jiff::civil::Date;
 
-use crate::calendar::{
-    CalendarError, CalendarYear, WorkCalendar, certificate_available_from,
-};
+use crate::calendar::{CalendarError, CalendarYear, WorkCalendar, certificate_available_from};
 use crate::data_file::{DataErrors, Problems};
 use crate::rejection::{Rejection, RejectionKind, display_as_rejection};
 use crate::settings::{Settings, SettingsEntry};

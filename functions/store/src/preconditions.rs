@@ -298,7 +298,11 @@ impl StoredYear {
     }
 
     /// Embedded store: whether this save may replace `stored` (`None`: never saved).
-    pub fn check_replaces(&self, stored: Option<&StoredYear>, change: &YearChange) -> Result<(), Refusal> {
+    pub fn check_replaces(
+        &self,
+        stored: Option<&StoredYear>,
+        change: &YearChange,
+    ) -> Result<(), Refusal> {
         let expected = self.expected_version(change)?;
         if stored.map_or(0, |stored| stored.version) == expected {
             Ok(())

@@ -362,7 +362,11 @@ impl YearData {
     /// The fields whose value differs from `before` (every field when there was none).
     pub fn changed_from(&self, before: Option<&YearData>) -> Vec<&'static str> {
         fn differ(pairs: &[(&'static str, bool)]) -> Vec<&'static str> {
-            pairs.iter().filter(|(_, same)| !same).map(|(f, _)| *f).collect()
+            pairs
+                .iter()
+                .filter(|(_, same)| !same)
+                .map(|(f, _)| *f)
+                .collect()
         }
         match (self, before) {
             (Self::Settings(after), Some(Self::Settings(before))) => {
@@ -370,8 +374,14 @@ impl YearData {
                     (after.clone().into(), before.clone().into());
                 differ(&[
                     ("source", a.source == b.source),
-                    ("price_per_hour_fen", a.price_per_hour_fen == b.price_per_hour_fen),
-                    ("batch_expiry_dates", a.batch_expiry_dates == b.batch_expiry_dates),
+                    (
+                        "price_per_hour_fen",
+                        a.price_per_hour_fen == b.price_per_hour_fen,
+                    ),
+                    (
+                        "batch_expiry_dates",
+                        a.batch_expiry_dates == b.batch_expiry_dates,
+                    ),
                     (
                         "certificate_available_after_working_days",
                         a.certificate_available_after_working_days

@@ -136,5 +136,8 @@ pub async fn concurrent_saves_of_one_version_make_exactly_one_win<S: ContractSto
     assert_eq!(store.stored_years().await.unwrap(), winners);
     let changes = store.year_changes().await.unwrap();
     assert_eq!(changes.len(), 2);
-    assert_eq!(changes[0].after, winners[0].data, "the trail names the winner");
+    assert_eq!(
+        changes[0].after, winners[0].data,
+        "the trail names the winner"
+    );
 }

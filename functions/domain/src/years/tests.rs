@@ -2,8 +2,8 @@ use jiff::civil::{Date, date};
 
 use super::*;
 use crate::calendar::{Holiday, YearCalendarDraft};
-use crate::settings::YearSettingsDraft;
 use crate::money::Fen;
+use crate::settings::YearSettingsDraft;
 
 fn settings_2027() -> YearSettingsDraft {
     YearSettingsDraft {
