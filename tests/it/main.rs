@@ -9,6 +9,15 @@
 mod helpers;
 
 mod api;
+// This toolchain's clippy flags borrows in this file as it stands at the
+// branch point; main rewrites the file (learner cycles), so the lints are
+// silenced here, at the declaration, rather than by edits that would
+// conflict with that rewrite. Remove at the merge.
+#[allow(
+    clippy::needless_borrow,
+    clippy::needless_borrows_for_generic_args,
+    clippy::redundant_slicing
+)]
 mod api_certificates;
 mod api_payments;
 mod api_staff;

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use tera::Value;
-use ticedu_domain::catalogue::Catalogue;
 use ticedu_domain::calendar::{WorkCalendar, certificate_available_from};
+use ticedu_domain::catalogue::Catalogue;
 use ticedu_domain::settings::Settings;
 
 use crate::config::Config;
@@ -129,7 +129,8 @@ fn downloads_value(dirs: &SiteDirs, settings: &Settings, year: i16) -> anyhow::R
         return Ok(Value::from(Vec::<Value>::new()));
     };
     let calendar = if path.exists() {
-        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
         Some(WorkCalendar::from_toml(&text)?)
     } else {
         None
@@ -138,9 +139,9 @@ fn downloads_value(dirs: &SiteDirs, settings: &Settings, year: i16) -> anyhow::R
         .batch_expiry_dates
         .iter()
         .map(|&batch| {
-            let available = calendar
-                .as_ref()
-                .and_then(|calendar| certificate_available_from(batch, settings_year, calendar).ok());
+            let available = calendar.as_ref().and_then(|calendar| {
+                certificate_available_from(batch, settings_year, calendar).ok()
+            });
             Fields::new()
                 .set("batch_date", batch.to_string())
                 .set(
