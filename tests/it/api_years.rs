@@ -217,6 +217,18 @@ async fn invalid_year_data_is_refused_naming_each_field_and_strangers_are_refuse
     assert_eq!(refused.body["errors"][0]["field"], "holidays[0].to");
     assert_eq!(refused.body["errors"][1]["field"], "workdays");
 
+    let mut blank_reason = settings_2027(0);
+    blank_reason["correction"] = json!({ "reason": "  " });
+    let refused = app
+        .put(
+            &path(admin::YEAR_SETTINGS, &[&2027]),
+            Some(&staff),
+            blank_reason,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.body["errors"][0]["field"], "correction.reason");
+
     let outside = app
         .put(
             &path(admin::YEAR_SETTINGS, &[&1999]),

@@ -11,7 +11,7 @@ use ticedu_domain::settings::YearSettingsDraft;
 use ticedu_store::records::YearData;
 use utoipa::ToSchema;
 
-use super::views::YearRefusal;
+use super::views::{InvalidYear, YearRefusal};
 
 /// A year in a path: four digits, 2000–2100, as the data files allow.
 #[derive(Debug, Clone, Copy)]
@@ -102,7 +102,10 @@ pub(crate) struct YearEdit {
 
 fn reason(correction: Option<CorrectionRequest>) -> Result<Option<ShortText>, YearRefusal> {
     correction
-        .map(|c| ShortText::parse(&c.reason).map_err(|e| ApiError::invalid(&e).into()))
+        .map(|c| {
+            ShortText::parse(&c.reason)
+                .map_err(|e| YearRefusal::Invalid(InvalidYear::field("correction.reason", &e)))
+        })
         .transpose()
 }
 

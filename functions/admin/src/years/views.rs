@@ -50,7 +50,7 @@ impl Origin {
 
 /// A year's settings or calendar, in the shape of its request body, and its origin.
 #[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct PartView {
+pub(crate) struct YearPartView {
     /// The fields of `site/data/settings.toml` or `calendar.toml`, as a save sends them.
     #[schema(value_type = Object)]
     data: serde_json::Value,
@@ -61,8 +61,8 @@ pub(crate) struct PartView {
 pub(crate) struct YearView {
     year: i16,
     /// `null` when no notice is entered for this year.
-    settings: Option<PartView>,
-    calendar: Option<PartView>,
+    settings: Option<YearPartView>,
+    calendar: Option<YearPartView>,
     /// This year's batches and their download days (R17).
     downloads: Vec<DownloadView>,
 }
@@ -111,7 +111,7 @@ pub(crate) struct SavedYear {
 
 pub(crate) fn year_view(years: &EffectiveYears, year: i16) -> YearView {
     let part = |part| {
-        years.in_effect(part, year).map(|data| PartView {
+        years.in_effect(part, year).map(|data| YearPartView {
             data: data_json(&data),
             origin: Origin::of(years.stored(part, year)),
         })
@@ -211,23 +211,58 @@ pub(crate) struct FieldError {
 /// 422 for a year's data that breaks the rules: the usual error body and every field at fault.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct InvalidYear {
-    /// `years.invalid`.
+    /// `years.invalid`, or the code of the one field's rule.
     code: &'static str,
     message: String,
     message_en: String,
     errors: Vec<FieldError>,
 }
 
-/// Why a save was refused.
+impl InvalidYear {
+    /// One field that a rule of its own refused (the correction's reason).
+    pub fn field(field: &str, rejection: &impl Rejection) -> Self {
+        Self {
+            code: rejection.code(),
+            message: rejection.message_zh().into_owned(),
+            message_en: rejection.message_en().into_owned(),
+            errors: vec![FieldError {
+                field: field.to_owned(),
+                message: rejection.message_zh().into_owned(),
+                message_en: rejection.message_en().into_owned(),
+            }],
+        }
+    }
+}
+
+impl From<YearProblems> for InvalidYear {
+    fn from(problems: YearProblems) -> Self {
+        Self {
+            code: problems.code(),
+            message: problems.message_zh().into_owned(),
+            message_en: problems.message_en().into_owned(),
+            errors: problems
+                .problems
+                .iter()
+                .map(|p| FieldError {
+                    field: p.path(),
+                    message: p.message_zh.clone(),
+                    message_en: p.message_en.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Why a save was refused: every 422 names its fields, as documented.
 #[derive(Debug)]
 pub(crate) enum YearRefusal {
-    Invalid(YearProblems),
+    Invalid(InvalidYear),
     Other(ApiError),
 }
 
 impl From<YearProblems> for YearRefusal {
     fn from(problems: YearProblems) -> Self {
-        Self::Invalid(problems)
+        Self::Invalid(problems.into())
     }
 }
 
@@ -247,23 +282,7 @@ impl IntoResponse for YearRefusal {
     fn into_response(self) -> Response {
         match self {
             Self::Other(error) => error.into_response(),
-            Self::Invalid(problems) => {
-                let body = InvalidYear {
-                    code: problems.code(),
-                    message: problems.message_zh().into_owned(),
-                    message_en: problems.message_en().into_owned(),
-                    errors: problems
-                        .problems
-                        .iter()
-                        .map(|p| FieldError {
-                            field: p.path(),
-                            message: p.message_zh.clone(),
-                            message_en: p.message_en.clone(),
-                        })
-                        .collect(),
-                };
-                (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
-            }
+            Self::Invalid(body) => (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response(),
         }
     }
 }
