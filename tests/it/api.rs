@@ -577,6 +577,11 @@ async fn every_documented_operation_is_routed_and_every_route_documented() {
         format!("POST {}", ticedu_admin::RETURNING),
         format!("GET {}", ticedu_admin::INVOICES),
         format!("POST {}", ticedu_admin::INVOICE_ISSUED),
+        format!("GET {}", ticedu_admin::YEARS),
+        format!("PUT {}", ticedu_admin::YEAR_SETTINGS),
+        format!("PUT {}", ticedu_admin::YEAR_CALENDAR),
+        format!("GET {}", ticedu_admin::YEAR_CHANGES),
+        format!("GET {}", ticedu_accounts::CURRENT_YEAR),
     ];
     routed.sort();
     assert_eq!(documented, routed);

@@ -99,8 +99,9 @@ fn functions(template: &Value) -> Vec<(&str, String, &Value)> {
 
 /// Which function's router serves a path, by its prefix.
 fn function_of_path(path: &str) -> &'static str {
-    const PREFIXES: [(&str, &str); 5] = [
+    const PREFIXES: [(&str, &str); 6] = [
         ("/api/accounts/", "accounts"),
+        ("/api/years/", "accounts"),
         ("/api/learning/", "learning"),
         ("/api/payments/", "payments"),
         ("/api/staff/", "admin"),
@@ -263,6 +264,8 @@ fn store_trait_needs(name: &str) -> (&'static [&'static str], bool, bool) {
         "InvoiceStore" => (&[GET, PUT, UPDATE], false, true),
         // failure (Update ADD), count (Get), clear (Delete)
         "LoginThrottleStore" => (&[GET, UPDATE, DELETE], false, false),
+        // stored years / changes (Query YEARS, YEARS#CHANGES), save (Put year, Put change)
+        "YearStore" => (&[PUT], true, false),
         other => panic!(
             "store trait {other}: add the DynamoDB actions its adapter sends to tests/infra.rs"
         ),

@@ -13,6 +13,7 @@ mod api_certificates;
 mod api_payments;
 mod api_staff;
 mod api_wechatpay;
+mod api_years;
 mod cycles;
 mod infra;
 mod journey_api;

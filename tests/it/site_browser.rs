@@ -81,3 +81,83 @@ async fn every_template_renders_in_chromium_without_console_messages() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The guide's fee and batch tables are built from `site/data/`; in a
+/// browser, `year.js` replaces them with the year staff entered since.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_guide_shows_the_year_staff_entered_after_the_build() {
+    use crate::helpers::{admin, path};
+    let app = TestApp::builder(Embedded)
+        .site()
+        .today(jiff::civil::date(2027, 1, 4))
+        .spawn()
+        .await;
+    let staff = app.staff_token().await;
+    let settings = serde_json::json!({
+        "source": "测试：中检协〔2027〕1号",
+        "price_per_hour_fen": 1650,
+        "batch_expiry_dates": ["2027-07-06"],
+        "certificate_available_after_working_days": 7,
+        "returning_learner_free_mandatory": false,
+        "expected_version": 0,
+    });
+    let saved = app
+        .put(
+            &path(admin::YEAR_SETTINGS, &[&2027]),
+            Some(&staff),
+            settings,
+        )
+        .await;
+    assert!(saved.status.is_success(), "{}", saved.body);
+    // Made up for the test: 2027's real calendar is entered by staff.
+    let calendar = serde_json::json!({
+        "source": "测试用数据，非官方通知",
+        "holidays": [{ "name": "元旦", "from": "2027-01-01", "to": "2027-01-03" }],
+        "workdays": [],
+        "expected_version": 0,
+    });
+    let saved = app
+        .put(
+            &path(admin::YEAR_CALENDAR, &[&2027]),
+            Some(&staff),
+            calendar,
+        )
+        .await;
+    assert!(saved.status.is_success(), "{}", saved.body);
+
+    let built =
+        std::fs::read_to_string(app.site.as_ref().unwrap().join("guide/fees/index.html")).unwrap();
+    assert!(
+        built.contains("<td data-fen=\"40\">600</td>"),
+        "the build has the data file's year"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("chromium");
+    let fees = format!("{}/guide/fees/", app.address);
+    let (dom, console) = tokio::task::spawn_blocking(move || visit(&fees, &profile))
+        .await
+        .unwrap();
+    assert!(console.is_empty(), "{console:?}");
+    assert!(dom.contains("<span data-year=\"\">2027</span>"), "{dom}");
+    assert!(dom.contains("<td data-fen=\"40\">660</td>"), "{dom}");
+    // 2027 grants no discount: returning holders pay the full 40 hours.
+    assert!(
+        dom.contains("<td data-fen=\"40\" data-returning=\"\">660</td>"),
+        "{dom}"
+    );
+
+    let profile = dir.path().join("chromium");
+    let batches = format!("{}/guide/certificates/", app.address);
+    let (dom, _) = tokio::task::spawn_blocking(move || visit(&batches, &profile))
+        .await
+        .unwrap();
+    assert!(
+        dom.contains("<th scope=\"row\">2027-07-06</th><td>2027-07-15</td>"),
+        "{dom}"
+    );
+    assert!(
+        !dom.contains("2023-07-17"),
+        "the built 2023 rows were replaced"
+    );
+}

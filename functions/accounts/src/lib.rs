@@ -1,5 +1,8 @@
-//! The accounts function (R1–R3): register, log in, who am I, change password.
+//! The accounts function (R1–R3): register, log in, who am I, change password;
+//! and the public entry to the platform's year: what a guide reader needs
+//! before registering (`GET /api/years/current`, R11, R12, R17).
 
+mod current_year;
 mod login;
 mod me;
 mod password;
@@ -9,9 +12,10 @@ mod requests;
 use axum::Router;
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
-use ticedu_store::{LearnerStore, LoginThrottleStore, ProgressStore};
+use ticedu_store::{LearnerStore, LoginThrottleStore, ProgressStore, YearStore};
 use utoipa::OpenApi;
 
+pub use current_year::CURRENT_YEAR;
 pub use login::LOGIN;
 pub use me::ME;
 pub use password::PASSWORD;
@@ -21,10 +25,13 @@ pub use requests::{ChangePasswordRequest, KindRequest, LoginRequest, RegisterReq
 
 /// What the accounts function needs of a store, and nothing more (see infra's IAM policy).
 pub trait AccountsStore:
-    LearnerStore + LoginThrottleStore + ProgressStore + Clone + 'static
+    LearnerStore + LoginThrottleStore + ProgressStore + YearStore + Clone + 'static
 {
 }
-impl<T: LearnerStore + LoginThrottleStore + ProgressStore + Clone + 'static> AccountsStore for T {}
+impl<T: LearnerStore + LoginThrottleStore + ProgressStore + YearStore + Clone + 'static>
+    AccountsStore for T
+{
+}
 
 #[derive(OpenApi)]
 #[openapi(tags((name = "accounts", description = "账号 Accounts (R1–R3)")))]
@@ -38,6 +45,7 @@ pub fn routes<S: AccountsStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(login::login::<S>))
         .routes(route!(me::me::<S>))
         .routes(route!(password::change_password::<S>))
+        .routes(route!(current_year::current_year::<S>))
 }
 
 /// The function over one store, as Lambda and the local server run it.

@@ -38,11 +38,14 @@ pub async fn register<S: AccountsStore>(
     let platform = &state.platform;
     let today = platform.clock.today();
     let registration = request.parse(today)?;
+    let years = ticedu_api::years::effective(&state.store, platform)
+        .await?
+        .years;
     check_dates(
         &registration.kind,
         registration.id_number.birth_date(),
         today,
-        &platform.settings,
+        &years.settings,
     )
     .map_err(|e| ApiError::invalid(&e))?;
     let username = Username::derive(&registration.name, &registration.id_number);

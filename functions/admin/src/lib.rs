@@ -11,6 +11,7 @@
 //! | the returning learner's discount (R12) | `returning` |
 //! | invoice requests: list, mark issued (R15) | `invoices` |
 //! | revoking a certificate (R21) | `certificates` |
+//! | yearly settings and working-day calendars: overview, checklist, saves, audit trail (R11, R12, R17) | `years` |
 //!
 //! Requests become domain types in `requests` and path segments through
 //! `PathParam`; the rules they meet live in `ticedu-domain` (`cards`, …).
@@ -20,7 +21,7 @@ use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
 use ticedu_store::{
     CardStore, CertificateStore, FilingStore, InvoiceStore, LearnerStore, LoginThrottleStore,
-    OrderStore, ProgressStore,
+    OrderStore, ProgressStore, YearStore,
 };
 use utoipa::OpenApi;
 
@@ -34,6 +35,7 @@ mod overdue_renewals;
 mod requests;
 mod returning;
 mod title_checks;
+mod years;
 
 pub use applications::{APPLICATION_DECISION, APPLICATIONS};
 pub use cards::{CARD_VOID, CARDS};
@@ -44,6 +46,7 @@ pub use orders::ORDER;
 pub use overdue_renewals::{OVERDUE_DECISION, OVERDUE_RENEWALS};
 pub use returning::RETURNING;
 pub use title_checks::{TITLE_CHECK, TITLE_CHECKS};
+pub use years::{YEAR_CALENDAR, YEAR_CHANGES, YEAR_SETTINGS, YEARS};
 
 /// What the staff function needs of a store.
 pub trait AdminStore:
@@ -55,6 +58,7 @@ pub trait AdminStore:
     + InvoiceStore
     + LoginThrottleStore
     + CertificateStore
+    + YearStore
     + Clone
     + 'static
 {
@@ -68,6 +72,7 @@ impl<T> AdminStore for T where
         + InvoiceStore
         + LoginThrottleStore
         + CertificateStore
+        + YearStore
         + Clone
         + 'static
 {
@@ -96,6 +101,10 @@ pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(returning::set_returning::<S>))
         .routes(route!(invoices::invoices::<S>))
         .routes(route!(invoices::invoice_issued::<S>))
+        .routes(route!(years::years::<S>))
+        .routes(route!(years::save_settings::<S>))
+        .routes(route!(years::save_calendar::<S>))
+        .routes(route!(years::changes::<S>))
 }
 
 /// The function over one store, as Lambda and the local server run it.

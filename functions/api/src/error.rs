@@ -262,6 +262,12 @@ impl From<Refusal> for ApiError {
                 "发票已开具。",
                 "The invoice was issued already.",
             ),
+            Refusal::StaleYearVersion => (
+                S::CONFLICT,
+                "years.stale_version",
+                "该年度数据已被他人修改，请刷新后重新编辑。",
+                "Someone changed this year's data since you read it; reload and edit again.",
+            ),
             Refusal::TooLarge => (
                 S::PAYLOAD_TOO_LARGE,
                 "request.too_large",

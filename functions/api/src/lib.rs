@@ -10,7 +10,8 @@
 //! - [`config`]: typed configuration read once, and the platform clock;
 //! - [`password`]: the password policy and argon2id hashing;
 //! - [`standing`]: a learner's current cycle and filings, what comes next, and issuing its certificate;
-//! - [`telemetry`]: JSON logs in Lambda, no personal data in any field.
+//! - [`telemetry`]: JSON logs in Lambda, no personal data in any field;
+//! - [`years`]: the yearly settings and calendars in effect: bundled, overlaid by staff's saves.
 
 pub mod auth;
 pub mod certificate_signing;
@@ -26,6 +27,7 @@ pub mod standing;
 pub mod state;
 pub mod telemetry;
 pub mod views;
+pub mod years;
 
 pub use config::Platform;
 pub use error::{ApiError, ApiResult, ErrorBody};

@@ -38,8 +38,11 @@ pub(crate) async fn issue<S: CertificatesStore>(
         return Ok((StatusCode::OK, Json(view)));
     }
     let standing = Standing::of(&state.store, learner).await?;
+    let years = ticedu_api::years::effective(&state.store, platform)
+        .await?
+        .years;
     standing
-        .decide(today, &platform.settings, &platform.calendar)
+        .decide(today, &years.settings, &years.calendar)
         .map_err(|e| ApiError::refused(&e))?;
     let certificate = match issue_certificate(&state.store, &standing, today, None).await {
         Ok(certificate) => certificate,

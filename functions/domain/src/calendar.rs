@@ -6,24 +6,184 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::data_file::{DataErrors, Problems, TomlDate, bundled, parse_toml};
 use crate::rejection::{Rejection, display_as_rejection};
 use crate::settings::YearSettings;
+use crate::years::{YearProblem, YearProblems};
 
 const FILE: &str = "site/data/calendar.toml";
 
-/// The official calendar for the years whose notices we have transcribed.
+/// The official calendar for the years whose notices we have transcribed
+/// (`site/data/calendar.toml`) or staff entered (see [`crate::years`]).
 #[derive(Debug, Clone)]
 pub struct WorkCalendar {
-    years: BTreeMap<i16, YearCalendar>,
+    years: BTreeMap<i16, CalendarYear>,
 }
 
-#[derive(Debug, Clone, Default)]
-struct YearCalendar {
-    holidays: BTreeSet<Date>,
+/// One public holiday as the State Council's notice lists it: an inclusive
+/// range of days off within one year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Holiday {
+    /// 春节, 国庆节 …
+    pub name: String,
+    pub from: Date,
+    pub to: Date,
+}
+
+/// One year's notice as written down, before the rules are checked: the
+/// fields of a `[[year]]` in `calendar.toml`, and the body staff send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearCalendarDraft {
+    pub year: i16,
+    /// Which State Council notice (国办发明电〔2024〕12号 …).
+    pub source: String,
+    pub holidays: Vec<Holiday>,
+    /// Make-up working days (调休上班日), all on weekends.
+    pub workdays: Vec<Date>,
+}
+
+/// One year's validated calendar with the notice it comes from: what the
+/// store keeps. Reading one back validates it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "YearCalendarDraft", into = "YearCalendarDraft")]
+pub struct CalendarYear {
+    draft: YearCalendarDraft,
+    days_off: BTreeSet<Date>,
     make_up_workdays: BTreeSet<Date>,
+}
+
+impl CalendarYear {
+    pub fn year(&self) -> i16 {
+        self.draft.year
+    }
+
+    pub fn source(&self) -> &str {
+        &self.draft.source
+    }
+
+    pub fn holidays(&self) -> &[Holiday] {
+        &self.draft.holidays
+    }
+
+    pub fn workdays(&self) -> &[Date] {
+        &self.draft.workdays
+    }
+}
+
+impl TryFrom<YearCalendarDraft> for CalendarYear {
+    type Error = YearProblems;
+    fn try_from(draft: YearCalendarDraft) -> Result<Self, YearProblems> {
+        draft.validate()
+    }
+}
+
+impl From<CalendarYear> for YearCalendarDraft {
+    fn from(year: CalendarYear) -> Self {
+        year.draft
+    }
+}
+
+impl YearCalendarDraft {
+    /// The rules every year's calendar meets, wherever it comes from: holiday
+    /// ranges within the year, in order and not overlapping; make-up working
+    /// days within the year, on weekends and not holidays; a named notice.
+    pub fn validate(mut self) -> Result<CalendarYear, YearProblems> {
+        let mut problems = Vec::new();
+        let year = self.year;
+        if !(2000..=2100).contains(&year) {
+            problems.push(YearProblem::new(
+                "year",
+                "年份应在 2000 至 2100 之间。",
+                "must be between 2000 and 2100",
+            ));
+        }
+        if self.source.trim().is_empty() {
+            problems.push(YearProblem::new(
+                "source",
+                "请注明依据的国务院办公厅通知（文号和日期）。",
+                "name the State Council notice this calendar comes from",
+            ));
+        }
+        let mut days_off = BTreeSet::new();
+        for (at, holiday) in self.holidays.iter().enumerate() {
+            let of = |field, zh: String, en: String| {
+                YearProblem::new(field, zh, en).in_holiday(at, &holiday.name)
+            };
+            let (from, to) = (holiday.from, holiday.to);
+            if holiday.name.trim().is_empty() {
+                problems.push(of(
+                    "name",
+                    "请填写节日名称。".into(),
+                    "name the holiday".into(),
+                ));
+            }
+            if from > to {
+                problems.push(of(
+                    "to",
+                    "结束日期早于开始日期。".into(),
+                    "ends before it starts".into(),
+                ));
+                continue;
+            }
+            if from.year() != year || to.year() != year {
+                problems.push(of(
+                    "from",
+                    "只列出本年度内的放假日期。".into(),
+                    "list only the days that fall in this year".into(),
+                ));
+                continue;
+            }
+            for day in from.series(1.day()).take_while(|day| *day <= to) {
+                if !days_off.insert(day) {
+                    problems.push(of(
+                        "from",
+                        format!("{day} 重复列出。"),
+                        format!("{day} is listed twice"),
+                    ));
+                }
+            }
+        }
+        let mut make_up_workdays = BTreeSet::new();
+        for day in &self.workdays {
+            let (zh, en) = if day.year() != year {
+                (
+                    format!("{day} 不在本年度内。"),
+                    format!("{day} is not in this year"),
+                )
+            } else if !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) {
+                (
+                    format!("{day} 本来就是工作日；调休上班日都在周末。"),
+                    format!("{day} is a weekday already; make-up working days fall on weekends"),
+                )
+            } else if days_off.contains(day) {
+                (
+                    format!("{day} 同时列为放假日。"),
+                    format!("{day} is also listed as a holiday"),
+                )
+            } else if !make_up_workdays.insert(*day) {
+                (
+                    format!("{day} 重复列出。"),
+                    format!("{day} is listed twice"),
+                )
+            } else {
+                continue;
+            };
+            problems.push(YearProblem::new("workdays", zh, en));
+        }
+        if !problems.is_empty() {
+            return Err(YearProblems::new(year, problems));
+        }
+        self.source = self.source.trim().to_owned();
+        Ok(CalendarYear {
+            draft: self,
+            days_off,
+            make_up_workdays,
+        })
+    }
 }
 
 impl WorkCalendar {
@@ -35,6 +195,22 @@ impl WorkCalendar {
     pub fn from_toml(text: &str) -> Result<Self, DataErrors> {
         let raw: RawCalendar = parse_toml(FILE, text)?;
         raw.validate()
+    }
+
+    /// The year's calendar, if its notice is known.
+    pub fn year(&self, year: i16) -> Option<&CalendarYear> {
+        self.years.get(&year)
+    }
+
+    /// Every known year's calendar, oldest first.
+    pub fn entries(&self) -> impl Iterator<Item = &CalendarYear> {
+        self.years.values()
+    }
+
+    /// This calendar with `year`'s notice replaced (or added) by `year`.
+    pub fn with(mut self, year: CalendarYear) -> Self {
+        self.years.insert(year.year(), year);
+        self
     }
 
     /// The years this calendar knows.
@@ -53,7 +229,7 @@ impl WorkCalendar {
             return Ok(true);
         }
         let weekend = matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday);
-        Ok(!weekend && !year.holidays.contains(&day))
+        Ok(!weekend && !year.days_off.contains(&day))
     }
 
     /// The `count`-th working day strictly after `day` (`count` ≥ 1).
@@ -127,11 +303,11 @@ struct RawCalendar {
     year: Vec<RawYear>,
 }
 
+/// A `[[year]]` as TOML writes it: dates are TOML dates, not strings.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawYear {
     year: i16,
-    #[allow(dead_code)]
     source: String,
     holidays: Vec<RawHoliday>,
     workdays: Vec<TomlDate>,
@@ -151,53 +327,31 @@ impl RawCalendar {
         let mut years = BTreeMap::new();
         for raw in self.year {
             let entry = format!("year {}", raw.year);
-            let mut calendar = YearCalendar::default();
-            for holiday in &raw.holidays {
-                let holiday_entry = format!("{entry} holiday \"{}\"", holiday.name);
-                let (from, to) = (holiday.from.0, holiday.to.0);
-                if from > to {
-                    problems.add(&holiday_entry, "to", "ends before it starts");
-                    continue;
-                }
-                if from.year() != raw.year || to.year() != raw.year {
-                    problems.add(
-                        &holiday_entry,
-                        "from",
-                        "list only the days that fall in this year",
-                    );
-                    continue;
-                }
-                for day in from.series(1.day()).take_while(|day| *day <= to) {
-                    if !calendar.holidays.insert(day) {
-                        problems.add(&holiday_entry, "from", format!("{day} is listed twice"));
+            let draft = YearCalendarDraft {
+                year: raw.year,
+                source: raw.source,
+                holidays: raw
+                    .holidays
+                    .into_iter()
+                    .map(|holiday| Holiday {
+                        name: holiday.name,
+                        from: holiday.from.0,
+                        to: holiday.to.0,
+                    })
+                    .collect(),
+                workdays: raw.workdays.iter().map(|day| day.0).collect(),
+            };
+            match draft.validate() {
+                Ok(calendar) => {
+                    if years.insert(raw.year, calendar).is_some() {
+                        problems.add(&entry, "year", "is listed twice");
                     }
                 }
-            }
-            for TomlDate(day) in &raw.workdays {
-                if day.year() != raw.year {
-                    problems.add(&entry, "workdays", format!("{day} is not in this year"));
-                } else if !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) {
-                    problems.add(
-                        &entry,
-                        "workdays",
-                        format!(
-                            "{day} is a weekday already; make-up working days fall on weekends"
-                        ),
-                    );
-                } else if calendar.holidays.contains(day) {
-                    problems.add(
-                        &entry,
-                        "workdays",
-                        format!("{day} is also listed as a holiday"),
-                    );
-                } else if !calendar.make_up_workdays.insert(*day) {
-                    problems.add(&entry, "workdays", format!("{day} is listed twice"));
-                }
-            }
-            if years.insert(raw.year, calendar).is_some() {
-                problems.add(&entry, "year", "is listed twice");
+                Err(found) => found.report_to(&mut problems),
             }
         }
+        // Staff may leave a year out (it is then simply not covered); the
+        // file is the record of transcribed notices and has no holes.
         if let (Some(first), Some(last)) = (years.keys().next(), years.keys().next_back()) {
             if (i32::from(*last) - i32::from(*first) + 1) as usize != years.len() {
                 problems.add(
@@ -206,7 +360,7 @@ impl RawCalendar {
                     "the years must follow each other without gaps",
                 );
             }
-        } else {
+        } else if problems.is_empty() {
             problems.add("file", "year", "at least one year is needed");
         }
         problems.finish(WorkCalendar { years })

@@ -93,6 +93,10 @@ impl Problems {
         self.errors.push(DataError::new(entry, field, problem));
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
     pub(crate) fn finish<T>(self, value: T) -> Result<T, DataErrors> {
         if self.errors.is_empty() {
             Ok(value)

@@ -25,6 +25,7 @@
 //! | R16, R19, R20 what is filed before a certificate | [`certificate::filing_for`], [`certificate::overdue_renewal`] |
 //! | R18, R21 certificates: issuance, canonical data and hash, public status, the query form | [`certificate::decide_issue`], [`certificate::download_day`], [`certificate::CertificateData`], [`certificate::public_status`], [`certificate::answers_query`] |
 //! | R17 batch dates and the 7th working day | [`settings::YearSettings::batch_expiry_dates`], [`calendar::certificate_available_from`] |
+//! | R11, R12, R17 yearly settings and calendars that staff edit: validation, corrections, coverage | [`years::Years`], [`years::Years::corrections`], [`years::Years::checklist`] |
 //!
 //! Every refusal of user input implements [`Rejection`]: a machine-readable
 //! code and a message in Chinese and English that never repeats the input.
@@ -48,6 +49,7 @@ pub mod requirement;
 pub mod settings;
 pub mod taxpayer;
 pub mod wechat_pay;
+pub mod years;
 
 pub use data_file::{DataError, DataErrors, bundled};
 pub use rejection::{Rejection, RejectionKind};

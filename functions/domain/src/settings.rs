@@ -1,5 +1,9 @@
 //! The year's configuration (R11, R12, R17): price, discount and batch dates
 //! change with each year's notice, so they are data, not constants.
+//!
+//! A year comes from `site/data/settings.toml` (the initial years, compiled
+//! in) or from staff (stored, see [`crate::years`]); both go through
+//! [`YearSettingsDraft::validate`], so the rules are written once.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data_file::{DataErrors, Problems, TomlDate, bundled, parse_toml};
 use crate::money::Fen;
+use crate::years::{YearProblem, YearProblems};
 
 const FILE: &str = "site/data/settings.toml";
 /// A notice that pushed downloads further than a month after the batch date
@@ -35,10 +40,146 @@ impl YearSettings {
     }
 }
 
+/// One year's settings as written down, before the rules are checked: the
+/// fields of a `[[year]]` in `settings.toml`, and the body staff send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearSettingsDraft {
+    pub year: i16,
+    /// Which notice the figures come from (中检协〔2023〕24号 …).
+    pub source: String,
+    pub price_per_hour_fen: u64,
+    pub batch_expiry_dates: Vec<Date>,
+    pub certificate_available_after_working_days: u8,
+    pub returning_learner_free_mandatory: bool,
+}
+
+impl YearSettingsDraft {
+    /// The rules every year's settings meet, wherever they come from; every
+    /// problem is reported, each with its field.
+    pub fn validate(self) -> Result<SettingsEntry, YearProblems> {
+        let mut problems = Vec::new();
+        if !(2000..=2100).contains(&self.year) {
+            problems.push(YearProblem::new(
+                "year",
+                "年份应在 2000 至 2100 之间。",
+                "must be between 2000 and 2100",
+            ));
+        }
+        if self.source.trim().is_empty() {
+            problems.push(YearProblem::new(
+                "source",
+                "请注明依据的通知（文号和标题）。",
+                "name the notice the figures come from",
+            ));
+        }
+        if self.price_per_hour_fen == 0 {
+            problems.push(YearProblem::new(
+                "price_per_hour_fen",
+                "每学时收费应大于 0 分。",
+                "must be more than 0 fen",
+            ));
+        }
+        let dates = &self.batch_expiry_dates;
+        if dates.is_empty() {
+            problems.push(YearProblem::new(
+                "batch_expiry_dates",
+                "至少需要一个证书到期批次日期。",
+                "at least one batch date is needed",
+            ));
+        }
+        if dates.windows(2).any(|pair| pair[0] >= pair[1]) {
+            problems.push(YearProblem::new(
+                "batch_expiry_dates",
+                "批次日期应按先后排列，且不能重复。",
+                "dates must be ascending, without repeats",
+            ));
+        }
+        if let Some(date) = dates
+            .iter()
+            .find(|date| !(self.year..=self.year.saturating_add(1)).contains(&date.year()))
+        {
+            problems.push(YearProblem::new(
+                "batch_expiry_dates",
+                format!("{date} 不在本年度或下一年度内。"),
+                format!("{date} lies outside this year and the next"),
+            ));
+        }
+        if !(1..=MAX_WAITING_WORKING_DAYS).contains(&self.certificate_available_after_working_days)
+        {
+            problems.push(YearProblem::new(
+                "certificate_available_after_working_days",
+                format!("应为 1 至 {MAX_WAITING_WORKING_DAYS} 个工作日。"),
+                format!("must be 1 to {MAX_WAITING_WORKING_DAYS}"),
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(YearProblems::new(self.year, problems));
+        }
+        Ok(SettingsEntry {
+            settings: YearSettings {
+                year: self.year,
+                price_per_hour: Fen::new(self.price_per_hour_fen),
+                batch_expiry_dates: self.batch_expiry_dates,
+                certificate_available_after_working_days: self
+                    .certificate_available_after_working_days,
+                returning_learner_free_mandatory: self.returning_learner_free_mandatory,
+            },
+            source: self.source.trim().to_owned(),
+        })
+    }
+}
+
+/// One year's validated settings with the notice they come from: what the
+/// store keeps. Reading one back validates it again, so a stored value
+/// that exists is valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "YearSettingsDraft", into = "YearSettingsDraft")]
+pub struct SettingsEntry {
+    settings: YearSettings,
+    source: String,
+}
+
+impl SettingsEntry {
+    pub fn settings(&self) -> &YearSettings {
+        &self.settings
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn year(&self) -> i16 {
+        self.settings.year
+    }
+}
+
+impl TryFrom<YearSettingsDraft> for SettingsEntry {
+    type Error = YearProblems;
+    fn try_from(draft: YearSettingsDraft) -> Result<Self, YearProblems> {
+        draft.validate()
+    }
+}
+
+impl From<SettingsEntry> for YearSettingsDraft {
+    fn from(entry: SettingsEntry) -> Self {
+        let SettingsEntry { settings, source } = entry;
+        Self {
+            year: settings.year,
+            source,
+            price_per_hour_fen: settings.price_per_hour.get(),
+            batch_expiry_dates: settings.batch_expiry_dates,
+            certificate_available_after_working_days: settings
+                .certificate_available_after_working_days,
+            returning_learner_free_mandatory: settings.returning_learner_free_mandatory,
+        }
+    }
+}
+
 /// Every configured year.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    years: BTreeMap<i16, YearSettings>,
+    years: BTreeMap<i16, SettingsEntry>,
 }
 
 impl Settings {
@@ -53,7 +194,18 @@ impl Settings {
     }
 
     pub fn year(&self, year: i16) -> Option<&YearSettings> {
+        self.years.get(&year).map(SettingsEntry::settings)
+    }
+
+    /// The year's settings with the notice they come from.
+    pub fn entry(&self, year: i16) -> Option<&SettingsEntry> {
         self.years.get(&year)
+    }
+
+    /// These settings with `entry`'s year replaced (or added) by `entry`.
+    pub fn with(mut self, entry: SettingsEntry) -> Self {
+        self.years.insert(entry.year(), entry);
+        self
     }
 
     /// The settings in force on `today`: those of the latest year configured
@@ -63,10 +215,14 @@ impl Settings {
         self.years
             .range(..=today.year())
             .next_back()
-            .map(|(_, settings)| settings)
+            .map(|(_, entry)| entry.settings())
     }
 
     pub fn years(&self) -> impl Iterator<Item = &YearSettings> {
+        self.years.values().map(SettingsEntry::settings)
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = &SettingsEntry> {
         self.years.values()
     }
 }
@@ -77,12 +233,11 @@ struct RawSettings {
     year: Vec<RawYear>,
 }
 
+/// A `[[year]]` as TOML writes it: dates are TOML dates, not strings.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawYear {
     year: i16,
-    /// Where the figures come from; kept in the file for people, not used by code.
-    #[allow(dead_code)]
     source: String,
     price_per_hour_fen: u64,
     batch_expiry_dates: Vec<TomlDate>,
@@ -99,56 +254,22 @@ impl RawSettings {
         }
         for raw in self.year {
             let entry = format!("year {}", raw.year);
-            if !(2000..=2100).contains(&raw.year) {
-                problems.add(&entry, "year", "must be between 2000 and 2100");
-            }
-            if raw.price_per_hour_fen == 0 {
-                problems.add(&entry, "price_per_hour_fen", "must be more than 0 fen");
-            }
-            let dates: Vec<Date> = raw.batch_expiry_dates.iter().map(|date| date.0).collect();
-            if dates.is_empty() {
-                problems.add(
-                    &entry,
-                    "batch_expiry_dates",
-                    "at least one batch date is needed",
-                );
-            }
-            if dates.windows(2).any(|pair| pair[0] >= pair[1]) {
-                problems.add(
-                    &entry,
-                    "batch_expiry_dates",
-                    "dates must be ascending, without repeats",
-                );
-            }
-            if let Some(date) = dates
-                .iter()
-                .find(|date| !(raw.year..=raw.year + 1).contains(&date.year()))
-            {
-                problems.add(
-                    &entry,
-                    "batch_expiry_dates",
-                    format!("{date} lies outside this year and the next"),
-                );
-            }
-            if !(1..=MAX_WAITING_WORKING_DAYS)
-                .contains(&raw.certificate_available_after_working_days)
-            {
-                problems.add(
-                    &entry,
-                    "certificate_available_after_working_days",
-                    format!("must be 1 to {MAX_WAITING_WORKING_DAYS}"),
-                );
-            }
-            let settings = YearSettings {
+            let draft = YearSettingsDraft {
                 year: raw.year,
-                price_per_hour: Fen::new(raw.price_per_hour_fen),
-                batch_expiry_dates: dates,
+                source: raw.source,
+                price_per_hour_fen: raw.price_per_hour_fen,
+                batch_expiry_dates: raw.batch_expiry_dates.iter().map(|date| date.0).collect(),
                 certificate_available_after_working_days: raw
                     .certificate_available_after_working_days,
                 returning_learner_free_mandatory: raw.returning_learner_free_mandatory,
             };
-            if years.insert(raw.year, settings).is_some() {
-                problems.add(&entry, "year", "is configured twice");
+            match draft.validate() {
+                Ok(settings) => {
+                    if years.insert(raw.year, settings).is_some() {
+                        problems.add(&entry, "year", "is configured twice");
+                    }
+                }
+                Err(found) => found.report_to(&mut problems),
             }
         }
         problems.finish(Settings { years })

@@ -8,7 +8,7 @@ mod progress;
 use axum::Router;
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
-use ticedu_store::{FilingStore, LearnerStore, OrderStore, ProgressStore};
+use ticedu_store::{FilingStore, LearnerStore, OrderStore, ProgressStore, YearStore};
 use utoipa::OpenApi;
 
 pub use courses::COURSES;
@@ -17,11 +17,11 @@ pub use progress::PROGRESS;
 
 /// What the learning function needs of a store.
 pub trait LearningStore:
-    LearnerStore + OrderStore + ProgressStore + FilingStore + Clone + 'static
+    LearnerStore + OrderStore + ProgressStore + FilingStore + YearStore + Clone + 'static
 {
 }
 impl<T> LearningStore for T where
-    T: LearnerStore + OrderStore + ProgressStore + FilingStore + Clone + 'static
+    T: LearnerStore + OrderStore + ProgressStore + FilingStore + YearStore + Clone + 'static
 {
 }
 

@@ -39,9 +39,12 @@ pub(crate) async fn progress<S: LearningStore>(
     let learner = auth.learner(&state.store).await?;
     let standing = Standing::of(&state.store, learner).await?;
     let today = platform.clock.today();
+    let years = ticedu_api::years::effective(&state.store, platform)
+        .await?
+        .years;
     Ok(Json(CycleStanding {
         progress: ProgressView::from(&standing.progress),
         renews_certificate_expiring_on: standing.cycle.renews,
-        next_step: standing.next_step(today, &platform.settings, &platform.calendar),
+        next_step: standing.next_step(today, &years.settings, &years.calendar),
     }))
 }

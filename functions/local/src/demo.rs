@@ -286,7 +286,9 @@ async fn buy_and_learn<S: Store>(
 ) -> Result<(), Error> {
     let now = platform.clock.now();
     let today = platform.clock.today();
-    let settings = platform
+    // Priced as the payments function prices: staff's years over the bundled ones.
+    let years = ticedu_api::years::effective(store, platform).await?.years;
+    let settings = years
         .settings
         .in_force_on(today)
         .ok_or("no fees configured for today")?;

@@ -18,7 +18,10 @@ pub(crate) async fn price<S: PaymentsStore>(
     items: &[CartItem],
 ) -> ApiResult<Quote> {
     let platform = &state.platform;
-    let settings = platform
+    let years = ticedu_api::years::effective(&state.store, platform)
+        .await?
+        .years;
+    let settings = years
         .settings
         .in_force_on(platform.clock.today())
         .ok_or_else(|| {

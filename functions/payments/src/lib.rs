@@ -18,7 +18,7 @@ use std::sync::Arc;
 use axum::{Extension, Router};
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
-use ticedu_store::{CardStore, InvoiceStore, LearnerStore, OrderStore, ProgressStore};
+use ticedu_store::{CardStore, InvoiceStore, LearnerStore, OrderStore, ProgressStore, YearStore};
 use utoipa::OpenApi;
 
 mod cards;
@@ -44,11 +44,18 @@ use wechat::WeChatPay;
 
 /// What the payments function needs of a store.
 pub trait PaymentsStore:
-    LearnerStore + CardStore + OrderStore + ProgressStore + InvoiceStore + Clone + 'static
+    LearnerStore + CardStore + OrderStore + ProgressStore + InvoiceStore + YearStore + Clone + 'static
 {
 }
 impl<T> PaymentsStore for T where
-    T: LearnerStore + CardStore + OrderStore + ProgressStore + InvoiceStore + Clone + 'static
+    T: LearnerStore
+        + CardStore
+        + OrderStore
+        + ProgressStore
+        + InvoiceStore
+        + YearStore
+        + Clone
+        + 'static
 {
 }
 

@@ -10,6 +10,7 @@ use ticedu_domain::identity::{AccountKey, UsernameKey};
 use ticedu_store::ids::{
     CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo, TransactionId, in_cycle,
 };
+use ticedu_store::records::{YearChange, YearPart};
 
 use crate::table::{PARTITION_KEY, SORT_KEY};
 
@@ -121,4 +122,24 @@ pub const GSI1_CERTIFICATE_PREFIX: &str = "CERT#";
 
 pub fn invoices_with_status(status: &str) -> String {
     format!("INVOICES#{status}")
+}
+
+/// The partition of every year staff saved: settings and calendars, read in one Query.
+pub const YEARS: &str = "YEARS";
+
+/// A year's settings or calendar as staff saved it: `SETTINGS#2027`, `CALENDAR#2027`.
+pub fn stored_year(part: YearPart, year: i16) -> Key {
+    let part = match part {
+        YearPart::Settings => "SETTINGS",
+        YearPart::Calendar => "CALENDAR",
+    };
+    Key::new(YEARS.to_owned(), format!("{part}#{year}"))
+}
+
+/// The audit trail of year edits, kept apart from [`YEARS`] so that reading
+/// the years never reads the ever-growing trail.
+pub const YEAR_CHANGES: &str = "YEARS#CHANGES";
+
+pub fn year_change(change: &YearChange) -> Key {
+    Key::new(YEAR_CHANGES.to_owned(), change.sort_key())
 }

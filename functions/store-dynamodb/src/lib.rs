@@ -23,6 +23,8 @@
 //! | certificate | `CERT#<no>` | `CERT` | `LEARNER#<id>` / `CERT#<no>` |
 //! | invoice request | `INVOICE#<id>` | `INVOICE` | `INVOICES#<status>` / `<requested at>#<id>` |
 //! | failed logins in one window | `THROTTLE#<hmac of username>#<window>` | `THROTTLE` | (TTL `expires_at`) |
+//! | a year's settings / calendar staff saved | `YEARS` | `SETTINGS#<year>` / `CALENDAR#<year>` | |
+//! | an edit of a year (audit trail) | `YEARS#CHANGES` | `<at ns, 20 digits>#<year>#<part>#<version>` | |
 //!
 //! Neither an ID number nor a username ever appears in a key: both are HMACs.
 //! Items written before cycles existed carry no `cycle` attribute and keys
@@ -53,6 +55,9 @@
 //! | request invoice | TransactWriteItems: Put request (new), Update each order (own, paid, not invoiced) |
 //! | invoices by status, mark issued | Query gsi1 `INVOICES#<status>` / UpdateItem (`requested`) |
 //! | login failure, count, clear | UpdateItem `ADD failures`, GetItem, DeleteItem |
+//! | stored years (on every request that prices or dates) | Query `pk = YEARS` |
+//! | save a year's settings or calendar | TransactWriteItems: Put year (`attribute_not_exists(pk)` for version 1, else `version = :read`), Put change (new) |
+//! | year changes, newest first | Query `pk = YEARS#CHANGES`, descending |
 //!
 //! Every write is one request, conditional, and safe to repeat: a repeat
 //! fails its condition and is reported as [`Outcome::AlreadyApplied`] or as
@@ -79,6 +84,7 @@ mod request;
 pub mod table;
 mod throttle;
 mod transaction;
+mod years;
 
 use std::sync::Arc;
 

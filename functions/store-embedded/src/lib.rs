@@ -22,6 +22,7 @@ mod progress;
 mod rows;
 mod tables;
 mod throttle;
+mod years;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -51,6 +51,10 @@ pub const INVOICES_BY_STATUS: TableDefinition<PerLearner, ()> =
     TableDefinition::new("invoices_by_status");
 /// (username key, window index) → failed logins in that window.
 pub const THROTTLE: TableDefinition<(&str, i64), u32> = TableDefinition::new("login_throttle");
+/// (part, year) → the year's settings or calendar as staff saved it.
+pub const YEARS: TableDefinition<(&str, i16), Json> = TableDefinition::new("years");
+/// change sort key (time, year, part, version) → the audit entry of a year edit.
+pub const YEAR_CHANGES: TableDefinition<&str, Json> = TableDefinition::new("year_changes");
 
 /// Creates every table, so that read transactions never meet a missing one.
 pub fn create_all_tables(txn: &WriteTransaction) -> Result<(), TableError> {
@@ -74,5 +78,7 @@ pub fn create_all_tables(txn: &WriteTransaction) -> Result<(), TableError> {
     txn.open_table(INVOICES)?;
     txn.open_table(INVOICES_BY_STATUS)?;
     txn.open_table(THROTTLE)?;
+    txn.open_table(YEARS)?;
+    txn.open_table(YEAR_CHANGES)?;
     Ok(())
 }

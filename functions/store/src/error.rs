@@ -48,6 +48,8 @@ pub enum Refusal {
     UnknownInvoice,
     #[error("the invoice was issued already")]
     InvoiceAlreadyIssued,
+    #[error("the year's settings or calendar changed since it was read")]
+    StaleYearVersion,
     #[error("too many items for one transaction")]
     TooLarge,
 }

@@ -279,6 +279,26 @@ pub trait LoginThrottleStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
+/// Yearly settings and working-day calendars as staff edit them (R11, R12,
+/// R17), each save with its audit entry. The bundled initial years are not
+/// here: `ticedu_domain::years::Years::with` lays these over them.
+pub trait YearStore: Send + Sync {
+    /// Every year staff saved, settings and calendars: one read, cheap
+    /// enough for every request that needs the year's figures.
+    fn stored_years(&self) -> impl Future<Output = StoreResult<Vec<StoredYear>>> + Send;
+    /// Saves `year` (made by [`StoredYear::saved`] from the version read)
+    /// and its audit entry `change` in one transaction. Refused with
+    /// [`Refusal::StaleYearVersion`], nothing written, unless the stored
+    /// version of that year's part is still `year.version - 1` (none for 1).
+    fn save_year(
+        &self,
+        year: &StoredYear,
+        change: &YearChange,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The audit trail, newest first.
+    fn year_changes(&self) -> impl Future<Output = StoreResult<Vec<YearChange>>> + Send;
+}
+
 /// Everything: what the local server and the contract suite use.
 pub trait Store:
     LearnerStore
@@ -290,6 +310,7 @@ pub trait Store:
     + CertificateStore
     + InvoiceStore
     + LoginThrottleStore
+    + YearStore
 {
 }
 
@@ -303,5 +324,6 @@ impl<T> Store for T where
         + CertificateStore
         + InvoiceStore
         + LoginThrottleStore
+        + YearStore
 {
 }

@@ -203,6 +203,36 @@ impl Filing for CertificateApplication {
     }
 }
 
+impl StoredYear {
+    /// The version a save expects to find stored (0: none). A save whose
+    /// audit entry describes another save is refused as stale: writing it
+    /// would leave the trail disagreeing with the data.
+    pub fn expected_version(&self, change: &YearChange) -> Result<u32, Refusal> {
+        let matches = change.year == self.data.year()
+            && change.part == self.data.part()
+            && change.version == self.version
+            && change.after == self.data;
+        match self.version.checked_sub(1) {
+            Some(expected) if matches => Ok(expected),
+            _ => Err(Refusal::StaleYearVersion),
+        }
+    }
+
+    /// Embedded store: whether this save may replace `stored` (`None`: never saved).
+    pub fn check_replaces(
+        &self,
+        stored: Option<&StoredYear>,
+        change: &YearChange,
+    ) -> Result<(), Refusal> {
+        let expected = self.expected_version(change)?;
+        if stored.map_or(0, |stored| stored.version) == expected {
+            Ok(())
+        } else {
+            Err(Refusal::StaleYearVersion)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,9 +78,14 @@ fn group_id(group: CourseGroup) -> &'static str {
 }
 
 /// The catalogue as templates see it through `get_catalogue()`.
+///
+/// `downloads` is the year's batches with their download days (R17),
+/// computed by the domain from `settings.toml` and `calendar.toml`: counting
+/// working days is a rule, not something to redo in a template.
 pub fn catalogue_value(
     catalogue: &Catalogue,
     year: &YearSettings,
+    downloads: &Value,
     lang: &str,
     prefix: &str,
 ) -> Value {
@@ -129,6 +134,7 @@ pub fn catalogue_value(
         .set("year", i64::from(year.year))
         .set("price_per_hour", price.to_string())
         .set("price_per_hour_fen", price.get() as i64)
+        .set("downloads", downloads.clone())
         .set("groups", groups)
         .set("bundles", bundles)
         .build()

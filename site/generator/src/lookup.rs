@@ -7,11 +7,13 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use tera::Value;
+use ticedu_domain::calendar::{WorkCalendar, certificate_available_from};
 use ticedu_domain::catalogue::Catalogue;
 use ticedu_domain::settings::Settings;
 
 use crate::config::Config;
 use crate::content::Content;
+use crate::values::Fields;
 use crate::{SiteDirs, catalogue, values};
 
 pub struct Lookup {
@@ -94,11 +96,12 @@ pub fn build(
             .years()
             .last()
             .context("settings.toml configures no year")?;
+        let downloads = downloads_value(dirs, &settings, year.year)?;
         for lang in languages(&lookup.config) {
             let prefix = lookup.config.language_prefix(&lang);
             lookup.catalogue.insert(
                 lang.clone(),
-                catalogue::catalogue_value(&catalogue, year, &lang, &prefix),
+                catalogue::catalogue_value(&catalogue, year, &downloads, &lang, &prefix),
             );
         }
     }
@@ -116,6 +119,39 @@ pub(crate) fn languages(config: &Config) -> Vec<String> {
                 .cloned(),
         )
         .collect()
+}
+
+/// `year`'s batches, each `{batch_date, available_from}` (`none` while the
+/// calendar of a year its download window reaches is not in `calendar.toml`).
+fn downloads_value(dirs: &SiteDirs, settings: &Settings, year: i16) -> anyhow::Result<Value> {
+    let path = dirs.data().join("calendar.toml");
+    let Some(settings_year) = settings.year(year) else {
+        return Ok(Value::from(Vec::<Value>::new()));
+    };
+    let calendar = if path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        Some(WorkCalendar::from_toml(&text)?)
+    } else {
+        None
+    };
+    let downloads: Vec<Value> = settings_year
+        .batch_expiry_dates
+        .iter()
+        .map(|&batch| {
+            let available = calendar.as_ref().and_then(|calendar| {
+                certificate_available_from(batch, settings_year, calendar).ok()
+            });
+            Fields::new()
+                .set("batch_date", batch.to_string())
+                .set(
+                    "available_from",
+                    available.map_or_else(Value::none, |day| Value::from(day.to_string())),
+                )
+                .build()
+        })
+        .collect();
+    Ok(Value::from(downloads))
 }
 
 /// The catalogue and settings, when the site has them in `data/`.

@@ -63,11 +63,12 @@ pub enum WeChat {
 }
 
 #[must_use = "nothing runs until `spawn`"]
-pub struct TestAppBuilder<K> {
+pub struct TestAppBuilder<K: StoreKind> {
     kind: PhantomData<K>,
     wechat: WeChat,
     clock: Option<Timestamp>,
     site: bool,
+    store: Option<K::Store>,
 }
 
 pub struct TestApp<S> {
@@ -94,6 +95,7 @@ impl TestApp<()> {
             wechat: WeChat::Off,
             clock: None,
             site: false,
+            store: None,
         }
     }
 }
@@ -115,6 +117,15 @@ impl<K: StoreKind> TestAppBuilder<K> {
         }
     }
 
+    /// Serves `store` (another app's, say) instead of a fresh one: what one
+    /// app wrote, an app on another day reads.
+    pub fn store(self, store: K::Store) -> Self {
+        Self {
+            store: Some(store),
+            ..self
+        }
+    }
+
     /// Builds `site/` and serves it beside the API, as `ticedu-local` does.
     pub fn site(self) -> Self {
         Self { site: true, ..self }
@@ -122,7 +133,10 @@ impl<K: StoreKind> TestAppBuilder<K> {
 
     pub async fn spawn(self) -> TestApp<K::Store> {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = K::open(&dir).await;
+        let store = match self.store {
+            Some(store) => store,
+            None => K::open(&dir).await,
+        };
         let mut platform = ticedu_local::development_platform().expect("platform");
         if let Some(at) = self.clock {
             Arc::get_mut(&mut platform)
@@ -249,6 +263,10 @@ impl<S> TestApp<S> {
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
         self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
+        self.request(Method::PUT, path, token, Some(body)).await
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Answer {

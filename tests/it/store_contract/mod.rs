@@ -9,6 +9,7 @@ mod cycles;
 mod learning;
 mod orders;
 mod staff;
+mod years;
 
 pub use accounts::*;
 pub use cards::*;
@@ -16,6 +17,7 @@ pub use cycles::*;
 pub use learning::*;
 pub use orders::*;
 pub use staff::*;
+pub use years::*;
 
 use ticedu_domain::money::Fen;
 use ticedu_store::records::*;
@@ -53,6 +55,9 @@ macro_rules! store_contract_tests {
             an_unapproved_application_cannot_close_its_cycle,
             invoices_cover_only_own_paid_orders_once,
             login_failures_are_counted_per_window_and_cleared,
+            stored_years_are_saved_overwritten_and_audited_together,
+            a_stale_version_is_refused_and_nothing_changes,
+            concurrent_saves_of_one_version_make_exactly_one_win,
         );
     };
     (@each $fresh:path; $($check:ident),* $(,)?) => {
