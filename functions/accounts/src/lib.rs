@@ -9,7 +9,7 @@ mod requests;
 use axum::Router;
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
-use ticedu_store::{LearnerStore, LoginThrottleStore, ProgressStore};
+use ticedu_store::{ImportStore, LearnerStore, LoginThrottleStore, ProgressStore};
 use utoipa::OpenApi;
 
 pub use login::LOGIN;
@@ -19,12 +19,17 @@ pub use password::PASSWORD;
 pub use register::{REGISTER, Registered, register};
 pub use requests::{ChangePasswordRequest, KindRequest, LoginRequest, RegisterRequest};
 
-/// What the accounts function needs of a store, and nothing more (see infra's IAM policy).
+/// What the accounts function needs of a store, and nothing more (see
+/// infra's IAM policy). `ImportStore`: registration reads the prior record
+/// of a person whose earlier certificates were imported (R12).
 pub trait AccountsStore:
-    LearnerStore + LoginThrottleStore + ProgressStore + Clone + 'static
+    LearnerStore + LoginThrottleStore + ProgressStore + ImportStore + Clone + 'static
 {
 }
-impl<T: LearnerStore + LoginThrottleStore + ProgressStore + Clone + 'static> AccountsStore for T {}
+impl<T> AccountsStore for T where
+    T: LearnerStore + LoginThrottleStore + ProgressStore + ImportStore + Clone + 'static
+{
+}
 
 #[derive(OpenApi)]
 #[openapi(tags((name = "accounts", description = "账号 Accounts (R1–R3)")))]

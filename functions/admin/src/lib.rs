@@ -11,6 +11,7 @@
 //! | the returning learner's discount (R12) | `returning` |
 //! | invoice requests: list, mark issued (R15) | `invoices` |
 //! | revoking a certificate (R21) | `certificates` |
+//! | importing the register of certificates issued before the platform (R12, R21) | `imports` |
 //!
 //! Requests become domain types in `requests` and path segments through
 //! `PathParam`; the rules they meet live in `ticedu-domain` (`cards`, …).
@@ -19,14 +20,15 @@ use axum::Router;
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
 use ticedu_store::{
-    CardStore, CertificateStore, FilingStore, InvoiceStore, LearnerStore, LoginThrottleStore,
-    OrderStore, ProgressStore,
+    CardStore, CertificateStore, FilingStore, ImportStore, InvoiceStore, LearnerStore,
+    LoginThrottleStore, OrderStore, ProgressStore,
 };
 use utoipa::OpenApi;
 
 mod applications;
 mod cards;
 mod certificates;
+mod imports;
 mod invoices;
 mod login;
 mod orders;
@@ -38,6 +40,7 @@ mod title_checks;
 pub use applications::{APPLICATION_DECISION, APPLICATIONS};
 pub use cards::{CARD_VOID, CARDS};
 pub use certificates::REVOKE;
+pub use imports::IMPORTS;
 pub use invoices::{INVOICE_ISSUED, INVOICES};
 pub use login::LOGIN;
 pub use orders::ORDER;
@@ -55,6 +58,7 @@ pub trait AdminStore:
     + InvoiceStore
     + LoginThrottleStore
     + CertificateStore
+    + ImportStore
     + Clone
     + 'static
 {
@@ -68,6 +72,7 @@ impl<T> AdminStore for T where
         + InvoiceStore
         + LoginThrottleStore
         + CertificateStore
+        + ImportStore
         + Clone
         + 'static
 {
@@ -96,6 +101,10 @@ pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(returning::set_returning::<S>))
         .routes(route!(invoices::invoices::<S>))
         .routes(route!(invoices::invoice_issued::<S>))
+        .routes({
+            let (schemas, paths, router) = route!(imports::import::<S>);
+            (schemas, paths, imports::with_body_limit(router))
+        })
 }
 
 /// The function over one store, as Lambda and the local server run it.

@@ -262,6 +262,12 @@ impl From<Refusal> for ApiError {
                 "发票已开具。",
                 "The invoice was issued already.",
             ),
+            Refusal::PriorRecordChanged => (
+                S::CONFLICT,
+                "account.retry",
+                "协会正在导入您以往的证书记录，请稍后重新提交注册。",
+                "The association is importing your earlier certificates right now; please register again in a moment.",
+            ),
             Refusal::TooLarge => (
                 S::PAYLOAD_TOO_LARGE,
                 "request.too_large",

@@ -122,3 +122,8 @@ pub const GSI1_CERTIFICATE_PREFIX: &str = "CERT#";
 pub fn invoices_with_status(status: &str) -> String {
     format!("INVOICES#{status}")
 }
+
+/// R12: a person's earlier renewals, by the HMAC of their ID number, as the account item.
+pub fn prior_record(key: &AccountKey) -> Key {
+    Key::new(format!("PRIOR#{}", key.as_str()), "PRIOR")
+}

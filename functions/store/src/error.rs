@@ -48,6 +48,8 @@ pub enum Refusal {
     UnknownInvoice,
     #[error("the invoice was issued already")]
     InvoiceAlreadyIssued,
+    #[error("certificates were imported for this person meanwhile, or the import's record changed")]
+    PriorRecordChanged,
     #[error("too many items for one transaction")]
     TooLarge,
 }
