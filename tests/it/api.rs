@@ -577,6 +577,7 @@ async fn every_documented_operation_is_routed_and_every_route_documented() {
         format!("POST {}", ticedu_admin::RETURNING),
         format!("GET {}", ticedu_admin::INVOICES),
         format!("POST {}", ticedu_admin::INVOICE_ISSUED),
+        format!("POST {}", ticedu_admin::IMPORTS),
     ];
     routed.sort();
     assert_eq!(documented, routed);

@@ -5,12 +5,14 @@
 
 mod accounts;
 mod cards;
+mod imports;
 mod learning;
 mod orders;
 mod staff;
 
 pub use accounts::*;
 pub use cards::*;
+pub use imports::*;
 pub use learning::*;
 pub use orders::*;
 pub use staff::*;
@@ -46,6 +48,11 @@ macro_rules! store_contract_tests {
             certificates_are_issued_once_and_revoked_once,
             invoices_cover_only_own_paid_orders_once,
             login_failures_are_counted_per_window_and_cleared,
+            an_imported_certificate_waits_under_the_id_its_holder_will_register_with,
+            importing_the_same_certificate_again_changes_nothing,
+            another_certificate_under_an_imported_number_is_refused_not_overwritten,
+            a_person_registering_after_an_import_is_returning_and_has_their_certificates,
+            an_import_for_a_registered_person_marks_their_account_returning,
         );
     };
     (@each $fresh:path; $($check:ident),* $(,)?) => {
