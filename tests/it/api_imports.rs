@@ -84,7 +84,12 @@ fn rejected_lines(report: &Value) -> Vec<(u64, String)> {
         .as_array()
         .expect("rejected rows")
         .iter()
-        .map(|row| (row["line"].as_u64().unwrap(), row["code"].as_str().unwrap().to_owned()))
+        .map(|row| {
+            (
+                row["line"].as_u64().unwrap(),
+                row["code"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -108,7 +113,13 @@ async fn imported_certificates_are_verifiable_and_their_holder_registers_as_retu
         .post(admin::IMPORTS, Some(&staff), json!({ "csv": register.csv }))
         .await;
     assert_eq!(report.status, StatusCode::OK, "{}", report.body);
-    assert_eq!((report.body["imported"].clone(), report.body["unchanged"].clone()), (json!(2), json!(0)));
+    assert_eq!(
+        (
+            report.body["imported"].clone(),
+            report.body["unchanged"].clone()
+        ),
+        (json!(2), json!(0))
+    );
     assert_eq!(
         rejected_lines(&report.body),
         [
@@ -118,21 +129,42 @@ async fn imported_certificates_are_verifiable_and_their_holder_registers_as_retu
             (6, "text.empty".to_owned()),
         ]
     );
-    assert_eq!(report.body["rejected"][3]["column"], "original_certificate_no");
+    assert_eq!(
+        report.body["rejected"][3]["column"],
+        "original_certificate_no"
+    );
     let answer = report.body.to_string();
     for number in &register.id_numbers {
-        assert!(!answer.contains(number.as_str()), "the report repeats an ID number");
-        assert!(!answer.contains(&number[..14]), "the report repeats part of an ID number");
+        assert!(
+            !answer.contains(number.as_str()),
+            "the report repeats an ID number"
+        );
+        assert!(
+            !answer.contains(&number[..14]),
+            "the report repeats part of an ID number"
+        );
     }
     assert!(!answer.contains("钟检"), "the report repeats a name");
 
-    let current = app.get(&path(certificates::VERIFY, &[&register.current]), None).await;
+    let current = app
+        .get(&path(certificates::VERIFY, &[&register.current]), None)
+        .await;
     assert_eq!(current.status, StatusCode::OK, "{}", current.body);
     assert_eq!(
-        (current.text("status"), current.text("name"), current.text("valid_until")),
-        ("valid".to_owned(), "钟*".to_owned(), "2027-07-20".to_owned())
+        (
+            current.text("status"),
+            current.text("name"),
+            current.text("valid_until")
+        ),
+        (
+            "valid".to_owned(),
+            "钟*".to_owned(),
+            "2027-07-20".to_owned()
+        )
     );
-    let expired = app.get(&path(certificates::VERIFY, &[&register.expired]), None).await;
+    let expired = app
+        .get(&path(certificates::VERIFY, &[&register.expired]), None)
+        .await;
     assert_eq!(expired.text("status"), "expired");
 
     let again = app
@@ -140,7 +172,10 @@ async fn imported_certificates_are_verifiable_and_their_holder_registers_as_retu
         .await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
     assert_eq!(
-        (again.body["imported"].clone(), again.body["unchanged"].clone()),
+        (
+            again.body["imported"].clone(),
+            again.body["unchanged"].clone()
+        ),
         (json!(0), json!(2)),
         "importing the same register again changes nothing"
     );
@@ -150,15 +185,23 @@ async fn imported_certificates_are_verifiable_and_their_holder_registers_as_retu
     body["id_number"] = json!(register.holder);
     let learner = app.register(&body).await;
     let stored = app.store.learner(&learner.id).await.unwrap().unwrap();
-    assert!(stored.returning, "R12: they took part in an earlier renewal");
+    assert!(
+        stored.returning,
+        "R12: they took part in an earlier renewal"
+    );
     let mandatory = json!({ "items": [
         { "kind": "course", "id": "inspection-laws-and-regulations" },
         { "kind": "course", "id": "trade-self-discipline-code" },
         { "kind": "course", "id": "practitioner-code-of-conduct" } ] });
-    let quote = app.post(payments::QUOTE, Some(&learner.token), mandatory).await;
+    let quote = app
+        .post(payments::QUOTE, Some(&learner.token), mandatory)
+        .await;
     assert_eq!(quote.status, StatusCode::OK, "{}", quote.body);
     assert_eq!(
-        (quote.body["gross_fen"].clone(), quote.body["total_fen"].clone()),
+        (
+            quote.body["gross_fen"].clone(),
+            quote.body["total_fen"].clone()
+        ),
         (json!(15_000), json!(0)),
         "R12: the 10 mandatory hours are free"
     );
@@ -183,10 +226,15 @@ async fn imported_certificates_are_verifiable_and_their_holder_registers_as_retu
             .lines()
             .filter(|line| line.contains(number.as_str()) && !sdk_detail(line))
             .collect();
-        assert!(leaked.is_empty(), "log lines with an ID number: {leaked:#?}");
+        assert!(
+            leaked.is_empty(),
+            "log lines with an ID number: {leaked:#?}"
+        );
     }
     assert!(
-        logged.lines().any(|line| line.contains("certificates imported") && line.contains("\"imported\":2")),
+        logged
+            .lines()
+            .any(|line| line.contains("certificates imported") && line.contains("\"imported\":2")),
         "the import is audited with its counts"
     );
 }
@@ -209,10 +257,22 @@ async fn an_import_for_a_registered_learner_makes_them_returning() {
     let learner = app.register_as(Kind::Holder).await;
     let staff = app.staff_token().await;
     let no = fresh_number("OLD");
-    let csv = format!("{HEADER}\n{}", holder_row(learner.id_number(), &no, "2027-07-20"));
-    let report = app.post(admin::IMPORTS, Some(&staff), json!({ "csv": csv })).await;
+    let csv = format!(
+        "{HEADER}\n{}",
+        holder_row(learner.id_number(), &no, "2027-07-20")
+    );
+    let report = app
+        .post(admin::IMPORTS, Some(&staff), json!({ "csv": csv }))
+        .await;
     assert_eq!(report.body["imported"], 1, "{}", report.body);
-    assert!(app.store.learner(&learner.id).await.unwrap().unwrap().returning);
+    assert!(
+        app.store
+            .learner(&learner.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .returning
+    );
     let mine = app.get(certificates::MINE, Some(&learner.token)).await;
     assert_eq!(mine.body["certificates"][0]["no"], no.as_str());
 }
@@ -222,15 +282,21 @@ async fn a_number_taken_by_another_certificate_is_refused_for_that_row_only() {
     let app = TestApp::builder(Embedded).today(TODAY).spawn().await;
     let staff = app.staff_token().await;
     let no = fresh_number("JX");
-    let first = format!("{HEADER}\n{}", holder_row(&fresh_id_number(), &no, "2027-07-20"));
-    app.post(admin::IMPORTS, Some(&staff), json!({ "csv": first })).await;
+    let first = format!(
+        "{HEADER}\n{}",
+        holder_row(&fresh_id_number(), &no, "2027-07-20")
+    );
+    app.post(admin::IMPORTS, Some(&staff), json!({ "csv": first }))
+        .await;
     let other = fresh_number("JX");
     let second = format!(
         "{HEADER}\n{}\n{}",
         holder_row(&fresh_id_number(), &no, "2027-07-20"),
         holder_row(&fresh_id_number(), &other, "2027-07-20")
     );
-    let report = app.post(admin::IMPORTS, Some(&staff), json!({ "csv": second })).await;
+    let report = app
+        .post(admin::IMPORTS, Some(&staff), json!({ "csv": second }))
+        .await;
     assert_eq!(report.body["imported"], 1, "{}", report.body);
     assert_eq!(
         rejected_lines(&report.body),

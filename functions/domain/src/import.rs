@@ -136,9 +136,9 @@ impl Column {
 
     fn from_header(header: &str) -> Option<Self> {
         let header = header.trim().trim_start_matches('\u{feff}').trim();
-        Self::ALL.into_iter().find(|column| {
-            header.eq_ignore_ascii_case(column.name()) || header == column.chinese()
-        })
+        Self::ALL
+            .into_iter()
+            .find(|column| header.eq_ignore_ascii_case(column.name()) || header == column.chinese())
     }
 
     /// Every row needs these; the others belong to one category, or are optional.
@@ -231,8 +231,8 @@ impl Columns {
             // Position, not the header's text: a file without its header row
             // has a person's data here.
             let position = index + 1;
-            let column = Column::from_header(header)
-                .ok_or(ImportFileError::UnknownColumn { position })?;
+            let column =
+                Column::from_header(header).ok_or(ImportFileError::UnknownColumn { position })?;
             let slot = &mut found[column as usize];
             if slot.is_some() {
                 return Err(ImportFileError::DuplicateColumn { position });
@@ -492,8 +492,12 @@ impl Rejection for RowIssue {
         match self {
             Self::Missing => "此项不能为空。".into(),
             Self::FieldCount => "该行的列数与表头不一致。".into(),
-            Self::Category => "学员类别应为 holder、new 或 titled（持证人员、新入行及其他、职称）。".into(),
-            Self::CertificateKind => "证书类别应为 level_examination 或 qualification（水平考试合格证、资格证）。".into(),
+            Self::Category => {
+                "学员类别应为 holder、new 或 titled（持证人员、新入行及其他、职称）。".into()
+            }
+            Self::CertificateKind => {
+                "证书类别应为 level_examination 或 qualification（水平考试合格证、资格证）。".into()
+            }
             Self::NotForCategory => "此列不属于该行的学员类别，应留空；请核对学员类别。".into(),
             Self::CertificateNumber => format!(
                 "证书编号应为 {}–{} 位大写字母、数字或 -。",
@@ -510,7 +514,9 @@ impl Rejection for RowIssue {
             Self::IssuedBeforeCycle => "发证日期不能早于周期开始日期。".into(),
             Self::IssuedInFuture => "发证日期不能晚于今天。".into(),
             Self::StartedAfterIssue => "开始学习日期不能晚于发证日期。".into(),
-            Self::NumberTaken => "该证书编号已有另一份内容不同的证书，未覆盖；请核对后再导入。".into(),
+            Self::NumberTaken => {
+                "该证书编号已有另一份内容不同的证书，未覆盖；请核对后再导入。".into()
+            }
         }
     }
 
@@ -624,11 +630,7 @@ impl Rejection for ImportFileError {
     }
 
     fn message_zh(&self) -> Cow<'static, str> {
-        let known = || {
-            Column::ALL
-                .map(Column::name)
-                .join(", ")
-        };
+        let known = || Column::ALL.map(Column::name).join(", ");
         match self {
             Self::NoHeader => format!("文件第一行应为表头：{}。", known()).into(),
             Self::UnknownColumn { position } => format!(
@@ -641,10 +643,10 @@ impl Rejection for ImportFileError {
             }
             Self::MissingColumn { column } => format!("缺少必需的列：{column}。").into(),
             Self::NoRows => "文件只有表头，没有数据行。".into(),
-            Self::TooManyRows => format!(
-                "一次最多导入 {MAX_IMPORT_ROWS} 行（一次请求的处理上限），请分成多个文件。"
-            )
-            .into(),
+            Self::TooManyRows => {
+                format!("一次最多导入 {MAX_IMPORT_ROWS} 行（一次请求的处理上限），请分成多个文件。")
+                    .into()
+            }
             Self::Unreadable { line } => {
                 format!("第 {line} 行起不是有效的 CSV（例如引号未闭合）。").into()
             }

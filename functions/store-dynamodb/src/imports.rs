@@ -92,7 +92,8 @@ impl ImportStore for DynamoStore {
                 if let Some(learner) = &holder {
                     certificate.learner = learner.clone();
                 }
-                let transaction = self.import_transaction(account, holder.as_ref(), &certificate)?;
+                let transaction =
+                    self.import_transaction(account, holder.as_ref(), &certificate)?;
                 let cancellation = match self.transact(transaction).await {
                     Ok(()) => return Ok(Outcome::Applied),
                     Err(error) => error.cancellation()?,

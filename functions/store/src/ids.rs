@@ -146,7 +146,10 @@ mod tests {
         assert!(OrderNo::parse("tic20230706abcdef1234").is_err());
         assert!(CertificateNo::parse("TIC-2023-H-7Q4K9M2X").is_ok());
         assert!(CertificateNo::parse("TIC 2023").is_err());
-        assert!(CertificateNo::parse("JX-0001").is_ok(), "the association's older numbers");
+        assert!(
+            CertificateNo::parse("JX-0001").is_ok(),
+            "the association's older numbers"
+        );
         assert!(CertificateNo::parse("JX1").is_err());
     }
 

@@ -419,11 +419,8 @@ impl Certificate {
         data: CertificateData,
         revoked_before: Option<Timestamp>,
     ) -> Result<Self, MalformedId> {
-        let mut certificate = Self::issue(
-            LearnerId::of_account(account),
-            CycleNumber::FIRST,
-            data,
-        )?;
+        let mut certificate =
+            Self::issue(LearnerId::of_account(account), CycleNumber::FIRST, data)?;
         if let Some(at) = revoked_before {
             certificate.status = CertificateStatus::Revoked {
                 reason: IMPORTED_REVOCATION.to_owned(),

@@ -90,7 +90,11 @@ fn the_same_data_hashes_like_an_issued_certificate() {
 #[test]
 fn each_broken_rule_is_refused_with_its_column_and_code() {
     let cases: Vec<(String, Option<&str>, &str)> = vec![
-        (with(HOLDER, Column::Name, "钟1"), Some("name"), "name.characters"),
+        (
+            with(HOLDER, Column::Name, "钟1"),
+            Some("name"),
+            "name.characters",
+        ),
         (
             with(HOLDER, Column::IdNumber, "110105199004086789"),
             Some("id_number"),
@@ -101,7 +105,11 @@ fn each_broken_rule_is_refused_with_its_column_and_code() {
             Some("id_number"),
             "id_number.length",
         ),
-        (with(HOLDER, Column::Category, "student"), Some("category"), "import.category"),
+        (
+            with(HOLDER, Column::Category, "student"),
+            Some("category"),
+            "import.category",
+        ),
         (
             with(HOLDER, Column::CertificateKind, "diploma"),
             Some("certificate_kind"),
@@ -117,13 +125,21 @@ fn each_broken_rule_is_refused_with_its_column_and_code() {
             Some("title_kind"),
             "import.field_not_for_category",
         ),
-        (with(NEW, Column::LearningStartedOn, ""), Some("learning_started_on"), "text.empty"),
+        (
+            with(NEW, Column::LearningStartedOn, ""),
+            Some("learning_started_on"),
+            "text.empty",
+        ),
         (
             with(NEW, Column::LearningStartedOn, "2021-01-01"),
             Some("learning_started_on"),
             "import.learning_started_on",
         ),
-        (with(TITLED, Column::IssuingAuthority, ""), Some("issuing_authority"), "text.empty"),
+        (
+            with(TITLED, Column::IssuingAuthority, ""),
+            Some("issuing_authority"),
+            "text.empty",
+        ),
         (
             with(HOLDER, Column::CertificateNo, "JX 2019"),
             Some("certificate_no"),
@@ -134,10 +150,26 @@ fn each_broken_rule_is_refused_with_its_column_and_code() {
             Some("certificate_no"),
             "import.platform_number",
         ),
-        (with(HOLDER, Column::CycleStart, "2015/07/06"), Some("cycle_start"), "date.invalid"),
-        (with(HOLDER, Column::Hours, "0"), Some("hours"), "import.hours"),
-        (with(HOLDER, Column::Hours, "forty"), Some("hours"), "import.hours"),
-        (with(HOLDER, Column::Status, "lost"), Some("status"), "import.status"),
+        (
+            with(HOLDER, Column::CycleStart, "2015/07/06"),
+            Some("cycle_start"),
+            "date.invalid",
+        ),
+        (
+            with(HOLDER, Column::Hours, "0"),
+            Some("hours"),
+            "import.hours",
+        ),
+        (
+            with(HOLDER, Column::Hours, "forty"),
+            Some("hours"),
+            "import.hours",
+        ),
+        (
+            with(HOLDER, Column::Status, "lost"),
+            Some("status"),
+            "import.status",
+        ),
         (
             with(HOLDER, Column::CycleEnd, "2015-07-06"),
             Some("cycle_end"),
@@ -205,7 +237,10 @@ fn more_rows_than_one_request_can_take_are_refused_whole() {
     assert_eq!(refused, ImportFileError::TooManyRows);
     assert!(refused.message_en().contains("2000"));
     assert_eq!(
-        ImportFile::parse(&file(&rows[1..]), TODAY).unwrap().rows.len(),
+        ImportFile::parse(&file(&rows[1..]), TODAY)
+            .unwrap()
+            .rows
+            .len(),
         MAX_IMPORT_ROWS
     );
 }
