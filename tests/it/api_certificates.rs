@@ -14,8 +14,12 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
     // The certificate number names the year of issue.
     let app = TestApp::builder(Embedded).today(TODAY).spawn().await;
     let learner = app.complete_learner().await;
-    let (token, id_number, username) = (&learner.token, learner.id_number(), &learner.username);
-    let unfiled = app.issue_certificate(&token).await;
+    let (token, id_number, username) = (
+        learner.token.as_str(),
+        learner.id_number(),
+        learner.username.as_str(),
+    );
+    let unfiled = app.issue_certificate(token).await;
     assert_eq!(
         (unfiled.status, unfiled.code()),
         (StatusCode::UNPROCESSABLE_ENTITY, "certificate.not_filed"),
@@ -24,7 +28,7 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
     let no_employer = app
         .post(
             certificates::FILING,
-            Some(&token),
+            Some(token),
             json!({ "note": "请寄送纸质证书" }),
         )
         .await;
@@ -39,12 +43,12 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
     let filed = app
         .post(
             certificates::FILING,
-            Some(&token),
+            Some(token),
             json!({ "note": "请寄送纸质证书", "employer": "某检验公司", "position": "检验员" }),
         )
         .await;
     assert_eq!(filed.status, StatusCode::NO_CONTENT, "{}", filed.body);
-    let waiting = app.issue_certificate(&token).await;
+    let waiting = app.issue_certificate(token).await;
     assert_eq!(
         waiting.code(),
         "certificate.application_with_staff",
@@ -52,7 +56,7 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
     );
     let approved = app.decide_application(&learner.id, None).await;
     assert_eq!(approved.status, StatusCode::NO_CONTENT, "{}", approved.body);
-    let issued = app.issue_certificate(&token).await;
+    let issued = app.issue_certificate(token).await;
     assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
     let no = issued.body["no"].as_str().unwrap().to_owned();
     assert!(no.starts_with("TIC-2026-N-"), "{no}");
@@ -60,14 +64,14 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
         (issued.body["hours"].clone(), issued.body["status"].clone()),
         (json!(40), json!("valid"))
     );
-    let again = app.issue_certificate(&token).await;
+    let again = app.issue_certificate(token).await;
     assert_eq!(
         (again.status, again.body["no"].clone()),
         (StatusCode::OK, json!(no)),
         "one certificate per cycle"
     );
     assert_eq!(
-        app.get(certificates::MINE, Some(&token)).await.body["certificates"]
+        app.get(certificates::MINE, Some(token)).await.body["certificates"]
             .as_array()
             .unwrap()
             .len(),
@@ -85,12 +89,7 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
         (json!("钟*"), json!("valid"), json!("新入行及其他学员"))
     );
     let text = public.body.to_string();
-    for secret in [
-        &id_number[..],
-        &id_number[..6],
-        &id_number[14..],
-        &username[..],
-    ] {
+    for secret in [id_number, &id_number[..6], &id_number[14..], username] {
         assert!(
             !text.contains(secret),
             "the public answer holds no ID fragment or username: {text}"
@@ -162,7 +161,7 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
     assert_eq!(
         app.post(
             &path(admin::REVOKE, &[&no]),
-            Some(&token),
+            Some(token),
             json!({ "reason": "x" })
         )
         .await
@@ -217,15 +216,19 @@ fn run(program: &str, args: &[&str]) -> String {
 async fn the_owner_downloads_a_pdf_whose_qr_code_opens_the_verification_page() {
     let app = spawn_app().await;
     let learner = app.complete_learner().await;
-    let (token, id_number, username) = (&learner.token, learner.id_number(), &learner.username);
+    let (token, id_number, username) = (
+        learner.token.as_str(),
+        learner.id_number(),
+        learner.username.as_str(),
+    );
     app.file_and_approve(token, &learner.id).await;
-    let issued = app.issue_certificate(&token).await;
+    let issued = app.issue_certificate(token).await;
     let no = issued.body["no"].as_str().unwrap().to_owned();
     let verify_path = issued.body["verify_path"].as_str().unwrap().to_owned();
 
     let response = app
         .raw(reqwest::Method::GET, &path(certificates::PDF, &[&no]))
-        .bearer_auth(&token)
+        .bearer_auth(token)
         .send()
         .await
         .unwrap();
@@ -243,7 +246,7 @@ async fn the_owner_downloads_a_pdf_whose_qr_code_opens_the_verification_page() {
     for expected in [no.as_str(), "钟检", "新入行及其他学员", "40 学时"] {
         assert!(text.contains(expected), "{expected:?} missing:\n{text}");
     }
-    for secret in [&id_number[..], &username[..]] {
+    for secret in [id_number, username] {
         assert!(
             !text.contains(secret),
             "no ID number or username on the PDF"
@@ -292,9 +295,7 @@ async fn the_owner_downloads_a_pdf_whose_qr_code_opens_the_verification_page() {
         json!({ "reason": "资料不实" }),
     )
     .await;
-    let revoked = app
-        .get(&path(certificates::PDF, &[&no]), Some(&token))
-        .await;
+    let revoked = app.get(&path(certificates::PDF, &[&no]), Some(token)).await;
     assert_eq!(
         (revoked.status, revoked.code()),
         (StatusCode::CONFLICT, "certificate.not_printable")

@@ -134,6 +134,29 @@ impl CardCode {
     }
 }
 
+/// A record's key within one of a learner's cycles: the first cycle keeps the
+/// key such records had before cycles existed (`base`), later ones add
+/// `@<n>`, so that nothing stored earlier moves or changes meaning.
+pub fn in_cycle(base: &str, cycle: ticedu_domain::cycle::CycleNumber) -> String {
+    if cycle.is_first() {
+        base.to_owned()
+    } else {
+        format!("{base}@{cycle}")
+    }
+}
+
+/// The base of a key made by [`in_cycle`], and its cycle.
+pub fn split_cycle(key: &str) -> (&str, ticedu_domain::cycle::CycleNumber) {
+    use ticedu_domain::cycle::CycleNumber;
+    match key.rsplit_once('@') {
+        Some((base, number)) => match number.parse().ok().and_then(CycleNumber::new) {
+            Some(cycle) => (base, cycle),
+            None => (key, CycleNumber::FIRST),
+        },
+        None => (key, CycleNumber::FIRST),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,28 +185,5 @@ mod tests {
             "ABCDEFGH23456789"
         );
         assert!(CardCode::parse_typed("abcd-efgh").is_err());
-    }
-}
-
-/// A record's key within one of a learner's cycles: the first cycle keeps the
-/// key such records had before cycles existed (`base`), later ones add
-/// `@<n>`, so that nothing stored earlier moves or changes meaning.
-pub fn in_cycle(base: &str, cycle: ticedu_domain::cycle::CycleNumber) -> String {
-    if cycle.is_first() {
-        base.to_owned()
-    } else {
-        format!("{base}@{cycle}")
-    }
-}
-
-/// The base of a key made by [`in_cycle`], and its cycle.
-pub fn split_cycle(key: &str) -> (&str, ticedu_domain::cycle::CycleNumber) {
-    use ticedu_domain::cycle::CycleNumber;
-    match key.rsplit_once('@') {
-        Some((base, number)) => match number.parse().ok().and_then(CycleNumber::new) {
-            Some(cycle) => (base, cycle),
-            None => (key, CycleNumber::FIRST),
-        },
-        None => (key, CycleNumber::FIRST),
     }
 }

@@ -86,7 +86,7 @@ pub async fn importing_the_same_certificate_again_changes_nothing<S: ContractSto
             .unwrap()
             .unwrap()
             .certificates,
-        [certificate.no.clone()],
+        std::slice::from_ref(&certificate.no),
         "the number is noted once"
     );
     assert_eq!(
@@ -203,7 +203,7 @@ pub async fn an_import_for_a_registered_person_marks_their_account_returning<S: 
     assert_eq!(stored.data_hash, certificate.data_hash);
     assert_eq!(
         store.certificates_of(&learner.id).await.unwrap(),
-        [stored.clone()]
+        std::slice::from_ref(&stored)
     );
     assert_eq!(
         store
