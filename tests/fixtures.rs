@@ -198,6 +198,22 @@ pub fn certificate_for(learner: &NewLearner) -> Certificate {
     }
 }
 
+/// A certificate the association issued to `person` before the platform, as
+/// staff import it (a fresh number of the association's older shape).
+pub fn imported_certificate(person: &NewLearner) -> Certificate {
+    let data = ticedu_domain::certificate::CertificateData {
+        no: format!("JX-{:010X}", next()),
+        name: person.name.clone(),
+        kind: person.kind.clone(),
+        cycle_start: date(2015, 7, 6),
+        cycle_end: date(2019, 7, 5),
+        hours: 40,
+        issued_on: date(2019, 7, 20),
+        valid_until: date(2023, 7, 6),
+    };
+    Certificate::imported(&person.account_key, data, None).expect("a valid number")
+}
+
 /// What issuing `certificate` to a learner in their first cycle changes, as
 /// stored by the contract tests: the learner moves to the second cycle.
 pub fn closing_for(learner: &NewLearner, certificate: &Certificate) -> CycleClosing {

@@ -582,6 +582,7 @@ async fn every_documented_operation_is_routed_and_every_route_documented() {
         format!("PUT {}", ticedu_admin::YEAR_CALENDAR),
         format!("GET {}", ticedu_admin::YEAR_CHANGES),
         format!("GET {}", ticedu_accounts::CURRENT_YEAR),
+        format!("POST {}", ticedu_admin::IMPORTS),
     ];
     routed.sort();
     assert_eq!(documented, routed);

@@ -14,7 +14,11 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
     // The certificate number names the year of issue.
     let app = TestApp::builder(Embedded).today(TODAY).spawn().await;
     let learner = app.complete_learner().await;
-    let (token, id_number, username) = (&learner.token, learner.id_number(), &learner.username);
+    let (token, id_number, username) = (
+        learner.token.as_str(),
+        learner.id_number(),
+        learner.username.as_str(),
+    );
     let unfiled = app.issue_certificate(token).await;
     assert_eq!(
         (unfiled.status, unfiled.code()),
@@ -85,7 +89,7 @@ async fn a_complete_learner_gets_one_certificate_that_anyone_can_verify() {
         (json!("钟*"), json!("valid"), json!("新入行及其他学员"))
     );
     let text = public.body.to_string();
-    for secret in [id_number, &id_number[..6], &id_number[14..], &username[..]] {
+    for secret in [id_number, &id_number[..6], &id_number[14..], username] {
         assert!(
             !text.contains(secret),
             "the public answer holds no ID fragment or username: {text}"
@@ -212,7 +216,11 @@ fn run(program: &str, args: &[&str]) -> String {
 async fn the_owner_downloads_a_pdf_whose_qr_code_opens_the_verification_page() {
     let app = spawn_app().await;
     let learner = app.complete_learner().await;
-    let (token, id_number, username) = (&learner.token, learner.id_number(), &learner.username);
+    let (token, id_number, username) = (
+        learner.token.as_str(),
+        learner.id_number(),
+        learner.username.as_str(),
+    );
     app.file_and_approve(token, &learner.id).await;
     let issued = app.issue_certificate(token).await;
     let no = issued.body["no"].as_str().unwrap().to_owned();
@@ -238,7 +246,7 @@ async fn the_owner_downloads_a_pdf_whose_qr_code_opens_the_verification_page() {
     for expected in [no.as_str(), "钟检", "新入行及其他学员", "40 学时"] {
         assert!(text.contains(expected), "{expected:?} missing:\n{text}");
     }
-    for secret in [id_number, &username[..]] {
+    for secret in [id_number, username] {
         assert!(
             !text.contains(secret),
             "no ID number or username on the PDF"

@@ -246,8 +246,8 @@ fn store_trait_needs(name: &str) -> (&'static [&'static str], bool, bool) {
     const DELETE: &str = "dynamodb:DeleteItem";
     const CHECK: &str = "dynamodb:ConditionCheckItem";
     match name {
-        // create (Put ×3), by id / username (Get), password / returning (Update)
-        "LearnerStore" => (&[GET, PUT, UPDATE], false, false),
+        // create (Put ×3, ConditionCheck prior record), by id / username (Get), password / returning (Update)
+        "LearnerStore" => (&[GET, PUT, UPDATE, CHECK], false, false),
         // Query LEDGER#
         "LedgerStore" => (&[], true, false),
         // issue (Put), card (Get), list (gsi1), void (Update, Get), redeem (Update, Put, Get)
@@ -262,6 +262,8 @@ fn store_trait_needs(name: &str) -> (&'static [&'static str], bool, bool) {
         "CertificateStore" => (&[GET, PUT, UPDATE, CHECK], false, true),
         // request (Put, Update), read (Get), by status (gsi1), issued (Update, Get)
         "InvoiceStore" => (&[GET, PUT, UPDATE], false, true),
+        // import (Get account, Put, ConditionCheck, Update ×2), prior record (Get)
+        "ImportStore" => (&[GET, PUT, UPDATE, CHECK], false, false),
         // failure (Update ADD), count (Get), clear (Delete)
         "LoginThrottleStore" => (&[GET, UPDATE, DELETE], false, false),
         // stored years / changes (Query YEARS, YEARS#CHANGES), save (Put year, Put change)

@@ -10,6 +10,7 @@ mod helpers;
 
 mod api;
 mod api_certificates;
+mod api_imports;
 mod api_payments;
 mod api_staff;
 mod api_wechatpay;

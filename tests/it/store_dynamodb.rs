@@ -213,6 +213,12 @@ async fn the_table_holds_no_id_number_or_username_in_any_key() {
     let (store, _) = fresh_store().await;
     let learner = new_learner();
     store.create_learner(&learner).await.unwrap();
+    // And a person not registered yet: their imported certificate and prior record.
+    let person = new_learner();
+    store
+        .import_certificate(&person.account_key, &imported_certificate(&person))
+        .await
+        .unwrap();
     let scan = store
         .client()
         .scan()
@@ -223,10 +229,12 @@ async fn the_table_holds_no_id_number_or_username_in_any_key() {
     for item in scan.items() {
         for key in ["pk", "sk", "gsi1pk", "gsi1sk"] {
             if let Some(value) = item.get(key).and_then(|value| value.as_s().ok()) {
-                assert!(
-                    !value.contains(learner.id_number.expose()),
-                    "{key} holds the ID number"
-                );
+                for id_number in [&learner.id_number, &person.id_number] {
+                    assert!(
+                        !value.contains(id_number.expose()),
+                        "{key} holds the ID number"
+                    );
+                }
                 assert!(
                     !value.contains(learner.username.as_str()),
                     "{key} holds the username"
@@ -339,5 +347,23 @@ async fn records_stored_before_cycles_read_as_the_first_cycle() {
     assert_eq!(
         store.learner(&learner.id).await.unwrap().unwrap().cycle,
         CycleNumber::FIRST.next()
+    );
+}
+
+#[tokio::test]
+async fn importing_a_certificate_is_one_read_of_the_account_and_one_write() {
+    let (store, counter) = fresh_store().await;
+    let person = new_learner();
+    let certificate = imported_certificate(&person);
+    let before = counter.count();
+    let outcome = store
+        .import_certificate(&person.account_key, &certificate)
+        .await
+        .unwrap();
+    assert_eq!(outcome, Outcome::Applied);
+    assert_eq!(
+        counter.count() - before,
+        2,
+        "GetItem account, TransactWriteItems"
     );
 }

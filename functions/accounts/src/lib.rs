@@ -12,7 +12,7 @@ mod requests;
 use axum::Router;
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
-use ticedu_store::{LearnerStore, LoginThrottleStore, ProgressStore, YearStore};
+use ticedu_store::{ImportStore, LearnerStore, LoginThrottleStore, ProgressStore, YearStore};
 use utoipa::OpenApi;
 
 pub use current_year::CURRENT_YEAR;
@@ -23,13 +23,21 @@ pub use password::PASSWORD;
 pub use register::{REGISTER, Registered, register};
 pub use requests::{ChangePasswordRequest, KindRequest, LoginRequest, RegisterRequest};
 
-/// What the accounts function needs of a store, and nothing more (see infra's IAM policy).
+/// What the accounts function needs of a store, and nothing more (see
+/// infra's IAM policy). `ImportStore`: registration reads the prior record
+/// of a person whose earlier certificates were imported (R12).
 pub trait AccountsStore:
-    LearnerStore + LoginThrottleStore + ProgressStore + YearStore + Clone + 'static
+    LearnerStore + LoginThrottleStore + ProgressStore + YearStore + ImportStore + Clone + 'static
 {
 }
-impl<T: LearnerStore + LoginThrottleStore + ProgressStore + YearStore + Clone + 'static>
-    AccountsStore for T
+impl<T> AccountsStore for T where
+    T: LearnerStore
+        + LoginThrottleStore
+        + ProgressStore
+        + YearStore
+        + ImportStore
+        + Clone
+        + 'static
 {
 }
 

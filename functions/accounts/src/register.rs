@@ -8,6 +8,8 @@ use serde::Serialize;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
 use ticedu_domain::identity::{AccountKey, Username, UsernameKey};
 use ticedu_domain::registration::check_dates;
+use ticedu_store::Refusal;
+use ticedu_store::ids::LearnerId;
 use ticedu_store::records::NewLearner;
 use utoipa::ToSchema;
 
@@ -15,6 +17,16 @@ use crate::AccountsStore;
 use crate::requests::RegisterRequest;
 
 pub const REGISTER: &str = "/api/accounts/register";
+
+/// The new account's id: the one an import of the person's earlier
+/// certificates prepared (R12: their certificates are listed under it and
+/// they register as returning), else a random one.
+async fn learner_id<S: AccountsStore>(store: &S, account: &AccountKey) -> ApiResult<LearnerId> {
+    match store.prior_record(account).await? {
+        Some(_) => Ok(LearnerId::of_account(account)),
+        None => ticedu_api::ids::new_learner_id(),
+    }
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Registered {
@@ -49,9 +61,10 @@ pub async fn register<S: AccountsStore>(
     )
     .map_err(|e| ApiError::invalid(&e))?;
     let username = Username::derive(&registration.name, &registration.id_number);
-    let learner = NewLearner {
-        id: ticedu_api::ids::new_learner_id()?,
-        account_key: AccountKey::of(&registration.id_number, &platform.account_secret),
+    let account_key = AccountKey::of(&registration.id_number, &platform.account_secret);
+    let mut learner = NewLearner {
+        id: learner_id(&state.store, &account_key).await?,
+        account_key,
         username_key: UsernameKey::of(&username, &platform.account_secret),
         username: username.clone(),
         name: registration.name,
@@ -62,8 +75,21 @@ pub async fn register<S: AccountsStore>(
         password_hash: registration.password.hash().await?,
         registered_at: platform.clock.now(),
     };
-    state.store.create_learner(&learner).await?;
-    tracing::info!(learner = %learner.id, category = ?learner.kind.category(), "registered");
+    if let Err(error) = state.store.create_learner(&learner).await {
+        if error.refusal() != Some(&Refusal::PriorRecordChanged) {
+            return Err(error.into());
+        }
+        // An import of this person's certificates ran meanwhile: once more,
+        // with the id it prepared (imports are rare; a third time is an error).
+        learner.id = learner_id(&state.store, &learner.account_key).await?;
+        state.store.create_learner(&learner).await?;
+    }
+    tracing::info!(
+        learner = %learner.id,
+        category = ?learner.kind.category(),
+        returning = learner.prepared_by_import(),
+        "registered"
+    );
     Ok((
         StatusCode::CREATED,
         Json(Registered {

@@ -12,6 +12,7 @@
 //! | invoice requests: list, mark issued (R15) | `invoices` |
 //! | revoking a certificate (R21) | `certificates` |
 //! | yearly settings and working-day calendars: overview, checklist, saves, audit trail (R11, R12, R17) | `years` |
+//! | importing the register of certificates issued before the platform (R12, R21) | `imports` |
 //!
 //! Requests become domain types in `requests` and path segments through
 //! `PathParam`; the rules they meet live in `ticedu-domain` (`cards`, …).
@@ -20,14 +21,15 @@ use axum::Router;
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
 use ticedu_store::{
-    CardStore, CertificateStore, FilingStore, InvoiceStore, LearnerStore, LoginThrottleStore,
-    OrderStore, ProgressStore, YearStore,
+    CardStore, CertificateStore, FilingStore, ImportStore, InvoiceStore, LearnerStore,
+    LoginThrottleStore, OrderStore, ProgressStore, YearStore,
 };
 use utoipa::OpenApi;
 
 mod applications;
 mod cards;
 mod certificates;
+mod imports;
 mod invoices;
 mod login;
 mod orders;
@@ -40,6 +42,7 @@ mod years;
 pub use applications::{APPLICATION_DECISION, APPLICATIONS};
 pub use cards::{CARD_VOID, CARDS};
 pub use certificates::REVOKE;
+pub use imports::IMPORTS;
 pub use invoices::{INVOICE_ISSUED, INVOICES};
 pub use login::LOGIN;
 pub use orders::ORDER;
@@ -59,6 +62,7 @@ pub trait AdminStore:
     + LoginThrottleStore
     + CertificateStore
     + YearStore
+    + ImportStore
     + Clone
     + 'static
 {
@@ -73,6 +77,7 @@ impl<T> AdminStore for T where
         + LoginThrottleStore
         + CertificateStore
         + YearStore
+        + ImportStore
         + Clone
         + 'static
 {
@@ -105,6 +110,10 @@ pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(years::save_settings::<S>))
         .routes(route!(years::save_calendar::<S>))
         .routes(route!(years::changes::<S>))
+        .routes({
+            let (schemas, paths, router) = route!(imports::import::<S>);
+            (schemas, paths, imports::with_body_limit(router))
+        })
 }
 
 /// The function over one store, as Lambda and the local server run it.

@@ -268,6 +268,12 @@ impl From<Refusal> for ApiError {
                 "该年度数据已被他人修改，请刷新后重新编辑。",
                 "Someone changed this year's data since you read it; reload and edit again.",
             ),
+            Refusal::PriorRecordChanged => (
+                S::CONFLICT,
+                "account.retry",
+                "协会正在导入您以往的证书记录，请稍后重新提交注册。",
+                "The association is importing your earlier certificates right now; please register again in a moment.",
+            ),
             Refusal::TooLarge => (
                 S::PAYLOAD_TOO_LARGE,
                 "request.too_large",

@@ -4,8 +4,17 @@
 
 use tracing_subscriber::EnvFilter;
 
+/// The AWS SDK logs whole requests and responses at debug and trace level:
+/// DynamoDB items, which hold ID numbers. However verbose `RUST_LOG` makes
+/// the rest, the SDK says no more than info.
+const SDK_AT_MOST_INFO: [&str; 2] = ["aws_smithy=info", "aws_sdk=info"];
+
 fn filter() -> EnvFilter {
-    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"))
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    SDK_AT_MOST_INFO
+        .iter()
+        .filter_map(|directive| directive.parse().ok())
+        .fold(filter, EnvFilter::add_directive)
 }
 
 /// For Lambda: JSON, no ANSI colours, no timestamps (CloudWatch adds them).

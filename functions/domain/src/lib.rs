@@ -24,6 +24,7 @@
 //! | R15 orders per invoice, buyer, delivery | [`invoice::InvoiceOrders`], [`invoice::InvoiceDetails`], [`invoice::Delivery`] |
 //! | R16, R19, R20 what is filed before a certificate | [`certificate::filing_for`], [`certificate::overdue_renewal`] |
 //! | R18, R21 certificates: issuance, canonical data and hash, public status, the query form | [`certificate::decide_issue`], [`certificate::download_day`], [`certificate::CertificateData`], [`certificate::public_status`], [`certificate::answers_query`] |
+//! | R12, R21 certificates issued before the platform, imported from the association's register | [`import::ImportFile`], [`import::PriorCertificate`] |
 //! | R17 batch dates and the 7th working day | [`settings::YearSettings::batch_expiry_dates`], [`calendar::certificate_available_from`] |
 //! | R11, R12, R17 yearly settings and calendars that staff edit: validation, corrections, coverage | [`years::Years`], [`years::Years::corrections`], [`years::Years::checklist`] |
 //!
@@ -39,6 +40,7 @@ pub mod cycle;
 mod data_file;
 pub mod guide;
 pub mod identity;
+pub mod import;
 pub mod invoice;
 pub mod learner;
 pub mod money;

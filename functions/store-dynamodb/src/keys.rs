@@ -143,3 +143,8 @@ pub const YEAR_CHANGES: &str = "YEARS#CHANGES";
 pub fn year_change(change: &YearChange) -> Key {
     Key::new(YEAR_CHANGES.to_owned(), change.sort_key())
 }
+
+/// R12: a person's earlier renewals, by the HMAC of their ID number, as the account item.
+pub fn prior_record(key: &AccountKey) -> Key {
+    Key::new(format!("PRIOR#{}", key.as_str()), "PRIOR")
+}

@@ -9,7 +9,7 @@ use ticedu_store::*;
 
 use crate::DynamoStore;
 use crate::keys::{self, Item, Key};
-use crate::request::{EXISTING_ITEM, Expr, s, to_item, with_gsi1};
+use crate::request::{EXISTING_ITEM, Expr, NEW_ITEM, s, to_item, with_gsi1};
 
 /// The items of a registration.
 #[derive(Clone, Copy, PartialEq)]
@@ -17,9 +17,21 @@ enum Registration {
     Account,
     Username,
     Profile,
+    PriorRecord,
 }
 
 impl DynamoStore {
+    /// The learner a pointer item (account or username) points to.
+    pub(crate) async fn pointed_learner(&self, pointer: &Key) -> Attempt<Option<LearnerId>> {
+        let Some(item) = self.get(pointer).await? else {
+            return Ok(None);
+        };
+        let Some(AttributeValue::S(id)) = item.get("learner") else {
+            return Err(Failure::backend("pointer item without a learner"));
+        };
+        LearnerId::parse(id).or_backend().map(Some)
+    }
+
     /// Sets attributes of an existing learner's profile.
     async fn update_profile(&self, id: &LearnerId, update: &str, expr: Expr) -> Attempt<()> {
         match self
@@ -59,11 +71,26 @@ impl LearnerStore for DynamoStore {
                 pointer(&keys::username(&learner.username_key)),
             )?;
             transaction.put_new(Registration::Profile, profile)?;
+            // An import writes the prior record on condition that no account
+            // exists; this checks the prior record as it writes the account:
+            // whichever of the two commits second fails its condition.
+            let prior = if learner.prepared_by_import() {
+                EXISTING_ITEM
+            } else {
+                NEW_ITEM
+            };
+            transaction.check(
+                Registration::PriorRecord,
+                &keys::prior_record(&learner.account_key),
+                prior,
+                Expr::default(),
+            )?;
             self.transact(transaction).await.map_err(|error| {
                 error.explain(|part| match part {
                     Registration::Account => Some(Refusal::AccountExists),
                     Registration::Username => Some(Refusal::UsernameTaken),
                     Registration::Profile => None,
+                    Registration::PriorRecord => Some(Refusal::PriorRecordChanged),
                 })
             })
         })
@@ -76,13 +103,9 @@ impl LearnerStore for DynamoStore {
 
     async fn learner_by_username(&self, key: &UsernameKey) -> StoreResult<Option<Learner>> {
         during("learner_by_username", async {
-            let Some(pointer) = self.get(&keys::username(key)).await? else {
+            let Some(id) = self.pointed_learner(&keys::username(key)).await? else {
                 return Ok(None);
             };
-            let Some(AttributeValue::S(id)) = pointer.get("learner") else {
-                return Err(Failure::backend("username item without a learner"));
-            };
-            let id = LearnerId::parse(id).or_backend()?;
             self.get_record(&keys::profile(&id)).await
         })
         .await

@@ -22,6 +22,7 @@
 //! | applied payment notice | `NOTICE#<transaction id>` | `NOTICE` | |
 //! | certificate | `CERT#<no>` | `CERT` | `LEARNER#<id>` / `CERT#<no>` |
 //! | invoice request | `INVOICE#<id>` | `INVOICE` | `INVOICES#<status>` / `<requested at>#<id>` |
+//! | prior record (R12: renewals before the platform) | `PRIOR#<hmac of ID number>` | `PRIOR` | |
 //! | failed logins in one window | `THROTTLE#<hmac of username>#<window>` | `THROTTLE` | (TTL `expires_at`) |
 //! | a year's settings / calendar staff saved | `YEARS` | `SETTINGS#<year>` / `CALENDAR#<year>` | |
 //! | an edit of a year (audit trail) | `YEARS#CHANGES` | `<at ns, 20 digits>#<year>#<part>#<version>` | |
@@ -34,7 +35,9 @@
 //!
 //! | operation | request |
 //! |---|---|
-//! | register | TransactWriteItems: Put account, Put username, Put profile, each `attribute_not_exists(pk)` |
+//! | register | TransactWriteItems: Put account, Put username, Put profile, each `attribute_not_exists(pk)`; ConditionCheck prior record (exists for an id an import prepared, else not) |
+//! | import a certificate | GetItem account; TransactWriteItems: Put certificate (new), ConditionCheck account (still absent, or still this learner's), Update profile `returning` (with an account), Update prior record (append the number) |
+//! | prior record | GetItem |
 //! | learner by id / by username | GetItem profile / GetItem username then GetItem profile |
 //! | change password, set returning | UpdateItem profile, `attribute_exists(pk)` |
 //! | ledger, enrollments, marks | Query `pk = LEARNER#<id>`, `begins_with(sk, …)` |
@@ -73,6 +76,7 @@
 mod cards;
 mod certificates;
 mod filings;
+mod imports;
 mod invoices;
 mod keys;
 mod learners;

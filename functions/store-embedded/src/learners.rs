@@ -9,7 +9,7 @@ use ticedu_store::*;
 
 use crate::EmbeddedStore;
 use crate::rows::{exists, get_json, open, open_read, put_json};
-use crate::tables::{ACCOUNTS, Json, LEARNERS, PENDING_TITLE_CHECKS, USERNAMES};
+use crate::tables::{ACCOUNTS, Json, LEARNERS, PENDING_TITLE_CHECKS, PRIOR_RECORDS, USERNAMES};
 
 /// The learner, or [`Refusal::UnknownLearner`].
 pub(crate) fn existing_learner(
@@ -53,6 +53,11 @@ impl LearnerStore for EmbeddedStore {
             if exists(&usernames, registration.username_key.as_str())? {
                 return Err(Refusal::UsernameTaken.into());
             }
+            let prior = exists(
+                &open(txn, PRIOR_RECORDS)?,
+                registration.account_key.as_str(),
+            )?;
+            registration.check_prior_record(prior)?;
             let id = registration.id.as_str();
             accounts
                 .insert(registration.account_key.as_str(), id)

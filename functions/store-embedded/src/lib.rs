@@ -14,6 +14,7 @@
 mod cards;
 mod certificates;
 mod filings;
+mod imports;
 mod invoices;
 mod learners;
 mod ledger;

@@ -49,6 +49,9 @@ pub const INVOICES: TableDefinition<&str, Json> = TableDefinition::new("invoices
 /// (status, invoice id), for staff's queue.
 pub const INVOICES_BY_STATUS: TableDefinition<PerLearner, ()> =
     TableDefinition::new("invoices_by_status");
+/// account key (HMAC of the ID number) → [`ticedu_store::records::PriorRecord`]:
+/// R12, renewals before the platform, imported by staff.
+pub const PRIOR_RECORDS: TableDefinition<&str, Json> = TableDefinition::new("prior_records");
 /// (username key, window index) → failed logins in that window.
 pub const THROTTLE: TableDefinition<(&str, i64), u32> = TableDefinition::new("login_throttle");
 /// (part, year) → the year's settings or calendar as staff saved it.
@@ -80,5 +83,6 @@ pub fn create_all_tables(txn: &WriteTransaction) -> Result<(), TableError> {
     txn.open_table(THROTTLE)?;
     txn.open_table(YEARS)?;
     txn.open_table(YEAR_CHANGES)?;
+    txn.open_table(PRIOR_RECORDS)?;
     Ok(())
 }

@@ -50,6 +50,8 @@ pub enum Refusal {
     InvoiceAlreadyIssued,
     #[error("the year's settings or calendar changed since it was read")]
     StaleYearVersion,
+    #[error("certificates were imported for this person meanwhile, or the import's record changed")]
+    PriorRecordChanged,
     #[error("too many items for one transaction")]
     TooLarge,
 }

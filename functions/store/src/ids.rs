@@ -90,10 +90,12 @@ token_id!(
 );
 
 token_id!(
-    /// A certificate number: 8–40 upper-case letters, digits and hyphens.
+    /// A certificate number: 4–40 upper-case letters, digits and hyphens, the
+    /// shape of the platform's numbers and of the association's older ones
+    /// (see [`ticedu_domain::import::is_certificate_number`]).
     CertificateNo,
     "certificate number",
-    |text| (8..=40).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || b == b'-')
+    ticedu_domain::import::is_certificate_number
 );
 
 token_id!(
@@ -109,6 +111,20 @@ token_id!(
     "transaction id",
     |text| (1..=32).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric())
 );
+
+impl LearnerId {
+    /// The id of the account a person whose certificates were imported
+    /// (R12) gets when they register, and under which those certificates are
+    /// stored until then: the first 32 of the account key's 64 hex
+    /// characters. The account key is an HMAC-SHA-256 of the ID number under
+    /// the platform's secret, so its first half is as unlinkable to the
+    /// number as the whole; and it is already a storage key, so the id tells
+    /// a reader of the table nothing new. 128 bits keep it from ever meeting
+    /// a random id.
+    pub fn of_account(key: &ticedu_domain::identity::AccountKey) -> Self {
+        Self(key.as_str().chars().take(32).collect())
+    }
+}
 
 impl CardCode {
     /// Codes are read aloud and typed from a phone: accept spaces, hyphens and lower case.
@@ -153,6 +169,11 @@ mod tests {
         assert!(OrderNo::parse("tic20230706abcdef1234").is_err());
         assert!(CertificateNo::parse("TIC-2023-H-7Q4K9M2X").is_ok());
         assert!(CertificateNo::parse("TIC 2023").is_err());
+        assert!(
+            CertificateNo::parse("JX-0001").is_ok(),
+            "the association's older numbers"
+        );
+        assert!(CertificateNo::parse("JX1").is_err());
     }
 
     #[test]

@@ -30,7 +30,7 @@ use std::future::Future;
 
 use jiff::Timestamp;
 use ticedu_domain::cycle::CycleNumber;
-use ticedu_domain::identity::UsernameKey;
+use ticedu_domain::identity::{AccountKey, UsernameKey};
 use ticedu_domain::learner::TitleCheck;
 use ticedu_domain::requirement::LearnedHour;
 
@@ -59,6 +59,11 @@ pub enum Outcome {
 pub trait LearnerStore: Send + Sync {
     /// Refused with [`Refusal::AccountExists`] for a second account of one ID
     /// number, and [`Refusal::UsernameTaken`] for a second of one username.
+    /// A person with a [`PriorRecord`] (certificates imported, R12) registers
+    /// under [`LearnerId::of_account`] and is stored as returning; any other
+    /// under a random id. Refused with [`Refusal::PriorRecordChanged`] when the
+    /// id does not match whether that record exists at the moment of writing
+    /// (an import ran since the caller looked): look again and retry.
     fn create_learner(&self, learner: &NewLearner) -> impl Future<Output = StoreResult<()>> + Send;
     fn learner(&self, id: &LearnerId) -> impl Future<Output = StoreResult<Option<Learner>>> + Send;
     fn learner_by_username(
@@ -240,6 +245,28 @@ pub trait CertificateStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
+/// Certificates the association issued before the platform, imported by
+/// staff, and the earlier renewals they show (R12, R21).
+pub trait ImportStore: Send + Sync {
+    /// Stores `certificate` (an imported one: [`Certificate::imported`]) and
+    /// notes the renewal in the person's [`PriorRecord`], in one transaction.
+    /// The certificate is stored under the person's account when they have
+    /// one (which then counts as returning, R12), else under
+    /// [`LearnerId::of_account`], the id their registration will get.
+    /// Importing the same certificate again changes nothing
+    /// ([`Outcome::AlreadyApplied`]); another certificate under its number is
+    /// refused with [`Refusal::CertificateExists`] and never overwritten.
+    fn import_certificate(
+        &self,
+        account: &AccountKey,
+        certificate: &Certificate,
+    ) -> impl Future<Output = StoreResult<Outcome>> + Send;
+    fn prior_record(
+        &self,
+        account: &AccountKey,
+    ) -> impl Future<Output = StoreResult<Option<PriorRecord>>> + Send;
+}
+
 /// Invoice requests (R15).
 pub trait InvoiceStore: Send + Sync {
     /// Refused with [`Refusal::NotInvoiceable`] unless every order is the
@@ -311,6 +338,7 @@ pub trait Store:
     + InvoiceStore
     + LoginThrottleStore
     + YearStore
+    + ImportStore
 {
 }
 
@@ -325,5 +353,6 @@ impl<T> Store for T where
         + InvoiceStore
         + LoginThrottleStore
         + YearStore
+        + ImportStore
 {
 }

@@ -10,6 +10,7 @@ use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::learner::{LearnerCategory, TitleCheck};
 use ticedu_domain::money::Fen;
 
+use crate::ids::{CertificateNo, LearnerId};
 use crate::records::*;
 use crate::{MAX_CARDS_PER_BATCH, MAX_HOURS_PER_ORDER, MAX_ORDERS_PER_INVOICE, Outcome, Refusal};
 
@@ -32,15 +33,46 @@ impl Learner {
     pub fn registered(registration: NewLearner) -> Self {
         let title_check = (registration.kind.category() == LearnerCategory::Titled)
             .then_some(TitleCheck::Pending);
+        // R12: an account under the id an import prepared is a returning learner's.
+        let returning = registration.prepared_by_import();
         Self {
             registration,
             balance: Fen::ZERO,
             marked_hours: 0,
-            returning: false,
+            returning,
             title_check,
             cycle: CycleNumber::FIRST,
             certified_until: None,
         }
+    }
+}
+
+impl NewLearner {
+    /// Whether this account takes the id an import of the person's earlier
+    /// certificates prepared ([`LearnerId::of_account`]); a random id never
+    /// equals it.
+    pub fn prepared_by_import(&self) -> bool {
+        self.id == LearnerId::of_account(&self.account_key)
+    }
+
+    /// The registration may be written only if the person's prior record
+    /// (R12) exists exactly when the id says an import prepared it.
+    pub fn check_prior_record(&self, exists: bool) -> Result<(), Refusal> {
+        if exists == self.prepared_by_import() {
+            Ok(())
+        } else {
+            Err(Refusal::PriorRecordChanged)
+        }
+    }
+}
+
+impl PriorRecord {
+    /// The record with `no` noted, once.
+    pub fn noting(mut self, no: &CertificateNo) -> Self {
+        if !self.certificates.contains(no) {
+            self.certificates.push(no.clone());
+        }
+        self
     }
 }
 
@@ -161,6 +193,23 @@ impl InvoiceRequest {
 }
 
 impl Certificate {
+    /// What importing `imported` over this stored certificate comes to: the
+    /// same certificate of the same learner (revoked alike) is
+    /// [`Outcome::AlreadyApplied`]; anything else under its number is a
+    /// different certificate, refused rather than overwritten.
+    pub fn reimport(&self, imported: &Certificate) -> Result<Outcome, Refusal> {
+        let revoked = |c: &Certificate| matches!(c.status, CertificateStatus::Revoked { .. });
+        let same = self.no == imported.no
+            && self.data_hash == imported.data_hash
+            && self.learner == imported.learner
+            && revoked(self) == revoked(imported);
+        if same {
+            Ok(Outcome::AlreadyApplied)
+        } else {
+            Err(Refusal::CertificateExists)
+        }
+    }
+
     pub fn check_revocable(&self) -> Result<(), Refusal> {
         match self.status {
             CertificateStatus::Valid => Ok(()),

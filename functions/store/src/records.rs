@@ -398,6 +398,45 @@ impl Certificate {
     }
 }
 
+/// R12: a person took part in a renewal before the platform existed, as the
+/// association's register shows. Kept under the person's [`AccountKey`]
+/// (never the ID number), whether or not they have an account yet; their
+/// registration finds it and makes them a returning learner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriorRecord {
+    /// The imported certificates that show it, in the order they were imported.
+    pub certificates: Vec<CertificateNo>,
+}
+
+impl Certificate {
+    /// A certificate the association issued before the platform (from its
+    /// register, see `ticedu_domain::import`), hashed exactly like one the
+    /// platform issues, so that verification treats both alike. Its learner
+    /// is the one its holder's registration will get
+    /// ([`LearnerId::of_account`]); the store keeps it under their account
+    /// instead when they have one. It closes no platform cycle: its `cycle`
+    /// is the first, as for every record from before cycles.
+    pub fn imported(
+        account: &AccountKey,
+        data: CertificateData,
+        revoked_before: Option<Timestamp>,
+    ) -> Result<Self, MalformedId> {
+        let mut certificate =
+            Self::issue(LearnerId::of_account(account), CycleNumber::FIRST, data)?;
+        if let Some(at) = revoked_before {
+            certificate.status = CertificateStatus::Revoked {
+                reason: IMPORTED_REVOCATION.to_owned(),
+                at,
+            };
+        }
+        Ok(certificate)
+    }
+}
+
+/// The reason shown for a certificate the association's register lists as
+/// revoked; its date is the import's, the register giving none.
+pub const IMPORTED_REVOCATION: &str = "本平台启用前已由协会撤销（导入记录） Revoked by the association before this platform (imported)";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InvoiceStatus {

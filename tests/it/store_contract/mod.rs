@@ -6,6 +6,7 @@
 mod accounts;
 mod cards;
 mod cycles;
+mod imports;
 mod learning;
 mod orders;
 mod staff;
@@ -14,6 +15,7 @@ mod years;
 pub use accounts::*;
 pub use cards::*;
 pub use cycles::*;
+pub use imports::*;
 pub use learning::*;
 pub use orders::*;
 pub use staff::*;
@@ -58,6 +60,11 @@ macro_rules! store_contract_tests {
             stored_years_are_saved_overwritten_and_audited_together,
             a_stale_version_is_refused_and_nothing_changes,
             concurrent_saves_of_one_version_make_exactly_one_win,
+            an_imported_certificate_waits_under_the_id_its_holder_will_register_with,
+            importing_the_same_certificate_again_changes_nothing,
+            another_certificate_under_an_imported_number_is_refused_not_overwritten,
+            a_person_registering_after_an_import_is_returning_and_has_their_certificates,
+            an_import_for_a_registered_person_marks_their_account_returning,
         );
     };
     (@each $fresh:path; $($check:ident),* $(,)?) => {
