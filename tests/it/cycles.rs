@@ -349,6 +349,156 @@ async fn registration_refuses_impossible_dates<S: Store>(app: TestApp<S>) {
     assert_eq!(long_ago.code(), "registration.start_too_long_ago");
 }
 
+/// Staff enter a year's notice and working-day calendar through their API
+/// (made-up test data: the real ones are published each year).
+async fn staff_enter_year<S>(app: &TestApp<S>, year: i16, batches: Value, price_fen: u64) {
+    let staff = app.staff_token().await;
+    let settings = app
+        .put(
+            &path(admin::YEAR_SETTINGS, &[&year]),
+            Some(&staff),
+            json!({
+                "source": format!("测试：中检协〔{year}〕1号"),
+                "price_per_hour_fen": price_fen,
+                "batch_expiry_dates": batches,
+                "certificate_available_after_working_days": 7,
+                "returning_learner_free_mandatory": true,
+                "expected_version": 0,
+            }),
+        )
+        .await;
+    assert_eq!(settings.status, StatusCode::OK, "{}", settings.body);
+    let calendar = app
+        .put(
+            &path(admin::YEAR_CALENDAR, &[&year]),
+            Some(&staff),
+            json!({
+                "source": "测试用数据，非官方通知",
+                "holidays": [{ "name": "元旦", "from": format!("{year}-01-01"), "to": format!("{year}-01-01") }],
+                "workdays": [],
+                "expected_version": 0,
+            }),
+        )
+        .await;
+    assert_eq!(calendar.status, StatusCode::OK, "{}", calendar.body);
+}
+
+/// One holder renews three times in the 2023-07-06 batch: 2023, 2027,
+/// 2031. Each renewal opens a cycle ending on the new expiry; the mandatory
+/// hours are bought and counted again (free: a returning learner, R12);
+/// staff enter 2027's and 2031's notices and calendars through the API, and
+/// until they do the holder hears when the download day will be known.
+async fn a_holder_renews_three_times_in_the_same_batch<S: Store>(app: TestApp<S>) {
+    app.travel_to(jiff::civil::date(2023, 3, 1));
+    let mut holder = app.register(&holder_expiring("2023-07-06")).await;
+    learn_cart(&app, &holder, 600, holder_cycle_cart()).await;
+    app.file(&holder.token).await;
+    let early = app.issue_certificate(&holder.token).await;
+    assert_eq!(
+        (
+            early.code(),
+            early.body["message"]
+                .as_str()
+                .unwrap()
+                .contains("2023-07-17")
+        ),
+        ("certificate.not_yet_available", true),
+        "{}",
+        early.body
+    );
+
+    let mut issued = Vec::new();
+    for (renewal_day, next_expiry, learn_on, year_to_enter) in [
+        ("2023-07-17", "2027-07-06", "2026-11-20", Some(2027)),
+        ("2027-07-15", "2031-07-06", "2030-10-08", Some(2031)),
+        ("2031-07-15", "2035-07-06", "", None),
+    ] {
+        let day: jiff::civil::Date = renewal_day.parse().unwrap();
+        travel(&app, &mut holder, day).await;
+        let certificate = app.issue_certificate(&holder.token).await;
+        assert_eq!(
+            certificate.status,
+            StatusCode::CREATED,
+            "{renewal_day}: {}",
+            certificate.body
+        );
+        assert_eq!(certificate.body["valid_until"], json!(next_expiry));
+        issued.push(certificate.text("no"));
+        let next = standing(&app, &holder.token).await;
+        assert_eq!(next["cycle"], json!(issued.len() + 1));
+        assert_eq!(
+            (next["cycle_end"].clone(), next["counted_hours"].clone()),
+            (json!(next_expiry), json!(0))
+        );
+        let Some(year) = year_to_enter else { break };
+
+        // The next cycle, learned in full the year before its batch.
+        travel(&app, &mut holder, learn_on.parse().unwrap()).await;
+        let quote = app
+            .post(
+                payments::QUOTE,
+                Some(&holder.token),
+                json!({ "items": holder_cycle_cart() }),
+            )
+            .await;
+        let mandatory_free = quote.body["total_fen"].as_u64().unwrap();
+        assert!(
+            mandatory_free < 40 * 1500,
+            "R12: the mandatory hours are free: {}",
+            quote.body
+        );
+        learn_cart(&app, &holder, 600, holder_cycle_cart()).await;
+        app.file(&holder.token).await;
+        let unpublished = app.issue_certificate(&holder.token).await;
+        assert_eq!(
+            unpublished.code(),
+            "certificate.batch_not_published",
+            "{}",
+            unpublished.body
+        );
+
+        staff_enter_year(
+            &app,
+            year,
+            json!([format!("{year}-07-06"), format!("{year}-08-15")]),
+            1600,
+        )
+        .await;
+        let dated = app.issue_certificate(&holder.token).await;
+        assert_eq!(
+            dated.code(),
+            "certificate.not_yet_available",
+            "{}",
+            dated.body
+        );
+        assert!(
+            dated.body["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("{year}-07-15")),
+            "the exact day, once the year is entered: {}",
+            dated.body
+        );
+    }
+
+    // Every certificate verifies; the earlier ones have expired by now.
+    let statuses: Vec<Value> = {
+        let mut statuses = Vec::new();
+        for no in &issued {
+            statuses.push(
+                app.get(&path(certificates::VERIFY, &[no]), None).await.body["status"].clone(),
+            );
+        }
+        statuses
+    };
+    assert_eq!(
+        statuses,
+        [json!("expired"), json!("expired"), json!("valid")]
+    );
+    let mine = app.get(certificates::MINE, Some(&holder.token)).await;
+    assert_eq!(mine.body["certificates"].as_array().unwrap().len(), 3);
+}
+
 macro_rules! on_both_stores {
     ($($journey:ident),* $(,)?) => {
         mod embedded {
@@ -379,6 +529,7 @@ macro_rules! on_both_stores {
 }
 
 on_both_stores!(
+    a_holder_renews_three_times_in_the_same_batch,
     an_overdue_holder_is_renewed_by_staff,
     a_new_learner_is_approved_and_renews_in_the_second_cycle,
     a_holder_of_next_years_batch_learns_now,
