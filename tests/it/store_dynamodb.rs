@@ -250,35 +250,7 @@ async fn the_table_holds_no_id_number_or_username_in_any_key() {
 #[tokio::test]
 async fn records_stored_before_cycles_read_as_the_first_cycle() {
     let (store, _) = fresh_store().await;
-    let learner = new_learner_with(
-        id_number_seed(),
-        ticedu_domain::learner::LearnerKind::Holder(holder_details()),
-    );
-    store.create_learner(&learner).await.unwrap();
-    let card = card(Fen::from_yuan(15));
-    store
-        .issue_cards(std::slice::from_ref(&card))
-        .await
-        .unwrap();
-    store.redeem_card(&card, &learner.id, now()).await.unwrap();
-    let bought = balance_order(&learner.id, vec![hour("sampling", 1)]);
-    store.purchase_with_balance(&bought).await.unwrap();
-    store
-        .mark_learned(&learner.id, &mark(&bought.hours[0]), CycleNumber::FIRST)
-        .await
-        .unwrap();
-    let registration = RenewalRegistration {
-        details: holder_details(),
-        filed_at: now(),
-        status: FilingStatus::Filed,
-        overdue: false,
-        cycle: CycleNumber::FIRST,
-        decision: None,
-    };
-    store
-        .file_renewal(&learner.id, &registration)
-        .await
-        .unwrap();
+    let legacy = crate::store_contract::seed_legacy(&store).await;
 
     // Back to the old format: no item carries a cycle.
     let client = store.client();
@@ -310,44 +282,7 @@ async fn records_stored_before_cycles_read_as_the_first_cycle() {
         stripped >= 5,
         "profile, order, enrollment, mark, renewal: {stripped}"
     );
-
-    let stored = store.learner(&learner.id).await.unwrap().unwrap();
-    assert_eq!((stored.cycle, stored.marked_hours), (CycleNumber::FIRST, 1));
-    assert_eq!(
-        store.marks(&learner.id).await.unwrap()[0].cycle,
-        CycleNumber::FIRST
-    );
-    assert_eq!(
-        store.enrollments(&learner.id).await.unwrap()[0].cycle,
-        CycleNumber::FIRST
-    );
-    assert_eq!(store.order(&bought.no).await.unwrap().unwrap(), bought);
-    assert_eq!(
-        store
-            .renewal(&learner.id, CycleNumber::FIRST)
-            .await
-            .unwrap()
-            .unwrap(),
-        registration
-    );
-    assert_eq!(
-        store
-            .mark_learned(&learner.id, &mark(&bought.hours[0]), CycleNumber::FIRST)
-            .await
-            .unwrap(),
-        Outcome::AlreadyApplied,
-        "the old mark is this cycle's"
-    );
-    let certificate = certificate_for(&learner);
-    let closing = CycleClosing::of(&stored, &certificate).accepting(FilingKind::Renewal, None);
-    store
-        .issue_certificate(&certificate, &closing)
-        .await
-        .unwrap();
-    assert_eq!(
-        store.learner(&learner.id).await.unwrap().unwrap().cycle,
-        CycleNumber::FIRST.next()
-    );
+    crate::store_contract::legacy_records_read_as_the_first_cycle(&store, &legacy).await;
 }
 
 #[tokio::test]

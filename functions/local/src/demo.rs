@@ -444,6 +444,19 @@ async fn stage_learner<S: Store>(
     let mandatory =
         |hour: &HourId| platform.catalogue.group_of(hour) == Some(CourseGroup::Mandatory);
     let bundle = |slug: &str| vec![CartItem::Bundle(BundleId::parse(slug).expect("a slug"))];
+    let mandatory_courses = || -> Vec<CartItem> {
+        platform
+            .catalogue
+            .courses_in(CourseGroup::Mandatory)
+            .map(|course| CartItem::Course(course.id.clone()))
+            .collect()
+    };
+    // A holder's whole cycle (R8): the mandatory hours and a 30-hour bundle.
+    let holder_cycle = || {
+        let mut items = mandatory_courses();
+        items.extend(bundle("certification-30"));
+        items
+    };
     match stage {
         Stage::ReadyForCertificate | Stage::Revoked => {
             buy_and_learn(
@@ -470,68 +483,22 @@ async fn stage_learner<S: Store>(
             let issued_on = renewed.checked_add(11.days()).unwrap_or(renewed);
             if issued_on <= today {
                 let learned_on = renewed.checked_sub(60.days()).unwrap_or(renewed);
-                buy_and_learn(
-                    store,
-                    platform,
-                    &learner,
-                    &bundle("certification-30"),
-                    everything,
-                    learned_on,
-                )
-                .await?;
-                let mandatory_courses: Vec<CartItem> = platform
-                    .catalogue
-                    .courses_in(CourseGroup::Mandatory)
-                    .map(|course| CartItem::Course(course.id.clone()))
-                    .collect();
-                buy_and_learn(
-                    store,
-                    platform,
-                    &learner,
-                    &mandatory_courses,
-                    everything,
-                    learned_on,
-                )
-                .await?;
+                let cycle = holder_cycle();
+                buy_and_learn(store, platform, &learner, &cycle, everything, learned_on).await?;
                 file_renewal(store, &learner, now, false).await?;
                 certify(store, &learner, issued_on).await?;
                 learner = reread(store, &learner).await?;
             }
             // This cycle: the mandatory hours (free: a returning learner, R12) and one elective.
-            let mut items: Vec<CartItem> = platform
-                .catalogue
-                .courses_in(CourseGroup::Mandatory)
-                .map(|course| CartItem::Course(course.id.clone()))
-                .collect();
+            let mut items = mandatory_courses();
             items.push(CartItem::Course(
                 CourseId::parse("draft-survey").expect("a slug"),
             ));
             buy_and_learn(store, platform, &learner, &items, mandatory, today).await?;
         }
         Stage::OverdueWithStaff => {
-            buy_and_learn(
-                store,
-                platform,
-                &learner,
-                &bundle("certification-30"),
-                everything,
-                today,
-            )
-            .await?;
-            let mandatory_courses: Vec<CartItem> = platform
-                .catalogue
-                .courses_in(CourseGroup::Mandatory)
-                .map(|course| CartItem::Course(course.id.clone()))
-                .collect();
-            buy_and_learn(
-                store,
-                platform,
-                &learner,
-                &mandatory_courses,
-                everything,
-                today,
-            )
-            .await?;
+            let cycle = holder_cycle();
+            buy_and_learn(store, platform, &learner, &cycle, everything, today).await?;
             file_renewal(store, &learner, now, true).await?;
         }
         Stage::AwaitingTitleCheck => {

@@ -438,3 +438,86 @@ pub async fn an_unapproved_application_cannot_close_its_cycle<S: ContractStore>(
         CycleNumber::FIRST
     );
 }
+
+/// What a store held before cycles existed, written by today's code; each
+/// adapter's test then strips `cycle` from its storage and checks
+/// [`legacy_records_read_as_the_first_cycle`].
+pub struct Legacy {
+    pub learner: NewLearner,
+    pub bought: Order,
+    pub registration: RenewalRegistration,
+}
+
+/// A holder with a purchase, a mark and a renewal registration.
+pub async fn seed_legacy<S: Store>(store: &S) -> Legacy {
+    let learner = holder();
+    store.create_learner(&learner).await.unwrap();
+    let card = card(ticedu_domain::money::Fen::from_yuan(15));
+    store
+        .issue_cards(std::slice::from_ref(&card))
+        .await
+        .unwrap();
+    store.redeem_card(&card, &learner.id, now()).await.unwrap();
+    let bought = balance_order(&learner.id, vec![hour("sampling", 1)]);
+    store.purchase_with_balance(&bought).await.unwrap();
+    store
+        .mark_learned(&learner.id, &mark(&bought.hours[0]), CycleNumber::FIRST)
+        .await
+        .unwrap();
+    let registration = renewal(CycleNumber::FIRST, false);
+    store
+        .file_renewal(&learner.id, &registration)
+        .await
+        .unwrap();
+    Legacy {
+        learner,
+        bought,
+        registration,
+    }
+}
+
+/// Records without `cycle` are the first cycle's, and it closes like any other.
+pub async fn legacy_records_read_as_the_first_cycle<S: Store>(store: &S, legacy: &Legacy) {
+    let Legacy {
+        learner,
+        bought,
+        registration,
+    } = legacy;
+    let stored = store.learner(&learner.id).await.unwrap().unwrap();
+    assert_eq!((stored.cycle, stored.marked_hours), (CycleNumber::FIRST, 1));
+    assert_eq!(
+        store.marks(&learner.id).await.unwrap()[0].cycle,
+        CycleNumber::FIRST
+    );
+    assert_eq!(
+        store.enrollments(&learner.id).await.unwrap()[0].cycle,
+        CycleNumber::FIRST
+    );
+    assert_eq!(&store.order(&bought.no).await.unwrap().unwrap(), bought);
+    assert_eq!(
+        &store
+            .renewal(&learner.id, CycleNumber::FIRST)
+            .await
+            .unwrap()
+            .unwrap(),
+        registration
+    );
+    assert_eq!(
+        store
+            .mark_learned(&learner.id, &mark(&bought.hours[0]), CycleNumber::FIRST)
+            .await
+            .unwrap(),
+        Outcome::AlreadyApplied,
+        "the old mark is this cycle's"
+    );
+    let certificate = certificate_for(learner);
+    let closing = CycleClosing::of(&stored, &certificate).accepting(FilingKind::Renewal, None);
+    store
+        .issue_certificate(&certificate, &closing)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.learner(&learner.id).await.unwrap().unwrap().cycle,
+        SECOND
+    );
+}
