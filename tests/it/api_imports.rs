@@ -338,3 +338,41 @@ async fn a_file_that_is_no_register_is_refused_whole_and_only_staff_may_import()
     let forbidden = app.post(admin::IMPORTS, Some(&learner.token), csv).await;
     assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
 }
+
+/// A holder's expiry that is no batch day is believed when staff imported
+/// the association's record of that very certificate, and only then.
+#[tokio::test]
+async fn an_expiry_staff_imported_is_believed_at_registration() {
+    let app = TestApp::builder(Embedded).today(TODAY).spawn().await;
+    let staff = app.staff_token().await;
+    let (vouched, stranger) = (fresh_id_number(), fresh_id_number());
+    let csv = format!(
+        "{HEADER}\n{}",
+        holder_row(&vouched, &fresh_number("OLD"), "2027-07-20")
+    );
+    let report = app
+        .post(admin::IMPORTS, Some(&staff), json!({ "csv": csv }))
+        .await;
+    assert_eq!(report.body["imported"], 1, "{}", report.body);
+    let holder = |id_number: &str| {
+        let mut body = registration_as(Kind::Holder);
+        body["id_number"] = json!(id_number);
+        body["kind"]["expires_on"] = json!("2027-07-20");
+        body
+    };
+    let refused = app.post(accounts::REGISTER, None, holder(&stranger)).await;
+    assert_eq!(
+        (refused.status, refused.code()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "registration.expiry_not_a_batch"
+        )
+    );
+    let registered = app.post(accounts::REGISTER, None, holder(&vouched)).await;
+    assert_eq!(
+        registered.status,
+        StatusCode::CREATED,
+        "{}",
+        registered.body
+    );
+}

@@ -12,7 +12,9 @@ mod requests;
 use axum::Router;
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
-use ticedu_store::{ImportStore, LearnerStore, LoginThrottleStore, ProgressStore, YearStore};
+use ticedu_store::{
+    CertificateStore, ImportStore, LearnerStore, LoginThrottleStore, ProgressStore, YearStore,
+};
 use utoipa::OpenApi;
 
 pub use current_year::CURRENT_YEAR;
@@ -27,7 +29,14 @@ pub use requests::{ChangePasswordRequest, KindRequest, LoginRequest, RegisterReq
 /// infra's IAM policy). `ImportStore`: registration reads the prior record
 /// of a person whose earlier certificates were imported (R12).
 pub trait AccountsStore:
-    LearnerStore + LoginThrottleStore + ProgressStore + YearStore + ImportStore + Clone + 'static
+    LearnerStore
+    + LoginThrottleStore
+    + ProgressStore
+    + YearStore
+    + ImportStore
+    + CertificateStore
+    + Clone
+    + 'static
 {
 }
 impl<T> AccountsStore for T where
@@ -36,6 +45,7 @@ impl<T> AccountsStore for T where
         + ProgressStore
         + YearStore
         + ImportStore
+        + CertificateStore
         + Clone
         + 'static
 {

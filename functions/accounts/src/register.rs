@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
 use ticedu_domain::identity::{AccountKey, Username, UsernameKey};
+use ticedu_domain::learner::LearnerKind;
 use ticedu_domain::registration::check_dates;
 use ticedu_store::Refusal;
 use ticedu_store::ids::LearnerId;
@@ -26,6 +27,30 @@ async fn learner_id<S: AccountsStore>(store: &S, account: &AccountKey) -> ApiRes
         Some(_) => Ok(LearnerId::of_account(account)),
         None => ticedu_api::ids::new_learner_id(),
     }
+}
+
+/// Whether staff vouched for a holder's unusual expiry: the association's
+/// register, imported by staff, holds this person's certificate expiring
+/// that day (an expiry no batch explains, or one more than a cycle back).
+async fn confirmed_by_staff<S: AccountsStore>(
+    store: &S,
+    account: &AccountKey,
+    kind: &LearnerKind,
+) -> ApiResult<bool> {
+    let LearnerKind::Holder(details) = kind else {
+        return Ok(false);
+    };
+    let Some(prior) = store.prior_record(account).await? else {
+        return Ok(false);
+    };
+    for no in &prior.certificates {
+        if let Some(certificate) = store.certificate(no).await? {
+            if certificate.valid_until == details.expires_on {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -53,15 +78,19 @@ pub async fn register<S: AccountsStore>(
     let years = ticedu_api::years::effective(&state.store, platform)
         .await?
         .years;
-    check_dates(
+    let account_key = AccountKey::of(&registration.id_number, &platform.account_secret);
+    let checked = check_dates(
         &registration.kind,
         registration.id_number.birth_date(),
         today,
         &years.settings,
-    )
-    .map_err(|e| ApiError::invalid(&e))?;
+    );
+    if let Err(refusal) = checked {
+        if !confirmed_by_staff(&state.store, &account_key, &registration.kind).await? {
+            return Err(ApiError::invalid(&refusal));
+        }
+    }
     let username = Username::derive(&registration.name, &registration.id_number);
-    let account_key = AccountKey::of(&registration.id_number, &platform.account_secret);
     let mut learner = NewLearner {
         id: learner_id(&state.store, &account_key).await?,
         account_key,

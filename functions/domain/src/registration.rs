@@ -6,7 +6,9 @@
 //!   (a certificate renewed in 2023's 2023-07-06 batch expires on
 //!   2027-07-06, before staff enter 2027's notice). It lies at most one cycle
 //!   back (an older certificate is long lapsed: staff handle that person) and
-//!   at most one cycle and a year ahead.
+//!   at most one cycle and a year ahead. Staff vouch for any other expiry by
+//!   importing the association's record of that certificate (the accounts
+//!   function then believes it).
 //! - A new learner started learning on or after their 18th birthday, not
 //!   after today, and at most one cycle back (an earlier start would put
 //!   their whole first cycle in the past: staff confirm such a case).
