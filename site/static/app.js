@@ -299,7 +299,9 @@
 
   function certificateLine(c) {
     var status = STATUS[c.status] || [c.status, c.status];
-    return c.no + " · " + (zh ? status[0] : status[1]) + " · " + c.hours + text(" 学时 · 有效期至 ", " hours · valid until ") + c.valid_until;
+    var line = c.no + " · " + (zh ? status[0] : status[1]) + " · " + c.hours + text(" 学时 · 有效期至 ", " hours · valid until ") + c.valid_until;
+    // Only the owner's own list carries why staff revoked it.
+    return c.revocation_reason ? line + text("（撤销原因：" + c.revocation_reason + "）", " (revoked: " + c.revocation_reason + ")") : line;
   }
 
   // The PDF needs the bearer token, so a plain link cannot fetch it.
@@ -435,10 +437,10 @@
         details.textContent = c.no + " · " + c.name + " · " + (zh ? c.kind : c.kind_en) + " · " + c.hours + text(" 学时 · 周期 ", " hours · cycle ") + c.cycle_start + " – " + c.cycle_end + text(" · 签发 ", " · issued ") + c.issued_on + text(" · 有效期至 ", " · valid until ") + c.valid_until;
         result.appendChild(heading);
         result.appendChild(details);
-        if (c.revocation_reason) {
-          var reason = document.createElement("p");
-          reason.textContent = text("撤销日期 ", "Revoked on ") + c.revoked_on + text("，原因：", ". Reason: ") + c.revocation_reason;
-          result.appendChild(reason);
+        if (c.revoked_on) {
+          var revoked = document.createElement("p");
+          revoked.textContent = text("该证书已于 " + c.revoked_on + " 被协会撤销，不再有效。", "The association revoked this certificate on " + c.revoked_on + "; it is no longer valid.");
+          result.appendChild(revoked);
         }
       }).catch(function (error) { result.textContent = error.message; });
     }

@@ -39,8 +39,8 @@ pub(crate) struct Verification {
     valid_until: String,
     /// `valid`, `expired`, `revoked` or `tampered`.
     status: String,
-    /// Why staff revoked it (shown on the verification page), when revoked.
-    revocation_reason: Option<String>,
+    /// When staff revoked it. Why is between staff and the holder: an
+    /// employer learns that it is void, not the holder's affairs.
     revoked_on: Option<String>,
 }
 
@@ -61,8 +61,8 @@ pub(crate) async fn verify<S: CertificatesStore>(
         .ok_or(Refusal::UnknownCertificate)?;
     let status = status_of(&certificate, state.platform.clock.today());
     let category = certificate.kind.category();
-    let revocation = match &certificate.status {
-        CertificateStatus::Revoked { reason, at } => Some((reason, at)),
+    let revoked_at = match &certificate.status {
+        CertificateStatus::Revoked { at, .. } => Some(*at),
         CertificateStatus::Valid => None,
     };
     Ok(Json(Verification {
@@ -76,9 +76,7 @@ pub(crate) async fn verify<S: CertificatesStore>(
         issued_on: certificate.issued_on.to_string(),
         valid_until: certificate.valid_until.to_string(),
         status: status_text(status),
-        revocation_reason: revocation.map(|(reason, _)| reason.clone()),
         // Staff and learners read dates in China's time.
-        revoked_on: revocation
-            .map(|(_, at)| jiff::tz::offset(8).to_datetime(*at).date().to_string()),
+        revoked_on: revoked_at.map(|at| jiff::tz::offset(8).to_datetime(at).date().to_string()),
     }))
 }

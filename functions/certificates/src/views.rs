@@ -38,6 +38,8 @@ pub(crate) struct MyCertificate {
     valid_until: String,
     /// `valid`, `expired`, `revoked` or `tampered`.
     status: String,
+    /// Why staff revoked it: its owner reads it; the public page does not show it.
+    revocation_reason: Option<String>,
     /// The public verification page of this certificate, with its signed token (what the QR code holds).
     verify_path: String,
     /// EdDSA JWT over the public fields; verifiable offline with `/.well-known/jwks.json`.
@@ -48,7 +50,12 @@ impl MyCertificate {
     pub(crate) fn of(certificate: Certificate, today: Date, signer: &CertificateSigner) -> Self {
         let token = signed(&certificate, signer);
         let status = status_of(&certificate, today);
+        let revocation_reason = match &certificate.status {
+            CertificateStatus::Revoked { reason, .. } => Some(reason.clone()),
+            CertificateStatus::Valid => None,
+        };
         Self {
+            revocation_reason,
             verify_path: verify_path(&certificate.no, &token),
             token,
             no: certificate.no.to_string(),
