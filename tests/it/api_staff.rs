@@ -113,6 +113,41 @@ async fn staff_check_titles_and_grant_the_returning_discount() {
         app.get(accounts::ME, Some(&token)).await.body["title_check"],
         "confirmed"
     );
+    let again = app
+        .post(
+            &path(admin::TITLE_CHECK, &[&titled]),
+            Some(&staff),
+            json!({ "decision": "confirmed" }),
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::NO_CONTENT,
+        "the same decision again is one decision"
+    );
+    let holder = app.register_as(Kind::Holder).await;
+    for (learner, decision) in [(&holder.id, "confirmed"), (&titled, "pending")] {
+        let refused = app
+            .post(
+                &path(admin::TITLE_CHECK, &[learner]),
+                Some(&staff),
+                json!({ "decision": decision }),
+            )
+            .await;
+        assert_eq!(
+            (refused.status, refused.code()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "title_check.not_applicable"
+            ),
+            "only a titled learner's title is decided, and only confirmed or rejected"
+        );
+    }
+    assert_eq!(
+        app.get(admin::TITLE_CHECKS, Some(&staff)).await.body["learners"],
+        json!([]),
+        "nobody else is put in the queue"
+    );
 
     let granted = app
         .post(

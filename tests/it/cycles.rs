@@ -230,6 +230,18 @@ async fn a_new_learner_is_approved_and_renews_in_the_second_cycle<S: Store>(app:
             .contains("工作单位名称不完整")
     );
     app.file_and_approve(&learner.token, &learner.id).await;
+    let twice = app.decide_application(&learner.id, None).await;
+    assert_eq!(
+        twice.status,
+        StatusCode::NO_CONTENT,
+        "approving twice is one approval"
+    );
+    let reversed = app.decide_application(&learner.id, Some("改主意了")).await;
+    assert_eq!(
+        reversed.code(),
+        "filing.decided",
+        "a decision is not reversed by another"
+    );
 
     travel(&app, &mut learner, jiff::civil::date(2024, 6, 10)).await;
     let first = app.issue_certificate(&learner.token).await;

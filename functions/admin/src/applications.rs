@@ -13,7 +13,7 @@ use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody, PathParam};
 use ticedu_domain::certificate::ApplicationForm;
 use ticedu_store::Refusal;
 use ticedu_store::ids::LearnerId;
-use ticedu_store::records::FilingKind;
+use ticedu_store::records::{FilingKind, FilingStatus};
 use utoipa::ToSchema;
 
 use crate::AdminStore;
@@ -74,10 +74,10 @@ pub(crate) async fn pending_applications<S: AdminStore>(
 #[utoipa::path(post, path = APPLICATION_DECISION, tag = "staff", request_body = FilingVerdict, security(("bearer" = [])),
     params(("learner" = String, Path, description = "Learner id")),
     responses(
-        (status = 204, description = "Recorded"),
+        (status = 204, description = "Recorded (the same verdict again changes nothing)"),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "No such learner", body = ErrorBody),
-        (status = 409, description = "No application waits: none filed, or decided already", body = ErrorBody),
+        (status = 409, description = "No application waits: none filed, or decided the other way", body = ErrorBody),
         (status = 422, description = "A rejection without a reason", body = ErrorBody),
     ))]
 pub(crate) async fn decide_application<S: AdminStore>(
@@ -92,7 +92,7 @@ pub(crate) async fn decide_application<S: AdminStore>(
         .learner(&learner)
         .await?
         .ok_or_else(|| ApiError::from(Refusal::UnknownLearner))?;
-    state
+    let decided = state
         .store
         .decide_filing(
             &learner,
@@ -101,7 +101,21 @@ pub(crate) async fn decide_application<S: AdminStore>(
             approve,
             &decision,
         )
-        .await?;
+        .await;
+    if let Err(error) = decided {
+        // The same verdict again (a double click, a retry) is the one already given.
+        let wanted = if approve {
+            FilingStatus::Accepted
+        } else {
+            FilingStatus::Rejected
+        };
+        let application = state.store.application(&learner, stored.cycle).await?;
+        let same = error.refusal() == Some(&Refusal::FilingDecided)
+            && application.is_some_and(|application| application.status == wanted);
+        if !same {
+            return Err(error.into());
+        }
+    }
     tracing::info!(staff = %staff.staff, %learner, approve, "application decided");
     Ok(StatusCode::NO_CONTENT)
 }

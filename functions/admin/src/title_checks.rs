@@ -6,8 +6,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use ticedu_api::auth::AuthStaff;
-use ticedu_api::{ApiJson, ApiResult, AppState, ErrorBody, PathParam};
-use ticedu_domain::learner::LearnerKind;
+use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody, PathParam};
+use ticedu_domain::learner::{LearnerCategory, LearnerKind, TitleCheck};
+use ticedu_store::Refusal;
 use ticedu_store::ids::LearnerId;
 use utoipa::ToSchema;
 
@@ -54,13 +55,27 @@ pub(crate) async fn pending_title_checks<S: AdminStore>(
 /// Confirm or reject a titled learner's details (R18).
 #[utoipa::path(post, path = TITLE_CHECK, tag = "staff", request_body = Decision, security(("bearer" = [])),
     params(("learner" = String, Path, description = "Learner id")),
-    responses((status = 204, description = "Recorded"), (status = 403, description = "Not staff", body = ErrorBody), (status = 404, description = "No such learner", body = ErrorBody)))]
+    responses((status = 204, description = "Recorded (the same decision again changes nothing)"), (status = 403, description = "Not staff", body = ErrorBody), (status = 404, description = "No such learner", body = ErrorBody), (status = 422, description = "Not a titled learner, or not a decision", body = ErrorBody)))]
 pub(crate) async fn decide_title_check<S: AdminStore>(
     State(state): State<AppState<S>>,
     staff: AuthStaff,
     PathParam(learner): PathParam<LearnerId>,
     ApiJson(request): ApiJson<Decision>,
 ) -> ApiResult<StatusCode> {
+    let stored = state
+        .store
+        .learner(&learner)
+        .await?
+        .ok_or(Refusal::UnknownLearner)?;
+    // Only a titled learner has a title to check (R18); and staff decide, they do not re-queue.
+    if stored.category() != LearnerCategory::Titled || request.decision == TitleCheck::Pending {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "title_check.not_applicable",
+            "只能对职称人员的职称信息作出“通过”或“不通过”的审核决定。",
+            "Only a titled learner's title can be confirmed or rejected.",
+        ));
+    }
     state
         .store
         .set_title_check(&learner, request.decision)
