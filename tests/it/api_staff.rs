@@ -414,3 +414,58 @@ async fn wrong_staff_passwords_are_throttled() {
         "even the right password waits out the window"
     );
 }
+
+/// A learner who writes "my username is 钟检1101051234" is found by that
+/// username, by a certificate or order number, and staff see where they stand
+/// with the ID number masked. The search is a POST: no username in a URL.
+#[tokio::test]
+async fn staff_find_a_learner_by_username_certificate_or_order() {
+    let app = spawn_app().await;
+    let staff = app.staff_token().await;
+    let learner = app.complete_learner().await;
+    app.file_and_approve(&learner.token, &learner.id).await;
+    let issued = app.issue_certificate(&learner.token).await;
+    let certificate = issued.text("no");
+    let orders = app.get(payments::ORDERS, Some(&learner.token)).await;
+    let order = orders.body["orders"][0]["order_no"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{}", orders.body))
+        .to_owned();
+    let search = |token: &str, query: serde_json::Value| {
+        let token = token.to_owned();
+        let app = &app;
+        async move { app.post(admin::LEARNERS, Some(&token), query).await }
+    };
+    for query in [
+        json!({ "username": learner.username }),
+        json!({ "certificate": certificate.to_lowercase() }),
+        json!({ "order": order }),
+        json!({ "learner": learner.id.as_str() }),
+    ] {
+        let found = search(&staff, query.clone()).await;
+        assert_eq!(found.status, StatusCode::OK, "{query}: {}", found.body);
+        assert_eq!(found.body["learner_id"], learner.id.as_str(), "{query}");
+        assert_eq!(found.body["certificates"][0]["no"], certificate.as_str());
+        assert_eq!(found.body["progress"]["cycle"], 2);
+        let masked = found.body["id_number"].as_str().unwrap();
+        assert!(masked.contains("****************"), "{masked}");
+        assert!(!found.body.to_string().contains(learner.id_number()));
+    }
+    for (query, status) in [
+        (
+            json!({ "username": "钟检0000000000" }),
+            StatusCode::NOT_FOUND,
+        ),
+        (json!({ "certificate": "NOPE-1" }), StatusCode::NOT_FOUND),
+        (json!({}), StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            json!({ "username": learner.username, "order": order }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let answer = search(&staff, query.clone()).await;
+        assert_eq!(answer.status, status, "{query}: {}", answer.body);
+    }
+    let as_learner = search(&learner.token, json!({ "username": learner.username })).await;
+    assert_eq!(as_learner.status, StatusCode::FORBIDDEN);
+}

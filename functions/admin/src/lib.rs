@@ -5,6 +5,7 @@
 //! | staff log in | `login` |
 //! | study cards for bank transfers: issue, list, void (R13) | `cards` |
 //! | an order and its payment | `orders` |
+//! | finding a learner (username, certificate, order) and where they stand | `learners` |
 //! | checking titled learners' details (R18) | `title_checks` |
 //! | new learners' applications: review, approve or reject (R19) | `applications` |
 //! | overdue renewals: review, accept (issues the certificate) or reject (R20) | `overdue_renewals` |
@@ -31,6 +32,7 @@ mod cards;
 mod certificates;
 mod imports;
 mod invoices;
+mod learners;
 mod login;
 mod orders;
 mod overdue_renewals;
@@ -44,6 +46,7 @@ pub use cards::{CARD_VOID, CARDS};
 pub use certificates::REVOKE;
 pub use imports::IMPORTS;
 pub use invoices::{INVOICE_ISSUED, INVOICES};
+pub use learners::LEARNERS;
 pub use login::LOGIN;
 pub use orders::ORDER;
 pub use overdue_renewals::{OVERDUE_DECISION, OVERDUE_RENEWALS};
@@ -96,6 +99,7 @@ pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(cards::list_cards::<S>))
         .routes(route!(cards::void_card::<S>))
         .routes(route!(orders::find_order::<S>))
+        .routes(route!(learners::find_learner::<S>))
         .routes(route!(certificates::revoke::<S>))
         .routes(route!(title_checks::pending_title_checks::<S>))
         .routes(route!(title_checks::decide_title_check::<S>))
