@@ -23,6 +23,11 @@ pub struct Config {
     pub translations: BTreeMap<String, String>,
     #[serde(default)]
     pub extra: toml::Table,
+    /// Zola writes `sitemap.xml` and `robots.txt` unless told not to.
+    #[serde(default = "yes")]
+    pub generate_sitemap: bool,
+    #[serde(default = "yes")]
+    pub generate_robots_txt: bool,
     /// The whole file, for templates.
     #[serde(skip)]
     pub raw: toml::Table,
@@ -36,6 +41,10 @@ pub struct LanguageConfig {
     pub description: Option<String>,
     #[serde(default)]
     pub translations: BTreeMap<String, String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_language() -> String {

@@ -10,6 +10,7 @@ use tera::{Context as TeraContext, Tera, Value};
 use crate::config::Config;
 use crate::content::{self, Content};
 use crate::lookup::{self, catalogue_data, languages};
+use crate::sitemap::Sitemap;
 use crate::{
     BuildReport, Rendered, Sink, SiteDirs, catalogue, markdown, search, templates, values,
 };
@@ -47,6 +48,7 @@ pub fn render_site(
     let mut jobs = Vec::with_capacity(content.pages.len() + content.sections.len());
     let mut search: SearchIndexes = HashMap::new();
     let mut report = BuildReport::default();
+    let mut sitemap = Sitemap::default();
     let mut index = |lang: &str, path: &str, title: &str, text: &str| {
         search
             .entry(lang.to_owned())
@@ -77,6 +79,15 @@ pub fn render_site(
             context: context.0,
             origin: format!("content/{}", page.relative_path),
         });
+        sitemap.add(
+            config.permalink(&page.path),
+            page.front
+                .updated
+                .as_ref()
+                .or(page.front.date.as_ref())
+                .map(content::date_text),
+            values::table_to_value(&page.front.extra),
+        );
         if page.front.in_search_index.unwrap_or(true) {
             index(
                 &page.lang,
@@ -109,6 +120,11 @@ pub fn render_site(
             context: context.0,
             origin: format!("content/{}", section.relative_path),
         });
+        sitemap.add(
+            config.permalink(&section.path),
+            None,
+            values::table_to_value(&section.front.extra),
+        );
         if section.front.in_search_index.unwrap_or(true) {
             index(
                 &section.lang,
@@ -134,6 +150,11 @@ pub fn render_site(
             context = context.with(name, variable);
         }
         index(&page.lang, &page.path, &page.title, &page.description);
+        sitemap.add(
+            config.permalink(&page.path),
+            None,
+            Value::from(tera::Map::new()),
+        );
         jobs.push(Job {
             origin: page.path.clone(),
             path: page.path,
@@ -142,8 +163,38 @@ pub fn render_site(
         });
         report.data_pages += 1;
     }
+    jobs.extend(site_files(&config_value, config, &sitemap));
     render_all(&tera, &jobs, sink)?;
     Ok((report, search))
+}
+
+/// `404.html` always, `sitemap.xml` and `robots.txt` unless the config turns
+/// them off: each with the minimal context Zola gives it (`config`, and
+/// `lang` or the sitemap's `entries`), so a site's own template of that
+/// name sees what it would see under Zola.
+fn site_files(config_value: &Value, config: &Config, sitemap: &Sitemap) -> Vec<Job> {
+    let job = |name: &str, extra: Option<(&'static str, Value)>| {
+        let mut context = TeraContext::new();
+        context.insert_value("config", config_value.clone());
+        match extra {
+            Some((key, value)) => context.insert_value(key, value),
+            None => context.insert("lang", &config.default_language),
+        }
+        Job {
+            path: format!("/{name}"),
+            template: name.to_owned(),
+            context,
+            origin: name.to_owned(),
+        }
+    };
+    let mut jobs = vec![job("404.html", None)];
+    if config.generate_sitemap {
+        jobs.push(job("sitemap.xml", Some(("entries", sitemap.entries()))));
+    }
+    if config.generate_robots_txt {
+        jobs.push(job("robots.txt", None));
+    }
+    jobs
 }
 
 /// Renders and writes the jobs on several threads per core; any failure fails the build.

@@ -12,6 +12,17 @@ use crate::filters::{Markdown, NumFormat};
 use crate::global_fns::{GetCatalogue, GetHash, GetPage, GetSection, GetUrl, LoadData, Now, Trans};
 use crate::lookup::Lookup;
 
+/// Zola's built-in templates, each used unless `templates/` has a file of its name.
+const BUILTINS: [(&str, &str); 4] = [
+    ("sitemap.xml", include_str!("builtins/sitemap.xml")),
+    ("robots.txt", include_str!("builtins/robots.txt")),
+    ("404.html", include_str!("builtins/404.html")),
+    (
+        "anchor-link.html",
+        include_str!("builtins/anchor-link.html"),
+    ),
+];
+
 /// Builds the engine: functions first (Tera 2 checks names when templates are added), then every template file.
 pub fn engine(templates_dir: &Path, lookup: Arc<Lookup>) -> anyhow::Result<Tera> {
     let mut tera = Tera::new();
@@ -20,6 +31,11 @@ pub fn engine(templates_dir: &Path, lookup: Arc<Lookup>) -> anyhow::Result<Tera>
     register(&mut tera, &lookup);
     let mut files = Vec::new();
     collect(templates_dir, templates_dir, &mut files)?;
+    for (name, text) in BUILTINS {
+        if !files.iter().any(|(file, _)| file == name) {
+            files.push((name.to_owned(), text.to_owned()));
+        }
+    }
     tera.add_raw_templates(files)
         .map_err(|error| anyhow::anyhow!("{error}"))
         .context("in templates/")?;
@@ -154,6 +170,25 @@ mod tests {
         for (template, expected) in cases {
             assert_eq!(render(template), expected, "{template}");
         }
+    }
+
+    #[test]
+    fn a_site_template_overrides_zolas_builtin_of_the_same_name() {
+        assert_eq!(
+            render("{% include \"404.html\" %}"),
+            "<!doctype html>\n<title>404 Not Found</title>\n<h1>404 Not Found</h1>\n"
+        );
+        let (dir, lookup) = site();
+        let templates = dir.path().join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        std::fs::write(templates.join("robots.txt"), "User-agent: *\nDisallow: /").unwrap();
+        let tera = engine(&templates, lookup).unwrap();
+        let robots = tera.render("robots.txt", &Context::new()).unwrap();
+        assert_eq!(robots, "User-agent: *\nDisallow: /");
+        let mut no_entries = Context::new();
+        no_entries.insert("entries", &Vec::<String>::new());
+        let sitemap = tera.render("sitemap.xml", &no_entries).unwrap();
+        assert!(sitemap.contains("<urlset"), "{sitemap}");
     }
 
     #[test]

@@ -237,6 +237,12 @@ fn the_real_site_builds_every_catalogue_page_without_broken_links() {
         "en/courses/acceptance-sampling-gbt-2828-1/index.html",
     );
     assert!(english.contains("lang=\"en\""));
+    let sitemap = read(dir.path(), "sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>/en/courses/acceptance-sampling-gbt-2828-1/</loc>")
+            && sitemap.contains("<loc>/guide/fees/</loc>"),
+        "catalogue and content pages are in the sitemap"
+    );
     let index: Vec<serde_json::Value> =
         serde_json::from_str(&read(dir.path(), "search_index.zh.json")).unwrap();
     assert!(

@@ -58,3 +58,81 @@ fn zolas_tera_contrib_filters_and_tests_format_a_page() {
         "{home}"
     );
 }
+
+#[test]
+fn sitemap_and_robots_are_written_with_zolas_builtin_templates() {
+    let (_dir, output) = built();
+    let sitemap = read(&output, "sitemap.xml");
+    assert_eq!(
+        sitemap,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url>
+        <loc>https://example.org/</loc>
+    </url>
+    <url>
+        <loc>https://example.org/notes/</loc>
+    </url>
+    <url>
+        <loc>https://example.org/notes/first/</loc>
+        <lastmod>2023-01-02</lastmod>
+    </url>
+    <url>
+        <loc>https://example.org/notes/second/</loc>
+        <lastmod>2023-08-01</lastmod>
+    </url>
+</urlset>
+"#,
+        "every section and page once, sorted; updated wins over date"
+    );
+    assert_eq!(
+        read(&output, "robots.txt"),
+        "User-agent: *\nDisallow:\nAllow: /\nSitemap: https://example.org/sitemap.xml\n"
+    );
+}
+
+#[test]
+fn not_found_is_rendered_from_the_sites_404_template_with_zolas_minimal_context() {
+    let (_dir, output) = built();
+    let not_found = read(&output, "404.html");
+    assert!(
+        not_found.contains(r#"<html lang="en"><title>Not found · Notes</title>"#),
+        "config and lang: {not_found}"
+    );
+}
+
+#[test]
+fn switching_sitemap_and_robots_off_in_the_config_leaves_them_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy(&fixture(), &site);
+    let config = std::fs::read_to_string(site.join("config.toml")).unwrap();
+    std::fs::write(
+        site.join("config.toml"),
+        format!("generate_sitemap = false\ngenerate_robots_txt = false\n{config}"),
+    )
+    .unwrap();
+    std::fs::remove_file(site.join("templates/404.html")).unwrap();
+    let output = dir.path().join("public");
+    build(&SiteDirs::new(&site), &output, None).unwrap();
+    assert!(!output.join("sitemap.xml").exists());
+    assert!(!output.join("robots.txt").exists());
+    assert_eq!(
+        read(&output, "404.html"),
+        "<!doctype html>\n<title>404 Not Found</title>\n<h1>404 Not Found</h1>\n",
+        "Zola's own 404 page when the site has none"
+    );
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
