@@ -12,6 +12,7 @@ pub mod config;
 pub mod content;
 pub mod filters;
 pub mod global_fns;
+pub mod headings;
 pub mod links;
 pub mod lookup;
 pub mod markdown;

@@ -9,7 +9,9 @@ use tera::{Context as TeraContext, Tera, Value};
 
 use crate::config::Config;
 use crate::content::{self, Content};
+use crate::headings::InsertAnchor;
 use crate::lookup::{self, catalogue_data, languages};
+use crate::markdown::Headings;
 use crate::sitemap::Sitemap;
 use crate::{
     BuildReport, Rendered, Sink, SiteDirs, catalogue, markdown, search, templates, values,
@@ -39,7 +41,7 @@ pub fn render_site(
         config.base_url = base_url.trim_end_matches('/').to_owned();
     }
     let mut content = content::load(&dirs.content(), &config)?;
-    render_markdown(&mut content, &config)?;
+    render_markdown(&mut content, &config, dirs)?;
     let (lookup, page_values, section_values) = lookup::build(dirs, config, &content)?;
     let lookup = Arc::new(lookup);
     let tera = templates::engine(&dirs.templates(), Arc::clone(&lookup))?;
@@ -269,7 +271,7 @@ fn config_value(config: &Config) -> Value {
     values::table_to_value(&table)
 }
 
-fn render_markdown(content: &mut Content, config: &Config) -> anyhow::Result<()> {
+fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> anyhow::Result<()> {
     let mut permalinks = HashMap::new();
     for page in &content.pages {
         permalinks.insert(page.relative_path.clone(), config.permalink(&page.path));
@@ -280,14 +282,75 @@ fn render_markdown(content: &mut Content, config: &Config) -> anyhow::Result<()>
             config.permalink(&section.path),
         );
     }
-    for page in &mut content.pages {
-        page.html = markdown::render(&page.markdown, &permalinks)
-            .with_context(|| format!("in content/{}", page.relative_path))?;
-        page.summary = markdown::summary(&page.markdown, &permalinks)?;
+    let anchors = templates::anchor_link_engine(&dirs.templates())?;
+    let insert_anchor: HashMap<&str, InsertAnchor> = content
+        .sections
+        .iter()
+        .map(|s| {
+            let own = s.front.insert_anchor_links;
+            let insert = own.unwrap_or(config.markdown.insert_anchor_links);
+            (s.relative_path.as_str(), insert)
+        })
+        .collect();
+    let headings = |permalink: &str, lang: &str, insert: InsertAnchor| {
+        let lang = lang.to_owned();
+        let anchors = &anchors;
+        let link = move |id: &str, level: u32| {
+            let mut context = TeraContext::new();
+            context.insert("id", id);
+            context.insert("level", &level);
+            context.insert("lang", &lang);
+            render(anchors, "anchor-link.html", &context)
+        };
+        (permalink.to_owned(), insert, link)
+    };
+    let mut rendered_pages = Vec::with_capacity(content.pages.len());
+    for page in &content.pages {
+        // A page takes its section's anchor links; Zola's site-wide `[markdown]` setting otherwise.
+        let insert = insert_anchor
+            .get(page.section.as_str())
+            .copied()
+            .unwrap_or(config.markdown.insert_anchor_links);
+        let (permalink, insert_anchor, anchor_link) =
+            headings(&config.permalink(&page.path), &page.lang, insert);
+        let options = Headings {
+            permalink: &permalink,
+            slugs: config.slugify.anchors,
+            insert_anchor,
+            anchor_link: &anchor_link,
+        };
+        let in_page = || format!("in content/{}", page.relative_path);
+        let body = markdown::render(&page.markdown, &permalinks, &options).with_context(in_page)?;
+        let summary =
+            markdown::summary(&page.markdown, &permalinks, &options).with_context(in_page)?;
+        rendered_pages.push((body, summary));
     }
-    for section in &mut content.sections {
-        section.html = markdown::render(&section.markdown, &permalinks)
-            .with_context(|| format!("in content/{}", section.relative_path))?;
+    for (page, (body, summary)) in content.pages.iter_mut().zip(rendered_pages) {
+        page.html = body.html;
+        page.toc = body.toc;
+        page.summary = summary;
+    }
+    let mut rendered_sections = Vec::with_capacity(content.sections.len());
+    for section in &content.sections {
+        let (permalink, insert_anchor, anchor_link) = headings(
+            &config.permalink(&section.path),
+            &section.lang,
+            insert_anchor[section.relative_path.as_str()],
+        );
+        let options = Headings {
+            permalink: &permalink,
+            slugs: config.slugify.anchors,
+            insert_anchor,
+            anchor_link: &anchor_link,
+        };
+        rendered_sections.push(
+            markdown::render(&section.markdown, &permalinks, &options)
+                .with_context(|| format!("in content/{}", section.relative_path))?,
+        );
+    }
+    for (section, body) in content.sections.iter_mut().zip(rendered_sections) {
+        section.html = body.html;
+        section.toc = body.toc;
     }
     Ok(())
 }

@@ -42,6 +42,25 @@ pub fn engine(templates_dir: &Path, lookup: Arc<Lookup>) -> anyhow::Result<Tera>
     Ok(tera)
 }
 
+/// The engine that renders `anchor-link.html` (the site's, else Zola's)
+/// while Markdown is rendered, before there are pages for the site's
+/// functions to find: as in Zola, it has the `tera-contrib` filters only.
+pub fn anchor_link_engine(templates_dir: &Path) -> anyhow::Result<Tera> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html"]);
+    register_contrib(&mut tera);
+    let own = templates_dir.join("anchor-link.html");
+    let text = if own.exists() {
+        std::fs::read_to_string(&own).with_context(|| format!("reading {}", own.display()))?
+    } else {
+        include_str!("builtins/anchor-link.html").to_owned()
+    };
+    tera.add_raw_template("anchor-link.html", &text)
+        .map_err(|error| anyhow::anyhow!("{error}"))
+        .context("in templates/anchor-link.html")?;
+    Ok(tera)
+}
+
 fn register(tera: &mut Tera, lookup: &Arc<Lookup>) {
     tera.register_function("get_url", GetUrl(Arc::clone(lookup)));
     tera.register_function("get_section", GetSection(Arc::clone(lookup)));

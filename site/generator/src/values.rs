@@ -6,6 +6,7 @@ use tera::{Map, Value};
 
 use crate::config::Config;
 use crate::content::{Page, Section, date_text};
+use crate::headings::toc_value;
 use crate::markdown::word_count;
 
 pub fn toml_to_value(value: &toml::Value) -> Value {
@@ -124,7 +125,7 @@ pub fn page_value(page: &Page, config: &Config) -> Value {
                 .as_deref()
                 .map_or_else(Value::none, Value::safe_string),
         )
-        .set("toc", Vec::<Value>::new())
+        .set("toc", toc_value(&page.toc))
         .set("word_count", words as i64)
         .set("reading_time", reading_time(words) as i64)
         .set("assets", Vec::<Value>::new())
@@ -175,7 +176,7 @@ pub fn section_value(section: &Section, config: &Config, pages: Vec<Value>) -> V
         .set("title", optional(section.front.title.as_ref()))
         .set("description", optional(section.front.description.as_ref()))
         .set("path", section.path.as_str())
-        .set("toc", Vec::<Value>::new())
+        .set("toc", toc_value(&section.toc))
         .set("word_count", words as i64)
         .set("reading_time", reading_time(words) as i64)
         .set("lang", section.lang.as_str())

@@ -71,6 +71,12 @@ fn sitemap_and_robots_are_written_with_zolas_builtin_templates() {
         <loc>https://example.org/</loc>
     </url>
     <url>
+        <loc>https://example.org/docs/</loc>
+    </url>
+    <url>
+        <loc>https://example.org/docs/setup/</loc>
+    </url>
+    <url>
         <loc>https://example.org/notes/</loc>
     </url>
     <url>
@@ -135,4 +141,39 @@ fn copy(from: &Path, to: &Path) {
             std::fs::copy(&path, &target).unwrap();
         }
     }
+}
+
+#[test]
+fn headings_get_zolas_ids_anchor_links_and_a_table_of_contents() {
+    let (_dir, output) = built();
+    let setup = read(&output, "docs/setup/index.html");
+    let anchor = |id: &str| {
+        format!(
+            r##"<a class="zola-anchor" href="#{id}" aria-label="Anchor link for: {id}">🔗</a>"##
+        )
+    };
+    for (level, id, title) in [
+        (2, "install", "Install"),
+        (3, "on-linux", "On Linux"),
+        (3, "on-linux-1", "On Linux"),
+        (2, "xue-xi-bu-zou", "学习步骤"),
+        (2, "own-id", "Custom"),
+    ] {
+        let heading = format!(r#"<h{level} id="{id}">{}{title}</h{level}>"#, anchor(id));
+        assert!(setup.contains(&heading), "{heading} in {setup}");
+    }
+    assert!(
+        setup.contains(
+            "<nav class=\"toc\">\n<a href=\"https://example.org/docs/setup/#install\" data-level=\"2\">Install</a>\n  \
+             <a href=\"#on-linux\" data-level=\"3\">On Linux</a>\n  <a href=\"#on-linux-1\" data-level=\"3\">On Linux</a>\n\
+             <a href=\"https://example.org/docs/setup/#xue-xi-bu-zou\" data-level=\"2\">学习步骤</a>\n\
+             <a href=\"https://example.org/docs/setup/#own-id\" data-level=\"2\">Custom</a>\n</nav>"
+        ),
+        "{setup}"
+    );
+    let note = read(&output, "notes/first/index.html");
+    assert!(
+        !note.contains("class=\"toc\""),
+        "a page without headings has an empty toc"
+    );
 }
