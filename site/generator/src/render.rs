@@ -58,7 +58,8 @@ pub fn render_site(
             .push(search::document(path.to_owned(), title, text));
     };
 
-    for (page, value) in content.pages.iter().zip(&page_values) {
+    let siblings = values::siblings(&content);
+    for ((page, value), (lower, higher)) in content.pages.iter().zip(&page_values).zip(siblings) {
         if page.front.draft {
             continue;
         }
@@ -73,8 +74,13 @@ pub fn render_site(
             .clone()
             .or(section_template)
             .unwrap_or_else(|| "page.html".to_owned());
+        let value = values::with_siblings(
+            value,
+            lower.map(|i| &page_values[i]),
+            higher.map(|i| &page_values[i]),
+        );
         let context =
-            base_context(&config_value, config, &page.path, &page.lang).with("page", value.clone());
+            base_context(&config_value, config, &page.path, &page.lang).with("page", value);
         jobs.push(Job {
             path: page.path.clone(),
             template,

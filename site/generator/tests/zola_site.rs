@@ -177,3 +177,34 @@ fn headings_get_zolas_ids_anchor_links_and_a_table_of_contents() {
         "a page without headings has an empty toc"
     );
 }
+
+#[test]
+fn a_page_links_to_its_lower_and_higher_siblings_in_its_sections_order() {
+    let (_dir, output) = built();
+    // Sorted by date, newest first: the second note, then the first.
+    let second = read(&output, "notes/second/index.html");
+    assert!(
+        second.contains(r#"<nav class="siblings"><a rel="next" href="https://example.org/notes/first/">First note</a></nav>"#),
+        "{second}"
+    );
+    let first = read(&output, "notes/first/index.html");
+    assert!(
+        first.contains(r#"<nav class="siblings"><a rel="prev" href="https://example.org/notes/second/">Second note</a></nav>"#),
+        "{first}"
+    );
+    let alone = read(&output, "docs/setup/index.html");
+    assert!(alone.contains(r#"<nav class="siblings"></nav>"#), "{alone}");
+}
+
+#[test]
+fn load_data_reads_a_csv_file_as_headers_and_records() {
+    let (_dir, output) = built();
+    let home = read(&output, "index.html");
+    assert!(
+        home.contains(
+            "<table><tr><th>course</th><th>hours</th></tr><tr><td>Sampling</td><td>4</td></tr>\
+             <tr><td>Draft survey, basics</td><td>2</td></tr></table>"
+        ),
+        "{home}"
+    );
+}
