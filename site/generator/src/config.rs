@@ -7,6 +7,8 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
+use crate::headings::{InsertAnchor, SlugStrategy};
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct Config {
     pub base_url: String,
@@ -23,9 +25,33 @@ pub struct Config {
     pub translations: BTreeMap<String, String>,
     #[serde(default)]
     pub extra: toml::Table,
+    /// Zola writes `sitemap.xml` and `robots.txt` unless told not to.
+    #[serde(default = "yes")]
+    pub generate_sitemap: bool,
+    #[serde(default = "yes")]
+    pub generate_robots_txt: bool,
+    #[serde(default)]
+    pub slugify: SlugifyConfig,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
     /// The whole file, for templates.
     #[serde(skip)]
     pub raw: toml::Table,
+}
+
+/// `[slugify]`: how heading ids are slugged (Zola's `paths` and
+/// `taxonomies` keys are accepted and not used).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SlugifyConfig {
+    #[serde(default)]
+    pub anchors: SlugStrategy,
+}
+
+/// `[markdown]`: the anchor links of sections that do not choose.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MarkdownConfig {
+    #[serde(default)]
+    pub insert_anchor_links: InsertAnchor,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -36,6 +62,10 @@ pub struct LanguageConfig {
     pub description: Option<String>,
     #[serde(default)]
     pub translations: BTreeMap<String, String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_language() -> String {

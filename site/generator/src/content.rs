@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use crate::config::Config;
+use crate::headings::{Heading, InsertAnchor};
 
 /// Front matter of a page, with the fields Zola documents.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -44,7 +45,7 @@ pub struct SectionFront {
     pub paginate_by: Option<usize>,
     pub paginate_path: Option<String>,
     pub paginate_reversed: bool,
-    pub insert_anchor_links: Option<String>,
+    pub insert_anchor_links: Option<InsertAnchor>,
     pub in_search_index: Option<bool>,
     pub render: Option<bool>,
     pub redirect_to: Option<String>,
@@ -68,6 +69,7 @@ pub struct Page {
     pub section: String,
     pub html: String,
     pub summary: Option<String>,
+    pub toc: Vec<Heading>,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +81,7 @@ pub struct Section {
     pub markdown: String,
     pub path: String,
     pub html: String,
+    pub toc: Vec<Heading>,
     /// Indexes into the content's pages, sorted as `sort_by` says.
     pub pages: Vec<usize>,
     /// Relative paths of direct subsections.
@@ -183,6 +186,7 @@ fn add_implicit_roots(content: &mut Content, config: &Config) {
             markdown: String::new(),
             path,
             html: String::new(),
+            toc: Vec::new(),
             pages: Vec::new(),
             subsections: Vec::new(),
         });
@@ -227,6 +231,7 @@ pub fn read_one(
             markdown: body.to_owned(),
             path,
             html: String::new(),
+            toc: Vec::new(),
             pages: Vec::new(),
             subsections: Vec::new(),
         });
@@ -265,6 +270,7 @@ pub fn read_one(
         section,
         html: String::new(),
         summary: None,
+        toc: Vec::new(),
     });
     Ok(())
 }

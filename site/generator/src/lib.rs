@@ -12,12 +12,14 @@ pub mod config;
 pub mod content;
 pub mod filters;
 pub mod global_fns;
+pub mod headings;
 pub mod links;
 pub mod lookup;
 pub mod markdown;
 mod output;
 mod render;
 pub mod search;
+pub mod sitemap;
 pub mod templates;
 pub mod values;
 
@@ -63,9 +65,40 @@ pub struct BuildReport {
 
 /// One rendered file.
 pub struct Rendered {
+    /// The URL path: a page's `/guide/fees/` (written as its `index.html`)
+    /// or a file's own, `/sitemap.xml`.
     pub path: String,
     pub html: String,
 }
 
+impl Rendered {
+    /// Where it goes under the output folder: `guide/fees/index.html`, `sitemap.xml`.
+    pub fn file(&self) -> String {
+        output_file(&self.path)
+    }
+}
+
+fn output_file(path: &str) -> String {
+    let path = path.trim_start_matches('/');
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_owned()
+    }
+}
+
 /// Where rendered pages go: a folder, or memory in tests.
 pub type Sink<'a> = &'a (dyn Fn(Rendered) -> anyhow::Result<()> + Sync);
+
+#[cfg(test)]
+mod tests {
+    use super::output_file;
+
+    #[test]
+    fn a_page_is_written_as_its_index_html_and_a_file_as_itself() {
+        assert_eq!(output_file("/"), "index.html");
+        assert_eq!(output_file("/guide/fees/"), "guide/fees/index.html");
+        assert_eq!(output_file("/sitemap.xml"), "sitemap.xml");
+        assert_eq!(output_file("/404.html"), "404.html");
+    }
+}

@@ -1,11 +1,18 @@
 //! Markdown to HTML with pulldown-cmark, Zola's way: tables, footnotes,
-//! strikethrough and task lists; `@/path.md` links resolved to permalinks;
-//! the summary is what precedes `<!-- more -->`.
+//! strikethrough, task lists and `{#id .class}` heading attributes; `@/path.md`
+//! links resolved to permalinks; every heading given an id (and an anchor
+//! link where asked) and collected into the table of contents; the summary
+//! is what precedes `<!-- more -->`.
 
 use std::collections::HashMap;
 
 use anyhow::bail;
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+
+use crate::headings::{
+    Heading, InsertAnchor, SlugStrategy, opening_a_tag, slugify_anchor, table_of_contents,
+    unique_id,
+};
 
 const MORE: &str = "<!-- more -->";
 
@@ -14,10 +21,44 @@ fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders an anchor link (the `anchor-link.html` template) for a heading's id and level.
+pub type AnchorLink<'a> = &'a (dyn Fn(&str, u32) -> anyhow::Result<String> + Sync);
+
+/// How the headings of one document are rendered.
+pub struct Headings<'a> {
+    /// The document's permalink, before `#id` in the table of contents.
+    pub permalink: &'a str,
+    pub slugs: SlugStrategy,
+    pub insert_anchor: InsertAnchor,
+    pub anchor_link: AnchorLink<'a>,
+}
+
+impl Headings<'static> {
+    /// Ids only, no anchor links: Markdown outside a page (the `markdown` filter).
+    pub fn ids_only(slugs: SlugStrategy) -> Self {
+        Headings {
+            permalink: "",
+            slugs,
+            insert_anchor: InsertAnchor::None,
+            anchor_link: &|_, _| Ok(String::new()),
+        }
+    }
+}
+
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<Heading>,
 }
 
 /// Renders `markdown`; `permalinks` maps content paths (`guide/fees.md`) to URLs.
-pub fn render(markdown: &str, permalinks: &HashMap<String, String>) -> anyhow::Result<String> {
+pub fn render(
+    markdown: &str,
+    permalinks: &HashMap<String, String>,
+    headings: &Headings<'_>,
+) -> anyhow::Result<Rendered> {
     let mut missing = None;
     let events = Parser::new_ext(markdown, options()).map(|event| match event {
         Event::Start(Tag::Link {
@@ -48,21 +89,130 @@ pub fn render(markdown: &str, permalinks: &HashMap<String, String>) -> anyhow::R
         }
         other => other,
     });
+    let events: Vec<Event<'_>> = events.collect();
+    let (events, flat) = with_heading_ids(events, headings)?;
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, events);
+    html::push_html(&mut out, events.into_iter());
     if let Some(target) = missing {
         bail!("the internal link @/{target} points to no content file");
     }
-    Ok(out)
+    Ok(Rendered {
+        html: out,
+        toc: table_of_contents(flat),
+    })
+}
+
+/// Replaces each heading's opening and closing tags with HTML carrying its
+/// id (explicit `{#id}` ids are reserved first, so a slug never takes one)
+/// and its anchor link; returns the headings in order.
+fn with_heading_ids<'e>(
+    events: Vec<Event<'e>>,
+    headings: &Headings<'_>,
+) -> anyhow::Result<(Vec<Event<'e>>, Vec<Heading>)> {
+    let mut taken: Vec<String> = events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::with_capacity(events.len());
+    let mut flat = Vec::new();
+    let mut events = events.into_iter();
+    while let Some(event) = events.next() {
+        let Event::Start(Tag::Heading {
+            level, id, classes, ..
+        }) = event
+        else {
+            out.push(event);
+            continue;
+        };
+        let level = level as u32;
+        let inner: Vec<Event<'e>> = events
+            .by_ref()
+            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+            .collect();
+        let title: String = inner
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let id = match id {
+            Some(id) => id.to_string(),
+            None => {
+                let id = unique_id(&taken, slugify_anchor(&title, headings.slugs));
+                taken.push(id.clone());
+                id
+            }
+        };
+        let class = if classes.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+            format!(" class=\"{}\"", escape(&names.join(" ")))
+        };
+        out.push(Event::Html(
+            format!("<h{level} id=\"{}\"{class}>", escape(&id)).into(),
+        ));
+        let anchor = match headings.insert_anchor {
+            InsertAnchor::None => String::new(),
+            _ => (headings.anchor_link)(&id, level)?,
+        };
+        match headings.insert_anchor {
+            InsertAnchor::Left => {
+                out.push(Event::InlineHtml(anchor.into()));
+                out.extend(inner);
+            }
+            InsertAnchor::Right => {
+                out.extend(inner);
+                out.push(Event::InlineHtml(anchor.into()));
+            }
+            InsertAnchor::Heading => match opening_a_tag(&anchor) {
+                Some(tag) => {
+                    out.push(Event::InlineHtml(tag.to_owned().into()));
+                    out.extend(inner);
+                    out.push(Event::InlineHtml("</a>".into()));
+                }
+                None => out.extend(inner),
+            },
+            InsertAnchor::None => out.extend(inner),
+        }
+        out.push(Event::Html(format!("</h{level}>\n").into()));
+        flat.push(Heading {
+            level,
+            permalink: format!("{}#{id}", headings.permalink),
+            id,
+            title,
+            children: Vec::new(),
+        });
+    }
+    Ok((out, flat))
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// The rendered part before `<!-- more -->`, if the page has one.
 pub fn summary(
     markdown: &str,
     permalinks: &HashMap<String, String>,
+    headings: &Headings<'_>,
 ) -> anyhow::Result<Option<String>> {
     match markdown.find(MORE) {
-        Some(end) => render(&markdown[..end], permalinks).map(Some),
+        Some(end) => render(&markdown[..end], permalinks, headings).map(|r| Some(r.html)),
         None => Ok(None),
     }
 }
@@ -127,27 +277,110 @@ pub fn word_count(text: &str) -> usize {
 mod tests {
     use super::*;
 
+    fn plain() -> Headings<'static> {
+        Headings::ids_only(SlugStrategy::On)
+    }
+
+    fn page(insert_anchor: InsertAnchor) -> Headings<'static> {
+        Headings {
+            permalink: "https://x/guide/",
+            slugs: SlugStrategy::On,
+            insert_anchor,
+            anchor_link: &|id, level| Ok(format!("<a class=\"a{level}\" href=\"#{id}\">#</a>")),
+        }
+    }
+
+    fn html(markdown: &str, headings: &Headings<'_>) -> String {
+        render(markdown, &HashMap::new(), headings).unwrap().html
+    }
+
+    #[test]
+    fn headings_get_unique_slugged_ids_and_explicit_ones_are_kept() {
+        let markdown = "# Fees\n\n## Fees\n\n## 学习 *步骤*\n\n### Own {#fees-1 .wide}\n";
+        assert_eq!(
+            html(markdown, &plain()),
+            "<h1 id=\"fees\">Fees</h1>\n<h2 id=\"fees-2\">Fees</h2>\n\
+             <h2 id=\"xue-xi-bu-zou\">学习 <em>步骤</em></h2>\n\
+             <h3 id=\"fees-1\" class=\"wide\">Own</h3>\n"
+        );
+        let safe = Headings::ids_only(SlugStrategy::Safe);
+        assert_eq!(
+            html("## 学习 步骤", &safe),
+            "<h2 id=\"学习_步骤\">学习 步骤</h2>\n"
+        );
+    }
+
+    #[test]
+    fn anchor_links_go_left_right_or_around_the_heading() {
+        let markdown = "## Pay `now`";
+        assert_eq!(
+            html(markdown, &page(InsertAnchor::Left)),
+            "<h2 id=\"pay-now\"><a class=\"a2\" href=\"#pay-now\">#</a>Pay <code>now</code></h2>\n"
+        );
+        assert_eq!(
+            html(markdown, &page(InsertAnchor::Right)),
+            "<h2 id=\"pay-now\">Pay <code>now</code><a class=\"a2\" href=\"#pay-now\">#</a></h2>\n"
+        );
+        assert_eq!(
+            html(markdown, &page(InsertAnchor::Heading)),
+            "<h2 id=\"pay-now\"><a class=\"a2\" href=\"#pay-now\">Pay <code>now</code></a></h2>\n"
+        );
+        assert_eq!(
+            html(markdown, &page(InsertAnchor::None)),
+            "<h2 id=\"pay-now\">Pay <code>now</code></h2>\n"
+        );
+    }
+
+    #[test]
+    fn the_toc_nests_headings_with_their_permalinks_and_plain_titles() {
+        let rendered = render(
+            "# Guide\n\n## Pay **by card**\n\n### Refunds\n\n## Learn\n",
+            &HashMap::new(),
+            &page(InsertAnchor::Right),
+        )
+        .unwrap();
+        let toc = &rendered.toc;
+        assert_eq!(toc.len(), 1);
+        let children: Vec<&str> = toc[0].children.iter().map(|h| h.title.as_str()).collect();
+        assert_eq!(children, ["Pay by card", "Learn"]);
+        let refunds = &toc[0].children[0].children[0];
+        assert_eq!((refunds.level, refunds.id.as_str()), (3, "refunds"));
+        assert_eq!(refunds.permalink, "https://x/guide/#refunds");
+    }
+
     #[test]
     fn internal_links_become_permalinks_and_unknown_ones_fail() {
         let permalinks = HashMap::from([(
             "guide/fees.md".to_owned(),
             "https://x/guide/fees/".to_owned(),
         )]);
-        let html = render("[fees](@/guide/fees.md#discount)", &permalinks).unwrap();
+        let html = render("[fees](@/guide/fees.md#discount)", &permalinks, &plain())
+            .unwrap()
+            .html;
         assert_eq!(
             html,
             "<p><a href=\"https://x/guide/fees/#discount\">fees</a></p>\n"
         );
-        assert!(render("[x](@/nowhere.md)", &permalinks).is_err());
+        assert!(render("[x](@/nowhere.md)", &permalinks, &plain()).is_err());
     }
 
     #[test]
     fn tables_and_summaries_render() {
-        let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n", &HashMap::new()).unwrap();
+        let html = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n",
+            &HashMap::new(),
+            &plain(),
+        )
+        .unwrap()
+        .html;
         assert!(html.contains("<table>"));
-        let summary = summary("First.\n\n<!-- more -->\n\nRest.", &HashMap::new())
-            .unwrap()
-            .unwrap();
+        let summary = summary(
+            "First.\n\n<!-- more -->\n\nRest.",
+            &HashMap::new(),
+            &plain(),
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(summary, "<p>First.</p>\n");
         assert_eq!(
             plain_text("<p>学习 <b>指南</b> &amp; more</p>"),

@@ -36,9 +36,7 @@ pub fn rebuild(dirs: &SiteDirs, output: &Path, base_url: Option<&str>) -> anyhow
     let written = std::sync::atomic::AtomicUsize::new(0);
     copy_dir(&dirs.static_files(), output)?;
     let (_, search) = render_site(dirs, base_url, &|file: Rendered| {
-        let target = output
-            .join(file.path.trim_start_matches('/'))
-            .join("index.html");
+        let target = output.join(file.file());
         if std::fs::read(&target).is_ok_and(|old| old == file.html.as_bytes()) {
             return Ok(());
         }
@@ -49,12 +47,14 @@ pub fn rebuild(dirs: &SiteDirs, output: &Path, base_url: Option<&str>) -> anyhow
     Ok(written.into_inner())
 }
 
-/// Writes `html` as `<path>index.html` under `output`.
+/// Writes `html` under `output`: a page's path (`/guide/fees/`) as its
+/// `index.html`, a file's (`/sitemap.xml`) as is.
 pub fn write_page(output: &Path, path: &str, html: &str) -> anyhow::Result<()> {
-    let folder = output.join(path.trim_start_matches('/'));
-    std::fs::create_dir_all(&folder)?;
-    std::fs::write(folder.join("index.html"), html)
-        .with_context(|| format!("writing {}", folder.display()))
+    let target = output.join(crate::output_file(path));
+    if let Some(folder) = target.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    std::fs::write(&target, html).with_context(|| format!("writing {}", target.display()))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {

@@ -9,7 +9,10 @@ use tera::{Context as TeraContext, Tera, Value};
 
 use crate::config::Config;
 use crate::content::{self, Content};
+use crate::headings::InsertAnchor;
 use crate::lookup::{self, catalogue_data, languages};
+use crate::markdown::Headings;
+use crate::sitemap::Sitemap;
 use crate::{
     BuildReport, Rendered, Sink, SiteDirs, catalogue, markdown, search, templates, values,
 };
@@ -38,7 +41,7 @@ pub fn render_site(
         config.base_url = base_url.trim_end_matches('/').to_owned();
     }
     let mut content = content::load(&dirs.content(), &config)?;
-    render_markdown(&mut content, &config)?;
+    render_markdown(&mut content, &config, dirs)?;
     let (lookup, page_values, section_values) = lookup::build(dirs, config, &content)?;
     let lookup = Arc::new(lookup);
     let tera = templates::engine(&dirs.templates(), Arc::clone(&lookup))?;
@@ -47,6 +50,7 @@ pub fn render_site(
     let mut jobs = Vec::with_capacity(content.pages.len() + content.sections.len());
     let mut search: SearchIndexes = HashMap::new();
     let mut report = BuildReport::default();
+    let mut sitemap = Sitemap::default();
     let mut index = |lang: &str, path: &str, title: &str, text: &str| {
         search
             .entry(lang.to_owned())
@@ -54,7 +58,8 @@ pub fn render_site(
             .push(search::document(path.to_owned(), title, text));
     };
 
-    for (page, value) in content.pages.iter().zip(&page_values) {
+    let siblings = values::siblings(&content);
+    for ((page, value), (lower, higher)) in content.pages.iter().zip(&page_values).zip(siblings) {
         if page.front.draft {
             continue;
         }
@@ -69,14 +74,28 @@ pub fn render_site(
             .clone()
             .or(section_template)
             .unwrap_or_else(|| "page.html".to_owned());
+        let value = values::with_siblings(
+            value,
+            lower.map(|i| &page_values[i]),
+            higher.map(|i| &page_values[i]),
+        );
         let context =
-            base_context(&config_value, config, &page.path, &page.lang).with("page", value.clone());
+            base_context(&config_value, config, &page.path, &page.lang).with("page", value);
         jobs.push(Job {
             path: page.path.clone(),
             template,
             context: context.0,
             origin: format!("content/{}", page.relative_path),
         });
+        sitemap.add(
+            config.permalink(&page.path),
+            page.front
+                .updated
+                .as_ref()
+                .or(page.front.date.as_ref())
+                .map(content::date_text),
+            values::table_to_value(&page.front.extra),
+        );
         if page.front.in_search_index.unwrap_or(true) {
             index(
                 &page.lang,
@@ -109,6 +128,11 @@ pub fn render_site(
             context: context.0,
             origin: format!("content/{}", section.relative_path),
         });
+        sitemap.add(
+            config.permalink(&section.path),
+            None,
+            values::table_to_value(&section.front.extra),
+        );
         if section.front.in_search_index.unwrap_or(true) {
             index(
                 &section.lang,
@@ -134,6 +158,11 @@ pub fn render_site(
             context = context.with(name, variable);
         }
         index(&page.lang, &page.path, &page.title, &page.description);
+        sitemap.add(
+            config.permalink(&page.path),
+            None,
+            Value::from(tera::Map::new()),
+        );
         jobs.push(Job {
             origin: page.path.clone(),
             path: page.path,
@@ -142,8 +171,38 @@ pub fn render_site(
         });
         report.data_pages += 1;
     }
+    jobs.extend(site_files(&config_value, config, &sitemap));
     render_all(&tera, &jobs, sink)?;
     Ok((report, search))
+}
+
+/// `404.html` always, `sitemap.xml` and `robots.txt` unless the config turns
+/// them off: each with the minimal context Zola gives it (`config`, and
+/// `lang` or the sitemap's `entries`), so a site's own template of that
+/// name sees what it would see under Zola.
+fn site_files(config_value: &Value, config: &Config, sitemap: &Sitemap) -> Vec<Job> {
+    let job = |name: &str, extra: Option<(&'static str, Value)>| {
+        let mut context = TeraContext::new();
+        context.insert_value("config", config_value.clone());
+        match extra {
+            Some((key, value)) => context.insert_value(key, value),
+            None => context.insert("lang", &config.default_language),
+        }
+        Job {
+            path: format!("/{name}"),
+            template: name.to_owned(),
+            context,
+            origin: name.to_owned(),
+        }
+    };
+    let mut jobs = vec![job("404.html", None)];
+    if config.generate_sitemap {
+        jobs.push(job("sitemap.xml", Some(("entries", sitemap.entries()))));
+    }
+    if config.generate_robots_txt {
+        jobs.push(job("robots.txt", None));
+    }
+    jobs
 }
 
 /// Renders and writes the jobs on several threads per core; any failure fails the build.
@@ -218,7 +277,7 @@ fn config_value(config: &Config) -> Value {
     values::table_to_value(&table)
 }
 
-fn render_markdown(content: &mut Content, config: &Config) -> anyhow::Result<()> {
+fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> anyhow::Result<()> {
     let mut permalinks = HashMap::new();
     for page in &content.pages {
         permalinks.insert(page.relative_path.clone(), config.permalink(&page.path));
@@ -229,14 +288,75 @@ fn render_markdown(content: &mut Content, config: &Config) -> anyhow::Result<()>
             config.permalink(&section.path),
         );
     }
-    for page in &mut content.pages {
-        page.html = markdown::render(&page.markdown, &permalinks)
-            .with_context(|| format!("in content/{}", page.relative_path))?;
-        page.summary = markdown::summary(&page.markdown, &permalinks)?;
+    let anchors = templates::anchor_link_engine(&dirs.templates())?;
+    let insert_anchor: HashMap<&str, InsertAnchor> = content
+        .sections
+        .iter()
+        .map(|s| {
+            let own = s.front.insert_anchor_links;
+            let insert = own.unwrap_or(config.markdown.insert_anchor_links);
+            (s.relative_path.as_str(), insert)
+        })
+        .collect();
+    let headings = |permalink: &str, lang: &str, insert: InsertAnchor| {
+        let lang = lang.to_owned();
+        let anchors = &anchors;
+        let link = move |id: &str, level: u32| {
+            let mut context = TeraContext::new();
+            context.insert("id", id);
+            context.insert("level", &level);
+            context.insert("lang", &lang);
+            render(anchors, "anchor-link.html", &context)
+        };
+        (permalink.to_owned(), insert, link)
+    };
+    let mut rendered_pages = Vec::with_capacity(content.pages.len());
+    for page in &content.pages {
+        // A page takes its section's anchor links; Zola's site-wide `[markdown]` setting otherwise.
+        let insert = insert_anchor
+            .get(page.section.as_str())
+            .copied()
+            .unwrap_or(config.markdown.insert_anchor_links);
+        let (permalink, insert_anchor, anchor_link) =
+            headings(&config.permalink(&page.path), &page.lang, insert);
+        let options = Headings {
+            permalink: &permalink,
+            slugs: config.slugify.anchors,
+            insert_anchor,
+            anchor_link: &anchor_link,
+        };
+        let in_page = || format!("in content/{}", page.relative_path);
+        let body = markdown::render(&page.markdown, &permalinks, &options).with_context(in_page)?;
+        let summary =
+            markdown::summary(&page.markdown, &permalinks, &options).with_context(in_page)?;
+        rendered_pages.push((body, summary));
     }
-    for section in &mut content.sections {
-        section.html = markdown::render(&section.markdown, &permalinks)
-            .with_context(|| format!("in content/{}", section.relative_path))?;
+    for (page, (body, summary)) in content.pages.iter_mut().zip(rendered_pages) {
+        page.html = body.html;
+        page.toc = body.toc;
+        page.summary = summary;
+    }
+    let mut rendered_sections = Vec::with_capacity(content.sections.len());
+    for section in &content.sections {
+        let (permalink, insert_anchor, anchor_link) = headings(
+            &config.permalink(&section.path),
+            &section.lang,
+            insert_anchor[section.relative_path.as_str()],
+        );
+        let options = Headings {
+            permalink: &permalink,
+            slugs: config.slugify.anchors,
+            insert_anchor,
+            anchor_link: &anchor_link,
+        };
+        rendered_sections.push(
+            markdown::render(&section.markdown, &permalinks, &options)
+                .with_context(|| format!("in content/{}", section.relative_path))?,
+        );
+    }
+    for (section, body) in content.sections.iter_mut().zip(rendered_sections) {
+        section.html = body.html;
+        section.toc = body.toc;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use tera::{Map, Value};
 
 use crate::config::Config;
 use crate::content::{Page, Section, date_text};
+use crate::headings::toc_value;
 use crate::markdown::word_count;
 
 pub fn toml_to_value(value: &toml::Value) -> Value {
@@ -124,7 +125,7 @@ pub fn page_value(page: &Page, config: &Config) -> Value {
                 .as_deref()
                 .map_or_else(Value::none, Value::safe_string),
         )
-        .set("toc", Vec::<Value>::new())
+        .set("toc", toc_value(&page.toc))
         .set("word_count", words as i64)
         .set("reading_time", reading_time(words) as i64)
         .set("assets", Vec::<Value>::new())
@@ -139,6 +140,39 @@ pub fn page_value(page: &Page, config: &Config) -> Value {
         .set("translations", Vec::<Value>::new())
         .set("backlinks", Vec::<Value>::new())
         .build()
+}
+
+/// A page's value as its own template sees it: with `lower` and `higher`,
+/// the pages before and after it in its section's order (listings leave
+/// them out, as Zola does, so that a page does not hold the whole chain).
+pub fn with_siblings(page: &Value, lower: Option<&Value>, higher: Option<&Value>) -> Value {
+    let Some(fields) = page.as_map() else {
+        return page.clone();
+    };
+    let mut fields = fields.clone();
+    let sibling = |value: Option<&Value>| value.cloned().unwrap_or_else(Value::none);
+    fields.insert("lower".into(), sibling(lower));
+    fields.insert("higher".into(), sibling(higher));
+    Value::from(fields)
+}
+
+/// Per page, the indexes of its `lower` and `higher` siblings: the pages
+/// before and after it in a section sorted by `sort_by` (none in an
+/// unsorted or transparent section).
+pub fn siblings(content: &crate::content::Content) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut found = vec![(None, None); content.pages.len()];
+    for section in &content.sections {
+        let sorted = !matches!(section.front.sort_by.as_deref(), None | Some("none"));
+        if !sorted || section.front.transparent {
+            continue;
+        }
+        for (position, &page) in section.pages.iter().enumerate() {
+            let lower = position.checked_sub(1).map(|p| section.pages[p]);
+            let higher = section.pages.get(position + 1).copied();
+            found[page] = (lower, higher);
+        }
+    }
+    found
 }
 
 fn split_date(date: &str) -> (Option<i64>, Option<i64>, Option<i64>) {
@@ -175,7 +209,7 @@ pub fn section_value(section: &Section, config: &Config, pages: Vec<Value>) -> V
         .set("title", optional(section.front.title.as_ref()))
         .set("description", optional(section.front.description.as_ref()))
         .set("path", section.path.as_str())
-        .set("toc", Vec::<Value>::new())
+        .set("toc", toc_value(&section.toc))
         .set("word_count", words as i64)
         .set("reading_time", reading_time(words) as i64)
         .set("lang", section.lang.as_str())
@@ -204,4 +238,66 @@ pub fn section_value(section: &Section, config: &Config, pages: Vec<Value>) -> V
         .set("paginate_reversed", section.front.paginate_reversed)
         .set("extra", table_to_value(&section.front.extra))
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{self, Content};
+
+    fn site(sort_by: &str, transparent: bool) -> Content {
+        let config = Config::parse("base_url = \"https://x\"").unwrap();
+        let mut content = Content::default();
+        let section = format!("+++\nsort_by = \"{sort_by}\"\ntransparent = {transparent}\n+++\n");
+        content::read_one(&mut content, &config, "blog/_index.md", &section).unwrap();
+        for (name, weight) in [("b", 2), ("a", 1), ("c", 3)] {
+            let page = format!("+++\ntitle = \"{name}\"\nweight = {weight}\n+++\n");
+            content::read_one(&mut content, &config, &format!("blog/{name}.md"), &page).unwrap();
+        }
+        content::link_sections(&mut content, &config).unwrap();
+        content
+    }
+
+    #[test]
+    fn lower_and_higher_are_the_neighbours_in_the_sections_order() {
+        // Pages are read as b, a, c; by weight they are a, b, c.
+        let siblings = siblings(&site("weight", false));
+        assert_eq!(
+            siblings,
+            [(Some(1), Some(2)), (None, Some(0)), (Some(0), None)]
+        );
+    }
+
+    #[test]
+    fn an_unsorted_or_transparent_section_gives_no_siblings() {
+        assert!(
+            siblings(&site("none", false))
+                .iter()
+                .all(|s| *s == (None, None))
+        );
+        assert!(
+            siblings(&site("weight", true))
+                .iter()
+                .all(|s| *s == (None, None))
+        );
+    }
+
+    #[test]
+    fn a_page_sees_its_siblings_and_nothing_else_changes() {
+        let page = Fields::new()
+            .set("title", "b")
+            .set("lower", Value::none())
+            .build();
+        let lower = Fields::new().set("title", "a").build();
+        let seen = with_siblings(&page, Some(&lower), None);
+        assert_eq!(
+            seen.get_from_path("lower.title").and_then(Value::as_str),
+            Some("a")
+        );
+        assert!(seen.get_from_path("higher").is_some_and(Value::is_none));
+        assert_eq!(
+            seen.get_from_path("title").and_then(Value::as_str),
+            Some("b")
+        );
+    }
 }

@@ -237,6 +237,19 @@ fn the_real_site_builds_every_catalogue_page_without_broken_links() {
         "en/courses/acceptance-sampling-gbt-2828-1/index.html",
     );
     assert!(english.contains("lang=\"en\""));
+    let learning = read(dir.path(), "guide/learning/index.html");
+    assert!(
+        learning.contains(r##"<nav class="toc" aria-label="本页目录"><ol>"##)
+            && learning.contains(r##"<li><a href="#xue-xi-bu-zou">学习步骤</a></li>"##)
+            && learning.contains(r##"<h2 id="xue-xi-bu-zou">学习步骤<a class="anchor" href="#xue-xi-bu-zou" aria-label="本节链接">#</a></h2>"##),
+        "a long guide page has a table of contents and anchor links: {learning}"
+    );
+    let sitemap = read(dir.path(), "sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>/en/courses/acceptance-sampling-gbt-2828-1/</loc>")
+            && sitemap.contains("<loc>/guide/fees/</loc>"),
+        "catalogue and content pages are in the sitemap"
+    );
     let index: Vec<serde_json::Value> =
         serde_json::from_str(&read(dir.path(), "search_index.zh.json")).unwrap();
     assert!(

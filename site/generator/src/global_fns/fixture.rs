@@ -52,7 +52,8 @@ pub fn site_with(change: impl FnOnce(&mut Lookup)) -> (tempfile::TempDir, Arc<Lo
     );
     write(&root, "data/notes.txt", "plain *text*");
     write(&root, "data/broken.toml", "name = ");
-    write(&root, "data/table.csv", "a,b\n");
+    write(&root, "data/table.csv", "a,b\n1,\"2, with a comma\"\n3,4\n");
+    write(&root, "data/ragged.csv", "a,b\n1,2,3\n");
 
     let first = titled("First");
     let premier = titled("Premier");

@@ -1,5 +1,6 @@
-//! `load_data(path, format?, required?)`: a TOML, JSON or text file of the
-//! site as a value, its format taken from the extension unless named.
+//! `load_data(path, format?, required?)`: a TOML, JSON, CSV or text file of
+//! the site as a value, its format taken from the extension unless named. A
+//! CSV file becomes Zola's `{headers: [...], records: [[...], ...]}`.
 
 use std::sync::Arc;
 
@@ -7,7 +8,7 @@ use tera::{Error, Function, Kwargs, State, TeraResult, Value};
 
 use super::files::inside_site;
 use crate::lookup::Lookup;
-use crate::values::toml_to_value;
+use crate::values::{Fields, toml_to_value};
 
 pub struct LoadData(pub Arc<Lookup>);
 
@@ -42,11 +43,28 @@ fn parse(path: &str, format: &str, text: String) -> TeraResult<Value> {
         "json" => serde_json::from_str::<serde_json::Value>(&text)
             .map(|v| Value::from_serializable(&v))
             .map_err(|e| invalid(&e)),
+        "csv" => csv_value(&text).map_err(|e| invalid(&e)),
         "plain" | "txt" | "md" | "html" => Ok(Value::from(text)),
         other => Err(Error::message(format!(
-            "load_data: format \"{other}\" is not supported (toml, json, plain)"
+            "load_data: format \"{other}\" is not supported (toml, json, csv, plain)"
         ))),
     }
+}
+
+fn csv_value(text: &str) -> Result<Value, csv::Error> {
+    let row = |record: &csv::StringRecord| {
+        Value::from(record.iter().map(Value::from).collect::<Vec<_>>())
+    };
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = row(reader.headers()?);
+    let records = reader
+        .records()
+        .map(|record| record.map(|r| row(&r)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Fields::new()
+        .set("headers", headers)
+        .set("records", records)
+        .build())
 }
 
 #[cfg(test)]
@@ -66,6 +84,10 @@ mod tests {
         assert_eq!(notes, "plain *text*".into());
         let raw = load(with("data/people.toml", "format", "plain".into()));
         assert_eq!(raw, "[[person]]\nname = \"Ada\"\n".into());
+        let table = load(Kwargs::from([("path", "data/table.csv".into())]));
+        assert_eq!(text(&table, "headers.1"), Some("b"));
+        assert_eq!(text(&table, "records.0.1"), Some("2, with a comma"));
+        assert_eq!(text(&table, "records.1.0"), Some("3"));
         let optional = load(with("data/gone.toml", "required", false.into()));
         assert!(optional.is_none());
     }
@@ -102,9 +124,10 @@ mod tests {
                 ),
                 (path("data/broken.toml"), "load_data: data/broken.toml: "),
                 (
-                    path("data/table.csv"),
-                    "format \"csv\" is not supported (toml, json, plain)",
+                    with("data/table.csv", "format", "yaml".into()),
+                    "format \"yaml\" is not supported (toml, json, csv, plain)",
                 ),
+                (path("data/ragged.csv"), "load_data: data/ragged.csv: "),
             ],
         );
     }

@@ -1,5 +1,5 @@
 //! Zola's global functions (`get_url`, `get_section`, `get_page`,
-//! `load_data`, `trans`, `get_hash`) and ours (`get_catalogue`), each a type
+//! `load_data`, `trans`, `get_hash`, `now`) and ours (`get_catalogue`), each a type
 //! implementing `tera::Function` over the build's [`Lookup`], so that each
 //! can be called and tested without rendering a template.
 
@@ -10,6 +10,7 @@ mod get_page;
 mod get_section;
 mod get_url;
 mod load_data;
+mod now;
 mod trans;
 
 #[cfg(test)]
@@ -21,6 +22,7 @@ pub use get_page::GetPage;
 pub use get_section::GetSection;
 pub use get_url::GetUrl;
 pub use load_data::LoadData;
+pub use now::Now;
 pub use trans::Trans;
 
 use tera::{Error, Kwargs, State, TeraResult};

@@ -5,15 +5,17 @@ use std::sync::Arc;
 use tera::{Error, Filter, Kwargs, State, TeraResult};
 
 use crate::lookup::Lookup;
-use crate::markdown;
+use crate::markdown::{self, Headings};
 
 pub struct Markdown(pub Arc<Lookup>);
 
 impl Filter<&str, TeraResult<String>> for Markdown {
     fn call(&self, value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
         let inline = kwargs.get::<bool>("inline")?.unwrap_or(false);
-        let html = markdown::render(value, &self.0.permalinks)
-            .map_err(|e| Error::message(format!("markdown: {e}")))?;
+        let headings = Headings::ids_only(self.0.config.slugify.anchors);
+        let html = markdown::render(value, &self.0.permalinks, &headings)
+            .map_err(|e| Error::message(format!("markdown: {e}")))?
+            .html;
         if !inline {
             return Ok(html);
         }
@@ -55,7 +57,11 @@ mod tests {
     #[test]
     fn inline_drops_the_paragraph_around_the_text() {
         assert_eq!(render("**md**", inline()).unwrap(), "<strong>md</strong>");
-        assert_eq!(render("# Title", inline()).unwrap(), "<h1>Title</h1>\n");
+        assert_eq!(
+            render("# Title", inline()).unwrap(),
+            "<h1 id=\"title\">Title</h1>\n",
+            "headings get Zola's ids, and no anchor link, as in Zola's filter"
+        );
     }
 
     #[test]

@@ -1,0 +1,63 @@
+//! The entries of `sitemap.xml`, as Zola lists them: every rendered page
+//! and section once, sorted by permalink; a page's `updated` date (else its
+//! `date`) becomes its `lastmod`.
+
+use std::collections::BTreeMap;
+
+use tera::Value;
+
+use crate::values::Fields;
+
+/// Entries by permalink: sorted and without duplicates however they are added.
+#[derive(Default)]
+pub struct Sitemap(BTreeMap<String, (Option<String>, Value)>);
+
+impl Sitemap {
+    /// `updated` as in the front matter (`2023-07-06` or a date-time); `extra` the front matter's.
+    pub fn add(&mut self, permalink: String, updated: Option<String>, extra: Value) {
+        self.0.insert(permalink, (updated, extra));
+    }
+
+    /// The template's `entries`: `{permalink, updated, extra}` each.
+    pub fn entries(&self) -> Value {
+        self.0
+            .iter()
+            .map(|(permalink, (updated, extra))| {
+                Fields::new()
+                    .set("permalink", permalink.as_str())
+                    .set(
+                        "updated",
+                        updated.as_deref().map_or_else(Value::none, Value::from),
+                    )
+                    .set("extra", extra.clone())
+                    .build()
+            })
+            .collect::<Vec<_>>()
+            .into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_sorted_by_permalink_once_each_with_their_date() {
+        let mut sitemap = Sitemap::default();
+        let extra = || Value::from(tera::Map::new());
+        sitemap.add("https://x/b/".into(), Some("2023-07-06".into()), extra());
+        sitemap.add("https://x/a/".into(), None, extra());
+        sitemap.add("https://x/b/".into(), Some("2023-07-07".into()), extra());
+        let entries = sitemap.entries();
+        let entries = entries.as_array().unwrap();
+        assert_eq!(entries.len(), 2);
+        let text = |i: usize, key: &str| {
+            entries[i]
+                .get_from_path(key)
+                .and_then(|v| v.as_str().map(str::to_owned))
+        };
+        assert_eq!(text(0, "permalink").as_deref(), Some("https://x/a/"));
+        assert_eq!(text(0, "updated"), None);
+        assert_eq!(text(1, "updated").as_deref(), Some("2023-07-07"));
+    }
+}
