@@ -72,11 +72,12 @@ fuzz_target!(|text: &str| {
                 .map(|s| (s.relative_path.clone(), config.permalink(&s.path))),
         )
         .collect();
+    let headings = markdown::Headings::ids_only(config.slugify.anchors);
     for page in &mut content.pages {
-        if let Ok(html) = markdown::render(&page.markdown, &permalinks) {
-            page.html = html;
+        if let Ok(rendered) = markdown::render(&page.markdown, &permalinks, &headings) {
+            page.html = rendered.html;
         }
-        page.summary = markdown::summary(&page.markdown, &permalinks)
+        page.summary = markdown::summary(&page.markdown, &permalinks, &headings)
             .ok()
             .flatten();
         let _ = values::page_value(page, config);
@@ -115,16 +116,21 @@ fn composed_split_round_trips(text: &str) {
 
 fn markdown_properties(text: &str) {
     let no_permalinks = HashMap::new();
+    let headings = markdown::Headings::ids_only(Default::default());
     if !text.contains("@/") {
-        let html = markdown::render(text, &no_permalinks).expect("renders without internal links");
+        let html = markdown::render(text, &no_permalinks, &headings)
+            .expect("renders without internal links")
+            .html;
         let plain = markdown::plain_text(&html);
         assert_eq!(plain.trim(), plain);
         assert!(!plain.contains("  "));
-        if let Some(summary) = markdown::summary(text, &no_permalinks).unwrap() {
+        if let Some(summary) = markdown::summary(text, &no_permalinks, &headings).unwrap() {
             let end = text.find("<!-- more -->").unwrap();
             assert_eq!(
                 summary,
-                markdown::render(&text[..end], &no_permalinks).unwrap()
+                markdown::render(&text[..end], &no_permalinks, &headings)
+                    .unwrap()
+                    .html
             );
         }
     }
