@@ -211,9 +211,29 @@
       balance.appendChild(link);
       return;
     }
+    var claim = root.querySelector("form.claim");
+    var claimStatus = claim.querySelector(".claim-status");
+    var CLAIM = { filed: ["已提交，等待协会核对。", "Filed; the association is checking it."], accepted: ["已通过。", "Approved."], rejected: ["未通过：", "Declined: "] };
+    function showClaim() {
+      api("GET", "/accounts/returning-claim").then(function (c) {
+        var said = CLAIM[c.status] || [c.status, c.status];
+        claimStatus.textContent = (zh ? said[0] : said[1]) + (c.reason || "");
+      }).catch(function () {});
+    }
+    claim.addEventListener("submit", function (event) {
+      event.preventDefault();
+      api("POST", "/accounts/returning-claim", { certificate_no: value(claim, "certificate_no"), expires_on: value(claim, "expires_on") })
+        .then(function () { showClaim(); })
+        .catch(function (error) { say(claimStatus, error.message, false); });
+    });
     function refresh() {
       api("GET", "/accounts/me").then(function (me) {
         balance.textContent = text("账户余额：", "Balance: ") + yuan(me.balance_fen);
+        if (me.returning) {
+          claim.hidden = true;
+        } else {
+          showClaim();
+        }
       }).catch(function (error) { balance.textContent = error.message; });
       api("GET", "/payments/orders").then(function (answer) {
         var list = root.querySelector(".orders");

@@ -469,3 +469,116 @@ async fn staff_find_a_learner_by_username_certificate_or_order() {
     let as_learner = search(&learner.token, json!({ "username": learner.username })).await;
     assert_eq!(as_learner.status, StatusCode::FORBIDDEN);
 }
+
+/// 学习优惠 (R12): the notice's e-mail becomes a form; staff reject with a
+/// reason or approve, which makes the mandatory hours free at once.
+async fn a_returning_claim_is_decided_by_staff<S: ticedu_store::Store + Clone + 'static>(
+    app: TestApp<S>,
+) {
+    let staff = app.staff_token().await;
+    let holder = app.register_as(Kind::Holder).await;
+    let mandatory =
+        json!({ "items": [ { "kind": "course", "id": "inspection-laws-and-regulations" } ] });
+    let price = app
+        .post(payments::QUOTE, Some(&holder.token), mandatory.clone())
+        .await;
+    assert!(
+        price.body["total_fen"].as_u64().unwrap() > 0,
+        "{}",
+        price.body
+    );
+    let claim = |no: &str| json!({ "certificate_no": no, "expires_on": "2019-07-06" });
+    let filed = app
+        .post(
+            accounts::RETURNING_CLAIM,
+            Some(&holder.token),
+            claim("JX-2015-0001"),
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::NO_CONTENT, "{}", filed.body);
+    let queue = app.get(admin::RETURNING_CLAIMS, Some(&staff)).await;
+    assert_eq!(
+        queue.body["claims"][0]["certificate_no"], "JX-2015-0001",
+        "{}",
+        queue.body
+    );
+    let decide = |verdict: serde_json::Value| {
+        let (app, staff, id) = (&app, &staff, holder.id.clone());
+        async move {
+            app.post(
+                &path(admin::RETURNING_CLAIM_DECISION, &[&id]),
+                Some(staff),
+                verdict,
+            )
+            .await
+        }
+    };
+    let rejected = decide(json!({ "approve": false, "reason": "查无此证书，请核对编号" })).await;
+    assert_eq!(rejected.status, StatusCode::NO_CONTENT, "{}", rejected.body);
+    let mine = app
+        .get(accounts::RETURNING_CLAIM, Some(&holder.token))
+        .await;
+    assert_eq!(
+        (
+            mine.body["status"].clone(),
+            mine.body["reason"].clone(),
+            mine.body["returning"].clone()
+        ),
+        (
+            json!("rejected"),
+            json!("查无此证书，请核对编号"),
+            json!(false)
+        )
+    );
+    let again = app
+        .post(
+            accounts::RETURNING_CLAIM,
+            Some(&holder.token),
+            claim("JX-2015-0002"),
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::NO_CONTENT,
+        "corrected and filed again"
+    );
+    assert_eq!(
+        decide(json!({ "approve": true })).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        decide(json!({ "approve": true })).await.status,
+        StatusCode::NO_CONTENT,
+        "twice is once"
+    );
+    let free = app
+        .post(payments::QUOTE, Some(&holder.token), mandatory)
+        .await;
+    assert_eq!(free.body["total_fen"], json!(0), "{}", free.body);
+    let done = app
+        .post(
+            accounts::RETURNING_CLAIM,
+            Some(&holder.token),
+            claim("JX-2015-0003"),
+        )
+        .await;
+    assert_eq!(done.code(), "claim.already_returning");
+    let bad = app
+        .post(accounts::RETURNING_CLAIM, Some(&staff), claim("JX 1"))
+        .await;
+    assert_eq!(
+        bad.status,
+        StatusCode::FORBIDDEN,
+        "staff tokens are not learners'"
+    );
+}
+
+#[tokio::test]
+async fn a_returning_claim_is_decided_by_staff_on_the_embedded_store() {
+    a_returning_claim_is_decided_by_staff(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn a_returning_claim_is_decided_by_staff_on_dynamodb() {
+    a_returning_claim_is_decided_by_staff(TestApp::builder(DynamoDb).spawn().await).await;
+}

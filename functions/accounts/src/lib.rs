@@ -8,12 +8,14 @@ mod me;
 mod password;
 mod register;
 mod requests;
+mod returning_claim;
 
 use axum::Router;
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
 use ticedu_store::{
-    CertificateStore, ImportStore, LearnerStore, LoginThrottleStore, ProgressStore, YearStore,
+    CertificateStore, FilingStore, ImportStore, LearnerStore, LoginThrottleStore, ProgressStore,
+    YearStore,
 };
 use utoipa::OpenApi;
 
@@ -24,6 +26,7 @@ pub use password::PASSWORD;
 // Tests call the handler directly, as Lambda and the local server do through the router.
 pub use register::{REGISTER, Registered, register};
 pub use requests::{ChangePasswordRequest, KindRequest, LoginRequest, RegisterRequest};
+pub use returning_claim::RETURNING_CLAIM;
 
 /// What the accounts function needs of a store, and nothing more (see
 /// infra's IAM policy). `ImportStore`: registration reads the prior record
@@ -35,6 +38,7 @@ pub trait AccountsStore:
     + YearStore
     + ImportStore
     + CertificateStore
+    + FilingStore
     + Clone
     + 'static
 {
@@ -46,6 +50,7 @@ impl<T> AccountsStore for T where
         + YearStore
         + ImportStore
         + CertificateStore
+        + FilingStore
         + Clone
         + 'static
 {
@@ -64,6 +69,8 @@ pub fn routes<S: AccountsStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(me::me::<S>))
         .routes(route!(password::change_password::<S>))
         .routes(route!(current_year::current_year::<S>))
+        .routes(route!(returning_claim::claim::<S>))
+        .routes(route!(returning_claim::my_claim::<S>))
 }
 
 /// The function over one store, as Lambda and the local server run it.

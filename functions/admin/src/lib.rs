@@ -9,7 +9,7 @@
 //! | checking titled learners' details (R18) | `title_checks` |
 //! | new learners' applications: review, approve or reject (R19) | `applications` |
 //! | overdue renewals: review, accept (issues the certificate) or reject (R20) | `overdue_renewals` |
-//! | the returning learner's discount (R12) | `returning` |
+//! | the returning learner's discount (R12): granted by hand, or a learner's claim decided | `returning`, `returning_claims` |
 //! | invoice requests: list, mark issued (R15) | `invoices` |
 //! | revoking a certificate (R21) | `certificates` |
 //! | yearly settings and working-day calendars: overview, checklist, saves, audit trail (R11, R12, R17) | `years` |
@@ -38,6 +38,7 @@ mod orders;
 mod overdue_renewals;
 mod requests;
 mod returning;
+mod returning_claims;
 mod title_checks;
 mod years;
 
@@ -51,6 +52,7 @@ pub use login::LOGIN;
 pub use orders::ORDER;
 pub use overdue_renewals::{OVERDUE_DECISION, OVERDUE_RENEWALS};
 pub use returning::RETURNING;
+pub use returning_claims::{RETURNING_CLAIM_DECISION, RETURNING_CLAIMS};
 pub use title_checks::{TITLE_CHECK, TITLE_CHECKS};
 pub use years::{YEAR_CALENDAR, YEAR_CHANGES, YEAR_SETTINGS, YEARS};
 
@@ -108,6 +110,8 @@ pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(applications::pending_applications::<S>))
         .routes(route!(applications::decide_application::<S>))
         .routes(route!(returning::set_returning::<S>))
+        .routes(route!(returning_claims::pending_claims::<S>))
+        .routes(route!(returning_claims::decide_claim::<S>))
         .routes(route!(invoices::invoices::<S>))
         .routes(route!(invoices::invoice_issued::<S>))
         .routes(route!(years::years::<S>))

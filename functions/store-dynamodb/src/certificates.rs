@@ -74,6 +74,8 @@ fn accept_filing(
                 expr,
             )
         }
+        // A claim closes no cycle: nothing to accept with a certificate.
+        FilingKind::ReturningClaim => Err(Refusal::FilingDecided.into()),
         FilingKind::Application => transaction.check(
             Issuing::Filing,
             key,

@@ -15,6 +15,13 @@ use crate::request::{
 };
 use crate::table::PARTITION_KEY;
 
+/// The items of staff's decision on a filing.
+#[derive(Clone, Copy, PartialEq)]
+enum Deciding {
+    Filing,
+    Learner,
+}
+
 /// The items of a filing.
 #[derive(Clone, Copy, PartialEq)]
 enum FilingItem {
@@ -66,6 +73,7 @@ pub(crate) fn filing_key(learner: &LearnerId, kind: FilingKind, cycle: CycleNumb
     match kind {
         FilingKind::Renewal => keys::renewal(learner, cycle),
         FilingKind::Application => keys::application(learner, cycle),
+        FilingKind::ReturningClaim => keys::returning_claim(learner),
     }
 }
 
@@ -142,20 +150,66 @@ impl FilingStore for DynamoStore {
                 .value(":status", to_value(&status)?)
                 .value(":decision", to_value(decision)?)
                 .value(":filed", to_value(&FilingStatus::Filed)?);
-            let decided = self
-                .update_item(
-                    &filing_key(learner, filing, cycle),
-                    "SET #status = :status, #decision = :decision REMOVE gsi1pk, gsi1sk",
-                    "attribute_exists(pk) AND #status = :filed",
-                    expr,
-                )
-                .await?;
-            if decided {
-                Ok(())
-            } else {
-                Err(Refusal::FilingDecided.into())
+            let mut transaction = self.transaction();
+            transaction.update(
+                Deciding::Filing,
+                &filing_key(learner, filing, cycle),
+                "SET #status = :status, #decision = :decision REMOVE gsi1pk, gsi1sk",
+                "attribute_exists(pk) AND #status = :filed",
+                expr,
+            )?;
+            // An approved claim grants the discount in the same write.
+            if approve && filing == FilingKind::ReturningClaim {
+                transaction.update(
+                    Deciding::Learner,
+                    &keys::profile(learner),
+                    "SET #returning = :yes",
+                    EXISTING_ITEM,
+                    Expr::default()
+                        .name("#returning", "returning")
+                        .value(":yes", aws_sdk_dynamodb::types::AttributeValue::Bool(true)),
+                )?;
             }
+            self.transact(transaction).await.map_err(|error| {
+                error.explain(|part| match part {
+                    Deciding::Filing => Some(Refusal::FilingDecided),
+                    Deciding::Learner => Some(Refusal::UnknownLearner),
+                })
+            })
         })
+        .await
+    }
+
+    async fn file_returning_claim(
+        &self,
+        learner: &LearnerId,
+        claim: &ReturningClaim,
+    ) -> StoreResult<()> {
+        let queue = Some((
+            keys::PENDING_RETURNING_CLAIMS,
+            queued_at(claim.filed_at, learner),
+        ));
+        let key = keys::returning_claim(learner);
+        during(
+            "file_returning_claim",
+            self.file(learner, key, claim, queue),
+        )
+        .await
+    }
+
+    async fn returning_claim(&self, learner: &LearnerId) -> StoreResult<Option<ReturningClaim>> {
+        during(
+            "returning_claim",
+            self.get_record(&keys::returning_claim(learner)),
+        )
+        .await
+    }
+
+    async fn pending_returning_claims(&self) -> StoreResult<Vec<(LearnerId, ReturningClaim)>> {
+        during(
+            "pending_returning_claims",
+            self.waiting(keys::PENDING_RETURNING_CLAIMS),
+        )
         .await
     }
 

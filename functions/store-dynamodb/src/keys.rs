@@ -98,6 +98,11 @@ pub fn application(id: &LearnerId, cycle: CycleNumber) -> Key {
     Key::new(learner_partition(id), in_cycle("APPLICATION", cycle))
 }
 
+/// The learner's claim to the returning discount (R12): one per learner.
+pub fn returning_claim(id: &LearnerId) -> Key {
+    Key::new(learner_partition(id), "RETURNING_CLAIM")
+}
+
 pub fn certificate(no: &CertificateNo) -> Key {
     Key::new(format!("CERT#{no}"), "CERT")
 }
@@ -117,6 +122,8 @@ pub const PENDING_TITLE_CHECKS: &str = "TITLECHECK#pending";
 pub const OVERDUE_RENEWALS: &str = "RENEWAL#overdue";
 /// gsi1 partition of new learners' applications (R19) waiting for staff, sorted likewise.
 pub const PENDING_APPLICATIONS: &str = "APPLICATION#pending";
+/// gsi1 partition of returning-discount claims (R12) waiting for staff, sorted likewise.
+pub const PENDING_RETURNING_CLAIMS: &str = "RETURNING#pending";
 pub const GSI1_ORDER_PREFIX: &str = "ORDER#";
 pub const GSI1_CERTIFICATE_PREFIX: &str = "CERT#";
 

@@ -72,6 +72,8 @@ impl CertificateStore for EmbeddedStore {
                 match filing {
                     FilingKind::Renewal => accept_renewal(txn, &row, decision)?,
                     FilingKind::Application => accept_application(txn, &row)?,
+                    // A claim closes no cycle: nothing to accept with a certificate.
+                    FilingKind::ReturningClaim => return Err(Refusal::FilingDecided.into()),
                 }
             }
             put_json(&mut certificates, certificate.no.as_str(), &certificate)?;

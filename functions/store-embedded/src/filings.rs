@@ -15,8 +15,8 @@ use crate::EmbeddedStore;
 use crate::learners::{check_learner_exists, existing_learner};
 use crate::rows::{get_json, open, open_read, put_json, queued};
 use crate::tables::{
-    APPLICATIONS, Json, LEARNERS, OVERDUE_RENEWALS, PENDING_APPLICATIONS, PENDING_TITLE_CHECKS,
-    RENEWALS,
+    APPLICATIONS, Json, LEARNERS, OVERDUE_RENEWALS, PENDING_APPLICATIONS, PENDING_RETURNING_CLAIMS,
+    PENDING_TITLE_CHECKS, RENEWALS, RETURNING_CLAIMS,
 };
 
 /// Writes a filing unless staff already accepted the one on record for its cycle.
@@ -101,6 +101,7 @@ fn tables_of(
     match filing {
         FilingKind::Renewal => (RENEWALS, OVERDUE_RENEWALS),
         FilingKind::Application => (APPLICATIONS, PENDING_APPLICATIONS),
+        FilingKind::ReturningClaim => (RETURNING_CLAIMS, PENDING_RETURNING_CLAIMS),
     }
 }
 
@@ -166,6 +167,7 @@ impl FilingStore for EmbeddedStore {
         decision: &StaffDecision,
     ) -> StoreResult<()> {
         let row = in_cycle(learner.as_str(), cycle);
+        let learner_id = learner.clone();
         let decision = decision.clone();
         let status = if approve {
             FilingStatus::Accepted
@@ -191,6 +193,25 @@ impl FilingStore for EmbeddedStore {
                     application.decision = Some(decision);
                 },
             ),
+            // An approved claim grants the discount in the same write.
+            FilingKind::ReturningClaim => {
+                decide(
+                    txn,
+                    tables_of(filing),
+                    learner_id.as_str(),
+                    |claim: &mut ReturningClaim| {
+                        claim.status = status;
+                        claim.decision = Some(decision);
+                    },
+                )?;
+                if approve {
+                    let mut learners = open(txn, LEARNERS)?;
+                    let mut learner = existing_learner(&learners, &learner_id)?;
+                    learner.returning = true;
+                    put_json(&mut learners, learner_id.as_str(), &learner)?;
+                }
+                Ok(())
+            }
         })
         .await
     }
@@ -238,6 +259,39 @@ impl FilingStore for EmbeddedStore {
                 PENDING_APPLICATIONS,
                 APPLICATIONS,
                 |application: &CertificateApplication| application.filed_at,
+            )
+        })
+        .await
+    }
+
+    async fn file_returning_claim(
+        &self,
+        learner: &LearnerId,
+        claim: &ReturningClaim,
+    ) -> StoreResult<()> {
+        let (learner, claim) = (learner.clone(), claim.clone());
+        self.write("file_returning_claim", move |txn| {
+            file(txn, RETURNING_CLAIMS, &learner, learner.as_str(), &claim)?;
+            enqueue(txn, PENDING_RETURNING_CLAIMS, learner.as_str(), true)
+        })
+        .await
+    }
+
+    async fn returning_claim(&self, learner: &LearnerId) -> StoreResult<Option<ReturningClaim>> {
+        let learner = learner.clone();
+        self.read("returning_claim", move |txn| {
+            get_json(&open_read(txn, RETURNING_CLAIMS)?, learner.as_str())
+        })
+        .await
+    }
+
+    async fn pending_returning_claims(&self) -> StoreResult<Vec<(LearnerId, ReturningClaim)>> {
+        self.read("pending_returning_claims", move |txn| {
+            waiting(
+                txn,
+                PENDING_RETURNING_CLAIMS,
+                RETURNING_CLAIMS,
+                |claim: &ReturningClaim| claim.filed_at,
             )
         })
         .await

@@ -31,6 +31,11 @@ pub const MARKS: TableDefinition<PerLearner, Json> = TableDefinition::new("marks
 pub const RENEWALS: TableDefinition<&str, Json> = TableDefinition::new("renewals");
 /// learner (`@<cycle>` after the first) → certificate application.
 pub const APPLICATIONS: TableDefinition<&str, Json> = TableDefinition::new("applications");
+/// learner → claim to the returning discount (R12).
+pub const RETURNING_CLAIMS: TableDefinition<&str, Json> = TableDefinition::new("returning_claims");
+/// claims waiting for staff, by learner.
+pub const PENDING_RETURNING_CLAIMS: TableDefinition<&str, ()> =
+    TableDefinition::new("pending_returning_claims");
 /// applications (R19) waiting for staff, by their row in `applications`.
 pub const PENDING_APPLICATIONS: TableDefinition<&str, ()> =
     TableDefinition::new("pending_applications");
@@ -74,6 +79,8 @@ pub fn create_all_tables(txn: &WriteTransaction) -> Result<(), TableError> {
     txn.open_table(RENEWALS)?;
     txn.open_table(APPLICATIONS)?;
     txn.open_table(PENDING_APPLICATIONS)?;
+    txn.open_table(RETURNING_CLAIMS)?;
+    txn.open_table(PENDING_RETURNING_CLAIMS)?;
     txn.open_table(PENDING_TITLE_CHECKS)?;
     txn.open_table(OVERDUE_RENEWALS)?;
     txn.open_table(CERTIFICATES)?;

@@ -216,6 +216,22 @@ pub trait FilingStore: Send + Sync {
     fn pending_applications(
         &self,
     ) -> impl Future<Output = StoreResult<Vec<(LearnerId, CertificateApplication)>>> + Send;
+    /// Files or corrects the learner's claim to the returning discount (R12);
+    /// it waits in staff's queue until decided ([`FilingStore::decide_filing`]
+    /// with [`FilingKind::ReturningClaim`]: approval grants the discount).
+    fn file_returning_claim(
+        &self,
+        learner: &LearnerId,
+        claim: &ReturningClaim,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn returning_claim(
+        &self,
+        learner: &LearnerId,
+    ) -> impl Future<Output = StoreResult<Option<ReturningClaim>>> + Send;
+    /// Returning-discount claims waiting for staff, oldest first.
+    fn pending_returning_claims(
+        &self,
+    ) -> impl Future<Output = StoreResult<Vec<(LearnerId, ReturningClaim)>>> + Send;
 }
 
 /// Certificates (R18, R21).

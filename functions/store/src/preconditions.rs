@@ -252,6 +252,12 @@ impl Filing for CertificateApplication {
     }
 }
 
+impl Filing for ReturningClaim {
+    fn status(&self) -> FilingStatus {
+        self.status
+    }
+}
+
 impl StoredYear {
     /// The version a save expects to find stored (0: none). A save whose
     /// audit entry describes another save is refused as stale: writing it

@@ -11,7 +11,9 @@ use ticedu_domain::certificate::CertificateData;
 use ticedu_domain::contact::{EmailAddress, PhoneNumber};
 use ticedu_domain::cycle::{CycleNumber, LearnerCycle};
 use ticedu_domain::identity::{AccountKey, IdNumber, PersonName, Username, UsernameKey};
-use ticedu_domain::learner::{HolderDetails, LearnerCategory, LearnerKind, TitleCheck};
+use ticedu_domain::learner::{
+    DocumentNumber, HolderDetails, LearnerCategory, LearnerKind, TitleCheck,
+};
 use ticedu_domain::money::Fen;
 use ticedu_domain::requirement::LearnedHour;
 use ticedu_domain::settings::{SettingsEntry, YearSettingsDraft};
@@ -293,13 +295,32 @@ pub struct StaffDecision {
     pub reason: Option<String>,
 }
 
-/// Which filing of a cycle staff decide on.
+/// Which filing staff decide on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilingKind {
-    /// The renewal registration (R16) or overdue renewal (R20).
+    /// The renewal registration (R16) or overdue renewal (R20), per cycle.
     Renewal,
-    /// The new learner's application (R19).
+    /// The new learner's application (R19), per cycle.
     Application,
+    /// The claim to the returning learner's discount (R12), one per learner:
+    /// approving it grants the discount in the same write.
+    ReturningClaim,
+}
+
+/// R12: a learner who took part in an earlier renewal (before the platform,
+/// or elsewhere) asks for the discount with that certificate; the notice's
+/// e-mail to the association becomes this form, decided by staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturningClaim {
+    /// The continuing-education certificate of the earlier renewal.
+    pub certificate_no: DocumentNumber,
+    pub expires_on: Date,
+    #[serde(default)]
+    pub note: String,
+    pub filed_at: Timestamp,
+    pub status: FilingStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<StaffDecision>,
 }
 
 /// What issuing a cycle's certificate changes besides storing it, in the

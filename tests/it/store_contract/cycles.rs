@@ -521,3 +521,77 @@ pub async fn legacy_records_read_as_the_first_cycle<S: Store>(store: &S, legacy:
         SECOND
     );
 }
+
+pub async fn an_approved_returning_claim_grants_the_discount_with_it<S: ContractStore>(store: &S) {
+    let (learner, other) = (registered(store).await, registered(store).await);
+    let claim = |no: &str| ReturningClaim {
+        certificate_no: ticedu_domain::learner::DocumentNumber::parse(no).unwrap(),
+        expires_on: jiff::civil::date(2023, 7, 6),
+        note: String::new(),
+        filed_at: now(),
+        status: FilingStatus::Filed,
+        decision: None,
+    };
+    store
+        .file_returning_claim(&learner.id, &claim("JX-2019-1"))
+        .await
+        .unwrap();
+    store
+        .file_returning_claim(&other.id, &claim("JX-2019-2"))
+        .await
+        .unwrap();
+    assert_eq!(store.pending_returning_claims().await.unwrap().len(), 2);
+    store
+        .decide_filing(
+            &learner.id,
+            FilingKind::ReturningClaim,
+            CycleNumber::FIRST,
+            true,
+            &decision(None),
+        )
+        .await
+        .unwrap();
+    assert!(store.learner(&learner.id).await.unwrap().unwrap().returning);
+    assert_eq!(
+        store
+            .returning_claim(&learner.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        FilingStatus::Accepted
+    );
+    store
+        .decide_filing(
+            &other.id,
+            FilingKind::ReturningClaim,
+            CycleNumber::FIRST,
+            false,
+            &decision(Some("查无此证")),
+        )
+        .await
+        .unwrap();
+    assert!(
+        !store.learner(&other.id).await.unwrap().unwrap().returning,
+        "a rejection grants nothing"
+    );
+    assert!(store.pending_returning_claims().await.unwrap().is_empty());
+    assert_eq!(
+        refusal(
+            store
+                .decide_filing(
+                    &other.id,
+                    FilingKind::ReturningClaim,
+                    CycleNumber::FIRST,
+                    true,
+                    &decision(None)
+                )
+                .await
+        ),
+        Refusal::FilingDecided
+    );
+    assert!(
+        !store.learner(&other.id).await.unwrap().unwrap().returning,
+        "a refused decision changes nothing"
+    );
+}

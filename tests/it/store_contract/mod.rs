@@ -55,6 +55,7 @@ macro_rules! store_contract_tests {
             each_cycle_keeps_its_own_purchases_marks_and_filing,
             staff_decide_a_waiting_filing_once,
             an_unapproved_application_cannot_close_its_cycle,
+            an_approved_returning_claim_grants_the_discount_with_it,
             invoices_cover_only_own_paid_orders_once,
             login_failures_are_counted_per_window_and_cleared,
             stored_years_are_saved_overwritten_and_audited_together,

@@ -1,0 +1,107 @@
+//! Returning-discount claims (学习优惠, R12) waiting for staff: the earlier
+//! renewal's certificate the learner names, checked by staff against the
+//! association's records; approving grants the discount in the same write.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+use ticedu_api::auth::AuthStaff;
+use ticedu_api::{ApiJson, ApiResult, AppState, ErrorBody, PathParam};
+use ticedu_domain::cycle::CycleNumber;
+use ticedu_store::Refusal;
+use ticedu_store::ids::LearnerId;
+use ticedu_store::records::{FilingKind, FilingStatus};
+use utoipa::ToSchema;
+
+use crate::AdminStore;
+use crate::requests::FilingVerdict;
+
+pub const RETURNING_CLAIMS: &str = "/api/staff/returning-claims";
+pub const RETURNING_CLAIM_DECISION: &str = "/api/staff/returning-claims/{learner}/decision";
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PendingClaim {
+    learner_id: String,
+    name: String,
+    username: String,
+    certificate_no: String,
+    #[schema(value_type = String, format = Date)]
+    expires_on: jiff::civil::Date,
+    note: String,
+    filed_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PendingClaims {
+    claims: Vec<PendingClaim>,
+}
+
+/// Returning-discount claims (R12) waiting for staff, oldest first.
+#[utoipa::path(get, path = RETURNING_CLAIMS, tag = "staff", security(("bearer" = [])),
+    responses((status = 200, description = "Waiting", body = PendingClaims), (status = 403, description = "Not staff", body = ErrorBody)))]
+pub(crate) async fn pending_claims<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    _staff: AuthStaff,
+) -> ApiResult<Json<PendingClaims>> {
+    let mut claims = Vec::new();
+    for (id, claim) in state.store.pending_returning_claims().await? {
+        let Some(learner) = state.store.learner(&id).await? else {
+            continue;
+        };
+        claims.push(PendingClaim {
+            learner_id: id.to_string(),
+            name: learner.registration.name.to_string(),
+            username: learner.registration.username.to_string(),
+            certificate_no: claim.certificate_no.to_string(),
+            expires_on: claim.expires_on,
+            note: claim.note,
+            filed_at: claim.filed_at.to_string(),
+        });
+    }
+    Ok(Json(PendingClaims { claims }))
+}
+
+/// Approve (granting the discount) or reject (with a reason the learner reads) a returning-discount claim (R12).
+#[utoipa::path(post, path = RETURNING_CLAIM_DECISION, tag = "staff", request_body = FilingVerdict, security(("bearer" = [])),
+    params(("learner" = String, Path, description = "Learner id")),
+    responses(
+        (status = 204, description = "Recorded (the same verdict again changes nothing)"),
+        (status = 403, description = "Not staff", body = ErrorBody),
+        (status = 409, description = "No claim waits: none filed, or decided the other way", body = ErrorBody),
+        (status = 422, description = "A rejection without a reason", body = ErrorBody),
+    ))]
+pub(crate) async fn decide_claim<S: AdminStore>(
+    State(state): State<AppState<S>>,
+    staff: AuthStaff,
+    PathParam(learner): PathParam<LearnerId>,
+    ApiJson(verdict): ApiJson<FilingVerdict>,
+) -> ApiResult<StatusCode> {
+    let (approve, decision) = verdict.decision(&staff.staff, state.platform.clock.now())?;
+    let decided = state
+        .store
+        .decide_filing(
+            &learner,
+            FilingKind::ReturningClaim,
+            CycleNumber::FIRST,
+            approve,
+            &decision,
+        )
+        .await;
+    if let Err(error) = decided {
+        // The same verdict again (a double click, a retry) is the one already given.
+        let wanted = if approve {
+            FilingStatus::Accepted
+        } else {
+            FilingStatus::Rejected
+        };
+        let claim = state.store.returning_claim(&learner).await?;
+        let same = error.refusal() == Some(&Refusal::FilingDecided)
+            && claim.is_some_and(|claim| claim.status == wanted);
+        if !same {
+            return Err(error.into());
+        }
+    }
+    tracing::info!(staff = %staff.staff, %learner, approve, "returning claim decided");
+    Ok(StatusCode::NO_CONTENT)
+}
