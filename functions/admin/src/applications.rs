@@ -13,7 +13,7 @@ use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody, PathParam};
 use ticedu_domain::certificate::ApplicationForm;
 use ticedu_store::Refusal;
 use ticedu_store::ids::LearnerId;
-use ticedu_store::records::{FilingKind, FilingStatus};
+use ticedu_store::records::FilingKind;
 use utoipa::ToSchema;
 
 use crate::AdminStore;
@@ -92,7 +92,8 @@ pub(crate) async fn decide_application<S: AdminStore>(
         .learner(&learner)
         .await?
         .ok_or_else(|| ApiError::from(Refusal::UnknownLearner))?;
-    let decided = state
+    // The same verdict again (a double click, a retry) is the one already given.
+    state
         .store
         .decide_filing(
             &learner,
@@ -101,21 +102,7 @@ pub(crate) async fn decide_application<S: AdminStore>(
             approve,
             &decision,
         )
-        .await;
-    if let Err(error) = decided {
-        // The same verdict again (a double click, a retry) is the one already given.
-        let wanted = if approve {
-            FilingStatus::Accepted
-        } else {
-            FilingStatus::Rejected
-        };
-        let application = state.store.application(&learner, stored.cycle).await?;
-        let same = error.refusal() == Some(&Refusal::FilingDecided)
-            && application.is_some_and(|application| application.status == wanted);
-        if !same {
-            return Err(error.into());
-        }
-    }
+        .await?;
     tracing::info!(staff = %staff.staff, %learner, approve, "application decided");
     Ok(StatusCode::NO_CONTENT)
 }

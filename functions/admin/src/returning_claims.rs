@@ -9,9 +9,8 @@ use serde::Serialize;
 use ticedu_api::auth::AuthStaff;
 use ticedu_api::{ApiJson, ApiResult, AppState, ErrorBody, PathParam};
 use ticedu_domain::cycle::CycleNumber;
-use ticedu_store::Refusal;
 use ticedu_store::ids::LearnerId;
-use ticedu_store::records::{FilingKind, FilingStatus};
+use ticedu_store::records::FilingKind;
 use utoipa::ToSchema;
 
 use crate::AdminStore;
@@ -78,7 +77,8 @@ pub(crate) async fn decide_claim<S: AdminStore>(
     ApiJson(verdict): ApiJson<FilingVerdict>,
 ) -> ApiResult<StatusCode> {
     let (approve, decision) = verdict.decision(&staff.staff, state.platform.clock.now())?;
-    let decided = state
+    // The same verdict again (a double click, a retry) is the one already given.
+    state
         .store
         .decide_filing(
             &learner,
@@ -87,21 +87,7 @@ pub(crate) async fn decide_claim<S: AdminStore>(
             approve,
             &decision,
         )
-        .await;
-    if let Err(error) = decided {
-        // The same verdict again (a double click, a retry) is the one already given.
-        let wanted = if approve {
-            FilingStatus::Accepted
-        } else {
-            FilingStatus::Rejected
-        };
-        let claim = state.store.returning_claim(&learner).await?;
-        let same = error.refusal() == Some(&Refusal::FilingDecided)
-            && claim.is_some_and(|claim| claim.status == wanted);
-        if !same {
-            return Err(error.into());
-        }
-    }
+        .await?;
     tracing::info!(staff = %staff.staff, %learner, approve, "returning claim decided");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,6 +5,7 @@ use serde::Serialize;
 use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::learner::TitleCheck;
 use ticedu_store::ids::LearnerId;
+use ticedu_store::preconditions::Filing;
 use ticedu_store::records::*;
 use ticedu_store::*;
 
@@ -14,6 +15,18 @@ use crate::request::{
     EXISTING_ITEM, Expr, Keys, Sorted, from_item, s, to_item, to_value, with_gsi1,
 };
 use crate::table::PARTITION_KEY;
+
+/// Any filing's status, all a decision needs to read of it.
+#[derive(serde::Deserialize)]
+struct FiledStatus {
+    status: FilingStatus,
+}
+
+impl Filing for FiledStatus {
+    fn status(&self) -> FilingStatus {
+        self.status
+    }
+}
 
 /// The items of staff's decision on a filing.
 #[derive(Clone, Copy, PartialEq)]
@@ -137,7 +150,7 @@ impl FilingStore for DynamoStore {
         cycle: CycleNumber,
         approve: bool,
         decision: &StaffDecision,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<Outcome> {
         during("decide_filing", async {
             let status = if approve {
                 FilingStatus::Accepted
@@ -170,12 +183,22 @@ impl FilingStore for DynamoStore {
                         .value(":yes", aws_sdk_dynamodb::types::AttributeValue::Bool(true)),
                 )?;
             }
-            self.transact(transaction).await.map_err(|error| {
-                error.explain(|part| match part {
-                    Deciding::Filing => Some(Refusal::FilingDecided),
-                    Deciding::Learner => Some(Refusal::UnknownLearner),
-                })
-            })
+            let cancellation = match self.transact(transaction).await {
+                Ok(()) => return Ok(Outcome::Applied),
+                Err(error) => error.cancellation()?,
+            };
+            if cancellation.failed(Deciding::Filing) {
+                let key = filing_key(learner, filing, cycle);
+                let found: Option<FiledStatus> = self
+                    .found_record(&cancellation, Deciding::Filing, &key)
+                    .await?;
+                let found = found.ok_or(Failure::Refused(Refusal::FilingDecided))?;
+                return Ok(found.check_decision(status)?);
+            }
+            Err(cancellation.explain(|part| match part {
+                Deciding::Filing => Some(Refusal::FilingDecided),
+                Deciding::Learner => Some(Refusal::UnknownLearner),
+            }))
         })
         .await
     }

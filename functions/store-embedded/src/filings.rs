@@ -81,14 +81,18 @@ fn decide<T: Filing + Serialize + DeserializeOwned>(
         TableDefinition<&'static str, ()>,
     ),
     row: &str,
+    to: FilingStatus,
     decided: impl FnOnce(&mut T),
-) -> Attempt<()> {
+) -> Attempt<Outcome> {
     let mut table = open(txn, definition)?;
     let mut filing: T = get_json(&table, row)?.ok_or(Failure::Refused(Refusal::FilingDecided))?;
-    filing.check_decidable()?;
+    if filing.check_decision(to)? == Outcome::AlreadyApplied {
+        return Ok(Outcome::AlreadyApplied);
+    }
     decided(&mut filing);
     put_json(&mut table, row, &filing)?;
-    enqueue(txn, queue, row, false)
+    enqueue(txn, queue, row, false)?;
+    Ok(Outcome::Applied)
 }
 
 /// The table and the staff queue of a kind of filing.
@@ -165,7 +169,7 @@ impl FilingStore for EmbeddedStore {
         cycle: CycleNumber,
         approve: bool,
         decision: &StaffDecision,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<Outcome> {
         let row = in_cycle(learner.as_str(), cycle);
         let learner_id = learner.clone();
         let decision = decision.clone();
@@ -179,6 +183,7 @@ impl FilingStore for EmbeddedStore {
                 txn,
                 tables_of(filing),
                 &row,
+                status,
                 |renewal: &mut RenewalRegistration| {
                     renewal.status = status;
                     renewal.decision = Some(decision);
@@ -188,6 +193,7 @@ impl FilingStore for EmbeddedStore {
                 txn,
                 tables_of(filing),
                 &row,
+                status,
                 |application: &mut CertificateApplication| {
                     application.status = status;
                     application.decision = Some(decision);
@@ -195,22 +201,23 @@ impl FilingStore for EmbeddedStore {
             ),
             // An approved claim grants the discount in the same write.
             FilingKind::ReturningClaim => {
-                decide(
+                let outcome = decide(
                     txn,
                     tables_of(filing),
                     learner_id.as_str(),
+                    status,
                     |claim: &mut ReturningClaim| {
                         claim.status = status;
                         claim.decision = Some(decision);
                     },
                 )?;
-                if approve {
+                if approve && outcome == Outcome::Applied {
                     let mut learners = open(txn, LEARNERS)?;
                     let mut learner = existing_learner(&learners, &learner_id)?;
                     learner.returning = true;
                     put_json(&mut learners, learner_id.as_str(), &learner)?;
                 }
-                Ok(())
+                Ok(outcome)
             }
         })
         .await

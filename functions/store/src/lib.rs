@@ -189,9 +189,10 @@ pub trait FilingStore: Send + Sync {
         learner: &LearnerId,
         cycle: CycleNumber,
     ) -> impl Future<Output = StoreResult<Option<CertificateApplication>>> + Send;
-    /// Staff approve (`approve`) or reject a waiting application (R19) or
-    /// overdue renewal (R20); refused with [`Refusal::FilingDecided`] unless
-    /// it waits. Accepting an overdue renewal issues its certificate instead
+    /// Staff approve (`approve`) or reject a waiting application (R19),
+    /// overdue renewal (R20) or returning claim (R12); the same verdict again
+    /// is [`Outcome::AlreadyApplied`], anything else that does not wait is
+    /// refused with [`Refusal::FilingDecided`]. Accepting an overdue renewal issues its certificate instead
     /// ([`CertificateStore::issue_certificate`] with the closing's `accepts`).
     fn decide_filing(
         &self,
@@ -200,7 +201,7 @@ pub trait FilingStore: Send + Sync {
         cycle: CycleNumber,
         approve: bool,
         decision: &StaffDecision,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    ) -> impl Future<Output = StoreResult<Outcome>> + Send;
     fn set_title_check(
         &self,
         learner: &LearnerId,

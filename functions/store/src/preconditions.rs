@@ -231,10 +231,13 @@ pub trait Filing {
         }
     }
 
-    /// Whether staff may decide on it now: only while it waits.
-    fn check_decidable(&self) -> Result<(), Refusal> {
+    /// What staff's verdict `to` (accepted or rejected) does to it: decides
+    /// it while it waits; the same verdict again is the one already given
+    /// (a double click, a retry); another verdict after a decision is refused.
+    fn check_decision(&self, to: FilingStatus) -> Result<Outcome, Refusal> {
         match self.status() {
-            FilingStatus::Filed => Ok(()),
+            FilingStatus::Filed => Ok(Outcome::Applied),
+            decided if decided == to => Ok(Outcome::AlreadyApplied),
             FilingStatus::Accepted | FilingStatus::Rejected => Err(Refusal::FilingDecided),
         }
     }

@@ -561,6 +561,31 @@ pub async fn an_approved_returning_claim_grants_the_discount_with_it<S: Contract
             .status,
         FilingStatus::Accepted
     );
+    let again = store
+        .decide_filing(
+            &learner.id,
+            FilingKind::ReturningClaim,
+            CycleNumber::FIRST,
+            true,
+            &decision(Some("again")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        again,
+        Outcome::AlreadyApplied,
+        "the same verdict again is the one given"
+    );
+    assert_eq!(
+        store
+            .returning_claim(&learner.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .decision,
+        Some(decision(None)),
+        "and changes nothing"
+    );
     store
         .decide_filing(
             &other.id,
