@@ -52,14 +52,18 @@ pub(crate) async fn mark_learned<S: LearningStore>(
         cycle: learner.cycle,
     };
     let enrollments = state.store.enrollments(&auth.id).await?;
-    let marks = state.store.marks(&auth.id).await?;
+    let mut marks = state.store.marks(&auth.id).await?;
     let bought_in = Enrollment::usable_for(&hour, learner.cycle, &enrollments, &marks)
         .ok_or(Refusal::HourNotBought)?;
     // The store checks that purchase again, in the same write as the mark.
     let outcome = state.store.mark_learned(&auth.id, &mark, bought_in).await?;
-    let marks = state.store.marks(&auth.id).await?;
     if outcome == Outcome::Applied {
         tracing::info!(learner = %auth.id, %hour, "hour learned");
+    }
+    // The marks as stored now, without reading them again: this one is among
+    // them whether it was written now or (concurrently) just before.
+    if !marks.iter().any(|m| m.hour == mark.hour && m.cycle == mark.cycle) {
+        marks.push(mark);
     }
     Ok(Json(Marked {
         hour: hour.to_string(),
