@@ -62,7 +62,10 @@ pub(crate) async fn mark_learned<S: LearningStore>(
     }
     // The marks as stored now, without reading them again: this one is among
     // them whether it was written now or (concurrently) just before.
-    if !marks.iter().any(|m| m.hour == mark.hour && m.cycle == mark.cycle) {
+    if !marks
+        .iter()
+        .any(|m| m.hour == mark.hour && m.cycle == mark.cycle)
+    {
         marks.push(mark);
     }
     Ok(Json(Marked {

@@ -4,20 +4,21 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use ticedu_domain::calendar::CalendarYear;
 use ticedu_domain::catalogue::HourId;
-use ticedu_domain::certificate::ApplicationForm;
 use ticedu_domain::certificate::CertificateData;
 use ticedu_domain::contact::{EmailAddress, PhoneNumber};
 use ticedu_domain::cycle::{CycleNumber, LearnerCycle};
 use ticedu_domain::identity::{AccountKey, IdNumber, PersonName, Username, UsernameKey};
-use ticedu_domain::learner::{
-    DocumentNumber, HolderDetails, LearnerCategory, LearnerKind, TitleCheck,
-};
+use ticedu_domain::learner::{LearnerCategory, LearnerKind, TitleCheck};
 use ticedu_domain::money::Fen;
 use ticedu_domain::requirement::LearnedHour;
-use ticedu_domain::settings::{SettingsEntry, YearSettingsDraft};
 use ticedu_domain::taxpayer::TaxpayerId;
+
+mod filings;
+mod years;
+
+pub use filings::*;
+pub use years::*;
 
 use crate::ids::{
     CardCode, CertificateNo, InvoiceId, LearnerId, MalformedId, OrderNo, TransactionId,
@@ -241,132 +242,6 @@ impl Enrollment {
     }
 }
 
-/// R16: a holder's renewal registration (续证学习登记), one per cycle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RenewalRegistration {
-    pub details: HolderDetails,
-    pub filed_at: Timestamp,
-    pub status: FilingStatus,
-    /// R20 超期换证: the holder finished after the certificate's expiry, so
-    /// staff handle the renewal; such filings wait in staff's queue.
-    #[serde(default)]
-    pub overdue: bool,
-    #[serde(default)]
-    pub cycle: CycleNumber,
-    /// Staff's decision, once taken (an overdue renewal's).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decision: Option<StaffDecision>,
-}
-
-/// R19: a new learner's certificate application (新学员证书申请), one per
-/// cycle, which staff approve before the certificate is issued.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CertificateApplication {
-    pub learning_started_on: Date,
-    pub note: String,
-    pub filed_at: Timestamp,
-    pub status: FilingStatus,
-    /// The application form's fields (records from before the form carry none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub form: Option<ApplicationForm>,
-    #[serde(default)]
-    pub cycle: CycleNumber,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decision: Option<StaffDecision>,
-}
-
-/// Where a filing stands. A learner may correct it until staff accept it,
-/// and file again after staff rejected it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FilingStatus {
-    Filed,
-    Accepted,
-    Rejected,
-}
-
-/// Who on the staff decided a filing, when, and (for a rejection) why: the
-/// learner reads the reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffDecision {
-    pub by: String,
-    pub at: Timestamp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-/// Which filing staff decide on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FilingKind {
-    /// The renewal registration (R16) or overdue renewal (R20), per cycle.
-    Renewal,
-    /// The new learner's application (R19), per cycle.
-    Application,
-    /// The claim to the returning learner's discount (R12), one per learner:
-    /// approving it grants the discount in the same write.
-    ReturningClaim,
-}
-
-/// R12: a learner who took part in an earlier renewal (before the platform,
-/// or elsewhere) asks for the discount with that certificate; the notice's
-/// e-mail to the association becomes this form, decided by staff.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReturningClaim {
-    /// The continuing-education certificate of the earlier renewal.
-    pub certificate_no: DocumentNumber,
-    pub expires_on: Date,
-    #[serde(default)]
-    pub note: String,
-    pub filed_at: Timestamp,
-    pub status: FilingStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decision: Option<StaffDecision>,
-}
-
-/// What issuing a cycle's certificate changes besides storing it, in the
-/// same transaction: the learner moves to the next cycle (the holder's expiry
-/// to the new certificate's), counts as a returning learner (R12), and the
-/// cycle's filing, if any, is accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CycleClosing {
-    /// The cycle the certificate closes; refused if the learner is no longer in it.
-    pub closes: CycleNumber,
-    /// The learner's kind in the next cycle (a holder's new expiry).
-    pub next_kind: LearnerKind,
-    /// A new or titled learner's new certificate expiry.
-    pub certified_until: Option<Date>,
-    /// The cycle's filing to accept, with staff's decision when staff issue.
-    pub accepts: Option<(FilingKind, Option<StaffDecision>)>,
-}
-
-impl CycleClosing {
-    /// The closing of the learner's current cycle by `certificate`.
-    pub fn of(learner: &Learner, certificate: &Certificate) -> Self {
-        let next_kind = match &learner.registration.kind {
-            LearnerKind::Holder(details) => LearnerKind::Holder(HolderDetails {
-                expires_on: certificate.valid_until,
-                ..details.clone()
-            }),
-            other => other.clone(),
-        };
-        let certified_until = match next_kind {
-            LearnerKind::Holder(_) => None,
-            LearnerKind::New(_) | LearnerKind::Titled(_) => Some(certificate.valid_until),
-        };
-        Self {
-            closes: learner.cycle,
-            next_kind,
-            certified_until,
-            accepts: None,
-        }
-    }
-
-    pub fn accepting(mut self, filing: FilingKind, decision: Option<StaffDecision>) -> Self {
-        self.accepts = Some((filing, decision));
-        self
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum CertificateStatus {
@@ -518,174 +393,5 @@ impl ThrottleWindow {
             index,
             expires_at: Timestamp::from_second(end).unwrap_or(Timestamp::MAX),
         }
-    }
-}
-
-/// Which half of a year staff edit: the association's settings or the State
-/// Council's working-day calendar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum YearPart {
-    Settings,
-    Calendar,
-}
-
-impl YearPart {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Settings => "settings",
-            Self::Calendar => "calendar",
-        }
-    }
-}
-
-/// One year's settings or one year's calendar, validated again when read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "part", content = "value", rename_all = "snake_case")]
-pub enum YearData {
-    Settings(SettingsEntry),
-    Calendar(CalendarYear),
-}
-
-impl YearData {
-    pub fn year(&self) -> i16 {
-        match self {
-            Self::Settings(entry) => entry.year(),
-            Self::Calendar(calendar) => calendar.year(),
-        }
-    }
-
-    pub fn part(&self) -> YearPart {
-        match self {
-            Self::Settings(_) => YearPart::Settings,
-            Self::Calendar(_) => YearPart::Calendar,
-        }
-    }
-
-    /// The fields whose value differs from `before` (every field when there was none).
-    pub fn changed_from(&self, before: Option<&YearData>) -> Vec<&'static str> {
-        fn differ(pairs: &[(&'static str, bool)]) -> Vec<&'static str> {
-            pairs
-                .iter()
-                .filter(|(_, same)| !same)
-                .map(|(f, _)| *f)
-                .collect()
-        }
-        match (self, before) {
-            (Self::Settings(after), Some(Self::Settings(before))) => {
-                let (a, b): (YearSettingsDraft, YearSettingsDraft) =
-                    (after.clone().into(), before.clone().into());
-                differ(&[
-                    ("source", a.source == b.source),
-                    (
-                        "price_per_hour_fen",
-                        a.price_per_hour_fen == b.price_per_hour_fen,
-                    ),
-                    (
-                        "batch_expiry_dates",
-                        a.batch_expiry_dates == b.batch_expiry_dates,
-                    ),
-                    (
-                        "certificate_available_after_working_days",
-                        a.certificate_available_after_working_days
-                            == b.certificate_available_after_working_days,
-                    ),
-                    (
-                        "returning_learner_free_mandatory",
-                        a.returning_learner_free_mandatory == b.returning_learner_free_mandatory,
-                    ),
-                ])
-            }
-            (Self::Calendar(after), Some(Self::Calendar(before))) => differ(&[
-                ("source", after.source() == before.source()),
-                ("holidays", after.holidays() == before.holidays()),
-                ("workdays", after.workdays() == before.workdays()),
-            ]),
-            (Self::Settings(_), _) => vec![
-                "source",
-                "price_per_hour_fen",
-                "batch_expiry_dates",
-                "certificate_available_after_working_days",
-                "returning_learner_free_mandatory",
-            ],
-            (Self::Calendar(_), _) => vec!["source", "holidays", "workdays"],
-        }
-    }
-}
-
-/// A year's settings or calendar as staff saved it last. `version` counts
-/// the saves of this year's part from 1; an edit names the version it read,
-/// so that of two concurrent edits the second is refused instead of lost.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredYear {
-    pub data: YearData,
-    pub version: u32,
-    pub saved_by: String,
-    pub saved_at: Timestamp,
-}
-
-/// One staff edit of a year, for the audit trail: written in the same
-/// transaction as the edit itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct YearChange {
-    pub year: i16,
-    pub part: YearPart,
-    /// The version this edit made.
-    pub version: u32,
-    /// The staff member (`AuthStaff::staff`).
-    pub by: String,
-    pub at: Timestamp,
-    /// The fields that differ from `before`.
-    pub changed: Vec<String>,
-    /// What was in effect before: staff's last save or the bundled data file; `None` for a new year.
-    pub before: Option<YearData>,
-    pub after: YearData,
-    /// Why, when the edit corrects what was already relied on (see `ticedu_domain::years`).
-    pub correction: Option<String>,
-}
-
-impl StoredYear {
-    /// The record of saving `data` over the stored `version` (0: never saved by staff).
-    pub fn saved(data: YearData, read_version: u32, by: &str, at: Timestamp) -> Self {
-        Self {
-            data,
-            version: read_version.saturating_add(1),
-            saved_by: by.to_owned(),
-            saved_at: at,
-        }
-    }
-
-    /// This save's audit entry, against what was in effect `before` it.
-    pub fn change(&self, before: Option<YearData>, correction: Option<String>) -> YearChange {
-        YearChange {
-            year: self.data.year(),
-            part: self.data.part(),
-            version: self.version,
-            by: self.saved_by.clone(),
-            at: self.saved_at,
-            changed: self
-                .data
-                .changed_from(before.as_ref())
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-            before,
-            after: self.data.clone(),
-            correction,
-        }
-    }
-}
-
-impl YearChange {
-    /// Sorts changes in time, then by year, part and version: unique per
-    /// change, since a year's part takes each version once.
-    pub fn sort_key(&self) -> String {
-        format!(
-            "{:020}#{}#{}#{:010}",
-            self.at.as_nanosecond().max(0),
-            self.year,
-            self.part.as_str(),
-            self.version
-        )
     }
 }
