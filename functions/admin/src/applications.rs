@@ -86,7 +86,7 @@ pub(crate) async fn decide_application<S: AdminStore>(
     PathParam(learner): PathParam<LearnerId>,
     ApiJson(verdict): ApiJson<FilingVerdict>,
 ) -> ApiResult<StatusCode> {
-    let (approve, decision) = verdict.decision(&staff.staff, state.platform.clock.now())?;
+    let (approve, decision) = verdict.decision(staff.name.as_str(), state.platform.clock.now())?;
     let stored = state
         .store
         .learner(&learner)
@@ -103,6 +103,6 @@ pub(crate) async fn decide_application<S: AdminStore>(
             &decision,
         )
         .await?;
-    tracing::info!(staff = %staff.staff, %learner, approve, "application decided");
+    tracing::info!(staff = %staff.name, %learner, approve, "application decided");
     Ok(StatusCode::NO_CONTENT)
 }

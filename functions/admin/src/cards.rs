@@ -37,7 +37,7 @@ pub(crate) async fn issue_cards<S: AdminStore>(
     let batch = request.parse()?;
     let cards = mint(&batch, state.platform.clock.now())?;
     state.store.issue_cards(&cards).await?;
-    tracing::info!(staff = %staff.staff, count = cards.len(), value_fen = batch.value().get(), "study cards issued");
+    tracing::info!(staff = %staff.name, count = cards.len(), value_fen = batch.value().get(), "study cards issued");
     Ok((
         StatusCode::CREATED,
         Json(IssuedCards {
@@ -174,7 +174,7 @@ pub(crate) async fn void_card<S: AdminStore>(
         .store
         .void_card(&code, state.platform.clock.now())
         .await?;
-    tracing::info!(staff = %staff.staff, "study card voided");
+    tracing::info!(staff = %staff.name, "study card voided");
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -26,6 +26,6 @@ pub(crate) async fn revoke<S: AdminStore>(
         .store
         .revoke_certificate(&no, reason.as_str(), state.platform.clock.now())
         .await?;
-    tracing::info!(staff = %staff.staff, certificate = %no, "certificate revoked");
+    tracing::info!(staff = %staff.name, certificate = %no, "certificate revoked");
     Ok(StatusCode::NO_CONTENT)
 }

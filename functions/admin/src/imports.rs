@@ -138,7 +138,7 @@ pub(crate) async fn import<S: AdminStore>(
     }
     report.rejected.sort_by_key(|rejected| rejected.line);
     tracing::info!(
-        staff = %staff.staff,
+        staff = %staff.name,
         rows,
         imported = report.imported,
         unchanged = report.unchanged,

@@ -80,6 +80,6 @@ pub(crate) async fn invoice_issued<S: AdminStore>(
     PathParam(id): PathParam<InvoiceId>,
 ) -> ApiResult<StatusCode> {
     state.store.mark_invoice_issued(&id).await?;
-    tracing::info!(staff = %staff.staff, invoice = %id, "invoice issued");
+    tracing::info!(staff = %staff.name, invoice = %id, "invoice issued");
     Ok(StatusCode::NO_CONTENT)
 }

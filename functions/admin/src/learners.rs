@@ -146,7 +146,7 @@ pub(crate) async fn find_learner<S: AdminStore>(
     let today = state.platform.clock.today();
     let next_step = standing.next_step(today, &years.settings, &years.calendar);
     // Who looked at whom: the ID number never reaches the log.
-    tracing::info!(staff = %staff.staff, learner = %id, "learner file read");
+    tracing::info!(staff = %staff.name, learner = %id, "learner file read");
     let Standing {
         learner,
         progress,

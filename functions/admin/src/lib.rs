@@ -22,8 +22,8 @@ use axum::Router;
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
 use ticedu_store::{
-    CardStore, CertificateStore, FilingStore, ImportStore, InvoiceStore, LearnerStore,
-    LoginThrottleStore, OrderStore, ProgressStore, YearStore,
+    AuditStore, CardStore, CertificateStore, FilingStore, ImportStore, InvoiceStore, LearnerStore,
+    LoginThrottleStore, OrderStore, ProgressStore, StaffStore, YearStore,
 };
 use utoipa::OpenApi;
 
@@ -68,6 +68,8 @@ pub trait AdminStore:
     + CertificateStore
     + YearStore
     + ImportStore
+    + StaffStore
+    + AuditStore
     + Clone
     + 'static
 {
@@ -83,6 +85,8 @@ impl<T> AdminStore for T where
         + CertificateStore
         + YearStore
         + ImportStore
+        + StaffStore
+        + AuditStore
         + Clone
         + 'static
 {

@@ -71,7 +71,7 @@ pub(crate) async fn overdue_renewals<S: AdminStore>(
         }
     }
     // Who read which ID numbers, without them: PIPL asks for an access trail.
-    tracing::info!(staff = %staff.staff, count = renewals.len(), "overdue renewals read");
+    tracing::info!(staff = %staff.name, count = renewals.len(), "overdue renewals read");
     Ok(Json(OverdueRenewals { renewals }))
 }
 
@@ -101,7 +101,7 @@ pub(crate) async fn decide_overdue_renewal<S: AdminStore>(
     ApiJson(verdict): ApiJson<FilingVerdict>,
 ) -> ApiResult<Response> {
     let today = state.platform.clock.today();
-    let (approve, decision) = verdict.decision(&staff.staff, state.platform.clock.now())?;
+    let (approve, decision) = verdict.decision(staff.name.as_str(), state.platform.clock.now())?;
     let stored = state
         .store
         .learner(&learner)
@@ -126,7 +126,7 @@ pub(crate) async fn decide_overdue_renewal<S: AdminStore>(
                 &decision,
             )
             .await?;
-        tracing::info!(staff = %staff.staff, %learner, "overdue renewal rejected");
+        tracing::info!(staff = %staff.name, %learner, "overdue renewal rejected");
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
     if !standing.progress.is_complete() {
@@ -137,7 +137,7 @@ pub(crate) async fn decide_overdue_renewal<S: AdminStore>(
         return Err(ApiError::refused(&refusal));
     }
     let certificate = issue_certificate(&state.store, &standing, today, Some(decision)).await?;
-    tracing::info!(staff = %staff.staff, %learner, certificate = %certificate.no, "overdue renewal accepted");
+    tracing::info!(staff = %staff.name, %learner, certificate = %certificate.no, "overdue renewal accepted");
     let renewed = Renewed {
         certificate_no: certificate.no.to_string(),
         valid_until: certificate.valid_until,

@@ -27,6 +27,6 @@ pub(crate) async fn set_returning<S: AdminStore>(
         .store
         .set_returning(&learner, request.returning)
         .await?;
-    tracing::info!(staff = %staff.staff, %learner, returning = request.returning, "discount");
+    tracing::info!(staff = %staff.name, %learner, returning = request.returning, "discount");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -76,7 +76,7 @@ pub(crate) async fn decide_claim<S: AdminStore>(
     PathParam(learner): PathParam<LearnerId>,
     ApiJson(verdict): ApiJson<FilingVerdict>,
 ) -> ApiResult<StatusCode> {
-    let (approve, decision) = verdict.decision(&staff.staff, state.platform.clock.now())?;
+    let (approve, decision) = verdict.decision(staff.name.as_str(), state.platform.clock.now())?;
     // The same verdict again (a double click, a retry) is the one already given.
     state
         .store
@@ -88,6 +88,6 @@ pub(crate) async fn decide_claim<S: AdminStore>(
             &decision,
         )
         .await?;
-    tracing::info!(staff = %staff.staff, %learner, approve, "returning claim decided");
+    tracing::info!(staff = %staff.name, %learner, approve, "returning claim decided");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -80,6 +80,6 @@ pub(crate) async fn decide_title_check<S: AdminStore>(
         .store
         .set_title_check(&learner, request.decision)
         .await?;
-    tracing::info!(staff = %staff.staff, %learner, decision = ?request.decision, "title check");
+    tracing::info!(staff = %staff.name, %learner, decision = ?request.decision, "title check");
     Ok(StatusCode::NO_CONTENT)
 }

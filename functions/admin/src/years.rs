@@ -101,7 +101,7 @@ async fn save<S: YearStore>(
     let saved = StoredYear::saved(
         edit.data,
         edit.expected_version,
-        &staff.staff,
+        staff.name.as_str(),
         platform.clock.now(),
     );
     let before = current.in_effect(part, year);
@@ -116,7 +116,7 @@ async fn save<S: YearStore>(
     let change = saved.change(before, edit.correction.map(|reason| reason.to_string()));
     state.store.save_year(&saved, &change).await?;
     tracing::info!(
-        staff = %staff.staff,
+        staff = %staff.name,
         year,
         part = part.as_str(),
         version = saved.version,

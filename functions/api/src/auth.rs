@@ -13,12 +13,14 @@ use axum::http::{StatusCode, header};
 use jiff::Timestamp;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+use ticedu_domain::staff::{StaffAction, StaffName, StaffRoles};
 use ticedu_store::ids::LearnerId;
-use ticedu_store::records::Learner;
-use ticedu_store::{LearnerStore, Refusal};
+use ticedu_store::records::{AuditAction, AuditEntry, Learner};
+use ticedu_store::{LearnerStore, Refusal, StaffStore};
 
 use crate::config::Platform;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 const ISSUER: &str = "ticedu";
 
@@ -26,8 +28,11 @@ const ISSUER: &str = "ticedu";
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Learner,
-    /// Association staff (协会).
+    /// Association staff (协会), logged in with password and TOTP code.
     Staff,
+    /// A staff member who gave the right password but has yet to enrol an
+    /// authenticator app: this token opens the enrolment and nothing else.
+    StaffEnrolment,
 }
 
 /// What a token says. `sub` is a random account id, never personal data.
@@ -228,24 +233,49 @@ impl AuthLearner {
     }
 }
 
-/// A request made by association staff.
+/// A request made by a logged-in member of the association's staff, whose
+/// account is still enabled: read from the store on every request, so that
+/// disabling an account or changing its roles takes effect at once.
 #[derive(Debug, Clone)]
 pub struct AuthStaff {
-    pub staff: String,
+    pub name: StaffName,
+    pub roles: StaffRoles,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for AuthStaff
-where
-    Arc<Platform>: FromRef<S>,
-{
+impl<S: StaffStore> FromRequestParts<AppState<S>> for AuthStaff {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, ApiError> {
         let claims = claims(parts, state)?;
         if claims.role != Role::Staff {
             return Err(forbidden());
         }
-        Ok(Self { staff: claims.sub })
+        let name =
+            StaffName::parse(&claims.sub).map_err(|_| ApiError::from(TokenError::Invalid))?;
+        let account = state.store.staff_account(&name).await?;
+        match account {
+            Some(account) if !account.disabled && account.totp.is_active() => Ok(Self {
+                name: account.name,
+                roles: account.roles,
+            }),
+            _ => Err(ApiError::from(TokenError::Invalid)),
+        }
+    }
+}
+
+impl AuthStaff {
+    /// Refused with `auth.forbidden` unless one of this account's roles may do `action`.
+    pub fn may(&self, action: StaffAction) -> Result<(), ApiError> {
+        if action.allowed_to(&self.roles) {
+            Ok(())
+        } else {
+            Err(forbidden())
+        }
+    }
+
+    /// An audit entry of `action` by this staff member, at `at`.
+    pub fn audit(&self, action: AuditAction, at: Timestamp) -> AuditEntry {
+        AuditEntry::new(&self.name, action, at)
     }
 }
 

@@ -274,6 +274,24 @@ impl From<Refusal> for ApiError {
                 "协会正在导入您以往的证书记录，请稍后重新提交注册。",
                 "The association is importing your earlier certificates right now; please register again in a moment.",
             ),
+            Refusal::StaffAccountExists => (
+                S::CONFLICT,
+                "staff.exists",
+                "已有同名的工作人员账号。",
+                "A staff account with this name exists already.",
+            ),
+            Refusal::UnknownStaffAccount => (
+                S::NOT_FOUND,
+                "staff.not_found",
+                "工作人员账号不存在。",
+                "No such staff account.",
+            ),
+            Refusal::StaleStaffAccount => (
+                S::CONFLICT,
+                "staff.stale",
+                "该账号刚被修改，请刷新后重试。",
+                "The account changed meanwhile; reload and try again.",
+            ),
             Refusal::TooLarge => (
                 S::PAYLOAD_TOO_LARGE,
                 "request.too_large",

@@ -26,6 +26,7 @@
 //! | R18, R21 certificates: issuance, canonical data and hash, public status, the query form | [`certificate::decide_issue`], [`certificate::download_day`], [`certificate::CertificateData`], [`certificate::public_status`], [`certificate::answers_query`] |
 //! | R12, R21 certificates issued before the platform, imported from the association's register | [`import::ImportFile`], [`import::PriorCertificate`] |
 //! | R17 batch dates and the 7th working day | [`settings::YearSettings::batch_expiry_dates`], [`calendar::certificate_available_from`] |
+//! | staff roles and what each may do | [`staff::StaffRole`], [`staff::StaffAction`] |
 //! | R11, R12, R17 yearly settings and calendars that staff edit: validation, corrections, coverage | [`years::Years`], [`years::Years::corrections`], [`years::Years::checklist`] |
 //!
 //! Every refusal of user input implements [`Rejection`]: a machine-readable
@@ -49,6 +50,7 @@ pub mod registration;
 mod rejection;
 pub mod requirement;
 pub mod settings;
+pub mod staff;
 pub mod taxpayer;
 pub mod wechat_pay;
 pub mod years;

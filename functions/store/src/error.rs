@@ -52,6 +52,12 @@ pub enum Refusal {
     StaleYearVersion,
     #[error("certificates were imported for this person meanwhile, or the import's record changed")]
     PriorRecordChanged,
+    #[error("a staff account with this name exists already")]
+    StaffAccountExists,
+    #[error("no such staff account")]
+    UnknownStaffAccount,
+    #[error("the staff account changed since it was read")]
+    StaleStaffAccount,
     #[error("too many items for one transaction")]
     TooLarge,
 }

@@ -33,6 +33,7 @@ use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::identity::{AccountKey, UsernameKey};
 use ticedu_domain::learner::TitleCheck;
 use ticedu_domain::requirement::LearnedHour;
+use ticedu_domain::staff::StaffName;
 
 pub use error::{Attempt, Failure, OrBackend, Refusal, StoreError, StoreResult, during};
 use ids::{CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo};
@@ -343,6 +344,61 @@ pub trait YearStore: Send + Sync {
     fn year_changes(&self) -> impl Future<Output = StoreResult<Vec<YearChange>>> + Send;
 }
 
+/// The association's staff accounts. Every change is a whole-record save
+/// conditioned on the version read, written with its audit entry in one
+/// transaction.
+pub trait StaffStore: Send + Sync {
+    fn staff_account(
+        &self,
+        name: &StaffName,
+    ) -> impl Future<Output = StoreResult<Option<StaffAccount>>> + Send;
+    /// Every account, by name.
+    fn staff_accounts(&self) -> impl Future<Output = StoreResult<Vec<StaffAccount>>> + Send;
+    /// Creates `account` (version 1). Refused with
+    /// [`Refusal::StaffAccountExists`] if the name is taken.
+    fn create_staff_account(
+        &self,
+        account: &StaffAccount,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Creates the first administrator from the deployment's secret, once in
+    /// the store's life: [`Outcome::AlreadyApplied`] (nothing written) once
+    /// any account was bootstrapped, even if it was renamed away or disabled
+    /// since, so that the secret cannot bring back an account staff closed.
+    fn bootstrap_administrator(
+        &self,
+        account: &StaffAccount,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<Outcome>> + Send;
+    /// Replaces the account with `account` (from [`StaffAccount::next_version`]
+    /// of the one read). Refused with [`Refusal::StaleStaffAccount`], nothing
+    /// written, unless the stored version is still `account.version - 1`;
+    /// with [`Refusal::UnknownStaffAccount`] if there is none.
+    fn save_staff_account(
+        &self,
+        account: &StaffAccount,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// The audit trail of staff actions. Entries of actions that change
+/// something are written by that change's own method, in its transaction;
+/// [`AuditStore::record_audit`] is for those that only read (seeing an ID
+/// number in full).
+pub trait AuditStore: Send + Sync {
+    fn record_audit(&self, entry: &AuditEntry) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The whole trail, newest first, a page at a time.
+    fn audit_trail(
+        &self,
+        query: &AuditQuery,
+    ) -> impl Future<Output = StoreResult<AuditPage>> + Send;
+    /// The entries about one learner, newest first.
+    fn learner_audit_trail(
+        &self,
+        learner: &LearnerId,
+    ) -> impl Future<Output = StoreResult<Vec<AuditEntry>>> + Send;
+}
+
 /// Everything: what the local server and the contract suite use.
 pub trait Store:
     LearnerStore
@@ -356,6 +412,8 @@ pub trait Store:
     + LoginThrottleStore
     + YearStore
     + ImportStore
+    + StaffStore
+    + AuditStore
 {
 }
 
@@ -371,5 +429,7 @@ impl<T> Store for T where
         + LoginThrottleStore
         + YearStore
         + ImportStore
+        + StaffStore
+        + AuditStore
 {
 }

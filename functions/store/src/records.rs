@@ -15,9 +15,11 @@ use ticedu_domain::requirement::LearnedHour;
 use ticedu_domain::taxpayer::TaxpayerId;
 
 mod filings;
+mod staff;
 mod years;
 
 pub use filings::*;
+pub use staff::*;
 pub use years::*;
 
 use crate::ids::{
