@@ -2,7 +2,8 @@
 //!
 //! | use case | module |
 //! |---|---|
-//! | staff log in | `login` |
+//! | staff log in: password and TOTP code, enrolment of an authenticator, recovery codes | `login`, `two_factor` |
+//! | staff accounts, roles, disabling, resets (administrators) | `accounts` |
 //! | study cards for bank transfers: issue, list, void (R13) | `cards` |
 //! | an order and its payment | `orders` |
 //! | finding a learner (username, certificate, order) and where they stand | `learners` |
@@ -27,6 +28,7 @@ use ticedu_store::{
 };
 use utoipa::OpenApi;
 
+mod accounts;
 mod applications;
 mod cards;
 mod certificates;
@@ -40,15 +42,17 @@ mod requests;
 mod returning;
 mod returning_claims;
 mod title_checks;
+mod two_factor;
 mod years;
 
+pub use accounts::{ACCOUNT, ACCOUNT_PASSWORD, ACCOUNT_TOTP_RESET, ACCOUNTS};
 pub use applications::{APPLICATION_DECISION, APPLICATIONS};
 pub use cards::{CARD_VOID, CARDS};
 pub use certificates::REVOKE;
 pub use imports::IMPORTS;
 pub use invoices::{INVOICE_ISSUED, INVOICES};
 pub use learners::LEARNERS;
-pub use login::LOGIN;
+pub use login::{ENROLMENT, LOGIN, ME, RECOVERY_CODES};
 pub use orders::ORDER;
 pub use overdue_renewals::{OVERDUE_DECISION, OVERDUE_RENEWALS};
 pub use returning::RETURNING;
@@ -101,6 +105,14 @@ struct AdminApi;
 pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::with_openapi(AdminApi::openapi())
         .routes(route!(login::login::<S>))
+        .routes(route!(login::enrol::<S>))
+        .routes(route!(login::me::<S>))
+        .routes(route!(login::new_recovery_codes::<S>))
+        .routes(route!(accounts::accounts::<S>))
+        .routes(route!(accounts::create::<S>))
+        .routes(route!(accounts::change::<S>))
+        .routes(route!(accounts::reset_password::<S>))
+        .routes(route!(accounts::reset_totp::<S>))
         .routes(route!(cards::issue_cards::<S>))
         .routes(route!(cards::list_cards::<S>))
         .routes(route!(cards::void_card::<S>))
