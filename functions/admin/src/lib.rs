@@ -3,6 +3,8 @@
 //! | use case | module |
 //! |---|---|
 //! | staff log in: password and TOTP code, enrolment of an authenticator, recovery codes | `login`, `two_factor` |
+//! | what waits in each queue, counted | `queues` |
+//! | a learner's full ID number, shown on request and audited | `id_numbers` |
 //! | staff accounts, roles, disabling, resets (administrators) | `accounts` |
 //! | study cards for bank transfers: issue, list, void (R13) | `cards` |
 //! | an order and its payment | `orders` |
@@ -32,12 +34,14 @@ mod accounts;
 mod applications;
 mod cards;
 mod certificates;
+mod id_numbers;
 mod imports;
 mod invoices;
 mod learners;
 mod login;
 mod orders;
 mod overdue_renewals;
+mod queues;
 mod requests;
 mod returning;
 mod returning_claims;
@@ -49,12 +53,14 @@ pub use accounts::{ACCOUNT, ACCOUNT_PASSWORD, ACCOUNT_TOTP_RESET, ACCOUNTS};
 pub use applications::{APPLICATION_DECISION, APPLICATIONS};
 pub use cards::{CARD_VOID, CARDS};
 pub use certificates::REVOKE;
+pub use id_numbers::ID_NUMBER;
 pub use imports::IMPORTS;
 pub use invoices::{INVOICE_ISSUED, INVOICES};
 pub use learners::LEARNERS;
 pub use login::{ENROLMENT, LOGIN, ME, RECOVERY_CODES};
 pub use orders::ORDER;
 pub use overdue_renewals::{OVERDUE_DECISION, OVERDUE_RENEWALS};
+pub use queues::QUEUES;
 pub use returning::RETURNING;
 pub use returning_claims::{RETURNING_CLAIM_DECISION, RETURNING_CLAIMS};
 pub use title_checks::{TITLE_CHECK, TITLE_CHECKS};
@@ -108,6 +114,8 @@ pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(login::enrol::<S>))
         .routes(route!(login::me::<S>))
         .routes(route!(login::new_recovery_codes::<S>))
+        .routes(route!(queues::queue_counts::<S>))
+        .routes(route!(id_numbers::reveal::<S>))
         .routes(route!(accounts::accounts::<S>))
         .routes(route!(accounts::create::<S>))
         .routes(route!(accounts::change::<S>))
