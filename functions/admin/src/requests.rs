@@ -29,7 +29,7 @@ impl StaffLogin {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct IssueCards {
-    /// 1–100 cards.
+    /// 1–99 cards (`MAX_CARDS_PER_BATCH`).
     count: usize,
     /// Each card's value in fen, e.g. 60000 for a 40-hour cycle.
     value_fen: u64,
