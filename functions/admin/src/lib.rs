@@ -3,6 +3,7 @@
 //! | use case | module |
 //! |---|---|
 //! | staff log in: password and TOTP code, enrolment of an authenticator, recovery codes | `login`, `two_factor` |
+//! | finding learners by name, phone or e-mail (indexed by HMAC) | `lookups` |
 //! | what waits in each queue, counted | `queues` |
 //! | a learner's full ID number, shown on request and audited | `id_numbers` |
 //! | staff accounts, roles, disabling, resets (administrators) | `accounts` |
@@ -26,7 +27,7 @@ use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
 use ticedu_store::{
     AuditStore, CardStore, CertificateStore, FilingStore, ImportStore, InvoiceStore, LearnerStore,
-    LoginThrottleStore, OrderStore, ProgressStore, StaffStore, YearStore,
+    LoginThrottleStore, LookupStore, OrderStore, ProgressStore, StaffStore, YearStore,
 };
 use utoipa::OpenApi;
 
@@ -39,6 +40,7 @@ mod imports;
 mod invoices;
 mod learners;
 mod login;
+mod lookups;
 mod orders;
 mod overdue_renewals;
 mod queues;
@@ -58,6 +60,7 @@ pub use imports::IMPORTS;
 pub use invoices::{INVOICE_ISSUED, INVOICES};
 pub use learners::LEARNERS;
 pub use login::{ENROLMENT, LOGIN, ME, RECOVERY_CODES};
+pub use lookups::{LOOKUP, LOOKUP_BACKFILL, index_unindexed};
 pub use orders::ORDER;
 pub use overdue_renewals::{OVERDUE_DECISION, OVERDUE_RENEWALS};
 pub use queues::QUEUES;
@@ -80,6 +83,7 @@ pub trait AdminStore:
     + ImportStore
     + StaffStore
     + AuditStore
+    + LookupStore
     + Clone
     + 'static
 {
@@ -97,6 +101,7 @@ impl<T> AdminStore for T where
         + ImportStore
         + StaffStore
         + AuditStore
+        + LookupStore
         + Clone
         + 'static
 {
@@ -115,6 +120,8 @@ pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(login::me::<S>))
         .routes(route!(login::new_recovery_codes::<S>))
         .routes(route!(queues::queue_counts::<S>))
+        .routes(route!(lookups::lookup::<S>))
+        .routes(route!(lookups::backfill::<S>))
         .routes(route!(id_numbers::reveal::<S>))
         .routes(route!(accounts::accounts::<S>))
         .routes(route!(accounts::create::<S>))

@@ -20,7 +20,7 @@ use ticedu_domain::certificate::{ApplicationForm, CertificateData};
 use ticedu_domain::contact::PhoneNumber;
 use ticedu_domain::cycle::CYCLE_YEARS;
 use ticedu_domain::identity::{
-    AccountKey, IdNumber, PersonName, Username, UsernameKey, check_character,
+    AccountKey, IdNumber, LookupKey, PersonName, Username, UsernameKey, check_character,
 };
 use ticedu_domain::learner::{
     DocumentNumber, HolderCertificateKind, HolderDetails, LearnerKind, NewLearnerDetails,
@@ -163,15 +163,17 @@ pub async fn seed<S: Store>(store: &S, platform: &Platform) -> Result<Demo, Erro
                     hash
                 }
             };
+            let phone = PhoneNumber::parse("13800138000").expect("valid");
             let learner = NewLearner {
                 id: new_learner_id()?,
                 account_key: AccountKey::of(&id_number, &platform.account_secret),
                 username_key: username_key.clone(),
                 username: username.clone(),
+                lookups: LookupKey::all_of(&name, Some(&phone), None, &platform.account_secret),
                 name,
                 id_number,
                 kind: kind_of(stage, platform.clock.today()),
-                phone: Some(PhoneNumber::parse("13800138000").expect("valid")),
+                phone: Some(phone),
                 email: None,
                 password_hash: hash,
                 registered_at: now,

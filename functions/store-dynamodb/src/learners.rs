@@ -17,6 +17,7 @@ enum Registration {
     Account,
     Username,
     Profile,
+    Lookup,
     PriorRecord,
 }
 
@@ -71,6 +72,12 @@ impl LearnerStore for DynamoStore {
                 pointer(&keys::username(&learner.username_key)),
             )?;
             transaction.put_new(Registration::Profile, profile)?;
+            crate::lookups::index(
+                &mut transaction,
+                Registration::Lookup,
+                &learner.id,
+                &learner.lookups,
+            )?;
             // An import writes the prior record on condition that no account
             // exists; this checks the prior record as it writes the account:
             // whichever of the two commits second fails its condition.
@@ -89,7 +96,7 @@ impl LearnerStore for DynamoStore {
                 error.explain(|part| match part {
                     Registration::Account => Some(Refusal::AccountExists),
                     Registration::Username => Some(Refusal::UsernameTaken),
-                    Registration::Profile => None,
+                    Registration::Profile | Registration::Lookup => None,
                     Registration::PriorRecord => Some(Refusal::PriorRecordChanged),
                 })
             })

@@ -92,6 +92,7 @@ mod invoices;
 mod keys;
 mod learners;
 mod ledger;
+mod lookups;
 mod metrics;
 mod orders;
 mod progress;

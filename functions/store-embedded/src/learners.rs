@@ -70,6 +70,7 @@ impl LearnerStore for EmbeddedStore {
                     .insert(id, ())
                     .or_backend()?;
             }
+            crate::lookups::index(txn, &registration.id, &registration.lookups)?;
             put_json(&mut open(txn, LEARNERS)?, id, &stored)
         })
         .await

@@ -30,7 +30,7 @@ use std::future::Future;
 
 use jiff::Timestamp;
 use ticedu_domain::cycle::CycleNumber;
-use ticedu_domain::identity::{AccountKey, UsernameKey};
+use ticedu_domain::identity::{AccountKey, LookupKey, UsernameKey};
 use ticedu_domain::learner::TitleCheck;
 use ticedu_domain::requirement::LearnedHour;
 use ticedu_domain::staff::StaffName;
@@ -82,6 +82,32 @@ pub trait LearnerStore: Send + Sync {
         id: &LearnerId,
         returning: bool,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// Finding learners by name, phone or e-mail, for staff. Registration
+/// indexes a learner's [`NewLearner::lookups`] in its own transaction.
+pub trait LookupStore: Send + Sync {
+    /// The learners indexed under `key`, at most `limit` (a name is not unique).
+    fn learners_by_lookup(
+        &self,
+        key: &LookupKey,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<LearnerId>>> + Send;
+    /// Makes `keys` the learner's lookups, in one transaction: the record's
+    /// list and the index, dropping index entries of keys no longer listed.
+    /// For records from before the index, and after a correction. Repeating
+    /// it changes nothing. Refused with [`Refusal::UnknownLearner`].
+    fn index_lookups(
+        &self,
+        learner: &LearnerId,
+        keys: &[LookupKey],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Up to `limit` learners whose record lists no lookups yet: what
+    /// [`LookupStore::index_lookups`] has still to do.
+    fn unindexed_learners(
+        &self,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<Learner>>> + Send;
 }
 
 /// The 元账户 balance's history (R13). The balance itself is on [`Learner`].
@@ -414,6 +440,7 @@ pub trait Store:
     + ImportStore
     + StaffStore
     + AuditStore
+    + LookupStore
 {
 }
 
@@ -431,5 +458,6 @@ impl<T> Store for T where
         + ImportStore
         + StaffStore
         + AuditStore
+        + LookupStore
 {
 }
