@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use ticedu_domain::money::Fen;
 use ticedu_store::Store;
 use ticedu_store::ids::LearnerId;
+use ticedu_store::records::AuditAction;
 use ticedu_tests::fixtures::{card, id_number, id_number_seed, now};
 
 use super::app::{Answer, TestApp};
@@ -98,20 +99,6 @@ impl<S> TestApp<S> {
         login.text("access_token")
     }
 
-    /// A token of the development staff login (`ticedu_local::DEMO_STAFF`).
-    pub async fn staff_token(&self) -> String {
-        let (name, password) = ticedu_local::DEMO_STAFF;
-        let login = self
-            .post(
-                admin::LOGIN,
-                None,
-                json!({ "name": name, "password": password }),
-            )
-            .await;
-        assert_eq!(login.status, StatusCode::OK, "{}", login.body);
-        login.text("access_token")
-    }
-
     /// Staff issue `count` study cards worth `value_fen` each; their codes.
     pub async fn issue_cards(
         &self,
@@ -179,6 +166,13 @@ impl<S> TestApp<S> {
         assert_eq!(filed.status, StatusCode::NO_CONTENT, "{}", filed.body);
     }
 
+    /// Asks for the certificate; the answer.
+    pub async fn issue_certificate(&self, token: &str) -> Answer {
+        self.post(certificates::ISSUE, Some(token), json!({})).await
+    }
+}
+
+impl<S: Store> TestApp<S> {
     /// Staff approve (or reject with `reason`) the learner's waiting application (R19).
     pub async fn decide_application(&self, learner: &LearnerId, reason: Option<&str>) -> Answer {
         let staff = self.staff_token().await;
@@ -198,19 +192,15 @@ impl<S> TestApp<S> {
         assert_eq!(approved.status, StatusCode::NO_CONTENT, "{}", approved.body);
     }
 
-    /// Asks for the certificate; the answer.
-    pub async fn issue_certificate(&self, token: &str) -> Answer {
-        self.post(certificates::ISSUE, Some(token), json!({})).await
-    }
-}
-
-impl<S: Store> TestApp<S> {
     /// Puts `yuan` into the learner's balance with a study card issued and
     /// redeemed through the store (the staff tools are tested on their own).
     pub async fn credit(&self, learner: &LearnerId, yuan: u64) {
         let study_card = card(Fen::from_yuan(yuan));
         self.store
-            .issue_cards(std::slice::from_ref(&study_card))
+            .issue_cards(
+                std::slice::from_ref(&study_card),
+                &ticedu_tests::fixtures::audit(AuditAction::CardsIssued),
+            )
             .await
             .expect("the card is issued");
         self.store

@@ -6,6 +6,7 @@ pub mod learners;
 pub mod logs;
 pub mod routes;
 pub mod site;
+pub mod staff;
 pub mod wechatpay_simulator;
 
 pub use app::{Answer, DynamoDb, Embedded, TestApp, WeChat, spawn_app};
