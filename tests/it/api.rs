@@ -600,6 +600,8 @@ async fn every_documented_operation_is_routed_and_every_route_documented() {
         format!("GET {}", ticedu_admin::YEAR_CHANGES),
         format!("GET {}", ticedu_accounts::CURRENT_YEAR),
         format!("POST {}", ticedu_admin::IMPORTS),
+        format!("GET {}", ticedu_admin::AUDIT),
+        format!("GET {}", ticedu_admin::LEARNER_AUDIT),
     ];
     routed.sort();
     assert_eq!(documented, routed);

@@ -126,7 +126,7 @@ where
     assert_eq!(app.store.unindexed_learners(10).await.unwrap().len(), 1);
 
     let operator = app
-        .staff_token_with("ops", &[ticedu_domain::staff::StaffRole::Operator])
+        .staff_token_with(&[ticedu_domain::staff::StaffRole::Operator])
         .await;
     let refused = app
         .post(admin::LOOKUP_BACKFILL, Some(&operator), json!({}))

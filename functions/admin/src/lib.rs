@@ -18,6 +18,7 @@
 //! | revoking a certificate (R21) | `certificates` |
 //! | yearly settings and working-day calendars: overview, checklist, saves, audit trail (R11, R12, R17) | `years` |
 //! | importing the register of certificates issued before the platform (R12, R21) | `imports` |
+//! | the audit trail of staff actions: whole (administrators), per learner | `audit` |
 //!
 //! Requests become domain types in `requests` and path segments through
 //! `PathParam`; the rules they meet live in `ticedu-domain` (`cards`, …).
@@ -33,6 +34,7 @@ use utoipa::OpenApi;
 
 mod accounts;
 mod applications;
+mod audit;
 mod cards;
 mod certificates;
 mod id_numbers;
@@ -53,6 +55,7 @@ mod years;
 
 pub use accounts::{ACCOUNT, ACCOUNT_PASSWORD, ACCOUNT_TOTP_RESET, ACCOUNTS};
 pub use applications::{APPLICATION_DECISION, APPLICATIONS};
+pub use audit::{AUDIT, LEARNER_AUDIT};
 pub use cards::{CARD_VOID, CARDS};
 pub use certificates::REVOKE;
 pub use id_numbers::ID_NUMBER;
@@ -149,6 +152,8 @@ pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(years::save_settings::<S>))
         .routes(route!(years::save_calendar::<S>))
         .routes(route!(years::changes::<S>))
+        .routes(route!(audit::trail::<S>))
+        .routes(route!(audit::learner_trail::<S>))
         .routes({
             let (schemas, paths, router) = route!(imports::import::<S>);
             (schemas, paths, imports::with_body_limit(router))

@@ -4,7 +4,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use ticedu_domain::identity::UsernameKey;
 use ticedu_store::ids::LearnerId;
-use ticedu_store::records::{Learner, NewLearner};
+use ticedu_store::records::{AuditEntry, Learner, NewLearner};
 use ticedu_store::*;
 
 use crate::DynamoStore;
@@ -129,14 +129,31 @@ impl LearnerStore for DynamoStore {
         .await
     }
 
-    async fn set_returning(&self, id: &LearnerId, returning: bool) -> StoreResult<()> {
+    async fn set_returning(
+        &self,
+        id: &LearnerId,
+        returning: bool,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
         let expr = Expr::default()
             .name("#returning", "returning")
             .value(":returning", AttributeValue::Bool(returning));
-        during(
-            "set_returning",
-            self.update_profile(id, "SET #returning = :returning", expr),
-        )
+        during("set_returning", async {
+            let key = keys::profile(id);
+            match self
+                .update_audited(
+                    &key,
+                    "SET #returning = :returning",
+                    EXISTING_ITEM,
+                    expr,
+                    audit,
+                )
+                .await?
+            {
+                true => Ok(()),
+                false => Err(Refusal::UnknownLearner.into()),
+            }
+        })
         .await
     }
 }

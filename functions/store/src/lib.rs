@@ -76,11 +76,13 @@ pub trait LearnerStore: Send + Sync {
         id: &LearnerId,
         hash: &str,
     ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// R12: staff confirm that a learner took part in an earlier renewal.
+    /// R12: staff confirm that a learner took part in an earlier renewal;
+    /// `audit` is written in the same transaction.
     fn set_returning(
         &self,
         id: &LearnerId,
         returning: bool,
+        audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
@@ -121,16 +123,23 @@ pub trait LedgerStore: Send + Sync {
 
 /// Study cards (R13).
 pub trait CardStore: Send + Sync {
-    /// All or none; refused with [`Refusal::CardExists`] if any code is taken.
-    fn issue_cards(&self, cards: &[StudyCard]) -> impl Future<Output = StoreResult<()>> + Send;
+    /// All or none, with `audit`; refused with [`Refusal::CardExists`] if
+    /// any code is taken.
+    fn issue_cards(
+        &self,
+        cards: &[StudyCard],
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     fn card(&self, code: &CardCode) -> impl Future<Output = StoreResult<Option<StudyCard>>> + Send;
     /// Every card, newest first (staff's list).
     fn cards(&self) -> impl Future<Output = StoreResult<Vec<StudyCard>>> + Send;
-    /// Withdraws a card not yet redeemed; refused once redeemed or voided.
+    /// Withdraws a card not yet redeemed, with `audit`; refused once
+    /// redeemed or voided.
     fn void_card(
         &self,
         code: &CardCode,
         at: Timestamp,
+        audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Credits `card` (as read by [`CardStore::card`]) to the learner's
     /// balance, at most once ever.
@@ -221,6 +230,7 @@ pub trait FilingStore: Send + Sync {
     /// is [`Outcome::AlreadyApplied`], anything else that does not wait is
     /// refused with [`Refusal::FilingDecided`]. Accepting an overdue renewal issues its certificate instead
     /// ([`CertificateStore::issue_certificate`] with the closing's `accepts`).
+    /// `audit` is written only with a decision that is applied.
     fn decide_filing(
         &self,
         learner: &LearnerId,
@@ -228,11 +238,14 @@ pub trait FilingStore: Send + Sync {
         cycle: CycleNumber,
         approve: bool,
         decision: &StaffDecision,
+        audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<Outcome>> + Send;
+    /// Staff's verdict on a titled learner's details (R18), with `audit`.
     fn set_title_check(
         &self,
         learner: &LearnerId,
         check: TitleCheck,
+        audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Titled learners waiting for staff.
     fn pending_title_checks(&self) -> impl Future<Output = StoreResult<Vec<LearnerId>>> + Send;
@@ -268,10 +281,13 @@ pub trait CertificateStore: Send + Sync {
     /// applies `closing`, in one transaction; refused with
     /// [`Refusal::CycleClosed`] if the learner is in another cycle by now, and
     /// [`Refusal::FilingDecided`] if the filing to accept is not waiting.
+    /// Learners issue their own (no `audit`); staff accepting an overdue
+    /// renewal (R20) pass theirs, written in the same transaction.
     fn issue_certificate(
         &self,
         certificate: &Certificate,
         closing: &CycleClosing,
+        audit: Option<&AuditEntry>,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     fn certificate(
         &self,
@@ -281,11 +297,13 @@ pub trait CertificateStore: Send + Sync {
         &self,
         learner: &LearnerId,
     ) -> impl Future<Output = StoreResult<Vec<Certificate>>> + Send;
+    /// Staff revoke a valid certificate, with `audit`.
     fn revoke_certificate(
         &self,
         no: &CertificateNo,
         reason: &str,
         at: Timestamp,
+        audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
@@ -300,10 +318,12 @@ pub trait ImportStore: Send + Sync {
     /// Importing the same certificate again changes nothing
     /// ([`Outcome::AlreadyApplied`]); another certificate under its number is
     /// refused with [`Refusal::CertificateExists`] and never overwritten.
+    /// `audit` is written only with an import that is applied.
     fn import_certificate(
         &self,
         account: &AccountKey,
         certificate: &Certificate,
+        audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<Outcome>> + Send;
     fn prior_record(
         &self,
@@ -327,7 +347,12 @@ pub trait InvoiceStore: Send + Sync {
         &self,
         status: InvoiceStatus,
     ) -> impl Future<Output = StoreResult<Vec<InvoiceRequest>>> + Send;
-    fn mark_invoice_issued(&self, id: &InvoiceId) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Staff issued the invoice, with `audit`.
+    fn mark_invoice_issued(
+        &self,
+        id: &InvoiceId,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
 /// Failed logins per username and window, to throttle password guessing.
@@ -357,14 +382,16 @@ pub trait YearStore: Send + Sync {
     /// Every year staff saved, settings and calendars: one read, cheap
     /// enough for every request that needs the year's figures.
     fn stored_years(&self) -> impl Future<Output = StoreResult<Vec<StoredYear>>> + Send;
-    /// Saves `year` (made by [`StoredYear::saved`] from the version read)
-    /// and its audit entry `change` in one transaction. Refused with
+    /// Saves `year` (made by [`StoredYear::saved`] from the version read),
+    /// its year-edit record `change` and the staff trail's `audit` in one
+    /// transaction. Refused with
     /// [`Refusal::StaleYearVersion`], nothing written, unless the stored
     /// version of that year's part is still `year.version - 1` (none for 1).
     fn save_year(
         &self,
         year: &StoredYear,
         change: &YearChange,
+        audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// The audit trail, newest first.
     fn year_changes(&self) -> impl Future<Output = StoreResult<Vec<YearChange>>> + Send;
@@ -413,7 +440,9 @@ pub trait StaffStore: Send + Sync {
 /// number in full).
 pub trait AuditStore: Send + Sync {
     fn record_audit(&self, entry: &AuditEntry) -> impl Future<Output = StoreResult<()>> + Send;
-    /// The whole trail, newest first, a page at a time.
+    /// The whole trail, newest first, a page at a time: entries strictly
+    /// older than `query.before`, at most [`AuditQuery::page_size`] (the
+    /// limit clamped to 1..=[`AuditQuery::MAX_LIMIT`], never refused).
     fn audit_trail(
         &self,
         query: &AuditQuery,
