@@ -244,6 +244,7 @@ pub fn invoice_for(learner: &LearnerId, orders: &[&Order]) -> InvoiceRequest {
         delivery: InvoiceDelivery::Electronic,
         requested_at: now(),
         status: InvoiceStatus::Requested,
+        issued: None,
     }
 }
 
@@ -281,6 +282,15 @@ pub fn audit_by(by: &str, action: AuditAction) -> AuditEntry {
 }
 
 /// Test code's audit entry for a staff write: by `tester`.
+/// What staff record when they issue an invoice.
+pub fn issued_invoice() -> ticedu_store::records::IssuedInvoice {
+    ticedu_store::records::IssuedInvoice {
+        number: ticedu_domain::invoice::FapiaoNumber::parse("24112000000012345678").expect("valid"),
+        issued_at: now(),
+        by: ticedu_domain::staff::StaffName::parse("tester").expect("valid"),
+    }
+}
+
 pub fn audit(action: AuditAction) -> AuditEntry {
     audit_by("tester", action)
 }

@@ -2,7 +2,7 @@
 //! study cards that learners redeem, check titles, grant the discount, and
 //! work through invoice requests (R12, R13, R15, R18).
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::helpers::*;
@@ -179,7 +179,8 @@ async fn a_learner_requests_an_invoice_for_paid_orders_and_staff_issue_it() {
     let app = spawn_app().await;
     let staff = app.staff_token().await;
     let codes = app.issue_cards(&staff, 1, 60000, "转账").await;
-    let token = app.register(&registration()).await.token;
+    let learner = app.register(&registration()).await;
+    let token = learner.token.clone();
     app.redeem(&token, &codes[0]).await;
     let bought = app
         .post(
@@ -230,31 +231,66 @@ async fn a_learner_requests_an_invoice_for_paid_orders_and_staff_issue_it() {
         "91350100M000100Y43"
     );
     let id = queue.body["invoices"][0]["id"].as_str().unwrap().to_owned();
-    assert_eq!(
-        app.post(
-            &path(admin::INVOICE_ISSUED, &[&id]),
-            Some(&staff),
-            json!({})
+    // The queue as a spreadsheet for the tax system: Excel-readable, no formula runs.
+    let csv = app
+        .send(
+            app.raw(Method::GET, &format!("{}?format=csv", admin::INVOICES))
+                .bearer_auth(&staff),
         )
-        .await
-        .status,
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(
+        csv.headers["content-type"], "text/csv; charset=utf-8",
+        "{:?}",
+        csv.headers
+    );
+    let text = csv.body.as_str().expect("text");
+    assert!(text.starts_with("\u{feff}request,requested_at,buyer,taxpayer_id,amount_yuan"));
+    assert!(
+        text.contains(&id) && text.contains("91350100M000100Y43"),
+        "{text}"
+    );
+    let issued_path = path(admin::INVOICE_ISSUED, &[&id]);
+    let issue = |number: &str| app.post(&issued_path, Some(&staff), json!({ "number": number }));
+    let malformed = issue("12-34").await;
+    assert_eq!(
+        (malformed.status, malformed.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invoice.number")
+    );
+    assert_eq!(
+        issue("2411 2000 0000 1234 5678").await.status,
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        app.post(
-            &path(admin::INVOICE_ISSUED, &[&id]),
-            Some(&staff),
-            json!({})
-        )
-        .await
-        .code(),
-        "invoice.issued"
+        issue("24112000000012345678").await.status,
+        StatusCode::NO_CONTENT,
+        "the same invoice again is the one recorded"
     );
     assert_eq!(
-        app.get(&format!("{}?status=issued", admin::INVOICES), Some(&staff))
-            .await
-            .body["invoices"][0]["id"],
-        id
+        issue("87654321").await.code(),
+        "invoice.issued",
+        "not another number"
+    );
+    let issued = app
+        .get(&format!("{}?status=issued", admin::INVOICES), Some(&staff))
+        .await;
+    assert_eq!(issued.body["invoices"][0]["id"], id);
+    assert_eq!(
+        issued.body["invoices"][0]["invoice_number"],
+        "24112000000012345678"
+    );
+    assert_eq!(issued.body["invoices"][0]["issued_by"], STAFF);
+    let learner_trail = app
+        .get(&path(admin::LEARNER_AUDIT, &[&learner.id]), Some(&staff))
+        .await;
+    let entries = learner_trail.body["entries"].as_array().unwrap();
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e["action"] == "invoice_issued")
+            .count(),
+        1,
+        "one issue, one entry: {entries:?}"
     );
     assert_eq!(
         app.get(&format!("{}?status=lost", admin::INVOICES), Some(&staff))
@@ -330,7 +366,7 @@ async fn staff_list_cards_as_csv_void_unredeemed_ones_and_find_orders() {
     assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
     let text = csv.body.as_str().unwrap();
     assert!(
-        text.starts_with("code,value_yuan,state,issued_at,note\r\n"),
+        text.starts_with("\u{feff}code,value_yuan,state,issued_at,note\r\n"),
         "{text}"
     );
     assert!(

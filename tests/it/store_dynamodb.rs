@@ -199,7 +199,11 @@ async fn every_write_operation_is_exactly_one_request() {
     one_request(
         &counter,
         "mark invoice issued",
-        store.mark_invoice_issued(&invoice.id, &audit(AuditAction::InvoiceIssued)),
+        store.mark_invoice_issued(
+            &invoice.id,
+            &ticedu_tests::fixtures::issued_invoice(),
+            &audit(AuditAction::InvoiceIssued),
+        ),
     )
     .await
     .unwrap();

@@ -1,20 +1,27 @@
-//! Working through invoice requests (R15): listing them by status and
-//! marking one issued.
+//! Working through invoice requests (R15): listing them by status (JSON, or
+//! a CSV for the tax system's batch entry), and marking one issued with the
+//! invoice's number. Marking it again with the same number is the same
+//! marking; with another number it is refused.
 
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use serde::Serialize;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
 use ticedu_api::auth::AuthStaff;
-use ticedu_api::{ApiResult, AppState, ErrorBody, PathParam};
+use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody, PathParam};
+use ticedu_domain::invoice::FapiaoNumber;
 use ticedu_domain::staff::StaffAction;
 use ticedu_store::Refusal;
 use ticedu_store::ids::InvoiceId;
-use ticedu_store::records::{AuditAction, InvoiceDelivery, InvoiceRequest, InvoiceStatus};
+use ticedu_store::records::{
+    AuditAction, InvoiceDelivery, InvoiceRequest, InvoiceStatus, IssuedInvoice,
+};
 use utoipa::ToSchema;
 
 use crate::AdminStore;
 use crate::requests::InvoiceFilter;
+use crate::spreadsheet::{csv_download, yuan};
 
 pub const INVOICES: &str = "/api/staff/invoices";
 pub const INVOICE_ISSUED: &str = "/api/staff/invoices/{invoice}/issued";
@@ -31,6 +38,10 @@ pub(crate) struct InvoiceView {
     delivery: String,
     requested_at: String,
     status: String,
+    /// 发票号码, once issued.
+    invoice_number: Option<String>,
+    issued_at: Option<String>,
+    issued_by: Option<String>,
 }
 
 impl From<InvoiceRequest> for InvoiceView {
@@ -48,6 +59,15 @@ impl From<InvoiceRequest> for InvoiceView {
             },
             requested_at: invoice.requested_at.to_string(),
             status: invoice.status.as_str().to_owned(),
+            invoice_number: invoice
+                .issued
+                .as_ref()
+                .map(|issued| issued.number.as_str().to_owned()),
+            issued_at: invoice
+                .issued
+                .as_ref()
+                .map(|issued| issued.issued_at.to_string()),
+            issued_by: invoice.issued.map(|issued| issued.by.to_string()),
         }
     }
 }
@@ -57,47 +77,110 @@ pub(crate) struct InvoiceList {
     invoices: Vec<InvoiceView>,
 }
 
-/// Invoice requests by status (R15).
+/// Invoice requests by status (R15), as JSON or (`format=csv`) a spreadsheet.
 #[utoipa::path(get, path = INVOICES, tag = "staff", params(InvoiceFilter), security(("bearer" = [])),
-    responses((status = 200, description = "Requests", body = InvoiceList), (status = 403, description = "Not staff", body = ErrorBody), (status = 422, description = "Unknown status", body = ErrorBody)))]
+    responses((status = 200, description = "Requests (JSON, or text/csv)", body = InvoiceList), (status = 403, description = "Not finance", body = ErrorBody), (status = 422, description = "Unknown status or format", body = ErrorBody)))]
 pub(crate) async fn invoices<S: AdminStore>(
     State(state): State<AppState<S>>,
     staff: AuthStaff,
     Query(filter): Query<InvoiceFilter>,
-) -> ApiResult<Json<InvoiceList>> {
+) -> ApiResult<Response> {
     staff.may(StaffAction::Finance)?;
-    let status = filter.parse()?;
-    let invoices = state.store.invoices_with_status(status).await?;
-    Ok(Json(InvoiceList {
-        invoices: invoices.into_iter().map(InvoiceView::from).collect(),
-    }))
+    let (status, csv) = filter.parse()?;
+    let invoices: Vec<InvoiceView> = state
+        .store
+        .invoices_with_status(status)
+        .await?
+        .into_iter()
+        .map(InvoiceView::from)
+        .collect();
+    if !csv {
+        return Ok(Json(InvoiceList { invoices }).into_response());
+    }
+    let rows = invoices.into_iter().map(|invoice| {
+        vec![
+            invoice.id,
+            invoice.requested_at,
+            invoice.buyer_name,
+            invoice.taxpayer_id,
+            yuan(invoice.amount_fen),
+            invoice.email,
+            invoice.delivery,
+            invoice.orders.join(" "),
+            invoice.status,
+            invoice.invoice_number.unwrap_or_default(),
+        ]
+    });
+    Ok(csv_download(
+        &format!("invoices-{}.csv", status.as_str()),
+        &[
+            "request",
+            "requested_at",
+            "buyer",
+            "taxpayer_id",
+            "amount_yuan",
+            "email",
+            "delivery",
+            "orders",
+            "status",
+            "invoice_number",
+        ],
+        rows,
+    ))
 }
 
-/// Mark an invoice request issued.
-#[utoipa::path(post, path = INVOICE_ISSUED, tag = "staff", security(("bearer" = [])),
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IssuedRequest {
+    /// 发票号码: 8 digits (paper, older electronic) or 20 (fully digital).
+    number: String,
+}
+
+/// Mark an invoice request issued, with the invoice's number.
+#[utoipa::path(post, path = INVOICE_ISSUED, tag = "staff", request_body = IssuedRequest, security(("bearer" = [])),
     params(("invoice" = String, Path, description = "Invoice request id")),
-    responses((status = 204, description = "Marked"), (status = 403, description = "Not staff", body = ErrorBody), (status = 404, description = "No such request", body = ErrorBody), (status = 409, description = "Issued already", body = ErrorBody)))]
+    responses((status = 204, description = "Marked (the same number again changes nothing)"), (status = 403, description = "Not finance", body = ErrorBody), (status = 404, description = "No such request", body = ErrorBody), (status = 409, description = "Issued already with another number", body = ErrorBody), (status = 422, description = "Not an invoice number", body = ErrorBody)))]
 pub(crate) async fn invoice_issued<S: AdminStore>(
     State(state): State<AppState<S>>,
     staff: AuthStaff,
     PathParam(id): PathParam<InvoiceId>,
+    ApiJson(request): ApiJson<IssuedRequest>,
 ) -> ApiResult<StatusCode> {
     staff.may(StaffAction::Finance)?;
+    let number = FapiaoNumber::parse(&request.number).map_err(|e| ApiError::invalid(&e))?;
     let invoice = state
         .store
         .invoice(&id)
         .await?
         .ok_or(Refusal::UnknownInvoice)?;
+    // A double click or a retry: the invoice is the one already recorded.
+    if invoice
+        .issued
+        .as_ref()
+        .is_some_and(|issued| issued.number == number)
+    {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    let now = state.platform.clock.now();
     let audit = staff
-        .audit(AuditAction::InvoiceIssued, state.platform.clock.now())
+        .audit(AuditAction::InvoiceIssued, now)
         .learner(&invoice.learner)
         .subject(id.to_string())
         .change(
             "status",
             Some(invoice.status.as_str().to_owned()),
             Some(InvoiceStatus::Issued.as_str().to_owned()),
-        );
-    state.store.mark_invoice_issued(&id, &audit).await?;
+        )
+        .change("invoice_number", None, Some(number.as_str().to_owned()));
+    let issued = IssuedInvoice {
+        number,
+        issued_at: now,
+        by: staff.name.clone(),
+    };
+    state
+        .store
+        .mark_invoice_issued(&id, &issued, &audit)
+        .await?;
     tracing::info!(staff = %staff.name, invoice = %id, "invoice issued");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -49,6 +49,7 @@ mod queues;
 mod requests;
 mod returning;
 mod returning_claims;
+mod spreadsheet;
 mod title_checks;
 mod two_factor;
 mod years;

@@ -72,20 +72,38 @@ impl Revocation {
 pub(crate) struct InvoiceFilter {
     /// `requested` (default) or `issued`.
     status: Option<String>,
+    /// `json` (default) or `csv`: a spreadsheet of the list.
+    format: Option<String>,
 }
 
 impl InvoiceFilter {
-    pub fn parse(self) -> Result<InvoiceStatus, ApiError> {
-        match self.status.as_deref().unwrap_or("requested") {
-            "requested" => Ok(InvoiceStatus::Requested),
-            "issued" => Ok(InvoiceStatus::Issued),
-            _ => Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invoice.status",
-                "状态应为 requested 或 issued。",
-                "The status is requested or issued.",
-            )),
-        }
+    /// The status asked for, and whether as CSV.
+    pub fn parse(self) -> Result<(InvoiceStatus, bool), ApiError> {
+        let status = match self.status.as_deref().unwrap_or("requested") {
+            "requested" => InvoiceStatus::Requested,
+            "issued" => InvoiceStatus::Issued,
+            _ => {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invoice.status",
+                    "状态应为 requested 或 issued。",
+                    "The status is requested or issued.",
+                ));
+            }
+        };
+        let csv = match self.format.as_deref().unwrap_or("json") {
+            "json" => false,
+            "csv" => true,
+            _ => {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "request.format",
+                    "格式应为 json 或 csv。",
+                    "The format is json or csv.",
+                ));
+            }
+        };
+        Ok((status, csv))
     }
 }
 
@@ -117,15 +135,29 @@ mod tests {
 
     #[test]
     fn invoices_are_listed_by_a_known_status_requested_by_default() {
-        let filter = |status: Option<&str>| {
+        let filter = |status: Option<&str>, format: Option<&str>| {
             InvoiceFilter {
                 status: status.map(str::to_owned),
+                format: format.map(str::to_owned),
             }
             .parse()
         };
-        assert_eq!(filter(None).unwrap(), InvoiceStatus::Requested);
-        assert_eq!(filter(Some("issued")).unwrap(), InvoiceStatus::Issued);
-        assert_eq!(filter(Some("paid")).err().unwrap().code(), "invoice.status");
+        assert_eq!(
+            filter(None, None).unwrap(),
+            (InvoiceStatus::Requested, false)
+        );
+        assert_eq!(
+            filter(Some("issued"), Some("csv")).unwrap(),
+            (InvoiceStatus::Issued, true)
+        );
+        assert_eq!(
+            filter(Some("paid"), None).err().unwrap().code(),
+            "invoice.status"
+        );
+        assert_eq!(
+            filter(None, Some("xlsx")).err().unwrap().code(),
+            "request.format"
+        );
     }
 }
 

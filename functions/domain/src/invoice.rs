@@ -98,9 +98,74 @@ impl Rejection for InvoiceError {
     }
 }
 
+/// The number of the invoice (发票号码) staff issued in the tax system: 8
+/// digits on the older paper and electronic invoices, 20 on a fully digital
+/// one (数电票). Spaces typed between groups are dropped.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct FapiaoNumber(String);
+
+impl FapiaoNumber {
+    pub fn parse(input: &str) -> Result<Self, FapiaoNumberError> {
+        let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        if !(8..=20).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(FapiaoNumberError);
+        }
+        Ok(Self(digits))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for FapiaoNumber {
+    type Error = FapiaoNumberError;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text)
+    }
+}
+
+impl From<FapiaoNumber> for String {
+    fn from(number: FapiaoNumber) -> Self {
+        number.0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub struct FapiaoNumberError;
+
+display_as_rejection!(FapiaoNumberError);
+
+impl Rejection for FapiaoNumberError {
+    fn code(&self) -> &'static str {
+        "invoice.number"
+    }
+
+    fn message_zh(&self) -> Cow<'static, str> {
+        "发票号码为 8–20 位数字。".into()
+    }
+
+    fn message_en(&self) -> Cow<'static, str> {
+        "An invoice number is 8 to 20 digits.".into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invoice_numbers_are_eight_to_twenty_digits() {
+        assert_eq!(
+            FapiaoNumber::parse("0123 4567").unwrap().as_str(),
+            "01234567"
+        );
+        assert!(FapiaoNumber::parse("24112000000012345678").is_ok());
+        for bad in ["1234567", "123456789012345678901", "1234567a", ""] {
+            assert_eq!(FapiaoNumber::parse(bad), Err(FapiaoNumberError), "{bad}");
+        }
+    }
 
     #[test]
     fn an_invoice_covers_one_to_twenty_orders() {

@@ -99,5 +99,6 @@ fn record(
         },
         requested_at,
         status: InvoiceStatus::Requested,
+        issued: None,
     }
 }

@@ -2,12 +2,12 @@
 //! one transaction; staff's queue is gsi1 by status.
 
 use ticedu_store::ids::InvoiceId;
-use ticedu_store::records::{AuditEntry, InvoiceRequest, InvoiceStatus};
+use ticedu_store::records::{AuditEntry, InvoiceRequest, InvoiceStatus, IssuedInvoice};
 use ticedu_store::*;
 
 use crate::DynamoStore;
 use crate::keys;
-use crate::request::{Expr, Keys, Sorted, s, to_item, with_gsi1};
+use crate::request::{Expr, Keys, Sorted, s, to_item, to_value, with_gsi1};
 use crate::transaction::TransactionError;
 
 /// The items of an invoice request.
@@ -69,19 +69,26 @@ impl InvoiceStore for DynamoStore {
         .await
     }
 
-    async fn mark_invoice_issued(&self, id: &InvoiceId, audit: &AuditEntry) -> StoreResult<()> {
+    async fn mark_invoice_issued(
+        &self,
+        id: &InvoiceId,
+        issued_invoice: &IssuedInvoice,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
         during("mark_invoice_issued", async {
             let key = keys::invoice(id);
             let issued = InvoiceStatus::Issued.as_str();
             let expr = Expr::default()
                 .name("#status", "status")
+                .name("#issued", "issued")
                 .value(":issued", s(issued))
+                .value(":invoice", to_value(issued_invoice)?)
                 .value(":requested", s(InvoiceStatus::Requested.as_str()))
                 .value(":queue", s(keys::invoices_with_status(issued)));
             if self
                 .update_audited(
                     &key,
-                    "SET #status = :issued, gsi1pk = :queue",
+                    "SET #status = :issued, gsi1pk = :queue, #issued = :invoice",
                     "attribute_exists(pk) AND #status = :requested",
                     expr,
                     audit,

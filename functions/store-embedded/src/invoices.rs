@@ -2,7 +2,7 @@
 //! one transaction; staff's queue is an index by status.
 
 use ticedu_store::ids::InvoiceId;
-use ticedu_store::records::{AuditEntry, InvoiceRequest, InvoiceStatus, Order};
+use ticedu_store::records::{AuditEntry, InvoiceRequest, InvoiceStatus, IssuedInvoice, Order};
 use ticedu_store::*;
 
 use crate::EmbeddedStore;
@@ -58,8 +58,13 @@ impl InvoiceStore for EmbeddedStore {
         .await
     }
 
-    async fn mark_invoice_issued(&self, id: &InvoiceId, audit: &AuditEntry) -> StoreResult<()> {
-        let (id, audit) = (id.clone(), audit.clone());
+    async fn mark_invoice_issued(
+        &self,
+        id: &InvoiceId,
+        issued: &IssuedInvoice,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        let (id, issued, audit) = (id.clone(), issued.clone(), audit.clone());
         self.write("mark_invoice_issued", move |txn| {
             let mut invoices = open(txn, INVOICES)?;
             let mut invoice: InvoiceRequest = get_json(&invoices, id.as_str())?
@@ -70,6 +75,7 @@ impl InvoiceStore for EmbeddedStore {
                 .remove((invoice.status.as_str(), id.as_str()))
                 .or_backend()?;
             invoice.status = InvoiceStatus::Issued;
+            invoice.issued = Some(issued);
             by_status
                 .insert((invoice.status.as_str(), id.as_str()), ())
                 .or_backend()?;

@@ -347,10 +347,12 @@ pub trait InvoiceStore: Send + Sync {
         &self,
         status: InvoiceStatus,
     ) -> impl Future<Output = StoreResult<Vec<InvoiceRequest>>> + Send;
-    /// Staff issued the invoice, with `audit`.
+    /// Staff issued the invoice (`issued`: its number, when, by whom), with
+    /// `audit`. Refused with [`Refusal::InvoiceAlreadyIssued`] if it was.
     fn mark_invoice_issued(
         &self,
         id: &InvoiceId,
+        issued: &IssuedInvoice,
         audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 }

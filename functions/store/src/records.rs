@@ -9,9 +9,11 @@ use ticedu_domain::certificate::CertificateData;
 use ticedu_domain::contact::{EmailAddress, PhoneNumber};
 use ticedu_domain::cycle::{CycleNumber, LearnerCycle};
 use ticedu_domain::identity::{AccountKey, IdNumber, LookupKey, PersonName, Username, UsernameKey};
+use ticedu_domain::invoice::FapiaoNumber;
 use ticedu_domain::learner::{LearnerCategory, LearnerKind, TitleCheck};
 use ticedu_domain::money::Fen;
 use ticedu_domain::requirement::LearnedHour;
+use ticedu_domain::staff::StaffName;
 use ticedu_domain::taxpayer::TaxpayerId;
 
 mod filings;
@@ -379,6 +381,18 @@ pub struct InvoiceRequest {
     pub delivery: InvoiceDelivery,
     pub requested_at: Timestamp,
     pub status: InvoiceStatus,
+    /// What staff recorded when they issued it (none on requests issued
+    /// before invoice numbers were kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued: Option<IssuedInvoice>,
+}
+
+/// The invoice staff issued in the tax system for a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedInvoice {
+    pub number: FapiaoNumber,
+    pub issued_at: Timestamp,
+    pub by: StaffName,
 }
 
 /// A fixed window of login attempts: failures are counted per window, and a

@@ -214,13 +214,25 @@ pub async fn invoice_and_import_writes_are_audited_with_their_change<S: Contract
     store.request_invoice(&request).await.unwrap();
     let issued = audit(AuditAction::InvoiceIssued).learner(&learner.id);
     store
-        .mark_invoice_issued(&request.id, &issued)
+        .mark_invoice_issued(
+            &request.id,
+            &ticedu_tests::fixtures::issued_invoice(),
+            &issued,
+        )
         .await
         .unwrap();
     assert!(recorded(store, &issued).await, "mark_invoice_issued");
     let twice = audit(AuditAction::InvoiceIssued).learner(&learner.id);
     assert_eq!(
-        refusal(store.mark_invoice_issued(&request.id, &twice).await),
+        refusal(
+            store
+                .mark_invoice_issued(
+                    &request.id,
+                    &ticedu_tests::fixtures::issued_invoice(),
+                    &twice
+                )
+                .await
+        ),
         Refusal::InvoiceAlreadyIssued
     );
     assert!(

@@ -270,13 +270,21 @@ pub async fn invoices_cover_only_own_paid_orders_once<S: ContractStore>(store: &
     );
 
     store
-        .mark_invoice_issued(&request.id, &audit(AuditAction::InvoiceIssued))
+        .mark_invoice_issued(
+            &request.id,
+            &ticedu_tests::fixtures::issued_invoice(),
+            &audit(AuditAction::InvoiceIssued),
+        )
         .await
         .unwrap();
     assert_eq!(
         refusal(
             store
-                .mark_invoice_issued(&request.id, &audit(AuditAction::InvoiceIssued))
+                .mark_invoice_issued(
+                    &request.id,
+                    &ticedu_tests::fixtures::issued_invoice(),
+                    &audit(AuditAction::InvoiceIssued)
+                )
                 .await
         ),
         Refusal::InvoiceAlreadyIssued
