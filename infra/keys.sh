@@ -4,8 +4,10 @@
 #   bash infra/keys.sh platform-secret > platform.json   # new keys → the platform secret's JSON
 #   bash infra/keys.sh jwks platform.json > jwks.json    # its public certificate key → /.well-known/jwks.json
 #
-# STAFF="name:password;name2:password2" bash infra/keys.sh platform-secret
-# also fills TICEDU_STAFF with argon2id hashes (Debian package `argon2`).
+# ADMIN="name:password" bash infra/keys.sh platform-secret
+# also fills TICEDU_BOOTSTRAP_ADMIN, the first administrator, with an
+# argon2id hash (Debian package `argon2`). Every other staff account is
+# created by an administrator in the console (/staff/).
 # The JSON holds private keys: create the secret from it, then delete it
 # (infra/README.md, "Secrets").
 set -euo pipefail
@@ -18,22 +20,19 @@ case "${1:-}" in
     jwt_secret=$(openssl rand 32 | b64)
     account_secret=$(openssl rand 32 | b64)
     signing_key=$(openssl genpkey -algorithm ed25519)
-    staff=""
-    if [ -n "${STAFF:-}" ]; then
-      command -v argon2 >/dev/null || { echo "STAFF needs the argon2 command (apt-get install argon2)" >&2; exit 1; }
-      IFS=';' read -ra logins <<<"$STAFF"
-      for login in "${logins[@]}"; do
-        name=${login%%:*}
-        password=${login#*:}
-        salt=$(openssl rand 16 | b64 | tr -d '=+/' | cut -c1-16)
-        # argon2id, m=19456 KiB, t=2, p=1: the parameters ticedu-api's Password::hash uses.
-        hash=$(printf '%s' "$password" | argon2 "$salt" -id -k 19456 -t 2 -p 1 -e)
-        staff="${staff:+$staff;}$name:$hash"
-      done
+    admin=""
+    if [ -n "${ADMIN:-}" ]; then
+      command -v argon2 >/dev/null || { echo "ADMIN needs the argon2 command (apt-get install argon2)" >&2; exit 1; }
+      name=${ADMIN%%:*}
+      password=${ADMIN#*:}
+      salt=$(openssl rand 16 | b64 | tr -d '=+/' | cut -c1-16)
+      # argon2id, m=19456 KiB, t=2, p=1: the parameters ticedu-api's Password::hash uses.
+      hash=$(printf '%s' "$password" | argon2 "$salt" -id -k 19456 -t 2 -p 1 -e)
+      admin="$name:$hash"
     fi
-    python3 - "$kid_suffix" "$jwt_secret" "$account_secret" "$signing_key" "$staff" <<'EOF'
+    python3 - "$kid_suffix" "$jwt_secret" "$account_secret" "$signing_key" "$admin" <<'EOF'
 import json, sys
-suffix, jwt, account, signing, staff = sys.argv[1:]
+suffix, jwt, account, signing, admin = sys.argv[1:]
 secret = {
     "TICEDU_JWT_KEYS": f"jwt-{suffix}:{jwt}",
     "TICEDU_JWT_ACTIVE_KID": f"jwt-{suffix}",
@@ -41,8 +40,8 @@ secret = {
     "TICEDU_CERT_SIGNING_KEY": signing + "\n",
     "TICEDU_CERT_SIGNING_KID": f"cert-{suffix}",
 }
-if staff:
-    secret["TICEDU_STAFF"] = staff
+if admin:
+    secret["TICEDU_BOOTSTRAP_ADMIN"] = admin
 json.dump(secret, sys.stdout, indent=2)
 print()
 EOF

@@ -50,13 +50,22 @@ async fn the_platform_is_configured_from_the_secrets() {
     let platform_arn = secret(&client, platform_secret()).await;
     let staff_arn = secret(
         &client,
-        json!({ "TICEDU_STAFF": "staff:$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA" }),
+        json!({ "TICEDU_BOOTSTRAP_ADMIN": "admin:$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA" }),
     )
     .await;
     let env = read(&client, &[platform_arn, staff_arn]).await.unwrap();
     assert!(env.var("TICEDU_JWT_KEYS").unwrap().starts_with("k1:"));
     let platform = Platform::from_environment(&env).expect("a complete configuration");
-    assert_eq!(platform.staff.len(), 1);
+    assert_eq!(
+        platform.bootstrap_admin.as_ref().map(|a| a.name.as_str()),
+        Some("admin")
+    );
+    assert!(platform.staff_token_lifetime_seconds < platform.tokens.lifetime_seconds());
+    let mut retired = platform_secret();
+    retired["TICEDU_STAFF"] = json!("staff:$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA");
+    let retired = read(&client, &[secret(&client, retired).await]).await.unwrap();
+    let refusal = Platform::from_environment(&retired).expect_err("the old staff list is refused");
+    assert!(refusal.to_string().contains("TICEDU_STAFF"), "{refusal}");
     assert!(
         !format!("{env:?}").contains("dGhpcy1pcy1h"),
         "Debug shows names, never values"
@@ -76,8 +85,8 @@ async fn malformed_or_foreign_secrets_are_refused() {
         read(&client, &[foreign]).await,
         Err(SecretsError::ForeignKey { key, .. }) if key == "AWS_SECRET_ACCESS_KEY"
     ));
-    let a = secret(&client, json!({ "TICEDU_STAFF": "a" })).await;
-    let b = secret(&client, json!({ "TICEDU_STAFF": "b" })).await;
+    let a = secret(&client, json!({ "TICEDU_BOOTSTRAP_ADMIN": "a" })).await;
+    let b = secret(&client, json!({ "TICEDU_BOOTSTRAP_ADMIN": "b" })).await;
     assert!(matches!(
         read(&client, &[a, b]).await,
         Err(SecretsError::Duplicate { .. })

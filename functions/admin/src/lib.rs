@@ -2,7 +2,10 @@
 //!
 //! | use case | module |
 //! |---|---|
-//! | staff log in | `login` |
+//! | staff log in: password and TOTP code, enrolment of an authenticator, recovery codes | `login`, `two_factor` |
+//! | what waits in each queue, counted | `queues` |
+//! | a learner's full ID number, shown on request and audited | `id_numbers` |
+//! | staff accounts, roles, disabling, resets (administrators) | `accounts` |
 //! | study cards for bank transfers: issue, list, void (R13) | `cards` |
 //! | an order and its payment | `orders` |
 //! | finding a learner (username, certificate, order) and where they stand | `learners` |
@@ -27,30 +30,37 @@ use ticedu_store::{
 };
 use utoipa::OpenApi;
 
+mod accounts;
 mod applications;
 mod cards;
 mod certificates;
+mod id_numbers;
 mod imports;
 mod invoices;
 mod learners;
 mod login;
 mod orders;
 mod overdue_renewals;
+mod queues;
 mod requests;
 mod returning;
 mod returning_claims;
 mod title_checks;
+mod two_factor;
 mod years;
 
+pub use accounts::{ACCOUNT, ACCOUNT_PASSWORD, ACCOUNT_TOTP_RESET, ACCOUNTS};
 pub use applications::{APPLICATION_DECISION, APPLICATIONS};
 pub use cards::{CARD_VOID, CARDS};
 pub use certificates::REVOKE;
+pub use id_numbers::ID_NUMBER;
 pub use imports::IMPORTS;
 pub use invoices::{INVOICE_ISSUED, INVOICES};
 pub use learners::LEARNERS;
-pub use login::LOGIN;
+pub use login::{ENROLMENT, LOGIN, ME, RECOVERY_CODES};
 pub use orders::ORDER;
 pub use overdue_renewals::{OVERDUE_DECISION, OVERDUE_RENEWALS};
+pub use queues::QUEUES;
 pub use returning::RETURNING;
 pub use returning_claims::{RETURNING_CLAIM_DECISION, RETURNING_CLAIMS};
 pub use title_checks::{TITLE_CHECK, TITLE_CHECKS};
@@ -101,6 +111,16 @@ struct AdminApi;
 pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::with_openapi(AdminApi::openapi())
         .routes(route!(login::login::<S>))
+        .routes(route!(login::enrol::<S>))
+        .routes(route!(login::me::<S>))
+        .routes(route!(login::new_recovery_codes::<S>))
+        .routes(route!(queues::queue_counts::<S>))
+        .routes(route!(id_numbers::reveal::<S>))
+        .routes(route!(accounts::accounts::<S>))
+        .routes(route!(accounts::create::<S>))
+        .routes(route!(accounts::change::<S>))
+        .routes(route!(accounts::reset_password::<S>))
+        .routes(route!(accounts::reset_totp::<S>))
         .routes(route!(cards::issue_cards::<S>))
         .routes(route!(cards::list_cards::<S>))
         .routes(route!(cards::void_card::<S>))

@@ -4,27 +4,11 @@
 use axum::http::StatusCode;
 use serde::Deserialize;
 use ticedu_api::ApiError;
-use ticedu_api::password::Password;
 use ticedu_domain::cards::CardBatch;
 use ticedu_domain::learner::{ShortText, TitleCheck};
 use ticedu_domain::money::Fen;
 use ticedu_store::records::{InvoiceStatus, StaffDecision};
 use utoipa::{IntoParams, ToSchema};
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct StaffLogin {
-    name: String,
-    password: String,
-}
-
-impl StaffLogin {
-    /// The name as configured in `TICEDU_STAFF`, and the password to check.
-    pub fn parse(self) -> Result<(String, Password), ApiError> {
-        let password = Password::attempt(self.password).map_err(|e| ApiError::invalid(&e))?;
-        Ok((self.name.trim().to_owned(), password))
-    }
-}
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -13,7 +13,7 @@ use axum::http::{StatusCode, header};
 use jiff::Timestamp;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use ticedu_domain::staff::{StaffAction, StaffName, StaffRoles};
+use ticedu_domain::staff::{DisplayName, StaffAction, StaffName, StaffRoles};
 use ticedu_store::ids::LearnerId;
 use ticedu_store::records::{AuditAction, AuditEntry, Learner};
 use ticedu_store::{LearnerStore, Refusal, StaffStore};
@@ -112,7 +112,19 @@ impl TokenKeys {
         self.lifetime_seconds
     }
 
+    /// A token of the configured lifetime.
     pub fn issue(&self, subject: &str, role: Role, now: Timestamp) -> String {
+        self.issue_for(subject, role, now, self.lifetime_seconds)
+    }
+
+    /// A token lasting `lifetime_seconds`: staff sessions are shorter.
+    pub fn issue_for(
+        &self,
+        subject: &str,
+        role: Role,
+        now: Timestamp,
+        lifetime_seconds: i64,
+    ) -> String {
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.active_kid.clone());
         let claims = Claims {
@@ -120,7 +132,7 @@ impl TokenKeys {
             role,
             iss: ISSUER.to_owned(),
             iat: now.as_second(),
-            exp: now.as_second() + self.lifetime_seconds,
+            exp: now.as_second() + lifetime_seconds,
         };
         jsonwebtoken::encode(&header, &claims, &self.encoding)
             .expect("HS256 signing with a byte key cannot fail")
@@ -190,7 +202,8 @@ impl From<TokenError> for ApiError {
     }
 }
 
-fn claims<S>(parts: &Parts, state: &S) -> Result<Claims, ApiError>
+/// The verified claims of the request's bearer token, whatever its role.
+pub fn claims<S>(parts: &Parts, state: &S) -> Result<Claims, ApiError>
 where
     Arc<Platform>: FromRef<S>,
 {
@@ -239,6 +252,7 @@ impl AuthLearner {
 #[derive(Debug, Clone)]
 pub struct AuthStaff {
     pub name: StaffName,
+    pub display_name: DisplayName,
     pub roles: StaffRoles,
 }
 
@@ -256,6 +270,7 @@ impl<S: StaffStore> FromRequestParts<AppState<S>> for AuthStaff {
         match account {
             Some(account) if !account.disabled && account.totp.is_active() => Ok(Self {
                 name: account.name,
+                display_name: account.display_name,
                 roles: account.roles,
             }),
             _ => Err(ApiError::from(TokenError::Invalid)),
@@ -279,7 +294,8 @@ impl AuthStaff {
     }
 }
 
-fn forbidden() -> ApiError {
+/// 403 `auth.forbidden`.
+pub fn forbidden() -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
         "auth.forbidden",

@@ -13,6 +13,7 @@ use ticedu_domain::calendar::WorkCalendar;
 use ticedu_domain::catalogue::Catalogue;
 use ticedu_domain::identity::AccountKeySecret;
 use ticedu_domain::settings::Settings;
+use ticedu_domain::staff::StaffName;
 
 use crate::auth::{Secret, TokenKeys};
 use crate::certificate_signing::CertificateSigner;
@@ -25,8 +26,17 @@ pub const JWT_ACTIVE_KID: &str = "TICEDU_JWT_ACTIVE_KID";
 pub const TOKEN_LIFETIME: &str = "TICEDU_TOKEN_LIFETIME_SECONDS";
 /// Base64 of at least 32 bytes: keys the HMACs of ID numbers and usernames.
 pub const ACCOUNT_KEY_SECRET: &str = "TICEDU_ACCOUNT_KEY_SECRET";
-/// Staff logins: `name:argon2-hash[;name:argon2-hash…]` (optional).
-pub const STAFF: &str = "TICEDU_STAFF";
+/// The first administrator, `name:argon2id-hash`: created in the store at
+/// their first log-in, once in the store's life (optional). Every other staff
+/// account is created by an administrator in the console.
+pub const BOOTSTRAP_ADMIN: &str = "TICEDU_BOOTSTRAP_ADMIN";
+/// The list of staff logins this platform had before staff accounts lived in
+/// the store: refused at start, so that it cannot be silently ignored.
+pub const RETIRED_STAFF_LIST: &str = "TICEDU_STAFF";
+/// Staff access token lifetime in seconds (default 900, at most the learners').
+pub const STAFF_TOKEN_LIFETIME: &str = "TICEDU_STAFF_TOKEN_LIFETIME_SECONDS";
+/// Staff sessions are shorter than learners': staff tokens open every account.
+pub const DEFAULT_STAFF_TOKEN_LIFETIME_SECONDS: i64 = 15 * 60;
 /// The Ed25519 key (PKCS#8 PEM) that signs certificates, and its key id.
 pub const CERT_SIGNING_KEY: &str = "TICEDU_CERT_SIGNING_KEY";
 pub const CERT_SIGNING_KID: &str = "TICEDU_CERT_SIGNING_KID";
@@ -99,43 +109,44 @@ pub struct Platform {
     pub account_secret: AccountKeySecret,
     pub clock: Clock,
     pub throttle: ThrottlePolicy,
-    /// Association staff who may log in to the staff tools.
-    pub staff: Vec<StaffAccount>,
+    /// The first administrator, from the deployment's secret.
+    pub bootstrap_admin: Option<BootstrapAdmin>,
+    /// How long a staff member's access token lasts.
+    pub staff_token_lifetime_seconds: i64,
     /// Signs certificates for offline verification.
     pub certificate_signer: CertificateSigner,
 }
 
-/// A staff login: a name and an argon2id PHC hash (`ticedu-api`'s `Password::hash`).
+/// The first administrator: a login name and an argon2id PHC hash
+/// (`ticedu-api`'s `Password::hash`, or `argon2 … -id -e`).
 #[derive(Clone)]
-pub struct StaffAccount {
-    pub name: String,
+pub struct BootstrapAdmin {
+    pub name: StaffName,
     pub password_hash: String,
 }
 
-impl std::fmt::Debug for StaffAccount {
+impl std::fmt::Debug for BootstrapAdmin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "StaffAccount({})", self.name)
+        write!(f, "BootstrapAdmin({})", self.name)
     }
 }
 
-/// `name:phc-hash[;name:phc-hash…]`, parsed.
-pub fn parse_staff(text: &str) -> Result<Vec<StaffAccount>, ConfigError> {
-    text.split(';')
-        .map(str::trim)
-        .filter(|entry| !entry.is_empty())
-        .map(|entry| {
-            let (name, hash) = entry
-                .split_once(':')
-                .ok_or_else(|| malformed(STAFF, "expected name:argon2-hash"))?;
-            if name.trim().is_empty() || !hash.starts_with("$argon2") {
-                return Err(malformed(STAFF, "expected name:argon2-hash"));
-            }
-            Ok(StaffAccount {
-                name: name.trim().to_owned(),
-                password_hash: hash.to_owned(),
-            })
+impl std::str::FromStr for BootstrapAdmin {
+    type Err = ConfigError;
+
+    /// `name:phc-hash`.
+    fn from_str(text: &str) -> Result<Self, ConfigError> {
+        let expected = || malformed(BOOTSTRAP_ADMIN, "expected name:argon2id-hash");
+        let (name, hash) = text.trim().split_once(':').ok_or_else(expected)?;
+        let name = StaffName::parse(name).map_err(|_| expected())?;
+        if !hash.starts_with("$argon2") {
+            return Err(expected());
+        }
+        Ok(Self {
+            name,
+            password_hash: hash.to_owned(),
         })
-        .collect()
+    }
 }
 
 /// Where configuration comes from: the process environment, overlaid by
@@ -227,31 +238,41 @@ impl Platform {
             ),
             None => Clock::System,
         };
-        let staff = match env.var(STAFF) {
-            Some(text) => parse_staff(&text)?,
-            None => Vec::new(),
+        if env.var(RETIRED_STAFF_LIST).is_some() {
+            return Err(malformed(
+                RETIRED_STAFF_LIST,
+                "staff accounts live in the store now: set TICEDU_BOOTSTRAP_ADMIN (one name:argon2id-hash) for the first administrator, who creates the others",
+            ));
+        }
+        let bootstrap_admin = env
+            .var(BOOTSTRAP_ADMIN)
+            .map(|text| text.parse())
+            .transpose()?;
+        let staff_lifetime = match env.var(STAFF_TOKEN_LIFETIME) {
+            Some(text) => text
+                .parse()
+                .map_err(|_| malformed(STAFF_TOKEN_LIFETIME, "not a number of seconds"))?,
+            None => DEFAULT_STAFF_TOKEN_LIFETIME_SECONDS,
         };
         let signer = CertificateSigner::from_pem(
             &env.required(CERT_SIGNING_KID)?,
             &env.required(CERT_SIGNING_KEY)?,
         )
         .map_err(|e| malformed(CERT_SIGNING_KEY, &e.to_string()))?;
-        Ok(Arc::new(Self::new(
-            tokens,
-            account_secret,
-            clock,
-            staff,
-            signer,
-        )?))
+        let mut platform = Self::new(tokens, account_secret, clock, bootstrap_admin, signer)?;
+        platform.staff_token_lifetime_seconds = staff_lifetime.clamp(60, lifetime);
+        Ok(Arc::new(platform))
     }
 
     pub fn new(
         tokens: TokenKeys,
         account_secret: AccountKeySecret,
         clock: Clock,
-        staff: Vec<StaffAccount>,
+        bootstrap_admin: Option<BootstrapAdmin>,
         certificate_signer: CertificateSigner,
     ) -> Result<Self, ConfigError> {
+        let staff_token_lifetime_seconds =
+            DEFAULT_STAFF_TOKEN_LIFETIME_SECONDS.min(tokens.lifetime_seconds());
         Ok(Self {
             catalogue: Catalogue::bundled()?,
             settings: Settings::bundled()?,
@@ -263,7 +284,8 @@ impl Platform {
                 max_failures: 5,
                 window_seconds: 15 * 60,
             },
-            staff,
+            bootstrap_admin,
+            staff_token_lifetime_seconds,
             certificate_signer,
         })
     }

@@ -123,6 +123,9 @@ mod store_ids {
     use super::{ApiError, FromPathSegment};
 
     store_id_segment!(LearnerId, UnknownLearner, |s| LearnerId::parse(s).ok());
+    store_id_segment!(ticedu_domain::staff::StaffName, UnknownStaffAccount, |s| {
+        ticedu_domain::staff::StaffName::parse(s).ok()
+    });
     store_id_segment!(OrderNo, UnknownOrder, |s| OrderNo::parse(s).ok());
     store_id_segment!(InvoiceId, UnknownInvoice, |s| InvoiceId::parse(s).ok());
     // Staff copy codes from a printed list or a phone call: spaced or lower case, as at redemption.

@@ -12,10 +12,11 @@ use axum::routing::{any, get};
 use axum::{Json, Router};
 use ticedu_api::auth::{Secret, TokenKeys};
 use ticedu_api::certificate_signing::CertificateSigner;
-use ticedu_api::config::{Clock, ConfigError, FIXED_NOW, StaffAccount};
+use ticedu_api::config::{BOOTSTRAP_ADMIN, BootstrapAdmin, Clock, ConfigError, FIXED_NOW};
 use ticedu_api::json::BODY_LIMIT_BYTES;
 use ticedu_api::{ApiError, AppState, Platform};
 use ticedu_domain::identity::AccountKeySecret;
+use ticedu_domain::staff::StaffName;
 use ticedu_payments::wechat::WeChatPay;
 use ticedu_store::Store;
 use tower_http::services::ServeDir;
@@ -111,8 +112,10 @@ async fn api_not_found() -> impl IntoResponse {
     )
 }
 
-/// The development staff login (name, password), printed by the local server.
-pub const DEMO_STAFF: (&str, &str) = ("staff", "staff-demo-2023");
+/// The development administrator (name, password), printed by the local
+/// server: bootstrapped at the first log-in unless `TICEDU_BOOTSTRAP_ADMIN`
+/// names another; the first log-in enrols an authenticator app.
+pub const DEMO_STAFF: (&str, &str) = ("admin", "staff-demo-2023");
 /// argon2id (the default parameters) of `DEMO_STAFF.1`, made once.
 const DEMO_STAFF_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$hzfwSFM5x9BotbHzOhJNwA$IvHMPWW6wmd7sNw6MFwHyzIPprPboK7f71lp8+NVCYs";
 
@@ -143,13 +146,20 @@ pub fn development_platform() -> Result<Arc<Platform>, ConfigError> {
         })?),
         Err(_) => Clock::System,
     };
-    let staff = vec![StaffAccount {
-        name: DEMO_STAFF.0.to_owned(),
-        password_hash: DEMO_STAFF_HASH.to_owned(),
-    }];
+    let bootstrap_admin = match std::env::var(BOOTSTRAP_ADMIN) {
+        Ok(text) => text.parse()?,
+        Err(_) => BootstrapAdmin {
+            name: StaffName::parse(DEMO_STAFF.0).expect("a valid staff name"),
+            password_hash: DEMO_STAFF_HASH.to_owned(),
+        },
+    };
     let signer = CertificateSigner::from_pem(DEV_CERT_KID, DEV_CERT_KEY)
         .expect("the development key is valid");
     Ok(Arc::new(Platform::new(
-        tokens, account, clock, staff, signer,
+        tokens,
+        account,
+        clock,
+        Some(bootstrap_admin),
+        signer,
     )?))
 }

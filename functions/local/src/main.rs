@@ -52,10 +52,11 @@ async fn main() -> Result<(), Error> {
         }
         None => (None, None),
     };
-    let platform_has_demo_staff = platform
-        .staff
-        .iter()
-        .any(|account| account.name == ticedu_local::DEMO_STAFF.0);
+    let development_admin = platform
+        .bootstrap_admin
+        .as_ref()
+        .filter(|admin| admin.name.as_str() == ticedu_local::DEMO_STAFF.0)
+        .is_some();
     let site = match std::env::var("TICEDU_SITE_DIR") {
         Ok(folder) => PathBuf::from(folder),
         Err(_) => {
@@ -94,10 +95,15 @@ async fn main() -> Result<(), Error> {
     println!(
         "ticedu is running at http://{address}/ (API under /api, OpenAPI at /api/openapi.json)"
     );
-    if platform_has_demo_staff {
+    if development_admin {
         let (name, password) = ticedu_local::DEMO_STAFF;
         println!(
-            "staff login (development only): POST /api/staff/login with name \"{name}\" and password \"{password}\""
+            "staff console: http://{address}/staff/ — the development administrator \"{name}\", password \"{password}\" (development only; the first log-in enrols an authenticator app)"
+        );
+    } else if let Some(admin) = &platform.bootstrap_admin {
+        println!(
+            "staff console: http://{address}/staff/ — the first administrator is \"{}\" (TICEDU_BOOTSTRAP_ADMIN)",
+            admin.name
         );
     }
     if simulator.is_some() {
@@ -148,5 +154,5 @@ fn print_demo(demo: &ticedu_local::demo::Demo, address: &str) {
     if let Some(no) = &demo.revoked_certificate {
         println!("a revoked certificate: http://{address}/verify/?no={no}");
     }
-    println!("staff act through /api/staff/* (login above); TICEDU_DEMO=0 skips the demo data");
+    println!("staff work in the console at http://{address}/staff/ (login above); TICEDU_DEMO=0 skips the demo data");
 }
