@@ -249,3 +249,36 @@ pub fn invoice_for(learner: &LearnerId, orders: &[&Order]) -> InvoiceRequest {
 pub fn id_number_seed() -> u64 {
     next()
 }
+
+pub fn staff_name(name: &str) -> ticedu_domain::staff::StaffName {
+    ticedu_domain::staff::StaffName::parse(name).expect("a valid staff name")
+}
+
+/// A staff account with `roles`, enrolled in TOTP and enabled: version 1, as created.
+pub fn staff_account(name: &str, roles: &[ticedu_domain::staff::StaffRole]) -> StaffAccount {
+    StaffAccount {
+        name: staff_name(name),
+        display_name: ticedu_domain::staff::DisplayName::parse("测试员").expect("valid"),
+        roles: ticedu_domain::staff::StaffRoles::new(roles.iter().copied()).expect("some role"),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".to_owned(),
+        disabled: false,
+        totp: TotpState::Active {
+            secret: "JBSWY3DPEHPK3PXP".to_owned(),
+            last_step: 0,
+        },
+        recovery_codes: Vec::new(),
+        created_at: now(),
+        created_by: staff_name(name),
+        version: 1,
+    }
+}
+
+/// An audit entry of `action` by the staff member `by`, now.
+pub fn audit_by(by: &str, action: AuditAction) -> AuditEntry {
+    AuditEntry::new(&staff_name(by), action, now())
+}
+
+/// Test code's audit entry for a staff write: by `tester`.
+pub fn audit(action: AuditAction) -> AuditEntry {
+    audit_by("tester", action)
+}

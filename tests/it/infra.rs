@@ -268,6 +268,10 @@ fn store_trait_needs(name: &str) -> (&'static [&'static str], bool, bool) {
         "LoginThrottleStore" => (&[GET, UPDATE, DELETE], false, false),
         // stored years / changes (Query YEARS, YEARS#CHANGES), save (Put year, Put change)
         "YearStore" => (&[PUT], true, false),
+        // account (Get), accounts (Query STAFF), create / bootstrap / save (Put ×2–3)
+        "StaffStore" => (&[GET, PUT], true, false),
+        // record (Put), whole trail (Query AUDIT), a learner's (gsi1)
+        "AuditStore" => (&[PUT], true, true),
         other => panic!(
             "store trait {other}: add the DynamoDB actions its adapter sends to tests/infra.rs"
         ),

@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct IssueCards {
-    /// 1–100 cards.
+    /// 1–99 cards (`MAX_CARDS_PER_BATCH`).
     count: usize,
     /// Each card's value in fen, e.g. 60000 for a 40-hour cycle.
     value_fen: u64,

@@ -12,8 +12,9 @@ use crate::money::Fen;
 use crate::rejection::{Rejection, display_as_rejection};
 
 /// Study cards issued in one go at most. Also what a store writes in one
-/// transaction, so the store re-exports it rather than keeping its own.
-pub const MAX_CARDS_PER_BATCH: usize = 100;
+/// transaction, so the store re-exports it rather than keeping its own:
+/// DynamoDB's 100 items, less the staff audit entry written with the batch.
+pub const MAX_CARDS_PER_BATCH: usize = 99;
 
 /// The largest study card: a whole cycle of certification at most, with room.
 pub const MAX_CARD_VALUE: Fen = Fen::from_yuan(10_000);
@@ -176,7 +177,7 @@ mod tests {
 
     #[test]
     fn messages_state_the_limits_they_enforce() {
-        assert!(CardBatchError::Count.message_en().contains("100"));
+        assert!(CardBatchError::Count.message_en().contains("99"));
         assert!(CardBatchError::Value.message_zh().contains("10000"));
         assert!(CardBatchError::Note.message_en().contains("200"));
     }

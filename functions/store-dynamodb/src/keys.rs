@@ -7,10 +7,11 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use ticedu_domain::catalogue::HourId;
 use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::identity::{AccountKey, UsernameKey};
+use ticedu_domain::staff::StaffName;
 use ticedu_store::ids::{
     CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo, TransactionId, in_cycle,
 };
-use ticedu_store::records::{YearChange, YearPart};
+use ticedu_store::records::{AuditEntry, YearChange, YearPart};
 
 use crate::table::{PARTITION_KEY, SORT_KEY};
 
@@ -154,4 +155,31 @@ pub fn year_change(change: &YearChange) -> Key {
 /// R12: a person's earlier renewals, by the HMAC of their ID number, as the account item.
 pub fn prior_record(key: &AccountKey) -> Key {
     Key::new(format!("PRIOR#{}", key.as_str()), "PRIOR")
+}
+
+/// The partition of every staff account: a handful of items, listed by one
+/// consistent Query (an administrator sees a change they just made).
+pub const STAFF: &str = "STAFF";
+pub const STAFF_ACCOUNT_PREFIX: &str = "ACCOUNT#";
+
+pub fn staff_account(name: &StaffName) -> Key {
+    Key::new(STAFF.to_owned(), format!("{STAFF_ACCOUNT_PREFIX}{name}"))
+}
+
+/// Written once, with the first administrator from the deployment's secret;
+/// it outlives that account so that the secret never brings it back.
+pub fn staff_bootstrapped() -> Key {
+    Key::new("STAFF#BOOTSTRAPPED".to_owned(), "MARKER")
+}
+
+/// The whole audit trail, in one partition sorted by time: staff actions are
+/// a few a minute, far below a partition's write limit, and one partition
+/// reads newest first, a page at a time, with one consistent Query.
+pub const AUDIT: &str = "AUDIT";
+/// gsi1 sort-key prefix of a learner's audit entries, under `LEARNER#<id>`
+/// beside their orders and certificates.
+pub const GSI1_AUDIT_PREFIX: &str = "AUDIT#";
+
+pub fn audit_entry(entry: &AuditEntry) -> Key {
+    Key::new(AUDIT.to_owned(), entry.sort_key())
 }

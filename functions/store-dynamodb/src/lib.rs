@@ -26,6 +26,9 @@
 //! | failed logins in one window | `THROTTLE#<hmac of username>#<window>` | `THROTTLE` | (TTL `expires_at`) |
 //! | a year's settings / calendar staff saved | `YEARS` | `SETTINGS#<year>` / `CALENDAR#<year>` | |
 //! | an edit of a year (audit trail) | `YEARS#CHANGES` | `<at ns, 20 digits>#<year>#<part>#<version>` | |
+//! | staff account | `STAFF` | `ACCOUNT#<name>` | |
+//! | the first administrator was bootstrapped | `STAFF#BOOTSTRAPPED` | `MARKER` | |
+//! | audit entry of a staff action | `AUDIT` | `<at ns, 20 digits>#<nonce>` | `LEARNER#<id>` / `AUDIT#<at ns>#<nonce>` when it concerns a learner |
 //!
 //! Neither an ID number nor a username ever appears in a key: both are HMACs.
 //! Items written before cycles existed carry no `cycle` attribute and keys
@@ -61,6 +64,13 @@
 //! | stored years (on every request that prices or dates) | Query `pk = YEARS` |
 //! | save a year's settings or calendar | TransactWriteItems: Put year (`attribute_not_exists(pk)` for version 1, else `version = :read`), Put change (new) |
 //! | year changes, newest first | Query `pk = YEARS#CHANGES`, descending |
+//! | staff account, every account | GetItem / Query `pk = STAFF`, `begins_with(sk, ACCOUNT#)` |
+//! | create a staff account | TransactWriteItems: Put account (new), Put audit entry (new) |
+//! | bootstrap the first administrator | TransactWriteItems: Put marker (new), Put account (new), Put audit entry (new) |
+//! | save a staff account | TransactWriteItems: Put account (`version = :read`), Put audit entry (new) |
+//! | any staff change (cards, filings, certificates, invoices, imports, years …) | its own TransactWriteItems plus Put audit entry (new) |
+//! | the whole audit trail, a page | Query `pk = AUDIT AND sk < :before`, descending, `Limit` |
+//! | a learner's audit trail | Query gsi1 `gsi1pk = LEARNER#<id>`, `begins_with(gsi1sk, AUDIT#)`, descending |
 //!
 //! Every write is one request, conditional, and safe to repeat: a repeat
 //! fails its condition and is reported as [`Outcome::AlreadyApplied`] or as
@@ -73,6 +83,7 @@
 //! [`Outcome::AlreadyApplied`]: ticedu_store::Outcome::AlreadyApplied
 //! [`Refusal`]: ticedu_store::Refusal
 
+mod audit;
 mod cards;
 mod certificates;
 mod filings;
@@ -85,6 +96,7 @@ mod metrics;
 mod orders;
 mod progress;
 mod request;
+mod staff;
 pub mod table;
 mod throttle;
 mod transaction;

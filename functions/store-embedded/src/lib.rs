@@ -11,6 +11,7 @@
 //! capability's storage is a module of its own (`learners.rs`, `cards.rs` …);
 //! `rows.rs` holds the table reads and writes they share.
 
+mod audit;
 mod cards;
 mod certificates;
 mod filings;
@@ -21,6 +22,7 @@ mod ledger;
 mod orders;
 mod progress;
 mod rows;
+mod staff;
 mod tables;
 mod throttle;
 mod years;

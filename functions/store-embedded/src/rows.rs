@@ -12,7 +12,7 @@ use ticedu_store::{Attempt, OrBackend};
 use crate::tables::{Json, PerLearner};
 
 /// The highest key's second half: `(first, "")..=(first, LAST)` is every row of `first`.
-const LAST: &str = "\u{10FFFF}";
+pub(crate) const LAST: &str = "\u{10FFFF}";
 
 /// Reads and decodes one JSON record.
 pub(crate) fn get_json<K, T>(

@@ -63,6 +63,16 @@ pub const THROTTLE: TableDefinition<(&str, i64), u32> = TableDefinition::new("lo
 pub const YEARS: TableDefinition<(&str, i16), Json> = TableDefinition::new("years");
 /// change sort key (time, year, part, version) → the audit entry of a year edit.
 pub const YEAR_CHANGES: TableDefinition<&str, Json> = TableDefinition::new("year_changes");
+/// staff name → [`ticedu_store::records::StaffAccount`].
+pub const STAFF: TableDefinition<&str, Json> = TableDefinition::new("staff_accounts");
+/// Once-in-the-store's-life facts, by name: [`STAFF_BOOTSTRAPPED`].
+pub const MARKERS: TableDefinition<&str, ()> = TableDefinition::new("markers");
+/// The marker of the first administrator's creation from the deployment's secret.
+pub const STAFF_BOOTSTRAPPED: &str = "STAFF#BOOTSTRAPPED";
+/// entry sort key (time, nonce) → [`ticedu_store::records::AuditEntry`]: the whole trail.
+pub const AUDIT: TableDefinition<&str, Json> = TableDefinition::new("audit");
+/// (learner, entry sort key): the entries about one learner, in `audit`.
+pub const LEARNER_AUDIT: TableDefinition<PerLearner, ()> = TableDefinition::new("learner_audit");
 
 /// Creates every table, so that read transactions never meet a missing one.
 pub fn create_all_tables(txn: &WriteTransaction) -> Result<(), TableError> {
@@ -91,5 +101,9 @@ pub fn create_all_tables(txn: &WriteTransaction) -> Result<(), TableError> {
     txn.open_table(YEARS)?;
     txn.open_table(YEAR_CHANGES)?;
     txn.open_table(PRIOR_RECORDS)?;
+    txn.open_table(STAFF)?;
+    txn.open_table(MARKERS)?;
+    txn.open_table(AUDIT)?;
+    txn.open_table(LEARNER_AUDIT)?;
     Ok(())
 }

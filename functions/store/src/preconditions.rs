@@ -291,6 +291,27 @@ impl StoredYear {
     }
 }
 
+impl StaffAccount {
+    /// The version a save expects to find stored; a save must name version 2
+    /// or later (version 1 is written by creating the account).
+    pub fn expected_version(&self) -> Result<u32, Refusal> {
+        match self.version.checked_sub(1) {
+            Some(expected) if expected >= 1 => Ok(expected),
+            _ => Err(Refusal::StaleStaffAccount),
+        }
+    }
+
+    /// Embedded store: whether this save may replace `stored`.
+    pub fn check_replaces(&self, stored: Option<&StaffAccount>) -> Result<(), Refusal> {
+        let expected = self.expected_version()?;
+        match stored {
+            None => Err(Refusal::UnknownStaffAccount),
+            Some(stored) if stored.version == expected => Ok(()),
+            Some(_) => Err(Refusal::StaleStaffAccount),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,21 +4,25 @@
 //! implementation.
 
 mod accounts;
+mod audit;
 mod cards;
 mod cycles;
 mod imports;
 mod learning;
 mod orders;
 mod staff;
+mod staff_accounts;
 mod years;
 
 pub use accounts::*;
+pub use audit::*;
 pub use cards::*;
 pub use cycles::*;
 pub use imports::*;
 pub use learning::*;
 pub use orders::*;
 pub use staff::*;
+pub use staff_accounts::*;
 pub use years::*;
 
 use ticedu_domain::money::Fen;
@@ -66,6 +70,14 @@ macro_rules! store_contract_tests {
             another_certificate_under_an_imported_number_is_refused_not_overwritten,
             a_person_registering_after_an_import_is_returning_and_has_their_certificates,
             an_import_for_a_registered_person_marks_their_account_returning,
+            a_staff_account_is_created_once_with_its_audit_entry,
+            the_first_administrator_is_bootstrapped_once_ever,
+            bootstrapping_over_a_taken_name_is_refused,
+            a_stale_staff_save_is_refused_and_writes_nothing,
+            concurrent_saves_of_one_staff_version_make_exactly_one_win,
+            entries_of_one_instant_are_paged_without_loss_or_repeat,
+            the_trail_is_newest_first_and_the_limit_is_clamped,
+            a_learners_trail_lists_only_the_entries_about_them,
         );
     };
     (@each $fresh:path; $($check:ident),* $(,)?) => {

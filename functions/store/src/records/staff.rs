@@ -209,4 +209,60 @@ pub struct AuditQuery {
 
 impl AuditQuery {
     pub const MAX_LIMIT: usize = 200;
+
+    /// The number of entries a page holds: the limit asked for, clamped to
+    /// 1..=[`AuditQuery::MAX_LIMIT`]. Stores clamp rather than refuse, so that
+    /// a caller's slip never fails a read; the HTTP layer refuses a limit
+    /// out of range before it gets here.
+    pub fn page_size(&self) -> usize {
+        self.limit.clamp(1, Self::MAX_LIMIT)
+    }
+
+    /// Whether `cursor` has the shape of an [`AuditEntry::sort_key`]: 20
+    /// digits, `#`, 16 lowercase hex digits. Stores accept any string (an
+    /// unknown cursor is simply a position in the order); the HTTP layer
+    /// refuses one of another shape.
+    pub fn is_cursor(cursor: &str) -> bool {
+        let Some((time, nonce)) = cursor.split_once('#') else {
+            return false;
+        };
+        time.len() == 20
+            && time.bytes().all(|b| b.is_ascii_digit())
+            && nonce.len() == 16
+            && nonce
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    }
+}
+
+impl AuditPage {
+    /// The page of `newest_first` (entries older than the cursor, newest
+    /// first, at least `size + 1` of them if there are so many): its first
+    /// `size`, and a cursor if more remain.
+    pub fn of(mut newest_first: Vec<AuditEntry>, size: usize) -> Self {
+        let more = newest_first.len() > size;
+        newest_first.truncate(size);
+        let next = more
+            .then(|| newest_first.last().map(AuditEntry::sort_key))
+            .flatten();
+        Self {
+            entries: newest_first,
+            next,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sort_key_is_a_cursor_and_other_text_is_not() {
+        let name = StaffName::parse("admin").unwrap();
+        let entry = AuditEntry::new(&name, AuditAction::CardsIssued, Timestamp::UNIX_EPOCH);
+        assert!(AuditQuery::is_cursor(&entry.sort_key()));
+        assert!(!AuditQuery::is_cursor("abc"));
+        assert!(!AuditQuery::is_cursor("00000000000000000000#XYZ"));
+        assert!(!AuditQuery::is_cursor(""));
+    }
 }
