@@ -13,6 +13,7 @@ mod api_certificates;
 mod api_imports;
 mod api_payments;
 mod api_staff;
+mod api_staff_login;
 mod api_wechatpay;
 mod api_years;
 mod cycles;

@@ -62,8 +62,11 @@ async fn the_platform_is_configured_from_the_secrets() {
     );
     assert!(platform.staff_token_lifetime_seconds < platform.tokens.lifetime_seconds());
     let mut retired = platform_secret();
-    retired["TICEDU_STAFF"] = json!("staff:$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA");
-    let retired = read(&client, &[secret(&client, retired).await]).await.unwrap();
+    retired["TICEDU_STAFF"] =
+        json!("staff:$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA");
+    let retired = read(&client, &[secret(&client, retired).await])
+        .await
+        .unwrap();
     let refusal = Platform::from_environment(&retired).expect_err("the old staff list is refused");
     assert!(refusal.to_string().contains("TICEDU_STAFF"), "{refusal}");
     assert!(

@@ -198,9 +198,7 @@ pub(crate) async fn change<S: AdminStore>(
     if let Some(disabled) = request.disabled {
         next.disabled = disabled;
     }
-    if name == staff.name
-        && (next.disabled || !next.roles.contains(StaffRole::Administrator))
-    {
+    if name == staff.name && (next.disabled || !next.roles.contains(StaffRole::Administrator)) {
         return Err(self_lockout());
     }
     let audit = staff
@@ -225,7 +223,11 @@ pub(crate) async fn change<S: AdminStore>(
         state.store.save_staff_account(&next, &audit).await?;
         tracing::info!(staff = %staff.name, account = %name, "staff account changed");
     }
-    let shown = if audit.changes.is_empty() { &account } else { &next };
+    let shown = if audit.changes.is_empty() {
+        &account
+    } else {
+        &next
+    };
     Ok(Json(AccountView::from(shown)))
 }
 
@@ -284,7 +286,14 @@ pub(crate) async fn reset_totp<S: AdminStore>(
         .subject(name.as_str())
         .change(
             "totp",
-            Some(if account.totp.is_active() { "active" } else { "not_active" }.into()),
+            Some(
+                if account.totp.is_active() {
+                    "active"
+                } else {
+                    "not_active"
+                }
+                .into(),
+            ),
             Some("not_enrolled".into()),
         );
     state.store.save_staff_account(&next, &audit).await?;

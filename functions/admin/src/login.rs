@@ -230,7 +230,11 @@ async fn begin_enrolment<S: StaffStore>(
     };
     let audit = AuditEntry::new(&account.name, AuditAction::StaffTotpEnrolled, now)
         .subject(account.name.as_str())
-        .change("totp", Some(totp_word(&account.totp)), Some("pending".into()));
+        .change(
+            "totp",
+            Some(totp_word(&account.totp)),
+            Some("pending".into()),
+        );
     store.save_staff_account(&pending, &audit).await?;
     Ok(Step::Enrol(pending, secret))
 }
@@ -321,10 +325,7 @@ pub(crate) struct Enrolling(StaffName);
 impl<S: Send + Sync> FromRequestParts<AppState<S>> for Enrolling {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState<S>,
-    ) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, ApiError> {
         let claims = claims(parts, state)?;
         if claims.role != Role::StaffEnrolment {
             return Err(ticedu_api::auth::forbidden());
@@ -392,7 +393,11 @@ pub(crate) async fn enrol<S: AdminStore>(
 #[utoipa::path(get, path = ME, tag = "staff", security(("bearer" = [])),
     responses((status = 200, description = "The logged-in staff member", body = StaffView), (status = 401, description = "Not logged in as staff", body = ErrorBody)))]
 pub(crate) async fn me<S: AdminStore>(staff: AuthStaff) -> Json<StaffView> {
-    Json(StaffView::of(&staff.name, &staff.display_name, &staff.roles))
+    Json(StaffView::of(
+        &staff.name,
+        &staff.display_name,
+        &staff.roles,
+    ))
 }
 
 /// New recovery codes for the logged-in staff member, replacing the old ones

@@ -156,7 +156,10 @@ mod tests {
         assert_eq!(digests.len(), RECOVERY_CODES);
         assert!(codes[0].len() == 19 && codes[0].matches('-').count() == 3);
         assert_ne!(codes[0], codes[1]);
-        assert_eq!(recovery_digest(&codes[0].to_uppercase().replace('-', " ")), digests[0]);
+        assert_eq!(
+            recovery_digest(&codes[0].to_uppercase().replace('-', " ")),
+            digests[0]
+        );
         assert!(!is_totp_code(&codes[0]));
         assert!(is_totp_code(" 123456 "));
     }

@@ -154,5 +154,7 @@ fn print_demo(demo: &ticedu_local::demo::Demo, address: &str) {
     if let Some(no) = &demo.revoked_certificate {
         println!("a revoked certificate: http://{address}/verify/?no={no}");
     }
-    println!("staff work in the console at http://{address}/staff/ (login above); TICEDU_DEMO=0 skips the demo data");
+    println!(
+        "staff work in the console at http://{address}/staff/ (login above); TICEDU_DEMO=0 skips the demo data"
+    );
 }

@@ -8,6 +8,6 @@ pub mod routes;
 pub mod site;
 pub mod wechatpay_simulator;
 
-pub use app::{Answer, DynamoDb, Embedded, TestApp, WeChat, spawn_app};
+pub use app::{Answer, DynamoDb, Embedded, StoreKind, TestApp, WeChat, spawn_app};
 pub use learners::{Kind, Learner, holder_cycle_cart, hours_of, registration, registration_as};
 pub use routes::*;
