@@ -21,7 +21,13 @@
     status.className = "status " + (ok ? "ok" : "bad");
   }
   function quiet() { status.textContent = ""; status.className = "status"; }
-  function fail(error) { say(error.message, false); }
+  // A refusal of the whole screen (403: not this account's role) leaves only the message.
+  function fail(error) {
+    say(error.message, false);
+    if (error.status === 403 && screen !== "home") {
+      root.querySelectorAll("form, section, article").forEach(hide);
+    }
+  }
 
   // An element with attributes and children (strings become text nodes).
   function el(tag, attrs, children) {
@@ -186,15 +192,6 @@
     me = null;
     location.href = home();
   });
-  // A screen whose role the account lacks: say so instead of failing call by call.
-  function needs(role) {
-    if (role && !has(role)) {
-      say(t("您的账号没有" + word(role) + "角色，不能使用此页面。", "Your account lacks the " + word(role) + " role this page needs."), false);
-      return false;
-    }
-    return true;
-  }
-
   // Log in ------------------------------------------------------------------
   function showLogin() {
     me = null;
@@ -252,7 +249,8 @@
         })
         .catch(function (error) {
           fail(error);
-          if (error.status === 401 && error.code !== "staff.code_invalid") { hide(enrol); show(form); }
+          // An expired enrolment (token, or no longer waiting) starts again from the password.
+          if (/^auth\.(token_expired|invalid_token|missing_token)$/.test(error.code) || error.code === "staff.not_enrolling") { hide(enrol); show(form); }
         });
     });
     $(".recovery .saved").addEventListener("click", function () { clear($(".recovery .codes")); hide($(".recovery")); showDashboard(); });
@@ -457,7 +455,6 @@
     return el("table", { "class": "audit" }, [el("thead", {}, [el("tr", {}, [t("时间", "When"), t("工作人员", "By"), t("操作", "Action"), t("对象", "Concerning"), t("变更与原因", "Changes and reason")].map(function (h) { return el("th", { scope: "col", text: h }); }))]), body]);
   }
   function auditScreen() {
-    if (!needs("administrator")) return;
     var trail = show($(".trail"));
     var body = trail.querySelector("tbody");
     var older = trail.querySelector(".older");
@@ -490,7 +487,6 @@
       decide: "/staff/returning-claims/{learner}/decision" }
   };
   function queuesScreen() {
-    if (!needs("operator")) return;
     Object.keys(QUEUES).forEach(function (key) { loadQueue(key); });
   }
   function loadQueue(key) {
@@ -554,7 +550,6 @@
 
   // Finance ---------------------------------------------------------------------
   function cardsScreen() {
-    if (!needs("finance")) return;
     var form = show($("form.issue"));
     var list = show($("section.list"));
     form.addEventListener("submit", function (event) {
@@ -605,7 +600,6 @@
     }).catch(fail);
   }
   function ordersScreen() {
-    if (!needs("finance")) return;
     var form = show($("form.order-find"));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -629,7 +623,6 @@
     form.elements.order.focus();
   }
   function invoicesScreen() {
-    if (!needs("finance")) return;
     var filter = show($("form.invoice-filter"));
     filter.elements.status.addEventListener("change", loadInvoices);
     filter.addEventListener("submit", function (event) { event.preventDefault(); loadInvoices(); });
@@ -648,7 +641,7 @@
             [t("申请编号", "Request"), invoice.id], [t("纳税人识别号", "Taxpayer id"), invoice.taxpayer_id], [field("email"), invoice.email],
             [t("交付方式", "Delivery"), invoice.delivery === "electronic" ? word("electronic") : t("纸质发票（到付）：", "Paper (cash on delivery): ") + invoice.delivery],
             [t("订单", "Orders"), (invoice.orders || []).join(", ")], [t("申请时间", "Requested"), when(invoice.requested_at)],
-            [t("发票号码", "Invoice number"), invoice.invoice_number || invoice.number], [field("status"), word(invoice.status)]
+            [t("发票号码", "Invoice number"), invoice.invoice_number || invoice.number], [field("status"), invoice.status === "issued" ? t("已开具", "Issued") : t("待开具", "Requested")]
           ])
         ]);
         if (invoice.status === "requested") {
@@ -677,7 +670,6 @@
     return Array.prototype.filter.call(container.querySelectorAll("input[name=roles]"), function (box) { return box.checked; }).map(function (box) { return box.value; });
   }
   function accountsScreen() {
-    if (!needs("administrator")) return;
     show($("section.accounts"));
     var create = show($("form.create"));
     create.addEventListener("submit", function (event) {
@@ -748,7 +740,6 @@
 
   var years = null;
   function yearsScreen() {
-    if (!needs("administrator")) return;
     var form = show($("form.year-edit"));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -833,7 +824,6 @@
   }
 
   function importsScreen() {
-    if (!needs("administrator")) return;
     var form = show($("form.import"));
     form.elements.file.addEventListener("change", function () {
       var file = form.elements.file.files[0];

@@ -6,6 +6,7 @@
 //! | what waits in each queue, counted | `queues` |
 //! | a learner's full ID number, shown on request and audited | `id_numbers` |
 //! | staff accounts, roles, disabling, resets (administrators) | `accounts` |
+//! | the audit trail: all of it (administrators), or one learner's | `audit` |
 //! | study cards for bank transfers: issue, list, void (R13) | `cards` |
 //! | an order and its payment | `orders` |
 //! | finding a learner (username, certificate, order) and where they stand | `learners` |
@@ -32,6 +33,7 @@ use utoipa::OpenApi;
 
 mod accounts;
 mod applications;
+mod audit;
 mod cards;
 mod certificates;
 mod id_numbers;
@@ -51,6 +53,7 @@ mod years;
 
 pub use accounts::{ACCOUNT, ACCOUNT_PASSWORD, ACCOUNT_TOTP_RESET, ACCOUNTS};
 pub use applications::{APPLICATION_DECISION, APPLICATIONS};
+pub use audit::{AUDIT, LEARNER_AUDIT};
 pub use cards::{CARD_VOID, CARDS};
 pub use certificates::REVOKE;
 pub use id_numbers::ID_NUMBER;
@@ -121,6 +124,8 @@ pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(accounts::change::<S>))
         .routes(route!(accounts::reset_password::<S>))
         .routes(route!(accounts::reset_totp::<S>))
+        .routes(route!(audit::trail::<S>))
+        .routes(route!(audit::learner_trail::<S>))
         .routes(route!(cards::issue_cards::<S>))
         .routes(route!(cards::list_cards::<S>))
         .routes(route!(cards::void_card::<S>))
