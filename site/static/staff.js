@@ -196,13 +196,14 @@
   function showLogin() {
     me = null;
     showNav();
-    ["form.enrol", ".recovery", ".dashboard"].forEach(function (css) { hide($(css)); });
+    ["form.enrol", ".recovery", ".dashboard", ".mine"].forEach(function (css) { hide($(css)); });
     var form = show($("form.login"));
     form.elements.name.focus();
   }
   function loggedIn(answer) {
     sessionStorage.setItem(TOKEN, answer.access_token);
     me = answer.staff || null;
+    showNav();
     if (answer.recovery_codes && answer.recovery_codes.length) return showRecovery(answer.recovery_codes);
     return showDashboard();
   }
@@ -255,6 +256,15 @@
     });
     $(".recovery .saved").addEventListener("click", function () { clear($(".recovery .codes")); hide($(".recovery")); showDashboard(); });
     $(".recovery .print").addEventListener("click", function () { window.print(); });
+    $(".mine .renew").addEventListener("click", function (event) {
+      if (!window.confirm(t("生成新的恢复码？旧的恢复码将全部失效。", "Make new recovery codes? The old ones stop working."))) return;
+      busy(event.currentTarget, api("POST", "/staff/me/recovery-codes", {})).then(function (answer) {
+        hide($(".dashboard"));
+        hide($(".mine"));
+        showRecovery(answer.recovery_codes);
+        say(t("已生成新的恢复码，旧的已失效。请保存下面的恢复码。", "New recovery codes made; the old ones no longer work. Keep the codes below."), true);
+      }).catch(fail);
+    });
   }
   function showEnrolment(answer) {
     hide($("form.login"));
@@ -278,6 +288,7 @@
     hide($("form.login"));
     hide($("form.enrol"));
     var board = show($(".dashboard"));
+    show($(".mine"));
     return loadMe().then(function () {
       var tiles = clear(board.querySelector(".counts"));
       var links = {
@@ -446,7 +457,7 @@
     });
     if (entry.reason) changes.appendChild(el("li", { text: t("原因：", "Reason: ") + entry.reason }));
     return el("tr", { "data-action": entry.action }, [
-      el("td", { text: when(entry.at) }), el("td", { text: entry.by }), el("td", { text: actionText(entry.action) }), el("td", {}, [concerning]), el("td", {}, [changes])
+      el("td", { "class": "when", text: when(entry.at) }), el("td", { text: entry.by }), el("td", { text: actionText(entry.action) }), el("td", {}, [concerning]), el("td", {}, [changes])
     ]);
   }
   function auditTable(entries, withLearner) {

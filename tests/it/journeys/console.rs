@@ -276,7 +276,8 @@ async fn operator<S>(b: &Browser, app: &TestApp<S>, waiting: &Waiting) -> Result
     b.wait_text("article.learner .id-number", applicant.id_number())
         .await?;
     b.wait_text(".learner-trail", "查看身份证号码").await?;
-    b.document("console-learner").await?;
+    b.document_at("console-learner", Some("article.learner"))
+        .await?;
 
     b.step("the operator approves the application");
     b.goto("/staff/queues/").await?;
@@ -286,7 +287,8 @@ async fn operator<S>(b: &Browser, app: &TestApp<S>, waiting: &Waiting) -> Result
     );
     b.wait_text(&application, "中国检验认证集团北京有限公司")
         .await?;
-    b.document("console-queues").await?;
+    b.document_at("console-queues", Some("[data-queue=applications]"))
+        .await?;
     act(b, &format!("{application} button.approve")).await?;
     b.wait_text(".console .status.ok", "已批准").await?;
     until(
