@@ -105,9 +105,29 @@ async fn complete_learner(
         .as_str()
         .unwrap()
         .to_owned();
+    // The development administrator's first log-in enrols an authenticator: the code as an app would show it.
     let (name, staff_password) = ticedu_local::DEMO_STAFF;
     let (path, body) = login(name, staff_password, ticedu_admin::LOGIN);
-    let staff = call(Method::POST, &path, None, body).await.1["access_token"]
+    let enrolment = call(Method::POST, &path, None, body).await.1;
+    let secret = totp_rs::Secret::Encoded(enrolment["secret"].as_str().unwrap().to_owned());
+    let totp = totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        0,
+        30,
+        secret.to_bytes().unwrap(),
+        None,
+        String::new(),
+    )
+    .unwrap();
+    let staff = call(
+        Method::POST,
+        ticedu_admin::ENROLMENT,
+        enrolment["enrolment_token"].as_str(),
+        json!({ "code": totp.generate_current().unwrap() }),
+    )
+    .await
+    .1["access_token"]
         .as_str()
         .unwrap()
         .to_owned();

@@ -29,7 +29,7 @@ fn now() -> i64 {
 }
 
 /// A new learner's Native order for the 40-hour bundle: (learner, token, order number, total fen).
-async fn ordered<S>(app: &TestApp<S>) -> (LearnerId, String, String, u64) {
+async fn ordered<S: ticedu_store::Store>(app: &TestApp<S>) -> (LearnerId, String, String, u64) {
     let Learner {
         id: learner, token, ..
     } = app.register(&registration()).await;

@@ -312,7 +312,7 @@ async fn correcting_a_past_year_needs_a_reason_and_is_audited<S: Store + Clone +
     let changes = app.get(admin::YEAR_CHANGES, Some(&staff)).await;
     assert_eq!(changes.status, StatusCode::OK);
     let change = &changes.body["changes"][0];
-    assert_eq!(change["by"], ticedu_local::DEMO_STAFF.0);
+    assert_eq!(change["by"], STAFF);
     assert_eq!(change["year"], 2023);
     assert_eq!(change["part"], "settings");
     assert_eq!(change["correction"], "通知原文为7月7日，录入有误");

@@ -10,7 +10,7 @@ use ticedu_store::ids::LearnerId;
 use crate::helpers::*;
 
 /// A learner's standing answered by the learning function: hours, cycle, next step.
-async fn standing<S>(app: &TestApp<S>, token: &str) -> Value {
+async fn standing<S: Store>(app: &TestApp<S>, token: &str) -> Value {
     let progress = app.get(learning::PROGRESS, Some(token)).await;
     assert_eq!(progress.status, StatusCode::OK, "{}", progress.body);
     progress.body
@@ -33,7 +33,7 @@ fn holder_expiring(expires_on: &str) -> Value {
 }
 
 /// Travels to `date` and logs the learner in again (tokens are short-lived).
-async fn travel<S>(app: &TestApp<S>, learner: &mut Learner, date: jiff::civil::Date) {
+async fn travel<S: Store>(app: &TestApp<S>, learner: &mut Learner, date: jiff::civil::Date) {
     app.travel_to(date);
     learner.token = app
         .log_in(&learner.username, &learner.body["password"])
@@ -47,7 +47,11 @@ async fn learn_cart<S: Store>(app: &TestApp<S>, learner: &Learner, yuan: u64, ca
     app.learn(&learner.token, &hours).await;
 }
 
-async fn overdue_verdict<S>(app: &TestApp<S>, learner: &LearnerId, verdict: Value) -> Answer {
+async fn overdue_verdict<S: Store>(
+    app: &TestApp<S>,
+    learner: &LearnerId,
+    verdict: Value,
+) -> Answer {
     let staff = app.staff_token().await;
     app.post(
         &path(admin::OVERDUE_DECISION, &[learner]),
@@ -363,7 +367,7 @@ async fn registration_refuses_impossible_dates<S: Store>(app: TestApp<S>) {
 
 /// Staff enter a year's notice and working-day calendar through their API
 /// (made-up test data: the real ones are published each year).
-async fn staff_enter_year<S>(app: &TestApp<S>, year: i16, batches: Value, price_fen: u64) {
+async fn staff_enter_year<S: Store>(app: &TestApp<S>, year: i16, batches: Value, price_fen: u64) {
     let staff = app.staff_token().await;
     let settings = app
         .put(

@@ -57,6 +57,10 @@ async fn main() -> Result<(), Error> {
         .as_ref()
         .filter(|admin| admin.name.as_str() == ticedu_local::DEMO_STAFF.0)
         .is_some();
+    let bootstrap_name = platform
+        .bootstrap_admin
+        .as_ref()
+        .map(|admin| admin.name.to_string());
     let site = match std::env::var("TICEDU_SITE_DIR") {
         Ok(folder) => PathBuf::from(folder),
         Err(_) => {
@@ -100,10 +104,9 @@ async fn main() -> Result<(), Error> {
         println!(
             "staff console: http://{address}/staff/ — the development administrator \"{name}\", password \"{password}\" (development only; the first log-in enrols an authenticator app)"
         );
-    } else if let Some(admin) = &platform.bootstrap_admin {
+    } else if let Some(admin) = &bootstrap_name {
         println!(
-            "staff console: http://{address}/staff/ — the first administrator is \"{}\" (TICEDU_BOOTSTRAP_ADMIN)",
-            admin.name
+            "staff console: http://{address}/staff/ — the first administrator is \"{admin}\" (TICEDU_BOOTSTRAP_ADMIN)"
         );
     }
     if simulator.is_some() {

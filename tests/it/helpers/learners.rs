@@ -4,13 +4,19 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use ticedu_api::auth::Role;
 use ticedu_domain::money::Fen;
+use ticedu_domain::staff::{DisplayName, StaffName, StaffRole, StaffRoles};
 use ticedu_store::Store;
 use ticedu_store::ids::LearnerId;
+use ticedu_store::records::{AuditAction, AuditEntry, StaffAccount, TotpState};
 use ticedu_tests::fixtures::{card, id_number, id_number_seed, now};
 
 use super::app::{Answer, TestApp};
 use super::routes::{accounts, admin, certificates, learning, path, payments};
+
+/// The staff member of [`TestApp::staff_token`].
+pub const STAFF: &str = "staff";
 
 /// The three kinds of learner the notice distinguishes (R1).
 #[derive(Debug, Clone, Copy)]
@@ -60,7 +66,7 @@ impl Learner {
     }
 }
 
-impl<S> TestApp<S> {
+impl<S: Store> TestApp<S> {
     /// Registers `body` and logs in.
     pub async fn register(&self, body: &Value) -> Learner {
         let registered = self.post(accounts::REGISTER, None, body.clone()).await;
@@ -92,20 +98,6 @@ impl<S> TestApp<S> {
                 accounts::LOGIN,
                 None,
                 json!({ "username": username, "password": password }),
-            )
-            .await;
-        assert_eq!(login.status, StatusCode::OK, "{}", login.body);
-        login.text("access_token")
-    }
-
-    /// A token of the development staff login (`ticedu_local::DEMO_STAFF`).
-    pub async fn staff_token(&self) -> String {
-        let (name, password) = ticedu_local::DEMO_STAFF;
-        let login = self
-            .post(
-                admin::LOGIN,
-                None,
-                json!({ "name": name, "password": password }),
             )
             .await;
         assert_eq!(login.status, StatusCode::OK, "{}", login.body);
@@ -255,4 +247,48 @@ pub fn hours_of(answer: &Value) -> Vec<String> {
         .iter()
         .map(|hour| hour.as_str().expect("course/number").to_owned())
         .collect()
+}
+
+impl<S: Store> TestApp<S> {
+    /// A token of the staff member `staff`, who holds every role: made in
+    /// the store, enrolled, without the log-in (`api_staff_login` tests that),
+    /// so that tests on a clock that stands still need no fresh TOTP codes.
+    pub async fn staff_token(&self) -> String {
+        self.staff_token_with(STAFF, &StaffRole::ALL).await
+    }
+
+    /// A token of the staff member `name` with `roles`, made as [`Self::staff_token`].
+    pub async fn staff_token_with(&self, name: &str, roles: &[StaffRole]) -> String {
+        let name = StaffName::parse(name).expect("a staff name");
+        if self.store.staff_account(&name).await.unwrap().is_none() {
+            let now = self.platform.clock.now();
+            let account = StaffAccount {
+                name: name.clone(),
+                display_name: DisplayName::parse("测试员").unwrap(),
+                roles: StaffRoles::new(roles.iter().copied()).unwrap(),
+                password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
+                    .to_owned(),
+                disabled: false,
+                totp: TotpState::Active {
+                    secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".to_owned(),
+                    last_step: 0,
+                },
+                recovery_codes: Vec::new(),
+                created_at: now,
+                created_by: name.clone(),
+                version: 1,
+            };
+            let audit = AuditEntry::new(&name, AuditAction::StaffAccountCreated, now);
+            self.store
+                .create_staff_account(&account, &audit)
+                .await
+                .unwrap();
+        }
+        self.platform.tokens.issue_for(
+            name.as_str(),
+            Role::Staff,
+            self.platform.clock.now(),
+            self.platform.staff_token_lifetime_seconds,
+        )
+    }
 }

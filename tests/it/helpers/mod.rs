@@ -9,5 +9,7 @@ pub mod site;
 pub mod wechatpay_simulator;
 
 pub use app::{Answer, DynamoDb, Embedded, StoreKind, TestApp, WeChat, spawn_app};
-pub use learners::{Kind, Learner, holder_cycle_cart, hours_of, registration, registration_as};
+pub use learners::{
+    Kind, Learner, STAFF, holder_cycle_cart, hours_of, registration, registration_as,
+};
 pub use routes::*;
