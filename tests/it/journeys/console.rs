@@ -41,6 +41,7 @@ struct Waiting {
     claimant: Learner,
     titled: Learner,
     invoice: String,
+    order: String,
 }
 
 async fn arrange<S: Store + Clone + 'static>(app: &TestApp<S>) -> Result<Waiting> {
@@ -48,6 +49,7 @@ async fn arrange<S: Store + Clone + 'static>(app: &TestApp<S>) -> Result<Waiting
     app.file(&applicant.token).await;
     let orders = succeeded(app.get(payments::ORDERS, Some(&applicant.token)).await)?;
     let order = orders["orders"][0]["order_no"].clone();
+    let order_no = order.as_str().ok_or("no order number")?.to_owned();
     let invoice = succeeded(
         app.post(
             payments::INVOICES,
@@ -74,6 +76,7 @@ async fn arrange<S: Store + Clone + 'static>(app: &TestApp<S>) -> Result<Waiting
             .as_str()
             .ok_or("no invoice id")?
             .to_owned(),
+        order: order_no,
     })
 }
 
@@ -245,6 +248,26 @@ async fn administrator<S>(b: &Browser, app: &TestApp<S>) -> Result<()> {
             .await?;
     }
     b.document("console-accounts").await?;
+
+    b.step("the administrator opens the years and, in English, the import");
+    b.goto("/staff/years/").await?;
+    b.wait_text(".years .items", "2023").await?;
+    until(
+        b,
+        "the editor is filled in",
+        "document.querySelector('form.year-edit textarea').value.indexOf('source') >= 0",
+    )
+    .await?;
+    b.document("console-years").await?;
+    b.goto("/en/staff/imports/").await?;
+    b.fill("form.import textarea[name=csv]", "姓名\n张三\n")
+        .await?;
+    act(b, "form.import button[type=submit]").await?;
+    b.find(".console .status.bad").await?;
+    let said = b.find(".console .status").await?.text().await?;
+    if said.is_empty() || said.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+        return Err(format!("the English import page says {said:?}").into());
+    }
     Ok(())
 }
 
@@ -369,6 +392,14 @@ async fn finance<S>(b: &Browser, app: &TestApp<S>, waiting: &Waiting) -> Result<
             .await?;
     }
     b.document("console-cards").await?;
+
+    b.step("finance look up the learner's order");
+    b.goto("/staff/orders/").await?;
+    b.fill("form.order-find input[name=order]", &waiting.order)
+        .await?;
+    b.click("form.order-find button[type=submit]").await?;
+    b.wait_text("article.order", "已支付").await?;
+    b.wait_text("article.order", "¥600.00").await?;
 
     b.step("finance mark the invoice issued");
     b.goto("/staff/invoices/").await?;
