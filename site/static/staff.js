@@ -356,7 +356,7 @@
       [field("phone"), file.phone],
       [field("email"), file.email],
       [t("注册时间", "Registered"), when(file.registered_at)],
-      [field("balance"), yuan(file.balance_fen)],
+      [t("余额", "Balance"), yuan(file.balance_fen)],
       [field("returning"), file.returning ? t("已开通（必修课免费）", "granted (mandatory hours free)") : t("未开通", "not granted")],
       [t("学习进度", "Progress"), progressText(file.progress)],
       [t("下一步", "Next step"), file.next_step ? (zh ? file.next_step.message : file.next_step.message_en) : null]
@@ -809,7 +809,7 @@
             [t("每学时价格", "Price per hour"), settings ? yuan(settings.price_per_hour_fen) : null],
             [t("换证批次", "Batches"), settings ? (settings.batch_expiry_dates || []).join(", ") : null],
             [word("calendar"), origin(y.calendar)],
-            [t("证书可下载日", "Download days"), (y.downloads || []).map(function (d) { return Object.keys(d).map(function (k) { return d[k]; }).join(" → "); }).join("; ")]
+            [t("证书可下载日", "Download days"), (y.downloads || []).map(function (d) { return d.batch_date + " → " + (d.available_from || (zh ? d.message : d.message_en) || "?"); }).join("; ")]
           ]),
           el("p", { "class": "actions" }, ["settings", "calendar"].map(function (part) {
             return el("button", { type: "button", "class": "secondary small", text: t("编辑", "Edit ") + word(part), onclick: function () {
