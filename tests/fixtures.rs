@@ -66,15 +66,17 @@ pub fn new_learner_with(n: u64, kind: LearnerKind) -> NewLearner {
     let name = PersonName::parse("钟检").expect("valid");
     let id_number = id_number(n);
     let username = Username::derive(&name, &id_number);
+    let phone = ticedu_domain::contact::PhoneNumber::parse("13800138000").expect("valid");
     NewLearner {
         id: learner_id(),
         account_key: AccountKey::of(&id_number, &secret()),
         username_key: UsernameKey::of(&username, &secret()),
         username,
+        lookups: ticedu_domain::identity::LookupKey::all_of(&name, Some(&phone), None, &secret()),
         name,
         id_number,
         kind,
-        phone: Some(ticedu_domain::contact::PhoneNumber::parse("13800138000").expect("valid")),
+        phone: Some(phone),
         email: None,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".to_owned(),
         registered_at: now(),

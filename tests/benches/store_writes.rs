@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 use ticedu_domain::cycle::CycleNumber;
+use ticedu_store::records::AuditAction;
 
 use redb::{Database, TableDefinition};
 use ticedu_domain::money::Fen;
@@ -83,7 +84,11 @@ async fn main() {
         time(|i| {
             let s = &store;
             let c = &cards[i];
-            async move { s.issue_cards(std::slice::from_ref(c)).await.unwrap() }
+            async move {
+                s.issue_cards(std::slice::from_ref(c), &audit(AuditAction::CardsIssued))
+                    .await
+                    .unwrap()
+            }
         })
         .await,
     ));
@@ -193,7 +198,10 @@ async fn main() {
     );
     count!(
         "issue one card",
-        dynamo.issue_cards(std::slice::from_ref(&card))
+        dynamo.issue_cards(
+            std::slice::from_ref(&card),
+            &audit(AuditAction::CardsIssued)
+        )
     );
     count!("redeem card", dynamo.redeem_card(&card, &learner.id, now()));
     count!(

@@ -557,6 +557,18 @@ async fn every_documented_operation_is_routed_and_every_route_documented() {
         format!("POST {}", ticedu_payments::WECHAT_ORDERS),
         format!("POST {}", ticedu_payments::WECHAT_NOTIFY),
         format!("POST {}", ticedu_admin::LOGIN),
+        format!("POST {}", ticedu_admin::ENROLMENT),
+        format!("GET {}", ticedu_admin::ME),
+        format!("POST {}", ticedu_admin::RECOVERY_CODES),
+        format!("GET {}", ticedu_admin::ACCOUNTS),
+        format!("POST {}", ticedu_admin::ACCOUNTS),
+        format!("PATCH {}", ticedu_admin::ACCOUNT),
+        format!("POST {}", ticedu_admin::ACCOUNT_PASSWORD),
+        format!("POST {}", ticedu_admin::ACCOUNT_TOTP_RESET),
+        format!("GET {}", ticedu_admin::QUEUES),
+        format!("POST {}", ticedu_admin::ID_NUMBER),
+        format!("POST {}", ticedu_admin::LOOKUP),
+        format!("POST {}", ticedu_admin::LOOKUP_BACKFILL),
         format!("POST {}", ticedu_admin::CARDS),
         format!("GET {}", ticedu_admin::CARDS),
         format!("POST {}", ticedu_admin::CARD_VOID),
@@ -588,6 +600,8 @@ async fn every_documented_operation_is_routed_and_every_route_documented() {
         format!("GET {}", ticedu_admin::YEAR_CHANGES),
         format!("GET {}", ticedu_accounts::CURRENT_YEAR),
         format!("POST {}", ticedu_admin::IMPORTS),
+        format!("GET {}", ticedu_admin::AUDIT),
+        format!("GET {}", ticedu_admin::LEARNER_AUDIT),
     ];
     routed.sort();
     assert_eq!(documented, routed);

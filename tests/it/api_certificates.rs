@@ -199,7 +199,7 @@ async fn a_record_that_no_longer_matches_its_hash_shows_as_tampered() {
     let mut certificate = certificate_for(&learner);
     certificate.data_hash = "f".repeat(64);
     app.store
-        .issue_certificate(&certificate, &closing_for(&learner, &certificate))
+        .issue_certificate(&certificate, &closing_for(&learner, &certificate), None)
         .await
         .unwrap();
     let public = app

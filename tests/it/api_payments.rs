@@ -5,6 +5,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use ticedu_domain::money::Fen;
 use ticedu_store::ids::LearnerId;
+use ticedu_store::records::AuditAction;
 use ticedu_store::*;
 use ticedu_tests::fixtures::card;
 
@@ -18,7 +19,10 @@ async fn learner_with_card<S: Store + Clone + 'static>(
     let Learner { id, token, .. } = app.register(body).await;
     let study_card = card(Fen::from_yuan(yuan));
     app.store
-        .issue_cards(std::slice::from_ref(&study_card))
+        .issue_cards(
+            std::slice::from_ref(&study_card),
+            &ticedu_tests::fixtures::audit(AuditAction::CardsIssued),
+        )
         .await
         .unwrap();
     let code = study_card.code.as_str();
@@ -110,7 +114,14 @@ async fn a_returning_holder_gets_the_mandatory_hours_free() {
     let app = spawn_app().await;
     let body = registration_as(Kind::Holder);
     let (learner, token) = learner_with_card(&app, &body, 450).await;
-    app.store.set_returning(&learner, true).await.unwrap();
+    app.store
+        .set_returning(
+            &learner,
+            true,
+            &ticedu_tests::fixtures::audit(AuditAction::ReturningSet),
+        )
+        .await
+        .unwrap();
     let cart = json!({ "items": [
         { "kind": "course", "id": "inspection-laws-and-regulations" },
         { "kind": "course", "id": "trade-self-discipline-code" },
@@ -283,7 +294,10 @@ async fn one_card_redeemed_by_twenty_learners_at_once_credits_one_of_them() {
     let app = spawn_app().await;
     let study_card = card(Fen::from_yuan(600));
     app.store
-        .issue_cards(std::slice::from_ref(&study_card))
+        .issue_cards(
+            std::slice::from_ref(&study_card),
+            &ticedu_tests::fixtures::audit(AuditAction::CardsIssued),
+        )
         .await
         .unwrap();
     let mut tokens = Vec::new();

@@ -9,11 +9,13 @@
 mod helpers;
 
 mod api;
+mod api_audit;
 mod api_certificates;
 mod api_imports;
 mod api_payments;
 mod api_staff;
 mod api_staff_login;
+mod api_staff_lookup;
 mod api_wechatpay;
 mod api_years;
 mod cycles;

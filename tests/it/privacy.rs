@@ -8,6 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use ticedu_domain::money::Fen;
 use ticedu_store::ids::LearnerId;
+use ticedu_store::records::AuditAction;
 use ticedu_store::*;
 use ticedu_tests::fixtures::card;
 
@@ -69,7 +70,10 @@ async fn no_log_line_public_page_or_public_answer_holds_an_id_number_username_or
     app.get(accounts::ME, Some(&token)).await;
     let study_card = card(Fen::from_yuan(600));
     app.store
-        .issue_cards(std::slice::from_ref(&study_card))
+        .issue_cards(
+            std::slice::from_ref(&study_card),
+            &ticedu_tests::fixtures::audit(AuditAction::CardsIssued),
+        )
         .await
         .unwrap();
     app.post(

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use ticedu_domain::cycle::CycleNumber;
+use ticedu_store::records::AuditAction;
 
 use ticedu_domain::money::Fen;
 use ticedu_store::ids::{CardCode, LearnerId, OrderNo};
@@ -41,7 +42,10 @@ fn crash_child_writes_until_killed() {
                     acknowledge(format!("learner {}", learner.id));
                     let card = card(Fen::new(3000));
                     store
-                        .issue_cards(std::slice::from_ref(&card))
+                        .issue_cards(
+                            std::slice::from_ref(&card),
+                            &audit(AuditAction::CardsIssued),
+                        )
                         .await
                         .unwrap();
                     store.redeem_card(&card, &learner.id, now()).await.unwrap();

@@ -53,7 +53,7 @@ async fn every_write_operation_is_exactly_one_request() {
     one_request(
         &counter,
         "set returning",
-        store.set_returning(&learner.id, true),
+        store.set_returning(&learner.id, true, &audit(AuditAction::ReturningSet)),
     )
     .await
     .unwrap();
@@ -62,7 +62,10 @@ async fn every_write_operation_is_exactly_one_request() {
     one_request(
         &counter,
         "issue cards",
-        store.issue_cards(std::slice::from_ref(&card)),
+        store.issue_cards(
+            std::slice::from_ref(&card),
+            &audit(AuditAction::CardsIssued),
+        ),
     )
     .await
     .unwrap();
@@ -126,7 +129,11 @@ async fn every_write_operation_is_exactly_one_request() {
     one_request(
         &counter,
         "title check",
-        store.set_title_check(&learner.id, TitleCheck::Confirmed),
+        store.set_title_check(
+            &learner.id,
+            TitleCheck::Confirmed,
+            &audit(AuditAction::TitleCheckDecided),
+        ),
     )
     .await
     .unwrap();
@@ -157,6 +164,7 @@ async fn every_write_operation_is_exactly_one_request() {
             CycleNumber::FIRST,
             true,
             &decision,
+            &audit(AuditAction::ApplicationDecided),
         ),
     )
     .await
@@ -167,14 +175,19 @@ async fn every_write_operation_is_exactly_one_request() {
     one_request(
         &counter,
         "issue certificate, closing the cycle",
-        store.issue_certificate(&certificate, &closing),
+        store.issue_certificate(&certificate, &closing, None),
     )
     .await
     .unwrap();
     one_request(
         &counter,
         "revoke certificate",
-        store.revoke_certificate(&certificate.no, "test", now()),
+        store.revoke_certificate(
+            &certificate.no,
+            "test",
+            now(),
+            &audit(AuditAction::CertificateRevoked),
+        ),
     )
     .await
     .unwrap();
@@ -186,7 +199,7 @@ async fn every_write_operation_is_exactly_one_request() {
     one_request(
         &counter,
         "mark invoice issued",
-        store.mark_invoice_issued(&invoice.id),
+        store.mark_invoice_issued(&invoice.id, &audit(AuditAction::InvoiceIssued)),
     )
     .await
     .unwrap();
@@ -216,7 +229,11 @@ async fn the_table_holds_no_id_number_or_username_in_any_key() {
     // And a person not registered yet: their imported certificate and prior record.
     let person = new_learner();
     store
-        .import_certificate(&person.account_key, &imported_certificate(&person))
+        .import_certificate(
+            &person.account_key,
+            &imported_certificate(&person),
+            &audit(AuditAction::CertificateImported),
+        )
         .await
         .unwrap();
     let scan = store
@@ -292,7 +309,11 @@ async fn importing_a_certificate_is_one_read_of_the_account_and_one_write() {
     let certificate = imported_certificate(&person);
     let before = counter.count();
     let outcome = store
-        .import_certificate(&person.account_key, &certificate)
+        .import_certificate(
+            &person.account_key,
+            &certificate,
+            &audit(AuditAction::CertificateImported),
+        )
         .await
         .unwrap();
     assert_eq!(outcome, Outcome::Applied);

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
-use ticedu_domain::identity::{AccountKey, Username, UsernameKey};
+use ticedu_domain::identity::{AccountKey, LookupKey, Username, UsernameKey};
 use ticedu_domain::learner::LearnerKind;
 use ticedu_domain::registration::check_dates;
 use ticedu_store::Refusal;
@@ -96,6 +96,12 @@ pub async fn register<S: AccountsStore>(
         account_key,
         username_key: UsernameKey::of(&username, &platform.account_secret),
         username: username.clone(),
+        lookups: LookupKey::all_of(
+            &registration.name,
+            registration.phone.as_ref(),
+            registration.email.as_ref(),
+            &platform.account_secret,
+        ),
         name: registration.name,
         id_number: registration.id_number,
         kind: registration.kind,

@@ -11,12 +11,14 @@ use ticedu_api::auth::AuthStaff;
 use ticedu_api::views::{ProgressView, progress_of};
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody, PathParam};
 use ticedu_domain::certificate::ApplicationForm;
+use ticedu_domain::staff::StaffAction;
 use ticedu_store::Refusal;
 use ticedu_store::ids::LearnerId;
-use ticedu_store::records::FilingKind;
+use ticedu_store::records::{AuditAction, FilingKind};
 use utoipa::ToSchema;
 
 use crate::AdminStore;
+use crate::audit::filing_decided;
 use crate::requests::FilingVerdict;
 
 pub const APPLICATIONS: &str = "/api/staff/applications";
@@ -48,8 +50,9 @@ pub(crate) struct PendingApplications {
     responses((status = 200, description = "Waiting", body = PendingApplications), (status = 403, description = "Not staff", body = ErrorBody)))]
 pub(crate) async fn pending_applications<S: AdminStore>(
     State(state): State<AppState<S>>,
-    _staff: AuthStaff,
+    staff: AuthStaff,
 ) -> ApiResult<Json<PendingApplications>> {
+    staff.may(StaffAction::Operate)?;
     let mut applications = Vec::new();
     for (id, application) in state.store.pending_applications().await? {
         let Some(learner) = state.store.learner(&id).await? else {
@@ -86,12 +89,21 @@ pub(crate) async fn decide_application<S: AdminStore>(
     PathParam(learner): PathParam<LearnerId>,
     ApiJson(verdict): ApiJson<FilingVerdict>,
 ) -> ApiResult<StatusCode> {
+    staff.may(StaffAction::Operate)?;
     let (approve, decision) = verdict.decision(staff.name.as_str(), state.platform.clock.now())?;
     let stored = state
         .store
         .learner(&learner)
         .await?
         .ok_or_else(|| ApiError::from(Refusal::UnknownLearner))?;
+    let audit = filing_decided(
+        &staff,
+        AuditAction::ApplicationDecided,
+        &learner,
+        approve,
+        &decision,
+    )
+    .subject(format!("cycle {}", stored.cycle));
     // The same verdict again (a double click, a retry) is the one already given.
     state
         .store
@@ -101,6 +113,7 @@ pub(crate) async fn decide_application<S: AdminStore>(
             stored.cycle,
             approve,
             &decision,
+            &audit,
         )
         .await?;
     tracing::info!(staff = %staff.name, %learner, approve, "application decided");

@@ -10,8 +10,9 @@ use ticedu_api::auth::AuthStaff;
 use ticedu_api::ids::new_card_code;
 use ticedu_api::{ApiJson, ApiResult, AppState, ErrorBody, PathParam};
 use ticedu_domain::cards::CardBatch;
+use ticedu_domain::staff::StaffAction;
 use ticedu_store::ids::CardCode;
-use ticedu_store::records::StudyCard;
+use ticedu_store::records::{AuditAction, StudyCard};
 use utoipa::ToSchema;
 
 use crate::AdminStore;
@@ -34,9 +35,17 @@ pub(crate) async fn issue_cards<S: AdminStore>(
     staff: AuthStaff,
     ApiJson(request): ApiJson<IssueCards>,
 ) -> ApiResult<(StatusCode, Json<IssuedCards>)> {
+    staff.may(StaffAction::Finance)?;
     let batch = request.parse()?;
-    let cards = mint(&batch, state.platform.clock.now())?;
-    state.store.issue_cards(&cards).await?;
+    let now = state.platform.clock.now();
+    let cards = mint(&batch, now)?;
+    // The codes are credit in hand: the trail names the batch, not each code.
+    let audit = staff
+        .audit(AuditAction::CardsIssued, now)
+        .reason(batch.note().to_string())
+        .change("count", None, Some(cards.len().to_string()))
+        .change("value_fen", None, Some(batch.value().get().to_string()));
+    state.store.issue_cards(&cards, &audit).await?;
     tracing::info!(staff = %staff.name, count = cards.len(), value_fen = batch.value().get(), "study cards issued");
     Ok((
         StatusCode::CREATED,
@@ -104,9 +113,10 @@ pub(crate) struct CardList {
     responses((status = 200, description = "The cards (JSON, or text/csv)", body = CardList), (status = 403, description = "Not staff", body = ErrorBody)))]
 pub(crate) async fn list_cards<S: AdminStore>(
     State(state): State<AppState<S>>,
-    _staff: AuthStaff,
+    staff: AuthStaff,
     Query(format): Query<CardListFormat>,
 ) -> ApiResult<Response> {
+    staff.may(StaffAction::Finance)?;
     let cards: Vec<CardView> = state
         .store
         .cards()
@@ -170,10 +180,14 @@ pub(crate) async fn void_card<S: AdminStore>(
     staff: AuthStaff,
     PathParam(code): PathParam<CardCode>,
 ) -> ApiResult<StatusCode> {
-    state
-        .store
-        .void_card(&code, state.platform.clock.now())
-        .await?;
+    staff.may(StaffAction::Finance)?;
+    let now = state.platform.clock.now();
+    // Only an issued card can be voided: the store refuses any other.
+    let audit = staff
+        .audit(AuditAction::CardVoided, now)
+        .subject(code.to_string())
+        .change("state", Some("issued".into()), Some("voided".into()));
+    state.store.void_card(&code, now, &audit).await?;
     tracing::info!(staff = %staff.name, "study card voided");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,7 +4,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use ticedu_api::auth::AuthStaff;
 use ticedu_api::{ApiJson, ApiResult, AppState, ErrorBody, PathParam};
+use ticedu_domain::staff::StaffAction;
+use ticedu_store::Refusal;
 use ticedu_store::ids::CertificateNo;
+use ticedu_store::records::AuditAction;
 
 use crate::AdminStore;
 use crate::requests::Revocation;
@@ -21,10 +24,23 @@ pub(crate) async fn revoke<S: AdminStore>(
     PathParam(no): PathParam<CertificateNo>,
     ApiJson(request): ApiJson<Revocation>,
 ) -> ApiResult<StatusCode> {
+    staff.may(StaffAction::Operate)?;
     let reason = request.parse()?;
+    let certificate = state
+        .store
+        .certificate(&no)
+        .await?
+        .ok_or(Refusal::UnknownCertificate)?;
+    let now = state.platform.clock.now();
+    let audit = staff
+        .audit(AuditAction::CertificateRevoked, now)
+        .learner(&certificate.learner)
+        .subject(no.to_string())
+        .reason(reason.as_str())
+        .change("status", Some("valid".into()), Some("revoked".into()));
     state
         .store
-        .revoke_certificate(&no, reason.as_str(), state.platform.clock.now())
+        .revoke_certificate(&no, reason.as_str(), now, &audit)
         .await?;
     tracing::info!(staff = %staff.name, certificate = %no, "certificate revoked");
     Ok(StatusCode::NO_CONTENT)

@@ -18,7 +18,8 @@ use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
 use ticedu_domain::Rejection;
 use ticedu_domain::identity::{AccountKey, AccountKeySecret};
 use ticedu_domain::import::{Column, ImportFile, PriorCertificate, RowIssue, RowRejection};
-use ticedu_store::records::Certificate;
+use ticedu_domain::staff::{StaffAction, StaffName};
+use ticedu_store::records::{AuditAction, AuditEntry, Certificate};
 use ticedu_store::{Outcome, Refusal};
 use tokio::task::JoinSet;
 use utoipa::ToSchema;
@@ -108,6 +109,7 @@ pub(crate) async fn import<S: AdminStore>(
     staff: AuthStaff,
     ApiJson(request): ApiJson<ImportRequest>,
 ) -> ApiResult<Json<ImportReport>> {
+    staff.may(StaffAction::Administer)?;
     let platform = Arc::clone(&state.platform);
     let file = ImportFile::parse(&request.csv, platform.clock.today())
         .map_err(|error| ApiError::invalid(&error))?;
@@ -127,8 +129,9 @@ pub(crate) async fn import<S: AdminStore>(
             report.count(line, outcome);
         }
         let (store, platform) = (state.store.clone(), Arc::clone(&platform));
+        let by = staff.name.clone();
         writing.spawn(async move {
-            let outcome = import_row(&store, &platform.account_secret, prior, now).await;
+            let outcome = import_row(&store, &platform.account_secret, &by, prior, now).await;
             (row.line, outcome)
         });
     }
@@ -169,6 +172,7 @@ fn joined(
 async fn import_row<S: AdminStore>(
     store: &S,
     secret: &AccountKeySecret,
+    by: &StaffName,
     prior: PriorCertificate,
     now: Timestamp,
 ) -> RowOutcome {
@@ -178,7 +182,14 @@ async fn import_row<S: AdminStore>(
     else {
         return taken(RowIssue::CertificateNumber);
     };
-    match store.import_certificate(&account, &certificate).await {
+    // One entry per certificate, about whoever it is stored under (the store
+    // sets the learner); the ID number stays out, as in the key.
+    let audit = AuditEntry::new(by, AuditAction::CertificateImported, now)
+        .subject(certificate.no.to_string());
+    match store
+        .import_certificate(&account, &certificate, &audit)
+        .await
+    {
         Ok(outcome) => Ok(Ok(outcome)),
         Err(error) if error.refusal() == Some(&Refusal::CertificateExists) => {
             taken(RowIssue::NumberTaken)

@@ -7,8 +7,10 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use ticedu_api::auth::AuthStaff;
 use ticedu_api::{ApiResult, AppState, ErrorBody, PathParam};
+use ticedu_domain::staff::StaffAction;
+use ticedu_store::Refusal;
 use ticedu_store::ids::InvoiceId;
-use ticedu_store::records::{InvoiceDelivery, InvoiceRequest};
+use ticedu_store::records::{AuditAction, InvoiceDelivery, InvoiceRequest, InvoiceStatus};
 use utoipa::ToSchema;
 
 use crate::AdminStore;
@@ -60,9 +62,10 @@ pub(crate) struct InvoiceList {
     responses((status = 200, description = "Requests", body = InvoiceList), (status = 403, description = "Not staff", body = ErrorBody), (status = 422, description = "Unknown status", body = ErrorBody)))]
 pub(crate) async fn invoices<S: AdminStore>(
     State(state): State<AppState<S>>,
-    _staff: AuthStaff,
+    staff: AuthStaff,
     Query(filter): Query<InvoiceFilter>,
 ) -> ApiResult<Json<InvoiceList>> {
+    staff.may(StaffAction::Finance)?;
     let status = filter.parse()?;
     let invoices = state.store.invoices_with_status(status).await?;
     Ok(Json(InvoiceList {
@@ -79,7 +82,22 @@ pub(crate) async fn invoice_issued<S: AdminStore>(
     staff: AuthStaff,
     PathParam(id): PathParam<InvoiceId>,
 ) -> ApiResult<StatusCode> {
-    state.store.mark_invoice_issued(&id).await?;
+    staff.may(StaffAction::Finance)?;
+    let invoice = state
+        .store
+        .invoice(&id)
+        .await?
+        .ok_or(Refusal::UnknownInvoice)?;
+    let audit = staff
+        .audit(AuditAction::InvoiceIssued, state.platform.clock.now())
+        .learner(&invoice.learner)
+        .subject(id.to_string())
+        .change(
+            "status",
+            Some(invoice.status.as_str().to_owned()),
+            Some(InvoiceStatus::Issued.as_str().to_owned()),
+        );
+    state.store.mark_invoice_issued(&id, &audit).await?;
     tracing::info!(staff = %staff.name, invoice = %id, "invoice issued");
     Ok(StatusCode::NO_CONTENT)
 }

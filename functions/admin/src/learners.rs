@@ -13,6 +13,7 @@ use ticedu_api::views::ProgressView;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
 use ticedu_domain::identity::{Username, UsernameKey};
 use ticedu_domain::learner::{LearnerKind, TitleCheck};
+use ticedu_domain::staff::StaffAction;
 use ticedu_store::ids::{CertificateNo, LearnerId, OrderNo};
 use ticedu_store::records::{
     Certificate, CertificateApplication, Learner, Order, RenewalRegistration,
@@ -102,6 +103,7 @@ pub(crate) async fn find_learner<S: AdminStore>(
     staff: AuthStaff,
     ApiJson(query): ApiJson<LearnerQuery>,
 ) -> ApiResult<Json<LearnerFile>> {
+    staff.may(StaffAction::ReadLearners)?;
     let store = &state.store;
     let given = [
         &query.username,

@@ -3,10 +3,10 @@
 //! | use case | module |
 //! |---|---|
 //! | staff log in: password and TOTP code, enrolment of an authenticator, recovery codes | `login`, `two_factor` |
+//! | finding learners by name, phone or e-mail (indexed by HMAC) | `lookups` |
 //! | what waits in each queue, counted | `queues` |
 //! | a learner's full ID number, shown on request and audited | `id_numbers` |
 //! | staff accounts, roles, disabling, resets (administrators) | `accounts` |
-//! | the audit trail: all of it (administrators), or one learner's | `audit` |
 //! | study cards for bank transfers: issue, list, void (R13) | `cards` |
 //! | an order and its payment | `orders` |
 //! | finding a learner (username, certificate, order) and where they stand | `learners` |
@@ -18,6 +18,7 @@
 //! | revoking a certificate (R21) | `certificates` |
 //! | yearly settings and working-day calendars: overview, checklist, saves, audit trail (R11, R12, R17) | `years` |
 //! | importing the register of certificates issued before the platform (R12, R21) | `imports` |
+//! | the audit trail of staff actions: whole (administrators), per learner | `audit` |
 //!
 //! Requests become domain types in `requests` and path segments through
 //! `PathParam`; the rules they meet live in `ticedu-domain` (`cards`, …).
@@ -27,7 +28,7 @@ use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
 use ticedu_store::{
     AuditStore, CardStore, CertificateStore, FilingStore, ImportStore, InvoiceStore, LearnerStore,
-    LoginThrottleStore, OrderStore, ProgressStore, StaffStore, YearStore,
+    LoginThrottleStore, LookupStore, OrderStore, ProgressStore, StaffStore, YearStore,
 };
 use utoipa::OpenApi;
 
@@ -41,6 +42,7 @@ mod imports;
 mod invoices;
 mod learners;
 mod login;
+mod lookups;
 mod orders;
 mod overdue_renewals;
 mod queues;
@@ -61,6 +63,7 @@ pub use imports::IMPORTS;
 pub use invoices::{INVOICE_ISSUED, INVOICES};
 pub use learners::LEARNERS;
 pub use login::{ENROLMENT, LOGIN, ME, RECOVERY_CODES};
+pub use lookups::{LOOKUP, LOOKUP_BACKFILL, index_unindexed};
 pub use orders::ORDER;
 pub use overdue_renewals::{OVERDUE_DECISION, OVERDUE_RENEWALS};
 pub use queues::QUEUES;
@@ -83,6 +86,7 @@ pub trait AdminStore:
     + ImportStore
     + StaffStore
     + AuditStore
+    + LookupStore
     + Clone
     + 'static
 {
@@ -100,6 +104,7 @@ impl<T> AdminStore for T where
         + ImportStore
         + StaffStore
         + AuditStore
+        + LookupStore
         + Clone
         + 'static
 {
@@ -118,14 +123,14 @@ pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(login::me::<S>))
         .routes(route!(login::new_recovery_codes::<S>))
         .routes(route!(queues::queue_counts::<S>))
+        .routes(route!(lookups::lookup::<S>))
+        .routes(route!(lookups::backfill::<S>))
         .routes(route!(id_numbers::reveal::<S>))
         .routes(route!(accounts::accounts::<S>))
         .routes(route!(accounts::create::<S>))
         .routes(route!(accounts::change::<S>))
         .routes(route!(accounts::reset_password::<S>))
         .routes(route!(accounts::reset_totp::<S>))
-        .routes(route!(audit::trail::<S>))
-        .routes(route!(audit::learner_trail::<S>))
         .routes(route!(cards::issue_cards::<S>))
         .routes(route!(cards::list_cards::<S>))
         .routes(route!(cards::void_card::<S>))
@@ -147,6 +152,8 @@ pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(years::save_settings::<S>))
         .routes(route!(years::save_calendar::<S>))
         .routes(route!(years::changes::<S>))
+        .routes(route!(audit::trail::<S>))
+        .routes(route!(audit::learner_trail::<S>))
         .routes({
             let (schemas, paths, router) = route!(imports::import::<S>);
             (schemas, paths, imports::with_body_limit(router))

@@ -5,6 +5,7 @@ use axum::extract::State;
 use serde::Serialize;
 use ticedu_api::auth::AuthStaff;
 use ticedu_api::{ApiError, ApiResult, AppState, ErrorBody, PathParam};
+use ticedu_domain::staff::StaffAction;
 use ticedu_store::Refusal;
 use ticedu_store::ids::OrderNo;
 use ticedu_store::records::{Order, OrderStatus};
@@ -57,9 +58,10 @@ impl From<Order> for StaffOrder {
     responses((status = 200, description = "The order", body = StaffOrder), (status = 403, description = "Not staff", body = ErrorBody), (status = 404, description = "No such order", body = ErrorBody)))]
 pub(crate) async fn find_order<S: AdminStore>(
     State(state): State<AppState<S>>,
-    _staff: AuthStaff,
+    staff: AuthStaff,
     PathParam(no): PathParam<OrderNo>,
 ) -> ApiResult<Json<StaffOrder>> {
+    staff.may(StaffAction::Finance)?;
     let order = state
         .store
         .order(&no)

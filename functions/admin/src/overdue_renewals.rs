@@ -14,12 +14,14 @@ use ticedu_api::views::{ProgressView, progress_of};
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody, PathParam};
 use ticedu_domain::certificate::IssueRefusal;
 use ticedu_domain::learner::HolderDetails;
+use ticedu_domain::staff::StaffAction;
 use ticedu_store::Refusal;
 use ticedu_store::ids::LearnerId;
-use ticedu_store::records::{FilingKind, FilingStatus};
+use ticedu_store::records::{AuditAction, FilingKind, FilingStatus};
 use utoipa::ToSchema;
 
 use crate::AdminStore;
+use crate::audit::filing_decided;
 use crate::requests::FilingVerdict;
 
 pub const OVERDUE_RENEWALS: &str = "/api/staff/overdue-renewals";
@@ -53,6 +55,7 @@ pub(crate) async fn overdue_renewals<S: AdminStore>(
     State(state): State<AppState<S>>,
     staff: AuthStaff,
 ) -> ApiResult<Json<OverdueRenewals>> {
+    staff.may(StaffAction::Operate)?;
     let mut renewals = Vec::new();
     for (id, renewal) in state.store.overdue_renewals().await? {
         if let Some(learner) = state.store.learner(&id).await? {
@@ -100,6 +103,7 @@ pub(crate) async fn decide_overdue_renewal<S: AdminStore>(
     PathParam(learner): PathParam<LearnerId>,
     ApiJson(verdict): ApiJson<FilingVerdict>,
 ) -> ApiResult<Response> {
+    staff.may(StaffAction::Operate)?;
     let today = state.platform.clock.today();
     let (approve, decision) = verdict.decision(staff.name.as_str(), state.platform.clock.now())?;
     let stored = state
@@ -115,6 +119,13 @@ pub(crate) async fn decide_overdue_renewal<S: AdminStore>(
     if !waiting {
         return Err(Refusal::FilingDecided.into());
     }
+    let audit = filing_decided(
+        &staff,
+        AuditAction::OverdueRenewalDecided,
+        &learner,
+        approve,
+        &decision,
+    );
     if !approve {
         state
             .store
@@ -124,6 +135,7 @@ pub(crate) async fn decide_overdue_renewal<S: AdminStore>(
                 standing.learner.cycle,
                 false,
                 &decision,
+                &audit,
             )
             .await?;
         tracing::info!(staff = %staff.name, %learner, "overdue renewal rejected");
@@ -136,7 +148,8 @@ pub(crate) async fn decide_overdue_renewal<S: AdminStore>(
         };
         return Err(ApiError::refused(&refusal));
     }
-    let certificate = issue_certificate(&state.store, &standing, today, Some(decision)).await?;
+    let certificate =
+        issue_certificate(&state.store, &standing, today, Some((decision, audit))).await?;
     tracing::info!(staff = %staff.name, %learner, certificate = %certificate.no, "overdue renewal accepted");
     let renewed = Renewed {
         certificate_no: certificate.no.to_string(),

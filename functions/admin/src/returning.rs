@@ -6,7 +6,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use ticedu_api::auth::AuthStaff;
 use ticedu_api::{ApiJson, ApiResult, AppState, ErrorBody, PathParam};
+use ticedu_domain::staff::StaffAction;
+use ticedu_store::Refusal;
 use ticedu_store::ids::LearnerId;
+use ticedu_store::records::AuditAction;
 
 use crate::AdminStore;
 use crate::requests::Returning;
@@ -23,9 +26,27 @@ pub(crate) async fn set_returning<S: AdminStore>(
     PathParam(learner): PathParam<LearnerId>,
     ApiJson(request): ApiJson<Returning>,
 ) -> ApiResult<StatusCode> {
+    staff.may(StaffAction::Operate)?;
+    let stored = state
+        .store
+        .learner(&learner)
+        .await?
+        .ok_or(Refusal::UnknownLearner)?;
+    // Granting what is granted (a double click, a retry) changes nothing and is not recorded again.
+    if stored.returning == request.returning {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    let audit = staff
+        .audit(AuditAction::ReturningSet, state.platform.clock.now())
+        .learner(&learner)
+        .change(
+            "returning",
+            Some(stored.returning.to_string()),
+            Some(request.returning.to_string()),
+        );
     state
         .store
-        .set_returning(&learner, request.returning)
+        .set_returning(&learner, request.returning, &audit)
         .await?;
     tracing::info!(staff = %staff.name, %learner, returning = request.returning, "discount");
     Ok(StatusCode::NO_CONTENT)

@@ -9,11 +9,13 @@ use serde::Serialize;
 use ticedu_api::auth::AuthStaff;
 use ticedu_api::{ApiJson, ApiResult, AppState, ErrorBody, PathParam};
 use ticedu_domain::cycle::CycleNumber;
+use ticedu_domain::staff::StaffAction;
 use ticedu_store::ids::LearnerId;
-use ticedu_store::records::FilingKind;
+use ticedu_store::records::{AuditAction, FilingKind};
 use utoipa::ToSchema;
 
 use crate::AdminStore;
+use crate::audit::filing_decided;
 use crate::requests::FilingVerdict;
 
 pub const RETURNING_CLAIMS: &str = "/api/staff/returning-claims";
@@ -41,8 +43,9 @@ pub(crate) struct PendingClaims {
     responses((status = 200, description = "Waiting", body = PendingClaims), (status = 403, description = "Not staff", body = ErrorBody)))]
 pub(crate) async fn pending_claims<S: AdminStore>(
     State(state): State<AppState<S>>,
-    _staff: AuthStaff,
+    staff: AuthStaff,
 ) -> ApiResult<Json<PendingClaims>> {
+    staff.may(StaffAction::Operate)?;
     let mut claims = Vec::new();
     for (id, claim) in state.store.pending_returning_claims().await? {
         let Some(learner) = state.store.learner(&id).await? else {
@@ -76,7 +79,19 @@ pub(crate) async fn decide_claim<S: AdminStore>(
     PathParam(learner): PathParam<LearnerId>,
     ApiJson(verdict): ApiJson<FilingVerdict>,
 ) -> ApiResult<StatusCode> {
+    staff.may(StaffAction::Operate)?;
     let (approve, decision) = verdict.decision(staff.name.as_str(), state.platform.clock.now())?;
+    // An approved claim grants the discount in the same write.
+    let mut audit = filing_decided(
+        &staff,
+        AuditAction::ReturningClaimDecided,
+        &learner,
+        approve,
+        &decision,
+    );
+    if approve {
+        audit = audit.change("returning", None, Some("true".into()));
+    }
     // The same verdict again (a double click, a retry) is the one already given.
     state
         .store
@@ -86,6 +101,7 @@ pub(crate) async fn decide_claim<S: AdminStore>(
             CycleNumber::FIRST,
             approve,
             &decision,
+            &audit,
         )
         .await?;
     tracing::info!(staff = %staff.name, %learner, approve, "returning claim decided");

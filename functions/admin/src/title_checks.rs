@@ -8,11 +8,14 @@ use serde::Serialize;
 use ticedu_api::auth::AuthStaff;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody, PathParam};
 use ticedu_domain::learner::{LearnerCategory, LearnerKind, TitleCheck};
+use ticedu_domain::staff::StaffAction;
 use ticedu_store::Refusal;
 use ticedu_store::ids::LearnerId;
+use ticedu_store::records::AuditAction;
 use utoipa::ToSchema;
 
 use crate::AdminStore;
+use crate::audit::label;
 use crate::requests::Decision;
 
 pub const TITLE_CHECKS: &str = "/api/staff/title-checks";
@@ -37,8 +40,9 @@ pub(crate) struct PendingTitles {
     responses((status = 200, description = "Waiting", body = PendingTitles), (status = 403, description = "Not staff", body = ErrorBody)))]
 pub(crate) async fn pending_title_checks<S: AdminStore>(
     State(state): State<AppState<S>>,
-    _staff: AuthStaff,
+    staff: AuthStaff,
 ) -> ApiResult<Json<PendingTitles>> {
+    staff.may(StaffAction::Operate)?;
     let mut learners = Vec::new();
     for id in state.store.pending_title_checks().await? {
         if let Some(learner) = state.store.learner(&id).await? {
@@ -62,6 +66,7 @@ pub(crate) async fn decide_title_check<S: AdminStore>(
     PathParam(learner): PathParam<LearnerId>,
     ApiJson(request): ApiJson<Decision>,
 ) -> ApiResult<StatusCode> {
+    staff.may(StaffAction::Operate)?;
     let stored = state
         .store
         .learner(&learner)
@@ -76,9 +81,21 @@ pub(crate) async fn decide_title_check<S: AdminStore>(
             "Only a titled learner's title can be confirmed or rejected.",
         ));
     }
+    // The same decision again (a double click, a retry) changes nothing and is not recorded again.
+    if stored.title_check == Some(request.decision) {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    let audit = staff
+        .audit(AuditAction::TitleCheckDecided, state.platform.clock.now())
+        .learner(&learner)
+        .change(
+            "title_check",
+            stored.title_check.map(label),
+            Some(label(request.decision)),
+        );
     state
         .store
-        .set_title_check(&learner, request.decision)
+        .set_title_check(&learner, request.decision, &audit)
         .await?;
     tracing::info!(staff = %staff.name, %learner, decision = ?request.decision, "title check");
     Ok(StatusCode::NO_CONTENT)

@@ -16,8 +16,9 @@ use jiff::civil::Date;
 use ticedu_api::auth::AuthStaff;
 use ticedu_api::years::{EffectiveYears, effective};
 use ticedu_api::{ApiError, ApiJson, AppState, ErrorBody, PathParam};
+use ticedu_domain::staff::StaffAction;
 use ticedu_domain::years::check_correction;
-use ticedu_store::records::{StoredYear, YearData};
+use ticedu_store::records::{AuditAction, AuditEntry, StoredYear, YearChange, YearData};
 use ticedu_store::{Refusal, YearStore};
 
 use crate::AdminStore;
@@ -35,8 +36,9 @@ pub const YEAR_CHANGES: &str = "/api/staff/years/changes";
     responses((status = 200, description = "The years and staff's checklist", body = YearsOverview), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not staff", body = ErrorBody)))]
 pub(crate) async fn years<S: AdminStore>(
     State(state): State<AppState<S>>,
-    _staff: AuthStaff,
+    staff: AuthStaff,
 ) -> Result<Json<YearsOverview>, ApiError> {
+    staff.may(StaffAction::Administer)?;
     let years = effective(&state.store, &state.platform).await?;
     Ok(Json(overview(&years, state.platform.clock.today())))
 }
@@ -58,6 +60,7 @@ pub(crate) async fn save_settings<S: AdminStore>(
     PathParam(year): PathParam<Year>,
     ApiJson(request): ApiJson<SettingsRequest>,
 ) -> Result<Json<SavedYear>, YearRefusal> {
+    staff.may(StaffAction::Administer)?;
     let edit = request.parse(year)?;
     save(&state, &staff, edit).await
 }
@@ -79,6 +82,7 @@ pub(crate) async fn save_calendar<S: AdminStore>(
     PathParam(year): PathParam<Year>,
     ApiJson(request): ApiJson<CalendarRequest>,
 ) -> Result<Json<SavedYear>, YearRefusal> {
+    staff.may(StaffAction::Administer)?;
     let edit = request.parse(year)?;
     save(&state, &staff, edit).await
 }
@@ -114,7 +118,8 @@ async fn save<S: YearStore>(
     )
     .map_err(|refusal| ApiError::refused(&refusal))?;
     let change = saved.change(before, edit.correction.map(|reason| reason.to_string()));
-    state.store.save_year(&saved, &change).await?;
+    let audit = year_saved(staff.audit(AuditAction::YearSaved, saved.saved_at), &change);
+    state.store.save_year(&saved, &change, &audit).await?;
     tracing::info!(
         staff = %staff.name,
         year,
@@ -135,10 +140,27 @@ async fn save<S: YearStore>(
     responses((status = 200, description = "The audit trail", body = ChangeList), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not staff", body = ErrorBody)))]
 pub(crate) async fn changes<S: AdminStore>(
     State(state): State<AppState<S>>,
-    _staff: AuthStaff,
+    staff: AuthStaff,
 ) -> Result<Json<ChangeList>, ApiError> {
+    staff.may(StaffAction::Administer)?;
     let changes = state.store.year_changes().await?;
     Ok(Json(ChangeList::of(changes)))
+}
+
+/// The staff trail's entry of a year's save: each changed field before and
+/// after, as its JSON body shows it; a correction's reason.
+fn year_saved(entry: AuditEntry, change: &YearChange) -> AuditEntry {
+    let before = change.before.as_ref().map(data_json);
+    let after = data_json(&change.after);
+    let mut entry = entry.subject(format!("{} {}", change.part.as_str(), change.year));
+    if let Some(correction) = &change.correction {
+        entry = entry.reason(correction.clone());
+    }
+    for field in &change.changed {
+        let value = |data: &serde_json::Value| data.get(field).map(ToString::to_string);
+        entry = entry.change(field, before.as_ref().and_then(value), value(&after));
+    }
+    entry
 }
 
 /// Used by the views: a year's data as its JSON body shape.

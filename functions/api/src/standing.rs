@@ -13,8 +13,8 @@ use ticedu_domain::learner::LearnerKind;
 use ticedu_domain::requirement::Progress;
 use ticedu_domain::settings::Settings;
 use ticedu_store::records::{
-    Certificate, CertificateApplication, CycleClosing, FilingKind, FilingStatus, Learner,
-    RenewalRegistration, StaffDecision,
+    AuditEntry, Certificate, CertificateApplication, CycleClosing, FilingKind, FilingStatus,
+    Learner, RenewalRegistration, StaffDecision,
 };
 use ticedu_store::{CertificateStore, FilingStore, ProgressStore, StoreError};
 use utoipa::ToSchema;
@@ -147,14 +147,16 @@ pub struct NextStep {
 
 /// Issues the certificate that closes the learner's current cycle, as of
 /// `today`, and opens the next one, in one write. The caller has decided
-/// that it may be issued; `decision` is staff's when staff issue it (an
-/// overdue renewal, R20).
+/// that it may be issued; `by_staff` is staff's decision and the audit
+/// entry of it when staff issue it (an overdue renewal, R20): the entry is
+/// written in the same transaction, naming the certificate.
 pub async fn issue_certificate<S: CertificateStore>(
     store: &S,
     standing: &Standing,
     today: Date,
-    decision: Option<StaffDecision>,
+    by_staff: Option<(StaffDecision, AuditEntry)>,
 ) -> ApiResult<Certificate> {
+    let (decision, audit) = by_staff.unzip();
     let random: [u8; 12] = crate::ids::random_bytes(12)?
         .try_into()
         .map_err(|_| ApiError::unavailable())?;
@@ -173,7 +175,10 @@ pub async fn issue_certificate<S: CertificateStore>(
     if let Some((filing, decision)) = standing.filing_to_accept(decision) {
         closing = closing.accepting(filing, decision);
     }
-    store.issue_certificate(&certificate, &closing).await?;
+    let audit = audit.map(|entry| entry.subject(certificate.no.to_string()));
+    store
+        .issue_certificate(&certificate, &closing, audit.as_ref())
+        .await?;
     tracing::info!(learner = %learner.id(), certificate = %certificate.no, cycle = %learner.cycle, "certificate issued");
     Ok(certificate)
 }

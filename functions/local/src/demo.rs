@@ -20,7 +20,7 @@ use ticedu_domain::certificate::{ApplicationForm, CertificateData};
 use ticedu_domain::contact::PhoneNumber;
 use ticedu_domain::cycle::CYCLE_YEARS;
 use ticedu_domain::identity::{
-    AccountKey, IdNumber, PersonName, Username, UsernameKey, check_character,
+    AccountKey, IdNumber, LookupKey, PersonName, Username, UsernameKey, check_character,
 };
 use ticedu_domain::learner::{
     DocumentNumber, HolderCertificateKind, HolderDetails, LearnerKind, NewLearnerDetails,
@@ -29,9 +29,11 @@ use ticedu_domain::learner::{
 use ticedu_domain::money::Fen;
 use ticedu_domain::pricing::{Buyer, CartItem, quote};
 use ticedu_domain::requirement::{LearnedHour, Progress};
+use ticedu_domain::staff::StaffName;
 use ticedu_store::records::{
-    Certificate, CertificateApplication, CycleClosing, FilingKind, FilingStatus, Learner,
-    NewLearner, Order, OrderStatus, PaymentChannel, RenewalRegistration, StaffDecision, StudyCard,
+    AuditAction, AuditEntry, Certificate, CertificateApplication, CycleClosing, FilingKind,
+    FilingStatus, Learner, NewLearner, Order, OrderStatus, PaymentChannel, RenewalRegistration,
+    StaffDecision, StudyCard,
 };
 use ticedu_store::{Refusal, Store, StoreError};
 
@@ -163,15 +165,17 @@ pub async fn seed<S: Store>(store: &S, platform: &Platform) -> Result<Demo, Erro
                     hash
                 }
             };
+            let phone = PhoneNumber::parse("13800138000").expect("valid");
             let learner = NewLearner {
                 id: new_learner_id()?,
                 account_key: AccountKey::of(&id_number, &platform.account_secret),
                 username_key: username_key.clone(),
                 username: username.clone(),
+                lookups: LookupKey::all_of(&name, Some(&phone), None, &platform.account_secret),
                 name,
                 id_number,
                 kind: kind_of(stage, platform.clock.today()),
-                phone: Some(PhoneNumber::parse("13800138000").expect("valid")),
+                phone: Some(phone),
                 email: None,
                 password_hash: hash,
                 registered_at: now,
@@ -209,7 +213,9 @@ pub async fn seed<S: Store>(store: &S, platform: &Platform) -> Result<Demo, Erro
         let fresh = (0..CARD_COUNT)
             .map(|_| card(CARD_NOTE, now))
             .collect::<Result<Vec<_>, _>>()?;
-        store.issue_cards(&fresh).await?;
+        store
+            .issue_cards(&fresh, &demo_audit(AuditAction::CardsIssued, now))
+            .await?;
         seeded = true;
     }
     let unused_cards = store
@@ -310,7 +316,12 @@ async fn buy_and_learn<S: Store>(
             value: priced.total,
             ..card(TOP_UP_NOTE, now)?
         };
-        store.issue_cards(std::slice::from_ref(&top_up)).await?;
+        store
+            .issue_cards(
+                std::slice::from_ref(&top_up),
+                &demo_audit(AuditAction::CardsIssued, now),
+            )
+            .await?;
         store.redeem_card(&top_up, learner.id(), now).await?;
     }
     let order = Order {
@@ -372,7 +383,10 @@ async fn certify<S: Store>(
         LearnerKind::New(_) => closing = closing.accepting(FilingKind::Application, None),
         LearnerKind::Titled(_) => {}
     }
-    store.issue_certificate(&certificate, &closing).await?;
+    // The learner downloads it: no staff action to audit.
+    store
+        .issue_certificate(&certificate, &closing, None)
+        .await?;
     Ok(certificate)
 }
 
@@ -421,6 +435,7 @@ async fn apply<S: Store>(
                 learner.cycle,
                 true,
                 &decision,
+                &demo_audit(AuditAction::ApplicationDecided, now).learner(learner.id()),
             )
             .await?;
     }
@@ -472,7 +487,15 @@ async fn stage_learner<S: Store>(
             if stage == Stage::Revoked {
                 let certificate = certify(store, &learner, today).await?;
                 store
-                    .revoke_certificate(&certificate.no, REVOCATION_REASON, now)
+                    .revoke_certificate(
+                        &certificate.no,
+                        REVOCATION_REASON,
+                        now,
+                        &demo_audit(AuditAction::CertificateRevoked, now)
+                            .learner(learner.id())
+                            .subject(certificate.no.to_string())
+                            .reason(REVOCATION_REASON),
+                    )
                     .await?;
             }
         }
@@ -539,6 +562,15 @@ async fn file_renewal<S: Store>(
 }
 
 /// A study card with a fresh code, worth [`CARD_VALUE`].
+/// The demo's staff actions are recorded as by `demo`, a name no account has.
+fn demo_audit(action: AuditAction, at: Timestamp) -> AuditEntry {
+    AuditEntry::new(
+        &StaffName::parse("demo").expect("a valid staff name"),
+        action,
+        at,
+    )
+}
+
 fn card(note: &str, now: Timestamp) -> Result<StudyCard, Error> {
     Ok(StudyCard {
         code: new_card_code()?,

@@ -11,8 +11,9 @@ use ticedu_store::records::{AuditEntry, AuditPage, AuditQuery};
 use ticedu_store::*;
 
 use crate::DynamoStore;
-use crate::keys::{self, Item};
-use crate::request::{Keys, Sorted, from_item, s, sdk_failure, to_item, with_gsi1};
+use crate::keys::{self, Item, Key};
+use crate::request::{Expr, Keys, Sorted, from_item, s, sdk_failure, to_item, with_gsi1};
+use crate::transaction::Transaction;
 
 /// The item of `entry`, for the transaction of the change it records
 /// (added with `put_new`: time and a random nonce are unique).
@@ -110,5 +111,45 @@ impl AuditStore for DynamoStore {
             ),
         )
         .await
+    }
+}
+
+impl<P> Transaction<P> {
+    /// Adds the audit entry of the staff action this transaction is.
+    pub(crate) fn put_audit(&mut self, part: P, entry: &AuditEntry) -> Attempt<()> {
+        self.put_new(part, audit_item(entry)?)
+    }
+}
+
+/// The items of a staff change that is one update.
+#[derive(Clone, Copy, PartialEq)]
+enum Audited {
+    Change,
+    Entry,
+}
+
+impl DynamoStore {
+    /// One conditional update and the audit entry of the staff action it is,
+    /// in one TransactWriteItems; `Ok(false)` (nothing written) when the
+    /// update's condition failed.
+    pub(crate) async fn update_audited(
+        &self,
+        key: &Key,
+        update: &str,
+        condition: &str,
+        expr: Expr,
+        audit: &AuditEntry,
+    ) -> Attempt<bool> {
+        let mut transaction = self.transaction();
+        transaction.update(Audited::Change, key, update, condition, expr)?;
+        transaction.put_audit(Audited::Entry, audit)?;
+        let cancellation = match self.transact(transaction).await {
+            Ok(()) => return Ok(true),
+            Err(error) => error.cancellation()?,
+        };
+        if cancellation.failed(Audited::Change) {
+            return Ok(false);
+        }
+        Err(cancellation.explain(|_| None))
     }
 }

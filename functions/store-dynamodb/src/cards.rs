@@ -4,19 +4,19 @@
 use jiff::Timestamp;
 use ticedu_store::ids::{CardCode, LearnerId};
 use ticedu_store::preconditions::check_card_batch;
-use ticedu_store::records::{LedgerEntry, Redemption, StudyCard};
+use ticedu_store::records::{AuditEntry, LedgerEntry, Redemption, StudyCard};
 use ticedu_store::*;
 
 use crate::DynamoStore;
 use crate::keys;
 use crate::ledger::ledger_item;
 use crate::request::{EXISTING_ITEM, Expr, Keys, Sorted, n, to_item, to_value, with_gsi1};
-use crate::transaction::TransactionError;
 
 /// The items of a batch: every one a new card.
 #[derive(Clone, Copy, PartialEq)]
 enum Issuing {
     Card,
+    Audit,
 }
 
 /// The items of a redemption.
@@ -28,7 +28,7 @@ enum Redeeming {
 }
 
 impl CardStore for DynamoStore {
-    async fn issue_cards(&self, cards: &[StudyCard]) -> StoreResult<()> {
+    async fn issue_cards(&self, cards: &[StudyCard], audit: &AuditEntry) -> StoreResult<()> {
         during("issue_cards", async {
             check_card_batch(cards)?;
             if cards.is_empty() {
@@ -43,13 +43,11 @@ impl CardStore for DynamoStore {
                 );
                 transaction.put_new(Issuing::Card, item)?;
             }
+            transaction.put_audit(Issuing::Audit, audit)?;
             // Any card whose code is taken cancels the whole batch.
-            self.transact(transaction)
-                .await
-                .map_err(|error| match error {
-                    TransactionError::Cancelled(_) => Refusal::CardExists.into(),
-                    TransactionError::Failed(failure) => failure,
-                })
+            self.transact(transaction).await.map_err(|error| {
+                error.explain(|part| (part == Issuing::Card).then_some(Refusal::CardExists))
+            })
         })
         .await
     }
@@ -66,7 +64,12 @@ impl CardStore for DynamoStore {
         .await
     }
 
-    async fn void_card(&self, code: &CardCode, at: Timestamp) -> StoreResult<()> {
+    async fn void_card(
+        &self,
+        code: &CardCode,
+        at: Timestamp,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
         during("void_card", async {
             let key = keys::card(code);
             let expr = Expr::default()
@@ -75,7 +78,7 @@ impl CardStore for DynamoStore {
                 .value(":at", to_value(&at)?);
             let condition = "attribute_exists(pk) AND attribute_not_exists(#redeemed) AND attribute_not_exists(#voided)";
             if self
-                .update_item(&key, "SET #voided = :at", condition, expr)
+                .update_audited(&key, "SET #voided = :at", condition, expr, audit)
                 .await?
             {
                 return Ok(());

@@ -18,6 +18,7 @@ enum Issuing {
     Certificate,
     Learner,
     Filing,
+    Audit,
 }
 
 /// The learner's move to the next cycle (see [`CycleClosing`]).
@@ -92,6 +93,7 @@ impl CertificateStore for DynamoStore {
         &self,
         certificate: &Certificate,
         closing: &CycleClosing,
+        audit: Option<&AuditEntry>,
     ) -> StoreResult<()> {
         during("issue_certificate", async {
             let learner = &certificate.learner;
@@ -120,6 +122,9 @@ impl CertificateStore for DynamoStore {
                 let key = filing_key(learner, *filing, closing.closes);
                 accept_filing(&mut transaction, *filing, &key, decision.as_ref())?;
             }
+            if let Some(audit) = audit {
+                transaction.put_audit(Issuing::Audit, audit)?;
+            }
             let cancellation = match self.transact(transaction).await {
                 Ok(()) => return Ok(()),
                 Err(error) => error.cancellation()?,
@@ -128,6 +133,7 @@ impl CertificateStore for DynamoStore {
                 Issuing::Certificate => Some(Refusal::CertificateExists),
                 Issuing::Learner => Some(Refusal::CycleClosed),
                 Issuing::Filing => Some(Refusal::FilingDecided),
+                Issuing::Audit => None,
             }))
         })
         .await
@@ -155,6 +161,7 @@ impl CertificateStore for DynamoStore {
         no: &CertificateNo,
         reason: &str,
         at: Timestamp,
+        audit: &AuditEntry,
     ) -> StoreResult<()> {
         during("revoke_certificate", async {
             let key = keys::certificate(no);
@@ -168,7 +175,7 @@ impl CertificateStore for DynamoStore {
                 .value(":valid", s("valid"));
             let condition = "attribute_exists(pk) AND #status.#status = :valid";
             if self
-                .update_item(&key, "SET #status = :revoked", condition, expr)
+                .update_audited(&key, "SET #status = :revoked", condition, expr, audit)
                 .await?
             {
                 return Ok(());

@@ -33,6 +33,7 @@ impl Filing for FiledStatus {
 enum Deciding {
     Filing,
     Learner,
+    Audit,
 }
 
 /// The items of a filing.
@@ -150,6 +151,7 @@ impl FilingStore for DynamoStore {
         cycle: CycleNumber,
         approve: bool,
         decision: &StaffDecision,
+        audit: &AuditEntry,
     ) -> StoreResult<Outcome> {
         during("decide_filing", async {
             let status = if approve {
@@ -183,6 +185,8 @@ impl FilingStore for DynamoStore {
                         .value(":yes", aws_sdk_dynamodb::types::AttributeValue::Bool(true)),
                 )?;
             }
+            // Written only with a decision applied: a repeat fails the filing's condition.
+            transaction.put_audit(Deciding::Audit, audit)?;
             let cancellation = match self.transact(transaction).await {
                 Ok(()) => return Ok(Outcome::Applied),
                 Err(error) => error.cancellation()?,
@@ -198,6 +202,7 @@ impl FilingStore for DynamoStore {
             Err(cancellation.explain(|part| match part {
                 Deciding::Filing => Some(Refusal::FilingDecided),
                 Deciding::Learner => Some(Refusal::UnknownLearner),
+                Deciding::Audit => None,
             }))
         })
         .await
@@ -236,7 +241,12 @@ impl FilingStore for DynamoStore {
         .await
     }
 
-    async fn set_title_check(&self, learner: &LearnerId, check: TitleCheck) -> StoreResult<()> {
+    async fn set_title_check(
+        &self,
+        learner: &LearnerId,
+        check: TitleCheck,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
         during("set_title_check", async {
             let mut expr = Expr::default()
                 .name("#check", "title_check")
@@ -250,7 +260,7 @@ impl FilingStore for DynamoStore {
                 "SET #check = :check REMOVE gsi1pk, gsi1sk"
             };
             match self
-                .update_item(&keys::profile(learner), update, EXISTING_ITEM, expr)
+                .update_audited(&keys::profile(learner), update, EXISTING_ITEM, expr, audit)
                 .await?
             {
                 true => Ok(()),

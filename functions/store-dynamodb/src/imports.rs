@@ -4,7 +4,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use ticedu_domain::identity::AccountKey;
 use ticedu_store::ids::LearnerId;
-use ticedu_store::records::{Certificate, PriorRecord};
+use ticedu_store::records::{AuditEntry, Certificate, PriorRecord};
 use ticedu_store::*;
 
 use crate::DynamoStore;
@@ -19,6 +19,7 @@ enum Importing {
     Account,
     Learner,
     PriorRecord,
+    Audit,
 }
 
 /// Attempts of an import whose person registered (or whose account went)
@@ -33,6 +34,7 @@ impl DynamoStore {
         account: &AccountKey,
         holder: Option<&LearnerId>,
         certificate: &Certificate,
+        audit: &AuditEntry,
     ) -> Attempt<Transaction<Importing>> {
         let item = with_gsi1(
             to_item(certificate, &keys::certificate(&certificate.no))?,
@@ -75,6 +77,10 @@ impl DynamoStore {
                 .value(":numbers", to_value(&[&certificate.no])?)
                 .value(":number", s(certificate.no.as_str())),
         )?;
+        // The entry is about whoever the certificate is stored under.
+        let mut audit = audit.clone();
+        audit.learner = Some(certificate.learner.clone());
+        transaction.put_audit(Importing::Audit, &audit)?;
         Ok(transaction)
     }
 }
@@ -84,6 +90,7 @@ impl ImportStore for DynamoStore {
         &self,
         account: &AccountKey,
         certificate: &Certificate,
+        audit: &AuditEntry,
     ) -> StoreResult<Outcome> {
         during("import_certificate", async {
             for _ in 0..ACCOUNT_ATTEMPTS {
@@ -93,7 +100,7 @@ impl ImportStore for DynamoStore {
                     certificate.learner = learner.clone();
                 }
                 let transaction =
-                    self.import_transaction(account, holder.as_ref(), &certificate)?;
+                    self.import_transaction(account, holder.as_ref(), &certificate, audit)?;
                 let cancellation = match self.transact(transaction).await {
                     Ok(()) => return Ok(Outcome::Applied),
                     Err(error) => error.cancellation()?,
@@ -113,7 +120,10 @@ impl ImportStore for DynamoStore {
                 }
                 return Err(cancellation.explain(|part| match part {
                     Importing::Learner => Some(Refusal::UnknownLearner),
-                    Importing::Certificate | Importing::Account | Importing::PriorRecord => None,
+                    Importing::Certificate
+                    | Importing::Account
+                    | Importing::PriorRecord
+                    | Importing::Audit => None,
                 }));
             }
             Err(Failure::backend(

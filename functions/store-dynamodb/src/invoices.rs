@@ -2,7 +2,7 @@
 //! one transaction; staff's queue is gsi1 by status.
 
 use ticedu_store::ids::InvoiceId;
-use ticedu_store::records::{InvoiceRequest, InvoiceStatus};
+use ticedu_store::records::{AuditEntry, InvoiceRequest, InvoiceStatus};
 use ticedu_store::*;
 
 use crate::DynamoStore;
@@ -69,7 +69,7 @@ impl InvoiceStore for DynamoStore {
         .await
     }
 
-    async fn mark_invoice_issued(&self, id: &InvoiceId) -> StoreResult<()> {
+    async fn mark_invoice_issued(&self, id: &InvoiceId, audit: &AuditEntry) -> StoreResult<()> {
         during("mark_invoice_issued", async {
             let key = keys::invoice(id);
             let issued = InvoiceStatus::Issued.as_str();
@@ -79,11 +79,12 @@ impl InvoiceStore for DynamoStore {
                 .value(":requested", s(InvoiceStatus::Requested.as_str()))
                 .value(":queue", s(keys::invoices_with_status(issued)));
             if self
-                .update_item(
+                .update_audited(
                     &key,
                     "SET #status = :issued, gsi1pk = :queue",
                     "attribute_exists(pk) AND #status = :requested",
                     expr,
+                    audit,
                 )
                 .await?
             {

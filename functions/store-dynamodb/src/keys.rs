@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use ticedu_domain::catalogue::HourId;
 use ticedu_domain::cycle::CycleNumber;
-use ticedu_domain::identity::{AccountKey, UsernameKey};
+use ticedu_domain::identity::{AccountKey, LookupKey, UsernameKey};
 use ticedu_domain::staff::StaffName;
 use ticedu_store::ids::{
     CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo, TransactionId, in_cycle,
@@ -51,6 +51,18 @@ pub fn account(key: &AccountKey) -> Key {
 
 pub fn username(key: &UsernameKey) -> Key {
     Key::new(format!("USERNAME#{}", key.as_str()), "USERNAME")
+}
+
+/// One item per learner a name, phone or e-mail finds (its HMAC, never the
+/// value): a partition per key, listed by a Query.
+pub const LOOKUP_PREFIX: &str = "LOOKUP#";
+
+pub fn lookup_partition(key: &LookupKey) -> String {
+    format!("{LOOKUP_PREFIX}{}", key.as_str())
+}
+
+pub fn lookup(key: &LookupKey, learner: &LearnerId) -> Key {
+    Key::new(lookup_partition(key), learner.as_str())
 }
 
 pub const LEDGER_PREFIX: &str = "LEDGER#";

@@ -4,7 +4,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use ticedu_domain::identity::UsernameKey;
 use ticedu_store::ids::LearnerId;
-use ticedu_store::records::{Learner, NewLearner};
+use ticedu_store::records::{AuditEntry, Learner, NewLearner};
 use ticedu_store::*;
 
 use crate::DynamoStore;
@@ -17,6 +17,7 @@ enum Registration {
     Account,
     Username,
     Profile,
+    Lookup,
     PriorRecord,
 }
 
@@ -71,6 +72,12 @@ impl LearnerStore for DynamoStore {
                 pointer(&keys::username(&learner.username_key)),
             )?;
             transaction.put_new(Registration::Profile, profile)?;
+            crate::lookups::index(
+                &mut transaction,
+                Registration::Lookup,
+                &learner.id,
+                &learner.lookups,
+            )?;
             // An import writes the prior record on condition that no account
             // exists; this checks the prior record as it writes the account:
             // whichever of the two commits second fails its condition.
@@ -89,7 +96,7 @@ impl LearnerStore for DynamoStore {
                 error.explain(|part| match part {
                     Registration::Account => Some(Refusal::AccountExists),
                     Registration::Username => Some(Refusal::UsernameTaken),
-                    Registration::Profile => None,
+                    Registration::Profile | Registration::Lookup => None,
                     Registration::PriorRecord => Some(Refusal::PriorRecordChanged),
                 })
             })
@@ -122,14 +129,31 @@ impl LearnerStore for DynamoStore {
         .await
     }
 
-    async fn set_returning(&self, id: &LearnerId, returning: bool) -> StoreResult<()> {
+    async fn set_returning(
+        &self,
+        id: &LearnerId,
+        returning: bool,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
         let expr = Expr::default()
             .name("#returning", "returning")
             .value(":returning", AttributeValue::Bool(returning));
-        during(
-            "set_returning",
-            self.update_profile(id, "SET #returning = :returning", expr),
-        )
+        during("set_returning", async {
+            let key = keys::profile(id);
+            match self
+                .update_audited(
+                    &key,
+                    "SET #returning = :returning",
+                    EXISTING_ITEM,
+                    expr,
+                    audit,
+                )
+                .await?
+            {
+                true => Ok(()),
+                false => Err(Refusal::UnknownLearner.into()),
+            }
+        })
         .await
     }
 }

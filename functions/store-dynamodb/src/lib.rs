@@ -42,10 +42,11 @@
 //! | import a certificate | GetItem account; TransactWriteItems: Put certificate (new), ConditionCheck account (still absent, or still this learner's), Update profile `returning` (with an account), Update prior record (append the number) |
 //! | prior record | GetItem |
 //! | learner by id / by username | GetItem profile / GetItem username then GetItem profile |
-//! | change password, set returning | UpdateItem profile, `attribute_exists(pk)` |
+//! | change password | UpdateItem profile, `attribute_exists(pk)` |
+//! | set returning (staff) | TransactWriteItems: Update profile, `attribute_exists(pk)`; Put audit entry |
 //! | ledger, enrollments, marks | Query `pk = LEARNER#<id>`, `begins_with(sk, …)` |
 //! | issue cards, list cards | TransactWriteItems: Put each card, `attribute_not_exists(pk)` / Query gsi1 `CARDS` |
-//! | void card | UpdateItem, not redeemed nor voided |
+//! | void card | TransactWriteItems: Update card, not redeemed nor voided; Put audit entry |
 //! | redeem card | TransactWriteItems: Update card (not redeemed, same value), Update balance, Put ledger entry |
 //! | buy from balance | TransactWriteItems: Put order (new), Update balance (`balance >= :amount`), Put ledger entry, Put each enrollment (new) |
 //! | create WeChat order | TransactWriteItems: Put order (new), ConditionCheck profile |
@@ -54,12 +55,12 @@
 //! | mark learned | TransactWriteItems: ConditionCheck enrollment, Put mark (new), Update profile `marked_hours + 1` |
 //! | file renewal / application | TransactWriteItems: ConditionCheck profile, Put filing (new or not accepted) |
 //! | overdue renewals, applications: staff queues | Query gsi1 `RENEWAL#overdue` / `APPLICATION#pending` |
-//! | staff decide a filing | UpdateItem filing, `#status = filed` (removes the gsi1 keys) |
-//! | title check, staff queue | UpdateItem profile (sets or removes gsi1 keys) / Query gsi1 `TITLECHECK#pending` |
+//! | staff decide a filing | TransactWriteItems: Update filing, `#status = filed` (removes the gsi1 keys); Put audit entry |
+//! | title check, staff queue | TransactWriteItems: Update profile (sets or removes gsi1 keys), Put audit entry / Query gsi1 `TITLECHECK#pending` |
 //! | issue certificate (closes the cycle) | TransactWriteItems: Put certificate (new), Update profile (`cycle = :closes`: next cycle, kind, returning), Update renewal (not rejected) or ConditionCheck application (accepted) |
-//! | revoke certificate | UpdateItem, `#status.#status = valid` |
+//! | revoke certificate | TransactWriteItems: Update certificate, `#status.#status = valid`; Put audit entry |
 //! | request invoice | TransactWriteItems: Put request (new), Update each order (own, paid, not invoiced) |
-//! | invoices by status, mark issued | Query gsi1 `INVOICES#<status>` / UpdateItem (`requested`) |
+//! | invoices by status, mark issued | Query gsi1 `INVOICES#<status>` / TransactWriteItems: Update (`requested`), Put audit entry |
 //! | login failure, count, clear | UpdateItem `ADD failures`, GetItem, DeleteItem |
 //! | stored years (on every request that prices or dates) | Query `pk = YEARS` |
 //! | save a year's settings or calendar | TransactWriteItems: Put year (`attribute_not_exists(pk)` for version 1, else `version = :read`), Put change (new) |
@@ -92,6 +93,7 @@ mod invoices;
 mod keys;
 mod learners;
 mod ledger;
+mod lookups;
 mod metrics;
 mod orders;
 mod progress;

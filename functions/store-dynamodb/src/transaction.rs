@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    CancellationReason, ConditionCheck, Put, ReturnValuesOnConditionCheckFailure,
+    CancellationReason, ConditionCheck, Delete, Put, ReturnValuesOnConditionCheckFailure,
     TransactWriteItem, Update,
 };
 use jiff::Timestamp;
@@ -87,6 +87,17 @@ impl<P> Transaction<P> {
             .build()
             .or_backend()?;
         self.add(part, TransactWriteItem::builder().update(update).build());
+        Ok(())
+    }
+
+    /// A Delete without condition: for index items whose absence is all that matters.
+    pub(crate) fn delete(&mut self, part: P, key: &Key) -> Attempt<()> {
+        let delete = Delete::builder()
+            .table_name(&*self.table)
+            .set_key(Some(key.item()))
+            .build()
+            .or_backend()?;
+        self.add(part, TransactWriteItem::builder().delete(delete).build());
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 //! in one transaction; the version condition refuses the second of two
 //! concurrent edits.
 
-use ticedu_store::records::{StoredYear, YearChange};
+use ticedu_store::records::{AuditEntry, StoredYear, YearChange};
 use ticedu_store::*;
 
 use crate::DynamoStore;
@@ -14,6 +14,7 @@ use crate::request::{Expr, Keys, NEW_ITEM, Sorted, n, to_item};
 enum Saving {
     Year,
     Change,
+    Audit,
 }
 
 impl YearStore for DynamoStore {
@@ -25,7 +26,12 @@ impl YearStore for DynamoStore {
         .await
     }
 
-    async fn save_year(&self, year: &StoredYear, change: &YearChange) -> StoreResult<()> {
+    async fn save_year(
+        &self,
+        year: &StoredYear,
+        change: &YearChange,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
         during("save_year", async {
             let expected = year.expected_version(change)?;
             let key = keys::stored_year(year.data.part(), year.data.year());
@@ -41,10 +47,11 @@ impl YearStore for DynamoStore {
             let mut transaction = self.transaction();
             transaction.put(Saving::Year, to_item(year, &key)?, condition, expr)?;
             transaction.put_new(Saving::Change, to_item(change, &keys::year_change(change))?)?;
-            // Either part failing means another save of this version came first.
-            self.transact(transaction)
-                .await
-                .map_err(|error| error.explain(|_| Some(Refusal::StaleYearVersion)))
+            transaction.put_audit(Saving::Audit, audit)?;
+            // The year or its change failing means another save of this version came first.
+            self.transact(transaction).await.map_err(|error| {
+                error.explain(|part| (part != Saving::Audit).then_some(Refusal::StaleYearVersion))
+            })
         })
         .await
     }

@@ -5,18 +5,19 @@ use jiff::Timestamp;
 use redb::ReadableTable;
 use ticedu_store::ids::{CardCode, LearnerId};
 use ticedu_store::preconditions::check_card_batch;
-use ticedu_store::records::{LedgerEntry, Redemption, StudyCard};
+use ticedu_store::records::{AuditEntry, LedgerEntry, Redemption, StudyCard};
 use ticedu_store::*;
 
 use crate::EmbeddedStore;
+use crate::audit::record;
 use crate::ledger::post_to_ledger;
 use crate::rows::{exists, get_json, open, open_read, put_json};
 use crate::tables::CARDS;
 
 impl CardStore for EmbeddedStore {
-    async fn issue_cards(&self, cards: &[StudyCard]) -> StoreResult<()> {
+    async fn issue_cards(&self, cards: &[StudyCard], audit: &AuditEntry) -> StoreResult<()> {
         check_card_batch(cards)?;
-        let cards = cards.to_vec();
+        let (cards, audit) = (cards.to_vec(), audit.clone());
         self.write("issue_cards", move |txn| {
             let mut table = open(txn, CARDS)?;
             for card in &cards {
@@ -25,7 +26,7 @@ impl CardStore for EmbeddedStore {
                 }
                 put_json(&mut table, card.code.as_str(), card)?;
             }
-            Ok(())
+            record(txn, &audit)
         })
         .await
     }
@@ -55,15 +56,21 @@ impl CardStore for EmbeddedStore {
         .await
     }
 
-    async fn void_card(&self, code: &CardCode, at: Timestamp) -> StoreResult<()> {
-        let code = code.clone();
+    async fn void_card(
+        &self,
+        code: &CardCode,
+        at: Timestamp,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        let (code, audit) = (code.clone(), audit.clone());
         self.write("void_card", move |txn| {
             let mut cards = open(txn, CARDS)?;
             let mut card: StudyCard =
                 get_json(&cards, code.as_str())?.ok_or(Failure::Refused(Refusal::UnknownCard))?;
             card.check_voidable()?;
             card.voided = Some(at);
-            put_json(&mut cards, code.as_str(), &card)
+            put_json(&mut cards, code.as_str(), &card)?;
+            record(txn, &audit)
         })
         .await
     }

@@ -7,6 +7,7 @@ use ticedu_store::records::*;
 use ticedu_store::*;
 
 use crate::EmbeddedStore;
+use crate::audit::record;
 use crate::learners::existing_learner;
 use crate::rows::{exists, get_json, indexed, open, open_read, put_json};
 use crate::tables::{
@@ -50,8 +51,10 @@ impl CertificateStore for EmbeddedStore {
         &self,
         certificate: &Certificate,
         closing: &CycleClosing,
+        audit: Option<&AuditEntry>,
     ) -> StoreResult<()> {
         let (certificate, closing) = (certificate.clone(), closing.clone());
+        let audit = audit.cloned();
         self.write("issue_certificate", move |txn| {
             let mut certificates = open(txn, CERTIFICATES)?;
             if exists(&certificates, certificate.no.as_str())? {
@@ -80,7 +83,10 @@ impl CertificateStore for EmbeddedStore {
             open(txn, LEARNER_CERTIFICATES)?
                 .insert((certificate.learner.as_str(), certificate.no.as_str()), ())
                 .or_backend()?;
-            Ok(())
+            match &audit {
+                Some(audit) => record(txn, audit),
+                None => Ok(()),
+            }
         })
         .await
     }
@@ -110,15 +116,17 @@ impl CertificateStore for EmbeddedStore {
         no: &CertificateNo,
         reason: &str,
         at: Timestamp,
+        audit: &AuditEntry,
     ) -> StoreResult<()> {
-        let (no, reason) = (no.clone(), reason.to_owned());
+        let (no, reason, audit) = (no.clone(), reason.to_owned(), audit.clone());
         self.write("revoke_certificate", move |txn| {
             let mut certificates = open(txn, CERTIFICATES)?;
             let mut certificate: Certificate = get_json(&certificates, no.as_str())?
                 .ok_or(Failure::Refused(Refusal::UnknownCertificate))?;
             certificate.check_revocable()?;
             certificate.status = CertificateStatus::Revoked { reason, at };
-            put_json(&mut certificates, no.as_str(), &certificate)
+            put_json(&mut certificates, no.as_str(), &certificate)?;
+            record(txn, &audit)
         })
         .await
     }

@@ -12,6 +12,7 @@ use ticedu_store::records::*;
 use ticedu_store::*;
 
 use crate::EmbeddedStore;
+use crate::audit::record;
 use crate::learners::{check_learner_exists, existing_learner};
 use crate::rows::{get_json, open, open_read, put_json, queued};
 use crate::tables::{
@@ -169,7 +170,9 @@ impl FilingStore for EmbeddedStore {
         cycle: CycleNumber,
         approve: bool,
         decision: &StaffDecision,
+        audit: &AuditEntry,
     ) -> StoreResult<Outcome> {
+        let audit = audit.clone();
         let row = in_cycle(learner.as_str(), cycle);
         let learner_id = learner.clone();
         let decision = decision.clone();
@@ -178,53 +181,65 @@ impl FilingStore for EmbeddedStore {
         } else {
             FilingStatus::Rejected
         };
-        self.write("decide_filing", move |txn| match filing {
-            FilingKind::Renewal => decide(
-                txn,
-                tables_of(filing),
-                &row,
-                status,
-                |renewal: &mut RenewalRegistration| {
-                    renewal.status = status;
-                    renewal.decision = Some(decision);
-                },
-            ),
-            FilingKind::Application => decide(
-                txn,
-                tables_of(filing),
-                &row,
-                status,
-                |application: &mut CertificateApplication| {
-                    application.status = status;
-                    application.decision = Some(decision);
-                },
-            ),
-            // An approved claim grants the discount in the same write.
-            FilingKind::ReturningClaim => {
-                let outcome = decide(
+        self.write("decide_filing", move |txn| {
+            let outcome = match filing {
+                FilingKind::Renewal => decide(
                     txn,
                     tables_of(filing),
-                    learner_id.as_str(),
+                    &row,
                     status,
-                    |claim: &mut ReturningClaim| {
-                        claim.status = status;
-                        claim.decision = Some(decision);
+                    |renewal: &mut RenewalRegistration| {
+                        renewal.status = status;
+                        renewal.decision = Some(decision);
                     },
-                )?;
-                if approve && outcome == Outcome::Applied {
-                    let mut learners = open(txn, LEARNERS)?;
-                    let mut learner = existing_learner(&learners, &learner_id)?;
-                    learner.returning = true;
-                    put_json(&mut learners, learner_id.as_str(), &learner)?;
+                ),
+                FilingKind::Application => decide(
+                    txn,
+                    tables_of(filing),
+                    &row,
+                    status,
+                    |application: &mut CertificateApplication| {
+                        application.status = status;
+                        application.decision = Some(decision);
+                    },
+                ),
+                // An approved claim grants the discount in the same write.
+                FilingKind::ReturningClaim => {
+                    let outcome = decide(
+                        txn,
+                        tables_of(filing),
+                        learner_id.as_str(),
+                        status,
+                        |claim: &mut ReturningClaim| {
+                            claim.status = status;
+                            claim.decision = Some(decision);
+                        },
+                    )?;
+                    if approve && outcome == Outcome::Applied {
+                        let mut learners = open(txn, LEARNERS)?;
+                        let mut learner = existing_learner(&learners, &learner_id)?;
+                        learner.returning = true;
+                        put_json(&mut learners, learner_id.as_str(), &learner)?;
+                    }
+                    Ok(outcome)
                 }
-                Ok(outcome)
+            }?;
+            // The same verdict again changes nothing, and is not audited again.
+            if outcome == Outcome::Applied {
+                record(txn, &audit)?;
             }
+            Ok(outcome)
         })
         .await
     }
 
-    async fn set_title_check(&self, learner: &LearnerId, check: TitleCheck) -> StoreResult<()> {
-        let learner_id = learner.clone();
+    async fn set_title_check(
+        &self,
+        learner: &LearnerId,
+        check: TitleCheck,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        let (learner_id, audit) = (learner.clone(), audit.clone());
         self.write("set_title_check", move |txn| {
             let mut learners = open(txn, LEARNERS)?;
             let mut learner = existing_learner(&learners, &learner_id)?;
@@ -235,7 +250,8 @@ impl FilingStore for EmbeddedStore {
                 PENDING_TITLE_CHECKS,
                 learner_id.as_str(),
                 check == TitleCheck::Pending,
-            )
+            )?;
+            record(txn, &audit)
         })
         .await
     }

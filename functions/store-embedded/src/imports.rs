@@ -4,10 +4,11 @@
 use redb::ReadableTable;
 use ticedu_domain::identity::AccountKey;
 use ticedu_store::ids::LearnerId;
-use ticedu_store::records::{Certificate, PriorRecord};
+use ticedu_store::records::{AuditEntry, Certificate, PriorRecord};
 use ticedu_store::*;
 
 use crate::EmbeddedStore;
+use crate::audit::record;
 use crate::learners::existing_learner;
 use crate::rows::{get_json, open, open_read, put_json};
 use crate::tables::{ACCOUNTS, CERTIFICATES, LEARNER_CERTIFICATES, LEARNERS, PRIOR_RECORDS};
@@ -17,8 +18,10 @@ impl ImportStore for EmbeddedStore {
         &self,
         account: &AccountKey,
         certificate: &Certificate,
+        audit: &AuditEntry,
     ) -> StoreResult<Outcome> {
         let (account, mut certificate) = (account.clone(), certificate.clone());
+        let mut audit = audit.clone();
         self.write("import_certificate", move |txn| {
             let accounts = open(txn, ACCOUNTS)?;
             let holder = match accounts.get(account.as_str()).or_backend()? {
@@ -28,6 +31,8 @@ impl ImportStore for EmbeddedStore {
             if let Some(learner) = &holder {
                 certificate.learner = learner.clone();
             }
+            // The entry is about whoever the certificate is stored under.
+            audit.learner = Some(certificate.learner.clone());
             let mut certificates = open(txn, CERTIFICATES)?;
             let stored: Option<Certificate> = get_json(&certificates, certificate.no.as_str())?;
             if let Some(stored) = stored {
@@ -51,6 +56,7 @@ impl ImportStore for EmbeddedStore {
             open(txn, LEARNER_CERTIFICATES)?
                 .insert((certificate.learner.as_str(), certificate.no.as_str()), ())
                 .or_backend()?;
+            record(txn, &audit)?;
             Ok(Outcome::Applied)
         })
         .await

@@ -2,10 +2,11 @@
 //! one transaction; staff's queue is an index by status.
 
 use ticedu_store::ids::InvoiceId;
-use ticedu_store::records::{InvoiceRequest, InvoiceStatus, Order};
+use ticedu_store::records::{AuditEntry, InvoiceRequest, InvoiceStatus, Order};
 use ticedu_store::*;
 
 use crate::EmbeddedStore;
+use crate::audit::record;
 use crate::rows::{exists, get_json, indexed, open, open_read, put_json};
 use crate::tables::{INVOICES, INVOICES_BY_STATUS, ORDERS};
 
@@ -57,8 +58,8 @@ impl InvoiceStore for EmbeddedStore {
         .await
     }
 
-    async fn mark_invoice_issued(&self, id: &InvoiceId) -> StoreResult<()> {
-        let id = id.clone();
+    async fn mark_invoice_issued(&self, id: &InvoiceId, audit: &AuditEntry) -> StoreResult<()> {
+        let (id, audit) = (id.clone(), audit.clone());
         self.write("mark_invoice_issued", move |txn| {
             let mut invoices = open(txn, INVOICES)?;
             let mut invoice: InvoiceRequest = get_json(&invoices, id.as_str())?
@@ -72,7 +73,8 @@ impl InvoiceStore for EmbeddedStore {
             by_status
                 .insert((invoice.status.as_str(), id.as_str()), ())
                 .or_backend()?;
-            put_json(&mut invoices, id.as_str(), &invoice)
+            put_json(&mut invoices, id.as_str(), &invoice)?;
+            record(txn, &audit)
         })
         .await
     }

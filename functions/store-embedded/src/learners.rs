@@ -4,10 +4,11 @@
 use redb::{Table, WriteTransaction};
 use ticedu_domain::identity::UsernameKey;
 use ticedu_store::ids::LearnerId;
-use ticedu_store::records::{Learner, NewLearner};
+use ticedu_store::records::{AuditEntry, Learner, NewLearner};
 use ticedu_store::*;
 
 use crate::EmbeddedStore;
+use crate::audit::record;
 use crate::rows::{exists, get_json, open, open_read, put_json};
 use crate::tables::{ACCOUNTS, Json, LEARNERS, PENDING_TITLE_CHECKS, PRIOR_RECORDS, USERNAMES};
 
@@ -70,6 +71,7 @@ impl LearnerStore for EmbeddedStore {
                     .insert(id, ())
                     .or_backend()?;
             }
+            crate::lookups::index(txn, &registration.id, &registration.lookups)?;
             put_json(&mut open(txn, LEARNERS)?, id, &stored)
         })
         .await
@@ -105,10 +107,16 @@ impl LearnerStore for EmbeddedStore {
         .await
     }
 
-    async fn set_returning(&self, id: &LearnerId, returning: bool) -> StoreResult<()> {
-        let id = id.clone();
+    async fn set_returning(
+        &self,
+        id: &LearnerId,
+        returning: bool,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        let (id, audit) = (id.clone(), audit.clone());
         self.write("set_returning", move |txn| {
-            update_learner(txn, &id, |learner| learner.returning = returning)
+            update_learner(txn, &id, |learner| learner.returning = returning)?;
+            record(txn, &audit)
         })
         .await
     }

@@ -19,6 +19,7 @@ mod imports;
 mod invoices;
 mod learners;
 mod ledger;
+mod lookups;
 mod orders;
 mod progress;
 mod rows;

@@ -7,6 +7,8 @@ pub(crate) type Json = &'static [u8];
 /// `(learner, key)`, or `(status, key)`: rows kept together by their first half.
 pub(crate) type PerLearner = (&'static str, &'static str);
 
+/// (lookup key, learner id): the learners staff find by a name, phone or e-mail.
+pub const LOOKUPS: TableDefinition<PerLearner, ()> = TableDefinition::new("lookups");
 /// learner id → [`ticedu_store::records::Learner`]
 pub const LEARNERS: TableDefinition<&str, Json> = TableDefinition::new("learners");
 /// account key (HMAC of the ID number) → learner id: R3's uniqueness.
@@ -77,6 +79,7 @@ pub const LEARNER_AUDIT: TableDefinition<PerLearner, ()> = TableDefinition::new(
 /// Creates every table, so that read transactions never meet a missing one.
 pub fn create_all_tables(txn: &WriteTransaction) -> Result<(), TableError> {
     txn.open_table(LEARNERS)?;
+    txn.open_table(LOOKUPS)?;
     txn.open_table(ACCOUNTS)?;
     txn.open_table(USERNAMES)?;
     txn.open_table(LEDGER)?;

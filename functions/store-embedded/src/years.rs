@@ -3,10 +3,11 @@
 //! of two concurrent edits.
 
 use redb::ReadableTable;
-use ticedu_store::records::{StoredYear, YearChange};
+use ticedu_store::records::{AuditEntry, StoredYear, YearChange};
 use ticedu_store::*;
 
 use crate::EmbeddedStore;
+use crate::audit::record;
 use crate::rows::{exists, get_json, open, open_read, put_json};
 use crate::tables::{YEAR_CHANGES, YEARS};
 
@@ -23,8 +24,13 @@ impl YearStore for EmbeddedStore {
         .await
     }
 
-    async fn save_year(&self, year: &StoredYear, change: &YearChange) -> StoreResult<()> {
-        let (year, change) = (year.clone(), change.clone());
+    async fn save_year(
+        &self,
+        year: &StoredYear,
+        change: &YearChange,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        let (year, change, audit) = (year.clone(), change.clone(), audit.clone());
         self.write("save_year", move |txn| {
             let mut years = open(txn, YEARS)?;
             let key = (year.data.part().as_str(), year.data.year());
@@ -36,7 +42,8 @@ impl YearStore for EmbeddedStore {
                 return Err(Refusal::StaleYearVersion.into());
             }
             put_json(&mut years, key, &year)?;
-            put_json(&mut changes, change_key.as_str(), &change)
+            put_json(&mut changes, change_key.as_str(), &change)?;
+            record(txn, &audit)
         })
         .await
     }

@@ -30,7 +30,7 @@ use std::future::Future;
 
 use jiff::Timestamp;
 use ticedu_domain::cycle::CycleNumber;
-use ticedu_domain::identity::{AccountKey, UsernameKey};
+use ticedu_domain::identity::{AccountKey, LookupKey, UsernameKey};
 use ticedu_domain::learner::TitleCheck;
 use ticedu_domain::requirement::LearnedHour;
 use ticedu_domain::staff::StaffName;
@@ -76,12 +76,40 @@ pub trait LearnerStore: Send + Sync {
         id: &LearnerId,
         hash: &str,
     ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// R12: staff confirm that a learner took part in an earlier renewal.
+    /// R12: staff confirm that a learner took part in an earlier renewal;
+    /// `audit` is written in the same transaction.
     fn set_returning(
         &self,
         id: &LearnerId,
         returning: bool,
+        audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// Finding learners by name, phone or e-mail, for staff. Registration
+/// indexes a learner's [`NewLearner::lookups`] in its own transaction.
+pub trait LookupStore: Send + Sync {
+    /// The learners indexed under `key`, at most `limit` (a name is not unique).
+    fn learners_by_lookup(
+        &self,
+        key: &LookupKey,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<LearnerId>>> + Send;
+    /// Makes `keys` the learner's lookups, in one transaction: the record's
+    /// list and the index, dropping index entries of keys no longer listed.
+    /// For records from before the index, and after a correction. Repeating
+    /// it changes nothing. Refused with [`Refusal::UnknownLearner`].
+    fn index_lookups(
+        &self,
+        learner: &LearnerId,
+        keys: &[LookupKey],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Up to `limit` learners whose record lists no lookups yet: what
+    /// [`LookupStore::index_lookups`] has still to do.
+    fn unindexed_learners(
+        &self,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<Learner>>> + Send;
 }
 
 /// The 元账户 balance's history (R13). The balance itself is on [`Learner`].
@@ -95,16 +123,23 @@ pub trait LedgerStore: Send + Sync {
 
 /// Study cards (R13).
 pub trait CardStore: Send + Sync {
-    /// All or none; refused with [`Refusal::CardExists`] if any code is taken.
-    fn issue_cards(&self, cards: &[StudyCard]) -> impl Future<Output = StoreResult<()>> + Send;
+    /// All or none, with `audit`; refused with [`Refusal::CardExists`] if
+    /// any code is taken.
+    fn issue_cards(
+        &self,
+        cards: &[StudyCard],
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     fn card(&self, code: &CardCode) -> impl Future<Output = StoreResult<Option<StudyCard>>> + Send;
     /// Every card, newest first (staff's list).
     fn cards(&self) -> impl Future<Output = StoreResult<Vec<StudyCard>>> + Send;
-    /// Withdraws a card not yet redeemed; refused once redeemed or voided.
+    /// Withdraws a card not yet redeemed, with `audit`; refused once
+    /// redeemed or voided.
     fn void_card(
         &self,
         code: &CardCode,
         at: Timestamp,
+        audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Credits `card` (as read by [`CardStore::card`]) to the learner's
     /// balance, at most once ever.
@@ -195,6 +230,7 @@ pub trait FilingStore: Send + Sync {
     /// is [`Outcome::AlreadyApplied`], anything else that does not wait is
     /// refused with [`Refusal::FilingDecided`]. Accepting an overdue renewal issues its certificate instead
     /// ([`CertificateStore::issue_certificate`] with the closing's `accepts`).
+    /// `audit` is written only with a decision that is applied.
     fn decide_filing(
         &self,
         learner: &LearnerId,
@@ -202,11 +238,14 @@ pub trait FilingStore: Send + Sync {
         cycle: CycleNumber,
         approve: bool,
         decision: &StaffDecision,
+        audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<Outcome>> + Send;
+    /// Staff's verdict on a titled learner's details (R18), with `audit`.
     fn set_title_check(
         &self,
         learner: &LearnerId,
         check: TitleCheck,
+        audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Titled learners waiting for staff.
     fn pending_title_checks(&self) -> impl Future<Output = StoreResult<Vec<LearnerId>>> + Send;
@@ -242,10 +281,13 @@ pub trait CertificateStore: Send + Sync {
     /// applies `closing`, in one transaction; refused with
     /// [`Refusal::CycleClosed`] if the learner is in another cycle by now, and
     /// [`Refusal::FilingDecided`] if the filing to accept is not waiting.
+    /// Learners issue their own (no `audit`); staff accepting an overdue
+    /// renewal (R20) pass theirs, written in the same transaction.
     fn issue_certificate(
         &self,
         certificate: &Certificate,
         closing: &CycleClosing,
+        audit: Option<&AuditEntry>,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     fn certificate(
         &self,
@@ -255,11 +297,13 @@ pub trait CertificateStore: Send + Sync {
         &self,
         learner: &LearnerId,
     ) -> impl Future<Output = StoreResult<Vec<Certificate>>> + Send;
+    /// Staff revoke a valid certificate, with `audit`.
     fn revoke_certificate(
         &self,
         no: &CertificateNo,
         reason: &str,
         at: Timestamp,
+        audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
@@ -274,10 +318,12 @@ pub trait ImportStore: Send + Sync {
     /// Importing the same certificate again changes nothing
     /// ([`Outcome::AlreadyApplied`]); another certificate under its number is
     /// refused with [`Refusal::CertificateExists`] and never overwritten.
+    /// `audit` is written only with an import that is applied.
     fn import_certificate(
         &self,
         account: &AccountKey,
         certificate: &Certificate,
+        audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<Outcome>> + Send;
     fn prior_record(
         &self,
@@ -301,7 +347,12 @@ pub trait InvoiceStore: Send + Sync {
         &self,
         status: InvoiceStatus,
     ) -> impl Future<Output = StoreResult<Vec<InvoiceRequest>>> + Send;
-    fn mark_invoice_issued(&self, id: &InvoiceId) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Staff issued the invoice, with `audit`.
+    fn mark_invoice_issued(
+        &self,
+        id: &InvoiceId,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
 /// Failed logins per username and window, to throttle password guessing.
@@ -331,14 +382,16 @@ pub trait YearStore: Send + Sync {
     /// Every year staff saved, settings and calendars: one read, cheap
     /// enough for every request that needs the year's figures.
     fn stored_years(&self) -> impl Future<Output = StoreResult<Vec<StoredYear>>> + Send;
-    /// Saves `year` (made by [`StoredYear::saved`] from the version read)
-    /// and its audit entry `change` in one transaction. Refused with
+    /// Saves `year` (made by [`StoredYear::saved`] from the version read),
+    /// its year-edit record `change` and the staff trail's `audit` in one
+    /// transaction. Refused with
     /// [`Refusal::StaleYearVersion`], nothing written, unless the stored
     /// version of that year's part is still `year.version - 1` (none for 1).
     fn save_year(
         &self,
         year: &StoredYear,
         change: &YearChange,
+        audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// The audit trail, newest first.
     fn year_changes(&self) -> impl Future<Output = StoreResult<Vec<YearChange>>> + Send;
@@ -387,7 +440,9 @@ pub trait StaffStore: Send + Sync {
 /// number in full).
 pub trait AuditStore: Send + Sync {
     fn record_audit(&self, entry: &AuditEntry) -> impl Future<Output = StoreResult<()>> + Send;
-    /// The whole trail, newest first, a page at a time.
+    /// The whole trail, newest first, a page at a time: entries strictly
+    /// older than `query.before`, at most [`AuditQuery::page_size`] (the
+    /// limit clamped to 1..=[`AuditQuery::MAX_LIMIT`], never refused).
     fn audit_trail(
         &self,
         query: &AuditQuery,
@@ -414,6 +469,7 @@ pub trait Store:
     + ImportStore
     + StaffStore
     + AuditStore
+    + LookupStore
 {
 }
 
@@ -431,5 +487,6 @@ impl<T> Store for T where
         + ImportStore
         + StaffStore
         + AuditStore
+        + LookupStore
 {
 }

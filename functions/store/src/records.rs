@@ -8,7 +8,7 @@ use ticedu_domain::catalogue::HourId;
 use ticedu_domain::certificate::CertificateData;
 use ticedu_domain::contact::{EmailAddress, PhoneNumber};
 use ticedu_domain::cycle::{CycleNumber, LearnerCycle};
-use ticedu_domain::identity::{AccountKey, IdNumber, PersonName, Username, UsernameKey};
+use ticedu_domain::identity::{AccountKey, IdNumber, LookupKey, PersonName, Username, UsernameKey};
 use ticedu_domain::learner::{LearnerCategory, LearnerKind, TitleCheck};
 use ticedu_domain::money::Fen;
 use ticedu_domain::requirement::LearnedHour;
@@ -46,6 +46,11 @@ pub struct NewLearner {
     /// An argon2id PHC string; never the password.
     pub password_hash: String,
     pub registered_at: Timestamp,
+    /// The keys staff find this learner by ([`LookupKey::all_of`] the name,
+    /// phone and e-mail); each store indexes them with the registration.
+    /// Empty on records from before the index: [`LearnerStore::index_lookups`] fills them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lookups: Vec<LookupKey>,
 }
 
 /// A learner as stored, with what changes over time.

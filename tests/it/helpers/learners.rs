@@ -4,19 +4,14 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use ticedu_api::auth::Role;
 use ticedu_domain::money::Fen;
-use ticedu_domain::staff::{DisplayName, StaffName, StaffRole, StaffRoles};
 use ticedu_store::Store;
 use ticedu_store::ids::LearnerId;
-use ticedu_store::records::{AuditAction, AuditEntry, StaffAccount, TotpState};
+use ticedu_store::records::AuditAction;
 use ticedu_tests::fixtures::{card, id_number, id_number_seed, now};
 
 use super::app::{Answer, TestApp};
 use super::routes::{accounts, admin, certificates, learning, path, payments};
-
-/// The staff member of [`TestApp::staff_token`].
-pub const STAFF: &str = "staff";
 
 /// The three kinds of learner the notice distinguishes (R1).
 #[derive(Debug, Clone, Copy)]
@@ -171,6 +166,13 @@ impl<S: Store> TestApp<S> {
         assert_eq!(filed.status, StatusCode::NO_CONTENT, "{}", filed.body);
     }
 
+    /// Asks for the certificate; the answer.
+    pub async fn issue_certificate(&self, token: &str) -> Answer {
+        self.post(certificates::ISSUE, Some(token), json!({})).await
+    }
+}
+
+impl<S: Store> TestApp<S> {
     /// Staff approve (or reject with `reason`) the learner's waiting application (R19).
     pub async fn decide_application(&self, learner: &LearnerId, reason: Option<&str>) -> Answer {
         let staff = self.staff_token().await;
@@ -190,19 +192,15 @@ impl<S: Store> TestApp<S> {
         assert_eq!(approved.status, StatusCode::NO_CONTENT, "{}", approved.body);
     }
 
-    /// Asks for the certificate; the answer.
-    pub async fn issue_certificate(&self, token: &str) -> Answer {
-        self.post(certificates::ISSUE, Some(token), json!({})).await
-    }
-}
-
-impl<S: Store> TestApp<S> {
     /// Puts `yuan` into the learner's balance with a study card issued and
     /// redeemed through the store (the staff tools are tested on their own).
     pub async fn credit(&self, learner: &LearnerId, yuan: u64) {
         let study_card = card(Fen::from_yuan(yuan));
         self.store
-            .issue_cards(std::slice::from_ref(&study_card))
+            .issue_cards(
+                std::slice::from_ref(&study_card),
+                &ticedu_tests::fixtures::audit(AuditAction::CardsIssued),
+            )
             .await
             .expect("the card is issued");
         self.store
@@ -247,48 +245,4 @@ pub fn hours_of(answer: &Value) -> Vec<String> {
         .iter()
         .map(|hour| hour.as_str().expect("course/number").to_owned())
         .collect()
-}
-
-impl<S: Store> TestApp<S> {
-    /// A token of the staff member `staff`, who holds every role: made in
-    /// the store, enrolled, without the log-in (`api_staff_login` tests that),
-    /// so that tests on a clock that stands still need no fresh TOTP codes.
-    pub async fn staff_token(&self) -> String {
-        self.staff_token_with(STAFF, &StaffRole::ALL).await
-    }
-
-    /// A token of the staff member `name` with `roles`, made as [`Self::staff_token`].
-    pub async fn staff_token_with(&self, name: &str, roles: &[StaffRole]) -> String {
-        let name = StaffName::parse(name).expect("a staff name");
-        if self.store.staff_account(&name).await.unwrap().is_none() {
-            let now = self.platform.clock.now();
-            let account = StaffAccount {
-                name: name.clone(),
-                display_name: DisplayName::parse("测试员").unwrap(),
-                roles: StaffRoles::new(roles.iter().copied()).unwrap(),
-                password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
-                    .to_owned(),
-                disabled: false,
-                totp: TotpState::Active {
-                    secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".to_owned(),
-                    last_step: 0,
-                },
-                recovery_codes: Vec::new(),
-                created_at: now,
-                created_by: name.clone(),
-                version: 1,
-            };
-            let audit = AuditEntry::new(&name, AuditAction::StaffAccountCreated, now);
-            self.store
-                .create_staff_account(&account, &audit)
-                .await
-                .unwrap();
-        }
-        self.platform.tokens.issue_for(
-            name.as_str(),
-            Role::Staff,
-            self.platform.clock.now(),
-            self.platform.staff_token_lifetime_seconds,
-        )
-    }
 }

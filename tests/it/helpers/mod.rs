@@ -6,10 +6,10 @@ pub mod learners;
 pub mod logs;
 pub mod routes;
 pub mod site;
+pub mod staff;
 pub mod wechatpay_simulator;
 
 pub use app::{Answer, DynamoDb, Embedded, StoreKind, TestApp, WeChat, spawn_app};
-pub use learners::{
-    Kind, Learner, STAFF, holder_cycle_cart, hours_of, registration, registration_as,
-};
+pub use learners::{Kind, Learner, holder_cycle_cart, hours_of, registration, registration_as};
 pub use routes::*;
+pub use staff::STAFF;

@@ -103,12 +103,19 @@ pub async fn a_learner_is_found_by_username_and_changes_are_kept<S: ContractStor
         .set_password_hash(&learner.id, "$argon2id$new")
         .await
         .unwrap();
-    store.set_returning(&learner.id, true).await.unwrap();
+    store
+        .set_returning(&learner.id, true, &audit(AuditAction::ReturningSet))
+        .await
+        .unwrap();
     let changed = store.learner(&learner.id).await.unwrap().unwrap();
     assert_eq!(changed.registration.password_hash, "$argon2id$new");
     assert!(changed.returning);
     assert_eq!(
-        refusal(store.set_returning(&learner_id(), true).await),
+        refusal(
+            store
+                .set_returning(&learner_id(), true, &audit(AuditAction::ReturningSet))
+                .await
+        ),
         Refusal::UnknownLearner
     );
 }

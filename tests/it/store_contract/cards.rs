@@ -1,6 +1,7 @@
 //! The store contract: Study cards: issued in batches, redeemed once, voided.
 
 use ticedu_domain::money::Fen;
+use ticedu_store::records::AuditAction;
 use ticedu_store::*;
 use ticedu_tests::fixtures::*;
 use tokio::task::JoinSet;
@@ -10,7 +11,10 @@ use super::*;
 pub async fn twenty_concurrent_redemptions_of_one_card_credit_it_once<S: ContractStore>(store: &S) {
     let card = card(Fen::from_yuan(600));
     store
-        .issue_cards(std::slice::from_ref(&card))
+        .issue_cards(
+            std::slice::from_ref(&card),
+            &audit(AuditAction::CardsIssued),
+        )
         .await
         .unwrap();
     let mut learners = Vec::new();
@@ -52,12 +56,22 @@ pub async fn twenty_concurrent_redemptions_of_one_card_credit_it_once<S: Contrac
 pub async fn a_batch_of_cards_with_a_taken_code_is_refused_whole<S: ContractStore>(store: &S) {
     let taken = card(Fen::new(100));
     store
-        .issue_cards(std::slice::from_ref(&taken))
+        .issue_cards(
+            std::slice::from_ref(&taken),
+            &audit(AuditAction::CardsIssued),
+        )
         .await
         .unwrap();
     let fresh = card(Fen::new(200));
     assert_eq!(
-        refusal(store.issue_cards(&[fresh.clone(), taken.clone()]).await),
+        refusal(
+            store
+                .issue_cards(
+                    &[fresh.clone(), taken.clone()],
+                    &audit(AuditAction::CardsIssued)
+                )
+                .await
+        ),
         Refusal::CardExists
     );
     assert!(
@@ -82,11 +96,17 @@ pub async fn cards_are_listed_newest_first_and_a_voided_card_cannot_be_redeemed<
         .checked_add(jiff::Span::new().seconds(5))
         .unwrap();
     store
-        .issue_cards(std::slice::from_ref(&older))
+        .issue_cards(
+            std::slice::from_ref(&older),
+            &audit(AuditAction::CardsIssued),
+        )
         .await
         .unwrap();
     store
-        .issue_cards(std::slice::from_ref(&newer))
+        .issue_cards(
+            std::slice::from_ref(&newer),
+            &audit(AuditAction::CardsIssued),
+        )
         .await
         .unwrap();
     let listed: Vec<_> = store
@@ -99,22 +119,41 @@ pub async fn cards_are_listed_newest_first_and_a_voided_card_cannot_be_redeemed<
     assert_eq!(listed, [newer.code.clone(), older.code.clone()]);
 
     let learner = registered(store).await;
-    store.void_card(&older.code, now()).await.unwrap();
+    store
+        .void_card(&older.code, now(), &audit(AuditAction::CardVoided))
+        .await
+        .unwrap();
     assert_eq!(
         refusal(store.redeem_card(&older, &learner.id, now()).await),
         Refusal::CardVoided
     );
     assert_eq!(
-        refusal(store.void_card(&older.code, now()).await),
+        refusal(
+            store
+                .void_card(&older.code, now(), &audit(AuditAction::CardVoided))
+                .await
+        ),
         Refusal::CardVoided
     );
     store.redeem_card(&newer, &learner.id, now()).await.unwrap();
     assert_eq!(
-        refusal(store.void_card(&newer.code, now()).await),
+        refusal(
+            store
+                .void_card(&newer.code, now(), &audit(AuditAction::CardVoided))
+                .await
+        ),
         Refusal::CardAlreadyRedeemed
     );
     assert_eq!(
-        refusal(store.void_card(&card(Fen::new(1)).code, now()).await),
+        refusal(
+            store
+                .void_card(
+                    &card(Fen::new(1)).code,
+                    now(),
+                    &audit(AuditAction::CardVoided)
+                )
+                .await
+        ),
         Refusal::UnknownCard
     );
     assert_eq!(

@@ -72,7 +72,7 @@ pub async fn a_certificate_closes_its_cycle_once_with_the_learners_move<S: Contr
     certificate.valid_until = jiff::civil::date(2027, 7, 6);
     let closing = renewal_closing(&learner, &certificate);
     store
-        .issue_certificate(&certificate, &closing)
+        .issue_certificate(&certificate, &closing, None)
         .await
         .unwrap();
 
@@ -97,7 +97,7 @@ pub async fn a_certificate_closes_its_cycle_once_with_the_learners_move<S: Contr
     // The same cycle closed again, by another certificate: refused whole.
     let other = certificate_for(&learner);
     assert_eq!(
-        refusal(store.issue_certificate(&other, &closing).await),
+        refusal(store.issue_certificate(&other, &closing, None).await),
         Refusal::CycleClosed
     );
     assert!(store.certificate(&other.no).await.unwrap().is_none());
@@ -119,7 +119,7 @@ pub async fn concurrent_certificates_for_one_cycle_store_exactly_one<S: Contract
         tasks.spawn(async move {
             let certificate = certificate_for(&learner);
             store
-                .issue_certificate(&certificate, &closing_for(&learner, &certificate))
+                .issue_certificate(&certificate, &closing_for(&learner, &certificate), None)
                 .await
         });
     }
@@ -163,6 +163,7 @@ pub async fn each_cycle_keeps_its_own_purchases_marks_and_filing<S: ContractStor
         .issue_certificate(
             &certificate,
             &closing_for(&learner, &certificate).accepting(FilingKind::Renewal, None),
+            None,
         )
         .await
         .unwrap();
@@ -310,6 +311,7 @@ pub async fn staff_decide_a_waiting_filing_once<S: ContractStore>(store: &S) {
             CycleNumber::FIRST,
             false,
             &rejected,
+            &audit(AuditAction::ApplicationDecided),
         )
         .await
         .unwrap();
@@ -330,7 +332,8 @@ pub async fn staff_decide_a_waiting_filing_once<S: ContractStore>(store: &S) {
                     FilingKind::Application,
                     CycleNumber::FIRST,
                     true,
-                    &decision(None)
+                    &decision(None),
+                    &audit(AuditAction::ApplicationDecided)
                 )
                 .await
         ),
@@ -354,7 +357,8 @@ pub async fn staff_decide_a_waiting_filing_once<S: ContractStore>(store: &S) {
                     FilingKind::Renewal,
                     CycleNumber::FIRST,
                     true,
-                    &decision(None)
+                    &decision(None),
+                    &audit(AuditAction::ApplicationDecided)
                 )
                 .await
         ),
@@ -375,6 +379,7 @@ pub async fn staff_decide_a_waiting_filing_once<S: ContractStore>(store: &S) {
             CycleNumber::FIRST,
             true,
             &decision(None),
+            &audit(AuditAction::ApplicationDecided),
         )
         .await
         .unwrap();
@@ -405,7 +410,7 @@ pub async fn staff_decide_a_waiting_filing_once<S: ContractStore>(store: &S) {
     let closing = CycleClosing::of(&Learner::registered(overdue.clone()), &certificate)
         .accepting(FilingKind::Renewal, Some(decision(None)));
     store
-        .issue_certificate(&certificate, &closing)
+        .issue_certificate(&certificate, &closing, None)
         .await
         .unwrap();
     assert!(store.overdue_renewals().await.unwrap().is_empty());
@@ -429,7 +434,7 @@ pub async fn an_unapproved_application_cannot_close_its_cycle<S: ContractStore>(
     let certificate = certificate_for(&learner);
     let closing = closing_for(&learner, &certificate).accepting(FilingKind::Application, None);
     assert_eq!(
-        refusal(store.issue_certificate(&certificate, &closing).await),
+        refusal(store.issue_certificate(&certificate, &closing, None).await),
         Refusal::FilingDecided
     );
     assert!(store.certificate(&certificate.no).await.unwrap().is_none());
@@ -454,7 +459,10 @@ pub async fn seed_legacy<S: Store>(store: &S) -> Legacy {
     store.create_learner(&learner).await.unwrap();
     let card = card(ticedu_domain::money::Fen::from_yuan(15));
     store
-        .issue_cards(std::slice::from_ref(&card))
+        .issue_cards(
+            std::slice::from_ref(&card),
+            &audit(AuditAction::CardsIssued),
+        )
         .await
         .unwrap();
     store.redeem_card(&card, &learner.id, now()).await.unwrap();
@@ -513,7 +521,7 @@ pub async fn legacy_records_read_as_the_first_cycle<S: Store>(store: &S, legacy:
     let certificate = certificate_for(learner);
     let closing = CycleClosing::of(&stored, &certificate).accepting(FilingKind::Renewal, None);
     store
-        .issue_certificate(&certificate, &closing)
+        .issue_certificate(&certificate, &closing, None)
         .await
         .unwrap();
     assert_eq!(
@@ -548,6 +556,7 @@ pub async fn an_approved_returning_claim_grants_the_discount_with_it<S: Contract
             CycleNumber::FIRST,
             true,
             &decision(None),
+            &audit(AuditAction::ApplicationDecided),
         )
         .await
         .unwrap();
@@ -568,6 +577,7 @@ pub async fn an_approved_returning_claim_grants_the_discount_with_it<S: Contract
             CycleNumber::FIRST,
             true,
             &decision(Some("again")),
+            &audit(AuditAction::ApplicationDecided),
         )
         .await
         .unwrap();
@@ -593,6 +603,7 @@ pub async fn an_approved_returning_claim_grants_the_discount_with_it<S: Contract
             CycleNumber::FIRST,
             false,
             &decision(Some("查无此证")),
+            &audit(AuditAction::ApplicationDecided),
         )
         .await
         .unwrap();
@@ -609,7 +620,8 @@ pub async fn an_approved_returning_claim_grants_the_discount_with_it<S: Contract
                     FilingKind::ReturningClaim,
                     CycleNumber::FIRST,
                     true,
-                    &decision(None)
+                    &decision(None),
+                    &audit(AuditAction::ApplicationDecided)
                 )
                 .await
         ),

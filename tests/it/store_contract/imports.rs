@@ -20,7 +20,11 @@ pub async fn an_imported_certificate_waits_under_the_id_its_holder_will_register
     assert_eq!(certificate.learner, prepared);
     assert_eq!(
         store
-            .import_certificate(&person.account_key, &certificate)
+            .import_certificate(
+                &person.account_key,
+                &certificate,
+                &audit(AuditAction::CertificateImported)
+            )
             .await
             .unwrap(),
         Outcome::Applied
@@ -46,7 +50,11 @@ pub async fn an_imported_certificate_waits_under_the_id_its_holder_will_register
 
     let second = imported_certificate(&person);
     store
-        .import_certificate(&person.account_key, &second)
+        .import_certificate(
+            &person.account_key,
+            &second,
+            &audit(AuditAction::CertificateImported),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -64,7 +72,11 @@ pub async fn importing_the_same_certificate_again_changes_nothing<S: ContractSto
     let person = new_learner();
     let certificate = imported_certificate(&person);
     store
-        .import_certificate(&person.account_key, &certificate)
+        .import_certificate(
+            &person.account_key,
+            &certificate,
+            &audit(AuditAction::CertificateImported),
+        )
         .await
         .unwrap();
     let mut tasks = JoinSet::new();
@@ -74,7 +86,15 @@ pub async fn importing_the_same_certificate_again_changes_nothing<S: ContractSto
             person.account_key.clone(),
             certificate.clone(),
         );
-        tasks.spawn(async move { store.import_certificate(&account, &certificate).await });
+        tasks.spawn(async move {
+            store
+                .import_certificate(
+                    &account,
+                    &certificate,
+                    &audit(AuditAction::CertificateImported),
+                )
+                .await
+        });
     }
     while let Some(joined) = tasks.join_next().await {
         assert_eq!(joined.unwrap().unwrap(), Outcome::AlreadyApplied);
@@ -107,7 +127,11 @@ pub async fn another_certificate_under_an_imported_number_is_refused_not_overwri
     let person = new_learner();
     let certificate = imported_certificate(&person);
     store
-        .import_certificate(&person.account_key, &certificate)
+        .import_certificate(
+            &person.account_key,
+            &certificate,
+            &audit(AuditAction::CertificateImported),
+        )
         .await
         .unwrap();
 
@@ -118,7 +142,11 @@ pub async fn another_certificate_under_an_imported_number_is_refused_not_overwri
     assert_eq!(
         refusal(
             store
-                .import_certificate(&person.account_key, &changed)
+                .import_certificate(
+                    &person.account_key,
+                    &changed,
+                    &audit(AuditAction::CertificateImported)
+                )
                 .await
         ),
         Refusal::CertificateExists
@@ -129,7 +157,11 @@ pub async fn another_certificate_under_an_imported_number_is_refused_not_overwri
     assert_eq!(
         refusal(
             store
-                .import_certificate(&someone_else.account_key, &theirs)
+                .import_certificate(
+                    &someone_else.account_key,
+                    &theirs,
+                    &audit(AuditAction::CertificateImported)
+                )
                 .await
         ),
         Refusal::CertificateExists
@@ -156,7 +188,11 @@ pub async fn a_person_registering_after_an_import_is_returning_and_has_their_cer
     let mut person = new_learner();
     let certificate = imported_certificate(&person);
     store
-        .import_certificate(&person.account_key, &certificate)
+        .import_certificate(
+            &person.account_key,
+            &certificate,
+            &audit(AuditAction::CertificateImported),
+        )
         .await
         .unwrap();
 
@@ -192,7 +228,11 @@ pub async fn an_import_for_a_registered_person_marks_their_account_returning<S: 
     let certificate = imported_certificate(&learner);
     assert_eq!(
         store
-            .import_certificate(&learner.account_key, &certificate)
+            .import_certificate(
+                &learner.account_key,
+                &certificate,
+                &audit(AuditAction::CertificateImported)
+            )
             .await
             .unwrap(),
         Outcome::Applied
@@ -207,7 +247,11 @@ pub async fn an_import_for_a_registered_person_marks_their_account_returning<S: 
     );
     assert_eq!(
         store
-            .import_certificate(&learner.account_key, &certificate)
+            .import_certificate(
+                &learner.account_key,
+                &certificate,
+                &audit(AuditAction::CertificateImported)
+            )
             .await
             .unwrap(),
         Outcome::AlreadyApplied

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod audit;
+mod audited;
 mod cards;
 mod cycles;
 mod imports;
@@ -16,6 +17,7 @@ mod years;
 
 pub use accounts::*;
 pub use audit::*;
+pub use audited::*;
 pub use cards::*;
 pub use cycles::*;
 pub use imports::*;
@@ -78,6 +80,11 @@ macro_rules! store_contract_tests {
             entries_of_one_instant_are_paged_without_loss_or_repeat,
             the_trail_is_newest_first_and_the_limit_is_clamped,
             a_learners_trail_lists_only_the_entries_about_them,
+            card_writes_are_audited_with_their_change,
+            learner_writes_are_audited_with_their_change,
+            a_decision_is_audited_once,
+            certificate_writes_are_audited_with_their_change,
+            invoice_and_import_writes_are_audited_with_their_change,
         );
     };
     (@each $fresh:path; $($check:ident),* $(,)?) => {
@@ -108,7 +115,10 @@ async fn funded<S: ContractStore>(store: &S, fen: u64) -> NewLearner {
     let learner = registered(store).await;
     let card = card(Fen::new(fen));
     store
-        .issue_cards(std::slice::from_ref(&card))
+        .issue_cards(
+            std::slice::from_ref(&card),
+            &audit(AuditAction::CardsIssued),
+        )
         .await
         .expect("cards");
     store

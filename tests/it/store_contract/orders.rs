@@ -269,9 +269,16 @@ pub async fn invoices_cover_only_own_paid_orders_once<S: ContractStore>(store: &
             .contains(&request)
     );
 
-    store.mark_invoice_issued(&request.id).await.unwrap();
+    store
+        .mark_invoice_issued(&request.id, &audit(AuditAction::InvoiceIssued))
+        .await
+        .unwrap();
     assert_eq!(
-        refusal(store.mark_invoice_issued(&request.id).await),
+        refusal(
+            store
+                .mark_invoice_issued(&request.id, &audit(AuditAction::InvoiceIssued))
+                .await
+        ),
         Refusal::InvoiceAlreadyIssued
     );
     assert!(

@@ -137,7 +137,11 @@ pub async fn title_checks_wait_in_staffs_queue_until_decided<S: ContractStore>(s
     assert!(pending.contains(&titled.id));
     assert!(!pending.contains(&plain.id));
     store
-        .set_title_check(&titled.id, TitleCheck::Confirmed)
+        .set_title_check(
+            &titled.id,
+            TitleCheck::Confirmed,
+            &audit(AuditAction::TitleCheckDecided),
+        )
         .await
         .unwrap();
     assert!(
@@ -162,13 +166,13 @@ pub async fn certificates_are_issued_once_and_revoked_once<S: ContractStore>(sto
     let learner = registered(store).await;
     let certificate = certificate_for(&learner);
     store
-        .issue_certificate(&certificate, &closing_for(&learner, &certificate))
+        .issue_certificate(&certificate, &closing_for(&learner, &certificate), None)
         .await
         .unwrap();
     assert_eq!(
         refusal(
             store
-                .issue_certificate(&certificate, &closing_for(&learner, &certificate))
+                .issue_certificate(&certificate, &closing_for(&learner, &certificate), None)
                 .await
         ),
         Refusal::CertificateExists
@@ -184,7 +188,12 @@ pub async fn certificates_are_issued_once_and_revoked_once<S: ContractStore>(sto
 
     let at = now();
     store
-        .revoke_certificate(&certificate.no, "资料不实", at)
+        .revoke_certificate(
+            &certificate.no,
+            "资料不实",
+            at,
+            &audit(AuditAction::CertificateRevoked),
+        )
         .await
         .unwrap();
     let revoked = store.certificate(&certificate.no).await.unwrap().unwrap();
@@ -198,14 +207,28 @@ pub async fn certificates_are_issued_once_and_revoked_once<S: ContractStore>(sto
     assert_eq!(
         refusal(
             store
-                .revoke_certificate(&certificate.no, "again", now())
+                .revoke_certificate(
+                    &certificate.no,
+                    "again",
+                    now(),
+                    &audit(AuditAction::CertificateRevoked)
+                )
                 .await
         ),
         Refusal::AlreadyRevoked
     );
     let unknown = certificate_for(&learner).no;
     assert_eq!(
-        refusal(store.revoke_certificate(&unknown, "x", now()).await),
+        refusal(
+            store
+                .revoke_certificate(
+                    &unknown,
+                    "x",
+                    now(),
+                    &audit(AuditAction::CertificateRevoked)
+                )
+                .await
+        ),
         Refusal::UnknownCertificate
     );
     assert!(store.certificate(&unknown).await.unwrap().is_none());

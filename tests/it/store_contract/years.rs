@@ -52,7 +52,14 @@ async fn save<S: ContractStore>(
 ) -> StoreResult<StoredYear> {
     let year = StoredYear::saved(data, read, by, now());
     let change = year.change(before, None);
-    store.save_year(&year, &change).await.map(|()| year)
+    let entry = audit(AuditAction::YearSaved);
+    let saved = store.save_year(&year, &change, &entry).await;
+    assert_eq!(
+        recorded(store, &entry).await,
+        saved.is_ok(),
+        "save_year's entry is written with the save, and only then"
+    );
+    saved.map(|()| year)
 }
 
 pub async fn stored_years_are_saved_overwritten_and_audited_together<S: ContractStore>(store: &S) {
@@ -109,7 +116,11 @@ pub async fn a_stale_version_is_refused_and_nothing_changes<S: ContractStore>(st
     let mut change = year.change(None, None);
     change.version = 7;
     assert_eq!(
-        refusal(store.save_year(&year, &change).await),
+        refusal(
+            store
+                .save_year(&year, &change, &audit(AuditAction::YearSaved))
+                .await
+        ),
         Refusal::StaleYearVersion
     );
     assert_eq!(store.year_changes().await.unwrap().len(), 1);

@@ -7,7 +7,8 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use super::{IdNumber, Username};
+use super::{IdNumber, PersonName, Username};
+use crate::contact::{EmailAddress, PhoneNumber};
 
 /// The secret that keys [`AccountKey`]s. Loaded once from configuration;
 /// `Debug` never prints it.
@@ -91,6 +92,66 @@ impl UsernameKey {
     /// The key under which a staff login's failures are counted.
     pub fn of_staff(name: &str, secret: &AccountKeySecret) -> Self {
         Self(keyed_hash(secret, b"staff:", name))
+    }
+
+    /// 64 lower-case hex characters.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What staff find a learner by besides the username: their name, phone
+/// number or e-mail address, keyed like [`AccountKey`] so that storage keys
+/// and indexes hold no personal data. Not unique: two learners may share a
+/// name, or a company's phone.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct LookupKey(String);
+
+impl TryFrom<String> for LookupKey {
+    type Error = &'static str;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        is_key(&text)
+            .then_some(Self(text))
+            .ok_or("expected 64 lower-case hex characters")
+    }
+}
+
+impl From<LookupKey> for String {
+    fn from(key: LookupKey) -> Self {
+        key.0
+    }
+}
+
+impl LookupKey {
+    pub fn of_name(name: &PersonName, secret: &AccountKeySecret) -> Self {
+        Self(keyed_hash(secret, b"name:", name.as_str()))
+    }
+
+    pub fn of_phone(phone: &PhoneNumber, secret: &AccountKeySecret) -> Self {
+        Self(keyed_hash(secret, b"phone:", phone.as_str()))
+    }
+
+    /// Case does not matter in an address as people type it.
+    pub fn of_email(email: &EmailAddress, secret: &AccountKeySecret) -> Self {
+        Self(keyed_hash(
+            secret,
+            b"email:",
+            &email.as_str().to_lowercase(),
+        ))
+    }
+
+    /// The keys of a learner's name and, where given, phone and e-mail.
+    pub fn all_of(
+        name: &PersonName,
+        phone: Option<&PhoneNumber>,
+        email: Option<&EmailAddress>,
+        secret: &AccountKeySecret,
+    ) -> Vec<Self> {
+        let mut keys = vec![Self::of_name(name, secret)];
+        keys.extend(phone.map(|phone| Self::of_phone(phone, secret)));
+        keys.extend(email.map(|email| Self::of_email(email, secret)));
+        keys
     }
 
     /// 64 lower-case hex characters.
