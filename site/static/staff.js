@@ -311,13 +311,34 @@
   }
 
   // Find a learner ----------------------------------------------------------
+  // By username, certificate, order or id: one learner's file. By name,
+  // phone or e-mail: a list of matches to choose from. Either way the query
+  // travels in a POST body, never in a URL (it is personal data).
+  var LOOKUPS = { name: true, phone: true, email: true };
   function findForm(form, onFound) {
+    var matches = form.querySelector(".matches");
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      var by = value(form, "by");
       var query = {};
-      query[value(form, "by")] = value(form, "q");
+      query[by] = value(form, "q");
       quiet();
-      busy(form.querySelector("button[type=submit]"), api("POST", "/staff/learners/search", query)).then(onFound).catch(fail);
+      clear(matches);
+      if (!query[by]) { say(t("请填写查找内容。", "Say what to search for."), false); form.elements.q.focus(); return; }
+      var button = form.querySelector("button[type=submit]");
+      if (!LOOKUPS[by]) { busy(button, api("POST", "/staff/learners/search", query)).then(onFound).catch(fail); return; }
+      busy(button, api("POST", "/staff/learners/lookup", query)).then(function (answer) {
+        if (!answer.matches.length) { say(t("没有找到匹配的学员。", "No learner matches."), false); return; }
+        var list = el("ul", { "class": "list match-list" });
+        answer.matches.forEach(function (match) {
+          list.appendChild(el("li", {}, [
+            learnerLink(match.learner_id, match.name + "（" + match.username + "）"),
+            " · " + word(match.category) + (match.phone ? " · " + match.phone : "") + " · " + t("注册于 ", "registered ") + when(match.registered_at)
+          ]));
+        });
+        matches.appendChild(el("p", { text: t("找到 " + answer.matches.length + " 位学员" + (answer.more ? "（仅列出前 " + answer.matches.length + " 位，请缩小范围）" : "") + "：", answer.matches.length + " learners match" + (answer.more ? " (only the first " + answer.matches.length + " are listed; narrow the search)" : "") + ":") }));
+        matches.appendChild(list);
+      }).catch(fail);
     });
   }
   function learnersScreen() {
@@ -836,6 +857,19 @@
 
   function importsScreen() {
     var form = show($("form.import"));
+    var backfill = show($(".backfill"));
+    backfill.querySelector(".run").addEventListener("click", function (event) {
+      var button = event.currentTarget;
+      var total = 0;
+      function batch() {
+        return api("POST", "/staff/learners/lookup/backfill", {}).then(function (answer) {
+          total += answer.indexed;
+          say(t("已建立 " + total + " 位学员的索引" + (answer.more ? "，继续中……" : "。"), total + " learners indexed" + (answer.more ? "; continuing…" : ".")), true);
+          if (answer.more) return batch();
+        });
+      }
+      busy(button, batch()).catch(fail);
+    });
     form.elements.file.addEventListener("change", function () {
       var file = form.elements.file.files[0];
       if (!file) return;

@@ -280,6 +280,15 @@ async fn operator<S>(b: &Browser, app: &TestApp<S>, waiting: &Waiting) -> Result
         return Err(format!("an operator's navigation: {nav}").into());
     }
 
+    b.step("the operator looks learners up by name: namesakes to choose from");
+    b.find(".dashboard form.find select[name=by]")
+        .await?
+        .select_by_value("name")
+        .await?;
+    b.fill(".dashboard form.find input[name=q]", "钟检").await?;
+    b.click(".dashboard form.find button[type=submit]").await?;
+    b.wait_text(".dashboard .matches", "找到 3 位学员").await?;
+
     b.step("the operator finds a learner by username and sees the ID number");
     let applicant = &waiting.applicant;
     b.find(".dashboard form.find select[name=by]")
