@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use ticedu_store::Store;
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use super::browser::{Browser, Driver, Result, WAIT, check};
+use super::browser::{Browser, Driver, REASON, Result, WAIT, check};
 use super::succeeded;
 use crate::helpers::{Kind, Learner, StoreKind, TestApp, accounts, admin, payments};
 
@@ -271,7 +271,7 @@ async fn administrator<S>(b: &Browser, app: &TestApp<S>) -> Result<()> {
     Ok(())
 }
 
-async fn operator<S>(b: &Browser, app: &TestApp<S>, waiting: &Waiting) -> Result<()> {
+async fn operator<S: Store>(b: &Browser, app: &TestApp<S>, waiting: &Waiting) -> Result<()> {
     log_in_and_enrol(b, app, OPERATOR, false).await?;
     let nav = b
         .js("return Array.from(document.querySelectorAll('.console-nav a[data-role]')).filter(a => !a.hidden).map(a => a.getAttribute('href'));")
@@ -362,6 +362,33 @@ async fn operator<S>(b: &Browser, app: &TestApp<S>, waiting: &Waiting) -> Result
         &format!("!document.querySelector(\"{title}\")"),
     )
     .await?;
+
+    b.step("from a learner's page the operator grants the returning discount");
+    b.goto(&format!("/staff/learners/?learner={}", waiting.titled.id))
+        .await?;
+    b.wait_text("article.learner", "未开通").await?;
+    act(b, "article.learner button.grant").await?;
+    b.wait_text(".console .status.ok", "已开通学习优惠").await?;
+    b.wait_text("article.learner", "已开通（必修课免费）")
+        .await?;
+
+    b.step("from a learner's page the operator revokes a certificate with a reason");
+    // The approved applicant collects the certificate on their own page.
+    let issued = succeeded(app.issue_certificate(&applicant.token).await)?;
+    let no = issued["no"].as_str().ok_or("no certificate number")?;
+    b.goto(&format!("/staff/learners/?learner={}", applicant.id))
+        .await?;
+    b.wait_text("article.learner .certificates", no).await?;
+    // Revoking asks first; the journey answers yes.
+    b.js("window.confirm = function () { return true; };")
+        .await?;
+    b.fill("article.learner form.revoke input[name=reason]", REASON)
+        .await?;
+    act(b, "article.learner form.revoke button").await?;
+    b.wait_text(".console .status.ok", &format!("证书 {no} 已撤销"))
+        .await?;
+    b.wait_text("article.learner .certificates", REASON).await?;
+    b.wait_text(".learner-trail", "撤销证书").await?;
 
     b.step("the operator cannot open the administrator's pages");
     b.goto("/staff/accounts/").await?;
@@ -493,6 +520,8 @@ async fn audit_trail(b: &Browser) -> Result<()> {
         "title_check_decided",
         "cards_issued",
         "invoice_issued",
+        "returning_set",
+        "certificate_revoked",
     ]
     .into_iter()
     .filter(|action| !actions.to_string().contains(&format!("\"{action}\"")))
