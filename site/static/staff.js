@@ -205,7 +205,10 @@
     me = answer.staff || null;
     showNav();
     if (answer.recovery_codes && answer.recovery_codes.length) return showRecovery(answer.recovery_codes);
-    return showDashboard();
+    say(t("登录成功。", "Logged in."), true);
+    var shown = showDashboard();
+    $("#dashboard-heading").focus();
+    return shown;
   }
   function loginScreen() {
     var form = $("form.login");
@@ -534,8 +537,9 @@
     }).catch(fail);
   }
   function queueItem(key, queue, item) {
-    var article = el("article", { "class": "item", "data-learner": item.learner_id }, [
-      el("h3", {}, [learnerLink(item.learner_id, queue.title(item))]),
+    var headingId = "item-" + key + "-" + item.learner_id;
+    var article = el("article", { "class": "item", "data-learner": item.learner_id, "aria-labelledby": headingId }, [
+      el("h3", { id: headingId }, [learnerLink(item.learner_id, queue.title(item))]),
       facts(queue.details(item))
     ]);
     var decided = function (message) {
@@ -544,11 +548,11 @@
     };
     if (queue.titled) {
       article.appendChild(el("p", { "class": "actions" }, [
-        el("button", { type: "button", "class": "approve", text: t("核对无误", "Confirm"), onclick: function (event) {
+        el("button", { type: "button", "class": "approve", "aria-describedby": headingId, text: t("核对无误", "Confirm"), onclick: function (event) {
           busy(event.currentTarget, api("POST", "/staff/title-checks/" + encodeURIComponent(item.learner_id), { decision: "confirmed" }))
             .then(function () { decided(t(item.name + " 的职称已核对。", item.name + "'s title confirmed.")); }).catch(fail);
         } }),
-        el("button", { type: "button", "class": "reject danger", text: t("不通过", "Reject"), onclick: function (event) {
+        el("button", { type: "button", "class": "reject danger", "aria-describedby": headingId, text: t("不通过", "Reject"), onclick: function (event) {
           busy(event.currentTarget, api("POST", "/staff/title-checks/" + encodeURIComponent(item.learner_id), { decision: "rejected" }))
             .then(function () { decided(t(item.name + " 的职称未通过核对。", item.name + "'s title rejected.")); }).catch(fail);
         } })
@@ -558,8 +562,8 @@
     var form = el("form", { "class": "decide", novalidate: true }, [
       el("label", {}, [t("驳回原因（学员会看到）", "Reason for a rejection (the learner reads it)"), el("input", { name: "reason", maxlength: "60", autocomplete: "off" })]),
       el("p", { "class": "actions" }, [
-        el("button", { type: "submit", "class": "approve", value: "approve", text: t("批准", "Approve") }),
-        el("button", { type: "submit", "class": "reject danger", value: "reject", text: t("驳回", "Reject") })
+        el("button", { type: "submit", "class": "approve", value: "approve", "aria-describedby": headingId, text: t("批准", "Approve") }),
+        el("button", { type: "submit", "class": "reject danger", value: "reject", "aria-describedby": headingId, text: t("驳回", "Reject") })
       ])
     ]);
     form.addEventListener("submit", function (event) {
@@ -678,14 +682,11 @@
         ]);
         if (invoice.status === "requested") {
           var form = el("form", { "class": "issue-invoice inline", novalidate: true }, [
-            el("label", {}, [t("发票号码（可选）", "Invoice number (optional)"), el("input", { name: "number", maxlength: "40", autocomplete: "off" })]),
             el("button", { type: "submit", "class": "mark", text: t("标记为已开具", "Mark issued") })
           ]);
           form.addEventListener("submit", function (event) {
             event.preventDefault();
-            var number = value(form, "number");
-            var body = number ? { invoice_number: number } : {};
-            busy(form.querySelector("button"), api("POST", "/staff/invoices/" + encodeURIComponent(invoice.id) + "/issued", body)).then(function () {
+            busy(form.querySelector("button"), api("POST", "/staff/invoices/" + encodeURIComponent(invoice.id) + "/issued", {})).then(function () {
               say(t("发票申请 " + invoice.id + " 已标记为已开具。", "Invoice request " + invoice.id + " marked issued."), true);
               loadInvoices();
             }).catch(fail);
