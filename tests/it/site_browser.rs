@@ -7,7 +7,7 @@ use std::process::Command;
 
 use crate::helpers::{Embedded, TestApp};
 
-const PAGES: [&str; 13] = [
+const PAGES: [&str; 16] = [
     "/",
     "/guide/",
     "/guide/fees/",
@@ -21,6 +21,9 @@ const PAGES: [&str; 13] = [
     "/certificates/",
     "/verify/",
     "/search/",
+    "/staff/",
+    "/staff/learners/",
+    "/staff/cards/",
 ];
 
 /// The DOM after scripts ran, and every console line Chromium logged.
@@ -80,6 +83,48 @@ async fn every_template_renders_in_chromium_without_console_messages() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The staff console's pages ask robots not to index them, are in neither
+/// the sitemap nor the search index, and say without JavaScript that they
+/// need it.
+#[test]
+fn the_staff_console_is_kept_out_of_the_sitemap_and_search_and_needs_javascript() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = crate::helpers::site::build_into(dir.path());
+    let read = |file: &str| std::fs::read_to_string(site.join(file)).unwrap();
+    let sitemap = read("sitemap.xml");
+    assert!(sitemap.contains("/guide/fees/</loc>"), "{sitemap}");
+    assert!(!sitemap.contains("/staff/"), "{sitemap}");
+    for index in ["search_index.zh.json", "search_index.en.json"] {
+        assert!(!read(index).contains("/staff/"), "{index}");
+    }
+    let pages = [
+        "",
+        "learners/",
+        "queues/",
+        "cards/",
+        "orders/",
+        "invoices/",
+        "accounts/",
+        "years/",
+        "imports/",
+        "audit/",
+    ];
+    for (prefix, notice) in [
+        ("", "协会工作台需要启用 JavaScript"),
+        ("en/", "The staff console needs JavaScript"),
+    ] {
+        for page in pages {
+            let html = read(&format!("{prefix}staff/{page}index.html"));
+            assert!(
+                html.contains(r#"<meta name="robots" content="noindex, nofollow">"#),
+                "/{prefix}staff/{page}"
+            );
+            assert!(html.contains(notice), "/{prefix}staff/{page}");
+            assert!(html.contains("staff.js"), "/{prefix}staff/{page}");
+        }
+    }
 }
 
 /// The guide's fee and batch tables are built from `site/data/`; in a

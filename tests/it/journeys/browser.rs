@@ -123,33 +123,47 @@ pub struct Browser {
 
 impl Browser {
     pub async fn open(driver: &Driver, base: &str, name: &'static str) -> Self {
+        Self::open_sized(driver, base, name, (375, 667)).await
+    }
+
+    /// A browser of its own window size: a phone's (under 600 pixels wide,
+    /// emulated with touch) or a desktop's.
+    pub async fn open_sized(
+        driver: &Driver,
+        base: &str,
+        name: &'static str,
+        (width, height): (u32, u32),
+    ) -> Self {
         let profile = tempfile::tempdir().expect("a profile folder");
         let downloads = profile.path().join("downloads");
         std::fs::create_dir_all(&downloads).expect("a download folder");
+        let mut chrome = json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                format!("--window-size={width},{height}"),
+                format!("--user-data-dir={}", profile.path().join("chromium").display()),
+            ],
+            "prefs": {
+                "download.default_directory": downloads.display().to_string(),
+                "download.prompt_for_download": false,
+            },
+        });
+        if width < 600 {
+            // A phone's viewport, whatever the smallest window the platform allows.
+            chrome["mobileEmulation"] = json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0, "touch": true },
+            });
+        }
         let capabilities: Capabilities = serde_json::from_value(json!({
             "browserName": "chrome",
             "goog:loggingPrefs": { "browser": "ALL" },
-            "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--no-first-run",
-                    "--window-size=375,667",
-                    format!("--user-data-dir={}", profile.path().join("chromium").display()),
-                ],
-                // A phone's viewport, whatever the smallest window the platform allows.
-                "mobileEmulation": {
-                    "deviceMetrics": { "width": 375, "height": 667, "pixelRatio": 1.0, "touch": true },
-                },
-                "prefs": {
-                    "download.default_directory": downloads.display().to_string(),
-                    "download.prompt_for_download": false,
-                },
-            },
+            "goog:chromeOptions": chrome,
         }))
         .expect("capabilities");
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())

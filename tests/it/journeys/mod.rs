@@ -3,8 +3,9 @@
 //! `chromium-driver`) on a phone-sized window (375×667), in Chinese and
 //! English, against the local platform with its WeChat Pay simulator.
 //!
-//! The site has no staff pages: staff act through the staff API (`/api/staff/…`),
-//! as the association's tools would, and the browser shows what follows.
+//! The learner journeys have staff act through the staff API (`/api/staff/…`);
+//! the console journey (`console`) drives the staff's own pages (`/staff/`),
+//! on both stores.
 //!
 //! A failing step keeps a screenshot (PNG), the page's HTML and its console
 //! log under `<target dir>/journey-artifacts/`; the failure message names them.
@@ -12,6 +13,7 @@
 //! `docs/screenshots/`.
 
 mod browser;
+mod console;
 mod learner;
 mod staff;
 mod verifier;
@@ -22,7 +24,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use ticedu_store_embedded::EmbeddedStore;
 
-use crate::helpers::{Answer, Embedded, TestApp, WeChat, logs};
+use crate::helpers::{Answer, DynamoDb, Embedded, TestApp, WeChat, logs};
 use browser::{Browser, Driver, PASSWORD, Result, artifacts_dir, check};
 use learner::learner_journey;
 use staff::staff_journey;
@@ -220,4 +222,14 @@ async fn every_page_of_the_site_loads_in_chromium() {
         pages.len(),
         started.elapsed()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_staff_console_in_chromium_on_the_embedded_store() {
+    console::console_journey(Embedded).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_staff_console_in_chromium_on_dynamodb() {
+    console::console_journey(DynamoDb).await;
 }
