@@ -605,12 +605,7 @@
       }).catch(fail);
     });
     list.querySelector(".csv").addEventListener("click", function (event) {
-      busy(event.currentTarget, api("GET", "/staff/cards?format=csv", undefined, { raw: true, accept: "text/csv" })).then(function (response) { return response.blob(); }).then(function (blob) {
-        var link = el("a", { href: URL.createObjectURL(blob), download: "study-cards.csv" });
-        document.body.appendChild(link);
-        link.click();
-        setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
-      }).catch(fail);
+      downloadCsv(event.currentTarget, "/staff/cards?format=csv", "study-cards.csv");
     });
     list.querySelector(".print").addEventListener("click", function () { window.print(); });
     loadCards();
@@ -658,9 +653,21 @@
     });
     form.elements.order.focus();
   }
+  function downloadCsv(button, path, filename) {
+    busy(button, api("GET", path, undefined, { raw: true, accept: "text/csv" })).then(function (response) { return response.blob(); }).then(function (blob) {
+      var link = el("a", { href: URL.createObjectURL(blob), download: filename });
+      document.body.appendChild(link);
+      link.click();
+      setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+    }).catch(fail);
+  }
   function invoicesScreen() {
     var filter = show($("form.invoice-filter"));
     filter.elements.status.addEventListener("change", loadInvoices);
+    filter.querySelector(".csv").addEventListener("click", function (event) {
+      var state = value(filter, "status");
+      downloadCsv(event.currentTarget, "/staff/invoices?format=csv&status=" + encodeURIComponent(state), "invoices-" + state + ".csv");
+    });
     filter.addEventListener("submit", function (event) { event.preventDefault(); loadInvoices(); });
     loadInvoices();
   }
@@ -682,11 +689,14 @@
         ]);
         if (invoice.status === "requested") {
           var form = el("form", { "class": "issue-invoice inline", novalidate: true }, [
+            el("label", {}, [t("发票号码（8–20 位数字）", "Invoice number (8–20 digits)"),
+              el("input", { name: "number", inputmode: "numeric", autocomplete: "off", required: true, maxlength: "30" })]),
             el("button", { type: "submit", "class": "mark", text: t("标记为已开具", "Mark issued") })
           ]);
           form.addEventListener("submit", function (event) {
             event.preventDefault();
-            busy(form.querySelector("button"), api("POST", "/staff/invoices/" + encodeURIComponent(invoice.id) + "/issued", {})).then(function () {
+            var number = form.elements.number.value.trim();
+            busy(form.querySelector("button"), api("POST", "/staff/invoices/" + encodeURIComponent(invoice.id) + "/issued", { number: number })).then(function () {
               say(t("发票申请 " + invoice.id + " 已标记为已开具。", "Invoice request " + invoice.id + " marked issued."), true);
               loadInvoices();
             }).catch(fail);

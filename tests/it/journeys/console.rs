@@ -441,6 +441,16 @@ async fn finance<S>(b: &Browser, app: &TestApp<S>, waiting: &Waiting) -> Result<
     b.goto("/staff/invoices/").await?;
     let invoice = format!("article[data-invoice='{}']", waiting.invoice);
     b.wait_text(&invoice, "91350100M000100Y43").await?;
+    b.fill(&format!("{invoice} input[name=number]"), "12-34")
+        .await?;
+    act(b, &format!("{invoice} button.mark")).await?;
+    b.wait_text(".console .status.bad", "发票号码为 8–20 位数字")
+        .await?;
+    b.fill(
+        &format!("{invoice} input[name=number]"),
+        "24112000000012345678",
+    )
+    .await?;
     act(b, &format!("{invoice} button.mark")).await?;
     b.wait_text(".console .status.ok", "已标记为已开具").await?;
     b.find("form.invoice-filter select[name=status]")
@@ -448,6 +458,7 @@ async fn finance<S>(b: &Browser, app: &TestApp<S>, waiting: &Waiting) -> Result<
         .select_by_value("issued")
         .await?;
     b.wait_text(&invoice, "已开具").await?;
+    b.wait_text(&invoice, "24112000000012345678").await?;
 
     b.step("wrong codes are refused, then throttled");
     b.click(".console-nav .logout").await?;
