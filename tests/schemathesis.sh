@@ -2,7 +2,7 @@
 # API fuzzing: schemathesis against the OpenAPI document of the local server.
 #
 # Builds ticedu-local, starts it on a free loopback port with a fresh data dir,
-# registers a learner and logs in a learner and the development staff account
+# registers a learner and logs in a learner and a staff member with every role
 # through the API, then runs `st run` twice with a bounded number of examples:
 # every operation with the learner's bearer token, and the staff operations
 # with the staff token. It fails on any 5xx answer, any answer that does not
@@ -64,22 +64,33 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
-# A learner (the ID number gets its GB 11643 check character) and the
-# development staff account; both tokens are taken before schemathesis starts,
-# since its login attempts trip the login throttle.
+# A learner (the ID number gets its GB 11643 check character) and a staff
+# member holding every role: the development administrator logs in, enrols an
+# authenticator (the code computed here, RFC 6238) and creates them; they enrol
+# in turn. Both tokens are taken before schemathesis starts, since its login
+# attempts trip the login throttle.
 read -r learner_token staff_token < <("$python" - "$base" <<'PY'
-import json, sys, urllib.request
+import base64, hashlib, hmac, json, struct, sys, time, urllib.request
 
 base = sys.argv[1]
 
-def post(path, body):
-    request = urllib.request.Request(
-        base + path,
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-    )
+def post(path, body, token=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), headers=headers)
     with urllib.request.urlopen(request, timeout=30) as answer:
         return json.load(answer)
+
+def totp(secret):
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 15
+    return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+def staff_session(name, password):
+    enrolment = post("/api/staff/login", {"name": name, "password": password})
+    return post("/api/staff/login/enrolment", {"code": totp(enrolment["secret"])}, enrolment["enrolment_token"])
 
 weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 first = "11010519900408678"
@@ -93,7 +104,14 @@ registered = post("/api/accounts/register", {
     "password": password,
 })
 learner = post("/api/accounts/login", {"username": registered["username"], "password": password})
-staff = post("/api/staff/login", {"name": "staff", "password": "staff-demo-2023"})
+admin = staff_session("admin", "staff-demo-2023")
+post("/api/staff/accounts", {
+    "name": "schemathesis",
+    "display_name": "schemathesis",
+    "roles": ["operator", "finance", "administrator"],
+    "password": "schemathesis-2026",
+}, admin["access_token"])
+staff = staff_session("schemathesis", "schemathesis-2026")
 print(learner["access_token"], staff["access_token"])
 PY
 )
