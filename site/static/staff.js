@@ -393,6 +393,7 @@
           .catch(fail);
       } })]));
     }
+    if (has("operator")) box.appendChild(correctionForm(file));
     if (file.renewal) { box.appendChild(el("h3", { text: t("换证登记", "Renewal registration") })); box.appendChild(objectFacts(file.renewal)); }
     if (file.application) { box.appendChild(el("h3", { text: t("证书申请", "Certificate application") })); box.appendChild(objectFacts(file.application)); }
 
@@ -424,6 +425,35 @@
     box.appendChild(el("div", { "class": "learner-trail" }));
     loadTrail(file.learner_id);
     box.querySelector("h2").focus();
+  }
+  // Corrections: only the fields typed in change; an emptied phone or e-mail is removed.
+  function correctionForm(file) {
+    var form = el("form", { "class": "correction", novalidate: true }, [
+      el("h3", { text: t("更正学员信息", "Correct the learner's details") }),
+      el("label", {}, [field("name"), el("input", { name: "name", value: file.name, maxlength: "60", autocomplete: "off" })]),
+      el("label", {}, [t("手机号码（留空则删除）", "Mobile number (empty removes it)"), el("input", { name: "phone", type: "tel", value: file.phone || "", maxlength: "20", autocomplete: "off" })]),
+      el("label", {}, [t("电子邮箱（留空则删除）", "E-mail (empty removes it)"), el("input", { name: "email", type: "email", value: file.email || "", maxlength: "254", autocomplete: "off" })]),
+      el("label", {}, [t("更正原因", "Reason for the correction"), el("input", { name: "reason", maxlength: "60", required: true, autocomplete: "off" })]),
+      el("button", { type: "submit", "class": "secondary", text: t("保存更正", "Save the correction") })
+    ]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = { reason: value(form, "reason") };
+      ["name", "phone", "email"].forEach(function (name) {
+        var typed = form.elements[name].value.trim();
+        if (typed !== (file[name] || "")) body[name] = typed;
+      });
+      busy(form.querySelector("button"), api("POST", "/staff/learners/" + encodeURIComponent(file.learner_id) + "/correction", body))
+        .then(function (answer) {
+          return api("POST", "/staff/learners/search", { learner: file.learner_id }).then(function (fresh) {
+            showLearner(fresh);
+            say(answer.username_changed
+              ? t("已更正。学员的新用户名：" + answer.username + "（请告知学员）", "Corrected. The learner's new username: " + answer.username + " (tell the learner)")
+              : t("已更正。", "Corrected."), true);
+          });
+        }).catch(fail);
+    });
+    return form;
   }
   function revokeForm(no, learnerId) {
     var form = el("form", { "class": "revoke inline", novalidate: true }, [

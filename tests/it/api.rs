@@ -568,6 +568,7 @@ async fn every_documented_operation_is_routed_and_every_route_documented() {
         format!("GET {}", ticedu_admin::QUEUES),
         format!("POST {}", ticedu_admin::ID_NUMBER),
         format!("POST {}", ticedu_admin::LOOKUP),
+        format!("POST {}", ticedu_admin::CORRECTION),
         format!("POST {}", ticedu_admin::LOOKUP_BACKFILL),
         format!("POST {}", ticedu_admin::CARDS),
         format!("GET {}", ticedu_admin::CARDS),

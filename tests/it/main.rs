@@ -14,6 +14,7 @@ mod api_certificates;
 mod api_imports;
 mod api_payments;
 mod api_staff;
+mod api_staff_correction;
 mod api_staff_login;
 mod api_staff_lookup;
 mod api_wechatpay;

@@ -4,6 +4,7 @@
 //! |---|---|
 //! | staff log in: password and TOTP code, enrolment of an authenticator, recovery codes | `login`, `two_factor` |
 //! | finding learners by name, phone or e-mail (indexed by HMAC) | `lookups` |
+//! | correcting a learner's name or contact details, with a reason | `corrections` |
 //! | what waits in each queue, counted | `queues` |
 //! | a learner's full ID number, shown on request and audited | `id_numbers` |
 //! | staff accounts, roles, disabling, resets (administrators) | `accounts` |
@@ -37,6 +38,7 @@ mod applications;
 mod audit;
 mod cards;
 mod certificates;
+mod corrections;
 mod id_numbers;
 mod imports;
 mod invoices;
@@ -59,6 +61,7 @@ pub use applications::{APPLICATION_DECISION, APPLICATIONS};
 pub use audit::{AUDIT, LEARNER_AUDIT};
 pub use cards::{CARD_VOID, CARDS};
 pub use certificates::REVOKE;
+pub use corrections::CORRECTION;
 pub use id_numbers::ID_NUMBER;
 pub use imports::IMPORTS;
 pub use invoices::{INVOICE_ISSUED, INVOICES};
@@ -125,6 +128,7 @@ pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(login::new_recovery_codes::<S>))
         .routes(route!(queues::queue_counts::<S>))
         .routes(route!(lookups::lookup::<S>))
+        .routes(route!(corrections::correct::<S>))
         .routes(route!(lookups::backfill::<S>))
         .routes(route!(id_numbers::reveal::<S>))
         .routes(route!(accounts::accounts::<S>))

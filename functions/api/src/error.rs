@@ -274,6 +274,12 @@ impl From<Refusal> for ApiError {
                 "协会正在导入您以往的证书记录，请稍后重新提交注册。",
                 "The association is importing your earlier certificates right now; please register again in a moment.",
             ),
+            Refusal::LearnerChanged => (
+                S::CONFLICT,
+                "learner.changed",
+                "该学员信息刚被修改，请刷新后重试。",
+                "The learner's details changed meanwhile; reload and try again.",
+            ),
             Refusal::StaffAccountExists => (
                 S::CONFLICT,
                 "staff.exists",

@@ -9,7 +9,7 @@ use ticedu_store::*;
 
 use crate::DynamoStore;
 use crate::keys::{self, Item, Key};
-use crate::request::{EXISTING_ITEM, Expr, NEW_ITEM, s, to_item, with_gsi1};
+use crate::request::{EXISTING_ITEM, Expr, NEW_ITEM, s, to_item, to_value, with_gsi1};
 
 /// The items of a registration.
 #[derive(Clone, Copy, PartialEq)]
@@ -19,6 +19,14 @@ enum Registration {
     Profile,
     Lookup,
     PriorRecord,
+}
+
+/// The parts of a correction by staff.
+#[derive(Clone, Copy, PartialEq)]
+enum Correction {
+    Profile,
+    NewUsername,
+    Entry,
 }
 
 impl DynamoStore {
@@ -126,6 +134,90 @@ impl LearnerStore for DynamoStore {
             "set_password_hash",
             self.update_profile(id, "SET #hash = :hash", expr),
         )
+        .await
+    }
+
+    async fn correct_learner(
+        &self,
+        corrected: &NewLearner,
+        read_username_key: &UsernameKey,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        during("correct_learner", async {
+            let id = &corrected.id;
+            let stored: Learner = self
+                .get_record(&keys::profile(id))
+                .await?
+                .ok_or(Failure::Refused(Refusal::UnknownLearner))?;
+            let mut set = vec![
+                "#name = :name",
+                "#username = :username",
+                "#username_key = :username_key",
+                "#lookups = :lookups",
+            ];
+            let mut remove = Vec::new();
+            let mut expr = Expr::default()
+                .name("#name", "name")
+                .name("#username", "username")
+                .name("#username_key", "username_key")
+                .name("#lookups", "lookups")
+                .name("#phone", "phone")
+                .name("#email", "email")
+                .value(":name", to_value(&corrected.name)?)
+                .value(":username", to_value(&corrected.username)?)
+                .value(":username_key", s(corrected.username_key.as_str()))
+                .value(":read", s(read_username_key.as_str()))
+                .value(":lookups", to_value(&corrected.lookups)?);
+            match &corrected.phone {
+                Some(phone) => {
+                    set.push("#phone = :phone");
+                    expr = expr.value(":phone", to_value(phone)?);
+                }
+                None => remove.push("#phone"),
+            }
+            match &corrected.email {
+                Some(email) => {
+                    set.push("#email = :email");
+                    expr = expr.value(":email", to_value(email)?);
+                }
+                None => remove.push("#email"),
+            }
+            let mut update = format!("SET {}", set.join(", "));
+            if !remove.is_empty() {
+                update.push_str(&format!(" REMOVE {}", remove.join(", ")));
+            }
+            let mut transaction = self.transaction();
+            transaction.update(
+                Correction::Profile,
+                &keys::profile(id),
+                &update,
+                "attribute_exists(pk) AND #username_key = :read",
+                expr,
+            )?;
+            if corrected.username_key != *read_username_key {
+                transaction.delete(Correction::Entry, &keys::username(read_username_key))?;
+                let mut pointer = keys::username(&corrected.username_key).item();
+                pointer.insert("learner".to_owned(), s(id.as_str()));
+                transaction.put_new(Correction::NewUsername, pointer)?;
+            }
+            for old in stored
+                .registration
+                .lookups
+                .iter()
+                .filter(|old| !corrected.lookups.contains(old))
+            {
+                transaction.delete(Correction::Entry, &keys::lookup(old, id))?;
+            }
+            crate::lookups::index(&mut transaction, Correction::Entry, id, &corrected.lookups)?;
+            transaction.put_audit(Correction::Entry, audit)?;
+            self.transact(transaction).await.map_err(|error| {
+                error.explain(|part| match part {
+                    Correction::Profile => Some(Refusal::LearnerChanged),
+                    Correction::NewUsername => Some(Refusal::UsernameTaken),
+                    Correction::Entry => None,
+                })
+            })
+        })
         .await
     }
 

@@ -10,7 +10,9 @@ use ticedu_store::*;
 use crate::EmbeddedStore;
 use crate::audit::record;
 use crate::rows::{exists, get_json, open, open_read, put_json};
-use crate::tables::{ACCOUNTS, Json, LEARNERS, PENDING_TITLE_CHECKS, PRIOR_RECORDS, USERNAMES};
+use crate::tables::{
+    ACCOUNTS, Json, LEARNERS, LOOKUPS, PENDING_TITLE_CHECKS, PRIOR_RECORDS, USERNAMES,
+};
 
 /// The learner, or [`Refusal::UnknownLearner`].
 pub(crate) fn existing_learner(
@@ -103,6 +105,45 @@ impl LearnerStore for EmbeddedStore {
             update_learner(txn, &id, |learner| {
                 learner.registration.password_hash = hash;
             })
+        })
+        .await
+    }
+
+    async fn correct_learner(
+        &self,
+        corrected: &NewLearner,
+        read_username_key: &UsernameKey,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        let (corrected, read, audit) =
+            (corrected.clone(), read_username_key.clone(), audit.clone());
+        self.write("correct_learner", move |txn| {
+            let mut learners = open(txn, LEARNERS)?;
+            let mut stored = existing_learner(&learners, &corrected.id)?;
+            if stored.registration.username_key != read {
+                return Err(Refusal::LearnerChanged.into());
+            }
+            let id = corrected.id.as_str();
+            if corrected.username_key != read {
+                let mut usernames = open(txn, USERNAMES)?;
+                if exists(&usernames, corrected.username_key.as_str())? {
+                    return Err(Refusal::UsernameTaken.into());
+                }
+                usernames.remove(read.as_str()).or_backend()?;
+                usernames
+                    .insert(corrected.username_key.as_str(), id)
+                    .or_backend()?;
+            }
+            {
+                let mut lookups = open(txn, LOOKUPS)?;
+                for old in &stored.registration.lookups {
+                    lookups.remove((old.as_str(), id)).or_backend()?;
+                }
+            }
+            crate::lookups::index(txn, &corrected.id, &corrected.lookups)?;
+            stored.registration = stored.registration.with_correction(&corrected);
+            put_json(&mut learners, id, &stored)?;
+            record(txn, &audit)
         })
         .await
     }

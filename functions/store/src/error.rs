@@ -10,6 +10,8 @@ pub enum Refusal {
     UsernameTaken,
     #[error("no such learner")]
     UnknownLearner,
+    #[error("the learner's details changed since they were read")]
+    LearnerChanged,
     #[error("the balance does not cover the amount")]
     InsufficientBalance,
     #[error("no such study card")]

@@ -76,6 +76,20 @@ pub trait LearnerStore: Send + Sync {
         id: &LearnerId,
         hash: &str,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Staff correct a learner's name or contact details with `audit`, in
+    /// one transaction: the record takes `corrected`'s name, username, phone,
+    /// e-mail and look-up keys (nothing else: not the ID number, not the
+    /// balance); the username's pointer moves when the name, and so the
+    /// username, changed — refused with [`Refusal::UsernameTaken`] if another
+    /// account has the new one — and the look-up entries are replaced.
+    /// Refused with [`Refusal::LearnerChanged`] if the stored username is no
+    /// longer `read_username_key` (another correction came first).
+    fn correct_learner(
+        &self,
+        corrected: &NewLearner,
+        read_username_key: &UsernameKey,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     /// R12: staff confirm that a learner took part in an earlier renewal;
     /// `audit` is written in the same transaction.
     fn set_returning(

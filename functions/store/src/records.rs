@@ -55,6 +55,22 @@ pub struct NewLearner {
     pub lookups: Vec<LookupKey>,
 }
 
+impl NewLearner {
+    /// This registration with `corrected`'s name, username, contact details
+    /// and look-up keys: what staff may correct.
+    pub fn with_correction(&self, corrected: &NewLearner) -> Self {
+        Self {
+            name: corrected.name.clone(),
+            username: corrected.username.clone(),
+            username_key: corrected.username_key.clone(),
+            phone: corrected.phone.clone(),
+            email: corrected.email.clone(),
+            lookups: corrected.lookups.clone(),
+            ..self.clone()
+        }
+    }
+}
+
 /// A learner as stored, with what changes over time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Learner {

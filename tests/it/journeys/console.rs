@@ -372,6 +372,24 @@ async fn operator<S: Store>(b: &Browser, app: &TestApp<S>, waiting: &Waiting) ->
     b.wait_text("article.learner", "已开通（必修课免费）")
         .await?;
 
+    b.step("from a learner's page the operator corrects the phone number, with a reason");
+    b.fill(
+        "article.learner form.correction input[name=phone]",
+        "13911112222",
+    )
+    .await?;
+    act(b, "article.learner form.correction button").await?;
+    b.wait_text(".console .status.bad", "不能为空").await?;
+    b.fill(
+        "article.learner form.correction input[name=reason]",
+        "学员来电更换手机号",
+    )
+    .await?;
+    act(b, "article.learner form.correction button").await?;
+    b.wait_text(".console .status.ok", "已更正").await?;
+    b.wait_text("article.learner", "13911112222").await?;
+    b.wait_text(".learner-trail", "更正学员信息").await?;
+
     b.step("from a learner's page the operator revokes a certificate with a reason");
     // The approved applicant collects the certificate on their own page.
     let issued = succeeded(app.issue_certificate(&applicant.token).await)?;
@@ -533,6 +551,7 @@ async fn audit_trail(b: &Browser) -> Result<()> {
         "invoice_issued",
         "returning_set",
         "certificate_revoked",
+        "learner_corrected",
     ]
     .into_iter()
     .filter(|action| !actions.to_string().contains(&format!("\"{action}\"")))
