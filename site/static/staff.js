@@ -551,19 +551,40 @@
       details: function (item) { return [[field("username"), item.username], [t("以往证书编号", "Earlier certificate"), item.certificate_no], [field("expires_on"), item.expires_on], [field("note"), item.note], [field("filed_at"), when(item.filed_at)]]; },
       decide: "/staff/returning-claims/{learner}/decision" }
   };
+  // Each queue a page at a time (50), optionally narrowed to a name.
+  var QUEUE_PAGE = 50;
   function queuesScreen() {
-    Object.keys(QUEUES).forEach(function (key) { loadQueue(key); });
+    Object.keys(QUEUES).forEach(function (key) {
+      var section = root.querySelector("[data-queue=" + key + "]");
+      var filter = section.querySelector("form.queue-filter");
+      filter.addEventListener("submit", function (event) { event.preventDefault(); QUEUES[key].offset = 0; loadQueue(key); });
+      section.querySelector(".pager .older").addEventListener("click", function () { QUEUES[key].offset += QUEUE_PAGE; loadQueue(key); });
+      section.querySelector(".pager .newer").addEventListener("click", function () { QUEUES[key].offset = Math.max(0, QUEUES[key].offset - QUEUE_PAGE); loadQueue(key); });
+      QUEUES[key].offset = 0;
+      loadQueue(key);
+    });
   }
   function loadQueue(key) {
     var queue = QUEUES[key];
     var section = show(root.querySelector("[data-queue=" + key + "]"));
     var items = section.querySelector(".items");
-    return api("GET", queue.path).then(function (answer) {
+    var name = value(section.querySelector("form.queue-filter"), "name");
+    var query = "?limit=" + QUEUE_PAGE + "&offset=" + (queue.offset || 0) + (name ? "&name=" + encodeURIComponent(name) : "");
+    return api("GET", queue.path + query).then(function (answer) {
       var list = answer[queue.list] || [];
-      section.querySelector(".count").textContent = "（" + list.length + "）";
+      var total = answer.total === undefined ? list.length : answer.total;
+      section.querySelector(".count").textContent = "（" + total + "）";
       clear(items);
-      if (!list.length) items.appendChild(el("p", { "class": "muted empty", text: t("没有待处理的事项。", "Nothing waits.") }));
+      if (!list.length) items.appendChild(el("p", { "class": "muted empty", text: name ? t("没有符合的事项。", "Nothing matches.") : t("没有待处理的事项。", "Nothing waits.") }));
       list.forEach(function (item) { items.appendChild(queueItem(key, queue, item)); });
+      var pager = section.querySelector(".pager");
+      var offset = queue.offset || 0;
+      pager.hidden = total <= QUEUE_PAGE;
+      pager.querySelector(".newer").disabled = offset === 0;
+      pager.querySelector(".older").disabled = offset + list.length >= total;
+      pager.querySelector(".page-text").textContent = list.length
+        ? t("第 " + (offset + 1) + "–" + (offset + list.length) + " 项，共 " + total + " 项", "Items " + (offset + 1) + "–" + (offset + list.length) + " of " + total)
+        : "";
     }).catch(fail);
   }
   function queueItem(key, queue, item) {

@@ -618,3 +618,68 @@ async fn a_returning_claim_is_decided_by_staff_on_the_embedded_store() {
 async fn a_returning_claim_is_decided_by_staff_on_dynamodb() {
     a_returning_claim_is_decided_by_staff(TestApp::builder(DynamoDb).spawn().await).await;
 }
+
+/// A queue comes a page at a time, oldest first, and narrows to a name; so
+/// does the invoice list.
+#[tokio::test]
+async fn queues_are_paged_and_narrowed_to_a_name() {
+    let app = spawn_app().await;
+    let staff = app.staff_token().await;
+    for name in ["赵职称", "钱职称", "孙职称"] {
+        let mut body = registration_as(Kind::Titled);
+        body["name"] = json!(name);
+        app.register(&body).await;
+    }
+    let page = async |query: &str| {
+        app.get(&format!("{}?{query}", admin::TITLE_CHECKS), Some(&staff))
+            .await
+    };
+    let first = page("limit=2").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let names = |answer: &Answer| -> Vec<String> {
+        answer.body["learners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names(&first).len(), 2);
+    assert_eq!(
+        (first.body["total"].as_u64(), first.body["offset"].as_u64()),
+        (Some(3), Some(0))
+    );
+    let second = page("limit=2&offset=2").await;
+    assert_eq!(names(&second).len(), 1);
+    let mut all = names(&first);
+    all.extend(names(&second));
+    all.sort();
+    assert_eq!(
+        all,
+        ["孙职称", "赵职称", "钱职称"],
+        "every item once across the pages"
+    );
+    let narrowed = page(&format!("name={}", "钱")).await;
+    assert_eq!(
+        (names(&narrowed), narrowed.body["total"].as_u64()),
+        (vec!["钱职称".to_owned()], Some(1))
+    );
+    for query in ["limit=0", "limit=101"] {
+        let refused = page(query).await;
+        assert_eq!(
+            (refused.status, refused.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "queue.limit"),
+            "{query}"
+        );
+    }
+    let invoices = app
+        .get(&format!("{}?name=nobody", admin::INVOICES), Some(&staff))
+        .await;
+    assert_eq!(
+        (
+            invoices.body["total"].as_u64(),
+            invoices.body["invoices"].as_array().map(Vec::len)
+        ),
+        (Some(0), Some(0))
+    );
+}

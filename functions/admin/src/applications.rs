@@ -4,7 +4,7 @@
 //! learner reads; an approved learner then collects the certificate.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Serialize;
 use ticedu_api::auth::AuthStaff;
@@ -19,6 +19,7 @@ use utoipa::ToSchema;
 
 use crate::AdminStore;
 use crate::audit::filing_decided;
+use crate::paging::{PageInfo, QueueQuery};
 use crate::requests::FilingVerdict;
 
 pub const APPLICATIONS: &str = "/api/staff/applications";
@@ -43,21 +44,25 @@ pub(crate) struct PendingApplication {
 #[derive(Serialize, ToSchema)]
 pub(crate) struct PendingApplications {
     applications: Vec<PendingApplication>,
+    #[serde(flatten)]
+    page: PageInfo,
 }
 
 /// New learners' certificate applications (R19) waiting for staff, oldest first.
-#[utoipa::path(get, path = APPLICATIONS, tag = "staff", security(("bearer" = [])),
+#[utoipa::path(get, path = APPLICATIONS, tag = "staff", params(QueueQuery), security(("bearer" = [])),
     responses((status = 200, description = "Waiting", body = PendingApplications), (status = 403, description = "Not staff", body = ErrorBody)))]
 pub(crate) async fn pending_applications<S: AdminStore>(
     State(state): State<AppState<S>>,
     staff: AuthStaff,
+    Query(query): Query<QueueQuery>,
 ) -> ApiResult<Json<PendingApplications>> {
     staff.may(StaffAction::Operate)?;
+    let page = query.parse()?;
+    let waiting = state.store.pending_applications().await?;
+    let (found, page) = page.learners(&state.store, waiting).await?;
     let mut applications = Vec::new();
-    for (id, application) in state.store.pending_applications().await? {
-        let Some(learner) = state.store.learner(&id).await? else {
-            continue;
-        };
+    for (learner, application) in found {
+        let id = learner.id().clone();
         let marks = state.store.marks(&id).await?;
         applications.push(PendingApplication {
             learner_id: id.to_string(),
@@ -70,7 +75,7 @@ pub(crate) async fn pending_applications<S: AdminStore>(
             progress: ProgressView::from(&progress_of(&learner, &marks)),
         });
     }
-    Ok(Json(PendingApplications { applications }))
+    Ok(Json(PendingApplications { applications, page }))
 }
 
 /// Approve or reject (with a reason) a new learner's waiting application (R19).

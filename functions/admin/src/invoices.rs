@@ -20,6 +20,7 @@ use ticedu_store::records::{
 use utoipa::ToSchema;
 
 use crate::AdminStore;
+use crate::paging::{PageInfo, QueueQuery};
 use crate::requests::InvoiceFilter;
 use crate::spreadsheet::{csv_download, yuan};
 
@@ -75,27 +76,34 @@ impl From<InvoiceRequest> for InvoiceView {
 #[derive(Serialize, ToSchema)]
 pub(crate) struct InvoiceList {
     invoices: Vec<InvoiceView>,
+    #[serde(flatten)]
+    page: PageInfo,
 }
 
 /// Invoice requests by status (R15), as JSON or (`format=csv`) a spreadsheet.
-#[utoipa::path(get, path = INVOICES, tag = "staff", params(InvoiceFilter), security(("bearer" = [])),
+#[utoipa::path(get, path = INVOICES, tag = "staff", params(InvoiceFilter, QueueQuery), security(("bearer" = [])),
     responses((status = 200, description = "Requests (JSON, or text/csv)", body = InvoiceList), (status = 403, description = "Not finance", body = ErrorBody), (status = 422, description = "Unknown status or format", body = ErrorBody)))]
 pub(crate) async fn invoices<S: AdminStore>(
     State(state): State<AppState<S>>,
     staff: AuthStaff,
     Query(filter): Query<InvoiceFilter>,
+    Query(query): Query<QueueQuery>,
 ) -> ApiResult<Response> {
     staff.may(StaffAction::Finance)?;
     let (status, csv) = filter.parse()?;
+    // The name narrows to a buyer; the CSV is the whole (narrowed) list, not a page.
+    let page = query.parse()?;
     let invoices: Vec<InvoiceView> = state
         .store
         .invoices_with_status(status)
         .await?
         .into_iter()
         .map(InvoiceView::from)
+        .filter(|invoice| page.matches(&invoice.buyer_name))
         .collect();
     if !csv {
-        return Ok(Json(InvoiceList { invoices }).into_response());
+        let (invoices, page) = page.window(invoices);
+        return Ok(Json(InvoiceList { invoices, page }).into_response());
     }
     let rows = invoices.into_iter().map(|invoice| {
         vec![

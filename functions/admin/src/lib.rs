@@ -47,6 +47,7 @@ mod login;
 mod lookups;
 mod orders;
 mod overdue_renewals;
+mod paging;
 mod queues;
 mod requests;
 mod returning;

@@ -4,7 +4,7 @@
 //! reason the holder reads.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -22,13 +22,15 @@ use utoipa::ToSchema;
 
 use crate::AdminStore;
 use crate::audit::filing_decided;
+use crate::paging::{PageInfo, QueueQuery};
 use crate::requests::FilingVerdict;
 
 pub const OVERDUE_RENEWALS: &str = "/api/staff/overdue-renewals";
 pub const OVERDUE_DECISION: &str = "/api/staff/overdue-renewals/{learner}/decision";
 
 /// An overdue renewal (R20) as staff handle it: everything the notice asks
-/// the holder to submit. Staff may read the ID number (PIPL: owner and staff only).
+/// the holder to submit. The ID number is masked: an operator who needs it
+/// asks for it (`POST /api/staff/learners/{learner}/id-number`), audited.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct OverdueRenewal {
     learner_id: String,
@@ -46,36 +48,39 @@ pub(crate) struct OverdueRenewal {
 #[derive(Serialize, ToSchema)]
 pub(crate) struct OverdueRenewals {
     renewals: Vec<OverdueRenewal>,
+    #[serde(flatten)]
+    page: PageInfo,
 }
 
 /// Overdue renewals (超期换证, R20) waiting for staff, oldest first.
-#[utoipa::path(get, path = OVERDUE_RENEWALS, tag = "staff", security(("bearer" = [])),
+#[utoipa::path(get, path = OVERDUE_RENEWALS, tag = "staff", params(QueueQuery), security(("bearer" = [])),
     responses((status = 200, description = "Waiting", body = OverdueRenewals), (status = 403, description = "Not staff", body = ErrorBody)))]
 pub(crate) async fn overdue_renewals<S: AdminStore>(
     State(state): State<AppState<S>>,
     staff: AuthStaff,
+    Query(query): Query<QueueQuery>,
 ) -> ApiResult<Json<OverdueRenewals>> {
     staff.may(StaffAction::Operate)?;
+    let page = query.parse()?;
+    let waiting = state.store.overdue_renewals().await?;
+    let (found, page) = page.learners(&state.store, waiting).await?;
     let mut renewals = Vec::new();
-    for (id, renewal) in state.store.overdue_renewals().await? {
-        if let Some(learner) = state.store.learner(&id).await? {
-            let progress =
-                ProgressView::from(&progress_of(&learner, &state.store.marks(&id).await?));
-            let registration = learner.registration;
-            renewals.push(OverdueRenewal {
-                learner_id: id.to_string(),
-                name: registration.name.to_string(),
-                id_number: registration.id_number.expose().to_owned(),
-                username: registration.username.to_string(),
-                certificate: renewal.details,
-                filed_at: renewal.filed_at.to_string(),
-                progress,
-            });
-        }
+    for (learner, renewal) in found {
+        let id = learner.id().clone();
+        let progress = ProgressView::from(&progress_of(&learner, &state.store.marks(&id).await?));
+        let registration = learner.registration;
+        renewals.push(OverdueRenewal {
+            learner_id: id.to_string(),
+            name: registration.name.to_string(),
+            // Masked like everywhere else: the full number is one audited request away.
+            id_number: registration.id_number.masked(),
+            username: registration.username.to_string(),
+            certificate: renewal.details,
+            filed_at: renewal.filed_at.to_string(),
+            progress,
+        });
     }
-    // Who read which ID numbers, without them: PIPL asks for an access trail.
-    tracing::info!(staff = %staff.name, count = renewals.len(), "overdue renewals read");
-    Ok(Json(OverdueRenewals { renewals }))
+    Ok(Json(OverdueRenewals { renewals, page }))
 }
 
 /// The certificate staff issue when accepting an overdue renewal.

@@ -3,7 +3,7 @@
 //! association's records; approving grants the discount in the same write.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Serialize;
 use ticedu_api::auth::AuthStaff;
@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 
 use crate::AdminStore;
 use crate::audit::filing_decided;
+use crate::paging::{PageInfo, QueueQuery};
 use crate::requests::FilingVerdict;
 
 pub const RETURNING_CLAIMS: &str = "/api/staff/returning-claims";
@@ -36,23 +37,26 @@ pub(crate) struct PendingClaim {
 #[derive(Serialize, ToSchema)]
 pub(crate) struct PendingClaims {
     claims: Vec<PendingClaim>,
+    #[serde(flatten)]
+    page: PageInfo,
 }
 
 /// Returning-discount claims (R12) waiting for staff, oldest first.
-#[utoipa::path(get, path = RETURNING_CLAIMS, tag = "staff", security(("bearer" = [])),
+#[utoipa::path(get, path = RETURNING_CLAIMS, tag = "staff", params(QueueQuery), security(("bearer" = [])),
     responses((status = 200, description = "Waiting", body = PendingClaims), (status = 403, description = "Not staff", body = ErrorBody)))]
 pub(crate) async fn pending_claims<S: AdminStore>(
     State(state): State<AppState<S>>,
     staff: AuthStaff,
+    Query(query): Query<QueueQuery>,
 ) -> ApiResult<Json<PendingClaims>> {
     staff.may(StaffAction::Operate)?;
+    let page = query.parse()?;
+    let waiting = state.store.pending_returning_claims().await?;
+    let (found, page) = page.learners(&state.store, waiting).await?;
     let mut claims = Vec::new();
-    for (id, claim) in state.store.pending_returning_claims().await? {
-        let Some(learner) = state.store.learner(&id).await? else {
-            continue;
-        };
+    for (learner, claim) in found {
         claims.push(PendingClaim {
-            learner_id: id.to_string(),
+            learner_id: learner.id().to_string(),
             name: learner.registration.name.to_string(),
             username: learner.registration.username.to_string(),
             certificate_no: claim.certificate_no.to_string(),
@@ -61,7 +65,7 @@ pub(crate) async fn pending_claims<S: AdminStore>(
             filed_at: claim.filed_at.to_string(),
         });
     }
-    Ok(Json(PendingClaims { claims }))
+    Ok(Json(PendingClaims { claims, page }))
 }
 
 /// Approve (granting the discount) or reject (with a reason the learner reads) a returning-discount claim (R12).

@@ -2,7 +2,7 @@
 //! title only once staff have confirmed it.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Serialize;
 use ticedu_api::auth::AuthStaff;
@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 
 use crate::AdminStore;
 use crate::audit::label;
+use crate::paging::{PageInfo, QueueQuery};
 use crate::requests::Decision;
 
 pub const TITLE_CHECKS: &str = "/api/staff/title-checks";
@@ -33,27 +34,32 @@ pub(crate) struct PendingTitle {
 #[derive(Serialize, ToSchema)]
 pub(crate) struct PendingTitles {
     learners: Vec<PendingTitle>,
+    #[serde(flatten)]
+    page: PageInfo,
 }
 
 /// Titled learners whose details wait for a check (R18).
-#[utoipa::path(get, path = TITLE_CHECKS, tag = "staff", security(("bearer" = [])),
+#[utoipa::path(get, path = TITLE_CHECKS, tag = "staff", params(QueueQuery), security(("bearer" = [])),
     responses((status = 200, description = "Waiting", body = PendingTitles), (status = 403, description = "Not staff", body = ErrorBody)))]
 pub(crate) async fn pending_title_checks<S: AdminStore>(
     State(state): State<AppState<S>>,
     staff: AuthStaff,
+    Query(query): Query<QueueQuery>,
 ) -> ApiResult<Json<PendingTitles>> {
     staff.may(StaffAction::Operate)?;
-    let mut learners = Vec::new();
-    for id in state.store.pending_title_checks().await? {
-        if let Some(learner) = state.store.learner(&id).await? {
-            learners.push(PendingTitle {
-                learner_id: id.to_string(),
-                name: learner.registration.name.to_string(),
-                kind: learner.registration.kind,
-            });
-        }
-    }
-    Ok(Json(PendingTitles { learners }))
+    let page = query.parse()?;
+    let waiting = state.store.pending_title_checks().await?;
+    let entries = waiting.into_iter().map(|id| (id, ())).collect();
+    let (found, page) = page.learners(&state.store, entries).await?;
+    let learners = found
+        .into_iter()
+        .map(|(learner, ())| PendingTitle {
+            learner_id: learner.id().to_string(),
+            name: learner.registration.name.to_string(),
+            kind: learner.registration.kind,
+        })
+        .collect();
+    Ok(Json(PendingTitles { learners, page }))
 }
 
 /// Confirm or reject a titled learner's details (R18).
