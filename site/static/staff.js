@@ -416,7 +416,10 @@
         el("span", { "class": state.status === "revoked" ? "bad" : "ok", text: word(state.status || "valid") }),
         state.status === "revoked" ? " (" + state.reason + ", " + when(state.at) + ")" : ""
       ]);
-      if (has("operator") && state.status !== "revoked") item.appendChild(revokeForm(certificate.no, file.learner_id));
+      if (has("operator") && state.status !== "revoked") {
+        item.appendChild(reissueForm(certificate.no, file.learner_id));
+        item.appendChild(revokeForm(certificate.no, file.learner_id));
+      }
       certificates.appendChild(item);
     });
     box.appendChild(certificates);
@@ -450,6 +453,26 @@
             say(answer.username_changed
               ? t("已更正。学员的新用户名：" + answer.username + "（请告知学员）", "Corrected. The learner's new username: " + answer.username + " (tell the learner)")
               : t("已更正。", "Corrected."), true);
+          });
+        }).catch(fail);
+    });
+    return form;
+  }
+  // Reissue: a new number with the learner's current name; the old one is revoked with the reason.
+  function reissueForm(no, learnerId) {
+    var form = el("form", { "class": "reissue inline", novalidate: true }, [
+      el("label", {}, [t("补发原因", "Reason to reissue"), el("input", { name: "reason", maxlength: "60", required: true, autocomplete: "off" })]),
+      el("button", { type: "submit", "class": "secondary", text: t("补发证书", "Reissue") })
+    ]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var reason = value(form, "reason");
+      if (!reason) { say(t("请填写补发原因。", "Give the reason for reissuing."), false); form.elements.reason.focus(); return; }
+      busy(form.querySelector("button"), api("POST", "/staff/certificates/" + encodeURIComponent(no) + "/reissue", { reason: reason }))
+        .then(function (answer) {
+          return api("POST", "/staff/learners/search", { learner: learnerId }).then(function (fresh) {
+            showLearner(fresh);
+            say(t("已补发新证书 " + answer.no + "，原证书 " + no + " 已作废。", "Reissued as " + answer.no + "; " + no + " is revoked."), true);
           });
         }).catch(fail);
     });

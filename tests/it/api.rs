@@ -576,6 +576,7 @@ async fn every_documented_operation_is_routed_and_every_route_documented() {
         format!("GET {}", ticedu_admin::ORDER),
         format!("POST {}", ticedu_admin::LEARNERS),
         format!("POST {}", ticedu_admin::REVOKE),
+        format!("POST {}", ticedu_admin::REISSUE),
         format!("POST {}", ticedu_certificates::ISSUE),
         format!("POST {}", ticedu_certificates::FILING),
         format!("GET {}", ticedu_certificates::MINE),

@@ -6,7 +6,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 use ticedu_domain::staff::StaffRole;
-use ticedu_store::{AuditStore, Store};
+use ticedu_store::{AuditStore, CertificateStore, Store};
 
 use crate::helpers::*;
 
@@ -145,4 +145,110 @@ async fn an_operator_corrects_a_learners_details_on_the_embedded_store() {
 #[tokio::test]
 async fn an_operator_corrects_a_learners_details_on_dynamodb() {
     an_operator_corrects_a_learners_details(DynamoDb).await;
+}
+
+/// After a name correction the operator reissues the certificate: a new
+/// number with the corrected name, for the same cycle; the old number is
+/// revoked in the same write and verifies as revoked.
+async fn an_operator_reissues_a_certificate<K: StoreKind>(kind: K)
+where
+    K::Store: Store,
+{
+    let app = TestApp::builder(kind).spawn().await;
+    let staff = app.staff_token().await;
+    let learner = app.complete_learner().await;
+    app.file_and_approve(&learner.token, &learner.id).await;
+    let issued = app.issue_certificate(&learner.token).await;
+    assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
+    let old = issued.text("no");
+    app.post(
+        &path(admin::CORRECTION, &[&learner.id]),
+        Some(&staff),
+        json!({ "name": "钟检验", "reason": "姓名录入错误" }),
+    )
+    .await;
+
+    let reissue = path(admin::REISSUE, &[&old]);
+    let no_reason = app
+        .post(&reissue, Some(&staff), json!({ "reason": " " }))
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let finance = app.staff_token_with(&[StaffRole::Finance]).await;
+    assert_eq!(
+        app.post(&reissue, Some(&finance), json!({ "reason": "补发" }))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let reissued = app
+        .post(
+            &reissue,
+            Some(&staff),
+            json!({ "reason": "更正姓名后补发" }),
+        )
+        .await;
+    assert_eq!(reissued.status, StatusCode::CREATED, "{}", reissued.body);
+    let new = reissued.text("no");
+    assert_ne!(new, old);
+    assert_eq!(reissued.body["replaces"], old.as_str());
+
+    let verify = async |no: &str| app.get(&path(certificates::VERIFY, &[&no]), None).await;
+    let old_public = verify(&old).await;
+    assert_eq!(old_public.body["status"], "revoked", "{}", old_public.body);
+    let new_public = verify(&new).await;
+    assert_eq!(new_public.body["status"], "valid", "{}", new_public.body);
+    let stored_old = app
+        .store
+        .certificate(&ticedu_store::ids::CertificateNo::parse(&old).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let stored_new = app
+        .store
+        .certificate(&ticedu_store::ids::CertificateNo::parse(&new).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored_new.name.as_str(), "钟检验");
+    assert_eq!(
+        (
+            stored_new.cycle_start,
+            stored_new.cycle_end,
+            stored_new.valid_until,
+            stored_new.hours
+        ),
+        (
+            stored_old.cycle_start,
+            stored_old.cycle_end,
+            stored_old.valid_until,
+            stored_old.hours
+        ),
+        "the same cycle, hours and validity"
+    );
+    let again = app
+        .post(&reissue, Some(&staff), json!({ "reason": "再次补发" }))
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::CONFLICT,
+        "the old number stands no more"
+    );
+    let trail = app.store.learner_audit_trail(&learner.id).await.unwrap();
+    assert!(
+        trail.iter().any(
+            |e| e.action == ticedu_store::records::AuditAction::CertificateReissued
+                && e.subject.as_deref() == Some(old.as_str())
+        ),
+        "{trail:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_operator_reissues_a_certificate_on_the_embedded_store() {
+    an_operator_reissues_a_certificate(Embedded).await;
+}
+
+#[tokio::test]
+async fn an_operator_reissues_a_certificate_on_dynamodb() {
+    an_operator_reissues_a_certificate(DynamoDb).await;
 }

@@ -16,7 +16,7 @@
 //! | overdue renewals: review, accept (issues the certificate) or reject (R20) | `overdue_renewals` |
 //! | the returning learner's discount (R12): granted by hand, or a learner's claim decided | `returning`, `returning_claims` |
 //! | invoice requests: list, mark issued (R15) | `invoices` |
-//! | revoking a certificate (R21) | `certificates` |
+//! | revoking a certificate (R21), reissuing one under a new number | `certificates` |
 //! | yearly settings and working-day calendars: overview, checklist, saves, audit trail (R11, R12, R17) | `years` |
 //! | importing the register of certificates issued before the platform (R12, R21) | `imports` |
 //! | the audit trail of staff actions: whole (administrators), per learner | `audit` |
@@ -61,7 +61,7 @@ pub use accounts::{ACCOUNT, ACCOUNT_PASSWORD, ACCOUNT_TOTP_RESET, ACCOUNTS};
 pub use applications::{APPLICATION_DECISION, APPLICATIONS};
 pub use audit::{AUDIT, LEARNER_AUDIT};
 pub use cards::{CARD_VOID, CARDS};
-pub use certificates::REVOKE;
+pub use certificates::{REISSUE, REVOKE};
 pub use corrections::CORRECTION;
 pub use id_numbers::ID_NUMBER;
 pub use imports::IMPORTS;
@@ -143,6 +143,7 @@ pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(orders::find_order::<S>))
         .routes(route!(learners::find_learner::<S>))
         .routes(route!(certificates::revoke::<S>))
+        .routes(route!(certificates::reissue::<S>))
         .routes(route!(title_checks::pending_title_checks::<S>))
         .routes(route!(title_checks::decide_title_check::<S>))
         .routes(route!(overdue_renewals::overdue_renewals::<S>))

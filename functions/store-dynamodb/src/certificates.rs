@@ -21,6 +21,14 @@ enum Issuing {
     Audit,
 }
 
+/// The items of reissuing a certificate.
+#[derive(Clone, Copy, PartialEq)]
+enum Reissuing {
+    Old,
+    New,
+    Audit,
+}
+
 /// The learner's move to the next cycle (see [`CycleClosing`]).
 fn next_cycle(closing: &CycleClosing) -> Attempt<(String, Expr)> {
     let mut expr = Expr::default()
@@ -153,6 +161,60 @@ impl CertificateStore for DynamoStore {
                 Sorted::Ascending,
             ),
         )
+        .await
+    }
+
+    async fn reissue_certificate(
+        &self,
+        old: &CertificateNo,
+        new: &Certificate,
+        reason: &str,
+        at: Timestamp,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        during("reissue_certificate", async {
+            let revoked = CertificateStatus::Revoked {
+                reason: reason.to_owned(),
+                at,
+            };
+            let mut transaction = self.transaction();
+            transaction.update(
+                Reissuing::Old,
+                &keys::certificate(old),
+                "SET #status = :revoked",
+                "attribute_exists(pk) AND #status.#status = :valid",
+                Expr::default()
+                    .name("#status", "status")
+                    .value(":revoked", to_value(&revoked)?)
+                    .value(":valid", s("valid")),
+            )?;
+            let item = with_gsi1(
+                to_item(new, &keys::certificate(&new.no))?,
+                keys::learner_partition(&new.learner),
+                format!("{}{}", keys::GSI1_CERTIFICATE_PREFIX, new.no),
+            );
+            transaction.put_new(Reissuing::New, item)?;
+            transaction.put_audit(Reissuing::Audit, audit)?;
+            let cancellation = match self.transact(transaction).await {
+                Ok(()) => return Ok(()),
+                Err(error) => error.cancellation()?,
+            };
+            if cancellation.failed(Reissuing::Old) {
+                let stored: Option<Certificate> = self.get_record(&keys::certificate(old)).await?;
+                return Err(match stored {
+                    None => Refusal::UnknownCertificate,
+                    Some(stored) => stored
+                        .check_revocable()
+                        .err()
+                        .unwrap_or(Refusal::AlreadyRevoked),
+                }
+                .into());
+            }
+            Err(cancellation.explain(|part| match part {
+                Reissuing::New => Some(Refusal::CertificateExists),
+                Reissuing::Old | Reissuing::Audit => None,
+            }))
+        })
         .await
     }
 

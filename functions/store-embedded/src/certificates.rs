@@ -111,6 +111,35 @@ impl CertificateStore for EmbeddedStore {
         .await
     }
 
+    async fn reissue_certificate(
+        &self,
+        old: &CertificateNo,
+        new: &Certificate,
+        reason: &str,
+        at: Timestamp,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        let (old, new, reason, audit) =
+            (old.clone(), new.clone(), reason.to_owned(), audit.clone());
+        self.write("reissue_certificate", move |txn| {
+            let mut certificates = open(txn, CERTIFICATES)?;
+            let mut replaced: Certificate = get_json(&certificates, old.as_str())?
+                .ok_or(Failure::Refused(Refusal::UnknownCertificate))?;
+            replaced.check_revocable()?;
+            if exists(&certificates, new.no.as_str())? {
+                return Err(Refusal::CertificateExists.into());
+            }
+            replaced.status = CertificateStatus::Revoked { reason, at };
+            put_json(&mut certificates, old.as_str(), &replaced)?;
+            put_json(&mut certificates, new.no.as_str(), &new)?;
+            open(txn, LEARNER_CERTIFICATES)?
+                .insert((new.learner.as_str(), new.no.as_str()), ())
+                .or_backend()?;
+            record(txn, &audit)
+        })
+        .await
+    }
+
     async fn revoke_certificate(
         &self,
         no: &CertificateNo,

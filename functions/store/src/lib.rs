@@ -311,6 +311,19 @@ pub trait CertificateStore: Send + Sync {
         &self,
         learner: &LearnerId,
     ) -> impl Future<Output = StoreResult<Vec<Certificate>>> + Send;
+    /// Staff reissue a valid certificate as `new` (a new number, stating what
+    /// the learner's record says now), in one transaction with `audit`: the
+    /// old one is revoked with `reason`, so that only one stands. Refused with
+    /// [`Refusal::UnknownCertificate`] or [`Refusal::AlreadyRevoked`] for the
+    /// old one, [`Refusal::CertificateExists`] for the new number.
+    fn reissue_certificate(
+        &self,
+        old: &CertificateNo,
+        new: &Certificate,
+        reason: &str,
+        at: Timestamp,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Staff revoke a valid certificate, with `audit`.
     fn revoke_certificate(
         &self,

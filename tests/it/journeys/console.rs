@@ -397,6 +397,22 @@ async fn operator<S: Store>(b: &Browser, app: &TestApp<S>, waiting: &Waiting) ->
     b.goto(&format!("/staff/learners/?learner={}", applicant.id))
         .await?;
     b.wait_text("article.learner .certificates", no).await?;
+    b.step("from a learner's page the operator reissues the certificate under a new number");
+    b.fill(
+        "article.learner form.reissue input[name=reason]",
+        "证书遗失补发",
+    )
+    .await?;
+    act(b, "article.learner form.reissue button").await?;
+    let said = b.wait_text(".console .status.ok", "已补发新证书").await?;
+    let reissued = said
+        .split("已补发新证书 ")
+        .nth(1)
+        .and_then(|rest| rest.split('，').next())
+        .ok_or("no new certificate number in the message")?
+        .to_owned();
+    let no = reissued.as_str();
+    b.wait_text("article.learner .certificates", no).await?;
     // Revoking asks first; the journey answers yes.
     b.js("window.confirm = function () { return true; };")
         .await?;
@@ -552,6 +568,7 @@ async fn audit_trail(b: &Browser) -> Result<()> {
         "returning_set",
         "certificate_revoked",
         "learner_corrected",
+        "certificate_reissued",
     ]
     .into_iter()
     .filter(|action| !actions.to_string().contains(&format!("\"{action}\"")))
