@@ -117,6 +117,14 @@ pub struct Platform {
     pub certificate_signer: CertificateSigner,
 }
 
+/// The refusal of a configuration that still lists staff in `TICEDU_STAFF`.
+pub fn retired_staff_list() -> ConfigError {
+    malformed(
+        RETIRED_STAFF_LIST,
+        "staff accounts live in the store now: set TICEDU_BOOTSTRAP_ADMIN (one name:argon2id-hash) for the first administrator, who creates the others",
+    )
+}
+
 /// The first administrator: a login name and an argon2id PHC hash
 /// (`ticedu-api`'s `Password::hash`, or `argon2 … -id -e`).
 #[derive(Clone)]
@@ -239,10 +247,7 @@ impl Platform {
             None => Clock::System,
         };
         if env.var(RETIRED_STAFF_LIST).is_some() {
-            return Err(malformed(
-                RETIRED_STAFF_LIST,
-                "staff accounts live in the store now: set TICEDU_BOOTSTRAP_ADMIN (one name:argon2id-hash) for the first administrator, who creates the others",
-            ));
+            return Err(retired_staff_list());
         }
         let bootstrap_admin = env
             .var(BOOTSTRAP_ADMIN)

@@ -12,7 +12,10 @@ use axum::routing::{any, get};
 use axum::{Json, Router};
 use ticedu_api::auth::{Secret, TokenKeys};
 use ticedu_api::certificate_signing::CertificateSigner;
-use ticedu_api::config::{BOOTSTRAP_ADMIN, BootstrapAdmin, Clock, ConfigError, FIXED_NOW};
+use ticedu_api::config::{
+    BOOTSTRAP_ADMIN, BootstrapAdmin, Clock, ConfigError, FIXED_NOW, RETIRED_STAFF_LIST,
+    retired_staff_list,
+};
 use ticedu_api::json::BODY_LIMIT_BYTES;
 use ticedu_api::{ApiError, AppState, Platform};
 use ticedu_domain::identity::AccountKeySecret;
@@ -146,6 +149,10 @@ pub fn development_platform() -> Result<Arc<Platform>, ConfigError> {
         })?),
         Err(_) => Clock::System,
     };
+    // The retired staff list would otherwise be ignored without a word here too.
+    if std::env::var(RETIRED_STAFF_LIST).is_ok() {
+        return Err(retired_staff_list());
+    }
     let bootstrap_admin = match std::env::var(BOOTSTRAP_ADMIN) {
         Ok(text) => text.parse()?,
         Err(_) => BootstrapAdmin {
