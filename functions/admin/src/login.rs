@@ -392,6 +392,8 @@ pub(crate) async fn enrol<S: AdminStore>(
 /// Who is logged in, with their roles: the console shows what they may do.
 #[utoipa::path(get, path = ME, tag = "staff", security(("bearer" = [])),
     responses((status = 200, description = "The logged-in staff member", body = StaffView), (status = 401, description = "Not logged in as staff", body = ErrorBody)))]
+// `S` is the router's store: `AuthStaff` reads the account from it.
+#[allow(clippy::extra_unused_type_parameters)]
 pub(crate) async fn me<S: AdminStore>(staff: AuthStaff) -> Json<StaffView> {
     Json(StaffView::of(
         &staff.name,

@@ -7,7 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 /// A CSV download named `filename`: `header` then `rows`.
-pub(crate) fn csv_download<'a>(
+pub(crate) fn csv_download(
     filename: &str,
     header: &[&str],
     rows: impl IntoIterator<Item = Vec<String>>,
