@@ -126,10 +126,34 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// "学过了" pressed before the hour's study length: how long is left, in words and in `Retry-After`.
+fn too_early(remaining_seconds: u32) -> ApiError {
+    let (minutes, seconds) = (remaining_seconds / 60, remaining_seconds % 60);
+    let mut error = ApiError::new(
+        StatusCode::CONFLICT,
+        "learning.too_early",
+        format!("本学时还需学习 {minutes} 分 {seconds} 秒，学满后才能标记“学过了”。"),
+        format!(
+            "{minutes} min {seconds} s of this class hour are left before it can be marked learned."
+        ),
+    );
+    error.retry_after = Some(u64::from(remaining_seconds.max(1)));
+    error
+}
+
 impl From<Refusal> for ApiError {
     fn from(refusal: Refusal) -> Self {
         use StatusCode as S;
         let (status, code, zh, en) = match refusal {
+            Refusal::StudyTooShort { remaining_seconds } => {
+                return too_early(remaining_seconds);
+            }
+            Refusal::LessonChanged => (
+                S::CONFLICT,
+                "learning.lesson_changed",
+                "您在别处打开了另一节课，请回到本课重新开始计时。",
+                "Another lesson was opened meanwhile; open this one again to go on.",
+            ),
             Refusal::AccountExists => (
                 S::CONFLICT,
                 "account.exists",

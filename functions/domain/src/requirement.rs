@@ -78,6 +78,10 @@ pub struct LearnedHour {
     pub learned_on: Date,
     #[serde(default)]
     pub cycle: CycleNumber,
+    /// Seconds the learner spent in the lesson, counted on the server from
+    /// opening it to marking it (none on marks made before lessons were timed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub studied_seconds: Option<u32>,
 }
 
 /// What is still missing, per part of the requirement.

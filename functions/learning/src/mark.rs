@@ -50,13 +50,17 @@ pub(crate) async fn mark_learned<S: LearningStore>(
         group,
         learned_on: state.platform.clock.today(),
         cycle: learner.cycle,
+        studied_seconds: None,
     };
     let enrollments = state.store.enrollments(&auth.id).await?;
     let mut marks = state.store.marks(&auth.id).await?;
     let bought_in = Enrollment::usable_for(&hour, learner.cycle, &enrollments, &marks)
         .ok_or(Refusal::HourNotBought)?;
     // The store checks that purchase again, in the same write as the mark.
-    let outcome = state.store.mark_learned(&auth.id, &mark, bought_in).await?;
+    let outcome = state
+        .store
+        .mark_learned(&auth.id, &mark, bought_in, 0, state.platform.clock.now())
+        .await?;
     if outcome == Outcome::Applied {
         tracing::info!(learner = %auth.id, %hour, "hour learned");
     }

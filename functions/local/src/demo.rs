@@ -345,9 +345,11 @@ async fn buy_and_learn<S: Store>(
             group: platform.catalogue.group_of(hour).ok_or("an unknown hour")?,
             learned_on,
             cycle: learner.cycle,
+            studied_seconds: None,
         };
+        // Demo hours count as learned without a timed sitting.
         store
-            .mark_learned(learner.id(), &mark, learner.cycle)
+            .mark_learned(learner.id(), &mark, learner.cycle, 0, now)
             .await?;
     }
     Ok(())

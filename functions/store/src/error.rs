@@ -12,6 +12,10 @@ pub enum Refusal {
     UnknownLearner,
     #[error("the learner's details changed since they were read")]
     LearnerChanged,
+    #[error("the lesson was not studied long enough: {remaining_seconds} s left")]
+    StudyTooShort { remaining_seconds: u32 },
+    #[error("another lesson was opened meanwhile")]
+    LessonChanged,
     #[error("the balance does not cover the amount")]
     InsufficientBalance,
     #[error("no such study card")]

@@ -29,6 +29,7 @@ pub mod records;
 use std::future::Future;
 
 use jiff::Timestamp;
+use ticedu_domain::catalogue::HourId;
 use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::identity::{AccountKey, LookupKey, UsernameKey};
 use ticedu_domain::learner::TitleCheck;
@@ -199,12 +200,45 @@ pub trait ProgressStore: Send + Sync {
     /// Marks the hour learned in `mark.cycle`, on the strength of its
     /// enrollment in cycle `bought_in` (see [`records::Enrollment::usable_for`]);
     /// refused with [`Refusal::HourNotBought`] if that enrollment does not exist.
+    ///
+    /// Timed lessons: the mark also needs `required_seconds` studied in the
+    /// hour's lesson by `now` ([`ProgressStore::lesson_time`]), else refused
+    /// with [`Refusal::StudyTooShort`]; the mark records the seconds studied
+    /// (`mark.studied_seconds` is overwritten with the store's count) and the
+    /// lesson closes, in one transaction that is refused with
+    /// [`Refusal::LessonChanged`] if another lesson was opened meanwhile.
     fn mark_learned(
         &self,
         learner: &LearnerId,
         mark: &LearnedHour,
         bought_in: CycleNumber,
+        required_seconds: u32,
+        now: Timestamp,
     ) -> impl Future<Output = StoreResult<Outcome>> + Send;
+    /// Opens the lesson of `hour` (in `cycle`) at `now`, one at a time: the
+    /// lesson open before, if another, is closed and its time banked to its
+    /// hour, in one transaction. Opening the open lesson again changes
+    /// nothing. Of two concurrent openings one is refused with
+    /// [`Refusal::LessonChanged`], so that no minute counts twice.
+    fn open_lesson(
+        &self,
+        learner: &LearnerId,
+        hour: &HourId,
+        cycle: CycleNumber,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<LessonTime>> + Send;
+    /// Where the learner stands in `hour`'s lesson of `cycle`.
+    fn lesson_time(
+        &self,
+        learner: &LearnerId,
+        hour: &HourId,
+        cycle: CycleNumber,
+    ) -> impl Future<Output = StoreResult<LessonTime>> + Send;
+    /// The lesson open now, if any.
+    fn open_lesson_of(
+        &self,
+        learner: &LearnerId,
+    ) -> impl Future<Output = StoreResult<Option<OpenLesson>>> + Send;
     fn marks(
         &self,
         learner: &LearnerId,

@@ -71,6 +71,34 @@ impl NewLearner {
     }
 }
 
+/// The lesson a learner has open: one at a time, so that two hours never
+/// run at once. `since` is when it was opened (the platform's clock).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenLesson {
+    pub hour: HourId,
+    pub cycle: CycleNumber,
+    pub since: Timestamp,
+}
+
+/// Where a learner stands in one hour's lesson: time studied in earlier
+/// sittings (banked when another lesson was opened) and, if this lesson is
+/// the open one, since when.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LessonTime {
+    pub banked_seconds: u32,
+    pub open_since: Option<Timestamp>,
+}
+
+impl LessonTime {
+    /// Seconds studied by `now`.
+    pub fn studied_at(&self, now: Timestamp) -> u32 {
+        let running = self.open_since.map_or(0, |since| {
+            u32::try_from((now.as_second() - since.as_second()).max(0)).unwrap_or(u32::MAX)
+        });
+        self.banked_seconds.saturating_add(running)
+    }
+}
+
 /// A learner as stored, with what changes over time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Learner {

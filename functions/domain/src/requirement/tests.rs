@@ -29,6 +29,7 @@ fn learned(group: CourseGroup, course: &str, count: u16) -> Vec<LearnedHour> {
             group,
             learned_on: CYCLE_START,
             cycle: CycleNumber::FIRST,
+            studied_seconds: None,
         })
         .collect()
 }
@@ -174,6 +175,7 @@ fn arbitrary_marks() -> impl Strategy<Value = Vec<LearnedHour>> {
             .checked_add(jiff::Span::new().days(day))
             .unwrap(),
         cycle: CycleNumber::FIRST,
+        studied_seconds: None,
     });
     prop::collection::vec(mark, 0..120)
 }
