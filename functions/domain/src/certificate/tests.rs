@@ -46,6 +46,7 @@ fn progress(
         group,
         learned_on: day,
         cycle: cycle.number,
+        studied_seconds: None,
     };
     let mut marks: Vec<_> = (1..=mandatory)
         .map(|n| mark("law", n, CourseGroup::Mandatory))
