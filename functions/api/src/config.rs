@@ -128,7 +128,7 @@ pub struct Platform {
 pub fn class_hour_minutes(text: Option<String>) -> Result<Option<u8>, ConfigError> {
     text.map(|text| {
         text.trim()
-            .parse()
+            .parse::<u8>()
             .ok()
             .filter(|minutes| *minutes <= MAX_CLASS_HOUR_MINUTES)
             .ok_or_else(|| malformed(CLASS_HOUR_MINUTES, "not a number of minutes from 0 to 120"))
