@@ -165,7 +165,9 @@ async fn a_learner_who_did_not_buy_the_hour_can_neither_open_nor_mark_it<
     assert_eq!(read.code(), "learning.hour_not_bought");
     let marked = app.mark(&stranger.token, &hour(1)).await;
     assert_eq!(marked.code(), "learning.hour_not_bought");
-    let unknown = app.open_lesson(&stranger.token, &format!("{COURSE}/99")).await;
+    let unknown = app
+        .open_lesson(&stranger.token, &format!("{COURSE}/99"))
+        .await;
     assert_eq!(
         (unknown.status, unknown.code()),
         (StatusCode::NOT_FOUND, "learning.unknown_hour")
@@ -181,8 +183,7 @@ async fn a_learner_who_did_not_buy_the_hour_can_neither_open_nor_mark_it<
 }
 
 #[tokio::test]
-async fn a_learner_who_did_not_buy_the_hour_can_neither_open_nor_mark_it_on_the_embedded_store()
-{
+async fn a_learner_who_did_not_buy_the_hour_can_neither_open_nor_mark_it_on_the_embedded_store() {
     let app = TestApp::builder(Embedded).spawn().await;
     a_learner_who_did_not_buy_the_hour_can_neither_open_nor_mark_it(app).await;
 }
@@ -204,7 +205,11 @@ async fn without_an_override_an_hour_lasts_the_years_class_hour<S: Store + Clone
     wait(&app, 44 * 60);
     let early = app.mark_without_opening(&learner.token, &hour(1)).await;
     assert_eq!(early.code(), "learning.too_early", "{}", early.body);
-    assert!(early.text("message").contains("1 分 0 秒"), "{}", early.body);
+    assert!(
+        early.text("message").contains("1 分 0 秒"),
+        "{}",
+        early.body
+    );
     wait(&app, 60);
     let marked = app.mark_without_opening(&learner.token, &hour(1)).await;
     assert_eq!(marked.status, StatusCode::OK, "{}", marked.body);

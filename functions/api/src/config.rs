@@ -11,8 +11,8 @@ use jiff::{Timestamp, tz};
 use ticedu_domain::DataErrors;
 use ticedu_domain::calendar::WorkCalendar;
 use ticedu_domain::catalogue::Catalogue;
-use ticedu_domain::identity::AccountKeySecret;
 use ticedu_domain::catalogue::Lesson;
+use ticedu_domain::identity::AccountKeySecret;
 use ticedu_domain::settings::{MAX_CLASS_HOUR_MINUTES, Settings, YearSettings};
 use ticedu_domain::staff::StaffName;
 

@@ -14,8 +14,7 @@ use ticedu_api::auth::{Secret, TokenKeys};
 use ticedu_api::certificate_signing::CertificateSigner;
 use ticedu_api::config::{
     BOOTSTRAP_ADMIN, BootstrapAdmin, CLASS_HOUR_MINUTES, Clock, ConfigError, FIXED_NOW,
-    RETIRED_STAFF_LIST,
-    retired_staff_list,
+    RETIRED_STAFF_LIST, retired_staff_list,
 };
 use ticedu_api::json::BODY_LIMIT_BYTES;
 use ticedu_api::{ApiError, AppState, Platform};

@@ -13,8 +13,8 @@ pub use ids::{BundleId, CatalogueIdError, CourseId, HourId};
 
 use crate::data_file::{DataErrors, bundled};
 use crate::learner::LearnerCategory;
-use crate::settings::YearSettings;
 use crate::requirement::{MANDATORY_HOURS, Requirement};
+use crate::settings::YearSettings;
 
 const TITLE_MAX_ZH: usize = 60;
 const TITLE_MAX_EN: usize = 120;

@@ -79,7 +79,10 @@ impl YearData {
                         "returning_learner_free_mandatory",
                         a.returning_learner_free_mandatory == b.returning_learner_free_mandatory,
                     ),
-                    ("class_hour_minutes", a.class_hour_minutes == b.class_hour_minutes),
+                    (
+                        "class_hour_minutes",
+                        a.class_hour_minutes == b.class_hour_minutes,
+                    ),
                 ])
             }
             (Self::Calendar(after), Some(Self::Calendar(before))) => differ(&[
