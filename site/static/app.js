@@ -101,6 +101,11 @@
       said += text("另有 " + progress.not_counted_hours + " 学时不计入您的要求（新学员和职称人员的必修课不计入）。",
                    " " + progress.not_counted_hours + " more hours do not count towards your requirement (mandatory hours do not count for new and titled learners).");
     }
+    if (progress.studied_seconds > 0) {
+      var hours = Math.floor(progress.studied_seconds / 3600), minutes = Math.floor(progress.studied_seconds % 3600 / 60);
+      said += text("本周期已学习 " + (hours ? hours + " 小时 " : "") + minutes + " 分钟。",
+                   " Time studied this cycle: " + (hours ? hours + " h " : "") + minutes + " min.");
+    }
     box.querySelector(".progress-text").textContent = cycle + said;
     var next = box.querySelector(".next-step");
     if (next && progress.next_step) next.textContent = zh ? progress.next_step.message : progress.next_step.message_en;
