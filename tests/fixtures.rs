@@ -123,6 +123,7 @@ pub fn mark(hour: &HourId) -> LearnedHour {
         group: CourseGroup::Elective,
         learned_on: TODAY,
         cycle: CycleNumber::FIRST,
+        studied_seconds: None,
     }
 }
 

@@ -118,7 +118,7 @@ async fn main() {
             let s = &store;
             let o = &orders[i];
             async move {
-                s.mark_learned(&o.learner, &mark(&o.hours[0]), CycleNumber::FIRST)
+                s.mark_learned(&o.learner, &mark(&o.hours[0]), CycleNumber::FIRST, 0, now())
                     .await
                     .unwrap();
             }
@@ -210,7 +210,13 @@ async fn main() {
     );
     count!(
         "mark learned",
-        dynamo.mark_learned(&learner.id, &mark(&order.hours[0]), CycleNumber::FIRST)
+        dynamo.mark_learned(
+            &learner.id,
+            &mark(&order.hours[0]),
+            CycleNumber::FIRST,
+            0,
+            now()
+        )
     );
     count!("progress (marks)", dynamo.marks(&learner.id));
     count!("create WeChat order", dynamo.create_order(&wechat));

@@ -255,8 +255,9 @@ fn store_trait_needs(name: &str) -> (&'static [&'static str], bool, bool) {
         "CardStore" => (&[GET, PUT, UPDATE], false, true),
         // purchase / create / apply (Put, Update, ConditionCheck, Get), orders_of (gsi1), enrollments (Query)
         "OrderStore" => (&[GET, PUT, UPDATE, CHECK], true, true),
-        // mark (ConditionCheck, Put, Update), marks (Query)
-        "ProgressStore" => (&[PUT, UPDATE, CHECK], true, false),
+        // mark (Get open lesson and banked time, ConditionCheck, Put, Update), open lesson
+        // (Get ×2, Update ×2), lesson time (Get), marks (Query)
+        "ProgressStore" => (&[GET, PUT, UPDATE, CHECK], true, false),
         // file (ConditionCheck, Put), read (Get), title check (Update), queue (gsi1)
         "FilingStore" => (&[GET, PUT, UPDATE, CHECK], false, true),
         // issue (Put, ConditionCheck), read (Get), mine (gsi1), revoke (Update, Get)

@@ -54,7 +54,13 @@ fn crash_child_writes_until_killed() {
                     store.purchase_with_balance(&order).await.unwrap();
                     acknowledge(format!("order {} {}", order.no, learner.id));
                     store
-                        .mark_learned(&learner.id, &mark(&order.hours[0]), CycleNumber::FIRST)
+                        .mark_learned(
+                            &learner.id,
+                            &mark(&order.hours[0]),
+                            CycleNumber::FIRST,
+                            0,
+                            now(),
+                        )
                         .await
                         .unwrap();
                     acknowledge(format!("marked {}", learner.id));

@@ -103,6 +103,22 @@ pub fn mark(id: &LearnerId, cycle: CycleNumber, hour: &HourId) -> Key {
     )
 }
 
+/// The learner's open lesson: one item, its `open` attribute removed when
+/// the lesson closes, so that every change is an Update on one key.
+pub fn open_lesson(id: &LearnerId) -> Key {
+    Key::new(learner_partition(id), "OPEN_LESSON")
+}
+
+pub const LESSON_TIME_PREFIX: &str = "LESSON#";
+
+/// The seconds banked in an hour's lesson of a cycle, beside its mark.
+pub fn lesson_time(id: &LearnerId, cycle: CycleNumber, hour: &HourId) -> Key {
+    Key::new(
+        learner_partition(id),
+        in_cycle(&format!("{LESSON_TIME_PREFIX}{hour}"), cycle),
+    )
+}
+
 pub fn renewal(id: &LearnerId, cycle: CycleNumber) -> Key {
     Key::new(learner_partition(id), in_cycle("RENEWAL", cycle))
 }

@@ -16,6 +16,8 @@
 //! | ledger entry | `LEARNER#<id>` | `LEDGER#CARD#<code>` / `LEDGER#ORDER#<no>` | |
 //! | enrollment (an hour bought in a cycle) | `LEARNER#<id>` | `HOUR#<course>/<n>`, `@<cycle>` from the second cycle | |
 //! | progress mark (学过了) in a cycle | `LEARNER#<id>` | `MARK#<course>/<n>`, `@<cycle>` from the second cycle | |
+//! | the lesson open now (one per learner; `open` removed when it closes) | `LEARNER#<id>` | `OPEN_LESSON` | |
+//! | seconds banked in an hour's lesson of a cycle | `LEARNER#<id>` | `LESSON#<course>/<n>`, `@<cycle>` from the second cycle | |
 //! | a cycle's renewal registration / application | `LEARNER#<id>` | `RENEWAL` / `APPLICATION`, `@<cycle>` from the second cycle | `RENEWAL#overdue` / `APPLICATION#pending`, `<filed ms>#<id>` while staff have it (R20, R19) |
 //! | study card | `CARD#<code>` | `CARD` | `CARDS` / `<issued at>#<code>` |
 //! | order | `ORDER#<no>` | `ORDER` | `LEARNER#<id>` / `ORDER#<created ns>#<no>` |
@@ -52,7 +54,9 @@
 //! | create WeChat order | TransactWriteItems: Put order (new), ConditionCheck profile |
 //! | apply payment notice | TransactWriteItems: Update order (pending, same amount), Put notice (new), Put each enrollment |
 //! | a learner's orders / certificates | Query gsi1 `gsi1pk = LEARNER#<id>`, `begins_with(gsi1sk, ORDER#/CERT#)` |
-//! | mark learned | TransactWriteItems: ConditionCheck enrollment, Put mark (new), Update profile `marked_hours + 1` |
+//! | mark learned | GetItem open lesson and banked time (concurrently); TransactWriteItems: ConditionCheck enrollment, Put mark (new), Update profile `marked_hours + 1`, and if its lesson is open: Update open lesson `REMOVE open` (as read), Update banked `ADD` |
+//! | open a lesson | GetItem open lesson and banked time; unless it is open already, TransactWriteItems: Update open lesson `SET open` (absent, or as read), Update the previous hour's banked `ADD` |
+//! | lesson time, open lesson | GetItem ×2 / GetItem |
 //! | file renewal / application | TransactWriteItems: ConditionCheck profile, Put filing (new or not accepted) |
 //! | overdue renewals, applications: staff queues | Query gsi1 `RENEWAL#overdue` / `APPLICATION#pending` |
 //! | staff decide a filing | TransactWriteItems: Update filing, `#status = filed` (removes the gsi1 keys); Put audit entry |

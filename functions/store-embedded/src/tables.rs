@@ -29,6 +29,11 @@ pub const NOTICES: TableDefinition<&str, Json> = TableDefinition::new("payment_n
 pub const ENROLLMENTS: TableDefinition<PerLearner, Json> = TableDefinition::new("enrollments");
 /// (learner, hour id, `@<cycle>` after the first) → progress mark.
 pub const MARKS: TableDefinition<PerLearner, Json> = TableDefinition::new("marks");
+/// learner → [`ticedu_store::records::OpenLesson`]: the one lesson open, if any.
+pub const OPEN_LESSONS: TableDefinition<&str, Json> = TableDefinition::new("open_lessons");
+/// (learner, hour id, `@<cycle>` after the first) → seconds banked in that
+/// hour's lesson from sittings that ended.
+pub const LESSON_TIMES: TableDefinition<PerLearner, u32> = TableDefinition::new("lesson_times");
 /// learner (`@<cycle>` after the first, see `ticedu_store::ids::in_cycle`) → renewal registration.
 pub const RENEWALS: TableDefinition<&str, Json> = TableDefinition::new("renewals");
 /// learner (`@<cycle>` after the first) → certificate application.
@@ -89,6 +94,8 @@ pub fn create_all_tables(txn: &WriteTransaction) -> Result<(), TableError> {
     txn.open_table(NOTICES)?;
     txn.open_table(ENROLLMENTS)?;
     txn.open_table(MARKS)?;
+    txn.open_table(OPEN_LESSONS)?;
+    txn.open_table(LESSON_TIMES)?;
     txn.open_table(RENEWALS)?;
     txn.open_table(APPLICATIONS)?;
     txn.open_table(PENDING_APPLICATIONS)?;

@@ -6,6 +6,7 @@
 use std::num::TryFromIntError;
 
 use jiff::Timestamp;
+use ticedu_domain::catalogue::HourId;
 use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::learner::{LearnerCategory, TitleCheck};
 use ticedu_domain::money::Fen;
@@ -312,6 +313,57 @@ impl StaffAccount {
     }
 }
 
+impl OpenLesson {
+    /// Whether this is the lesson of `hour` in `cycle`.
+    pub fn is_of(&self, hour: &HourId, cycle: CycleNumber) -> bool {
+        self.hour == *hour && self.cycle == cycle
+    }
+
+    /// Seconds it has been open by `now`; none if the clock went back.
+    pub fn elapsed_at(&self, now: Timestamp) -> u32 {
+        self.time(0).studied_at(now)
+    }
+
+    fn time(&self, banked_seconds: u32) -> LessonTime {
+        LessonTime {
+            banked_seconds,
+            open_since: Some(self.since),
+        }
+    }
+}
+
+impl LessonTime {
+    /// `hour`'s lesson in `cycle`, from its banked seconds and the lesson
+    /// the learner has open (running only if it is this one).
+    pub fn of(
+        banked_seconds: u32,
+        open: Option<&OpenLesson>,
+        hour: &HourId,
+        cycle: CycleNumber,
+    ) -> Self {
+        match open {
+            Some(open) if open.is_of(hour, cycle) => open.time(banked_seconds),
+            _ => Self {
+                banked_seconds,
+                open_since: None,
+            },
+        }
+    }
+
+    /// The seconds studied by `now`, if at least `required_seconds`; else
+    /// refused with [`Refusal::StudyTooShort`] and what is left.
+    pub fn check_studied(&self, required_seconds: u32, now: Timestamp) -> Result<u32, Refusal> {
+        let studied = self.studied_at(now);
+        if studied >= required_seconds {
+            Ok(studied)
+        } else {
+            Err(Refusal::StudyTooShort {
+                remaining_seconds: required_seconds - studied,
+            })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,5 +453,33 @@ mod tests {
         let mut order = pending_order();
         order.hours = vec!["sampling/1".parse().unwrap(); MAX_HOURS_PER_ORDER + 1];
         assert_eq!(order.check_size(), Err(Refusal::TooLarge));
+    }
+
+    #[test]
+    fn only_the_open_lesson_runs_and_a_mark_needs_its_length() {
+        let hour: HourId = "sampling/1".parse().unwrap();
+        let other: HourId = "sampling/2".parse().unwrap();
+        let since = Timestamp::UNIX_EPOCH;
+        let now = since + jiff::SignedDuration::from_secs(100);
+        let open = OpenLesson {
+            hour: hour.clone(),
+            cycle: CycleNumber::FIRST,
+            since,
+        };
+        let here = LessonTime::of(20, Some(&open), &hour, CycleNumber::FIRST);
+        assert_eq!(here.studied_at(now), 120);
+        assert_eq!(here.check_studied(120, now), Ok(120));
+        assert_eq!(
+            here.check_studied(150, now),
+            Err(Refusal::StudyTooShort {
+                remaining_seconds: 30
+            })
+        );
+        let elsewhere = LessonTime::of(20, Some(&open), &other, CycleNumber::FIRST);
+        assert_eq!(elsewhere.studied_at(now), 20);
+        assert_eq!(
+            open.elapsed_at(since - jiff::SignedDuration::from_secs(5)),
+            0
+        );
     }
 }

@@ -149,7 +149,7 @@ pub async fn each_cycle_keeps_its_own_purchases_marks_and_filing<S: ContractStor
     let first = mark(&hours[0]);
     assert_eq!(
         store
-            .mark_learned(&learner.id, &first, CycleNumber::FIRST)
+            .mark_learned(&learner.id, &first, CycleNumber::FIRST, 0, now())
             .await
             .unwrap(),
         Outcome::Applied
@@ -192,21 +192,26 @@ pub async fn each_cycle_keeps_its_own_purchases_marks_and_filing<S: ContractStor
     };
     assert_eq!(
         store
-            .mark_learned(&learner.id, &second, SECOND)
+            .mark_learned(&learner.id, &second, SECOND, 0, now())
             .await
             .unwrap(),
         Outcome::Applied
     );
     assert_eq!(
         store
-            .mark_learned(&learner.id, &second, SECOND)
+            .mark_learned(&learner.id, &second, SECOND, 0, now())
             .await
             .unwrap(),
         Outcome::AlreadyApplied
     );
     let mut marks = store.marks(&learner.id).await.unwrap();
     marks.sort_by_key(|mark| mark.cycle);
-    assert_eq!(marks, vec![first, second]);
+    // Stored with the seconds studied, none required here and none opened.
+    let studied = |mark: LearnedHour| LearnedHour {
+        studied_seconds: Some(0),
+        ..mark
+    };
+    assert_eq!(marks, vec![studied(first), studied(second)]);
     let mut enrolled: Vec<_> = store
         .enrollments(&learner.id)
         .await
@@ -258,7 +263,7 @@ pub async fn each_cycle_keeps_its_own_purchases_marks_and_filing<S: ContractStor
     };
     assert_eq!(
         store
-            .mark_learned(&learner.id, &carried, CycleNumber::FIRST)
+            .mark_learned(&learner.id, &carried, CycleNumber::FIRST, 0, now())
             .await
             .unwrap(),
         Outcome::Applied
@@ -272,7 +277,9 @@ pub async fn each_cycle_keeps_its_own_purchases_marks_and_filing<S: ContractStor
                         cycle: SECOND,
                         ..mark(&hour("sampling", 3))
                     },
-                    SECOND
+                    SECOND,
+                    0,
+                    now()
                 )
                 .await
         ),
@@ -469,7 +476,13 @@ pub async fn seed_legacy<S: Store>(store: &S) -> Legacy {
     let bought = balance_order(&learner.id, vec![hour("sampling", 1)]);
     store.purchase_with_balance(&bought).await.unwrap();
     store
-        .mark_learned(&learner.id, &mark(&bought.hours[0]), CycleNumber::FIRST)
+        .mark_learned(
+            &learner.id,
+            &mark(&bought.hours[0]),
+            CycleNumber::FIRST,
+            0,
+            now(),
+        )
         .await
         .unwrap();
     let registration = renewal(CycleNumber::FIRST, false);
@@ -512,7 +525,13 @@ pub async fn legacy_records_read_as_the_first_cycle<S: Store>(store: &S, legacy:
     );
     assert_eq!(
         store
-            .mark_learned(&learner.id, &mark(&bought.hours[0]), CycleNumber::FIRST)
+            .mark_learned(
+                &learner.id,
+                &mark(&bought.hours[0]),
+                CycleNumber::FIRST,
+                0,
+                now()
+            )
             .await
             .unwrap(),
         Outcome::AlreadyApplied,

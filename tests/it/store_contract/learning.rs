@@ -14,7 +14,13 @@ pub async fn marking_an_hour_not_bought_is_refused<S: ContractStore>(store: &S) 
     assert_eq!(
         refusal(
             store
-                .mark_learned(&learner.id, &mark(&hour("sampling", 1)), CycleNumber::FIRST)
+                .mark_learned(
+                    &learner.id,
+                    &mark(&hour("sampling", 1)),
+                    CycleNumber::FIRST,
+                    0,
+                    now()
+                )
                 .await
         ),
         Refusal::HourNotBought
@@ -41,7 +47,11 @@ pub async fn the_same_hour_marked_ten_times_concurrently_counts_once<S: Contract
     let mut tasks = JoinSet::new();
     for _ in 0..10 {
         let (store, id, mark) = (store.clone(), learner.id.clone(), mark(&hours[0]));
-        tasks.spawn(async move { store.mark_learned(&id, &mark, CycleNumber::FIRST).await });
+        tasks.spawn(async move {
+            store
+                .mark_learned(&id, &mark, CycleNumber::FIRST, 0, now())
+                .await
+        });
     }
     let mut applied = 0;
     while let Some(result) = tasks.join_next().await {
@@ -51,7 +61,7 @@ pub async fn the_same_hour_marked_ten_times_concurrently_counts_once<S: Contract
     }
     assert_eq!(applied, 1);
     store
-        .mark_learned(&learner.id, &mark(&hours[1]), CycleNumber::FIRST)
+        .mark_learned(&learner.id, &mark(&hours[1]), CycleNumber::FIRST, 0, now())
         .await
         .unwrap();
     let marks = store.marks(&learner.id).await.unwrap();

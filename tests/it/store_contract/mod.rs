@@ -10,6 +10,7 @@ mod cards;
 mod cycles;
 mod imports;
 mod learning;
+mod lessons;
 mod orders;
 mod staff;
 mod staff_accounts;
@@ -22,6 +23,7 @@ pub use cards::*;
 pub use cycles::*;
 pub use imports::*;
 pub use learning::*;
+pub use lessons::*;
 pub use orders::*;
 pub use staff::*;
 pub use staff_accounts::*;
@@ -49,6 +51,15 @@ macro_rules! store_contract_tests {
             a_notice_for_another_amount_is_refused_and_the_order_stays_pending,
             marking_an_hour_not_bought_is_refused,
             the_same_hour_marked_ten_times_concurrently_counts_once,
+            opening_a_lesson_closes_the_open_one_and_banks_its_time,
+            opening_the_open_lesson_again_keeps_its_sitting,
+            a_mark_before_the_lessons_length_is_refused_and_writes_nothing,
+            a_mark_after_the_lessons_length_records_the_seconds_studied,
+            time_accumulates_across_sittings,
+            an_hour_never_opened_is_marked_when_no_length_is_required,
+            a_timed_mark_of_an_hour_not_bought_is_refused,
+            concurrent_openings_never_bank_a_minute_twice,
+            a_mark_and_an_opening_at_once_leave_consistent_time,
             a_failed_purchase_leaves_no_partial_write,
             a_retried_purchase_is_applied_once,
             orders_are_listed_newest_first_and_numbers_are_unique,
