@@ -182,7 +182,7 @@
   function lessonTime(box) {
     if (!token()) return;
     var countdown = box.querySelector(".countdown");
-    var status = box.querySelector(".lesson-status");
+    var status = box.querySelector(".status");
     var timer = null;
     function show(lesson) {
       box.hidden = false;
