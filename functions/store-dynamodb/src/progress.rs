@@ -100,9 +100,12 @@ impl DynamoStore {
         hour: &HourId,
         cycle: CycleNumber,
     ) -> Attempt<(Option<OpenLesson>, LessonTime)> {
+        // Each request boxed, like the transactions below: SDK futures are
+        // large, and held inline they overflowed a debug build's 2 MiB test
+        // stack (store_dynamodb::every_write_operation_is_exactly_one_request).
         let (open, banked) = tokio::try_join!(
-            self.read_open_lesson(learner),
-            self.read_banked(learner, hour, cycle)
+            Box::pin(self.read_open_lesson(learner)),
+            Box::pin(self.read_banked(learner, hour, cycle))
         )?;
         let time = LessonTime::of(banked, open.as_ref(), hour, cycle);
         Ok((open, time))
@@ -178,8 +181,7 @@ impl ProgressStore for DynamoStore {
             let studied = match time.check_studied(required_seconds, now) {
                 Ok(studied) => studied,
                 Err(too_short) => {
-                    return self
-                        .refuse_early_mark(learner, mark, bought_in, too_short)
+                    return Box::pin(self.refuse_early_mark(learner, mark, bought_in, too_short))
                         .await;
                 }
             };
@@ -217,7 +219,7 @@ impl ProgressStore for DynamoStore {
                     now,
                 )?;
             }
-            let cancellation = match self.transact(transaction).await {
+            let cancellation = match Box::pin(self.transact(transaction)).await {
                 Ok(()) => return Ok(Outcome::Applied),
                 Err(error) => error.cancellation()?,
             };
@@ -275,12 +277,14 @@ impl ProgressStore for DynamoStore {
                     )?;
                 }
             }
-            self.transact(transaction).await.map_err(|error| {
-                error.explain(|part| match part {
-                    Opening::Lesson => Some(Refusal::LessonChanged),
-                    Opening::Banked => None,
-                })
-            })?;
+            Box::pin(self.transact(transaction))
+                .await
+                .map_err(|error| {
+                    error.explain(|part| match part {
+                        Opening::Lesson => Some(Refusal::LessonChanged),
+                        Opening::Banked => None,
+                    })
+                })?;
             Ok(LessonTime::of(
                 time.banked_seconds,
                 Some(&lesson),

@@ -244,8 +244,8 @@ pub async fn concurrent_openings_never_bank_a_minute_twice<S: ContractStore>(sto
     // Eight openings of eight other hours at one instant, 600 s later: each
     // read the first lesson open, and only one may bank its 600 s.
     let mut tasks = JoinSet::new();
-    for hour in hours[1..].iter().cloned() {
-        let (store, id) = (store.clone(), learner.id.clone());
+    for hour in &hours[1..] {
+        let (store, id, hour) = (store.clone(), learner.id.clone(), hour.clone());
         tasks.spawn(async move { store.open_lesson(&id, &hour, FIRST, at(600)).await });
     }
     let (mut opened, mut changed) = (0, 0);
