@@ -101,6 +101,11 @@
       said += text("另有 " + progress.not_counted_hours + " 学时不计入您的要求（新学员和职称人员的必修课不计入）。",
                    " " + progress.not_counted_hours + " more hours do not count towards your requirement (mandatory hours do not count for new and titled learners).");
     }
+    if (progress.studied_seconds > 0) {
+      var hours = Math.floor(progress.studied_seconds / 3600), minutes = Math.floor(progress.studied_seconds % 3600 / 60);
+      said += text("本周期已学习 " + (hours ? hours + " 小时 " : "") + minutes + " 分钟。",
+                   " Time studied this cycle: " + (hours ? hours + " h " : "") + minutes + " min.");
+    }
     box.querySelector(".progress-text").textContent = cycle + said;
     var next = box.querySelector(".next-step");
     if (next && progress.next_step) next.textContent = zh ? progress.next_step.message : progress.next_step.message_en;
@@ -112,8 +117,7 @@
     button.textContent = text("学过了", "Learned");
     button.addEventListener("click", function () {
       button.disabled = true;
-      var parts = hourId.split("/");
-      api("POST", "/learning/hours/" + encodeURIComponent(parts[0]) + "/" + encodeURIComponent(parts[1]) + "/learned", {})
+      api("POST", "/learning/hours/" + hourPath(hourId) + "/learned", {})
         .then(onDone)
         .catch(function (error) { button.disabled = false; alert(error.message); });
     });
@@ -163,16 +167,64 @@
     }).catch(function (error) { say(status, error.message, false); });
   }
 
+  function hourPath(hourId) {
+    var parts = hourId.split("/");
+    return encodeURIComponent(parts[0]) + "/" + encodeURIComponent(parts[1]);
+  }
+
+  function clockText(seconds) {
+    var minutes = Math.floor(seconds / 60), rest = seconds % 60;
+    return minutes + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  // The hour page opens its lesson: the server counts the time from now (R10).
+  // The countdown only shows that count; whether 学过了 is accepted, the server decides.
+  function lessonTime(box) {
+    if (!token()) return;
+    var countdown = box.querySelector(".countdown");
+    var status = box.querySelector(".status");
+    var timer = null;
+    function show(lesson) {
+      box.hidden = false;
+      // The page was built with the data file's length; the server knows staff's.
+      var length = document.querySelector(".study-length");
+      var minutes = Math.round(lesson.length_seconds / 60);
+      if (length) length.textContent = text("本学时学习时长：" + minutes + " 分钟。", "Study length of this class hour: " + minutes + " min.");
+      var ends = Date.now() + lesson.remaining_seconds * 1000;
+      var announced = null;
+      function tick() {
+        var left = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
+        countdown.textContent = left > 0 ? text("还需学习 ", "Time left: ") + clockText(left) : text("已学满本学时", "Studied in full");
+        // Screen readers hear the time left once a minute, not every second.
+        var minutes = Math.ceil(left / 60);
+        if (minutes !== announced) {
+          announced = minutes;
+          say(status, left > 0
+            ? text("本学时还需学习约 " + minutes + " 分钟，学满后可点击“学过了”。", "About " + minutes + " min of this class hour left; then press “Learned”.")
+            : text("已学满本学时，请点击“学过了”。", "You have studied this class hour in full: press “Learned”."), true);
+        }
+        if (left === 0 && timer) { clearInterval(timer); timer = null; }
+      }
+      if (timer) clearInterval(timer);
+      timer = setInterval(tick, 1000);
+      tick();
+    }
+    api("POST", "/learning/lessons/" + hourPath(box.getAttribute("data-lesson")) + "/open", {})
+      .then(show)
+      .catch(function (error) { box.hidden = false; countdown.textContent = ""; say(status, error.message, false); });
+  }
+
   function markForm(form) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var status = form.querySelector(".status");
       if (!token()) { say(status, text("请先登录。", "Please log in first."), false); return; }
-      var parts = form.getAttribute("data-mark").split("/");
-      api("POST", "/learning/hours/" + encodeURIComponent(parts[0]) + "/" + encodeURIComponent(parts[1]) + "/learned", {})
+      api("POST", "/learning/hours/" + hourPath(form.getAttribute("data-mark")) + "/learned", {})
         .then(function (answer) {
-          say(status, text("已记录。本周期已计入 ", "Recorded. ") + answer.progress.counted_hours + " / " + answer.progress.required_hours + text(" 学时。", " hours counted this cycle."), true);
+          var minutes = Math.floor(answer.studied_seconds / 60);
+          say(status, text("已记录，本学时学习 " + minutes + " 分钟。本周期已计入 ", "Recorded: " + minutes + " min studied. ") + answer.progress.counted_hours + " / " + answer.progress.required_hours + text(" 学时。", " hours counted this cycle."), true);
         })
+        // Too early: the server's message says how long is left.
         .catch(function (error) { say(status, error.message, false); });
     });
   }
@@ -472,6 +524,7 @@
 
   var apps = { register: register, login: login, learning: learning, pay: pay, search: search, certificates: certificates, verify: verify };
   document.querySelectorAll("[data-app]").forEach(function (element) { apps[element.getAttribute("data-app")](element); });
+  document.querySelectorAll("[data-lesson]").forEach(lessonTime);
   document.querySelectorAll("form[data-mark]").forEach(markForm);
   document.querySelectorAll("form[data-buy]").forEach(buyForm);
 })();

@@ -887,7 +887,7 @@
     var found = years && years.years.filter(function (y) { return y.year === year; })[0];
     var current = found && found[part];
     var template = part === "settings"
-      ? { source: "", price_per_hour_fen: 1500, batch_expiry_dates: [], certificate_available_after_working_days: 5, returning_learner_free_mandatory: true }
+      ? { source: "", price_per_hour_fen: 1500, batch_expiry_dates: [], certificate_available_after_working_days: 5, returning_learner_free_mandatory: true, class_hour_minutes: 45 }
       : { source: "", holidays: [], workdays: [] };
     var data = current ? Object.assign({}, current.data) : template;
     delete data.year;
@@ -913,6 +913,7 @@
           facts([
             [word("settings"), origin(y.settings)],
             [t("每学时价格", "Price per hour"), settings ? yuan(settings.price_per_hour_fen) : null],
+            [t("每学时学习时长", "Class hour length"), settings ? t(settings.class_hour_minutes + " 分钟", settings.class_hour_minutes + " min") : null],
             [t("换证批次", "Batches"), settings ? (settings.batch_expiry_dates || []).join(", ") : null],
             [word("calendar"), origin(y.calendar)],
             [t("证书可下载日", "Download days"), (y.downloads || []).map(function (d) { return d.batch_date + " → " + (d.available_from || (zh ? d.message : d.message_en) || "?"); }).join("; ")]

@@ -548,6 +548,8 @@ async fn every_documented_operation_is_routed_and_every_route_documented() {
         format!("POST {}", ticedu_accounts::PASSWORD),
         format!("GET {}", ticedu_learning::COURSES),
         format!("POST {}", ticedu_learning::MARK),
+        format!("GET {}", ticedu_learning::LESSON),
+        format!("POST {}", ticedu_learning::OPEN_LESSON),
         format!("GET {}", ticedu_learning::PROGRESS),
         format!("POST {}", ticedu_payments::QUOTE),
         format!("POST {}", ticedu_payments::PURCHASE),

@@ -18,6 +18,7 @@ fn settings_2027(expected_version: u32) -> Value {
         "batch_expiry_dates": ["2027-07-06", "2027-12-24"],
         "certificate_available_after_working_days": 7,
         "returning_learner_free_mandatory": true,
+        "class_hour_minutes": 45,
         "expected_version": expected_version,
     })
 }
@@ -109,6 +110,7 @@ async fn next_year_entered_in_december_is_in_force_in_january<S: Store + Clone +
     assert_eq!(body["price_per_hour_fen"], 1600);
     assert_eq!(body["price_per_hour"], "¥16.00");
     assert_eq!(body["returning_learner_free_mandatory"], true);
+    assert_eq!(body["class_hour_minutes"], 45);
     assert_eq!(body["batches"][0]["batch_date"], "2027-07-06");
     assert_eq!(body["batches"][0]["available_from"], "2027-07-15");
     assert!(body["batches"][1]["available_from"].is_null());
@@ -172,6 +174,7 @@ async fn invalid_year_data_is_refused_naming_each_field_and_strangers_are_refuse
     bad["price_per_hour_fen"] = json!(0);
     bad["batch_expiry_dates"] = json!(["2027-12-24", "2027-07-06"]);
     bad["certificate_available_after_working_days"] = json!(0);
+    bad["class_hour_minutes"] = json!(121);
     let refused = app
         .put(&path(admin::YEAR_SETTINGS, &[&2027]), Some(&staff), bad)
         .await;
@@ -193,7 +196,8 @@ async fn invalid_year_data_is_refused_naming_each_field_and_strangers_are_refuse
         [
             "price_per_hour_fen",
             "batch_expiry_dates",
-            "certificate_available_after_working_days"
+            "certificate_available_after_working_days",
+            "class_hour_minutes"
         ]
     );
     assert!(
@@ -276,6 +280,7 @@ fn settings_2023(batches: Value, expected_version: u32) -> Value {
         "batch_expiry_dates": batches,
         "certificate_available_after_working_days": 7,
         "returning_learner_free_mandatory": true,
+        "class_hour_minutes": 45,
         "expected_version": expected_version,
     })
 }

@@ -379,6 +379,7 @@ async fn staff_enter_year<S: Store>(app: &TestApp<S>, year: i16, batches: Value,
                 "batch_expiry_dates": batches,
                 "certificate_available_after_working_days": 7,
                 "returning_learner_free_mandatory": true,
+                "class_hour_minutes": 45,
                 "expected_version": 0,
             }),
         )

@@ -144,6 +144,7 @@ async fn the_guide_shows_the_year_staff_entered_after_the_build() {
         "batch_expiry_dates": ["2027-07-06"],
         "certificate_available_after_working_days": 7,
         "returning_learner_free_mandatory": false,
+        "class_hour_minutes": 45,
         "expected_version": 0,
     });
     let saved = app

@@ -35,6 +35,8 @@ pub(crate) struct CurrentYear {
     returning_learner_free_mandatory: bool,
     /// R17: from this working day after a batch date its certificates can be downloaded.
     certificate_available_after_working_days: u8,
+    /// R10: minutes a class hour is studied before it may be marked learned (an hour may have its own).
+    class_hour_minutes: u8,
     batches: Vec<DownloadView>,
     next_year: NextYear,
 }
@@ -81,6 +83,7 @@ pub(crate) async fn current_year<S: AccountsStore>(
         price_per_hour: settings.price_per_hour.to_string(),
         returning_learner_free_mandatory: settings.returning_learner_free_mandatory,
         certificate_available_after_working_days: settings.certificate_available_after_working_days,
+        class_hour_minutes: settings.class_hour_minutes,
         batches: years
             .downloads_of(settings.year)
             .iter()

@@ -11,8 +11,9 @@ use jiff::{Timestamp, tz};
 use ticedu_domain::DataErrors;
 use ticedu_domain::calendar::WorkCalendar;
 use ticedu_domain::catalogue::Catalogue;
+use ticedu_domain::catalogue::Lesson;
 use ticedu_domain::identity::AccountKeySecret;
-use ticedu_domain::settings::Settings;
+use ticedu_domain::settings::{MAX_CLASS_HOUR_MINUTES, Settings, YearSettings};
 use ticedu_domain::staff::StaffName;
 
 use crate::auth::{Secret, TokenKeys};
@@ -42,6 +43,9 @@ pub const CERT_SIGNING_KEY: &str = "TICEDU_CERT_SIGNING_KEY";
 pub const CERT_SIGNING_KID: &str = "TICEDU_CERT_SIGNING_KID";
 /// An RFC 3339 instant at which the clock stands still (demos and tests).
 pub const FIXED_NOW: &str = "TICEDU_NOW";
+/// Minutes every class hour is studied, replacing the data's lengths (demos
+/// and tests only; 0: marking needs no waiting).
+pub const CLASS_HOUR_MINUTES: &str = "TICEDU_CLASS_HOUR_MINUTES";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -115,6 +119,21 @@ pub struct Platform {
     pub staff_token_lifetime_seconds: i64,
     /// Signs certificates for offline verification.
     pub certificate_signer: CertificateSigner,
+    /// `TICEDU_CLASS_HOUR_MINUTES`: every hour's study length instead of
+    /// the data's, for demos and tests (0: no waiting). `None` in production.
+    pub class_hour_minutes: Option<u8>,
+}
+
+/// Reads `TICEDU_CLASS_HOUR_MINUTES` from its text, if set: 0 to 120.
+pub fn class_hour_minutes(text: Option<String>) -> Result<Option<u8>, ConfigError> {
+    text.map(|text| {
+        text.trim()
+            .parse::<u8>()
+            .ok()
+            .filter(|minutes| *minutes <= MAX_CLASS_HOUR_MINUTES)
+            .ok_or_else(|| malformed(CLASS_HOUR_MINUTES, "not a number of minutes from 0 to 120"))
+    })
+    .transpose()
 }
 
 /// The refusal of a configuration that still lists staff in `TICEDU_STAFF`.
@@ -266,6 +285,7 @@ impl Platform {
         .map_err(|e| malformed(CERT_SIGNING_KEY, &e.to_string()))?;
         let mut platform = Self::new(tokens, account_secret, clock, bootstrap_admin, signer)?;
         platform.staff_token_lifetime_seconds = staff_lifetime.clamp(60, lifetime);
+        platform.class_hour_minutes = class_hour_minutes(env.var(CLASS_HOUR_MINUTES))?;
         Ok(Arc::new(platform))
     }
 
@@ -292,7 +312,17 @@ impl Platform {
             bootstrap_admin,
             staff_token_lifetime_seconds,
             certificate_signer,
+            class_hour_minutes: None,
         })
+    }
+
+    /// How long `lesson` is studied before it may be marked learned (R10)
+    /// in `year`: the data's length, unless this platform overrides it.
+    pub fn study_seconds(&self, lesson: &Lesson, year: &YearSettings) -> u32 {
+        match self.class_hour_minutes {
+            Some(minutes) => u32::from(minutes) * 60,
+            None => lesson.study_seconds(year),
+        }
     }
 }
 

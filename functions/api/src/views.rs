@@ -34,6 +34,8 @@ pub struct ProgressView {
     pub flexible: PartView,
     /// Hours marked in this cycle that do not count: in a group the requirement excludes.
     pub not_counted_hours: u32,
+    /// Seconds studied in the cycle's marked hours, counted on the server.
+    pub studied_seconds: u64,
     pub complete: bool,
 }
 
@@ -67,6 +69,7 @@ impl From<&Progress> for ProgressView {
                 }),
             },
             not_counted_hours: progress.not_counted,
+            studied_seconds: progress.studied_seconds,
             complete: progress.is_complete(),
         }
     }

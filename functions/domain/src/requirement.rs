@@ -107,6 +107,9 @@ pub struct Progress {
     pub not_counted: u32,
     /// Empty exactly when the requirement is met.
     pub shortfalls: Vec<Shortfall>,
+    /// Seconds studied in the cycle's marked lessons, as counted on the
+    /// server (marks made before lessons were timed add nothing).
+    pub studied_seconds: u64,
     /// The day of the mark that met the requirement: a holder who completes
     /// after their certificate expired renews through staff (超期换证, R20).
     pub completed_on: Option<Date>,
@@ -131,11 +134,13 @@ impl Progress {
         in_cycle.sort_by_key(|mark| mark.learned_on);
         let mut seen: BTreeSet<&HourId> = BTreeSet::new();
         let (mut mandatory_hours, mut flexible_hours, mut not_counted) = (0, 0, 0);
+        let mut studied_seconds = 0;
         let mut completed_on = None;
         for mark in in_cycle {
             if !seen.insert(&mark.hour) {
                 continue;
             }
+            studied_seconds += u64::from(mark.studied_seconds.unwrap_or(0));
             match requirement.counts(mark.group) {
                 Bucket::Mandatory => mandatory_hours += 1,
                 Bucket::Flexible => flexible_hours += 1,
@@ -164,6 +169,7 @@ impl Progress {
             cycle: current.cycle,
             mandatory_hours,
             flexible_hours,
+            studied_seconds,
             not_counted,
             shortfalls,
             completed_on,

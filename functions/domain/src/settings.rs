@@ -18,6 +18,10 @@ const FILE: &str = "site/data/settings.toml";
 /// A notice that pushed downloads further than a month after the batch date
 /// would be a typo, not a policy.
 const MAX_WAITING_WORKING_DAYS: u8 = 20;
+/// A class hour longer than two hours would be a typo, not a lesson.
+pub const MAX_CLASS_HOUR_MINUTES: u8 = 120;
+/// The length of a class hour in years staff saved before it was a setting.
+const DEFAULT_CLASS_HOUR_MINUTES: u8 = 45;
 
 /// One year's notice, as configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -31,6 +35,9 @@ pub struct YearSettings {
     pub certificate_available_after_working_days: u8,
     /// R12: a learner who took part in an earlier renewal gets the mandatory hours free.
     pub returning_learner_free_mandatory: bool,
+    /// How long a class hour (学时) is studied before it may be marked
+    /// learned, unless the catalogue gives the hour its own length.
+    pub class_hour_minutes: u8,
 }
 
 impl YearSettings {
@@ -52,6 +59,13 @@ pub struct YearSettingsDraft {
     pub batch_expiry_dates: Vec<Date>,
     pub certificate_available_after_working_days: u8,
     pub returning_learner_free_mandatory: bool,
+    /// 1–120; years staff saved before the length was a setting read as 45.
+    #[serde(default = "default_class_hour_minutes")]
+    pub class_hour_minutes: u8,
+}
+
+fn default_class_hour_minutes() -> u8 {
+    DEFAULT_CLASS_HOUR_MINUTES
 }
 
 impl YearSettingsDraft {
@@ -113,6 +127,13 @@ impl YearSettingsDraft {
                 format!("must be 1 to {MAX_WAITING_WORKING_DAYS}"),
             ));
         }
+        if !(1..=MAX_CLASS_HOUR_MINUTES).contains(&self.class_hour_minutes) {
+            problems.push(YearProblem::new(
+                "class_hour_minutes",
+                format!("每学时应为 1 至 {MAX_CLASS_HOUR_MINUTES} 分钟。"),
+                format!("must be 1 to {MAX_CLASS_HOUR_MINUTES} minutes"),
+            ));
+        }
         if !problems.is_empty() {
             return Err(YearProblems::new(self.year, problems));
         }
@@ -124,6 +145,7 @@ impl YearSettingsDraft {
                 certificate_available_after_working_days: self
                     .certificate_available_after_working_days,
                 returning_learner_free_mandatory: self.returning_learner_free_mandatory,
+                class_hour_minutes: self.class_hour_minutes,
             },
             source: self.source.trim().to_owned(),
         })
@@ -172,6 +194,7 @@ impl From<SettingsEntry> for YearSettingsDraft {
             certificate_available_after_working_days: settings
                 .certificate_available_after_working_days,
             returning_learner_free_mandatory: settings.returning_learner_free_mandatory,
+            class_hour_minutes: settings.class_hour_minutes,
         }
     }
 }
@@ -243,6 +266,7 @@ struct RawYear {
     batch_expiry_dates: Vec<TomlDate>,
     certificate_available_after_working_days: u8,
     returning_learner_free_mandatory: bool,
+    class_hour_minutes: u8,
 }
 
 impl RawSettings {
@@ -262,6 +286,7 @@ impl RawSettings {
                 certificate_available_after_working_days: raw
                     .certificate_available_after_working_days,
                 returning_learner_free_mandatory: raw.returning_learner_free_mandatory,
+                class_hour_minutes: raw.class_hour_minutes,
             };
             match draft.validate() {
                 Ok(settings) => {
@@ -298,6 +323,7 @@ mod tests {
         );
         assert_eq!(year.certificate_available_after_working_days, 7);
         assert!(year.returning_learner_free_mandatory);
+        assert_eq!(year.class_hour_minutes, 45);
         assert!(year.is_batch_date(date(2023, 8, 15)));
         assert!(!year.is_batch_date(date(2023, 8, 16)));
     }
@@ -320,6 +346,7 @@ mod tests {
             batch_expiry_dates = [2024-08-01, 2024-07-01]
             certificate_available_after_working_days = 0
             returning_learner_free_mandatory = false
+            class_hour_minutes = 121
         "#;
         let errors = Settings::from_toml(text).unwrap_err();
         let fields: Vec<_> = errors.errors.iter().map(|e| e.field).collect();
@@ -328,7 +355,8 @@ mod tests {
             [
                 "price_per_hour_fen",
                 "batch_expiry_dates",
-                "certificate_available_after_working_days"
+                "certificate_available_after_working_days",
+                "class_hour_minutes"
             ]
         );
         assert!(errors.errors.iter().all(|e| e.entry == "year 2024"));
@@ -347,7 +375,7 @@ mod tests {
 
     #[test]
     fn a_date_with_a_time_is_refused() {
-        let text = "[[year]]\nyear = 2024\nsource = \"t\"\nprice_per_hour_fen = 1\nbatch_expiry_dates = [2024-07-01T10:00:00]\ncertificate_available_after_working_days = 7\nreturning_learner_free_mandatory = true\n";
+        let text = "[[year]]\nyear = 2024\nsource = \"t\"\nprice_per_hour_fen = 1\nbatch_expiry_dates = [2024-07-01T10:00:00]\ncertificate_available_after_working_days = 7\nreturning_learner_free_mandatory = true\nclass_hour_minutes = 45\n";
         let errors = Settings::from_toml(text).unwrap_err();
         assert!(
             errors

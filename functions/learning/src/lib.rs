@@ -1,7 +1,9 @@
 //! The learning function: the learner's courses and the state of each hour,
-//! marking an hour learned (学过了, R10), and progress in the cycle (R7–R9).
+//! a bought hour's timed lesson, marking an hour learned (学过了, R10) once
+//! it was studied long enough, and progress in the cycle (R7–R9).
 
 mod courses;
+mod lessons;
 mod mark;
 mod progress;
 
@@ -12,6 +14,7 @@ use ticedu_store::{FilingStore, LearnerStore, OrderStore, ProgressStore, YearSto
 use utoipa::OpenApi;
 
 pub use courses::COURSES;
+pub use lessons::{LESSON, OPEN_LESSON};
 pub use mark::MARK;
 pub use progress::PROGRESS;
 
@@ -34,6 +37,8 @@ struct LearningApi;
 pub fn routes<S: LearningStore>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::with_openapi(LearningApi::openapi())
         .routes(route!(courses::courses::<S>))
+        .routes(route!(lessons::lesson::<S>))
+        .routes(route!(lessons::open_lesson::<S>))
         .routes(route!(mark::mark_learned::<S>))
         .routes(route!(progress::progress::<S>))
 }

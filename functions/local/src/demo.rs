@@ -339,18 +339,31 @@ async fn buy_and_learn<S: Store>(
         cycle: learner.cycle,
     };
     store.purchase_with_balance(&order).await?;
+    // Each lesson studied in full, one after another from 9:00 that day, as
+    // the learning function counts it: open, then mark after its length.
+    let mut opened = jiff::tz::offset(8)
+        .to_timestamp(learned_on.at(9, 0, 0, 0))
+        .map_err(|e| e.to_string())?;
     for hour in order.hours.iter().filter(|hour| learned(hour)) {
+        let (_, lesson) = platform.catalogue.lesson(hour).ok_or("an unknown hour")?;
+        let length = platform.study_seconds(lesson, settings);
         let mark = LearnedHour {
             hour: hour.clone(),
             group: platform.catalogue.group_of(hour).ok_or("an unknown hour")?,
             learned_on,
             cycle: learner.cycle,
-            studied_seconds: None,
+            studied_seconds: Some(length),
         };
-        // Demo hours count as learned without a timed sitting.
         store
-            .mark_learned(learner.id(), &mark, learner.cycle, 0, now)
+            .open_lesson(learner.id(), hour, learner.cycle, opened)
             .await?;
+        let marked = opened
+            .checked_add(i64::from(length).seconds())
+            .map_err(|e| e.to_string())?;
+        store
+            .mark_learned(learner.id(), &mark, learner.cycle, length, marked)
+            .await?;
+        opened = marked;
     }
     Ok(())
 }

@@ -13,8 +13,8 @@ use axum::{Json, Router};
 use ticedu_api::auth::{Secret, TokenKeys};
 use ticedu_api::certificate_signing::CertificateSigner;
 use ticedu_api::config::{
-    BOOTSTRAP_ADMIN, BootstrapAdmin, Clock, ConfigError, FIXED_NOW, RETIRED_STAFF_LIST,
-    retired_staff_list,
+    BOOTSTRAP_ADMIN, BootstrapAdmin, CLASS_HOUR_MINUTES, Clock, ConfigError, FIXED_NOW,
+    RETIRED_STAFF_LIST, retired_staff_list,
 };
 use ticedu_api::json::BODY_LIMIT_BYTES;
 use ticedu_api::{ApiError, AppState, Platform};
@@ -162,11 +162,8 @@ pub fn development_platform() -> Result<Arc<Platform>, ConfigError> {
     };
     let signer = CertificateSigner::from_pem(DEV_CERT_KID, DEV_CERT_KEY)
         .expect("the development key is valid");
-    Ok(Arc::new(Platform::new(
-        tokens,
-        account,
-        clock,
-        Some(bootstrap_admin),
-        signer,
-    )?))
+    let mut platform = Platform::new(tokens, account, clock, Some(bootstrap_admin), signer)?;
+    platform.class_hour_minutes =
+        ticedu_api::config::class_hour_minutes(std::env::var(CLASS_HOUR_MINUTES).ok())?;
+    Ok(Arc::new(platform))
 }

@@ -11,6 +11,8 @@
 //! - `TICEDU_JWT_KEYS`, `TICEDU_ACCOUNT_KEY_SECRET`: real keys; without them,
 //!   development keys are used and a warning says so;
 //! - `TICEDU_NOW`: a fixed clock, for demos;
+//! - `TICEDU_CLASS_HOUR_MINUTES`: every class hour's study length in
+//!   minutes instead of the data's (0: no waiting), for demos;
 //! - `TICEDU_DEMO`: `0` skips the demo data the embedded store is otherwise
 //!   seeded with on first run (learners at different stages, study cards).
 

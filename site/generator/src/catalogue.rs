@@ -171,6 +171,13 @@ pub fn data_pages(
                 .set("id", lesson.id.to_string())
                 .set("number", i64::from(lesson.id.number()))
                 .set("title", hour_title.as_str())
+                // Its own study length; none: the year's class hour.
+                .set(
+                    "minutes",
+                    lesson
+                        .minutes
+                        .map_or_else(Value::none, |minutes| Value::from(i64::from(minutes))),
+                )
                 .set("previous", neighbour(index.checked_sub(1)))
                 .set("next", neighbour(Some(index + 1)))
                 .build();

@@ -69,6 +69,7 @@ pub struct TestAppBuilder<K: StoreKind> {
     clock: Option<Timestamp>,
     site: bool,
     store: Option<K::Store>,
+    class_hour_minutes: Option<u8>,
 }
 
 pub struct TestApp<S> {
@@ -96,6 +97,7 @@ impl TestApp<()> {
             clock: None,
             site: false,
             store: None,
+            class_hour_minutes: Some(0),
         }
     }
 }
@@ -126,6 +128,24 @@ impl<K: StoreKind> TestAppBuilder<K> {
         }
     }
 
+    /// Every class hour lasts `minutes`, as `TICEDU_CLASS_HOUR_MINUTES` sets
+    /// it. Unless set, 0: an opened lesson may be marked at once.
+    pub fn class_hour_minutes(self, minutes: u8) -> Self {
+        Self {
+            class_hour_minutes: Some(minutes),
+            ..self
+        }
+    }
+
+    /// Class hours last as the data says: the year's `class_hour_minutes`
+    /// (staff's or the file's), or the catalogue's `minutes` for an hour.
+    pub fn class_hours_from_data(self) -> Self {
+        Self {
+            class_hour_minutes: None,
+            ..self
+        }
+    }
+
     /// Builds `site/` and serves it beside the API, as `ticedu-local` does.
     pub fn site(self) -> Self {
         Self { site: true, ..self }
@@ -138,11 +158,11 @@ impl<K: StoreKind> TestAppBuilder<K> {
             None => K::open(&dir).await,
         };
         let mut platform = ticedu_local::development_platform().expect("platform");
+        let unshared = Arc::get_mut(&mut platform).expect("the platform is not shared yet");
         if let Some(at) = self.clock {
-            Arc::get_mut(&mut platform)
-                .expect("the platform is not shared yet")
-                .clock = Clock::settable(at);
+            unshared.clock = Clock::settable(at);
         }
+        unshared.class_hour_minutes = self.class_hour_minutes;
         let site = self.site.then(|| super::site::build_into(dir.path()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -147,8 +147,16 @@ impl<S: Store> TestApp<S> {
         }
     }
 
-    /// Marks one hour (`course/number`) learned; the answer.
+    /// Opens one hour's lesson (`course/number`), then marks it learned, as
+    /// the hour page does; the mark's answer. The lesson's study length is
+    /// the app's ([`super::app::TestAppBuilder::class_hour_minutes`], 0 unless set).
     pub async fn mark(&self, token: &str, hour: &str) -> Answer {
+        self.open_lesson(token, hour).await;
+        self.mark_without_opening(token, hour).await
+    }
+
+    /// Marks one hour (`course/number`) learned, without opening its lesson now.
+    pub async fn mark_without_opening(&self, token: &str, hour: &str) -> Answer {
         let (course, number) = hour.split_once('/').expect("course/number");
         self.post(
             &path(learning::MARK, &[&course, &number]),
@@ -156,6 +164,24 @@ impl<S: Store> TestApp<S> {
             json!({}),
         )
         .await
+    }
+
+    /// Opens one hour's lesson (`course/number`); the answer.
+    pub async fn open_lesson(&self, token: &str, hour: &str) -> Answer {
+        let (course, number) = hour.split_once('/').expect("course/number");
+        self.post(
+            &path(learning::OPEN_LESSON, &[&course, &number]),
+            Some(token),
+            json!({}),
+        )
+        .await
+    }
+
+    /// Where the learner stands in one hour's lesson, without opening it.
+    pub async fn lesson(&self, token: &str, hour: &str) -> Answer {
+        let (course, number) = hour.split_once('/').expect("course/number");
+        self.get(&path(learning::LESSON, &[&course, &number]), Some(token))
+            .await
     }
 
     /// Files the cycle's renewal registration (holders, R16) or certificate

@@ -170,6 +170,15 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     }
     b.document("learning-complete").await?;
 
+    b.step("an hour's page opens its lesson and counts the server's time");
+    b.goto("/courses/draft-survey/2/").await?;
+    // The test platform's class hour lasts 0 minutes: studied in full at once.
+    b.wait_text("[data-lesson] .status.ok", "已学满本学时")
+        .await?;
+    b.wait_text(".study-length", "0 分钟").await?;
+    b.click("form.mark button[type=submit]").await?;
+    b.wait_text("form.mark .status.ok", "已记录").await?;
+
     b.step("file the application, approved by staff, and get the certificate");
     b.goto("/certificates/").await?;
     b.wait_text("[data-app=certificates] .next-step", "新学员证书申请")

@@ -19,6 +19,7 @@ fn settings(price_per_hour_fen: u64) -> YearData {
             batch_expiry_dates: vec![date(2027, 7, 6), date(2028, 3, 1)],
             certificate_available_after_working_days: 7,
             returning_learner_free_mandatory: true,
+            class_hour_minutes: 45,
         }
         .validate()
         .expect("valid settings"),

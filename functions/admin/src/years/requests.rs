@@ -61,6 +61,8 @@ pub(crate) struct SettingsRequest {
     certificate_available_after_working_days: u8,
     /// R12.
     returning_learner_free_mandatory: bool,
+    /// R10: 1–120 minutes of study before a class hour may be marked learned.
+    class_hour_minutes: u8,
     /// The version read from `GET /api/staff/years` (0: only the data file has this year).
     expected_version: u32,
     /// Only for a change to what was already relied on.
@@ -119,6 +121,7 @@ impl SettingsRequest {
             batch_expiry_dates: self.batch_expiry_dates,
             certificate_available_after_working_days: self.certificate_available_after_working_days,
             returning_learner_free_mandatory: self.returning_learner_free_mandatory,
+            class_hour_minutes: self.class_hour_minutes,
         }
         .validate()?;
         Ok(YearEdit {

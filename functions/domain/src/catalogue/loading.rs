@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::*;
 use crate::data_file::{DataErrors, Problems, parse_toml};
+use crate::settings::MAX_CLASS_HOUR_MINUTES;
 
 pub(super) fn from_toml(text: &str) -> Result<Catalogue, DataErrors> {
     let raw: RawCatalogue = parse_toml(FILE, text)?;
@@ -45,6 +46,8 @@ struct RawCourse {
 struct RawHour {
     title: String,
     title_en: String,
+    /// This hour's study length, when it is not the year's class hour.
+    minutes: Option<u8>,
 }
 
 #[derive(Deserialize)]
@@ -143,10 +146,21 @@ impl RawCatalogue {
                         (&hour.title, &hour.title_en),
                         (TITLE_MAX_ZH, TITLE_MAX_EN),
                     );
+                    if hour
+                        .minutes
+                        .is_some_and(|minutes| !(1..=MAX_CLASS_HOUR_MINUTES).contains(&minutes))
+                    {
+                        problems.add(
+                            &hour_entry,
+                            "minutes",
+                            format!("must be 1 to {MAX_CLASS_HOUR_MINUTES}"),
+                        );
+                    }
                     let number = NonZeroU16::new(number).expect("numbering starts at 1");
                     Lesson {
                         id: HourId::new(id.clone(), number),
                         title,
+                        minutes: hour.minutes,
                     }
                 })
                 .collect();

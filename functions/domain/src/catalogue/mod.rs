@@ -14,6 +14,7 @@ pub use ids::{BundleId, CatalogueIdError, CourseId, HourId};
 use crate::data_file::{DataErrors, bundled};
 use crate::learner::LearnerCategory;
 use crate::requirement::{MANDATORY_HOURS, Requirement};
+use crate::settings::YearSettings;
 
 const TITLE_MAX_ZH: usize = 60;
 const TITLE_MAX_EN: usize = 120;
@@ -91,6 +92,18 @@ pub struct Bilingual {
 pub struct Lesson {
     pub id: HourId,
     pub title: Bilingual,
+    /// Its own study length in minutes; most hours last the year's
+    /// class hour (see [`Lesson::study_seconds`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u8>,
+}
+
+impl Lesson {
+    /// How long this hour is studied before it may be marked learned (R10)
+    /// in `year`: its own length, else the year's class hour.
+    pub fn study_seconds(&self, year: &YearSettings) -> u32 {
+        u32::from(self.minutes.unwrap_or(year.class_hour_minutes)) * 60
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

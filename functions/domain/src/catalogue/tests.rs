@@ -175,6 +175,43 @@ fn an_empty_english_hour_title_names_the_hour() {
 }
 
 #[test]
+fn an_hour_lasts_the_years_class_hour_unless_the_catalogue_gives_its_own() {
+    let text = FIXTURE.replacen(
+        "{ title = \"抽样实务\", title_en = \"Practice\" }",
+        "{ title = \"抽样实务\", title_en = \"Practice\", minutes = 20 }",
+        1,
+    );
+    let catalogue = Catalogue::from_toml(&text).unwrap();
+    let year = crate::settings::Settings::bundled().unwrap();
+    let year = year.year(2023).unwrap();
+    let length = |hour| {
+        let (_, lesson) = catalogue.lesson(&HourId::parse(hour).unwrap()).unwrap();
+        lesson.study_seconds(year)
+    };
+    assert_eq!(length("sampling/1"), 45 * 60);
+    assert_eq!(length("sampling/2"), 20 * 60);
+}
+
+#[test]
+fn an_hour_of_no_minutes_or_more_than_two_hours_is_refused() {
+    for minutes in [0, 121] {
+        let text = FIXTURE.replacen(
+            "title_en = \"Practice\"",
+            &format!("title_en = \"Practice\", minutes = {minutes}"),
+            1,
+        );
+        assert_eq!(
+            problems_of(&text),
+            [(
+                "course #2 \"sampling\" hour 2".to_owned(),
+                "minutes",
+                "must be 1 to 120".to_owned()
+            )]
+        );
+    }
+}
+
+#[test]
 fn a_bundle_of_the_wrong_size_is_refused() {
     let text = FIXTURE.replacen("courses = [\"cert-a\"]", "courses = [\"cert-b\"]", 1);
     let problems = problems_of(&text);

@@ -17,6 +17,7 @@ fn year() -> YearSettings {
         batch_expiry_dates: vec![date(2023, 7, 6)],
         certificate_available_after_working_days: 7,
         returning_learner_free_mandatory: true,
+        class_hour_minutes: 45,
     }
 }
 

@@ -111,6 +111,23 @@ fn only_marks_of_the_current_cycle_count_whatever_their_date() {
 }
 
 #[test]
+fn the_time_studied_adds_up_the_cycles_marks_once_per_hour() {
+    let mut marks = learned(CourseGroup::Elective, "sampling", 3);
+    marks[0].studied_seconds = Some(2700);
+    marks[1].studied_seconds = Some(2750);
+    // Marked before lessons were timed: no time to add.
+    marks[2].studied_seconds = None;
+    let mut again = marks[0].clone();
+    again.studied_seconds = Some(9999);
+    marks.push(again);
+    let mut other_cycle = marks[1].clone();
+    other_cycle.cycle = CycleNumber::FIRST.next();
+    marks.push(other_cycle);
+    let progress = Progress::evaluate(LearnerCategory::New, &cycle(), &marks);
+    assert_eq!(progress.studied_seconds, 2700 + 2750);
+}
+
+#[test]
 fn an_hour_learned_in_an_earlier_cycle_counts_again_when_learned_again() {
     let mut marks = learned(CourseGroup::Mandatory, "law", 10);
     let second = LearnerCycle {
@@ -123,6 +140,7 @@ fn an_hour_learned_in_an_earlier_cycle_counts_again_when_learned_again() {
     assert_eq!(holder(&marks).mandatory_hours, 0);
     marks.extend(marks.clone().into_iter().map(|mark| LearnedHour {
         cycle: second.number,
+        studied_seconds: None,
         learned_on: date(2028, 5, 5),
         ..mark
     }));

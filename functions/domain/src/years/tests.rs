@@ -13,6 +13,7 @@ fn settings_2027() -> YearSettingsDraft {
         batch_expiry_dates: vec![date(2027, 7, 6), date(2027, 12, 24)],
         certificate_available_after_working_days: 7,
         returning_learner_free_mandatory: true,
+        class_hour_minutes: 45,
     }
 }
 
@@ -66,6 +67,7 @@ fn staff_settings_meet_the_rules_of_the_file_each_problem_naming_its_field() {
         price_per_hour_fen: 0,
         batch_expiry_dates: vec![date(2027, 8, 1), date(2027, 7, 1), date(2029, 1, 1)],
         certificate_available_after_working_days: 21,
+        class_hour_minutes: 0,
         ..settings_2027()
     };
     let problems = draft.validate().unwrap_err();
@@ -76,7 +78,8 @@ fn staff_settings_meet_the_rules_of_the_file_each_problem_naming_its_field() {
             "price_per_hour_fen",
             "batch_expiry_dates",
             "batch_expiry_dates",
-            "certificate_available_after_working_days"
+            "certificate_available_after_working_days",
+            "class_hour_minutes"
         ]
     );
     assert_eq!(problems.code(), "years.invalid");

@@ -79,6 +79,10 @@ impl YearData {
                         "returning_learner_free_mandatory",
                         a.returning_learner_free_mandatory == b.returning_learner_free_mandatory,
                     ),
+                    (
+                        "class_hour_minutes",
+                        a.class_hour_minutes == b.class_hour_minutes,
+                    ),
                 ])
             }
             (Self::Calendar(after), Some(Self::Calendar(before))) => differ(&[
@@ -92,6 +96,7 @@ impl YearData {
                 "batch_expiry_dates",
                 "certificate_available_after_working_days",
                 "returning_learner_free_mandatory",
+                "class_hour_minutes",
             ],
             (Self::Calendar(_), _) => vec!["source", "holidays", "workdays"],
         }

@@ -1,0 +1,154 @@
+//! Timed lessons (R10): a learner opens a bought hour's lesson, and the
+//! server counts the time from then; 学过了 needs the hour's study length.
+//! One lesson is open at a time: opening another banks this one's time.
+
+use axum::Json;
+use axum::extract::State;
+use jiff::Timestamp;
+use serde::Serialize;
+use ticedu_api::auth::AuthLearner;
+use ticedu_api::path::unknown_hour;
+use ticedu_api::{ApiError, ApiResult, AppState, ErrorBody, PathParam};
+use ticedu_domain::catalogue::HourId;
+use ticedu_domain::cycle::CycleNumber;
+use ticedu_domain::requirement::LearnedHour;
+use ticedu_store::Refusal;
+use ticedu_store::records::{Enrollment, Learner, LessonTime};
+use utoipa::ToSchema;
+
+use crate::LearningStore;
+
+pub const LESSON: &str = "/api/learning/lessons/{course}/{number}";
+pub const OPEN_LESSON: &str = "/api/learning/lessons/{course}/{number}/open";
+
+/// Where the learner stands in one hour's lesson, counted on the server.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct LessonView {
+    hour: String,
+    /// How long the hour is studied before it may be marked learned.
+    length_seconds: u32,
+    studied_seconds: u32,
+    remaining_seconds: u32,
+    /// When the lesson was opened, if it is the one open now.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    opened_at: Option<Timestamp>,
+}
+
+impl LessonView {
+    fn new(hour: &HourId, length_seconds: u32, time: &LessonTime, now: Timestamp) -> Self {
+        let studied_seconds = time.studied_at(now);
+        Self {
+            hour: hour.to_string(),
+            length_seconds,
+            studied_seconds,
+            remaining_seconds: length_seconds.saturating_sub(studied_seconds),
+            opened_at: time.open_since,
+        }
+    }
+}
+
+/// What a lesson's handlers gather before asking the store: the learner,
+/// the purchase the hour is learned on, and how long it lasts.
+pub(crate) struct BoughtLesson {
+    pub learner: Learner,
+    pub bought_in: CycleNumber,
+    pub length_seconds: u32,
+    /// The learner's marks as read.
+    pub marks: Vec<LearnedHour>,
+}
+
+impl BoughtLesson {
+    /// Refused for an hour not in the catalogue (404) or not bought (403),
+    /// as marking it would be.
+    pub async fn gather<S: LearningStore>(
+        state: &AppState<S>,
+        auth: &AuthLearner,
+        hour: &HourId,
+    ) -> ApiResult<Self> {
+        let platform = &state.platform;
+        let (_, lesson) = platform.catalogue.lesson(hour).ok_or_else(unknown_hour)?;
+        let learner = auth.learner(&state.store).await?;
+        let enrollments = state.store.enrollments(&auth.id).await?;
+        let marks = state.store.marks(&auth.id).await?;
+        let bought_in = Enrollment::usable_for(hour, learner.cycle, &enrollments, &marks)
+            .ok_or(Refusal::HourNotBought)?;
+        let years = ticedu_api::years::effective(&state.store, platform)
+            .await?
+            .years;
+        let year = years
+            .settings
+            .in_force_on(platform.clock.today())
+            .ok_or_else(no_year)?;
+        Ok(Self {
+            length_seconds: platform.study_seconds(lesson, year),
+            learner,
+            bought_in,
+            marks,
+        })
+    }
+}
+
+fn no_year() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "settings.none",
+        "本年度设置尚未配置。",
+        "This year's settings are not configured yet.",
+    )
+}
+
+/// Open a bought hour's lesson: the server counts the time from now. Opening another lesson banks this one's time; opening this one again changes nothing.
+#[utoipa::path(post, path = OPEN_LESSON, tag = "learning", security(("bearer" = [])),
+    params(("course" = String, Path, description = "Course id"), ("number" = u16, Path, description = "Hour number, from 1")),
+    responses(
+        (status = 200, description = "Open", body = LessonView),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "The hour was not bought", body = ErrorBody),
+        (status = 404, description = "No such hour in the catalogue", body = ErrorBody),
+        (status = 409, description = "Another lesson was opened at the same moment", body = ErrorBody),
+    ))]
+pub(crate) async fn open_lesson<S: LearningStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+    PathParam(hour): PathParam<HourId>,
+) -> ApiResult<Json<LessonView>> {
+    let lesson = BoughtLesson::gather(&state, &auth, &hour).await?;
+    let now = state.platform.clock.now();
+    let time = state
+        .store
+        .open_lesson(&auth.id, &hour, lesson.learner.cycle, now)
+        .await?;
+    Ok(Json(LessonView::new(
+        &hour,
+        lesson.length_seconds,
+        &time,
+        now,
+    )))
+}
+
+/// Where the learner stands in a bought hour's lesson, without opening it.
+#[utoipa::path(get, path = LESSON, tag = "learning", security(("bearer" = [])),
+    params(("course" = String, Path, description = "Course id"), ("number" = u16, Path, description = "Hour number, from 1")),
+    responses(
+        (status = 200, description = "The lesson's time", body = LessonView),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "The hour was not bought", body = ErrorBody),
+        (status = 404, description = "No such hour in the catalogue", body = ErrorBody),
+    ))]
+pub(crate) async fn lesson<S: LearningStore>(
+    State(state): State<AppState<S>>,
+    auth: AuthLearner,
+    PathParam(hour): PathParam<HourId>,
+) -> ApiResult<Json<LessonView>> {
+    let lesson = BoughtLesson::gather(&state, &auth, &hour).await?;
+    let time = state
+        .store
+        .lesson_time(&auth.id, &hour, lesson.learner.cycle)
+        .await?;
+    Ok(Json(LessonView::new(
+        &hour,
+        lesson.length_seconds,
+        &time,
+        state.platform.clock.now(),
+    )))
+}
