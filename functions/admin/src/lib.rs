@@ -2,7 +2,7 @@
 //!
 //! | use case | module |
 //! |---|---|
-//! | staff log in: password and TOTP code, enrolment of an authenticator, recovery codes | `login`, `two_factor` |
+//! | staff log in: password and TOTP code, enrolment of an authenticator, recovery codes | `login`, `enrolment`, `two_factor` |
 //! | finding learners by name, phone or e-mail (indexed by HMAC) | `lookups` |
 //! | correcting a learner's name or contact details, with a reason | `corrections` |
 //! | what waits in each queue, counted | `queues` |
@@ -39,6 +39,7 @@ mod audit;
 mod cards;
 mod certificates;
 mod corrections;
+mod enrolment;
 mod id_numbers;
 mod imports;
 mod invoices;
@@ -63,11 +64,12 @@ pub use audit::{AUDIT, LEARNER_AUDIT};
 pub use cards::{CARD_VOID, CARDS};
 pub use certificates::{REISSUE, REVOKE};
 pub use corrections::CORRECTION;
+pub use enrolment::ENROLMENT;
 pub use id_numbers::ID_NUMBER;
 pub use imports::IMPORTS;
 pub use invoices::{INVOICE_ISSUED, INVOICES};
 pub use learners::LEARNERS;
-pub use login::{ENROLMENT, LOGIN, ME, RECOVERY_CODES};
+pub use login::{LOGIN, ME, RECOVERY_CODES};
 pub use lookups::{LOOKUP, LOOKUP_BACKFILL, index_unindexed};
 pub use orders::ORDER;
 pub use overdue_renewals::{OVERDUE_DECISION, OVERDUE_RENEWALS};
@@ -124,7 +126,7 @@ struct AdminApi;
 pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::with_openapi(AdminApi::openapi())
         .routes(route!(login::login::<S>))
-        .routes(route!(login::enrol::<S>))
+        .routes(route!(enrolment::enrol::<S>))
         .routes(route!(login::me::<S>))
         .routes(route!(login::new_recovery_codes::<S>))
         .routes(route!(queues::queue_counts::<S>))

@@ -1,19 +1,19 @@
 //! Staff log in (协会) with a name, a password and a code from their
 //! authenticator app (TOTP) or one of their recovery codes. An account
 //! without an authenticator yet — new, or reset by an administrator — is
-//! enrolled at its first log-in: a QR code to scan, then a code to prove it.
+//! enrolled at its first log-in: a QR code to scan, then a code to prove it
+//! (`enrolment`).
 //!
 //! The first administrator comes from the deployment's secret
 //! (`TICEDU_BOOTSTRAP_ADMIN`): created in the store at their first log-in,
 //! once in the store's life; they create every other account.
 
 use axum::Json;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use ticedu_api::auth::{AuthStaff, Role, TokenError, claims};
+use ticedu_api::auth::{AuthStaff, Role};
 use ticedu_api::login::throttled_login;
 use ticedu_api::password::Password;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
@@ -27,7 +27,6 @@ use crate::AdminStore;
 use crate::two_factor;
 
 pub const LOGIN: &str = "/api/staff/login";
-pub const ENROLMENT: &str = "/api/staff/login/enrolment";
 pub const ME: &str = "/api/staff/me";
 pub const RECOVERY_CODES: &str = "/api/staff/me/recovery-codes";
 
@@ -42,13 +41,6 @@ pub(crate) struct StaffLogin {
     /// The six digits the authenticator app shows, or a recovery code.
     #[serde(default)]
     code: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct EnrolmentCode {
-    /// The six digits the app shows after scanning.
-    code: String,
 }
 
 /// Who is logged in.
@@ -84,7 +76,7 @@ pub(crate) struct Session {
 
 #[derive(Serialize, ToSchema)]
 pub(crate) struct Enrolment {
-    /// Opens [`ENROLMENT`] and nothing else.
+    /// Opens [`crate::ENROLMENT`] and nothing else.
     enrolment_token: String,
     expires_in: i64,
     /// Base32, for typing into the app by hand.
@@ -302,7 +294,11 @@ fn code_required() -> ApiError {
     )
 }
 
-fn session<S>(state: &AppState<S>, account: &StaffAccount, codes: Option<Vec<String>>) -> Session {
+pub(crate) fn session<S>(
+    state: &AppState<S>,
+    account: &StaffAccount,
+    codes: Option<Vec<String>>,
+) -> Session {
     let platform = &state.platform;
     Session {
         access_token: platform.tokens.issue_for(
@@ -317,76 +313,6 @@ fn session<S>(state: &AppState<S>, account: &StaffAccount, codes: Option<Vec<Str
         recovery_codes_left: account.recovery_codes.len(),
         recovery_codes: codes,
     }
-}
-
-/// A staff member between the right password and their first code.
-pub(crate) struct Enrolling(StaffName);
-
-impl<S: Send + Sync> FromRequestParts<AppState<S>> for Enrolling {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, ApiError> {
-        let claims = claims(parts, state)?;
-        if claims.role != Role::StaffEnrolment {
-            return Err(ticedu_api::auth::forbidden());
-        }
-        StaffName::parse(&claims.sub)
-            .map(Self)
-            .map_err(|_| TokenError::Invalid.into())
-    }
-}
-
-/// Finish enrolling an authenticator app with its first code: logs in and
-/// shows the recovery codes, once.
-#[utoipa::path(post, path = ENROLMENT, tag = "staff", request_body = EnrolmentCode, security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Enrolled and logged in; the recovery codes are shown once", body = Session),
-        (status = 401, description = "Wrong code, or the enrolment token expired", body = ErrorBody),
-        (status = 409, description = "No enrolment waits for this account: log in again", body = ErrorBody),
-        (status = 429, description = "Too many failures; retry later", body = ErrorBody),
-    ))]
-pub(crate) async fn enrol<S: AdminStore>(
-    State(state): State<AppState<S>>,
-    Enrolling(name): Enrolling,
-    ApiJson(request): ApiJson<EnrolmentCode>,
-) -> ApiResult<Json<Session>> {
-    let platform = &state.platform;
-    let store = &state.store;
-    let now = platform.clock.now();
-    let key = UsernameKey::of_staff(name.as_str(), &platform.account_secret);
-    let (account, codes) = throttled_login(store, platform, &key, async {
-        let account = store.staff_account(&name).await?.filter(|a| !a.disabled);
-        let Some(TotpState::Pending { secret }) = account.as_ref().map(|a| &a.totp) else {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "staff.not_enrolling",
-                "没有等待完成的身份验证器绑定，请重新登录。",
-                "No enrolment is waiting for this account; please log in again.",
-            ));
-        };
-        let account = account.clone().expect("matched above");
-        let Some(step) = two_factor::accepted_step(secret, &request.code, now, 0) else {
-            return Ok(None);
-        };
-        let (codes, digests) = two_factor::new_recovery_codes();
-        let mut active = account.next_version();
-        active.totp = TotpState::Active {
-            secret: secret.clone(),
-            last_step: step,
-        };
-        active.recovery_codes = digests;
-        let audit = AuditEntry::new(&name, AuditAction::StaffTotpEnrolled, now)
-            .subject(name.as_str())
-            .change("totp", Some("pending".into()), Some("active".into()));
-        match store.save_staff_account(&active, &audit).await {
-            Ok(()) => Ok(Some((active, codes))),
-            Err(StoreError::Refused(Refusal::StaleStaffAccount)) => Ok(None),
-            Err(error) => Err(error.into()),
-        }
-    })
-    .await?;
-    tracing::info!(staff = %account.name, "staff enrolled an authenticator");
-    Ok(Json(session(&state, &account, Some(codes))))
 }
 
 /// Who is logged in, with their roles: the console shows what they may do.
