@@ -209,9 +209,50 @@
       timer = setInterval(tick, 1000);
       tick();
     }
-    api("POST", "/learning/lessons/" + hourPath(box.getAttribute("data-lesson")) + "/open", {})
-      .then(show)
-      .catch(function (error) { box.hidden = false; countdown.textContent = ""; say(status, error.message, false); });
+    function open() {
+      api("POST", "/learning/lessons/" + hourPath(box.getAttribute("data-lesson")) + "/open", {})
+        .then(function (lesson) { show(lesson); lessonMedia(document.querySelector("[data-lesson-media]"), lesson.media, open); })
+        .catch(function (error) { box.hidden = false; countdown.textContent = ""; say(status, error.message, false); });
+    }
+    open();
+  }
+
+  // A bought hour's files come with signed links that open its folder only,
+  // for two hours: a link that fails after that is renewed by opening the
+  // lesson again, and the video goes on where it was.
+  function lessonMedia(section, media, reopen) {
+    if (!section || !media) return;
+    var locked = section.querySelector(".locked");
+    if (locked) locked.hidden = true;
+    var video = section.querySelector("video.lecture");
+    if (video && media.video && video.getAttribute("src") !== media.video) {
+      var at = video.currentTime;
+      if (at) video.addEventListener("loadedmetadata", function () { video.currentTime = at; }, { once: true });
+      video.src = media.video;
+      video.hidden = false;
+      video.onerror = function () { if (Date.parse(media.expires_at) <= Date.now()) reopen(); };
+    }
+    var handout = section.querySelector(".handout");
+    if (handout && media.handout) { handout.querySelector("a").href = media.handout; handout.hidden = false; }
+    var courseware = section.querySelector(".courseware");
+    if (courseware && media.courseware && !courseware.hasChildNodes()) {
+      fetch(media.courseware)
+        .then(function (response) { if (!response.ok) throw new Error(String(response.status)); return response.text(); })
+        .then(function (html) {
+          courseware.innerHTML = html;
+          // Figures are named relative to the lesson's folder and signed like it.
+          courseware.querySelectorAll("img[src], a[href]").forEach(function (element) {
+            var name = element.tagName === "IMG" ? "src" : "href";
+            var target = element.getAttribute(name);
+            if (!/^([a-z][a-z0-9+.-]*:|\/|#)/i.test(target)) element.setAttribute(name, media.folder + target + "?" + media.query);
+          });
+          courseware.hidden = false;
+        })
+        .catch(function () {
+          courseware.textContent = text("课件暂时无法加载，请刷新页面重试。", "The courseware could not be loaded: reload the page to try again.");
+          courseware.hidden = false;
+        });
+    }
   }
 
   function markForm(form) {

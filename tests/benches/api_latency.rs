@@ -193,7 +193,11 @@ async fn in_process() {
     let store = EmbeddedStore::open(dir.path().join("bench.redb")).unwrap();
     let platform = ticedu_local::development_platform().unwrap();
     let app = InProcess {
-        router: ticedu_local::app(AppState::new(store, Arc::clone(&platform)), None, None),
+        router: ticedu_local::app(
+            AppState::new(store, Arc::clone(&platform)),
+            ticedu_local::Files::default(),
+            None,
+        ),
     };
     let call = async |method: Method, path: &str, token: Option<&str>, body: Value| {
         app.call(method, path, token, body).await

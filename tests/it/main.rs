@@ -12,6 +12,7 @@ mod api;
 mod api_audit;
 mod api_certificates;
 mod api_imports;
+mod api_lesson_media;
 mod api_lessons;
 mod api_payments;
 mod api_staff;

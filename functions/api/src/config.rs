@@ -18,6 +18,7 @@ use ticedu_domain::staff::StaffName;
 
 use crate::auth::{Secret, TokenKeys};
 use crate::certificate_signing::CertificateSigner;
+use crate::media::{MediaKeyError, MediaSigner};
 
 /// `kid:base64secret[,kid:base64secret…]`: the token signing keys.
 pub const JWT_KEYS: &str = "TICEDU_JWT_KEYS";
@@ -43,6 +44,12 @@ pub const CERT_SIGNING_KEY: &str = "TICEDU_CERT_SIGNING_KEY";
 pub const CERT_SIGNING_KID: &str = "TICEDU_CERT_SIGNING_KID";
 /// An RFC 3339 instant at which the clock stands still (demos and tests).
 pub const FIXED_NOW: &str = "TICEDU_NOW";
+/// Where lesson media is served (`https://…/media`, no trailing slash), the
+/// CloudFront public key's ID, and its RSA private key (PEM, in the
+/// platform secret): all three, or none (lessons then offer no media).
+pub const MEDIA_URL: &str = "TICEDU_MEDIA_URL";
+pub const MEDIA_KEY_ID: &str = "TICEDU_MEDIA_KEY_ID";
+pub const MEDIA_KEY: &str = "TICEDU_MEDIA_KEY";
 /// Minutes every class hour is studied, replacing the data's lengths (demos
 /// and tests only; 0: marking needs no waiting).
 pub const CLASS_HOUR_MINUTES: &str = "TICEDU_CLASS_HOUR_MINUTES";
@@ -122,6 +129,9 @@ pub struct Platform {
     /// `TICEDU_CLASS_HOUR_MINUTES`: every hour's study length instead of
     /// the data's, for demos and tests (0: no waiting). `None` in production.
     pub class_hour_minutes: Option<u8>,
+    /// Signs learners' access to the lesson media of the hours they bought;
+    /// none where media is not deployed.
+    pub media: Option<MediaSigner>,
 }
 
 /// Reads `TICEDU_CLASS_HOUR_MINUTES` from its text, if set: 0 to 120.
@@ -286,6 +296,7 @@ impl Platform {
         let mut platform = Self::new(tokens, account_secret, clock, bootstrap_admin, signer)?;
         platform.staff_token_lifetime_seconds = staff_lifetime.clamp(60, lifetime);
         platform.class_hour_minutes = class_hour_minutes(env.var(CLASS_HOUR_MINUTES))?;
+        platform.media = media_signer(env)?;
         Ok(Arc::new(platform))
     }
 
@@ -313,6 +324,7 @@ impl Platform {
             staff_token_lifetime_seconds,
             certificate_signer,
             class_hour_minutes: None,
+            media: None,
         })
     }
 
@@ -323,6 +335,36 @@ impl Platform {
             Some(minutes) => u32::from(minutes) * 60,
             None => lesson.study_seconds(year),
         }
+    }
+}
+
+/// The media signer, if `TICEDU_MEDIA_URL`, `TICEDU_MEDIA_KEY_ID` and
+/// `TICEDU_MEDIA_KEY` are all set; half a configuration is refused.
+fn media_signer(env: &Environment) -> Result<Option<MediaSigner>, ConfigError> {
+    match (
+        env.var(MEDIA_URL),
+        env.var(MEDIA_KEY_ID),
+        env.var(MEDIA_KEY),
+    ) {
+        (None, None, None) => Ok(None),
+        (Some(url), Some(key_id), Some(key)) => {
+            MediaSigner::from_pem(url.trim(), key_id.trim(), &key)
+                .map(Some)
+                .map_err(|error| {
+                    let name = match error {
+                        MediaKeyError::BaseUrl => MEDIA_URL,
+                        MediaKeyError::PrivateKey => MEDIA_KEY,
+                    };
+                    malformed(name, &error.to_string())
+                })
+        }
+        (url, key_id, _) => Err(ConfigError::Missing(if url.is_none() {
+            MEDIA_URL
+        } else if key_id.is_none() {
+            MEDIA_KEY_ID
+        } else {
+            MEDIA_KEY
+        })),
     }
 }
 

@@ -8,6 +8,7 @@
 //! - [`routing`]: each route served and documented from its handler's `#[utoipa::path]`;
 //! - [`auth`]: JWT access tokens with rotating keys, and the learner/staff extractors;
 //! - [`config`]: typed configuration read once, and the platform clock;
+//! - [`media`]: signed, short-lived access to a bought hour's lesson files (CloudFront signed URLs);
 //! - [`password`]: the password policy and argon2id hashing;
 //! - [`standing`]: a learner's current cycle and filings, what comes next, and issuing its certificate;
 //! - [`telemetry`]: JSON logs in Lambda, no personal data in any field;
@@ -20,6 +21,7 @@ pub mod error;
 pub mod ids;
 pub mod json;
 pub mod login;
+pub mod media;
 pub mod password;
 pub mod path;
 pub mod routing;

@@ -7,9 +7,10 @@ use axum::extract::State;
 use jiff::Timestamp;
 use serde::Serialize;
 use ticedu_api::auth::AuthLearner;
+use ticedu_api::media::MediaSigner;
 use ticedu_api::path::unknown_hour;
 use ticedu_api::{ApiError, ApiResult, AppState, ErrorBody, PathParam};
-use ticedu_domain::catalogue::HourId;
+use ticedu_domain::catalogue::{HourId, Lesson, MediaName, lesson_folder};
 use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::requirement::LearnedHour;
 use ticedu_store::Refusal;
@@ -32,6 +33,42 @@ pub(crate) struct LessonView {
     /// When the lesson was opened, if it is the one open now.
     #[schema(value_type = Option<String>, format = DateTime)]
     opened_at: Option<Timestamp>,
+    /// Signed links to the lesson's files, given on opening it (none when
+    /// the hour has no media yet, or media is not deployed).
+    media: Option<LessonAccess>,
+}
+
+/// Short-lived access to one bought hour's files and nothing else.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct LessonAccess {
+    video: Option<String>,
+    /// An HTML fragment; the figures it names by relative path are in `folder`.
+    courseware: Option<String>,
+    handout: Option<String>,
+    /// The hour's folder: a file in it is `{folder}{name}?{query}`.
+    folder: String,
+    query: String,
+    /// After this the links stop working; opening the lesson again renews them.
+    #[schema(value_type = String, format = DateTime)]
+    expires_at: Timestamp,
+}
+
+impl LessonAccess {
+    fn grant(signer: &MediaSigner, lesson: &Lesson, now: Timestamp) -> Option<Self> {
+        if lesson.media.is_empty() {
+            return None;
+        }
+        let grant = signer.grant(&lesson_folder(&lesson.id), now);
+        let url = |file: &Option<MediaName>| file.as_ref().map(|file| grant.url(&file.published()));
+        Some(Self {
+            video: url(&lesson.media.video),
+            courseware: url(&lesson.media.courseware),
+            handout: url(&lesson.media.handout),
+            folder: grant.folder_url.clone(),
+            query: grant.query.clone(),
+            expires_at: grant.expires_at,
+        })
+    }
 }
 
 impl LessonView {
@@ -43,13 +80,15 @@ impl LessonView {
             studied_seconds,
             remaining_seconds: length_seconds.saturating_sub(studied_seconds),
             opened_at: time.open_since,
+            media: None,
         }
     }
 }
 
 /// What a lesson's handlers gather before asking the store: the learner,
 /// the purchase the hour is learned on, and how long it lasts.
-pub(crate) struct BoughtLesson {
+pub(crate) struct BoughtLesson<'a> {
+    pub lesson: &'a Lesson,
     pub learner: Learner,
     pub bought_in: CycleNumber,
     pub length_seconds: u32,
@@ -57,11 +96,11 @@ pub(crate) struct BoughtLesson {
     pub marks: Vec<LearnedHour>,
 }
 
-impl BoughtLesson {
+impl<'a> BoughtLesson<'a> {
     /// Refused for an hour not in the catalogue (404) or not bought (403),
     /// as marking it would be.
     pub async fn gather<S: LearningStore>(
-        state: &AppState<S>,
+        state: &'a AppState<S>,
         auth: &AuthLearner,
         hour: &HourId,
     ) -> ApiResult<Self> {
@@ -81,6 +120,7 @@ impl BoughtLesson {
             .ok_or_else(no_year)?;
         Ok(Self {
             length_seconds: platform.study_seconds(lesson, year),
+            lesson,
             learner,
             bought_in,
             marks,
@@ -97,7 +137,7 @@ fn no_year() -> ApiError {
     )
 }
 
-/// Open a bought hour's lesson: the server counts the time from now. Opening another lesson banks this one's time; opening this one again changes nothing.
+/// Open a bought hour's lesson: the server counts the time from now, and the answer carries signed links to the hour's video and courseware (valid two hours; open again for new ones). Opening another lesson banks this one's time; opening this one again changes nothing.
 #[utoipa::path(post, path = OPEN_LESSON, tag = "learning", security(("bearer" = [])),
     params(("course" = String, Path, description = "Course id"), ("number" = u16, Path, description = "Hour number, from 1")),
     responses(
@@ -118,12 +158,13 @@ pub(crate) async fn open_lesson<S: LearningStore>(
         .store
         .open_lesson(&auth.id, &hour, lesson.learner.cycle, now)
         .await?;
-    Ok(Json(LessonView::new(
-        &hour,
-        lesson.length_seconds,
-        &time,
-        now,
-    )))
+    let mut view = LessonView::new(&hour, lesson.length_seconds, &time, now);
+    view.media = state
+        .platform
+        .media
+        .as_ref()
+        .and_then(|signer| LessonAccess::grant(signer, lesson.lesson, now));
+    Ok(Json(view))
 }
 
 /// Where the learner stands in a bought hour's lesson, without opening it.

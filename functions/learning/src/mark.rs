@@ -44,6 +44,7 @@ pub(crate) async fn mark_learned<S: LearningStore>(
     PathParam(hour): PathParam<HourId>,
 ) -> ApiResult<Json<Marked>> {
     let BoughtLesson {
+        lesson: _,
         learner,
         bought_in,
         length_seconds,

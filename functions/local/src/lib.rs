@@ -17,6 +17,7 @@ use ticedu_api::config::{
     RETIRED_STAFF_LIST, retired_staff_list,
 };
 use ticedu_api::json::BODY_LIMIT_BYTES;
+use ticedu_api::media::MediaSigner;
 use ticedu_api::{ApiError, AppState, Platform};
 use ticedu_domain::identity::AccountKeySecret;
 use ticedu_domain::staff::StaffName;
@@ -27,6 +28,7 @@ use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 pub mod demo;
+pub mod media;
 pub mod wechatpay_simulator;
 
 pub const OPENAPI: &str = "/api/openapi.json";
@@ -65,14 +67,30 @@ fn document<S: Store + Clone + 'static>() -> utoipa::openapi::OpenApi {
     doc
 }
 
-/// The whole platform over one store. `site` is the built site's folder;
-/// `wechat` the WeChat Pay merchant, if configured.
+/// What the local server serves besides the API.
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    /// The built site (`ticedu-site build`), for every path no route takes.
+    pub site: Option<PathBuf>,
+    /// The published lesson media (`ticedu-site media`), under `/media/`
+    /// to signed requests only.
+    pub media: Option<PathBuf>,
+}
+
+/// The whole platform over one store, with `files`; `wechat` is the
+/// WeChat Pay merchant, if configured.
 pub fn app<S: Store + Clone + 'static>(
     state: AppState<S>,
-    site: Option<PathBuf>,
+    files: Files,
     wechat: Option<Arc<WeChatPay>>,
 ) -> Router {
     let document = Arc::new(document::<S>());
+    let media = match (files.media, &state.platform.media) {
+        (Some(folder), Some(signer)) => {
+            media::routes(folder, signer.verifier(), state.platform.clock.clone())
+        }
+        _ => Router::new(),
+    };
     let printer = Arc::new(ticedu_certificates::printing::Printer::from_env());
     let jwks = state.platform.certificate_signer.jwks();
     let router = Router::new()
@@ -86,11 +104,12 @@ pub fn app<S: Store + Clone + 'static>(
             get(move || async move { Json(document.as_ref().clone()) }),
         )
         .route(JWKS, get(move || async move { Json(jwks) }))
+        .merge(media)
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES));
-    let router = match site {
+    let router = match files.site {
         Some(folder) => router.fallback_service(ServeDir::new(folder)),
         None => router,
     };
@@ -126,6 +145,13 @@ const DEMO_STAFF_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$hzfwSFM5x9BotbHzOh
 pub const DEVELOPMENT_CERTIFICATE_KEY: (&str, &str) = (DEV_CERT_KID, DEV_CERT_KEY);
 const DEV_CERT_KID: &str = "ticedu-dev-ed25519";
 const DEV_CERT_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIK6H/mKVwq6QZ2bP5CAPEHq2LT1E3d1758o8oQv8GViD\n-----END PRIVATE KEY-----\n";
+
+/// The development media key's id and the key (RSA 2048, PKCS#8 PEM): the
+/// local server signs and checks lesson media links with it.
+pub const DEVELOPMENT_MEDIA_KEY: (&str, &str) = (
+    "ticedu-dev-media",
+    include_str!("development-media-key.pem"),
+);
 
 /// Development keys, used when the environment gives none: fine on a laptop,
 /// never in a deployment (functions read theirs from the environment only).
@@ -165,5 +191,10 @@ pub fn development_platform() -> Result<Arc<Platform>, ConfigError> {
     let mut platform = Platform::new(tokens, account, clock, Some(bootstrap_admin), signer)?;
     platform.class_hour_minutes =
         ticedu_api::config::class_hour_minutes(std::env::var(CLASS_HOUR_MINUTES).ok())?;
+    let (media_kid, media_key) = DEVELOPMENT_MEDIA_KEY;
+    platform.media = Some(
+        MediaSigner::from_pem(media::MEDIA_ROOT, media_kid, media_key)
+            .expect("the development media key is valid"),
+    );
     Ok(Arc::new(platform))
 }

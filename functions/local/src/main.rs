@@ -4,6 +4,9 @@
 //! - `TICEDU_ADDR`: where to listen (default `127.0.0.1:8080`);
 //! - `TICEDU_SITE_DIR`: a built site to serve; by default the site in `site/`
 //!   is built into `<data dir>/public` first;
+//! - `TICEDU_MEDIA_DIR`: published lesson media to serve under `/media/` (to
+//!   signed links only); by default `site/lessons` is published into
+//!   `<data dir>/media` first;
 //! - `TICEDU_STORE`: `embedded` (default) or `dynamodb`;
 //! - `TICEDU_DATA_DIR`: the embedded store's folder (default `.ticedu`);
 //! - `TICEDU_TABLE`, `AWS_ENDPOINT_URL`, `AWS_REGION`…: DynamoDB, when chosen;
@@ -76,6 +79,24 @@ async fn main() -> Result<(), Error> {
             output
         }
     };
+    let media = match std::env::var("TICEDU_MEDIA_DIR") {
+        Ok(folder) => PathBuf::from(folder),
+        Err(_) => {
+            let output = data_dir.join("media");
+            let report =
+                ticedu_site::lessons::publish(&ticedu_site::SiteDirs::new("site"), &output)?;
+            tracing::info!(
+                lessons = report.lessons,
+                files = report.files,
+                "lesson media published"
+            );
+            output
+        }
+    };
+    let files = ticedu_local::Files {
+        site: Some(site),
+        media: Some(media),
+    };
     let mut demo = None;
     let app = match env("TICEDU_STORE", "embedded").as_str() {
         "embedded" => {
@@ -84,7 +105,7 @@ async fn main() -> Result<(), Error> {
             if env("TICEDU_DEMO", "1") != "0" {
                 demo = Some(ticedu_local::demo::seed(&store, &platform).await?);
             }
-            ticedu_local::app(AppState::new(store, platform), Some(site), wechat)
+            ticedu_local::app(AppState::new(store, platform), files, wechat)
         }
         "dynamodb" => {
             let store = DynamoStore::from_env().await?;
@@ -92,7 +113,7 @@ async fn main() -> Result<(), Error> {
                 ticedu_store_dynamodb::table::create(store.client(), store.table_name()).await?;
             }
             tracing::info!(table = store.table_name(), "DynamoDB store");
-            ticedu_local::app(AppState::new(store, platform), Some(site), wechat)
+            ticedu_local::app(AppState::new(store, platform), files, wechat)
         }
         other => {
             return Err(format!("TICEDU_STORE must be embedded or dynamodb, not {other}").into());

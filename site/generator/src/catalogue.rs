@@ -161,6 +161,10 @@ pub fn data_pages(
         });
         for (index, lesson) in course.lessons.iter().enumerate() {
             let hour_title = pick(lang, &lesson.title.zh, &lesson.title.en).to_owned();
+            let summary = lesson
+                .summary
+                .as_ref()
+                .map(|summary| pick(lang, &summary.zh, &summary.en));
             let neighbour = |i: Option<usize>| {
                 i.and_then(|i| course.lessons.get(i))
                     .map_or_else(Value::none, |l| {
@@ -180,12 +184,24 @@ pub fn data_pages(
                 )
                 .set("previous", neighbour(index.checked_sub(1)))
                 .set("next", neighbour(Some(index + 1)))
+                // Public: what the hour is about. The lesson's files are
+                // private; the page only knows which kinds there are.
+                .set(
+                    "summary",
+                    summary.map_or_else(Value::none, |summary| Value::from(summary)),
+                )
+                .set("video", lesson.media.video.is_some())
+                .set("courseware", lesson.media.courseware.is_some())
+                .set("handout", lesson.media.handout.is_some())
                 .build();
             pages.push(DataPage {
                 lang: lang.to_owned(),
                 path: format!("{}{}/", course_path(prefix, course), lesson.id.number()),
                 template: "hour.html",
-                description: format!("{title} · {hour_title}"),
+                description: match summary {
+                    Some(summary) => format!("{hour_title} · {summary}"),
+                    None => format!("{title} · {hour_title}"),
+                },
                 title: hour_title,
                 variables: vec![("course", value.clone()), ("hour", hour)],
             });

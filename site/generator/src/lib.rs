@@ -13,6 +13,7 @@ pub mod content;
 pub mod filters;
 pub mod global_fns;
 pub mod headings;
+pub mod lessons;
 pub mod links;
 pub mod lookup;
 pub mod markdown;

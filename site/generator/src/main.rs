@@ -1,13 +1,14 @@
-//! `ticedu-site build | serve | check`: build the site, serve it with
-//! rebuilds on change, or build it and fail on broken internal links.
+//! `ticedu-site build | serve | check | media`: build the site, serve it
+//! with rebuilds on change, build it and fail on broken internal links or
+//! missing lesson files, or publish the lesson media (for the private bucket).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, bail};
-use ticedu_site::{SiteDirs, build, links};
+use ticedu_site::{SiteDirs, build, lessons, links};
 
-const USAGE: &str = "usage: ticedu-site build|serve|check [--root site] [--output site/public] [--base-url URL] [--port 1111]";
+const USAGE: &str = "usage: ticedu-site build|serve|check|media [--root site] [--output site/public (media: site/public-media)] [--base-url URL] [--port 1111]";
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -27,7 +28,12 @@ fn main() -> anyhow::Result<()> {
         }
     }
     let dirs = SiteDirs::new(&root);
-    let output = output.unwrap_or_else(|| root.join("public"));
+    let default_output = if command == "media" {
+        "public-media"
+    } else {
+        "public"
+    };
+    let output = output.unwrap_or_else(|| root.join(default_output));
     match command.as_str() {
         "build" => {
             let started = Instant::now();
@@ -47,15 +53,36 @@ fn main() -> anyhow::Result<()> {
             build(&dirs, &scratch, Some("")).context("building for the check")?;
             let broken = links::broken_links(&scratch, "")?;
             std::fs::remove_dir_all(&scratch).ok();
-            if !broken.is_empty() {
+            let missing = lessons::missing_in(&dirs)?;
+            for file in &missing {
+                eprintln!(
+                    "declared in data/catalog.toml but missing: {}",
+                    file.display()
+                );
+            }
+            if !broken.is_empty() || !missing.is_empty() {
                 for link in &broken {
                     eprintln!("broken link in {}: {}", link.page, link.target);
                 }
-                bail!("{} broken internal link(s)", broken.len());
+                bail!(
+                    "{} broken internal link(s), {} missing lesson file(s)",
+                    broken.len(),
+                    missing.len()
+                );
             }
-            println!("site/ builds and has no broken internal links");
+            println!("site/ builds, has no broken internal links and every declared lesson file");
         }
         "serve" => serve(&dirs, &output, port)?,
+        "media" => {
+            let report = lessons::publish(&dirs, &output)?;
+            println!(
+                "published {} files of {} lessons ({} bytes) into {}",
+                report.files,
+                report.lessons,
+                report.bytes,
+                output.display()
+            );
+        }
         _ => bail!("{USAGE}"),
     }
     Ok(())

@@ -68,6 +68,7 @@ pub struct TestAppBuilder<K: StoreKind> {
     wechat: WeChat,
     clock: Option<Timestamp>,
     site: bool,
+    media: bool,
     store: Option<K::Store>,
     class_hour_minutes: Option<u8>,
 }
@@ -96,6 +97,7 @@ impl TestApp<()> {
             wechat: WeChat::Off,
             clock: None,
             site: false,
+            media: false,
             store: None,
             class_hour_minutes: Some(0),
         }
@@ -146,9 +148,19 @@ impl<K: StoreKind> TestAppBuilder<K> {
         }
     }
 
-    /// Builds `site/` and serves it beside the API, as `ticedu-local` does.
+    /// Builds `site/` and serves it beside the API, as `ticedu-local` does
+    /// (with the lesson media).
     pub fn site(self) -> Self {
         Self { site: true, ..self }
+    }
+
+    /// Publishes the lesson media of `site/lessons` and serves it under
+    /// `/media/` to signed requests, as `ticedu-local` does.
+    pub fn media(self) -> Self {
+        Self {
+            media: true,
+            ..self
+        }
     }
 
     pub async fn spawn(self) -> TestApp<K::Store> {
@@ -164,6 +176,7 @@ impl<K: StoreKind> TestAppBuilder<K> {
         }
         unshared.class_hour_minutes = self.class_hour_minutes;
         let site = self.site.then(|| super::site::build_into(dir.path()));
+        let media = (self.site || self.media).then(|| super::site::publish_media_into(dir.path()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a free port");
@@ -188,9 +201,13 @@ impl<K: StoreKind> TestAppBuilder<K> {
                 (Some(wechat), Some(simulator), true)
             }
         };
+        let files = ticedu_local::Files {
+            site: site.clone(),
+            media,
+        };
         let mut app = ticedu_local::app(
             AppState::new(store.clone(), Arc::clone(&platform)),
-            site.clone(),
+            files,
             wechat,
         );
         if served_with_platform {

@@ -14,3 +14,14 @@ pub fn build_into(folder: &Path) -> PathBuf {
     .expect("the site builds");
     site
 }
+
+/// Publishes `site/lessons` into `folder/media` as `ticedu-site media` does; returns that folder.
+pub fn publish_media_into(folder: &Path) -> PathBuf {
+    let media = folder.join("media");
+    ticedu_site::lessons::publish(
+        &ticedu_site::SiteDirs::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../site")),
+        &media,
+    )
+    .expect("the lesson media publishes");
+    media
+}

@@ -48,6 +48,12 @@ struct RawHour {
     title_en: String,
     /// This hour's study length, when it is not the year's class hour.
     minutes: Option<u8>,
+    summary: Option<String>,
+    summary_en: Option<String>,
+    /// File names in `site/lessons/{course}/{number}/`.
+    video: Option<String>,
+    courseware: Option<String>,
+    handout: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -156,11 +162,34 @@ impl RawCatalogue {
                             format!("must be 1 to {MAX_CLASS_HOUR_MINUTES}"),
                         );
                     }
+                    let summary = match (&hour.summary, &hour.summary_en) {
+                        (None, None) => None,
+                        (zh, en) => Some(bilingual(
+                            &mut problems,
+                            &hour_entry,
+                            ("summary", "summary_en"),
+                            (zh.as_deref().unwrap_or(""), en.as_deref().unwrap_or("")),
+                            (SUMMARY_MAX, SUMMARY_MAX * 2),
+                        )),
+                    };
+                    let mut file = |field: &'static str, kind: MediaKind, name: &Option<String>| {
+                        let name = name.as_deref()?;
+                        MediaName::parse(kind, name)
+                            .map_err(|problem| problems.add(&hour_entry, field, problem))
+                            .ok()
+                    };
+                    let media = LessonMedia {
+                        video: file("video", MediaKind::Video, &hour.video),
+                        courseware: file("courseware", MediaKind::Courseware, &hour.courseware),
+                        handout: file("handout", MediaKind::Handout, &hour.handout),
+                    };
                     let number = NonZeroU16::new(number).expect("numbering starts at 1");
                     Lesson {
                         id: HourId::new(id.clone(), number),
                         title,
                         minutes: hour.minutes,
+                        summary,
+                        media,
                     }
                 })
                 .collect();

@@ -4,12 +4,14 @@
 
 mod ids;
 mod loading;
+mod media;
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 pub use ids::{BundleId, CatalogueIdError, CourseId, HourId};
+pub use media::{LessonMedia, MediaKind, MediaName, lesson_folder};
 
 use crate::data_file::{DataErrors, bundled};
 use crate::learner::LearnerCategory;
@@ -96,6 +98,11 @@ pub struct Lesson {
     /// class hour (see [`Lesson::study_seconds`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<u8>,
+    /// What the hour is about, shown to anyone (the lesson itself only to
+    /// those who bought it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Bilingual>,
+    pub media: LessonMedia,
 }
 
 impl Lesson {

@@ -212,6 +212,44 @@ fn an_hour_of_no_minutes_or_more_than_two_hours_is_refused() {
 }
 
 #[test]
+fn an_hour_declares_its_summary_and_lesson_files() {
+    let text = FIXTURE.replacen(
+        "title_en = \"Practice\"",
+        "title_en = \"Practice\", summary = \"现场抽样\", summary_en = \"Sampling on site\", \
+         video = \"lecture.mp4\", courseware = \"courseware.md\"",
+        1,
+    );
+    let catalogue = Catalogue::from_toml(&text).unwrap();
+    let (_, lesson) = catalogue
+        .lesson(&HourId::parse("sampling/2").unwrap())
+        .unwrap();
+    assert_eq!(lesson.summary.as_ref().unwrap().en, "Sampling on site");
+    let published: Vec<String> = lesson.media.files().map(MediaName::published).collect();
+    assert_eq!(published, ["lecture.mp4", "courseware.html"]);
+    let (_, plain) = catalogue
+        .lesson(&HourId::parse("sampling/1").unwrap())
+        .unwrap();
+    assert!(plain.media.is_empty() && plain.summary.is_none());
+}
+
+#[test]
+fn a_lesson_file_of_the_wrong_kind_or_a_half_summary_is_refused() {
+    let text = FIXTURE.replacen(
+        "title_en = \"Practice\"",
+        "title_en = \"Practice\", summary = \"现场抽样\", video = \"../lecture.webm\"",
+        1,
+    );
+    let problems = problems_of(&text);
+    let fields: Vec<&str> = problems.iter().map(|(_, field, _)| *field).collect();
+    assert_eq!(fields, ["summary_en", "video"]);
+    assert!(
+        problems
+            .iter()
+            .all(|(entry, ..)| entry == "course #2 \"sampling\" hour 2")
+    );
+}
+
+#[test]
 fn a_bundle_of_the_wrong_size_is_refused() {
     let text = FIXTURE.replacen("courses = [\"cert-a\"]", "courses = [\"cert-b\"]", 1);
     let problems = problems_of(&text);
