@@ -15,6 +15,7 @@
 mod browser;
 mod console;
 mod learner;
+mod lesson;
 mod staff;
 mod verifier;
 
@@ -232,4 +233,9 @@ async fn the_staff_console_in_chromium_on_the_embedded_store() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_staff_console_in_chromium_on_dynamodb() {
     console::console_journey(DynamoDb).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_bought_lesson_plays_and_counts_in_chromium() {
+    lesson::lesson_journey().await;
 }
