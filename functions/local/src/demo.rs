@@ -90,7 +90,7 @@ impl Stage {
                 "新学员，40 学时已学完、申请已获协会通过，可领取证书 / new learner, application approved, ready for a certificate"
             }
             Stage::HolderPartWay => {
-                "持证人员，上个周期已在平台换证，本周期已学 10 / 40 学时 / certificate holder in the second cycle, 10 of 40 hours learned"
+                "持证人员，上个周期已在平台换证，本周期已学 10 / 40 学时，已购的抽样课程有讲课视频 / certificate holder in the second cycle, 10 of 40 hours learned, a bought sampling course with lectures"
             }
             Stage::AwaitingTitleCheck => {
                 "职称人员，学时已满，待协会审核职称 / titled learner awaiting the staff title check"
@@ -527,11 +527,12 @@ async fn stage_learner<S: Store>(
                 certify(store, &learner, issued_on).await?;
                 learner = reread(store, &learner).await?;
             }
-            // This cycle: the mandatory hours (free: a returning learner, R12) and one elective.
+            // This cycle: the mandatory hours (free: a returning learner, R12)
+            // and two electives still to study, one of them with demo lectures.
             let mut items = mandatory_courses();
-            items.push(CartItem::Course(
-                CourseId::parse("draft-survey").expect("a slug"),
-            ));
+            for course in ["draft-survey", "acceptance-sampling-gbt-2828-1"] {
+                items.push(CartItem::Course(CourseId::parse(course).expect("a slug")));
+            }
             buy_and_learn(store, platform, &learner, &items, mandatory, today).await?;
         }
         Stage::OverdueWithStaff => {
