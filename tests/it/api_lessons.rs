@@ -117,6 +117,18 @@ async fn marking_needs_the_lesson_open_for_the_hours_length<S: Store + Clone + '
     let progress = app.get(learning::PROGRESS, Some(token)).await;
     assert_eq!(progress.body["counted_hours"], 1, "{}", progress.body);
     assert_eq!(progress.body["studied_seconds"], studied);
+    // The learner's list of hours shows it per hour, with the mark.
+    let courses = app.get(learning::COURSES, Some(token)).await;
+    let hours = &courses.body["courses"][0]["hours"];
+    assert_eq!(
+        (
+            hours[0]["studied_seconds"].clone(),
+            hours[1]["studied_seconds"].clone()
+        ),
+        (json!(studied), json!(null)),
+        "{}",
+        courses.body
+    );
 
     // Marking again changes nothing and keeps the time studied.
     let again = app.mark_without_opening(token, &hour(1)).await;

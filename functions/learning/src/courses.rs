@@ -26,6 +26,9 @@ pub(crate) struct MyHour {
     learned: bool,
     #[schema(value_type = Option<String>, format = Date)]
     learned_on: Option<Date>,
+    /// Seconds studied in the lesson, counted on the server, kept with the
+    /// mark (none before the mark, and on marks made before lessons were timed).
+    studied_seconds: Option<u32>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -52,12 +55,12 @@ pub(crate) async fn courses<S: LearningStore>(
     auth: AuthLearner,
 ) -> ApiResult<Json<MyCourses>> {
     let enrollments = state.store.enrollments(&auth.id).await?;
-    let marks: HashMap<HourId, Date> = state
+    let marks: HashMap<HourId, (Date, Option<u32>)> = state
         .store
         .marks(&auth.id)
         .await?
         .into_iter()
-        .map(|mark| (mark.hour, mark.learned_on))
+        .map(|mark| (mark.hour, (mark.learned_on, mark.studied_seconds)))
         .collect();
     let catalogue = &state.platform.catalogue;
     let mut by_course: BTreeMap<usize, Vec<MyHour>> = BTreeMap::new();
@@ -72,7 +75,7 @@ pub(crate) async fn courses<S: LearningStore>(
         let Some((course, lesson)) = catalogue.lesson(&enrollment.hour) else {
             continue;
         };
-        let learned_on = marks.get(&enrollment.hour).copied();
+        let mark = marks.get(&enrollment.hour).copied();
         by_course
             .entry(positions[&course.id])
             .or_default()
@@ -81,8 +84,9 @@ pub(crate) async fn courses<S: LearningStore>(
                 number: lesson.id.number(),
                 title: lesson.title.zh.clone(),
                 title_en: lesson.title.en.clone(),
-                learned: learned_on.is_some(),
-                learned_on,
+                learned: mark.is_some(),
+                learned_on: mark.map(|(on, _)| on),
+                studied_seconds: mark.and_then(|(_, seconds)| seconds),
             });
     }
     let courses = by_course
