@@ -108,6 +108,10 @@
   function showProgress(root, progress) {
     var box = root.querySelector(".progress");
     box.hidden = false;
+    var heading = root.querySelector(".cycle-heading");
+    if (heading) heading.hidden = false;
+    var details = root.querySelector(".cycle-details");
+    details.hidden = false;
     var bar = box.querySelector(".bar");
     bar.setAttribute("aria-valuemax", progress.required_hours);
     bar.setAttribute("aria-valuenow", progress.counted_hours);
@@ -121,7 +125,7 @@
              progress.counted_hours + " of " + progress.required_hours + " hours counted; " + progress.remaining_hours + " to go.");
     box.querySelector(".progress-text").textContent = cycle + said;
 
-    var facts = box.querySelector(".cycle-facts");
+    var facts = details.querySelector(".cycle-facts");
     facts.innerHTML = "";
     if (progress.mandatory.required_hours > 0) {
       listItem(facts, text("必修课：已计入 " + Math.min(progress.mandatory.learned_hours, progress.mandatory.required_hours) + " / " + progress.mandatory.required_hours + " 学时",
@@ -141,7 +145,7 @@
       listItem(facts, text("还需 " + progress.remaining_hours + " 学时：已购待学 " + bought + " 学时，还需购买 " + (progress.hours_to_buy || 0) + " 学时",
                            progress.remaining_hours + " hours to go: " + bought + " bought and waiting, " + (progress.hours_to_buy || 0) + " still to buy"));
     }
-    var next = box.querySelector(".next-step");
+    var next = details.querySelector(".next-step");
     if (next && progress.next_step) next.textContent = zh ? progress.next_step.message : progress.next_step.message_en;
     showNextLesson(root, progress);
     showNotCounting(root, progress);
