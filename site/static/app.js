@@ -137,9 +137,7 @@
       listItem(facts, text("已学但不计入：" + progress.not_counted_hours + " 学时（新学员和职称人员的必修课不计入）",
                            "Learned but not counted: " + progress.not_counted_hours + " hours (mandatory hours do not count for new and titled learners)"));
     }
-    listItem(facts, progress.studied_seconds > 0
-      ? text("本周期学习时长：" + duration(progress.studied_seconds), "Time studied this cycle: " + duration(progress.studied_seconds))
-      : text("本周期学习时长：尚无计时的学时", "Time studied this cycle: no timed hour yet"));
+    listItem(facts, text("本周期学习时长：" + duration(progress.studied_seconds || 0), "Time studied this cycle: " + duration(progress.studied_seconds || 0)));
     if (!progress.complete) {
       var bought = progress.remaining_hours - (progress.hours_to_buy || 0);
       listItem(facts, text("还需 " + progress.remaining_hours + " 学时：已购待学 " + bought + " 学时，还需购买 " + (progress.hours_to_buy || 0) + " 学时",
