@@ -65,7 +65,7 @@ pub(crate) struct LearnerFile {
     title_check: Option<TitleCheck>,
     progress: ProgressView,
     next_step: NextStep,
-    /// The hours marked learned in the current cycle, in the order marked;
+    /// The hours marked learned in the current cycle, by the day marked;
     /// `progress.studied_seconds` is their total.
     learned_hours: Vec<LearnedHourView>,
     /// This cycle's renewal registration or overdue renewal (holders).
