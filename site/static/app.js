@@ -84,31 +84,115 @@
     });
   }
 
+  // "2 小时 5 分钟": time studied reads as a duration, not a clock.
+  function duration(seconds) {
+    var hours = Math.floor(seconds / 3600), minutes = Math.floor(seconds % 3600 / 60);
+    return zh ? (hours ? hours + " 小时 " : "") + minutes + " 分钟"
+              : (hours ? hours + " h " : "") + minutes + " min";
+  }
+
+  // The API gives the first day after the cycle; people read the last day in it.
+  function lastDay(firstAfter) {
+    var day = new Date(firstAfter + "T00:00:00Z");
+    day.setUTCDate(day.getUTCDate() - 1);
+    return day.toISOString().slice(0, 10);
+  }
+
+  function listItem(list, content) {
+    var item = document.createElement("li");
+    if (typeof content === "string") item.textContent = content; else item.appendChild(content);
+    list.appendChild(item);
+    return item;
+  }
+
   function showProgress(root, progress) {
     var box = root.querySelector(".progress");
     box.hidden = false;
+    var heading = root.querySelector(".cycle-heading");
+    if (heading) heading.hidden = false;
+    var details = root.querySelector(".cycle-details");
+    details.hidden = false;
     var bar = box.querySelector(".bar");
     bar.setAttribute("aria-valuemax", progress.required_hours);
     bar.setAttribute("aria-valuenow", progress.counted_hours);
     bar.querySelector("span").style.width = (100 * progress.counted_hours / progress.required_hours) + "%";
-    var cycle = text("第 " + progress.cycle + " 个学习周期（" + progress.cycle_start + " 至 " + progress.cycle_end + "）：",
-                     "Cycle " + progress.cycle + " (" + progress.cycle_start + " to " + progress.cycle_end + "): ");
+    var end = lastDay(progress.cycle_end);
+    var cycle = text("第 " + progress.cycle + " 个学习周期（" + progress.cycle_start + " 至 " + end + "）：",
+                     "Cycle " + progress.cycle + " (" + progress.cycle_start + " to " + end + "): ");
     var said = progress.complete
       ? text("已学满本周期要求的学时。", "You have completed this cycle's hours.")
       : text("已计入 " + progress.counted_hours + " / " + progress.required_hours + " 学时，还需 " + progress.remaining_hours + " 学时。",
              progress.counted_hours + " of " + progress.required_hours + " hours counted; " + progress.remaining_hours + " to go.");
-    if (progress.not_counted_hours > 0) {
-      said += text("另有 " + progress.not_counted_hours + " 学时不计入您的要求（新学员和职称人员的必修课不计入）。",
-                   " " + progress.not_counted_hours + " more hours do not count towards your requirement (mandatory hours do not count for new and titled learners).");
-    }
-    if (progress.studied_seconds > 0) {
-      var hours = Math.floor(progress.studied_seconds / 3600), minutes = Math.floor(progress.studied_seconds % 3600 / 60);
-      said += text("本周期已学习 " + (hours ? hours + " 小时 " : "") + minutes + " 分钟。",
-                   " Time studied this cycle: " + (hours ? hours + " h " : "") + minutes + " min.");
-    }
     box.querySelector(".progress-text").textContent = cycle + said;
-    var next = box.querySelector(".next-step");
+
+    var facts = details.querySelector(".cycle-facts");
+    facts.innerHTML = "";
+    if (progress.mandatory.required_hours > 0) {
+      listItem(facts, text("必修课：已计入 " + Math.min(progress.mandatory.learned_hours, progress.mandatory.required_hours) + " / " + progress.mandatory.required_hours + " 学时",
+                           "Mandatory: " + Math.min(progress.mandatory.learned_hours, progress.mandatory.required_hours) + " of " + progress.mandatory.required_hours + " hours counted"));
+    }
+    listItem(facts, text("选修课和认证课程：已计入 " + Math.min(progress.flexible.learned_hours, progress.flexible.required_hours) + " / " + progress.flexible.required_hours + " 学时",
+                         "Elective and certification: " + Math.min(progress.flexible.learned_hours, progress.flexible.required_hours) + " of " + progress.flexible.required_hours + " hours counted"));
+    if (progress.not_counted_hours > 0) {
+      listItem(facts, text("已学但不计入：" + progress.not_counted_hours + " 学时（新学员和职称人员的必修课不计入）",
+                           "Learned but not counted: " + progress.not_counted_hours + " hours (mandatory hours do not count for new and titled learners)"));
+    }
+    listItem(facts, text("本周期学习时长：" + duration(progress.studied_seconds || 0), "Time studied this cycle: " + duration(progress.studied_seconds || 0)));
+    if (!progress.complete) {
+      var bought = progress.remaining_hours - (progress.hours_to_buy || 0);
+      listItem(facts, text("还需 " + progress.remaining_hours + " 学时：已购待学 " + bought + " 学时，还需购买 " + (progress.hours_to_buy || 0) + " 学时",
+                           progress.remaining_hours + " hours to go: " + bought + " bought and waiting, " + (progress.hours_to_buy || 0) + " still to buy"));
+    }
+    var next = details.querySelector(".next-step");
     if (next && progress.next_step) next.textContent = zh ? progress.next_step.message : progress.next_step.message_en;
+    showNextLesson(root, progress);
+    showNotCounting(root, progress);
+  }
+
+  function hourLink(hour) {
+    var link = document.createElement("a");
+    link.href = prefix + hour.path;
+    link.textContent = (zh ? hour.course_title + " · " + hour.title : hour.course_title_en + " · " + hour.title_en);
+    return link;
+  }
+
+  function showNextLesson(root, progress) {
+    var box = root.querySelector(".next-lesson");
+    if (!box) return;
+    var line = box.querySelector(".next-lesson-text");
+    line.innerHTML = "";
+    var lesson = progress.next_lesson, hint = progress.next_lesson_hint;
+    if (lesson) {
+      line.appendChild(hourLink(lesson));
+      var notes = [];
+      if (lesson.open) notes.push(text("正在学习，计时中", "open now, its time running"));
+      if (!lesson.counts) notes.push(text("不计入学时", "does not count"));
+      if (notes.length) line.appendChild(document.createTextNode(text("（" + notes.join("，") + "）", " (" + notes.join(", ") + ")")));
+    } else if (hint) {
+      line.appendChild(document.createTextNode((zh ? hint.message : hint.message_en) + " "));
+      var catalogue = document.createElement("a");
+      catalogue.href = prefix + "/courses/";
+      catalogue.textContent = text("去课程目录", "Go to the catalogue");
+      line.appendChild(catalogue);
+    }
+    box.hidden = !lesson && !hint;
+  }
+
+  function showNotCounting(root, progress) {
+    var box = root.querySelector(".not-counting");
+    if (!box) return;
+    var list = box.querySelector(".not-counting-list");
+    list.innerHTML = "";
+    var hours = progress.bought_not_counting || [];
+    hours.forEach(function (hour) {
+      var item = listItem(list, hourLink(hour));
+      var why = document.createElement("span");
+      why.className = "why";
+      why.textContent = text("不计入：", "Does not count: ") + (zh ? hour.message : hour.message_en);
+      item.appendChild(document.createElement("br"));
+      item.appendChild(why);
+    });
+    box.hidden = hours.length === 0;
   }
 
   function markButton(hourId, onDone) {
@@ -136,13 +220,17 @@
     }
     Promise.all([api("GET", "/learning/progress"), api("GET", "/learning/courses")]).then(function (answers) {
       showProgress(root, answers[0]);
+      var notCounting = {};
+      (answers[0].bought_not_counting || []).forEach(function (hour) { notCounting[hour.hour] = true; });
       var list = root.querySelector(".my-courses");
       list.innerHTML = "";
+      var heading = root.querySelector(".my-courses-heading");
+      if (heading) heading.hidden = !answers[1].courses.length;
       if (!answers[1].courses.length) {
         say(status, text("您还没有购买课程。", "You have not bought any course yet."), true);
       }
       answers[1].courses.forEach(function (course) {
-        var heading = document.createElement("h2");
+        var heading = document.createElement("h3");
         heading.textContent = zh ? course.title : course.title_en;
         var hours = document.createElement("ul");
         course.hours.forEach(function (hour) {
@@ -151,10 +239,19 @@
           label.href = prefix + "/courses/" + course.id + "/" + hour.number + "/";
           label.textContent = hour.number + ". " + (zh ? hour.title : hour.title_en);
           item.appendChild(label);
+          if (notCounting[hour.id]) {
+            var tag = document.createElement("span");
+            tag.className = "tag";
+            tag.textContent = text("不计入学时", "does not count");
+            label.appendChild(document.createTextNode(" "));
+            label.appendChild(tag);
+          }
           if (hour.learned) {
             var done = document.createElement("span");
             done.className = "done";
             done.textContent = "✓ " + text("学过了", "Learned");
+            // The time the server counted, kept with the mark (none on marks from before timing).
+            if (hour.studied_seconds != null) done.textContent += text(" · 学习 ", " · studied ") + duration(hour.studied_seconds);
             item.appendChild(done);
           } else {
             item.appendChild(markButton(hour.id, function () { learning(root); }));
@@ -304,6 +401,8 @@
       balance.appendChild(link);
       return;
     }
+    var wechatForm = root.querySelector("form.wechat");
+    var bundleWarning = null;
     var claim = root.querySelector("form.claim");
     var claimStatus = claim.querySelector(".claim-status");
     var CLAIM = { filed: ["已提交，等待协会核对。", "Filed; the association is checking it."], accepted: ["已通过。", "Approved."], rejected: ["未通过：", "Declined: "] };
@@ -322,6 +421,9 @@
     function refresh() {
       api("GET", "/accounts/me").then(function (me) {
         balance.textContent = text("账户余额：", "Balance: ") + yuan(me.balance_fen);
+        // Bundles are certification hours: a full flexible part gains nothing from them.
+        bundleWarning = wouldNotCount(me, "certification");
+        if (wechatForm) showWarning(wechatForm, bundleWarning);
         if (me.returning) {
           claim.hidden = true;
         } else {
@@ -348,15 +450,14 @@
         refresh();
       }).catch(function (error) { say(status, error.message, false); });
     });
-    var wechat = root.querySelector("form.wechat");
-    if (wechat) wechatPay(wechat, refresh);
+    if (wechatForm) wechatPay(wechatForm, refresh, function () { return bundleWarning; });
     refresh();
   }
 
   // WeChat Pay Native: the order's code_url is what the QR code shows; the
   // page waits for the payment notice to mark the order paid. On a local
   // server the WeChat Pay simulator can pay it instead of a phone.
-  function wechatPay(form, refresh) {
+  function wechatPay(form, refresh, warningFor) {
     var status = form.querySelector(".status");
     var codeUrl = form.querySelector(".code-url");
     var simulate = form.querySelector("button.simulate");
@@ -376,8 +477,7 @@
         }
       }).catch(function (error) { say(status, error.message, false); });
     }
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
+    guardPurchase(form, warningFor, function () {
       api("POST", "/payments/wechat/orders", { items: [{ kind: "bundle", id: value(form, "bundle") }], channel: "native" }).then(function (order) {
         say(status, text("订单 ", "Order ") + order.order_no + text("，应付 ", ": ") + yuan(order.total_fen) + text("。请用微信扫码支付。", ". Scan with WeChat to pay."), true);
         codeUrl.textContent = order.code_url || "";
@@ -395,10 +495,88 @@
     });
   }
 
-  function buyForm(form) {
+  // Why hours of `group` would not count for the learner of `me`, or null:
+  // the rule of R8/R9 as the account's own progress states it.
+  function wouldNotCount(me, group) {
+    var p = me && me.progress;
+    if (!p) return null;
+    if (group === "mandatory" && p.mandatory.required_hours === 0) {
+      return text("新入行及其他学员（含职称人员）学习必修课不计入学时，您的 40 学时须从选修课和认证课程中学满。",
+                  "For new, other and titled learners mandatory hours do not count: your 40 hours come from elective and certification courses.");
+    }
+    var part = group === "mandatory" ? p.mandatory : p.flexible;
+    if (part.required_hours > 0 && part.learned_hours >= part.required_hours) {
+      return group === "mandatory"
+        ? text("本周期必修课 " + part.required_hours + " 学时已学满，再购买的必修课学时不计入。", "This cycle's " + part.required_hours + " mandatory hours are complete: more would not count.")
+        : text("本周期选修课和认证课 " + part.required_hours + " 学时已学满，再购买的学时不计入。", "This cycle's " + part.required_hours + " elective and certification hours are complete: more would not count.");
+    }
+    return null;
+  }
+
+  function showWarning(form, warning) {
+    var note = form.querySelector(".buy-warning");
+    if (!warning) { if (note) note.remove(); return; }
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "buy-warning notice";
+      note.setAttribute("role", "note");
+      form.insertBefore(note, form.querySelector("button[type=submit]"));
+    }
+    note.textContent = text("注意：", "Note: ") + warning;
+  }
+
+  // Buying hours that would not count takes a second, deliberate choice:
+  // `warningFor` answers (a promise of) why not, or null to go straight on.
+  function guardPurchase(form, warningFor, go) {
+    var asking = null;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var status = form.querySelector(".status");
+      if (asking) return;
+      Promise.resolve(warningFor()).then(function (warning) {
+        if (!warning) { go(); return; }
+        asking = document.createElement("div");
+        asking.className = "confirm-buy notice";
+        asking.setAttribute("role", "group");
+        var question = document.createElement("p");
+        question.textContent = warning + text(" 确定仍要购买吗？", " Buy them anyway?");
+        var yes = document.createElement("button");
+        yes.type = "button";
+        yes.className = "confirm";
+        yes.textContent = text("仍要购买（不计入学时）", "Buy anyway (they will not count)");
+        var no = document.createElement("button");
+        no.type = "button";
+        no.className = "cancel secondary";
+        no.textContent = text("不买了", "Cancel");
+        function close() { asking.remove(); asking = null; }
+        yes.addEventListener("click", function () { close(); go(); });
+        no.addEventListener("click", function () {
+          close();
+          say(form.querySelector(".status"), text("已取消购买。", "Not bought."), true);
+        });
+        asking.appendChild(question);
+        asking.appendChild(yes);
+        asking.appendChild(document.createTextNode(" "));
+        asking.appendChild(no);
+        form.insertBefore(asking, form.querySelector(".status"));
+        yes.focus();
+      });
+    });
+  }
+
+  function buyForm(form) {
+    var status = form.querySelector(".status");
+    // Only mandatory and elective courses are sold one by one (certification comes in bundles).
+    var group = form.hasAttribute("data-mandatory") ? "mandatory" : "elective";
+    // Who is buying decides whether the hours count; asked once, on load,
+    // so that the warning stands next to the button before any click.
+    var known = token()
+      ? api("GET", "/accounts/me").then(function (me) {
+          var warning = wouldNotCount(me, group);
+          showWarning(form, warning);
+          return warning;
+        }).catch(function () { return null; })
+      : Promise.resolve(null);
+    guardPurchase(form, function () { return known; }, function () {
       if (!token()) { say(status, text("请先登录。", "Please log in first."), false); return; }
       api("POST", "/payments/purchase", { items: [{ kind: "course", id: form.getAttribute("data-buy") }] }).then(function (answer) {
         say(status, text("购买成功：", "Bought: ") + answer.hours.length + text(" 学时，", " hours, ") + yuan(answer.total_fen), true);

@@ -106,7 +106,8 @@
     requested: ["待开具", "Requested"], electronic: ["电子发票", "Electronic"],
     balance: ["余额", "Balance"], we_chat_pay: ["微信支付", "WeChat Pay"], study_card: ["学习卡", "Study card"],
     operator: ["业务", "Operator"], finance: ["财务", "Finance"], administrator: ["管理员", "Administrator"],
-    settings: ["收费与批次", "Settings"], calendar: ["工作日历", "Calendar"]
+    settings: ["收费与批次", "Settings"], calendar: ["工作日历", "Calendar"],
+    mandatory: ["必修课", "Mandatory"], elective: ["选修课", "Elective"], certification: ["认证课程", "Certification"]
   };
   function word(key) { var w = WORDS[key]; return w ? (zh ? w[0] : w[1]) : String(key); }
   var FIELDS = {
@@ -394,6 +395,7 @@
       } })]));
     }
     if (has("operator")) box.appendChild(correctionForm(file));
+    box.appendChild(learnedHours(file));
     if (file.renewal) { box.appendChild(el("h3", { text: t("换证登记", "Renewal registration") })); box.appendChild(objectFacts(file.renewal)); }
     if (file.application) { box.appendChild(el("h3", { text: t("证书申请", "Certificate application") })); box.appendChild(objectFacts(file.application)); }
 
@@ -428,6 +430,28 @@
     box.appendChild(el("div", { "class": "learner-trail" }));
     loadTrail(file.learner_id);
     box.querySelector("h2").focus();
+  }
+  // Seconds count: the time studied is evidence if the association is audited.
+  function studied(seconds) {
+    var h = Math.floor(seconds / 3600), m = Math.floor(seconds % 3600 / 60), s = seconds % 60;
+    return zh ? (h ? h + " 小时 " : "") + m + " 分 " + s + " 秒" : (h ? h + " h " : "") + m + " min " + s + " s";
+  }
+  // Each hour learned this cycle with the time the server counted for it;
+  // marks from before lessons were timed have none, and say so.
+  function learnedHours(file) {
+    var part = el("section", { "class": "learned-hours" }, [el("h3", { text: t("本周期已学学时", "Hours learned this cycle") })]);
+    var hours = file.learned_hours || [];
+    if (!hours.length) { part.appendChild(el("p", { "class": "muted", text: t("本周期还没有学过的学时。", "No hour learned this cycle yet.") })); return part; }
+    var untimed = hours.filter(function (h) { return h.studied_seconds === null || h.studied_seconds === undefined; }).length;
+    part.appendChild(table([t("学时", "Hour"), t("课程类别", "Group"), t("学过日期", "Learned on"), t("学习时长", "Time studied")],
+      hours.map(function (h) {
+        var timed = h.studied_seconds !== null && h.studied_seconds !== undefined;
+        return [h.hour + " " + (zh ? h.title : h.title_en), word(h.group), h.learned_on, timed ? studied(h.studied_seconds) : t("— 未计时", "— not timed")];
+      })));
+    var total = t("本周期合计学习时长：", "Time studied this cycle in all: ") + studied((file.progress && file.progress.studied_seconds) || 0);
+    if (untimed) total += t("（另有 " + untimed + " 学时为计时前学过，未计时）", " (" + untimed + " more hours were learned before lessons were timed)");
+    part.appendChild(el("p", { "class": "studied-total", text: total }));
+    return part;
   }
   // Corrections: only the fields typed in change; an emptied phone or e-mail is removed.
   function correctionForm(file) {

@@ -279,7 +279,26 @@ async fn a_new_learner_is_approved_and_renews_in_the_second_cycle<S: Store>(app:
         app.issue_certificate(&learner.token).await.code(),
         "certificate.incomplete"
     );
+    // The first cycle's learning is history: "my courses" starts empty.
+    let courses = app.get(learning::COURSES, Some(&learner.token)).await;
+    assert_eq!(courses.body["courses"], json!([]), "{}", courses.body);
     learn_cart(&app, &learner, 600, bundle()).await;
+    // Bought again and learned in this cycle: each hour once, learned now.
+    let courses = app.get(learning::COURSES, Some(&learner.token)).await;
+    let hours: Vec<&Value> = courses.body["courses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|course| course["hours"].as_array().unwrap())
+        .collect();
+    assert_eq!(hours.len(), 40, "{}", courses.body);
+    assert!(
+        hours
+            .iter()
+            .all(|hour| hour["learned_on"] == json!("2027-09-01")),
+        "{}",
+        courses.body
+    );
     assert_eq!(
         standing(&app, &learner.token).await["next_step"]["code"],
         json!("certificate.not_filed")

@@ -15,6 +15,7 @@ mod api_imports;
 mod api_lesson_media;
 mod api_lessons;
 mod api_payments;
+mod api_progress;
 mod api_staff;
 mod api_staff_correction;
 mod api_staff_login;

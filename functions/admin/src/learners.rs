@@ -1,18 +1,23 @@
 //! Finding a learner who writes to the association ("my username is
 //! 张三1101051234, please grant my discount") and seeing where they stand:
 //! their kind and details, the current cycle and its next step, filings,
-//! orders and certificates. The ID number stays masked here.
+//! orders and certificates, and each hour learned in the cycle with the time
+//! studied for it (evidence if the association is audited). The ID number
+//! stays masked here.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ticedu_api::auth::AuthStaff;
 use ticedu_api::standing::{NextStep, Standing};
 use ticedu_api::views::ProgressView;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
+use ticedu_domain::catalogue::{Catalogue, CourseGroup};
 use ticedu_domain::identity::{Username, UsernameKey};
 use ticedu_domain::learner::{LearnerKind, TitleCheck};
+use ticedu_domain::requirement::LearnedHour;
 use ticedu_domain::staff::StaffAction;
 use ticedu_store::ids::{CertificateNo, LearnerId, OrderNo};
 use ticedu_store::records::{
@@ -60,6 +65,9 @@ pub(crate) struct LearnerFile {
     title_check: Option<TitleCheck>,
     progress: ProgressView,
     next_step: NextStep,
+    /// The hours marked learned in the current cycle, by the day marked;
+    /// `progress.studied_seconds` is their total.
+    learned_hours: Vec<LearnedHourView>,
     /// This cycle's renewal registration or overdue renewal (holders).
     #[schema(value_type = Option<Object>)]
     renewal: Option<RenewalRegistration>,
@@ -70,6 +78,39 @@ pub(crate) struct LearnerFile {
     orders: Vec<Order>,
     #[schema(value_type = Vec<Object>)]
     certificates: Vec<Certificate>,
+}
+
+/// One hour marked learned, as staff check it.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct LearnedHourView {
+    /// `course-id/n`.
+    hour: String,
+    title: String,
+    title_en: String,
+    #[schema(value_type = String, example = "elective")]
+    group: CourseGroup,
+    #[schema(value_type = String, format = Date)]
+    learned_on: Date,
+    /// Counted on the server from opening the lesson to marking it; null for
+    /// marks made before lessons were timed.
+    studied_seconds: Option<u32>,
+}
+
+impl LearnedHourView {
+    fn of(catalogue: &Catalogue, mark: &LearnedHour) -> Self {
+        let (title, title_en) = catalogue.lesson(&mark.hour).map_or_else(
+            || (mark.hour.to_string(), mark.hour.to_string()),
+            |(_, lesson)| (lesson.title.zh.clone(), lesson.title.en.clone()),
+        );
+        Self {
+            hour: mark.hour.to_string(),
+            title,
+            title_en,
+            group: mark.group,
+            learned_on: mark.learned_on,
+            studied_seconds: mark.studied_seconds,
+        }
+    }
 }
 
 fn not_found() -> ApiError {
@@ -152,10 +193,14 @@ pub(crate) async fn find_learner<S: AdminStore>(
     let Standing {
         learner,
         progress,
+        mut marks,
         renewal,
         application,
         ..
     } = standing;
+    marks.retain(|mark| mark.cycle == progress.number);
+    marks.sort_by(|a, b| (a.learned_on, &a.hour).cmp(&(b.learned_on, &b.hour)));
+    let catalogue = &state.platform.catalogue;
     let registration = learner.registration;
     Ok(Json(LearnerFile {
         learner_id: id.to_string(),
@@ -171,6 +216,10 @@ pub(crate) async fn find_learner<S: AdminStore>(
         title_check: learner.title_check,
         progress: ProgressView::from(&progress),
         next_step,
+        learned_hours: marks
+            .iter()
+            .map(|mark| LearnedHourView::of(catalogue, mark))
+            .collect(),
         renewal,
         application,
         orders,

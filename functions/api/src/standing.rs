@@ -10,7 +10,7 @@ use ticedu_domain::calendar::WorkCalendar;
 use ticedu_domain::certificate::{CertificateData, Filed, IssueFacts, IssueRefusal, decide_issue};
 use ticedu_domain::cycle::LearnerCycle;
 use ticedu_domain::learner::LearnerKind;
-use ticedu_domain::requirement::Progress;
+use ticedu_domain::requirement::{LearnedHour, Progress};
 use ticedu_domain::settings::Settings;
 use ticedu_store::records::{
     AuditEntry, Certificate, CertificateApplication, CycleClosing, FilingKind, FilingStatus,
@@ -28,6 +28,8 @@ pub struct Standing {
     pub learner: Learner,
     pub cycle: LearnerCycle,
     pub progress: Progress,
+    /// Every mark the learner made, in all cycles, as read.
+    pub marks: Vec<LearnedHour>,
     pub renewal: Option<RenewalRegistration>,
     pub application: Option<CertificateApplication>,
 }
@@ -50,6 +52,7 @@ impl Standing {
             learner,
             cycle,
             progress,
+            marks,
             renewal,
             application,
         })

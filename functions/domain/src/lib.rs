@@ -15,6 +15,7 @@
 //! | R7 four-year cycles of 40 hours, one after another | [`cycle::LearnerCycle`], [`cycle::CycleNumber`], [`requirement::CYCLE_HOURS`] |
 //! | R8, R9 what each learner must learn | [`requirement::Requirement::for_category`] |
 //! | R10 only hours marked learned count | [`requirement::LearnedHour`], [`requirement::Progress::evaluate`] |
+//! | R8–R10 which bought hours would not count, and the lesson to take next | [`requirement::plan::StudyPlan`] |
 //! | R11 15 CNY per hour, integer fen | [`money::Fen`], [`settings::YearSettings::price_per_hour`], [`pricing::quote`] |
 //! | R12 returning learners' free mandatory hours | [`pricing::quote`], [`settings::YearSettings::returning_learner_free_mandatory`] |
 //! | R16, R18 what each kind of learner carries | [`learner::LearnerKind`] |

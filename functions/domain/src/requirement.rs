@@ -10,6 +10,8 @@ use crate::learner::LearnerCategory;
 
 pub use crate::cycle::{CYCLE_YEARS, Cycle, CycleNumber, LearnerCycle};
 
+pub mod plan;
+
 /// R7: in each cycle of four years a learner completes 40 class hours.
 pub const CYCLE_HOURS: u32 = 40;
 /// R4, R8: the mandatory group is 10 hours, and holders take all of it.

@@ -1,6 +1,7 @@
-//! My courses: the hours the learner bought, by course, each learned or not.
+//! My courses: the hours of the learner's current cycle, by course, each
+//! learned in it or not: bought in it, or bought earlier and never learned since.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::Json;
 use axum::extract::State;
@@ -9,6 +10,8 @@ use serde::Serialize;
 use ticedu_api::auth::AuthLearner;
 use ticedu_api::{ApiResult, AppState, ErrorBody};
 use ticedu_domain::catalogue::{CourseGroup, CourseId, HourId};
+use ticedu_domain::requirement::LearnedHour;
+use ticedu_store::records::Enrollment;
 use utoipa::ToSchema;
 
 use crate::LearningStore;
@@ -47,20 +50,30 @@ pub(crate) struct MyCourses {
     courses: Vec<MyCourse>,
 }
 
-/// The courses and hours the learner bought, each hour learned or not.
+/// The courses and hours of the current cycle (bought in it, or bought earlier and not learned since), each learned in this cycle or not.
 #[utoipa::path(get, path = COURSES, tag = "learning", security(("bearer" = [])),
     responses((status = 200, description = "My courses", body = MyCourses), (status = 401, description = "Not logged in", body = ErrorBody)))]
 pub(crate) async fn courses<S: LearningStore>(
     State(state): State<AppState<S>>,
     auth: AuthLearner,
 ) -> ApiResult<Json<MyCourses>> {
+    let learner = auth.learner(&state.store).await?;
     let enrollments = state.store.enrollments(&auth.id).await?;
-    let marks: HashMap<HourId, (Date, Option<u32>)> = state
-        .store
-        .marks(&auth.id)
-        .await?
-        .into_iter()
-        .map(|mark| (mark.hour, (mark.learned_on, mark.studied_seconds)))
+    let marks = state.store.marks(&auth.id).await?;
+    // This cycle's hours: those learned in it, and those bought that may
+    // still be learned in it. Earlier cycles' learning is history.
+    let learned: HashMap<&HourId, &LearnedHour> = marks
+        .iter()
+        .filter(|mark| mark.cycle == learner.cycle)
+        .map(|mark| (&mark.hour, mark))
+        .collect();
+    let hours: BTreeSet<&HourId> = enrollments
+        .iter()
+        .map(|enrollment| &enrollment.hour)
+        .filter(|hour| {
+            learned.contains_key(hour)
+                || Enrollment::usable_for(hour, learner.cycle, &enrollments, &marks).is_some()
+        })
         .collect();
     let catalogue = &state.platform.catalogue;
     let mut by_course: BTreeMap<usize, Vec<MyHour>> = BTreeMap::new();
@@ -71,11 +84,11 @@ pub(crate) async fn courses<S: LearningStore>(
         .enumerate()
         .map(|(index, course)| (&course.id, index))
         .collect();
-    for enrollment in &enrollments {
-        let Some((course, lesson)) = catalogue.lesson(&enrollment.hour) else {
+    for hour in hours {
+        let Some((course, lesson)) = catalogue.lesson(hour) else {
             continue;
         };
-        let mark = marks.get(&enrollment.hour).copied();
+        let mark = learned.get(hour);
         by_course
             .entry(positions[&course.id])
             .or_default()
@@ -85,8 +98,8 @@ pub(crate) async fn courses<S: LearningStore>(
                 title: lesson.title.zh.clone(),
                 title_en: lesson.title.en.clone(),
                 learned: mark.is_some(),
-                learned_on: mark.map(|(on, _)| on),
-                studied_seconds: mark.and_then(|(_, seconds)| seconds),
+                learned_on: mark.map(|mark| mark.learned_on),
+                studied_seconds: mark.and_then(|mark| mark.studied_seconds),
             });
     }
     let courses = by_course

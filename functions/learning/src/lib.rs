@@ -5,6 +5,7 @@
 mod courses;
 mod lessons;
 mod mark;
+mod plan;
 mod progress;
 
 use axum::Router;

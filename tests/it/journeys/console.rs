@@ -304,6 +304,11 @@ async fn operator<S: Store>(b: &Browser, app: &TestApp<S>, waiting: &Waiting) ->
         return Err(format!("the ID number is not masked: {masked}").into());
     }
     b.wait_text("article.learner", "40 / 40").await?;
+    b.wait_text(
+        "article.learner .learned-hours .studied-total",
+        "本周期合计学习时长",
+    )
+    .await?;
     b.click("article.learner button.reveal").await?;
     b.wait_text("article.learner .id-number", applicant.id_number())
         .await?;

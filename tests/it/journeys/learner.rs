@@ -79,10 +79,23 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
         .await?;
     b.wait_text("[data-app=pay] .balance", "¥300.00").await?;
 
-    b.step("buy mandatory hours and an elective from the balance");
-    for course in ["practitioner-code-of-conduct", "draft-survey"] {
+    b.step("buy mandatory hours (confirming they will not count) and an elective from the balance");
+    for (course, mandatory) in [
+        ("practitioner-code-of-conduct", true),
+        ("draft-survey", false),
+    ] {
         b.goto(&format!("/courses/{course}/")).await?;
-        b.click("form[data-buy] button[type=submit]").await?;
+        if mandatory {
+            // A new learner: the page warns, and buying takes a second choice.
+            b.wait_text("form[data-buy] .buy-warning", "不计入学时")
+                .await?;
+            b.click("form[data-buy] button[type=submit]").await?;
+            b.wait_text("form[data-buy] .confirm-buy", "确定仍要购买")
+                .await?;
+            b.click("form[data-buy] button.confirm").await?;
+        } else {
+            b.click("form[data-buy] button[type=submit]").await?;
+        }
         b.wait_text("form[data-buy] .status.ok", "购买成功").await?;
     }
     b.document("course").await?;
@@ -107,10 +120,19 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
         return Err(format!("orders after paying: {orders:?}").into());
     }
 
-    b.step("mark hours learned and watch the progress bar");
+    b.step("the learning page lists the mandatory hours as not counting, and the next lesson");
     b.goto("/learning/").await?;
     b.find("[data-app=learning] .progress:not([hidden])")
         .await?;
+    b.wait_text(
+        "[data-app=learning] .not-counting:not([hidden]) li",
+        "不计入",
+    )
+    .await?;
+    b.find("[data-app=learning] .next-lesson:not([hidden]) a[href='/courses/draft-survey/1/']")
+        .await?;
+
+    b.step("mark hours learned and watch the progress bar");
     let progress = "[data-app=learning] .bar";
     let mut seen = vec![
         b.find(progress)
