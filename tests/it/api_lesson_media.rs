@@ -126,26 +126,6 @@ async fn a_buyer_gets_signed_links_to_that_hour_only<S: Store + Clone + 'static>
 }
 
 #[tokio::test]
-async fn a_buyer_gets_signed_links_to_that_hour_only_on_the_embedded_store() {
-    let app = TestApp::builder(Embedded)
-        .today(date(2024, 3, 4))
-        .media()
-        .spawn()
-        .await;
-    a_buyer_gets_signed_links_to_that_hour_only(app).await;
-}
-
-#[tokio::test]
-async fn a_buyer_gets_signed_links_to_that_hour_only_on_dynamodb() {
-    let app = TestApp::builder(DynamoDb)
-        .today(date(2024, 3, 4))
-        .media()
-        .spawn()
-        .await;
-    a_buyer_gets_signed_links_to_that_hour_only(app).await;
-}
-
-#[tokio::test]
 async fn media_of_a_missing_file_is_not_found_and_nothing_is_served_unsigned() {
     let app = TestApp::builder(Embedded).media().spawn().await;
     // Anything under /media, existing or not, needs a signature first.
@@ -178,3 +158,10 @@ async fn media_of_a_missing_file_is_not_found_and_nothing_is_served_unsigned() {
     let missing = fetch(&app, &grant.url("missing.mp4"), None).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
+
+/// The lesson media published and served, from 2024-03-04.
+fn with_media<K: StoreKind>(builder: TestAppBuilder<K>) -> TestAppBuilder<K> {
+    builder.today(date(2024, 3, 4)).media()
+}
+
+on_both_stores!(with_media => a_buyer_gets_signed_links_to_that_hour_only);

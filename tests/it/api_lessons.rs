@@ -142,26 +142,6 @@ async fn marking_needs_the_lesson_open_for_the_hours_length<S: Store + Clone + '
     );
 }
 
-#[tokio::test]
-async fn marking_needs_the_lesson_open_for_the_hours_length_on_the_embedded_store() {
-    let app = TestApp::builder(Embedded)
-        .today(date(2024, 3, 4))
-        .class_hour_minutes(1)
-        .spawn()
-        .await;
-    marking_needs_the_lesson_open_for_the_hours_length(app).await;
-}
-
-#[tokio::test]
-async fn marking_needs_the_lesson_open_for_the_hours_length_on_dynamodb() {
-    let app = TestApp::builder(DynamoDb)
-        .today(date(2024, 3, 4))
-        .class_hour_minutes(1)
-        .spawn()
-        .await;
-    marking_needs_the_lesson_open_for_the_hours_length(app).await;
-}
-
 async fn a_learner_who_did_not_buy_the_hour_can_neither_open_nor_mark_it<
     S: Store + Clone + 'static,
 >(
@@ -192,18 +172,6 @@ async fn a_learner_who_did_not_buy_the_hour_can_neither_open_nor_mark_it<
         )
         .await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
-}
-
-#[tokio::test]
-async fn a_learner_who_did_not_buy_the_hour_can_neither_open_nor_mark_it_on_the_embedded_store() {
-    let app = TestApp::builder(Embedded).spawn().await;
-    a_learner_who_did_not_buy_the_hour_can_neither_open_nor_mark_it(app).await;
-}
-
-#[tokio::test]
-async fn a_learner_who_did_not_buy_the_hour_can_neither_open_nor_mark_it_on_dynamodb() {
-    let app = TestApp::builder(DynamoDb).spawn().await;
-    a_learner_who_did_not_buy_the_hour_can_neither_open_nor_mark_it(app).await;
 }
 
 async fn without_an_override_an_hour_lasts_the_years_class_hour<S: Store + Clone + 'static>(
@@ -259,22 +227,13 @@ async fn without_an_override_an_hour_lasts_the_years_class_hour<S: Store + Clone
     );
 }
 
-#[tokio::test]
-async fn without_an_override_an_hour_lasts_the_years_class_hour_on_the_embedded_store() {
-    let app = TestApp::builder(Embedded)
-        .today(date(2024, 3, 4))
-        .class_hours_from_data()
-        .spawn()
-        .await;
-    without_an_override_an_hour_lasts_the_years_class_hour(app).await;
+/// Class hours as the data says, from 2024-03-04.
+fn class_hours_from_data<K: StoreKind>(builder: TestAppBuilder<K>) -> TestAppBuilder<K> {
+    builder.today(date(2024, 3, 4)).class_hours_from_data()
 }
 
-#[tokio::test]
-async fn without_an_override_an_hour_lasts_the_years_class_hour_on_dynamodb() {
-    let app = TestApp::builder(DynamoDb)
-        .today(date(2024, 3, 4))
-        .class_hours_from_data()
-        .spawn()
-        .await;
-    without_an_override_an_hour_lasts_the_years_class_hour(app).await;
-}
+on_both_stores!(
+    one_minute_hours => marking_needs_the_lesson_open_for_the_hours_length;
+    as_built => a_learner_who_did_not_buy_the_hour_can_neither_open_nor_mark_it;
+    class_hours_from_data => without_an_override_an_hour_lasts_the_years_class_hour,
+);

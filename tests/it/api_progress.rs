@@ -3,7 +3,6 @@
 //! lesson to take next; staff see the time studied for every learned hour.
 
 use jiff::ToSpan;
-use jiff::civil::date;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use ticedu_store::Store;
@@ -111,19 +110,6 @@ async fn mandatory_hours_bought_by_a_new_learner_are_listed_as_not_counting<
     );
 }
 
-#[tokio::test]
-async fn mandatory_hours_bought_by_a_new_learner_are_listed_as_not_counting_on_the_embedded_store()
-{
-    let app = TestApp::builder(Embedded).spawn().await;
-    mandatory_hours_bought_by_a_new_learner_are_listed_as_not_counting(app).await;
-}
-
-#[tokio::test]
-async fn mandatory_hours_bought_by_a_new_learner_are_listed_as_not_counting_on_dynamodb() {
-    let app = TestApp::builder(DynamoDb).spawn().await;
-    mandatory_hours_bought_by_a_new_learner_are_listed_as_not_counting(app).await;
-}
-
 async fn the_next_lesson_is_the_open_one_else_the_first_bought_hour_not_learned<
     S: Store + Clone + 'static,
 >(
@@ -185,27 +171,6 @@ async fn the_next_lesson_is_the_open_one_else_the_first_bought_hour_not_learned<
     );
 }
 
-#[tokio::test]
-async fn the_next_lesson_is_the_open_one_else_the_first_bought_hour_not_learned_on_the_embedded_store()
- {
-    let app = TestApp::builder(Embedded)
-        .today(date(2024, 3, 4))
-        .class_hour_minutes(1)
-        .spawn()
-        .await;
-    the_next_lesson_is_the_open_one_else_the_first_bought_hour_not_learned(app).await;
-}
-
-#[tokio::test]
-async fn the_next_lesson_is_the_open_one_else_the_first_bought_hour_not_learned_on_dynamodb() {
-    let app = TestApp::builder(DynamoDb)
-        .today(date(2024, 3, 4))
-        .class_hour_minutes(1)
-        .spawn()
-        .await;
-    the_next_lesson_is_the_open_one_else_the_first_bought_hour_not_learned(app).await;
-}
-
 /// A holder whose 30 flexible hours are learned gains nothing from more
 /// electives: the page says so, and the next lesson is a mandatory one.
 async fn electives_beyond_a_holders_thirty_are_listed_as_not_counting<
@@ -245,18 +210,6 @@ async fn electives_beyond_a_holders_thirty_are_listed_as_not_counting<
     assert_eq!(progress["next_lesson"]["hour"], hour(MANDATORY, 1));
 }
 
-#[tokio::test]
-async fn electives_beyond_a_holders_thirty_are_listed_as_not_counting_on_the_embedded_store() {
-    let app = TestApp::builder(Embedded).spawn().await;
-    electives_beyond_a_holders_thirty_are_listed_as_not_counting(app).await;
-}
-
-#[tokio::test]
-async fn electives_beyond_a_holders_thirty_are_listed_as_not_counting_on_dynamodb() {
-    let app = TestApp::builder(DynamoDb).spawn().await;
-    electives_beyond_a_holders_thirty_are_listed_as_not_counting(app).await;
-}
-
 async fn staff_see_the_time_studied_for_each_learned_hour<S: Store + Clone + 'static>(
     app: TestApp<S>,
 ) {
@@ -294,22 +247,11 @@ async fn staff_see_the_time_studied_for_each_learned_hour<S: Store + Clone + 'st
     assert_eq!(file.body["progress"]["studied_seconds"], 75);
 }
 
-#[tokio::test]
-async fn staff_see_the_time_studied_for_each_learned_hour_on_the_embedded_store() {
-    let app = TestApp::builder(Embedded)
-        .today(date(2024, 3, 4))
-        .class_hour_minutes(1)
-        .spawn()
-        .await;
-    staff_see_the_time_studied_for_each_learned_hour(app).await;
-}
-
-#[tokio::test]
-async fn staff_see_the_time_studied_for_each_learned_hour_on_dynamodb() {
-    let app = TestApp::builder(DynamoDb)
-        .today(date(2024, 3, 4))
-        .class_hour_minutes(1)
-        .spawn()
-        .await;
-    staff_see_the_time_studied_for_each_learned_hour(app).await;
-}
+on_both_stores!(
+    as_built =>
+        mandatory_hours_bought_by_a_new_learner_are_listed_as_not_counting,
+        electives_beyond_a_holders_thirty_are_listed_as_not_counting;
+    one_minute_hours =>
+        the_next_lesson_is_the_open_one_else_the_first_bought_hour_not_learned,
+        staff_see_the_time_studied_for_each_learned_hour,
+);

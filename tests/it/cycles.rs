@@ -535,36 +535,13 @@ async fn a_holder_renews_three_times_in_the_same_batch<S: Store>(app: TestApp<S>
     assert_eq!(mine.body["certificates"].as_array().unwrap().len(), 3);
 }
 
-macro_rules! on_both_stores {
-    ($($journey:ident),* $(,)?) => {
-        mod embedded {
-            $(
-                #[tokio::test]
-                async fn $journey() {
-                    let app = crate::helpers::TestApp::builder(crate::helpers::Embedded)
-                        .today(jiff::civil::date(2023, 1, 2))
-                        .spawn()
-                        .await;
-                    super::$journey(app).await;
-                }
-            )*
-        }
-        mod dynamodb {
-            $(
-                #[tokio::test]
-                async fn $journey() {
-                    let app = crate::helpers::TestApp::builder(crate::helpers::DynamoDb)
-                        .today(jiff::civil::date(2023, 1, 2))
-                        .spawn()
-                        .await;
-                    super::$journey(app).await;
-                }
-            )*
-        }
-    };
+/// From 2023-01-02, on a clock the journeys move.
+fn from_2023<K: StoreKind>(builder: TestAppBuilder<K>) -> TestAppBuilder<K> {
+    builder.today(jiff::civil::date(2023, 1, 2))
 }
 
 on_both_stores!(
+    from_2023 =>
     a_holder_renews_three_times_in_the_same_batch,
     an_overdue_holder_is_renewed_by_staff,
     a_new_learner_is_approved_and_renews_in_the_second_cycle,

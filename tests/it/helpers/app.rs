@@ -62,6 +62,18 @@ pub enum WeChat {
     BuiltInWithKeysIn(PathBuf),
 }
 
+/// The builder as it is: the default platform, for [`on_both_stores!`](super::on_both_stores).
+pub fn as_built<K: StoreKind>(builder: TestAppBuilder<K>) -> TestAppBuilder<K> {
+    builder
+}
+
+/// Class hours of one minute, on a clock the test moves, from 2024-03-04.
+pub fn one_minute_hours<K: StoreKind>(builder: TestAppBuilder<K>) -> TestAppBuilder<K> {
+    builder
+        .today(jiff::civil::date(2024, 3, 4))
+        .class_hour_minutes(1)
+}
+
 #[must_use = "nothing runs until `spawn`"]
 pub struct TestAppBuilder<K: StoreKind> {
     kind: PhantomData<K>,
