@@ -39,9 +39,9 @@ aws s3 cp "$jwks" "s3://$bucket/.well-known/jwks.json" \
 # guessed from the local machine's MIME table. A year's Cache-Control, as
 # the /media/* cache policy allows: a changed file reaches viewers through
 # the invalidation below, and each learner's signed URL is new anyway.
-# Videos are compared by size only: the media command writes every file
-# anew, and re-sending unchanged lectures because their mtime moved would
-# upload the whole catalogue each time.
+# Videos and handouts are compared by size only: a publish that writes
+# them anew moves their mtime, and sync would then send the whole
+# catalogue's video every time.
 cargo run --quiet --release -p ticedu-site -- media --output site/public-media
 sync_media() {
   local pattern=$1 type=$2
