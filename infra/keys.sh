@@ -3,6 +3,8 @@
 #
 #   bash infra/keys.sh platform-secret > platform.json   # new keys → the platform secret's JSON
 #   bash infra/keys.sh jwks platform.json > jwks.json    # its public certificate key → /.well-known/jwks.json
+#   bash infra/keys.sh media-public-key platform.json    # its media key's public half → MediaPublicKeyPem
+#   bash infra/keys.sh new-media-key platform.json > next.json  # the same secret with a new media key (rotation)
 #
 # ADMIN="name:password" bash infra/keys.sh platform-secret
 # also fills TICEDU_BOOTSTRAP_ADMIN, the first administrator, with an
@@ -14,12 +16,26 @@ set -euo pipefail
 
 b64() { openssl base64 -A; }
 
+# CloudFront signed URLs are RSA-SHA1 over the policy; CloudFront takes RSA
+# keys of 2048 bits. PKCS#8 PEM (BEGIN PRIVATE KEY) is what the learning
+# function parses.
+new_media_key() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 2>/dev/null; }
+
+# The template's MediaPublicKeyPem form: the public key PEM's base64 lines
+# joined by commas, one token that sam's --parameter-overrides and
+# samconfig.toml carry intact (they split on spaces and lose newlines);
+# the template puts the PEM back together.
+media_parameter() { openssl pkey -pubout | grep -v -- '-----' | paste -sd, -; }
+
 case "${1:-}" in
   platform-secret)
     kid_suffix=$(date -u +%Y%m)
     jwt_secret=$(openssl rand 32 | b64)
     account_secret=$(openssl rand 32 | b64)
     signing_key=$(openssl genpkey -algorithm ed25519)
+    # Passed in the environment, not argv, where ps would show it.
+    NEW_MEDIA_KEY=$(new_media_key)
+    export NEW_MEDIA_KEY
     admin=""
     if [ -n "${ADMIN:-}" ]; then
       command -v argon2 >/dev/null || { echo "ADMIN needs the argon2 command (apt-get install argon2)" >&2; exit 1; }
@@ -31,14 +47,16 @@ case "${1:-}" in
       admin="$name:$hash"
     fi
     python3 - "$kid_suffix" "$jwt_secret" "$account_secret" "$signing_key" "$admin" <<'EOF'
-import json, sys
+import json, os, sys
 suffix, jwt, account, signing, admin = sys.argv[1:]
+media = os.environ["NEW_MEDIA_KEY"]
 secret = {
     "TICEDU_JWT_KEYS": f"jwt-{suffix}:{jwt}",
     "TICEDU_JWT_ACTIVE_KID": f"jwt-{suffix}",
     "TICEDU_ACCOUNT_KEY_SECRET": account,
     "TICEDU_CERT_SIGNING_KEY": signing + "\n",
     "TICEDU_CERT_SIGNING_KID": f"cert-{suffix}",
+    "TICEDU_MEDIA_KEY": media + "\n",
 }
 if admin:
     secret["TICEDU_BOOTSTRAP_ADMIN"] = admin
@@ -62,8 +80,23 @@ json.dump({"keys": [jwk]}, sys.stdout)
 print()
 EOF
     ;;
+  media-public-key)
+    file=${2:?usage: keys.sh media-public-key platform.json}
+    python3 -c 'import json, sys; sys.stdout.write(json.load(open(sys.argv[1]))["TICEDU_MEDIA_KEY"])' "$file" |
+      media_parameter
+    ;;
+  new-media-key)
+    file=${2:?usage: keys.sh new-media-key platform.json}
+    NEW_MEDIA_KEY=$(new_media_key) python3 - "$file" <<'EOF'
+import json, os, sys
+secret = json.load(open(sys.argv[1]))
+secret["TICEDU_MEDIA_KEY"] = os.environ["NEW_MEDIA_KEY"] + "\n"
+json.dump(secret, sys.stdout, indent=2)
+print()
+EOF
+    ;;
   *)
-    sed -n '2,12p' "$0" >&2
+    sed -n '2,14p' "$0" >&2
     exit 2
     ;;
 esac

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the site and uploads it to the stack's bucket, with the public
-# certificate key at /.well-known/jwks.json, then invalidates the CDN.
+# certificate key at /.well-known/jwks.json, publishes the lesson media to
+# the media bucket (under media/, served at /media/ to signed URLs only),
+# then invalidates the CDN.
 #
 #   bash infra/upload-site.sh <stack-name> <jwks.json>
 #
@@ -17,6 +19,7 @@ output() {
     --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text
 }
 bucket=$(output SiteBucketName)
+media_bucket=$(output MediaBucketName)
 distribution=$(output DistributionId)
 
 cargo run --quiet --release -p ticedu-site -- build # site/ → site/public/
@@ -29,6 +32,32 @@ aws s3 sync site/public/ "s3://$bucket/" --delete --exclude '*' --include '*.css
   --cache-control 'public, max-age=31536000, immutable'
 aws s3 cp "$jwks" "s3://$bucket/.well-known/jwks.json" \
   --content-type application/json --cache-control 'public, max-age=300'
+
+# Lesson media: site/lessons/ → site/public-media/lessons/<course>/<n>/
+# (courseware rendered to courseware.html), stored under the keys
+# media/lessons/… that /media/lessons/… reaches. Content types are set, not
+# guessed from the local machine's MIME table. A year's Cache-Control, as
+# the /media/* cache policy allows: a changed file reaches viewers through
+# the invalidation below, and each learner's signed URL is new anyway.
+# Videos and handouts are compared by size only: a publish that writes
+# them anew moves their mtime, and sync would then send the whole
+# catalogue's video every time.
+cargo run --quiet --release -p ticedu-site -- media --output site/public-media
+sync_media() {
+  local pattern=$1 type=$2
+  shift 2
+  aws s3 sync site/public-media/ "s3://$media_bucket/media/" --delete --only-show-errors \
+    --exclude '*' --include "$pattern" --content-type "$type" --cache-control 'max-age=31536000' "$@"
+}
+sync_media '*.mp4' video/mp4 --size-only
+sync_media '*.pdf' application/pdf --size-only
+sync_media '*.html' 'text/html; charset=utf-8'
+sync_media '*.svg' image/svg+xml
+sync_media '*.png' image/png
+sync_media '*.jpg' image/jpeg
+aws s3 sync site/public-media/ "s3://$media_bucket/media/" --delete --only-show-errors \
+  --exclude '*.mp4' --exclude '*.pdf' --exclude '*.html' --exclude '*.svg' --exclude '*.png' --exclude '*.jpg' \
+  --cache-control 'max-age=31536000'
 
 # CloudFront China has no CloudFront Functions, so nothing maps /guide/ to
 # /guide/index.html there: store each folder's index.html under the

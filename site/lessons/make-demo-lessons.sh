@@ -7,10 +7,11 @@
 #
 #   bash site/lessons/make-demo-lessons.sh
 #
-# The outputs are committed (each ≈ 0.3 MB: 40 kb/s of voice is most of it), so nothing is generated at
-# build or run time; run this again only when the slides below change.
-# The demo speaker has no camera noise (SYNTHETIC_NOISE=0): noise costs
-# ~10 kb/s here and would only make the committed files bigger; the bench
+# The outputs are committed (each ≈ 0.3 MB, most of it the 40 kb/s voice),
+# so nothing is generated at build or run time; a re-run gives the same
+# bytes, so run it again only when the slides below change. The demo
+# speaker has no camera noise (SYNTHETIC_NOISE=0): at the bench's level it
+# adds ≈ 140 kb/s and would quadruple the committed files; the bench
 # (infra/media/bytes-per-class-hour.sh) keeps it, to measure honestly.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

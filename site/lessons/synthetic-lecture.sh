@@ -6,7 +6,8 @@
 # background keep moving under light camera noise, and a voice-like track
 # (a gliding pitch with harmonics, syllables at ~4 Hz, pauses between
 # phrases, a little hiss) rather than silence, which would flatter the
-# audio encoder.
+# audio encoder. Every random source has a fixed seed, so the same script
+# draws the same lecture and the committed demos do not change on a re-run.
 #
 #   render_slide out.png heading.txt body.txt footer
 #   synthetic_lecture slides.ffconcat seconds out.nut   # rawvideo + PCM, for encode-lecture.sh
@@ -47,14 +48,14 @@ synthetic_lecture() {
   local slides=$1 seconds=$2 out=$3
   ffmpeg -hide_banner -loglevel error -nostdin -y \
     -f concat -safe 0 -i "$slides" \
-    -f lavfi -i "gradients=s=256x192:r=15:c0=0x6d7f8f:c1=0xa9b6c2:speed=0.01:d=$seconds" \
+    -f lavfi -i "gradients=s=256x192:r=15:c0=0x6d7f8f:c1=0xa9b6c2:speed=0.01:seed=1:d=$seconds" \
     -f lavfi -i "color=c=0xd9ae8c:s=72x88:r=15:d=$seconds" \
     -f lavfi -i "color=c=0x2b3a55:s=176x72:r=15:d=$seconds" \
     -f lavfi -i "$(synthetic_speech "$seconds")" \
     -filter_complex "\
 [1:v][3:v]overlay=x='40+6*sin(2*PI*t/6)':y=128:eval=frame[body];\
 [body][2:v]overlay=x='92+14*sin(2*PI*t/6)+3*sin(2*PI*t/1.3)':y='44+5*sin(2*PI*t/2.1)':eval=frame,\
-noise=alls=${SYNTHETIC_NOISE:-10}:allf=t,format=yuv420p[speaker];\
+noise=alls=${SYNTHETIC_NOISE:-10}:allf=t:all_seed=1,format=yuv420p[speaker];\
 [0:v]fps=15,format=yuv420p[slides];\
 [slides][speaker]overlay=x='W-w-32+4*sin(2*PI*t/17)':y='H-h-40':eval=frame:shortest=1[v]" \
     -map '[v]' -map 4:a -t "$seconds" \

@@ -3,7 +3,10 @@
 //! function whose router has it; the public routes are throttled; every
 //! function's IAM names only the DynamoDB actions (and the index) that the
 //! DynamoDB adapter sends for the store traits the function is typed
-//! against; the table is the one `table.rs` defines; ARNs use the partition.
+//! against; the table is the one `table.rs` defines; ARNs use the partition;
+//! lesson media is private, read only through the distribution, served only
+//! to signed URLs under a path-only cache key, and signed for by the
+//! learning function alone.
 //!
 //! The template is read as JSON through Python's PyYAML (CloudFormation's
 //! short tags become `{"Ref": …}` / `{"Fn::…": …}`), so the workspace needs
@@ -595,4 +598,237 @@ fn arns_name_the_partition() {
     let template = template();
     walk(&template["Resources"], "Resources");
     walk(&template["Outputs"], "Outputs");
+}
+
+/// The `then` branch of `{"Fn::If": [condition, then, AWS::NoValue]}`: a
+/// part of the template that exists only under `condition`.
+fn only_if<'a>(value: &'a Value, condition: &str, what: &str) -> &'a Value {
+    let branches = value["Fn::If"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{what} exists only under {condition}: {value}"));
+    assert_eq!(branches.len(), 3, "{what}: {value}");
+    assert_eq!(
+        branches[0], condition,
+        "{what} exists only under {condition}"
+    );
+    assert_eq!(
+        branches[2],
+        json!({"Ref": "AWS::NoValue"}),
+        "{what}: nothing in its place without {condition}"
+    );
+    &branches[1]
+}
+
+fn distribution_config(template: &Value) -> &Value {
+    &resources(template)["Distribution"]["Properties"]["DistributionConfig"]
+}
+
+#[test]
+fn lesson_media_is_served_only_to_signed_urls_with_a_path_only_cache_key() {
+    let template = template();
+    let config = distribution_config(&template);
+    let behaviours = config["CacheBehaviors"].as_array().expect("CacheBehaviors");
+    // First, so no other path pattern can ever answer for a media path.
+    let media = only_if(&behaviours[0], "HasMedia", "the /media/* behaviour");
+    assert_eq!(media["PathPattern"], "/media/*");
+    assert_eq!(media["TargetOriginId"], "media");
+    assert_eq!(
+        media["TrustedKeyGroups"],
+        json!([{"Ref": "MediaKeyGroup"}]),
+        "every media request must carry a signature from the media key group"
+    );
+    assert_eq!(media["ViewerProtocolPolicy"], "https-only");
+    assert_eq!(media["AllowedMethods"], json!(["GET", "HEAD"]));
+    assert_eq!(media["Compress"], false, "video is not compressed");
+    assert!(
+        media.get("OriginRequestPolicyId").is_none(),
+        "nothing but the path goes to S3"
+    );
+
+    // The media origin is reached by no other behaviour, the default included.
+    assert_ne!(config["DefaultCacheBehavior"]["TargetOriginId"], "media");
+    for behaviour in &behaviours[1..] {
+        assert_ne!(behaviour["TargetOriginId"], "media", "{behaviour}");
+        assert_ne!(behaviour["PathPattern"], "/media/*", "{behaviour}");
+    }
+
+    // Each learner's URL has its own Policy/Signature/Key-Pair-Id: in the
+    // cache key they would make every view a miss.
+    let policy_name = media["CachePolicyId"]["Ref"]
+        .as_str()
+        .expect("the behaviour's cache policy is in the template");
+    let policy = &resources(&template)[policy_name];
+    assert_eq!(policy["Type"], "AWS::CloudFront::CachePolicy");
+    let key =
+        &policy["Properties"]["CachePolicyConfig"]["ParametersInCacheKeyAndForwardedToOrigin"];
+    assert_eq!(key["QueryStringsConfig"]["QueryStringBehavior"], "none");
+    assert_eq!(key["HeadersConfig"]["HeaderBehavior"], "none");
+    assert_eq!(key["CookiesConfig"]["CookieBehavior"], "none");
+    assert_eq!(key["EnableAcceptEncodingGzip"], false);
+    assert_eq!(key["EnableAcceptEncodingBrotli"], false);
+    assert!(
+        policy["Properties"]["CachePolicyConfig"]["DefaultTTL"]
+            .as_u64()
+            .is_some_and(|ttl| ttl >= 86_400),
+        "lesson media is cached long"
+    );
+
+    // The key group holds the public keys of the two rotation slots.
+    let group = &resources(&template)["MediaKeyGroup"];
+    assert_eq!(group["Type"], "AWS::CloudFront::KeyGroup");
+    assert_eq!(group["Condition"], "HasMedia");
+    let items = group["Properties"]["KeyGroupConfig"]["Items"]
+        .as_array()
+        .unwrap();
+    let keys: Vec<&Value> = items
+        .iter()
+        .zip(["HasMediaKey1", "HasMediaKey2"])
+        .map(|(item, condition)| only_if(item, condition, "a public key slot"))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            &json!({"Ref": "MediaPublicKey"}),
+            &json!({"Ref": "MediaPublicKey2"})
+        ]
+    );
+    for name in ["MediaPublicKey", "MediaPublicKey2"] {
+        assert_eq!(
+            resources(&template)[name]["Type"],
+            "AWS::CloudFront::PublicKey"
+        );
+    }
+}
+
+#[test]
+fn the_media_bucket_is_private_and_read_only_through_the_distribution() {
+    let template = template();
+    let resources = resources(&template);
+    let bucket = &resources["MediaBucket"]["Properties"];
+    for setting in [
+        "BlockPublicAcls",
+        "BlockPublicPolicy",
+        "IgnorePublicAcls",
+        "RestrictPublicBuckets",
+    ] {
+        assert_eq!(
+            bucket["PublicAccessBlockConfiguration"][setting], true,
+            "{setting}"
+        );
+    }
+    assert!(bucket["BucketEncryption"].is_object(), "encrypted at rest");
+
+    let policies: Vec<_> = of_type(&template, "AWS::S3::BucketPolicy")
+        .into_iter()
+        .filter(|(_, policy)| policy["Properties"]["Bucket"] == json!({"Ref": "MediaBucket"}))
+        .collect();
+    assert_eq!(policies.len(), 1, "one policy on the media bucket");
+    let statements = policies[0].1["Properties"]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap();
+    let mut allows = Vec::new();
+    let mut denies_plain_http = false;
+    for statement in statements {
+        let alternatives = match statement.get("Fn::If") {
+            Some(branches) => {
+                assert_eq!(branches[0], "IsChina", "{statement}");
+                branches.as_array().unwrap()[1..].iter().collect()
+            }
+            None => vec![statement],
+        };
+        for statement in alternatives {
+            match statement["Effect"].as_str() {
+                Some("Deny") => {
+                    denies_plain_http |=
+                        statement["Condition"]["Bool"]["aws:SecureTransport"] == "false";
+                }
+                Some("Allow") => allows.push(statement),
+                other => panic!("Effect {other:?}: {statement}"),
+            }
+        }
+    }
+    assert!(denies_plain_http, "the bucket refuses plain HTTP");
+    let origin_access_control = json!({"Service": "cloudfront.amazonaws.com"});
+    let origin_access_identity = json!({
+        "CanonicalUser": {"Fn::GetAtt": ["MediaOriginAccessIdentity", "S3CanonicalUserId"]}
+    });
+    assert_eq!(allows.len(), 2, "CloudFront reads, by OAC or (China) OAI");
+    for allow in allows {
+        assert_eq!(
+            allow["Action"], "s3:GetObject",
+            "read, nothing else: {allow}"
+        );
+        assert_eq!(
+            allow["Resource"],
+            json!({"Fn::Sub": "${MediaBucket.Arn}/media/*"}),
+            "only the media/ keys: {allow}"
+        );
+        let principal = &allow["Principal"];
+        if *principal == origin_access_control {
+            let source = allow["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(
+                source.ends_with(":distribution/${Distribution}"),
+                "OAC: this stack's distribution only: {allow}"
+            );
+        } else {
+            assert_eq!(*principal, origin_access_identity, "{allow}");
+        }
+    }
+
+    // The distribution's media origin signs its requests (OAC) or uses the OAI.
+    let origins = distribution_config(&template)["Origins"]
+        .as_array()
+        .unwrap();
+    let media = origins
+        .iter()
+        .find(|origin| origin.get("Fn::If").is_some())
+        .map(|origin| only_if(origin, "HasMedia", "the media origin"))
+        .expect("a media origin");
+    assert_eq!(media["Id"], "media");
+    assert_eq!(
+        media["DomainName"],
+        json!({"Fn::GetAtt": ["MediaBucket", "RegionalDomainName"]})
+    );
+    assert_eq!(
+        media["OriginAccessControlId"]["Fn::If"][1],
+        json!({"Fn::GetAtt": ["MediaOriginAccessControl", "Id"]})
+    );
+    assert_eq!(
+        media["S3OriginConfig"]["OriginAccessIdentity"]["Fn::If"][1],
+        json!({"Fn::Sub": "origin-access-identity/cloudfront/${MediaOriginAccessIdentity}"})
+    );
+}
+
+#[test]
+fn only_the_learning_function_gets_the_media_variables() {
+    const MEDIA_URL: &str = "TICEDU_MEDIA_URL";
+    const MEDIA_KEY_ID: &str = "TICEDU_MEDIA_KEY_ID";
+    let template = template();
+    let globals = &template["Globals"]["Function"]["Environment"]["Variables"];
+    assert!(globals.get(MEDIA_URL).is_none() && globals.get(MEDIA_KEY_ID).is_none());
+    for (name, binary, function) in functions(&template) {
+        let variables = &function["Properties"]["Environment"]["Variables"];
+        if binary != "learning" {
+            for variable in [MEDIA_URL, MEDIA_KEY_ID] {
+                assert!(
+                    variables.get(variable).is_none(),
+                    "{name} signs no media URL: no {variable}"
+                );
+            }
+            continue;
+        }
+        // Both or neither, under one condition: a signer needs the key's id
+        // and the address it signs for.
+        let url = only_if(&variables[MEDIA_URL], "HasMediaUrl", MEDIA_URL);
+        let key_id = only_if(&variables[MEDIA_KEY_ID], "HasMediaUrl", MEDIA_KEY_ID);
+        let urls = url["Fn::If"].as_array().expect("SiteUrl, else DomainName");
+        assert_eq!(urls[1], json!({"Fn::Sub": "${SiteUrl}/media"}));
+        assert_eq!(urls[2], json!({"Fn::Sub": "https://${DomainName}/media"}));
+        assert_eq!(
+            key_id,
+            &json!({"Fn::If": ["SignsWithKey2", {"Ref": "MediaPublicKey2"}, {"Ref": "MediaPublicKey"}]})
+        );
+    }
 }

@@ -123,7 +123,20 @@ fn courseware_html(markdown: &str) -> anyhow::Result<String> {
         &HashMap::new(),
         &Headings::ids_only(SlugStrategy::On),
     )?;
-    Ok(rendered.html)
+    Ok(below_the_lesson_heading(rendered.html))
+}
+
+/// The hour page has its `h1` (the hour's title) and the lesson's `h2`: the
+/// courseware's headings go two levels down (`#` → `h3`, at most `h6`), so
+/// that screen readers find one outline.
+fn below_the_lesson_heading(mut html: String) -> String {
+    for level in (1..=5).rev() {
+        let to = (level + 2).min(6);
+        html = html
+            .replace(&format!("<h{level}"), &format!("<h{to}"))
+            .replace(&format!("</h{level}>"), &format!("</h{to}>"));
+    }
+    html
 }
 
 /// The figures in a lesson folder, by name.
@@ -185,7 +198,7 @@ hours = [
         if !declared_only {
             std::fs::write(
                 lesson.join("courseware.md"),
-                "## 要点\n\n![体系](figure-1.svg)\n\n- 法定检验\n",
+                "# 法定检验\n\n## 要点\n\n![体系](figure-1.svg)\n\n- 法定检验\n\n##### 注\n",
             )
             .unwrap();
             std::fs::write(lesson.join("figure-1.svg"), "<svg/>").unwrap();
@@ -202,10 +215,16 @@ hours = [
         assert_eq!((report.lessons, report.files), (1, 3));
         let folder = output.join("lessons/laws/1");
         let html = std::fs::read_to_string(folder.join("courseware.html")).unwrap();
+        // Under the page's h1 and the lesson's h2.
         assert!(
-            html.contains("<h2 id=") && html.contains("要点</h2>"),
+            html.contains("<h3 id=") && html.contains("法定检验</h3>"),
             "{html}"
         );
+        assert!(
+            html.contains("<h4 id=") && html.contains("要点</h4>"),
+            "{html}"
+        );
+        assert!(html.contains("注</h6>") && !html.contains("<h1") && !html.contains("<h2"));
         assert!(
             html.contains("<img src=\"figure-1.svg\" alt=\"体系\""),
             "{html}"

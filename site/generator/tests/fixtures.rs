@@ -301,6 +301,36 @@ fn course_and_hour_pages_render_exactly_as_reviewed() {
         "hour_page_en",
         stable("en/courses/draft-survey/2/index.html")
     );
+    // An hour with a lecture and courseware: the page names them and keeps
+    // them locked; the files themselves are never in the public site.
+    insta::assert_snapshot!(
+        "hour_page_with_a_lesson",
+        stable("courses/acceptance-sampling-gbt-2828-1/1/index.html")
+    );
+    let published: Vec<String> = walk(dir.path());
+    assert!(
+        !published
+            .iter()
+            .any(|file| file.ends_with(".mp4") || file.contains("courseware")),
+        "lesson files in the public site: {published:?}"
+    );
+}
+
+/// Every file under `folder`, as paths relative to it.
+fn walk(folder: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut folders = vec![folder.to_path_buf()];
+    while let Some(next) = folders.pop() {
+        for entry in std::fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path.strip_prefix(folder).unwrap().display().to_string());
+            }
+        }
+    }
+    files
 }
 
 /// `html` with the 20 hash characters after `marker` replaced by `HASH`.

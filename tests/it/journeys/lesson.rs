@@ -2,7 +2,7 @@
 //! page keeps its lecture locked; the learner buys the course, the lecture
 //! plays (its `currentTime` advances), 学过了 pressed early is refused with
 //! the time left, and accepted once the study length has passed on the
-//! platform's clock (1-minute hours). The lecture's bare URL is refused, and
+//! platform's clock (1-minute hours); the courseware shows with its figure. The lecture's bare URL is refused, and
 //! the signature for hour 1 does not open hour 2.
 
 use std::time::{Duration, Instant};
@@ -74,6 +74,22 @@ pub async fn lesson_journey() {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         b.document_at("lesson", Some(".lesson")).await?;
+
+        b.step("the courseware shows, its figure loaded through the hour's signature");
+        b.wait_text(".lesson .courseware", "批").await?;
+        let started = Instant::now();
+        loop {
+            let figure = b
+                .js("var img = document.querySelector('.courseware img'); return img ? [img.complete, img.naturalWidth] : null;")
+                .await?;
+            if figure[0] == json!(true) && figure[1].as_u64().is_some_and(|width| width > 0) {
+                break;
+            }
+            if started.elapsed() > WAIT {
+                return Err(format!("the courseware's figure did not load: {figure}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
 
         b.step("学过了 too early is refused with the time left");
         b.click("form.mark button[type=submit]").await?;
