@@ -298,6 +298,24 @@ async fn forged_stale_probe_and_mismatched_notices_change_nothing() {
         &notify(&app, &unknown_headers, &unknown_body).await,
         StatusCode::NOT_FOUND,
     );
+    // Genuine notices, but for another app or another merchant.
+    for (transaction_id, edit) in [
+        (
+            "4200001234202307010000000005",
+            (|t: &mut ticedu_wechatpay::Transaction| t.appid = "wx0000000000000000".to_owned())
+                as fn(&mut ticedu_wechatpay::Transaction),
+        ),
+        ("4200001234202307010000000006", |t| {
+            t.mchid = "1900000000".to_owned()
+        }),
+    ] {
+        let (other_headers, other_body) =
+            simulator::notice_edited(&order, total, transaction_id, now(), edit);
+        expect_fail(
+            &notify(&app, &other_headers, &other_body).await,
+            StatusCode::BAD_REQUEST,
+        );
+    }
     assert!(app.store.enrollments(&learner).await.unwrap().is_empty());
     let stored = app
         .store

@@ -96,7 +96,15 @@ impl Simulator {
         transaction_id: &str,
         timestamp: i64,
     ) -> (Vec<(&'static str, String)>, String) {
-        let transaction = Transaction {
+        self.notice_of(
+            &self.transaction(order, total_fen, transaction_id),
+            timestamp,
+        )
+    }
+
+    /// This merchant's successful payment of `order`, as a notice carries it.
+    pub fn transaction(&self, order: &str, total_fen: u64, transaction_id: &str) -> Transaction {
+        Transaction {
             mchid: self.merchant.mchid.clone(),
             appid: self.merchant.appid.clone(),
             out_trade_no: order.to_owned(),
@@ -108,10 +116,21 @@ impl Simulator {
                 currency: "CNY".to_owned(),
                 payer_total: Some(total_fen),
             },
-        };
+        }
+    }
+
+    /// The headers and body of a genuine notice (encrypted with the merchant's
+    /// API v3 key, signed with the platform's key) carrying `transaction`:
+    /// what the notify handler must still refuse when it is not ours.
+    pub fn notice_of(
+        &self,
+        transaction: &Transaction,
+        timestamp: i64,
+    ) -> (Vec<(&'static str, String)>, String) {
+        let transaction_id = &transaction.transaction_id;
         let resource = self
             .merchant
-            .encrypt(&transaction, &nonce(12), "transaction");
+            .encrypt(transaction, &nonce(12), "transaction");
         let body = json!({
             "id": format!("EV-{transaction_id}"),
             "create_time": jiff::Timestamp::from_second(timestamp).map(|t| t.to_string()).unwrap_or_default(),

@@ -204,7 +204,9 @@ fn open(
         .merchant
         .decrypt(&notice.resource)
         .map_err(NotifyError::Unreadable)?;
-    if transaction.mchid != wechat.merchant.mchid {
+    // Genuinely from WeChat Pay and for our key, yet possibly for another
+    // merchant or app of ours: such money is not this order's payment.
+    if transaction.mchid != wechat.merchant.mchid || transaction.appid != wechat.merchant.appid {
         return Err(NotifyError::OtherMerchant);
     }
     Ok(transaction)

@@ -76,6 +76,21 @@ pub fn notice(
     simulator(by_public_key).notice(out_trade_no, total_fen, transaction_id, timestamp)
 }
 
+/// The headers and body of a genuine notice for `order` whose transaction
+/// `edit` changes first (another merchant, another app…).
+pub fn notice_edited(
+    out_trade_no: &str,
+    total_fen: u64,
+    transaction_id: &str,
+    timestamp: i64,
+    edit: impl FnOnce(&mut ticedu_wechatpay::Transaction),
+) -> (Vec<(&'static str, String)>, String) {
+    let simulator = simulator(false);
+    let mut transaction = simulator.transaction(out_trade_no, total_fen, transaction_id);
+    edit(&mut transaction);
+    simulator.notice_of(&transaction, timestamp)
+}
+
 /// For a platform served at `address` (`127.0.0.1:port`) with the simulator's
 /// routes merged in: our side calls the simulator there, and the simulator's
 /// `POST /wechatpay-simulator/pay/{order}` notifies our notify endpoint there,
