@@ -460,6 +460,7 @@
   function wechatPay(form, refresh, warningFor) {
     var status = form.querySelector(".status");
     var codeUrl = form.querySelector(".code-url");
+    var qr = form.querySelector(".qr");
     var simulate = form.querySelector("button.simulate");
     var local = /^(127\.0\.0\.1|localhost|\[::1\])$/.test(location.hostname);
     var waiting = null;
@@ -471,6 +472,7 @@
           say(status, text("支付成功，课程已加入“我的学习”。", "Paid: the courses are in My learning."), true);
           simulate.hidden = true;
           codeUrl.hidden = true;
+          qr.hidden = true;
           refresh();
         } else if (tries > 0) {
           waiting = setTimeout(function () { waitForPayment(orderNo, tries - 1); }, 1500);
@@ -482,6 +484,9 @@
         say(status, text("订单 ", "Order ") + order.order_no + text("，应付 ", ": ") + yuan(order.total_fen) + text("。请用微信扫码支付。", ". Scan with WeChat to pay."), true);
         codeUrl.textContent = order.code_url || "";
         codeUrl.hidden = !order.code_url;
+        // The server draws the QR code: the payment link never leaves for a third party.
+        qr.innerHTML = order.code_url_qr_svg || "";
+        qr.hidden = !order.code_url_qr_svg;
         simulate.hidden = !local;
         simulate.onclick = function () {
           simulate.disabled = true;

@@ -25,8 +25,11 @@ pub const WECHAT_ORDERS: &str = "/api/payments/wechat/orders";
 pub(crate) struct WeChatOrder {
     order_no: String,
     total_fen: u64,
-    /// Native: show this as a QR code.
+    /// Native: the link WeChat opens when the QR code is scanned.
     code_url: Option<String>,
+    /// Native: `code_url` as a QR code (SVG), drawn here so that no
+    /// third-party service ever sees a payment link.
+    code_url_qr_svg: Option<String>,
     /// JSAPI: pass these to `getBrandWCPayRequest`.
     #[schema(value_type = Option<Object>)]
     jsapi: Option<ticedu_wechatpay::JsapiParameters>,
@@ -102,13 +105,37 @@ pub(crate) async fn wechat_order<S: PaymentsStore>(
         request_failed()
     })?;
     tracing::info!(learner = %auth.id, order = %order.no, total_fen = order.amount.get(), "WeChat Pay order placed");
+    let code_url_qr_svg = code_url.as_deref().and_then(qr_svg);
     Ok((
         StatusCode::CREATED,
         Json(WeChatOrder {
             order_no: order.no.to_string(),
             total_fen: order.amount.get(),
             code_url,
+            code_url_qr_svg,
             jsapi,
         }),
     ))
+}
+
+/// `text` as an inline SVG QR code (no XML declaration: it goes into a
+/// page), large enough to scan from a screen; none if it does not fit a QR
+/// code, which a WeChat `code_url` always does.
+fn qr_svg(text: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(220, 220)
+        .quiet_zone(true)
+        .build();
+    svg.find("<svg").map(|start| svg[start..].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_code_url_becomes_an_svg_qr_code() {
+        let svg = super::qr_svg("weixin://wxpay/bizpayurl?pr=abc123").unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains("<path"), "{svg}");
+    }
 }

@@ -109,8 +109,20 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     b.click("form.wechat button[type=submit]").await?;
     b.wait_text("form.wechat .status.ok", "请用微信扫码支付")
         .await?;
-    b.wait_text("form.wechat .code-url", "weixin://wxpay/")
+    let code_url = b
+        .wait_text("form.wechat .code-url", "weixin://wxpay/")
         .await?;
+    // The QR code drawn on the page scans to the order's code_url, as a phone would read it.
+    // Whole in the viewport first: an element screenshot of a half-visible code is half a code.
+    b.js("document.querySelector('form.wechat .qr').scrollIntoView({block: 'center'});")
+        .await?;
+    let png = b.find("form.wechat .qr").await?.screenshot().await?;
+    let scanned = scan_qr(&png)?;
+    if scanned != code_url.trim() {
+        return Err(
+            format!("the QR code reads {scanned:?}, the order's code_url is {code_url:?}").into(),
+        );
+    }
     b.document_at("pay", Some("form.wechat")).await?;
     b.click("form.wechat button.simulate").await?;
     b.wait_text("form.wechat .status.ok", "支付成功").await?;
@@ -307,4 +319,23 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
         id_number: id_number.to_owned(),
         username,
     })
+}
+
+/// What zbar (Debian's `zbar-tools`) reads in a PNG screenshot.
+fn scan_qr(png: &[u8]) -> Result<String> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("qr.png");
+    std::fs::write(&file, png)?;
+    let output = std::process::Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(&file)
+        .output()?;
+    if !output.status.success() {
+        return Err(format!(
+            "zbarimg found no code: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    Ok(String::from_utf8(output.stdout)?.trim_end().to_owned())
 }
