@@ -402,6 +402,7 @@
       return;
     }
     var wechatForm = root.querySelector("form.wechat");
+    var bundleForm = root.querySelector("form.add-bundle");
     var bundleWarning = null;
     var claim = root.querySelector("form.claim");
     var claimStatus = claim.querySelector(".claim-status");
@@ -423,7 +424,7 @@
         balance.textContent = text("账户余额：", "Balance: ") + yuan(me.balance_fen);
         // Bundles are certification hours: a full flexible part gains nothing from them.
         bundleWarning = wouldNotCount(me, "certification");
-        if (wechatForm) showWarning(wechatForm, bundleWarning);
+        if (bundleForm) showWarning(bundleForm, bundleWarning);
         if (me.returning) {
           claim.hidden = true;
         } else {
@@ -450,14 +451,95 @@
         refresh();
       }).catch(function (error) { say(status, error.message, false); });
     });
-    if (wechatForm) wechatPay(wechatForm, refresh, function () { return bundleWarning; });
+    var cart = root.querySelector(".cart");
+    var showCart = cartView(cart);
+    guardPurchase(bundleForm, function () { return bundleWarning; }, function () {
+      var select = bundleForm.elements.bundle;
+      var count = addToCart({ kind: "bundle", id: select.value, title: select.options[select.selectedIndex].text });
+      say(bundleForm.querySelector(".status"), text("已加入购物车（共 " + count + " 项）。", "Added to the cart (" + count + " items)."), true);
+      showCart();
+    });
+    function paid() { saveCart([]); showCart(); refresh(); }
+    var payBalance = wechatForm.querySelector("button.pay-balance");
+    payBalance.addEventListener("click", function () {
+      var status = wechatForm.querySelector(".status");
+      payBalance.disabled = true;
+      api("POST", "/payments/purchase", { items: cartRequest() }).then(function (answer) {
+        say(status, text("购买成功：", "Bought: ") + answer.hours.length + text(" 学时，", " hours, ") + yuan(answer.total_fen) + text("，已从余额扣除。", " from your balance."), true);
+        paid();
+      }).catch(function (error) { say(status, error.message, false); })
+        .then(function () { payBalance.disabled = false; });
+    });
+    wechatPay(wechatForm, paid);
+    showCart();
     refresh();
+  }
+
+  // The cart: what the learner chose on course, hour and pay pages, kept in
+  // this browser until paid, priced by the server (R11, R12) before paying.
+  var CART = "ticedu.cart";
+  function cartItems() {
+    try { return JSON.parse(localStorage.getItem(CART)) || []; } catch (error) { return []; }
+  }
+  function saveCart(items) { localStorage.setItem(CART, JSON.stringify(items)); }
+  function addToCart(item) {
+    var items = cartItems().filter(function (i) { return i.kind !== item.kind || i.id !== item.id; });
+    items.push(item);
+    saveCart(items);
+    return items.length;
+  }
+  function cartRequest() { return cartItems().map(function (item) { return { kind: item.kind, id: item.id }; }); }
+
+  // Lists the cart with the server's price of each line; returns a function that shows it again.
+  function cartView(cart) {
+    var list = cart.querySelector(".cart-lines");
+    var total = cart.querySelector(".cart-total");
+    var buttons = cart.querySelectorAll("form.checkout button:not(.simulate)");
+    function show() {
+      var items = cartItems();
+      list.innerHTML = "";
+      buttons.forEach(function (button) { button.disabled = !items.length; });
+      if (!items.length) {
+        total.textContent = text("购物车是空的：在课程页或学时页点击“加入购物车”。", "The cart is empty: use “Add to cart” on a course or hour page.");
+        return;
+      }
+      var prices = [];
+      items.forEach(function (item, index) {
+        var line = listItem(list, document.createTextNode(item.title || item.id));
+        prices[index] = document.createElement("span");
+        prices[index].className = "price";
+        line.appendChild(document.createTextNode(" "));
+        line.appendChild(prices[index]);
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "remove secondary";
+        remove.textContent = text("移除", "Remove");
+        remove.setAttribute("aria-label", text("移除 ", "Remove ") + (item.title || item.id));
+        remove.addEventListener("click", function () {
+          saveCart(cartItems().filter(function (i) { return i.kind !== item.kind || i.id !== item.id; }));
+          show();
+        });
+        line.appendChild(document.createTextNode(" "));
+        line.appendChild(remove);
+      });
+      api("POST", "/payments/quote", { items: cartRequest() }).then(function (quote) {
+        quote.lines.forEach(function (line, index) {
+          if (prices[index]) prices[index].textContent = line.hours + text(" 学时 ", " hours ") + yuan(line.net_fen) + (line.discount_fen ? text("（优惠 ", " (discount ") + yuan(line.discount_fen) + text("）", ")") : "");
+        });
+        total.textContent = text("合计 ", "Total ") + yuan(quote.total_fen) + text("，账户余额 ", "; your balance ") + yuan(quote.balance_fen) + text("。", ".");
+      }).catch(function (error) {
+        // E.g. an hour bought meanwhile: the learner removes the line and pays the rest.
+        total.textContent = error.message;
+        buttons.forEach(function (button) { button.disabled = true; });
+      });
+    }
+    return show;
   }
 
   // WeChat Pay Native: the order's code_url is what the QR code shows; the
   // page waits for the payment notice to mark the order paid. On a local
   // server the WeChat Pay simulator can pay it instead of a phone.
-  function wechatPay(form, refresh, warningFor) {
+  function wechatPay(form, paid) {
     var status = form.querySelector(".status");
     var codeUrl = form.querySelector(".code-url");
     var qr = form.querySelector(".qr");
@@ -473,14 +555,15 @@
           simulate.hidden = true;
           codeUrl.hidden = true;
           qr.hidden = true;
-          refresh();
+          paid();
         } else if (tries > 0) {
           waiting = setTimeout(function () { waitForPayment(orderNo, tries - 1); }, 1500);
         }
       }).catch(function (error) { say(status, error.message, false); });
     }
-    guardPurchase(form, warningFor, function () {
-      api("POST", "/payments/wechat/orders", { items: [{ kind: "bundle", id: value(form, "bundle") }], channel: "native" }).then(function (order) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      api("POST", "/payments/wechat/orders", { items: cartRequest(), channel: "native" }).then(function (order) {
         say(status, text("订单 ", "Order ") + order.order_no + text("，应付 ", ": ") + yuan(order.total_fen) + text("。请用微信扫码支付。", ". Scan with WeChat to pay."), true);
         codeUrl.textContent = order.code_url || "";
         codeUrl.hidden = !order.code_url;
@@ -568,9 +651,10 @@
     });
   }
 
+  // "Add to cart" on a course or hour page, after the warning when the hours would not count.
   function buyForm(form) {
     var status = form.querySelector(".status");
-    // Only mandatory and elective courses are sold one by one (certification comes in bundles).
+    // Electives and certification courses fall in the same part of the requirement.
     var group = form.hasAttribute("data-mandatory") ? "mandatory" : "elective";
     // Who is buying decides whether the hours count; asked once, on load,
     // so that the warning stands next to the button before any click.
@@ -582,10 +666,12 @@
         }).catch(function () { return null; })
       : Promise.resolve(null);
     guardPurchase(form, function () { return known; }, function () {
-      if (!token()) { say(status, text("请先登录。", "Please log in first."), false); return; }
-      api("POST", "/payments/purchase", { items: [{ kind: "course", id: form.getAttribute("data-buy") }] }).then(function (answer) {
-        say(status, text("购买成功：", "Bought: ") + answer.hours.length + text(" 学时，", " hours, ") + yuan(answer.total_fen), true);
-      }).catch(function (error) { say(status, error.message, false); });
+      var count = addToCart({ kind: form.getAttribute("data-buy-kind"), id: form.getAttribute("data-buy"), title: form.getAttribute("data-title") });
+      say(status, text("已加入购物车（共 " + count + " 项）。", "Added to the cart (" + count + " items). "), true);
+      var checkout = document.createElement("a");
+      checkout.href = prefix + "/pay/#cart";
+      checkout.textContent = text("去结算", "Check out");
+      status.appendChild(checkout);
     });
   }
 

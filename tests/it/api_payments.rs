@@ -168,11 +168,6 @@ async fn bad_carts_and_card_codes_are_refused_with_codes() {
             "cart.unknown_item",
         ),
         (
-            json!({ "items": [ { "kind": "course", "id": "iso-iec-17020-inspection-bodies" } ] }),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "cart.sold_only_in_bundles",
-        ),
-        (
             json!({ "items": [ { "kind": "hour", "id": "draft-survey/1" }, { "kind": "course", "id": "draft-survey" } ] }),
             StatusCode::UNPROCESSABLE_ENTITY,
             "cart.hour_twice",
@@ -339,3 +334,52 @@ async fn one_card_redeemed_by_twenty_learners_at_once_credits_one_of_them() {
     }
     assert_eq!(total, 60_000);
 }
+
+/// Every mix R8 and R9 allow can be bought (issue 18): an elective, a
+/// certification course on its own and a single certification hour in one
+/// cart, quoted and paid; the certification hours count in the flexible part.
+async fn a_mix_of_elective_and_single_certification_courses_is_bought_and_counts<
+    S: Store + Clone + 'static,
+>(
+    app: TestApp<S>,
+) {
+    let learner = app.register_as(Kind::New).await;
+    app.credit(&learner.id, 600).await;
+    let cart = json!([
+        { "kind": "course", "id": "draft-survey" },
+        { "kind": "course", "id": "iso-iec-17020-inspection-bodies" },
+        { "kind": "hour", "id": "iso-iec-17025-testing-laboratories/1" },
+    ]);
+    let quote = app
+        .post(
+            payments::QUOTE,
+            Some(&learner.token),
+            json!({ "items": cart }),
+        )
+        .await;
+    assert_eq!(quote.status, StatusCode::OK, "{}", quote.body);
+    let hours: u64 = quote.body["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| line["hours"].as_u64().unwrap())
+        .sum();
+    assert_eq!(quote.body["total_fen"], json!(hours * 1500));
+    let bought = app.buy(&learner.token, cart).await;
+    assert_eq!(bought.len() as u64, hours);
+    let certification = bought
+        .iter()
+        .find(|hour| hour.starts_with("iso-iec-17025"))
+        .unwrap();
+    app.open_lesson(&learner.token, certification).await;
+    let marked = app.mark(&learner.token, certification).await;
+    assert_eq!(marked.status, StatusCode::OK, "{}", marked.body);
+    assert_eq!(
+        marked.body["progress"]["flexible"]["learned_hours"],
+        json!(1),
+        "{}",
+        marked.body
+    );
+}
+
+on_both_stores!(as_built => a_mix_of_elective_and_single_certification_courses_is_bought_and_counts);

@@ -15,11 +15,11 @@ use crate::settings::YearSettings;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum CartItem {
-    /// Every hour of an elective or mandatory course.
+    /// Every hour of a course, of any group.
     Course(CourseId),
-    /// One class hour of an elective or mandatory course.
+    /// One class hour.
     Hour(HourId),
-    /// A certification bundle (R4): the only way to buy certification courses.
+    /// A certification bundle (R4): 30 hours for holders, 40 for new learners.
     Bundle(BundleId),
 }
 
@@ -67,8 +67,10 @@ pub const MAX_CART_ITEMS: usize = 100;
 /// Prices a cart for `buyer` at this year's rate (R11: 15 CNY per hour in
 /// 2023), with R12's discount: a returning holder pays nothing for mandatory
 /// hours. Refuses anything that could not be learned or would be paid twice:
-/// unknown ids, certification courses outside a bundle, a bundle meant for
-/// another kind of learner, the same hour twice, an hour already `owned`.
+/// unknown ids, a bundle meant for another kind of learner, the same hour
+/// twice, an hour already `owned`. Certification courses come in bundles
+/// (R4) and also one by one, so that every mix of elective and
+/// certification hours R8 and R9 allow can be bought.
 pub fn quote(
     catalogue: &Catalogue,
     settings: &YearSettings,
@@ -137,9 +139,6 @@ fn hours_of(
             let course = catalogue
                 .course(id)
                 .ok_or(PricingError::UnknownItem { item: item.clone() })?;
-            if course.group == CourseGroup::Certification {
-                return Err(PricingError::SoldOnlyInBundles);
-            }
             Ok((
                 course
                     .lessons
@@ -153,9 +152,6 @@ fn hours_of(
             let (course, lesson) = catalogue
                 .lesson(id)
                 .ok_or(PricingError::UnknownItem { item: item.clone() })?;
-            if course.group == CourseGroup::Certification {
-                return Err(PricingError::SoldOnlyInBundles);
-            }
             Ok((vec![lesson.id.clone()], course.group))
         }
         CartItem::Bundle(id) => {
@@ -175,7 +171,6 @@ pub enum PricingError {
     EmptyCart,
     TooManyItems,
     UnknownItem { item: CartItem },
-    SoldOnlyInBundles,
     BundleNotForBuyer,
     InCartTwice { hour: HourId },
     AlreadyOwned { hour: HourId },
@@ -189,7 +184,6 @@ impl Rejection for PricingError {
             Self::EmptyCart => "cart.empty",
             Self::TooManyItems => "cart.too_many_items",
             Self::UnknownItem { .. } => "cart.unknown_item",
-            Self::SoldOnlyInBundles => "cart.sold_only_in_bundles",
             Self::BundleNotForBuyer => "cart.bundle_not_for_buyer",
             Self::InCartTwice { .. } => "cart.hour_twice",
             Self::AlreadyOwned { .. } => "cart.already_owned",
@@ -201,7 +195,6 @@ impl Rejection for PricingError {
             Self::EmptyCart => "购物车是空的，请先选择课程。".into(),
             Self::TooManyItems => format!("一次最多购买 {MAX_CART_ITEMS} 项。").into(),
             Self::UnknownItem { item } => format!("课程目录中没有“{}”。", item_label(item)).into(),
-            Self::SoldOnlyInBundles => "认证课程只能按课程包购买。".into(),
             Self::BundleNotForBuyer => {
                 "该认证课程包不适用于您的学员类别（持证人员选 30 学时包，新学员选 40 学时包）。"
                     .into()
@@ -216,7 +209,6 @@ impl Rejection for PricingError {
             Self::EmptyCart => "The cart is empty; choose courses first.".into(),
             Self::TooManyItems => format!("At most {MAX_CART_ITEMS} items per purchase.").into(),
             Self::UnknownItem { item } => format!("\"{}\" is not in the catalogue.", item_label(item)).into(),
-            Self::SoldOnlyInBundles => "Certification courses are sold as bundles only.".into(),
             Self::BundleNotForBuyer => "This certification bundle is for another kind of learner (holders take the 30-hour bundle, new learners the 40-hour one).".into(),
             Self::InCartTwice { hour } => format!("Class hour {hour} is in the cart twice.").into(),
             Self::AlreadyOwned { hour } => format!("You already bought class hour {hour}.").into(),

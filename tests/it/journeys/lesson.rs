@@ -46,10 +46,14 @@ pub async fn lesson_journey() {
             return Err("the lecture shows before the hour is bought".into());
         }
 
-        b.step("buy the course from the balance");
+        b.step("buy the course: into the cart, paid from the balance");
         b.goto(&format!("/courses/{COURSE}/")).await?;
         b.click("form[data-buy] button[type=submit]").await?;
-        b.wait_text("form[data-buy] .status.ok", "购买成功").await?;
+        b.wait_text("form[data-buy] .status.ok", "已加入购物车").await?;
+        b.goto("/pay/").await?;
+        b.wait_text("[data-app=pay] .cart-total", "合计").await?;
+        b.click("form.checkout button.pay-balance").await?;
+        b.wait_text("form.checkout .status.ok", "购买成功").await?;
 
         b.step("the lecture plays");
         b.goto(&hour).await?;

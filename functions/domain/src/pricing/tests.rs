@@ -94,14 +94,15 @@ fn a_single_hour_costs_the_hourly_price() {
 }
 
 #[test]
-fn certification_courses_are_sold_in_bundles_only() {
+fn certification_courses_and_hours_are_sold_singly_as_well_as_in_bundles() {
+    let single = price(HOLDER, &[course("cert-a"), hour("sampling/2")]).unwrap();
     assert_eq!(
-        price(HOLDER, &[course("cert-a")]),
-        Err(PricingError::SoldOnlyInBundles)
+        (single.lines[0].hours.len(), single.total),
+        (30, Fen::new(1500 * 31))
     );
     assert_eq!(
-        price(HOLDER, &[hour("cert-a/1")]),
-        Err(PricingError::SoldOnlyInBundles)
+        price(NEW, &[hour("cert-a/1")]).unwrap().total,
+        Fen::new(1500)
     );
 }
 
