@@ -239,8 +239,9 @@ pub fn invoice_for(learner: &LearnerId, orders: &[&Order]) -> InvoiceRequest {
         orders: orders.iter().map(|order| order.no.clone()).collect(),
         amount: orders.iter().map(|order| order.amount).sum(),
         buyer_name: "中国检验认证集团北京有限公司".to_owned(),
-        taxpayer_id: ticedu_domain::taxpayer::TaxpayerId::parse("91350100M000100Y43")
-            .expect("valid"),
+        taxpayer_id: Some(
+            ticedu_domain::taxpayer::TaxpayerId::parse("91350100M000100Y43").expect("valid"),
+        ),
         email: ticedu_domain::contact::EmailAddress::parse("finance@example.cn").expect("valid"),
         delivery: InvoiceDelivery::Electronic,
         requested_at: now(),

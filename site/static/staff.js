@@ -779,8 +779,11 @@
         var article = el("article", { "class": "item", "data-invoice": invoice.id }, [
           el("h3", { text: invoice.buyer_name + " · " + yuan(invoice.amount_fen) }),
           facts([
-            [t("申请编号", "Request"), invoice.id], [t("纳税人识别号", "Taxpayer id"), invoice.taxpayer_id], [field("email"), invoice.email],
-            [t("交付方式", "Delivery"), invoice.delivery === "electronic" ? word("electronic") : t("纸质发票（到付）：", "Paper (cash on delivery): ") + invoice.delivery],
+            [t("申请编号", "Request"), invoice.id],
+            [t("抬头类型", "Buyer"), invoice.buyer_kind === "person" ? t("个人", "Person") : t("单位", "Company")],
+            [t("纳税人识别号", "Taxpayer id"), invoice.taxpayer_id || t("（个人无）", "(none for a person)")], [field("email"), invoice.email],
+            [t("交付方式", "Delivery"), invoice.delivery === "electronic" ? word("electronic")
+              : t("纸质发票（顺丰到付）：", "Paper (SF, cash on delivery): ") + [invoice.recipient, invoice.phone, invoice.delivery].filter(Boolean).join(" · ")],
             [t("订单", "Orders"), (invoice.orders || []).join(", ")], [t("申请时间", "Requested"), when(invoice.requested_at)],
             [t("发票号码", "Invoice number"), invoice.invoice_number || invoice.number], [field("status"), invoice.status === "issued" ? t("已开具", "Issued") : t("待开具", "Requested")]
           ])

@@ -382,4 +382,131 @@ async fn a_mix_of_elective_and_single_certification_courses_is_bought_and_counts
     );
 }
 
-on_both_stores!(as_built => a_mix_of_elective_and_single_certification_courses_is_bought_and_counts);
+/// Invoices for everyone (issue 18, R15): a person by name alone, on paper
+/// to a named recipient for the courier; a company with its credit code; no
+/// invoice for an order that cost nothing; each order once.
+async fn a_person_and_a_company_get_invoices_and_nothing_is_invoiced_for_nothing<
+    S: Store + Clone + 'static,
+>(
+    app: TestApp<S>,
+) {
+    let buy = |token: String, course: &'static str| {
+        let app = &app;
+        async move {
+            let bought = app
+                .post(
+                    payments::PURCHASE,
+                    Some(&token),
+                    json!({ "items": [ { "kind": "course", "id": course } ] }),
+                )
+                .await;
+            assert_eq!(bought.status, StatusCode::CREATED, "{}", bought.body);
+            bought.body["order_no"].clone()
+        }
+    };
+    let person = app.register_as(Kind::New).await;
+    app.credit(&person.id, 300).await;
+    let order = buy(person.token.clone(), "draft-survey").await;
+    let paper = json!({ "kind": "paper", "recipient": "钟检", "phone": "13800138000", "address": "北京市朝阳区检验路 1 号" });
+    let no_phone = app
+        .post(
+            payments::INVOICES,
+            Some(&person.token),
+            json!({ "orders": [order], "buyer_name": "钟检", "email": "zhong@example.cn",
+                    "delivery": { "kind": "paper", "recipient": "钟检", "phone": "12", "address": "北京" } }),
+        )
+        .await;
+    assert_eq!(
+        no_phone.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        no_phone.body
+    );
+    let personal = app
+        .post(
+            payments::INVOICES,
+            Some(&person.token),
+            json!({ "orders": [order], "buyer_name": "钟检", "email": "zhong@example.cn", "delivery": paper }),
+        )
+        .await;
+    assert_eq!(personal.status, StatusCode::CREATED, "{}", personal.body);
+
+    let company = app.register_as(Kind::New).await;
+    app.credit(&company.id, 300).await;
+    let order = buy(company.token.clone(), "draft-survey").await;
+    let invoiced = app
+        .post(
+            payments::INVOICES,
+            Some(&company.token),
+            json!({ "orders": [order], "buyer_name": "中国检验认证集团北京有限公司",
+                    "taxpayer_id": "91350100M000100Y43", "email": "finance@example.cn" }),
+        )
+        .await;
+    assert_eq!(invoiced.status, StatusCode::CREATED, "{}", invoiced.body);
+
+    // A returning holder's free mandatory hours: an order of ¥0.
+    let holder = app.register_as(Kind::Holder).await;
+    app.store
+        .set_returning(
+            &holder.id,
+            true,
+            &ticedu_tests::fixtures::audit(AuditAction::ReturningSet),
+        )
+        .await
+        .unwrap();
+    let free = buy(holder.token.clone(), "inspection-laws-and-regulations").await;
+    let nothing = app
+        .post(
+            payments::INVOICES,
+            Some(&holder.token),
+            json!({ "orders": [free], "buyer_name": "李续", "email": "li@example.cn" }),
+        )
+        .await;
+    assert_eq!(
+        (nothing.status, nothing.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invoice.nothing_paid")
+    );
+
+    let staff = app
+        .staff_token_with(&[ticedu_domain::staff::StaffRole::Finance])
+        .await;
+    let queue = app.get(admin::INVOICES, Some(&staff)).await;
+    let invoices = queue.body["invoices"].as_array().unwrap();
+    let find = |name: &str| {
+        invoices
+            .iter()
+            .find(|invoice| invoice["buyer_name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {}", queue.body))
+    };
+    let person_invoice = find("钟检");
+    assert_eq!(
+        (
+            person_invoice["buyer_kind"].clone(),
+            person_invoice["taxpayer_id"].clone(),
+            person_invoice["recipient"].clone(),
+            person_invoice["phone"].clone()
+        ),
+        (
+            json!("person"),
+            json!(null),
+            json!("钟检"),
+            json!("13800138000")
+        )
+    );
+    assert_eq!(
+        find("中国检验认证集团北京有限公司")["buyer_kind"],
+        json!("company")
+    );
+    assert_eq!(
+        invoices.len(),
+        2,
+        "nothing for the ¥0 order: {}",
+        queue.body
+    );
+}
+
+on_both_stores!(
+    as_built =>
+        a_mix_of_elective_and_single_certification_courses_is_bought_and_counts,
+        a_person_and_a_company_get_invoices_and_nothing_is_invoiced_for_nothing,
+);

@@ -147,7 +147,7 @@ async fn native_order_paid_once<S: Store + Clone + 'static>(app: TestApp<S>) {
         (json!("we_chat_pay"), json!(true))
     );
     // The paid order can be invoiced, once.
-    let invoice = json!({ "orders": [order], "buyer_name": "中国检验认证集团", "taxpayer_id": "91350100M000100Y43", "email": "finance@example.cn", "delivery": { "kind": "paper", "address": "北京市朝阳区 检验路 1 号" } });
+    let invoice = json!({ "orders": [order], "buyer_name": "中国检验认证集团", "taxpayer_id": "91350100M000100Y43", "email": "finance@example.cn", "delivery": { "kind": "paper", "recipient": "钟检", "phone": "13800138000", "address": "北京市朝阳区 检验路 1 号" } });
     assert_eq!(
         app.post(payments::INVOICES, Some(&token), invoice.clone())
             .await

@@ -33,10 +33,16 @@ pub(crate) struct InvoiceView {
     orders: Vec<String>,
     amount_fen: u64,
     buyer_name: String,
-    taxpayer_id: String,
+    /// `person` (个人: a name only) or `company` (单位: with its taxpayer id).
+    buyer_kind: &'static str,
+    /// A company's unified social credit code; none on a personal invoice.
+    taxpayer_id: Option<String>,
     email: String,
     /// `electronic`, or the postal address of a paper invoice (sent cash on delivery).
     delivery: String,
+    /// Whom a paper invoice is sent to, and their phone, for the courier.
+    recipient: Option<String>,
+    phone: Option<String>,
     requested_at: String,
     status: String,
     /// 发票号码, once issued.
@@ -47,17 +53,29 @@ pub(crate) struct InvoiceView {
 
 impl From<InvoiceRequest> for InvoiceView {
     fn from(invoice: InvoiceRequest) -> Self {
+        let (delivery, recipient, phone) = match invoice.delivery {
+            InvoiceDelivery::Electronic => ("electronic".to_owned(), None, None),
+            InvoiceDelivery::Paper {
+                address,
+                recipient,
+                phone,
+            } => (address, recipient, phone),
+        };
         Self {
             id: invoice.id.to_string(),
             orders: invoice.orders.iter().map(ToString::to_string).collect(),
             amount_fen: invoice.amount.get(),
             buyer_name: invoice.buyer_name,
-            taxpayer_id: invoice.taxpayer_id.to_string(),
-            email: invoice.email.to_string(),
-            delivery: match invoice.delivery {
-                InvoiceDelivery::Electronic => "electronic".to_owned(),
-                InvoiceDelivery::Paper { address } => address,
+            buyer_kind: if invoice.taxpayer_id.is_some() {
+                "company"
+            } else {
+                "person"
             },
+            taxpayer_id: invoice.taxpayer_id.map(|id| id.to_string()),
+            email: invoice.email.to_string(),
+            delivery,
+            recipient,
+            phone,
             requested_at: invoice.requested_at.to_string(),
             status: invoice.status.as_str().to_owned(),
             invoice_number: invoice
@@ -110,13 +128,16 @@ pub(crate) async fn invoices<S: AdminStore>(
             invoice.id,
             invoice.requested_at,
             invoice.buyer_name,
-            invoice.taxpayer_id,
+            invoice.taxpayer_id.unwrap_or_default(),
             yuan(invoice.amount_fen),
             invoice.email,
             invoice.delivery,
             invoice.orders.join(" "),
             invoice.status,
             invoice.invoice_number.unwrap_or_default(),
+            invoice.buyer_kind.to_owned(),
+            invoice.recipient.unwrap_or_default(),
+            invoice.phone.unwrap_or_default(),
         ]
     });
     Ok(csv_download(
@@ -132,6 +153,9 @@ pub(crate) async fn invoices<S: AdminStore>(
             "orders",
             "status",
             "invoice_number",
+            "buyer_kind",
+            "recipient",
+            "phone",
         ],
         rows,
     ))

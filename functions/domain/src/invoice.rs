@@ -3,8 +3,9 @@
 
 use std::borrow::Cow;
 
-use crate::contact::EmailAddress;
+use crate::contact::{EmailAddress, PhoneNumber};
 use crate::learner::ShortText;
+use crate::money::Fen;
 use crate::rejection::{Rejection, display_as_rejection};
 use crate::taxpayer::TaxpayerId;
 
@@ -49,29 +50,69 @@ impl<T> InvoiceOrders<T> {
 }
 
 /// How the invoice travels (R15): electronic unless the buyer asks for paper,
-/// which is sent by courier, cash on delivery.
+/// which the courier (SF) delivers cash on delivery, to a named person.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Delivery {
     #[default]
     Electronic,
     Paper {
+        recipient: ShortText,
+        phone: PhoneNumber,
         address: ShortText,
     },
+}
+
+/// Whom the invoice is made out to: a person by name alone (个人), or a
+/// company by name and its unified social credit code (单位).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvoiceBuyer {
+    Person {
+        name: ShortText,
+    },
+    Company {
+        name: ShortText,
+        taxpayer_id: TaxpayerId,
+    },
+}
+
+impl InvoiceBuyer {
+    pub fn name(&self) -> &ShortText {
+        match self {
+            Self::Person { name } | Self::Company { name, .. } => name,
+        }
+    }
+
+    pub fn taxpayer_id(&self) -> Option<&TaxpayerId> {
+        match self {
+            Self::Person { .. } => None,
+            Self::Company { taxpayer_id, .. } => Some(taxpayer_id),
+        }
+    }
 }
 
 /// Whom the invoice is made out to and where it goes (R15).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoiceDetails {
-    /// The buyer as registered with the tax office, usually the employer.
-    pub buyer_name: ShortText,
-    pub taxpayer_id: TaxpayerId,
+    pub buyer: InvoiceBuyer,
+    /// Where the electronic invoice (or word of the paper one) is sent.
     pub email: EmailAddress,
     pub delivery: Delivery,
+}
+
+/// What an invoice for orders totalling `amount` is made out for: nothing
+/// is invoiced for ¥0 (a returning holder's free mandatory hours, say).
+pub fn invoiceable(amount: Fen) -> Result<Fen, InvoiceError> {
+    if amount == Fen::ZERO {
+        Err(InvoiceError::NothingPaid)
+    } else {
+        Ok(amount)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum InvoiceError {
     OrderCount,
+    NothingPaid,
 }
 
 display_as_rejection!(InvoiceError);
@@ -80,6 +121,7 @@ impl Rejection for InvoiceError {
     fn code(&self) -> &'static str {
         match self {
             Self::OrderCount => "invoice.orders",
+            Self::NothingPaid => "invoice.nothing_paid",
         }
     }
 
@@ -88,12 +130,16 @@ impl Rejection for InvoiceError {
             Self::OrderCount => {
                 format!("请选择 1–{MAX_ORDERS_PER_INVOICE} 个已支付的订单。").into()
             }
+            Self::NothingPaid => "这些订单实付金额为 0 元，无需开具发票。".into(),
         }
     }
 
     fn message_en(&self) -> Cow<'static, str> {
         match self {
             Self::OrderCount => format!("Choose 1 to {MAX_ORDERS_PER_INVOICE} paid orders.").into(),
+            Self::NothingPaid => {
+                "Nothing was paid for these orders: there is nothing to invoice.".into()
+            }
         }
     }
 }
@@ -194,6 +240,25 @@ mod tests {
     #[test]
     fn an_invoice_is_electronic_unless_paper_is_asked_for() {
         assert_eq!(Delivery::default(), Delivery::Electronic);
+    }
+
+    #[test]
+    fn nothing_is_invoiced_for_nothing_paid() {
+        assert_eq!(invoiceable(Fen::ZERO), Err(InvoiceError::NothingPaid));
+        assert_eq!(invoiceable(Fen::new(1)), Ok(Fen::new(1)));
+    }
+
+    #[test]
+    fn a_person_has_no_taxpayer_id_and_a_company_has_one() {
+        let name = ShortText::parse("钟检").unwrap();
+        let person = InvoiceBuyer::Person { name: name.clone() };
+        assert_eq!((person.name(), person.taxpayer_id()), (&name, None));
+        let id = TaxpayerId::parse("91350100M000100Y43").unwrap();
+        let company = InvoiceBuyer::Company {
+            name: name.clone(),
+            taxpayer_id: id.clone(),
+        };
+        assert_eq!(company.taxpayer_id(), Some(&id));
     }
 
     #[test]

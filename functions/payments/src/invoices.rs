@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use ticedu_api::auth::AuthLearner;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
-use ticedu_domain::invoice::{Delivery, InvoiceDetails};
+use ticedu_domain::invoice::{Delivery, InvoiceDetails, invoiceable};
 use ticedu_domain::money::Fen;
 use ticedu_store::Refusal;
 use ticedu_store::ids::{InvoiceId, LearnerId};
@@ -24,13 +24,13 @@ pub(crate) struct InvoiceRequested {
     amount_fen: u64,
 }
 
-/// Request an invoice for paid orders (开具发票, R15). Each order can be invoiced once.
+/// Request an invoice for paid orders (开具发票, R15): personal (a name) or a company's (name and unified social credit code), electronic or on paper by courier. Each order can be invoiced once; nothing is invoiced for ¥0.
 #[utoipa::path(post, path = INVOICES, tag = "payments", request_body = InvoiceRequestBody, security(("bearer" = [])),
     responses(
         (status = 201, description = "Requested", body = InvoiceRequested),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 409, description = "An order is unpaid, someone else's or invoiced already", body = ErrorBody),
-        (status = 422, description = "Invalid buyer name, taxpayer id, email or address", body = ErrorBody),
+        (status = 422, description = "Invalid buyer name, taxpayer id, email, recipient, phone or address; or nothing was paid", body = ErrorBody),
     ))]
 pub(crate) async fn request_invoice<S: PaymentsStore>(
     State(state): State<AppState<S>>,
@@ -50,6 +50,7 @@ pub(crate) async fn request_invoice<S: PaymentsStore>(
             .ok_or_else(|| ApiError::from(Refusal::NotInvoiceable))?;
         amount = amount + order.amount;
     }
+    let amount = invoiceable(amount).map_err(|e| ApiError::invalid(&e))?;
     let request = record(
         new_invoice_id()?,
         auth.id.clone(),
@@ -88,13 +89,19 @@ fn record(
         learner,
         orders,
         amount,
-        buyer_name: details.buyer_name.to_string(),
-        taxpayer_id: details.taxpayer_id,
+        buyer_name: details.buyer.name().to_string(),
+        taxpayer_id: details.buyer.taxpayer_id().cloned(),
         email: details.email,
         delivery: match details.delivery {
             Delivery::Electronic => InvoiceDelivery::Electronic,
-            Delivery::Paper { address } => InvoiceDelivery::Paper {
+            Delivery::Paper {
+                recipient,
+                phone,
+                address,
+            } => InvoiceDelivery::Paper {
                 address: address.to_string(),
+                recipient: Some(recipient.to_string()),
+                phone: Some(phone.as_str().to_owned()),
             },
         },
         requested_at,

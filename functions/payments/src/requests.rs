@@ -4,8 +4,8 @@
 use axum::http::StatusCode;
 use serde::Deserialize;
 use ticedu_api::ApiError;
-use ticedu_domain::contact::EmailAddress;
-use ticedu_domain::invoice::{Delivery, InvoiceDetails, InvoiceOrders};
+use ticedu_domain::contact::{EmailAddress, PhoneNumber};
+use ticedu_domain::invoice::{Delivery, InvoiceBuyer, InvoiceDetails, InvoiceOrders};
 use ticedu_domain::learner::ShortText;
 use ticedu_domain::pricing::CartItem;
 use ticedu_domain::taxpayer::TaxpayerId;
@@ -43,12 +43,17 @@ impl RedeemRequest {
     }
 }
 
-/// How the invoice travels (R15): electronic by default, or paper by courier, cash on delivery.
+/// How the invoice travels (R15): electronic by default, or paper by courier
+/// (SF), cash on delivery, to the named recipient at the address.
 #[derive(Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub(crate) enum DeliveryRequest {
     Electronic,
-    Paper { address: String },
+    Paper {
+        recipient: String,
+        phone: String,
+        address: String,
+    },
 }
 
 /// 开具发票 (R15).
@@ -57,10 +62,12 @@ pub(crate) enum DeliveryRequest {
 pub(crate) struct InvoiceRequestBody {
     /// Paid orders of this learner, not invoiced yet.
     orders: Vec<String>,
-    /// The buyer as registered with the tax office (usually the employer).
+    /// A person's name (个人), or the company as registered with the tax office.
     buyer_name: String,
-    /// The 18-character unified social credit code.
-    taxpayer_id: String,
+    /// A company's 18-character unified social credit code; absent (or
+    /// empty) for a personal invoice.
+    #[serde(default)]
+    taxpayer_id: Option<String>,
     email: String,
     delivery: Option<DeliveryRequest>,
 }
@@ -75,13 +82,24 @@ pub(crate) struct InvoiceCommand {
 impl InvoiceRequestBody {
     /// The buyer's details first, then the orders: the form's order.
     pub fn parse(self) -> Result<InvoiceCommand, ApiError> {
-        let buyer_name = ShortText::parse(&self.buyer_name).map_err(|e| ApiError::invalid(&e))?;
-        let taxpayer_id =
-            TaxpayerId::parse(&self.taxpayer_id).map_err(|e| ApiError::invalid(&e))?;
+        let name = ShortText::parse(&self.buyer_name).map_err(|e| ApiError::invalid(&e))?;
+        let buyer = match self.taxpayer_id.as_deref().map(str::trim) {
+            None | Some("") => InvoiceBuyer::Person { name },
+            Some(id) => InvoiceBuyer::Company {
+                name,
+                taxpayer_id: TaxpayerId::parse(id).map_err(|e| ApiError::invalid(&e))?,
+            },
+        };
         let email = EmailAddress::parse(&self.email).map_err(|e| ApiError::invalid(&e))?;
         let delivery = match self.delivery {
             None | Some(DeliveryRequest::Electronic) => Delivery::Electronic,
-            Some(DeliveryRequest::Paper { address }) => Delivery::Paper {
+            Some(DeliveryRequest::Paper {
+                recipient,
+                phone,
+                address,
+            }) => Delivery::Paper {
+                recipient: ShortText::parse(&recipient).map_err(|e| ApiError::invalid(&e))?,
+                phone: PhoneNumber::parse(&phone).map_err(|e| ApiError::invalid(&e))?,
                 address: ShortText::parse(&address).map_err(|e| ApiError::invalid(&e))?,
             },
         };
@@ -95,8 +113,7 @@ impl InvoiceRequestBody {
         Ok(InvoiceCommand {
             orders,
             details: InvoiceDetails {
-                buyer_name,
-                taxpayer_id,
+                buyer,
                 email,
                 delivery,
             },

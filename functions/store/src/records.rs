@@ -407,8 +407,15 @@ impl InvoiceStatus {
 pub enum InvoiceDelivery {
     /// The default (R15).
     Electronic,
-    /// Shipped cash on delivery (到付).
-    Paper { address: String },
+    /// Shipped cash on delivery (到付) to a named recipient (none on
+    /// requests made before recipients were asked for).
+    Paper {
+        address: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        recipient: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phone: Option<String>,
+    },
 }
 
 /// R15: 开具发票, for one or more paid orders.
@@ -419,8 +426,10 @@ pub struct InvoiceRequest {
     pub orders: Vec<OrderNo>,
     pub amount: Fen,
     pub buyer_name: String,
-    /// The 18-character unified social credit code.
-    pub taxpayer_id: TaxpayerId,
+    /// A company's 18-character unified social credit code; none for a
+    /// personal invoice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxpayer_id: Option<TaxpayerId>,
     pub email: EmailAddress,
     pub delivery: InvoiceDelivery,
     pub requested_at: Timestamp,
