@@ -434,11 +434,27 @@
       api("GET", "/payments/orders").then(function (answer) {
         var list = root.querySelector(".orders");
         list.innerHTML = "";
+        var invoiceable = 0;
         answer.orders.forEach(function (order) {
           var item = document.createElement("li");
-          item.textContent = order.created_at.slice(0, 10) + " · " + order.order_no + " · " + yuan(order.total_fen) + " · " + order.hours.length + text(" 学时", " hours") + " · " + (order.paid ? text("已支付", "paid") : text("待支付", "awaiting payment"));
+          var line = order.created_at.slice(0, 10) + " · " + order.order_no + " · " + yuan(order.total_fen) + " · " + order.hours.length + text(" 学时", " hours") + " · " + (order.paid ? text("已支付", "paid") : text("待支付", "awaiting payment")) + (order.invoiced ? text(" · 已申请发票", " · invoice requested") : "");
+          // Paid, not invoiced, and not free: the orders an invoice may cover.
+          if (order.paid && !order.invoiced && order.total_fen > 0) {
+            invoiceable += 1;
+            var label = document.createElement("label");
+            var tick = document.createElement("input");
+            tick.type = "checkbox";
+            tick.name = "order";
+            tick.value = order.order_no;
+            label.appendChild(tick);
+            label.appendChild(document.createTextNode(line));
+            item.appendChild(label);
+          } else {
+            item.textContent = line;
+          }
           list.appendChild(item);
         });
+        invoiceForm.hidden = invoiceable === 0;
       });
     }
     var form = root.querySelector("form.redeem");
@@ -451,6 +467,8 @@
         refresh();
       }).catch(function (error) { say(status, error.message, false); });
     });
+    var invoiceForm = root.querySelector("form.invoice");
+    invoiceRequest(root, invoiceForm, refresh);
     var cart = root.querySelector(".cart");
     var showCart = cartView(cart);
     guardPurchase(bundleForm, function () { return bundleWarning; }, function () {
@@ -473,6 +491,34 @@
     wechatPay(wechatForm, paid);
     showCart();
     refresh();
+  }
+
+  // An invoice for the ticked orders: a person by name, or a company with its
+  // credit code; paper goes by courier to a named recipient (R15).
+  function invoiceRequest(root, form, refresh) {
+    // Outside the form: it says what happened after the last order is invoiced and the form goes.
+    var status = root.querySelector(".invoice-result .status");
+    function showFields() {
+      form.querySelector(".company-only").hidden = form.elements.buyer_kind.value !== "company";
+      form.querySelector(".paper-only").hidden = form.elements.delivery.value !== "paper";
+    }
+    form.elements.buyer_kind.addEventListener("change", showFields);
+    form.elements.delivery.addEventListener("change", showFields);
+    showFields();
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var orders = Array.prototype.map.call(root.querySelectorAll(".orders input[name=order]:checked"), function (tick) { return tick.value; });
+      if (!orders.length) { say(status, text("请先在上方勾选要开票的订单。", "Tick the orders to invoice above first."), false); return; }
+      var body = { orders: orders, buyer_name: value(form, "buyer_name"), email: value(form, "email") };
+      if (form.elements.buyer_kind.value === "company") body.taxpayer_id = value(form, "taxpayer_id");
+      body.delivery = form.elements.delivery.value === "paper"
+        ? { kind: "paper", recipient: value(form, "recipient"), phone: value(form, "phone"), address: value(form, "address") }
+        : { kind: "electronic" };
+      api("POST", "/payments/invoices", body).then(function (answer) {
+        say(status, text("发票申请已提交（" + yuan(answer.amount_fen) + "），协会开具后发送。", "Invoice requested (" + yuan(answer.amount_fen) + "); the association sends it once issued."), true);
+        refresh();
+      }).catch(function (error) { say(status, error.message, false); });
+    });
   }
 
   // The cart: what the learner chose on course, hour and pay pages, kept in

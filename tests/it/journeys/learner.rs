@@ -150,6 +150,62 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
         return Err(format!("orders after paying: {orders:?}").into());
     }
 
+    b.step("a personal invoice on paper for one order, a company's for the other");
+    b.click("[data-app=pay] .orders input[name=order]").await?;
+    select(b, "form.invoice select[name=buyer_kind]", "person").await?;
+    b.fill("form.invoice input[name=buyer_name]", "钟检")
+        .await?;
+    b.fill("form.invoice input[name=email]", "zhong@example.cn")
+        .await?;
+    select(b, "form.invoice select[name=delivery]", "paper").await?;
+    b.fill("form.invoice input[name=recipient]", "钟检").await?;
+    b.fill("form.invoice input[name=phone]", "13800138000")
+        .await?;
+    b.fill(
+        "form.invoice input[name=address]",
+        "北京市朝阳区检验路 1 号",
+    )
+    .await?;
+    b.click("form.invoice button[type=submit]").await?;
+    b.wait_text(
+        "[data-app=pay] .invoice-result .status.ok",
+        "发票申请已提交",
+    )
+    .await?;
+    b.wait_text("[data-app=pay] .orders", "已申请发票").await?;
+    let started = Instant::now();
+    while b.count("[data-app=pay] .orders input[name=order]").await? != 1 {
+        if started.elapsed() > WAIT {
+            return Err("the invoiced order is still offered for an invoice".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    b.click("[data-app=pay] .orders input[name=order]").await?;
+    select(b, "form.invoice select[name=buyer_kind]", "company").await?;
+    b.fill(
+        "form.invoice input[name=buyer_name]",
+        "中国检验认证集团北京有限公司",
+    )
+    .await?;
+    b.fill("form.invoice input[name=taxpayer_id]", "91350100M000100Y43")
+        .await?;
+    select(b, "form.invoice select[name=delivery]", "electronic").await?;
+    b.click("form.invoice button[type=submit]").await?;
+    // The newest order (WeChat Pay's ¥600) was ticked first; this is the cart's.
+    b.wait_text("[data-app=pay] .invoice-result .status.ok", "¥150.00")
+        .await?;
+    let started = Instant::now();
+    while b
+        .js("return document.querySelector('form.invoice').hidden;")
+        .await?
+        != json!(true)
+    {
+        if started.elapsed() > WAIT {
+            return Err("the invoice form stays with no order left to invoice".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
     b.step("the learning page lists the mandatory hours as not counting, and the next lesson");
     b.goto("/learning/").await?;
     b.find("[data-app=learning] .progress:not([hidden])")
@@ -356,4 +412,10 @@ fn scan_qr(png: &[u8]) -> Result<String> {
         .into());
     }
     Ok(String::from_utf8(output.stdout)?.trim_end().to_owned())
+}
+
+/// Chooses `value` in the `<select>` at `css`.
+async fn select(b: &Browser, css: &str, value: &str) -> Result<()> {
+    b.find(css).await?.select_by_value(value).await?;
+    Ok(())
 }
