@@ -541,7 +541,10 @@
     var list = cart.querySelector(".cart-lines");
     var total = cart.querySelector(".cart-total");
     var buttons = cart.querySelectorAll("form.checkout button:not(.simulate)");
+    // Only the latest showing's quote may write: an older answer (for a cart since paid) is stale.
+    var showing = 0;
     function show() {
+      var current = ++showing;
       var items = cartItems();
       list.innerHTML = "";
       buttons.forEach(function (button) { button.disabled = !items.length; });
@@ -569,11 +572,13 @@
         line.appendChild(remove);
       });
       api("POST", "/payments/quote", { items: cartRequest() }).then(function (quote) {
+        if (current !== showing) return;
         quote.lines.forEach(function (line, index) {
           if (prices[index]) prices[index].textContent = line.hours + text(" 学时 ", " hours ") + yuan(line.net_fen) + (line.discount_fen ? text("（优惠 ", " (discount ") + yuan(line.discount_fen) + text("）", ")") : "");
         });
         total.textContent = text("合计 ", "Total ") + yuan(quote.total_fen) + text("，账户余额 ", "; your balance ") + yuan(quote.balance_fen) + text("。", ".");
       }).catch(function (error) {
+        if (current !== showing) return;
         // E.g. an hour bought meanwhile: the learner removes the line and pays the rest.
         total.textContent = error.message;
         buttons.forEach(function (button) { button.disabled = true; });
@@ -586,6 +591,10 @@
   // page waits for the payment notice to mark the order paid. On a local
   // server the WeChat Pay simulator can pay it instead of a phone.
   function wechatPay(form, paid) {
+    // A phone's browser outside WeChat pays through WeChat Pay's H5 page; a
+    // computer (or WeChat itself, which recognises a QR code by long press) shows the QR code.
+    var agent = navigator.userAgent;
+    var h5 = /Android|iPhone|iPad/.test(agent) && !/MicroMessenger/.test(agent);
     var status = form.querySelector(".status");
     var codeUrl = form.querySelector(".code-url");
     var qr = form.querySelector(".qr");
@@ -609,7 +618,12 @@
     }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      api("POST", "/payments/wechat/orders", { items: cartRequest(), channel: "native" }).then(function (order) {
+      api("POST", "/payments/wechat/orders", { items: cartRequest(), channel: h5 ? "h5" : "native" }).then(function (order) {
+        if (order.h5_url) {
+          // WeChat Pay's page opens WeChat, then sends the learner back here to see the order paid.
+          location.href = order.h5_url + "&redirect_url=" + encodeURIComponent(location.origin + prefix + "/pay/?paid=" + encodeURIComponent(order.order_no));
+          return;
+        }
         say(status, text("订单 ", "Order ") + order.order_no + text("，应付 ", ": ") + yuan(order.total_fen) + text("。请用微信扫码支付。", ". Scan with WeChat to pay."), true);
         codeUrl.textContent = order.code_url || "";
         codeUrl.hidden = !order.code_url;
@@ -627,6 +641,12 @@
         waitForPayment(order.order_no, 200);
       }).catch(function (error) { say(status, error.message, false); });
     });
+    // Back from WeChat Pay's H5 page: the notice may be a moment behind the learner.
+    var back = new URLSearchParams(location.search).get("paid");
+    if (back) {
+      say(status, text("正在确认订单 " + back + " 的支付结果…", "Checking whether order " + back + " is paid…"), true);
+      waitForPayment(back, 40);
+    }
   }
 
   // Why hours of `group` would not count for the learner of `me`, or null:

@@ -424,6 +424,61 @@ async fn the_local_platform_pays_through_its_built_in_simulator() {
     );
 }
 
+/// A phone's browser outside WeChat (issue 18): the H5 order names the
+/// learner's address, its `h5_url` leads to WeChat Pay's page (the
+/// simulator's), which pays and sends the learner back to the page's
+/// `redirect_url`; by then the notice has made the hours theirs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_h5_order_goes_to_wechat_pay_and_comes_back_paid() {
+    let app = TestApp::builder(Embedded)
+        .wechat(WeChat::BuiltIn)
+        .spawn()
+        .await;
+    let learner = app.register(&registration()).await;
+    let order = app
+        .send(
+            app.raw(reqwest::Method::POST, payments::WECHAT_ORDERS)
+                .bearer_auth(&learner.token)
+                .header("X-Forwarded-For", "203.0.113.7, 10.0.0.1")
+                .json(&json!({ "items": [ { "kind": "bundle", "id": BUNDLE } ], "channel": "h5" })),
+        )
+        .await;
+    assert_eq!(order.status, StatusCode::CREATED, "{}", order.body);
+    let h5_url = order.text("h5_url").to_owned();
+    let placed = app.simulator.as_ref().unwrap().orders();
+    let scene = placed[0]
+        .scene_info
+        .as_ref()
+        .expect("an H5 order names the payer");
+    assert_eq!(scene.payer_client_ip, "203.0.113.7");
+    assert!(order.body["code_url"].is_null() && order.body["jsapi"].is_null());
+
+    let back = format!("{}/pay/?paid={}", app.address, order.text("order_no"));
+    let page = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{h5_url}&redirect_url={}", urlencode(&back)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+    assert_eq!(page.headers()["location"], back.as_str());
+    assert_eq!(app.store.enrollments(&learner.id).await.unwrap().len(), 40);
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986).
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// The embedded store with the WeChat Pay simulator beside it; tests deliver notices themselves.
 async fn app_with_simulator() -> TestApp<EmbeddedStore> {
     TestApp::builder(Embedded)

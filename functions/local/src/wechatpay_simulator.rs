@@ -5,12 +5,13 @@
 //! signed with its own key and encrypted with the API v3 key to our
 //! `notify_url` — so the real verification path is the one exercised.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{Path as UrlPath, State};
+use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
 use rsa::pkcs1v15::{Signature, VerifyingKey};
@@ -168,6 +169,8 @@ pub fn routes(simulator: Arc<Simulator>) -> Router {
     Router::new()
         .route(&format!("{PREFIX}/v3/pay/transactions/native"), post(order))
         .route(&format!("{PREFIX}/v3/pay/transactions/jsapi"), post(order))
+        .route(&format!("{PREFIX}/v3/pay/transactions/h5"), post(order))
+        .route(&format!("{PREFIX}/h5/{{order}}"), get(h5_page))
         .route(&format!("{PREFIX}/pay/{{order}}"), post(pay))
         .with_state(simulator)
 }
@@ -200,6 +203,19 @@ async fn order(
     };
     let answer = if path.ends_with("native") {
         json!({ "code_url": format!("weixin://wxpay/bizpayurl?pr={}", request.out_trade_no) })
+    } else if path.ends_with("h5") {
+        if request.scene_info.is_none() {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({ "code": "PARAM_ERROR", "message": "an H5 order needs scene_info" })),
+            );
+        }
+        // WeChat Pay's own H5 page; here the simulator's, on the host it was reached on.
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("127.0.0.1");
+        json!({ "h5_url": format!("http://{host}{PREFIX}/h5/{}?prepay_id=wx{}", request.out_trade_no, request.out_trade_no) })
     } else {
         json!({ "prepay_id": format!("wx{}", request.out_trade_no) })
     };
@@ -207,6 +223,23 @@ async fn order(
         orders.push(request);
     }
     (StatusCode::OK, Json(answer))
+}
+
+/// WeChat Pay's H5 page, played: the learner "pays" at once (the notice is
+/// sent and answered), then goes back to the `redirect_url` the page gave.
+async fn h5_page(
+    State(simulator): State<Arc<Simulator>>,
+    UrlPath(order): UrlPath<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (status, answer) = pay(State(simulator), UrlPath(order)).await;
+    match query.get("redirect_url") {
+        Some(back) if status == StatusCode::OK => {
+            axum::response::Redirect::to(back).into_response()
+        }
+        _ => (status, answer).into_response(),
+    }
 }
 
 /// Pays an order it took: posts the notice to `notify_url` and reports the answer.

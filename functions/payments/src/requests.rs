@@ -129,6 +129,8 @@ pub(crate) enum WeChatChannel {
     Native,
     /// Inside WeChat's own browser.
     Jsapi,
+    /// A phone's browser outside WeChat: WeChat Pay's H5 page opens WeChat.
+    H5,
 }
 
 /// A WeChat Pay order for a cart (R14).
@@ -148,6 +150,8 @@ pub(crate) enum Payer {
     Native,
     /// Pays inside WeChat as this openid.
     Jsapi(OpenId),
+    /// Pays from a phone's browser, through WeChat Pay's H5 page.
+    H5,
 }
 
 pub(crate) struct WeChatOrderCommand {
@@ -163,6 +167,7 @@ impl WeChatOrderRequest {
                 OpenId::parse(self.openid.as_deref().unwrap_or_default())
                     .map_err(|e| ApiError::invalid(&e))?,
             ),
+            WeChatChannel::H5 => Payer::H5,
         };
         Ok(WeChatOrderCommand {
             items: self.items,

@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use ticedu_api::config::Environment;
-use ticedu_wechatpay::{JsapiParameters, Merchant, OrderAmount, OrderRequest, Payer, PlatformKeys};
+use ticedu_wechatpay::{
+    H5Info, JsapiParameters, Merchant, OrderAmount, OrderRequest, Payer, PlatformKeys, SceneInfo,
+};
 
 pub const MCHID: &str = "TICEDU_WECHATPAY_MCHID";
 pub const APPID: &str = "TICEDU_WECHATPAY_APPID";
@@ -116,6 +118,7 @@ impl WeChatPay {
             payer: openid.map(|openid| Payer {
                 openid: openid.to_owned(),
             }),
+            scene_info: None,
         }
     }
 
@@ -176,6 +179,34 @@ impl WeChatPay {
             .as_str()
             .map(str::to_owned)
             .ok_or_else(|| WeChatPayError::Request("no code_url".to_owned()))
+    }
+
+    /// An H5 order, for a phone's browser outside WeChat: the `h5_url` the
+    /// page sends the learner to (with its `redirect_url` appended), where
+    /// WeChat opens and pays.
+    pub async fn h5(
+        &self,
+        order_no: &str,
+        description: &str,
+        total_fen: u64,
+        client_ip: std::net::IpAddr,
+        timestamp: i64,
+        nonce: &str,
+    ) -> Result<String, WeChatPayError> {
+        let mut request = self.order_request(order_no, description, total_fen, None);
+        request.scene_info = Some(SceneInfo {
+            payer_client_ip: client_ip.to_string(),
+            h5_info: H5Info {
+                kind: "Wap".to_owned(),
+            },
+        });
+        let answer = self
+            .post("/v3/pay/transactions/h5", &request, timestamp, nonce)
+            .await?;
+        answer["h5_url"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| WeChatPayError::Request("no h5_url".to_owned()))
     }
 
     /// A JSAPI order: the parameters a page inside WeChat passes to `getBrandWCPayRequest`.

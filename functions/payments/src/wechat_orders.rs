@@ -1,11 +1,11 @@
 //! Placing a WeChat Pay order for a cart (R14): Native (a QR code on a
-//! computer) or JSAPI (inside WeChat). The hours are the learner's once the
+//! computer), JSAPI (inside WeChat) or H5 (a phone's browser). The hours are the learner's once the
 //! payment notice arrives ([`crate::wechat_notify`]).
 
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 use serde::Serialize;
 use ticedu_api::auth::AuthLearner;
@@ -30,6 +30,8 @@ pub(crate) struct WeChatOrder {
     /// Native: `code_url` as a QR code (SVG), drawn here so that no
     /// third-party service ever sees a payment link.
     code_url_qr_svg: Option<String>,
+    /// H5: send the learner here, with `&redirect_url=` (URL-encoded) to come back to.
+    h5_url: Option<String>,
     /// JSAPI: pass these to `getBrandWCPayRequest`.
     #[schema(value_type = Option<Object>)]
     jsapi: Option<ticedu_wechatpay::JsapiParameters>,
@@ -65,6 +67,7 @@ fn request_failed() -> ApiError {
 pub(crate) async fn wechat_order<S: PaymentsStore>(
     State(state): State<AppState<S>>,
     Extension(wechat): Extension<Option<Arc<WeChatPay>>>,
+    headers: HeaderMap,
     auth: AuthLearner,
     ApiJson(body): ApiJson<WeChatOrderRequest>,
 ) -> ApiResult<(StatusCode, Json<WeChatOrder>)> {
@@ -94,13 +97,24 @@ pub(crate) async fn wechat_order<S: PaymentsStore>(
         Payer::Native => wechat
             .native(no, &description, total, timestamp, &nonce)
             .await
-            .map(|code_url| (Some(code_url), None)),
+            .map(|code_url| (Some(code_url), None, None)),
         Payer::Jsapi(openid) => wechat
             .jsapi(no, &description, total, openid.as_str(), timestamp, &nonce)
             .await
-            .map(|jsapi| (None, Some(jsapi))),
+            .map(|jsapi| (None, None, Some(jsapi))),
+        Payer::H5 => wechat
+            .h5(
+                no,
+                &description,
+                total,
+                client_ip(&headers),
+                timestamp,
+                &nonce,
+            )
+            .await
+            .map(|h5_url| (None, Some(h5_url), None)),
     };
-    let (code_url, jsapi) = placed.map_err(|error: WeChatPayError| {
+    let (code_url, h5_url, jsapi) = placed.map_err(|error: WeChatPayError| {
         tracing::error!(order = %order.no, %error, "WeChat Pay order failed");
         request_failed()
     })?;
@@ -113,9 +127,23 @@ pub(crate) async fn wechat_order<S: PaymentsStore>(
             total_fen: order.amount.get(),
             code_url,
             code_url_qr_svg,
+            h5_url,
             jsapi,
         }),
     ))
+}
+
+/// The learner's address for WeChat Pay's H5 check: the first of
+/// `X-Forwarded-For`, else loopback (the local platform, reached directly).
+/// A client may put its own value first; a wrong address only makes its own
+/// H5 payment fail WeChat Pay's check, so nothing is gained by it.
+fn client_ip(headers: &HeaderMap) -> std::net::IpAddr {
+    headers
+        .get("X-Forwarded-For")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(',').next())
+        .and_then(|first| first.trim().parse().ok())
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST))
 }
 
 /// `text` as an inline SVG QR code (no XML declaration: it goes into a

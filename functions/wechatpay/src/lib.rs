@@ -355,7 +355,7 @@ pub struct TransactionAmount {
     pub payer_total: Option<u64>,
 }
 
-/// The body of a Native or JSAPI order request.
+/// The body of a Native, JSAPI or H5 order request.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OrderRequest {
     pub appid: String,
@@ -366,6 +366,23 @@ pub struct OrderRequest {
     pub amount: OrderAmount,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payer: Option<Payer>,
+    /// H5 orders: where the payer is (WeChat Pay checks the IP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scene_info: Option<SceneInfo>,
+}
+
+/// The payer's device, for an H5 order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SceneInfo {
+    pub payer_client_ip: String,
+    pub h5_info: H5Info,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct H5Info {
+    /// `Wap`: a phone's browser.
+    #[serde(rename = "type")]
+    pub kind: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

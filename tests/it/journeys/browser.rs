@@ -132,7 +132,28 @@ impl Browser {
         driver: &Driver,
         base: &str,
         name: &'static str,
+        size: (u32, u32),
+    ) -> Self {
+        Self::open_as(driver, base, name, size, None).await
+    }
+
+    /// A phone-sized browser that names itself `user_agent` (an Android
+    /// phone's browser, WeChat's…), as pages that choose by it see it.
+    pub async fn open_with_agent(
+        driver: &Driver,
+        base: &str,
+        name: &'static str,
+        user_agent: &str,
+    ) -> Self {
+        Self::open_as(driver, base, name, (375, 667), Some(user_agent)).await
+    }
+
+    async fn open_as(
+        driver: &Driver,
+        base: &str,
+        name: &'static str,
         (width, height): (u32, u32),
+        user_agent: Option<&str>,
     ) -> Self {
         let profile = tempfile::tempdir().expect("a profile folder");
         let downloads = profile.path().join("downloads");
@@ -159,6 +180,9 @@ impl Browser {
             chrome["mobileEmulation"] = json!({
                 "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0, "touch": true },
             });
+            if let Some(agent) = user_agent {
+                chrome["mobileEmulation"]["userAgent"] = json!(agent);
+            }
         }
         let capabilities: Capabilities = serde_json::from_value(json!({
             "browserName": "chrome",

@@ -16,6 +16,7 @@ mod browser;
 mod console;
 mod learner;
 mod lesson;
+mod phone_pay;
 mod staff;
 mod verifier;
 
@@ -238,4 +239,9 @@ async fn the_staff_console_in_chromium_on_dynamodb() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_bought_lesson_plays_and_counts_in_chromium() {
     lesson::lesson_journey().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_phone_pays_through_wechat_pays_h5_page_in_chromium() {
+    phone_pay::phone_pay_journey().await;
 }

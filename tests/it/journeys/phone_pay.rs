@@ -1,0 +1,56 @@
+//! Paying from a phone's browser outside WeChat (issue 18): the pay page
+//! takes WeChat Pay's H5 route, WeChat Pay's page (the local simulator's)
+//! pays and sends the learner back, and the page shows the order paid.
+
+use ticedu_store::OrderStore;
+
+use super::browser::{Browser, Driver, check};
+use crate::helpers::{Embedded, Kind, TestApp, WeChat};
+
+/// Chrome on an Android phone: not WeChat's browser.
+const ANDROID_CHROME: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36";
+
+pub async fn phone_pay_journey() {
+    let app = TestApp::builder(Embedded)
+        .site()
+        // The system clock: the simulator dates its notices now, and stale ones are refused.
+        .wechat(WeChat::BuiltIn)
+        .spawn()
+        .await;
+    let learner = app.register_as(Kind::New).await;
+    let driver = Driver::start().await;
+    let b = Browser::open_with_agent(&driver, &app.address, "phone", ANDROID_CHROME).await;
+    let result = async {
+        b.step("put the 40-hour bundle in the cart on a phone");
+        b.goto("/").await?;
+        b.js(&format!(
+            "sessionStorage.setItem('ticedu.token', {});",
+            serde_json::json!(learner.token)
+        ))
+        .await?;
+        b.goto("/pay/").await?;
+        b.find("form.add-bundle select[name=bundle]")
+            .await?
+            .select_by_value("certification-40")
+            .await?;
+        b.click("form.add-bundle button[type=submit]").await?;
+        b.wait_text("[data-app=pay] .cart-total", "合计").await?;
+
+        b.step("pay with WeChat Pay: to its H5 page and back, paid");
+        b.click("form.wechat button[type=submit]").await?;
+        b.wait_text("form.wechat .status.ok", "支付成功").await?;
+        let url = b.client.current_url().await?;
+        if !url.as_str().contains("/pay/?paid=TIC") {
+            return Err(format!("back from WeChat Pay at {url}").into());
+        }
+        b.wait_text("[data-app=pay] .cart-total", "购物车是空的")
+            .await?;
+        if app.store.enrollments(&learner.id).await?.len() != 40 {
+            return Err("the bundle's 40 hours are not the learner's".into());
+        }
+        Ok(())
+    }
+    .await;
+    check(result, &[&b], "phone pay").await;
+    b.client.clone().close().await.ok();
+}
