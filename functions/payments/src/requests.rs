@@ -223,7 +223,7 @@ mod tests {
     }
 
     #[test]
-    fn an_invoice_is_electronic_unless_paper_is_asked_for_with_an_address() {
+    fn an_invoice_is_electronic_unless_paper_is_asked_for_with_a_recipient() {
         let body = json!({
             "orders": ["TIC20230706ABCDEF1234"], "buyer_name": "某检验公司", "taxpayer_id": "91350100M000100Y43", "email": "a@b.cn"
         });
@@ -232,11 +232,28 @@ mod tests {
             Delivery::Electronic
         );
         let mut paper = body;
-        paper["delivery"] = json!({ "kind": "paper", "address": "北京市东城区 1 号" });
+        paper["delivery"] = json!({ "kind": "paper", "recipient": "钟检", "phone": "13800138000", "address": "北京市东城区 1 号" });
         assert!(matches!(
-            invoice(paper).unwrap().details.delivery,
+            invoice(paper.clone()).unwrap().details.delivery,
             Delivery::Paper { .. }
         ));
+        // An address alone does not reach anyone by courier.
+        paper["delivery"] = json!({ "kind": "paper", "address": "北京市东城区 1 号" });
+        assert!(serde_json::from_value::<InvoiceRequestBody>(paper).is_err());
+    }
+
+    #[test]
+    fn without_a_credit_code_the_invoice_is_a_persons() {
+        let person = invoice(json!({
+            "orders": ["TIC20230706ABCDEF1234"], "buyer_name": "钟检", "email": "a@b.cn"
+        }))
+        .unwrap();
+        assert!(matches!(person.details.buyer, InvoiceBuyer::Person { .. }));
+        let blank = invoice(json!({
+            "orders": ["TIC20230706ABCDEF1234"], "buyer_name": "钟检", "taxpayer_id": " ", "email": "a@b.cn"
+        }))
+        .unwrap();
+        assert_eq!(blank.details.buyer.taxpayer_id(), None);
     }
 
     #[test]
