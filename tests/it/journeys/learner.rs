@@ -7,7 +7,7 @@ use serde_json::json;
 use ticedu_tests::fixtures::{id_number, id_number_seed};
 
 use super::browser::{Browser, PASSWORD, Result, WAIT};
-use super::{App, Issued};
+use super::{App, Issued, bundle_into_cart};
 
 pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issued> {
     let id_number = id_number(id_number_seed());
@@ -116,13 +116,7 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
         .await?;
 
     b.step("pay for the 40-hour bundle through the WeChat Pay simulator");
-    b.goto("/pay/").await?;
-    b.find("form.add-bundle select[name=bundle]")
-        .await?
-        .select_by_value("certification-40")
-        .await?;
-    b.click("form.add-bundle button[type=submit]").await?;
-    b.wait_text("[data-app=pay] .cart-total", "合计").await?;
+    bundle_into_cart(b, "certification-40").await?;
     b.click("form.wechat button[type=submit]").await?;
     b.wait_text("form.wechat .status.ok", "请用微信扫码支付")
         .await?;

@@ -12,6 +12,7 @@ use jiff::civil::date;
 use serde_json::json;
 
 use super::browser::{Browser, Driver, WAIT, check};
+use super::log_in_with;
 use crate::helpers::{Embedded, Kind, TestApp};
 
 const COURSE: &str = "acceptance-sampling-gbt-2828-1";
@@ -30,12 +31,7 @@ pub async fn lesson_journey() {
 
     let result = async {
         b.step("log in (the token the API issued), and find the lecture locked");
-        b.goto("/").await?;
-        b.js(&format!(
-            "sessionStorage.setItem('ticedu.token', {});",
-            json!(learner.token)
-        ))
-        .await?;
+        log_in_with(&b, &learner.token).await?;
         let hour = format!("/courses/{COURSE}/1/");
         b.goto(&hour).await?;
         b.wait_text(".lesson .locked", "仅向已购买本学时的学员开放")

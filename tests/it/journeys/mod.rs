@@ -43,6 +43,30 @@ async fn platform() -> App {
         .await
 }
 
+/// Logs `b` in with a token the API issued (the journeys that are not
+/// about logging in skip its form): the pages read it from session storage.
+async fn log_in_with(b: &Browser, token: &str) -> Result<()> {
+    b.goto("/").await?;
+    b.js(&format!(
+        "sessionStorage.setItem('ticedu.token', {});",
+        json!(token)
+    ))
+    .await?;
+    Ok(())
+}
+
+/// On the pay page, puts `bundle` in the cart and waits for its price.
+async fn bundle_into_cart(b: &Browser, bundle: &str) -> Result<()> {
+    b.goto("/pay/").await?;
+    b.find("form.add-bundle select[name=bundle]")
+        .await?
+        .select_by_value(bundle)
+        .await?;
+    b.click("form.add-bundle button[type=submit]").await?;
+    b.wait_text("[data-app=pay] .cart-total", "合计").await?;
+    Ok(())
+}
+
 /// An API answer a journey depends on: its body, or the step's error.
 fn succeeded(answer: Answer) -> Result<Value> {
     if answer.status.is_success() {

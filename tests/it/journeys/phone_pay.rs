@@ -5,6 +5,7 @@
 use ticedu_store::OrderStore;
 
 use super::browser::{Browser, Driver, check};
+use super::{bundle_into_cart, log_in_with};
 use crate::helpers::{Embedded, Kind, TestApp, WeChat};
 
 /// Chrome on an Android phone: not WeChat's browser.
@@ -22,19 +23,8 @@ pub async fn phone_pay_journey() {
     let b = Browser::open_with_agent(&driver, &app.address, "phone", ANDROID_CHROME).await;
     let result = async {
         b.step("put the 40-hour bundle in the cart on a phone");
-        b.goto("/").await?;
-        b.js(&format!(
-            "sessionStorage.setItem('ticedu.token', {});",
-            serde_json::json!(learner.token)
-        ))
-        .await?;
-        b.goto("/pay/").await?;
-        b.find("form.add-bundle select[name=bundle]")
-            .await?
-            .select_by_value("certification-40")
-            .await?;
-        b.click("form.add-bundle button[type=submit]").await?;
-        b.wait_text("[data-app=pay] .cart-total", "合计").await?;
+        log_in_with(&b, &learner.token).await?;
+        bundle_into_cart(&b, "certification-40").await?;
 
         b.step("pay with WeChat Pay: to its H5 page and back, paid");
         b.click("form.wechat button[type=submit]").await?;
