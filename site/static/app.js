@@ -77,6 +77,8 @@
       api("POST", "/accounts/login", { username: value(form, "username"), password: form.elements.password.value })
         .then(function (answer) {
           sessionStorage.setItem(TOKEN, answer.access_token);
+          // The cart lives in localStorage: on a shared computer it must not pass to the next learner.
+          localStorage.removeItem("ticedu.cart");
           say(status, text("登录成功，正在进入“我的学习”。", "Logged in; opening My learning."), true);
           location.href = prefix + "/learning/";
         })
@@ -308,7 +310,12 @@
     }
     function open() {
       api("POST", "/learning/lessons/" + hourPath(box.getAttribute("data-lesson")) + "/open", {})
-        .then(function (lesson) { show(lesson); lessonMedia(document.querySelector("[data-lesson-media]"), lesson.media, open); })
+        .then(function (lesson) {
+          show(lesson);
+          lessonMedia(document.querySelector("[data-lesson-media]"), lesson.media, open);
+          // Bought already: nothing to add to a cart.
+          document.querySelectorAll("form.buy[data-buy-kind=hour]").forEach(function (form) { form.hidden = true; });
+        })
         .catch(function (error) { box.hidden = false; countdown.textContent = ""; say(status, error.message, false); });
     }
     open();
@@ -322,12 +329,21 @@
     var locked = section.querySelector(".locked");
     if (locked) locked.hidden = true;
     var video = section.querySelector("video.lecture");
+    // When the links lapse, by this device's clock but the server's reckoning.
+    var lapses = Date.now() + media.expires_in_seconds * 1000;
     if (video && media.video && video.getAttribute("src") !== media.video) {
       var at = video.currentTime;
       if (at) video.addEventListener("loadedmetadata", function () { video.currentTime = at; }, { once: true });
       video.src = media.video;
       video.hidden = false;
-      video.onerror = function () { if (Date.parse(media.expires_at) <= Date.now()) reopen(); };
+      video.onerror = function () {
+        // Lapsed (or about to): opening the lesson again signs new links.
+        if (Date.now() >= lapses - 60000) { reopen(); return; }
+        var failed = section.querySelector(".video-failed") || document.createElement("p");
+        failed.className = "video-failed status bad";
+        failed.textContent = text("视频暂时无法播放，请检查网络后刷新页面。", "The video cannot play right now: check the connection and reload the page.");
+        video.insertAdjacentElement("afterend", failed);
+      };
     }
     var handout = section.querySelector(".handout");
     if (handout && media.handout) { handout.querySelector("a").href = media.handout; handout.hidden = false; }
@@ -338,10 +354,14 @@
         .then(function (html) {
           courseware.innerHTML = html;
           // Figures are named relative to the lesson's folder and signed like it.
+          var folder = new URL(media.folder, location.href);
           courseware.querySelectorAll("img[src], a[href]").forEach(function (element) {
             var name = element.tagName === "IMG" ? "src" : "href";
             var target = element.getAttribute(name);
-            if (!/^([a-z][a-z0-9+.-]*:|\/|#)/i.test(target)) element.setAttribute(name, media.folder + target + "?" + media.query);
+            if (/^([a-z][a-z0-9+.-]*:|\/|#)/i.test(target)) return;
+            var signed = new URL(target, folder);
+            signed.search = media.query;
+            element.setAttribute(name, signed.href);
           });
           courseware.hidden = false;
         })
@@ -477,16 +497,19 @@
       say(bundleForm.querySelector(".status"), text("已加入购物车（共 " + count + " 项）。", "Added to the cart (" + count + " items)."), true);
       showCart();
     });
-    function paid() { saveCart([]); showCart(); refresh(); }
+    // Only what was paid leaves the cart: lines added while an order was open stay.
+    function paid(items) { removeFromCart(items); showCart(); refresh(); }
     var payBalance = wechatForm.querySelector("button.pay-balance");
     payBalance.addEventListener("click", function () {
       var status = wechatForm.querySelector(".status");
+      var items = cartItems();
       payBalance.disabled = true;
       api("POST", "/payments/purchase", { items: cartRequest() }).then(function (answer) {
         say(status, text("购买成功：", "Bought: ") + answer.hours.length + text(" 学时，", " hours, ") + yuan(answer.total_fen) + text("，已从余额扣除。", " from your balance."), true);
-        paid();
+        paid(items);
       }).catch(function (error) { say(status, error.message, false); })
-        .then(function () { payBalance.disabled = false; });
+        // Enabled again only if the cart still holds something to pay.
+        .then(showCart);
     });
     wechatPay(wechatForm, paid);
     showCart();
@@ -500,7 +523,10 @@
     var status = root.querySelector(".invoice-result .status");
     function showFields() {
       form.querySelector(".company-only").hidden = form.elements.buyer_kind.value !== "company";
-      form.querySelector(".paper-only").hidden = form.elements.delivery.value !== "paper";
+      var paper = form.elements.delivery.value === "paper";
+      form.querySelector(".paper-only").hidden = !paper;
+      ["recipient", "phone", "address"].forEach(function (name) { form.elements[name].required = paper; });
+      form.elements.taxpayer_id.required = form.elements.buyer_kind.value === "company";
     }
     form.elements.buyer_kind.addEventListener("change", showFields);
     form.elements.delivery.addEventListener("change", showFields);
@@ -535,6 +561,29 @@
     return items.length;
   }
   function cartRequest() { return cartItems().map(function (item) { return { kind: item.kind, id: item.id }; }); }
+  function removeFromCart(items) {
+    saveCart(cartItems().filter(function (i) {
+      return !items.some(function (paid) { return paid.kind === i.kind && paid.id === i.id; });
+    }));
+  }
+  // What each WeChat Pay order covers, so that its payment (perhaps seen
+  // after a trip through WeChat Pay's H5 page) removes just those lines.
+  var ORDERED = "ticedu.cart.orders";
+  function ordered() {
+    try { return JSON.parse(sessionStorage.getItem(ORDERED)) || {}; } catch (error) { return {}; }
+  }
+  function rememberOrder(orderNo, items) {
+    var orders = ordered();
+    orders[orderNo] = items;
+    sessionStorage.setItem(ORDERED, JSON.stringify(orders));
+  }
+  function forgetOrder(orderNo) {
+    var orders = ordered();
+    var items = orders[orderNo] || [];
+    delete orders[orderNo];
+    sessionStorage.setItem(ORDERED, JSON.stringify(orders));
+    return items;
+  }
 
   // Lists the cart with the server's price of each line; returns a function that shows it again.
   function cartView(cart) {
@@ -594,7 +643,10 @@
     // A phone's browser outside WeChat pays through WeChat Pay's H5 page; a
     // computer (or WeChat itself, which recognises a QR code by long press) shows the QR code.
     var agent = navigator.userAgent;
-    var h5 = /Android|iPhone|iPad/.test(agent) && !/MicroMessenger/.test(agent);
+    var phone = /Android|iPhone|iPad|HarmonyOS|OpenHarmony/.test(agent)
+      // iPadOS names itself a Mac; only its touch screen tells.
+      || (/Macintosh/.test(agent) && navigator.maxTouchPoints > 1);
+    var h5 = phone && !/MicroMessenger/.test(agent);
     var status = form.querySelector(".status");
     var codeUrl = form.querySelector(".code-url");
     var qr = form.querySelector(".qr");
@@ -610,15 +662,19 @@
           simulate.hidden = true;
           codeUrl.hidden = true;
           qr.hidden = true;
-          paid();
+          paid(forgetOrder(orderNo));
         } else if (tries > 0) {
           waiting = setTimeout(function () { waitForPayment(orderNo, tries - 1); }, 1500);
+        } else {
+          say(status, text("尚未收到订单 " + orderNo + " 的支付结果：如已付款，稍后请在“我的订单”中查看。", "No payment seen for order " + orderNo + " yet: if you paid, check My orders in a while."), false);
         }
       }).catch(function (error) { say(status, error.message, false); });
     }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      var items = cartItems();
       api("POST", "/payments/wechat/orders", { items: cartRequest(), channel: h5 ? "h5" : "native" }).then(function (order) {
+        rememberOrder(order.order_no, items);
         if (order.h5_url) {
           // WeChat Pay's page opens WeChat, then sends the learner back here to see the order paid.
           location.href = order.h5_url + "&redirect_url=" + encodeURIComponent(location.origin + prefix + "/pay/?paid=" + encodeURIComponent(order.order_no));
@@ -628,7 +684,16 @@
         codeUrl.textContent = order.code_url || "";
         codeUrl.hidden = !order.code_url;
         // The server draws the QR code: the payment link never leaves for a third party.
-        qr.innerHTML = order.code_url_qr_svg || "";
+        qr.textContent = "";
+        if (order.code_url_qr_svg) {
+          // An image, not inline SVG: WeChat recognises a QR code in an image by long press.
+          var image = document.createElement("img");
+          image.src = "data:image/svg+xml;base64," + btoa(order.code_url_qr_svg);
+          image.alt = text("微信支付二维码", "WeChat Pay QR code");
+          image.width = 220;
+          image.height = 220;
+          qr.appendChild(image);
+        }
         qr.hidden = !order.code_url_qr_svg;
         simulate.hidden = !local;
         simulate.onclick = function () {
@@ -644,6 +709,8 @@
     // Back from WeChat Pay's H5 page: the notice may be a moment behind the learner.
     var back = new URLSearchParams(location.search).get("paid");
     if (back) {
+      // Handled once: a reload of this address must not act on it again.
+      history.replaceState(null, "", location.pathname + location.hash);
       say(status, text("正在确认订单 " + back + " 的支付结果…", "Checking whether order " + back + " is paid…"), true);
       waitForPayment(back, 40);
     }

@@ -51,6 +51,7 @@ async fn a_buyer_gets_signed_links_to_that_hour_only<S: Store + Clone + 'static>
         "{video}"
     );
     assert!(video.contains("&Signature=") && video.contains("&Key-Pair-Id="));
+    assert_eq!(media["expires_in_seconds"], 2 * 3600, "{media}");
 
     // The whole file, then a range of it: seeking works.
     let whole = fetch(&app, video, None).await;

@@ -51,6 +51,8 @@ pub(crate) struct LessonAccess {
     /// After this the links stop working; opening the lesson again renews them.
     #[schema(value_type = String, format = DateTime)]
     expires_at: Timestamp,
+    /// The same, from now: a page times renewal by it, whatever its device's clock says.
+    expires_in_seconds: i64,
 }
 
 impl LessonAccess {
@@ -67,6 +69,7 @@ impl LessonAccess {
             folder: grant.folder_url.clone(),
             query: grant.query.clone(),
             expires_at: grant.expires_at,
+            expires_in_seconds: grant.expires_at.as_second() - now.as_second(),
         })
     }
 }

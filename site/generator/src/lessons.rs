@@ -118,12 +118,40 @@ pub fn publish(dirs: &SiteDirs, output: &Path) -> anyhow::Result<MediaReport> {
 /// Courseware Markdown as an HTML fragment. Links between site pages
 /// (`@/…`) have no place in a lesson's private files and are refused.
 fn courseware_html(markdown: &str) -> anyhow::Result<String> {
+    refuse_active_content(markdown)?;
     let rendered = markdown::render(
         markdown,
         &HashMap::new(),
         &Headings::ids_only(SlugStrategy::On),
     )?;
     Ok(below_the_lesson_heading(rendered.html))
+}
+
+/// The fragment goes into the learner's logged-in page, so courseware is
+/// Markdown only: raw HTML (a script, an `onerror`) and `javascript:` links
+/// are refused at publishing, whoever wrote the lesson.
+fn refuse_active_content(markdown: &str) -> anyhow::Result<()> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                bail!(
+                    "courseware is Markdown only; remove the HTML {:?}",
+                    html.trim()
+                )
+            }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if dest_url
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("javascript:") =>
+            {
+                bail!("courseware links may not run script: {dest_url}")
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// The hour page has its `h1` (the hour's title) and the lesson's `h2`: the
@@ -231,6 +259,19 @@ hours = [
         );
         assert!(folder.join("lecture.mp4").is_file() && folder.join("figure-1.svg").is_file());
         assert!(!folder.join("notes.txt").exists() && !folder.join("courseware.md").exists());
+    }
+
+    #[test]
+    fn courseware_with_html_or_script_links_is_refused() {
+        for markdown in [
+            "## 要点\n\n<script>alert(1)</script>\n",
+            "图示 <img src=x onerror=alert(1)> 如下\n",
+            "[点我](javascript:alert(1))\n",
+            "![图](JavaScript:alert(1))\n",
+        ] {
+            assert!(courseware_html(markdown).is_err(), "{markdown}");
+        }
+        assert!(courseware_html("## 要点\n\n[下一节](../2/)\n").is_ok());
     }
 
     #[test]
