@@ -4,7 +4,6 @@
 //! another banked to its hour; the length from the data unless overridden.
 
 use jiff::civil::date;
-use jiff::{Timestamp, ToSpan};
 use reqwest::StatusCode;
 use serde_json::json;
 use ticedu_store::Store;
@@ -24,18 +23,6 @@ async fn learner_with_the_course<S: Store + Clone + 'static>(app: &TestApp<S>) -
     app.buy(&learner.token, json!([{ "kind": "course", "id": COURSE }]))
         .await;
     learner
-}
-
-/// Moves the app's settable clock by `seconds`.
-fn wait<S>(app: &TestApp<S>, seconds: i64) -> Timestamp {
-    let at = app
-        .platform
-        .clock
-        .now()
-        .checked_add(seconds.seconds())
-        .expect("a valid instant");
-    app.platform.clock.set(at);
-    at
 }
 
 async fn marking_needs_the_lesson_open_for_the_hours_length<S: Store + Clone + 'static>(
@@ -73,7 +60,7 @@ async fn marking_needs_the_lesson_open_for_the_hours_length<S: Store + Clone + '
     assert_eq!(at_once.code(), "learning.too_early", "{}", at_once.body);
     assert_eq!(at_once.headers["retry-after"], "60");
 
-    wait(&app, 30);
+    app.wait(30);
     let halfway = app.mark_without_opening(token, &hour(1)).await;
     assert_eq!(halfway.code(), "learning.too_early", "{}", halfway.body);
     assert_eq!(halfway.headers["retry-after"], "30");
@@ -90,7 +77,7 @@ async fn marking_needs_the_lesson_open_for_the_hours_length<S: Store + Clone + '
     // clock stops while hour 2 runs.
     let second = app.open_lesson(token, &hour(2)).await;
     assert_eq!(second.status, StatusCode::OK, "{}", second.body);
-    wait(&app, 45);
+    app.wait(45);
     let banked = app.lesson(token, &hour(1)).await;
     assert_eq!(
         (
@@ -106,7 +93,7 @@ async fn marking_needs_the_lesson_open_for_the_hours_length<S: Store + Clone + '
 
     let reopened = app.open_lesson(token, &hour(1)).await;
     assert_eq!(reopened.body["studied_seconds"], 30, "{}", reopened.body);
-    wait(&app, 30);
+    app.wait(30);
     let marked = app.mark_without_opening(token, &hour(1)).await;
     assert_eq!(marked.status, StatusCode::OK, "{}", marked.body);
     assert_eq!(marked.body["newly_marked"], true);
@@ -182,7 +169,7 @@ async fn without_an_override_an_hour_lasts_the_years_class_hour<S: Store + Clone
     assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
     // settings.toml: class_hour_minutes = 45.
     assert_eq!(opened.body["length_seconds"], 45 * 60, "{}", opened.body);
-    wait(&app, 44 * 60);
+    app.wait(44 * 60);
     let early = app.mark_without_opening(&learner.token, &hour(1)).await;
     assert_eq!(early.code(), "learning.too_early", "{}", early.body);
     assert!(
@@ -190,7 +177,7 @@ async fn without_an_override_an_hour_lasts_the_years_class_hour<S: Store + Clone
         "{}",
         early.body
     );
-    wait(&app, 60);
+    app.wait(60);
     let marked = app.mark_without_opening(&learner.token, &hour(1)).await;
     assert_eq!(marked.status, StatusCode::OK, "{}", marked.body);
     assert_eq!(marked.body["studied_seconds"], 45 * 60);

@@ -2,7 +2,6 @@
 //! lists the bought hours that would not count and why (R8, R9), and the
 //! lesson to take next; staff see the time studied for every learned hour.
 
-use jiff::ToSpan;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use ticedu_store::Store;
@@ -14,17 +13,6 @@ const ELECTIVE: &str = "acceptance-sampling-gbt-2828-1";
 
 fn hour(course: &str, number: u16) -> String {
     format!("{course}/{number}")
-}
-
-/// Moves the app's settable clock on by `seconds`.
-fn wait<S>(app: &TestApp<S>, seconds: i64) {
-    let at = app
-        .platform
-        .clock
-        .now()
-        .checked_add(seconds.seconds())
-        .expect("a valid instant");
-    app.platform.clock.set(at);
 }
 
 async fn progress<S: Store + Clone + 'static>(app: &TestApp<S>, token: &str) -> Value {
@@ -148,7 +136,7 @@ async fn the_next_lesson_is_the_open_one_else_the_first_bought_hour_not_learned<
         "{open}"
     );
 
-    wait(&app, 60);
+    app.wait(60);
     let marked = app.mark_without_opening(token, &hour(ELECTIVE, 3)).await;
     assert_eq!(marked.status, StatusCode::OK, "{}", marked.body);
     let after = progress(&app, token).await;
@@ -163,7 +151,7 @@ async fn the_next_lesson_is_the_open_one_else_the_first_bought_hour_not_learned<
     assert_eq!(after["studied_seconds"], 60);
 
     app.open_lesson(token, &hour(ELECTIVE, 1)).await;
-    wait(&app, 60);
+    app.wait(60);
     app.mark_without_opening(token, &hour(ELECTIVE, 1)).await;
     assert_eq!(
         progress(&app, token).await["next_lesson"]["hour"],
@@ -221,7 +209,7 @@ async fn staff_see_the_time_studied_for_each_learned_hour<S: Store + Clone + 'st
     )
     .await;
     app.open_lesson(&learner.token, &hour(ELECTIVE, 2)).await;
-    wait(&app, 75);
+    app.wait(75);
     let marked = app
         .mark_without_opening(&learner.token, &hour(ELECTIVE, 2))
         .await;

@@ -186,10 +186,7 @@ pub fn data_pages(
                 .set("next", neighbour(Some(index + 1)))
                 // Public: what the hour is about. The lesson's files are
                 // private; the page only knows which kinds there are.
-                .set(
-                    "summary",
-                    summary.map_or_else(Value::none, |summary| Value::from(summary)),
-                )
+                .set("summary", summary.map_or_else(Value::none, Value::from))
                 .set("video", lesson.media.video.is_some())
                 .set("courseware", lesson.media.courseware.is_some())
                 .set("handout", lesson.media.handout.is_some())

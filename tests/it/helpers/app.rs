@@ -271,6 +271,17 @@ impl<S> TestApp<S> {
         self.platform.clock.set(at);
     }
 
+    /// Moves a settable clock on by `seconds` (a lesson's minutes, say).
+    pub fn wait(&self, seconds: i64) {
+        let at = self
+            .platform
+            .clock
+            .now()
+            .checked_add(jiff::SignedDuration::from_secs(seconds))
+            .expect("a valid instant");
+        self.platform.clock.set(at);
+    }
+
     pub async fn request(
         &self,
         method: Method,
