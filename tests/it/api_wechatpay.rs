@@ -458,25 +458,13 @@ async fn an_h5_order_goes_to_wechat_pay_and_comes_back_paid() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-        .get(format!("{h5_url}&redirect_url={}", urlencode(&back)))
+        .get(reqwest::Url::parse_with_params(&h5_url, [("redirect_url", &back)]).unwrap())
         .send()
         .await
         .unwrap();
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
     assert_eq!(page.headers()["location"], back.as_str());
     assert_eq!(app.store.enrollments(&learner.id).await.unwrap().len(), 40);
-}
-
-/// Percent-encodes everything but unreserved characters (RFC 3986).
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The embedded store with the WeChat Pay simulator beside it; tests deliver notices themselves.

@@ -56,13 +56,7 @@ pub fn otpauth_uri(secret: &str, account: &str) -> Option<String> {
 
 /// The URI as a QR code: an SVG document, sized for a phone's camera.
 pub fn qr_svg(uri: &str) -> Option<String> {
-    let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
-    Some(
-        code.render::<qrcode::render::svg::Color<'_>>()
-            .min_dimensions(200, 200)
-            .quiet_zone(true)
-            .build(),
-    )
+    ticedu_api::qr::svg(uri, 200)
 }
 
 /// Whether `input` looks like a TOTP code rather than a recovery code.

@@ -9,6 +9,7 @@
 //! - [`auth`]: JWT access tokens with rotating keys, and the learner/staff extractors;
 //! - [`config`]: typed configuration read once, and the platform clock;
 //! - [`media`]: signed, short-lived access to a bought hour's lesson files (CloudFront signed URLs);
+//! - [`qr`]: QR codes as SVG, drawn here;
 //! - [`password`]: the password policy and argon2id hashing;
 //! - [`standing`]: a learner's current cycle and filings, what comes next, and issuing its certificate;
 //! - [`telemetry`]: JSON logs in Lambda, no personal data in any field;
@@ -24,6 +25,7 @@ pub mod login;
 pub mod media;
 pub mod password;
 pub mod path;
+pub mod qr;
 pub mod routing;
 pub mod standing;
 pub mod state;

@@ -27,8 +27,8 @@ pub(crate) struct WeChatOrder {
     total_fen: u64,
     /// Native: the link WeChat opens when the QR code is scanned.
     code_url: Option<String>,
-    /// Native: `code_url` as a QR code (SVG), drawn here so that no
-    /// third-party service ever sees a payment link.
+    /// Native: `code_url` as a QR code (an SVG document), drawn here so that
+    /// no third-party service ever sees a payment link.
     code_url_qr_svg: Option<String>,
     /// H5: send the learner here, with `&redirect_url=` (URL-encoded) to come back to.
     h5_url: Option<String>,
@@ -119,7 +119,9 @@ pub(crate) async fn wechat_order<S: PaymentsStore>(
         request_failed()
     })?;
     tracing::info!(learner = %auth.id, order = %order.no, total_fen = order.amount.get(), "WeChat Pay order placed");
-    let code_url_qr_svg = code_url.as_deref().and_then(qr_svg);
+    let code_url_qr_svg = code_url
+        .as_deref()
+        .and_then(|url| ticedu_api::qr::svg(url, 220));
     Ok((
         StatusCode::CREATED,
         Json(WeChatOrder {
@@ -149,26 +151,4 @@ fn client_ip(headers: &HeaderMap) -> std::net::IpAddr {
             tracing::warn!("H5 order without a usable X-Forwarded-For: the payer's address is given as loopback");
             std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
         })
-}
-
-/// `text` as an inline SVG QR code (no XML declaration: it goes into a
-/// page), large enough to scan from a screen; none if it does not fit a QR
-/// code, which a WeChat `code_url` always does.
-fn qr_svg(text: &str) -> Option<String> {
-    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
-    let svg = code
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(220, 220)
-        .quiet_zone(true)
-        .build();
-    svg.find("<svg").map(|start| svg[start..].to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_code_url_becomes_an_svg_qr_code() {
-        let svg = super::qr_svg("weixin://wxpay/bizpayurl?pr=abc123").unwrap();
-        assert!(svg.starts_with("<svg") && svg.contains("<path"), "{svg}");
-    }
 }
