@@ -208,6 +208,36 @@ impl From<Refusal> for ApiError {
                 "其中有已购买的学时。",
                 "Some of these class hours were bought already.",
             ),
+            Refusal::HourReserved => (
+                S::CONFLICT,
+                "cart.reserved",
+                "其中有学时正在另一笔待支付的微信订单中：请先完成支付，或在“我的订单”中取消该订单。",
+                "Some of these class hours are in another WeChat Pay order waiting for payment: pay it, or cancel it under My orders.",
+            ),
+            Refusal::OrderPaid => (
+                S::CONFLICT,
+                "order.paid",
+                "该订单已支付，不能取消。",
+                "This order was paid and can no longer be cancelled.",
+            ),
+            Refusal::NotRefundable => (
+                S::CONFLICT,
+                "refund.not_refundable",
+                "无法退款：订单未支付、学时不在订单中或已退款，或金额超过可退金额。",
+                "Cannot refund: the order is unpaid, the hours are not in it or were refunded, or the amount exceeds what is left.",
+            ),
+            Refusal::HourLearned => (
+                S::CONFLICT,
+                "refund.hour_learned",
+                "要退的学时中有已标记“学过了”的：确认撤回这些学时后才能退款。",
+                "Some of the hours to withdraw were marked learned: confirm withdrawing them to refund.",
+            ),
+            Refusal::UnknownRefund => (
+                S::NOT_FOUND,
+                "refund.not_found",
+                "退款不存在。",
+                "No such refund.",
+            ),
             Refusal::OrderExists => (
                 S::CONFLICT,
                 "order.exists",

@@ -94,6 +94,16 @@ pub fn enrollment(id: &LearnerId, cycle: CycleNumber, hour: &HourId) -> Key {
     )
 }
 
+pub const RESERVATION_PREFIX: &str = "RESERVED#";
+
+/// An hour a pending order holds, in its cycle (see [`enrollment`]).
+pub fn reservation(id: &LearnerId, cycle: CycleNumber, hour: &HourId) -> Key {
+    Key::new(
+        learner_partition(id),
+        in_cycle(&format!("{RESERVATION_PREFIX}{hour}"), cycle),
+    )
+}
+
 pub const MARK_PREFIX: &str = "MARK#";
 
 pub fn mark(id: &LearnerId, cycle: CycleNumber, hour: &HourId) -> Key {

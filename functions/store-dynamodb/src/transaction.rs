@@ -13,11 +13,10 @@ use aws_sdk_dynamodb::types::{
 };
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
-use ticedu_store::ids::LearnerId;
 use ticedu_store::{Attempt, Failure, OrBackend, Refusal};
 
 use crate::DynamoStore;
-use crate::keys::{self, Item, Key};
+use crate::keys::{Item, Key};
 use crate::request::{EXISTING_ITEM, Expr, NEW_ITEM, from_item, sdk_failure};
 
 /// DynamoDB allows 100 items per transaction.
@@ -116,6 +115,26 @@ impl<P> Transaction<P> {
         let delete = Delete::builder()
             .table_name(&*self.table)
             .set_key(Some(key.item()))
+            .build()
+            .or_backend()?;
+        self.add(part, TransactWriteItem::builder().delete(delete).build());
+        Ok(())
+    }
+
+    /// A Delete on `condition` (which an absent item meets only through `attribute_not_exists`).
+    pub(crate) fn delete_if(
+        &mut self,
+        part: P,
+        key: &Key,
+        condition: &str,
+        expr: Expr,
+    ) -> Attempt<()> {
+        let delete = Delete::builder()
+            .table_name(&*self.table)
+            .set_key(Some(key.item()))
+            .condition_expression(condition)
+            .set_expression_attribute_names(expr.names())
+            .set_expression_attribute_values(expr.values())
             .build()
             .or_backend()?;
         self.add(part, TransactWriteItem::builder().delete(delete).build());
@@ -317,35 +336,6 @@ fn backoff(attempt: u32) -> Duration {
     let base = 10u64 << attempt.min(7);
     let jitter = u64::from(Timestamp::now().subsec_nanosecond().unsigned_abs()) % base.max(1);
     Duration::from_millis(base / 2 + jitter / 2)
-}
-
-/// The items of a new item that belongs to a learner.
-#[derive(Clone, Copy, PartialEq)]
-enum LearnersItem {
-    Item,
-    Learner,
-}
-
-impl DynamoStore {
-    /// Puts a new item that belongs to an existing learner, in one
-    /// transaction: refused with `taken` if the item exists, or with
-    /// [`Refusal::UnknownLearner`].
-    pub(crate) async fn put_new_for_learner(
-        &self,
-        item: Item,
-        learner: &LearnerId,
-        taken: Refusal,
-    ) -> Attempt<()> {
-        let mut transaction = self.transaction();
-        transaction.put_new(LearnersItem::Item, item)?;
-        transaction.check_exists(LearnersItem::Learner, &keys::profile(learner))?;
-        self.transact(transaction).await.map_err(|error| {
-            error.explain(|part| match part {
-                LearnersItem::Item => Some(taken.clone()),
-                LearnersItem::Learner => Some(Refusal::UnknownLearner),
-            })
-        })
-    }
 }
 
 #[cfg(test)]

@@ -1,34 +1,82 @@
 //! Orders (R11–R14): bought from the balance with the debit, its ledger entry
-//! and the enrollments in one transaction; or created pending and paid by a
-//! WeChat Pay notice, which is kept so that it applies only once.
+//! and the enrollments in one transaction; or created pending, holding their
+//! hours by reservations, and paid by a WeChat Pay notice, which is kept so
+//! that it applies only once; refunds withdraw hours in the same write.
 
+use jiff::Timestamp;
 use redb::WriteTransaction;
-use ticedu_store::ids::{LearnerId, OrderNo, in_cycle};
+use ticedu_domain::requirement::LearnedHour;
+use ticedu_store::ids::{LearnerId, OrderNo, RefundNo, in_cycle};
 use ticedu_store::records::*;
 use ticedu_store::*;
 
 use crate::EmbeddedStore;
+use crate::audit::record;
 use crate::learners::check_learner_exists;
 use crate::ledger::post_to_ledger;
 use crate::rows::{exists, get_json, open, open_read, put_json, rows_of};
-use crate::tables::{ENROLLMENTS, LEARNER_ORDERS, NOTICES, ORDERS};
+use crate::tables::{ENROLLMENTS, LEARNER_ORDERS, MARKS, NOTICES, ORDERS, RESERVATIONS};
 
-/// Enrolls every hour of `order` in its cycle; refuses hours already
-/// enrolled in that cycle when `exclusive`.
-fn enroll(txn: &WriteTransaction, order: &Order, exclusive: bool) -> Attempt<()> {
-    let mut enrollments = open(txn, ENROLLMENTS)?;
-    for hour in &order.hours {
-        let hour_key = in_cycle(&hour.to_string(), order.cycle);
-        let key = (order.learner.as_str(), hour_key.as_str());
-        if exclusive && exists(&enrollments, key)? {
+/// `(learner, hour@cycle)` keys of an order's hours in its cycle.
+fn hour_keys(order: &Order) -> Vec<String> {
+    order
+        .hours
+        .iter()
+        .map(|hour| in_cycle(&hour.to_string(), order.cycle))
+        .collect()
+}
+
+/// Refuses an order whose hours are bought in its cycle, or held at its
+/// `created_at` by another pending order.
+fn check_hours_free(txn: &WriteTransaction, order: &Order) -> Attempt<()> {
+    let enrollments = open(txn, ENROLLMENTS)?;
+    let reservations = open(txn, RESERVATIONS)?;
+    for hour in hour_keys(order) {
+        let key = (order.learner.as_str(), hour.as_str());
+        if exists(&enrollments, key)? {
             return Err(Refusal::AlreadyOwned.into());
         }
+        let held: Option<Reservation> = get_json(&reservations, key)?;
+        if held.is_some_and(|held| held.order != order.no && order.created_at < held.until) {
+            return Err(Refusal::HourReserved.into());
+        }
+    }
+    Ok(())
+}
+
+/// Enrolls the given hours of `order` in its cycle.
+fn enroll(
+    txn: &WriteTransaction,
+    order: &Order,
+    hours: &[ticedu_domain::catalogue::HourId],
+) -> Attempt<()> {
+    let mut enrollments = open(txn, ENROLLMENTS)?;
+    for hour in hours {
+        let hour_key = in_cycle(&hour.to_string(), order.cycle);
         let enrollment = Enrollment {
             hour: hour.clone(),
             order: order.no.clone(),
             cycle: order.cycle,
         };
-        put_json(&mut enrollments, key, &enrollment)?;
+        put_json(
+            &mut enrollments,
+            (order.learner.as_str(), hour_key.as_str()),
+            &enrollment,
+        )?;
+    }
+    Ok(())
+}
+
+/// Removes the reservations that still name `order` (a lapsed one may have
+/// been taken by another order since).
+fn release(txn: &WriteTransaction, order: &Order) -> Attempt<()> {
+    let mut reservations = open(txn, RESERVATIONS)?;
+    for hour in hour_keys(order) {
+        let key = (order.learner.as_str(), hour.as_str());
+        let held: Option<Reservation> = get_json(&reservations, key)?;
+        if held.is_some_and(|held| held.order == order.no) {
+            reservations.remove(key).or_backend()?;
+        }
     }
     Ok(())
 }
@@ -42,6 +90,10 @@ fn insert_order(txn: &WriteTransaction, order: &Order) -> Attempt<()> {
     Ok(())
 }
 
+fn stored_order(txn: &WriteTransaction, no: &OrderNo) -> Attempt<Order> {
+    get_json(&open(txn, ORDERS)?, no.as_str())?.ok_or(Failure::Refused(Refusal::UnknownOrder))
+}
+
 impl OrderStore for EmbeddedStore {
     async fn purchase_with_balance(&self, order: &Order) -> StoreResult<Outcome> {
         order.check_size()?;
@@ -53,10 +105,11 @@ impl OrderStore for EmbeddedStore {
                 Some(_) => return Err(Refusal::OrderExists.into()),
                 None => {}
             }
+            check_hours_free(txn, &order)?;
             let entry = LedgerEntry::purchase(&order).or_backend()?;
             post_to_ledger(txn, &order.learner, &entry)?;
             insert_order(txn, &order)?;
-            enroll(txn, &order, true)?;
+            enroll(txn, &order, &order.hours)?;
             Ok(Outcome::Applied)
         })
         .await
@@ -70,7 +123,42 @@ impl OrderStore for EmbeddedStore {
                 return Err(Refusal::OrderExists.into());
             }
             check_learner_exists(txn, &order.learner)?;
+            check_hours_free(txn, &order)?;
+            if let Some(until) = order.expires_at {
+                let mut reservations = open(txn, RESERVATIONS)?;
+                let held = Reservation {
+                    order: order.no.clone(),
+                    until,
+                };
+                for hour in hour_keys(&order) {
+                    put_json(
+                        &mut reservations,
+                        (order.learner.as_str(), hour.as_str()),
+                        &held,
+                    )?;
+                }
+            }
             insert_order(txn, &order)
+        })
+        .await
+    }
+
+    async fn close_order(
+        &self,
+        no: &OrderNo,
+        at: Timestamp,
+        reason: CloseReason,
+    ) -> StoreResult<Outcome> {
+        let no = no.clone();
+        self.write("close_order", move |txn| {
+            let mut order = stored_order(txn, &no)?;
+            if order.closing()? == Outcome::AlreadyApplied {
+                return Ok(Outcome::AlreadyApplied);
+            }
+            order.status = OrderStatus::Closed { at, reason };
+            put_json(&mut open(txn, ORDERS)?, no.as_str(), &order)?;
+            release(txn, &order)?;
+            Ok(Outcome::Applied)
         })
         .await
     }
@@ -109,9 +197,7 @@ impl OrderStore for EmbeddedStore {
     async fn apply_payment(&self, order: &Order, notice: &PaymentNotice) -> StoreResult<Outcome> {
         let (order_no, notice) = (order.no.clone(), notice.clone());
         self.write("apply_payment", move |txn| {
-            let mut orders = open(txn, ORDERS)?;
-            let mut stored: Order = get_json(&orders, order_no.as_str())?
-                .ok_or(Failure::Refused(Refusal::UnknownOrder))?;
+            let mut stored = stored_order(txn, &order_no)?;
             if stored.payment_by(&notice)? == Outcome::AlreadyApplied {
                 return Ok(Outcome::AlreadyApplied);
             }
@@ -119,14 +205,108 @@ impl OrderStore for EmbeddedStore {
                 at: notice.paid_at,
                 transaction: Some(notice.transaction.clone()),
             };
-            put_json(&mut orders, order_no.as_str(), &stored)?;
+            let owned: Vec<_> = {
+                let enrollments = open(txn, ENROLLMENTS)?;
+                let mut owned = Vec::new();
+                for (hour, key) in stored.hours.iter().zip(hour_keys(&stored)) {
+                    if exists(&enrollments, (stored.learner.as_str(), key.as_str()))? {
+                        owned.push(hour.clone());
+                    }
+                }
+                owned
+            };
+            if !owned.is_empty() {
+                stored.refunds.push(Refund {
+                    no: RefundNo::nth(&stored.no, stored.refunds.len() + 1).or_backend()?,
+                    amount: stored.share_of(owned.len()),
+                    hours: owned.clone(),
+                    reason: RefundReason::AlreadyOwned,
+                    requested_at: notice.paid_at,
+                    status: RefundStatus::Requested,
+                });
+            }
+            put_json(&mut open(txn, ORDERS)?, order_no.as_str(), &stored)?;
             put_json(
                 &mut open(txn, NOTICES)?,
                 notice.transaction.as_str(),
                 &notice,
             )?;
-            // Paid money always buys: an hour bought meanwhile from the balance stays bought.
-            enroll(txn, &stored, false)?;
+            let free: Vec<_> = stored
+                .hours
+                .iter()
+                .filter(|h| !owned.contains(h))
+                .cloned()
+                .collect();
+            enroll(txn, &stored, &free)?;
+            release(txn, &stored)?;
+            Ok(Outcome::Applied)
+        })
+        .await
+    }
+
+    async fn refund_order(
+        &self,
+        order: &Order,
+        refund: &Refund,
+        audit: Option<&AuditEntry>,
+    ) -> StoreResult<Outcome> {
+        let (order_no, refund, audit) = (order.no.clone(), refund.clone(), audit.cloned());
+        self.write("refund_order", move |txn| {
+            let mut stored = stored_order(txn, &order_no)?;
+            if stored.refund(&refund.no) == Some(&refund) {
+                return Ok(Outcome::AlreadyApplied);
+            }
+            stored.check_refund(&refund)?;
+            let marks: Vec<LearnedHour> = rows_of(&open(txn, MARKS)?, stored.learner.as_str())?;
+            stored.check_withdrawal(&refund, &marks)?;
+            let balance = stored.channel == PaymentChannel::Balance;
+            if balance != matches!(refund.status, RefundStatus::Succeeded { .. }) {
+                // A balance refund is made in this write; a WeChat Pay one is asked for after it.
+                return Err(Refusal::NotRefundable.into());
+            }
+            {
+                let mut enrollments = open(txn, ENROLLMENTS)?;
+                for hour in &refund.hours {
+                    let key = in_cycle(&hour.to_string(), stored.cycle);
+                    let key = (stored.learner.as_str(), key.as_str());
+                    let enrolled: Option<Enrollment> = get_json(&enrollments, key)?;
+                    if enrolled.is_some_and(|e| e.order == stored.no) {
+                        enrollments.remove(key).or_backend()?;
+                    }
+                }
+            }
+            if balance {
+                let entry = LedgerEntry::refund(&refund).or_backend()?;
+                post_to_ledger(txn, &stored.learner, &entry)?;
+            }
+            stored.refunds.push(refund);
+            put_json(&mut open(txn, ORDERS)?, order_no.as_str(), &stored)?;
+            if let Some(audit) = &audit {
+                record(txn, audit)?;
+            }
+            Ok(Outcome::Applied)
+        })
+        .await
+    }
+
+    async fn settle_refund(
+        &self,
+        refund: &RefundNo,
+        status: &RefundStatus,
+    ) -> StoreResult<Outcome> {
+        let (refund, status) = (refund.clone(), status.clone());
+        self.write("settle_refund", move |txn| {
+            let mut stored = stored_order(txn, &refund.order())?;
+            let Some(found) = stored.refunds.iter_mut().find(|r| r.no == refund) else {
+                return Err(Refusal::UnknownRefund.into());
+            };
+            match &found.status {
+                RefundStatus::Requested => {}
+                settled if *settled == status => return Ok(Outcome::AlreadyApplied),
+                _ => return Err(Refusal::NoticeMismatch.into()),
+            }
+            found.status = status;
+            put_json(&mut open(txn, ORDERS)?, stored.no.as_str(), &stored)?;
             Ok(Outcome::Applied)
         })
         .await

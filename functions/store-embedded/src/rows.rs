@@ -67,7 +67,7 @@ pub(crate) fn open_read<K: redb::Key + 'static, V: redb::Value + 'static>(
 
 /// Every value of a `(first, second)` table whose first key is `first`, in key order.
 pub(crate) fn rows_of<T: DeserializeOwned>(
-    table: &ReadOnlyTable<PerLearner, Json>,
+    table: &impl ReadableTable<PerLearner, Json>,
     first: &str,
 ) -> Attempt<Vec<T>> {
     let mut rows = Vec::new();

@@ -27,6 +27,8 @@ pub const LEARNER_ORDERS: TableDefinition<PerLearner, i64> = TableDefinition::ne
 pub const NOTICES: TableDefinition<&str, Json> = TableDefinition::new("payment_notices");
 /// (learner, hour id, `@<cycle>` after the first) → enrollment.
 pub const ENROLLMENTS: TableDefinition<PerLearner, Json> = TableDefinition::new("enrollments");
+/// (learner, hour id, `@<cycle>` after the first) → the pending order holding the hour.
+pub const RESERVATIONS: TableDefinition<PerLearner, Json> = TableDefinition::new("reservations");
 /// (learner, hour id, `@<cycle>` after the first) → progress mark.
 pub const MARKS: TableDefinition<PerLearner, Json> = TableDefinition::new("marks");
 /// learner → [`ticedu_store::records::OpenLesson`]: the one lesson open, if any.
@@ -93,6 +95,7 @@ pub fn create_all_tables(txn: &WriteTransaction) -> Result<(), TableError> {
     txn.open_table(LEARNER_ORDERS)?;
     txn.open_table(NOTICES)?;
     txn.open_table(ENROLLMENTS)?;
+    txn.open_table(RESERVATIONS)?;
     txn.open_table(MARKS)?;
     txn.open_table(OPEN_LESSONS)?;
     txn.open_table(LESSON_TIMES)?;

@@ -66,6 +66,18 @@ pub enum Refusal {
     StaleStaffAccount,
     #[error("too many items for one transaction")]
     TooLarge,
+    #[error("an hour is held by another order that is waiting for payment")]
+    HourReserved,
+    #[error("the order was paid")]
+    OrderPaid,
+    #[error(
+        "the refund does not fit the order: unpaid, hours not in it or refunded, or more than is left"
+    )]
+    NotRefundable,
+    #[error("an hour to withdraw was marked learned")]
+    HourLearned,
+    #[error("no such refund")]
+    UnknownRefund,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -112,6 +112,37 @@ token_id!(
     |text| (1..=32).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric())
 );
 
+token_id!(
+    /// A refund, also WeChat Pay's `out_refund_no`: the order's number, `R`
+    /// and the refund's place among the order's refunds (1–99), so that
+    /// asking for the same refund again can never pay it twice.
+    RefundNo,
+    "refund number",
+    |text| RefundNo::split(text).is_some()
+);
+
+impl RefundNo {
+    /// The `n`th refund (from 1) of `order`.
+    pub fn nth(order: &OrderNo, n: usize) -> Result<Self, MalformedId> {
+        Self::parse(&format!("{order}R{n}"))
+    }
+
+    /// The order it refunds.
+    pub fn order(&self) -> OrderNo {
+        Self::split(&self.0)
+            .map(|(order, _)| order)
+            .expect("a parsed refund number names its order")
+    }
+
+    fn split(text: &str) -> Option<(OrderNo, u8)> {
+        let (order, n) = text.rsplit_once('R')?;
+        // One spelling per refund: no leading zeros.
+        (!n.starts_with('0')).then_some(())?;
+        let n: u8 = n.parse().ok().filter(|n| (1..=99).contains(n))?;
+        Some((OrderNo::parse(order).ok()?, n))
+    }
+}
+
 impl LearnerId {
     /// The id of the account a person whose certificates were imported
     /// (R12) gets when they register, and under which those certificates are
@@ -174,6 +205,23 @@ mod tests {
             "the association's older numbers"
         );
         assert!(CertificateNo::parse("JX1").is_err());
+    }
+
+    #[test]
+    fn a_refund_number_names_its_order_and_place_once() {
+        let order = OrderNo::parse("TIC20230706ABCDEFR123").unwrap();
+        let second = RefundNo::nth(&order, 2).unwrap();
+        assert_eq!(second.as_str(), "TIC20230706ABCDEFR123R2");
+        assert_eq!(second.order(), order);
+        assert!(RefundNo::nth(&order, 100).is_err());
+        assert!(RefundNo::nth(&order, 0).is_err());
+        for malformed in [
+            "TIC20230706ABCDEFR123R02",
+            "TIC20230706ABCDEFR123R",
+            "SHORTR1",
+        ] {
+            assert!(RefundNo::parse(malformed).is_err(), "{malformed}");
+        }
     }
 
     #[test]

@@ -37,12 +37,13 @@ use ticedu_domain::requirement::LearnedHour;
 use ticedu_domain::staff::StaffName;
 
 pub use error::{Attempt, Failure, OrBackend, Refusal, StoreError, StoreResult, during};
-use ids::{CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo};
+use ids::{CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo, RefundNo};
 use records::*;
 
-/// Hours in one order at most: with the balance, ledger and order items a
-/// purchase stays within DynamoDB's 100 items per transaction. A cycle is 40.
-pub const MAX_HOURS_PER_ORDER: usize = 90;
+/// Hours in one order at most: a purchase writes each hour's enrollment and
+/// checks its reservation, beside the order, balance and ledger items, and
+/// stays within DynamoDB's 100 items per transaction. A cycle is 40.
+pub const MAX_HOURS_PER_ORDER: usize = 48;
 // The domain sets these limits (its refusals name them); a store writes each
 // batch or invoice in one transaction, so it must hold to the same numbers.
 pub use ticedu_domain::cards::MAX_CARDS_PER_BATCH;
@@ -166,28 +167,70 @@ pub trait CardStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
-/// Orders, payments and what they buy (R11–R14).
+/// Orders, payments and what they buy (R11–R14); refunds.
+///
+/// A pending WeChat Pay order reserves its hours until it expires, so that
+/// no other order or purchase of the learner's takes them meanwhile: the same
+/// hour is never paid twice while the learner pays. Money that arrives anyway
+/// for hours owned by then (a payment after expiry or cancellation) is
+/// recorded as a refund to make ([`RefundReason::AlreadyOwned`]).
 pub trait OrderStore: Send + Sync {
     /// Pays a `Paid` order with channel `Balance` from the balance, records it
-    /// in the ledger and enrolls its hours, in one transaction.
+    /// in the ledger and enrolls its hours, in one transaction. Refused with
+    /// [`Refusal::AlreadyOwned`] for an hour bought in the cycle, and
+    /// [`Refusal::HourReserved`] for one a pending order holds at the
+    /// order's `created_at`.
     fn purchase_with_balance(
         &self,
         order: &Order,
     ) -> impl Future<Output = StoreResult<Outcome>> + Send;
-    /// Stores a `Pending` WeChat Pay order.
+    /// Stores a `Pending` WeChat Pay order and reserves its hours until its
+    /// `expires_at`, in one transaction; refused like a purchase.
     fn create_order(&self, order: &Order) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Closes a pending order unpaid and releases its hours. Refused with
+    /// [`Refusal::OrderPaid`] once it is paid; `AlreadyApplied` if closed before.
+    fn close_order(
+        &self,
+        no: &OrderNo,
+        at: Timestamp,
+        reason: CloseReason,
+    ) -> impl Future<Output = StoreResult<Outcome>> + Send;
     fn order(&self, no: &OrderNo) -> impl Future<Output = StoreResult<Option<Order>>> + Send;
     /// Newest first.
     fn orders_of(
         &self,
         learner: &LearnerId,
     ) -> impl Future<Output = StoreResult<Vec<Order>>> + Send;
-    /// Marks `order` (as read) paid by `notice` and enrolls its hours, exactly
-    /// once however often and however concurrently the notice arrives.
+    /// Marks `order` (as read; pending, or closed) paid by `notice` and
+    /// enrolls its hours, exactly once however often and however concurrently
+    /// the notice arrives. Hours the learner owns by then through another
+    /// order stay with that order; their share of the money is recorded as a
+    /// [`RefundReason::AlreadyOwned`] refund, `Requested`, in the same write.
     fn apply_payment(
         &self,
         order: &Order,
         notice: &PaymentNotice,
+    ) -> impl Future<Output = StoreResult<Outcome>> + Send;
+    /// Records `refund` as the next refund of `order` (as read) and withdraws
+    /// its hours, in one transaction, with `audit` when staff made it. An
+    /// order paid from the balance gets the money back into the balance at
+    /// once (the refund must then be `Succeeded`). Refused with
+    /// [`Refusal::NotRefundable`] unless [`Order::check_refund`] holds on the
+    /// order as stored, and with [`Refusal::HourLearned`] for an hour marked
+    /// learned in the order's cycle unless the refund names it in
+    /// [`RefundReason::Staff`]'s `learned`. The same refund again is `AlreadyApplied`.
+    fn refund_order(
+        &self,
+        order: &Order,
+        refund: &Refund,
+        audit: Option<&AuditEntry>,
+    ) -> impl Future<Output = StoreResult<Outcome>> + Send;
+    /// A `Requested` refund's end, as WeChat Pay reports it; the same end
+    /// again is `AlreadyApplied`, another one [`Refusal::NoticeMismatch`].
+    fn settle_refund(
+        &self,
+        refund: &RefundNo,
+        status: &RefundStatus,
     ) -> impl Future<Output = StoreResult<Outcome>> + Send;
     fn enrollments(
         &self,

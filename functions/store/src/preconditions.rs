@@ -10,10 +10,18 @@ use ticedu_domain::catalogue::HourId;
 use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::learner::{LearnerCategory, TitleCheck};
 use ticedu_domain::money::Fen;
+use ticedu_domain::requirement::LearnedHour;
 
 use crate::ids::{CertificateNo, LearnerId};
 use crate::records::*;
 use crate::{MAX_CARDS_PER_BATCH, MAX_HOURS_PER_ORDER, MAX_ORDERS_PER_INVOICE, Outcome, Refusal};
+
+fn has_duplicates(hours: &[HourId]) -> bool {
+    hours
+        .iter()
+        .enumerate()
+        .any(|(i, hour)| hours[..i].contains(hour))
+}
 
 fn at_most(count: usize, limit: usize) -> Result<(), Refusal> {
     if count > limit {
@@ -120,7 +128,7 @@ impl LedgerEntry {
     pub fn purchase(order: &Order) -> Result<Self, TryFromIntError> {
         let at = match &order.status {
             OrderStatus::Paid { at, .. } => *at,
-            OrderStatus::Pending => order.created_at,
+            OrderStatus::Pending | OrderStatus::Closed { .. } => order.created_at,
         };
         Ok(Self {
             reason: LedgerReason::Purchase {
@@ -128,6 +136,19 @@ impl LedgerEntry {
             },
             change_fen: -i64::try_from(order.amount.get())?,
             at,
+        })
+    }
+}
+
+impl LedgerEntry {
+    /// The credit of a refund to the balance, dated when it was made.
+    pub fn refund(refund: &Refund) -> Result<Self, TryFromIntError> {
+        Ok(Self {
+            reason: LedgerReason::Refund {
+                refund: refund.no.clone(),
+            },
+            change_fen: i64::try_from(refund.amount.get())?,
+            at: refund.requested_at,
         })
     }
 }
@@ -157,13 +178,112 @@ impl Order {
     pub fn payment_by(&self, notice: &PaymentNotice) -> Result<Outcome, Refusal> {
         self.check_notice(notice)?;
         match &self.status {
-            OrderStatus::Pending => Ok(Outcome::Applied),
+            // Money that arrives after the order closed (paid at the last
+            // moment, or a cancel that raced the payment) was still paid.
+            OrderStatus::Pending | OrderStatus::Closed { .. } => Ok(Outcome::Applied),
             OrderStatus::Paid {
                 transaction: Some(transaction),
                 ..
             } if *transaction == notice.transaction => Ok(Outcome::AlreadyApplied),
             OrderStatus::Paid { .. } => Err(Refusal::NoticeMismatch),
         }
+    }
+
+    /// Whether this order holds its hours at `now`: pending and not expired.
+    pub fn holds_hours_at(&self, now: Timestamp) -> bool {
+        self.status == OrderStatus::Pending && self.expires_at.is_some_and(|until| now < until)
+    }
+
+    /// What closing this order comes to: `Applied` for a pending one,
+    /// `AlreadyApplied` for one closed before; a paid one stays paid.
+    pub fn closing(&self) -> Result<Outcome, Refusal> {
+        match self.status {
+            OrderStatus::Pending => Ok(Outcome::Applied),
+            OrderStatus::Closed { .. } => Ok(Outcome::AlreadyApplied),
+            OrderStatus::Paid { .. } => Err(Refusal::OrderPaid),
+        }
+    }
+
+    /// The hours not yet withdrawn by a refund.
+    pub fn kept_hours(&self) -> Vec<HourId> {
+        self.hours
+            .iter()
+            .filter(|hour| !self.refunds.iter().any(|r| r.hours.contains(hour)))
+            .cloned()
+            .collect()
+    }
+
+    /// What is paid and not refunded (a failed refund gave nothing back).
+    pub fn refundable(&self) -> Fen {
+        let refunded: u64 = self
+            .refunds
+            .iter()
+            .filter(|r| !matches!(r.status, RefundStatus::Failed { .. }))
+            .map(|r| r.amount.get())
+            .sum();
+        Fen::new(self.amount.get().saturating_sub(refunded))
+    }
+
+    /// The part of the price that `hours` (some of [`Order::kept_hours`])
+    /// carry: the order's price spread evenly over its hours, and all that is
+    /// left with the last hours kept, so that refunding every hour returns
+    /// exactly what was paid. (Orders do not keep a price per hour: bundles
+    /// and discounts price the cart as a whole, R11–R12.)
+    pub fn share_of(&self, hours: usize) -> Fen {
+        let kept = self.kept_hours().len();
+        if hours >= kept {
+            return self.refundable();
+        }
+        let per_hours =
+            u128::from(self.amount.get()) * hours as u128 / self.hours.len().max(1) as u128;
+        Fen::new(
+            u64::try_from(per_hours)
+                .unwrap_or(u64::MAX)
+                .min(self.refundable().get()),
+        )
+    }
+
+    /// Checks `refund` as the next of this order's refunds: paid, numbered
+    /// next, only hours still kept, and no more money than is left.
+    pub fn check_refund(&self, refund: &Refund) -> Result<(), Refusal> {
+        let kept = self.kept_hours();
+        let next = crate::ids::RefundNo::nth(&self.no, self.refunds.len() + 1).ok();
+        let fits = matches!(self.status, OrderStatus::Paid { .. })
+            && next.as_ref() == Some(&refund.no)
+            && refund.hours.iter().all(|hour| kept.contains(hour))
+            && !has_duplicates(&refund.hours)
+            && (refund.amount.get() > 0 || !refund.hours.is_empty())
+            && refund.amount <= self.refundable();
+        if fits {
+            Ok(())
+        } else {
+            Err(Refusal::NotRefundable)
+        }
+    }
+
+    /// Hours marked learned (in the order's cycle or later, the marks its
+    /// enrollment allowed) are withdrawn only where staff confirmed them.
+    pub fn check_withdrawal(&self, refund: &Refund, marks: &[LearnedHour]) -> Result<(), Refusal> {
+        let confirmed: &[HourId] = match &refund.reason {
+            RefundReason::Staff { learned, .. } => learned,
+            RefundReason::AlreadyOwned => &[],
+        };
+        let unconfirmed = refund.hours.iter().any(|hour| {
+            !confirmed.contains(hour)
+                && marks
+                    .iter()
+                    .any(|mark| &mark.hour == hour && mark.cycle >= self.cycle)
+        });
+        if unconfirmed {
+            Err(Refusal::HourLearned)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The refund numbered `no`, if this order has it.
+    pub fn refund(&self, no: &crate::ids::RefundNo) -> Option<&Refund> {
+        self.refunds.iter().find(|refund| &refund.no == no)
     }
 
     /// R15: only the learner's own paid orders, each on one invoice request.

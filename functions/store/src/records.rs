@@ -25,7 +25,7 @@ pub use staff::*;
 pub use years::*;
 
 use crate::ids::{
-    CardCode, CertificateNo, InvoiceId, LearnerId, MalformedId, OrderNo, TransactionId,
+    CardCode, CertificateNo, InvoiceId, LearnerId, MalformedId, OrderNo, RefundNo, TransactionId,
 };
 
 /// Everything registration stores about a person (R1–R3).
@@ -157,6 +157,8 @@ pub enum LedgerReason {
     CardRedeemed { card: CardCode },
     /// R13: courses were bought from the balance.
     Purchase { order: OrderNo },
+    /// Finance refunded (part of) an order bought from the balance.
+    Refund { refund: RefundNo },
 }
 
 /// One movement of a learner's balance. Its id is derived from what caused it,
@@ -176,6 +178,7 @@ impl LedgerEntry {
         match reason {
             LedgerReason::CardRedeemed { card } => format!("CARD#{card}"),
             LedgerReason::Purchase { order } => format!("ORDER#{order}"),
+            LedgerReason::Refund { refund } => format!("REFUND#{refund}"),
         }
     }
 }
@@ -221,15 +224,91 @@ impl PaymentChannel {
     }
 }
 
+/// Where an order is in its life:
+///
+/// ```text
+/// Pending ──notice, query, bill──> Paid
+///    │                              ^
+///    └──cancelled, expired──> Closed ┘ (money that arrives anyway is taken, then refunded if the hours are owned)
+/// ```
+/// Balance purchases are `Paid` from the start. Refunds do not change the
+/// status: they are listed on the order ([`Order::refunds`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum OrderStatus {
-    /// Waiting for WeChat Pay's notice.
+    /// Waiting for WeChat Pay's notice; its hours are reserved until [`Order::expires_at`].
     Pending,
     Paid {
         at: Timestamp,
         transaction: Option<TransactionId>,
     },
+    /// Closed unpaid: WeChat Pay takes no payment for it any more.
+    Closed { at: Timestamp, reason: CloseReason },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CloseReason {
+    /// The learner cancelled it.
+    Cancelled,
+    /// Nobody paid before its `time_expire`.
+    Expired,
+}
+
+impl CloseReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cancelled => "cancelled",
+            Self::Expired => "expired",
+        }
+    }
+}
+
+/// Money given back for some of an order's hours, which are withdrawn in the
+/// same write.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refund {
+    pub no: RefundNo,
+    pub hours: Vec<HourId>,
+    pub amount: Fen,
+    pub reason: RefundReason,
+    pub requested_at: Timestamp,
+    pub status: RefundStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RefundReason {
+    /// WeChat Pay's money arrived for hours the learner owned by then (paid
+    /// twice): the platform gives it back on its own.
+    AlreadyOwned,
+    /// Finance refunded it; `learned` hours were withdrawn although marked 学过了,
+    /// which staff had to confirm.
+    Staff {
+        by: StaffName,
+        note: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        learned: Vec<HourId>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum RefundStatus {
+    /// Recorded; WeChat Pay is (or is to be) asked, which is safe to repeat.
+    Requested,
+    /// The money is back: in the balance, or WeChat Pay said so.
+    Succeeded { at: Timestamp },
+    /// WeChat Pay could not return it (closed, abnormal): finance follows up.
+    Failed { at: Timestamp, state: String },
+}
+
+/// An hour held by a pending WeChat Pay order, so that no other order or
+/// purchase takes it while the learner pays: it lapses at `until`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reservation {
+    pub order: OrderNo,
+    pub until: Timestamp,
 }
 
 /// A purchase of class hours (R11–R14). The hours become the learner's
@@ -249,6 +328,13 @@ pub struct Order {
     /// The learner's cycle when they bought: its hours are enrolled in it.
     #[serde(default)]
     pub cycle: CycleNumber,
+    /// WeChat Pay orders: WeChat Pay's `time_expire`, when a pending order
+    /// stops holding its hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<Timestamp>,
+    /// Oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refunds: Vec<Refund>,
 }
 
 /// The checked content of a WeChat Pay payment notice (R14).
