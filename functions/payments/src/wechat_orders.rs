@@ -11,7 +11,7 @@ use serde::Serialize;
 use ticedu_api::auth::AuthLearner;
 use ticedu_api::ids::new_order_no;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
-use ticedu_domain::wechat_pay::amount_to_collect;
+use ticedu_domain::wechat_pay::{amount_to_collect, jsapi_payer};
 use ticedu_store::records::{Order, OrderStatus, PaymentChannel};
 use utoipa::ToSchema;
 
@@ -60,7 +60,8 @@ fn request_failed() -> ApiError {
     responses(
         (status = 201, description = "Ordered", body = WeChatOrder),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 422, description = "The cart cannot be bought, is free, or JSAPI lacks the openid", body = ErrorBody),
+        (status = 409, description = "JSAPI: the learner has not been through WeChat's authorisation (`wechatpay.authorization_needed`)", body = ErrorBody),
+        (status = 422, description = "The cart cannot be bought, is free, or the request names an openid", body = ErrorBody),
         (status = 502, description = "WeChat Pay refused or did not answer", body = ErrorBody),
         (status = 503, description = "WeChat Pay is not configured", body = ErrorBody),
     ))]
@@ -74,6 +75,16 @@ pub(crate) async fn wechat_order<S: PaymentsStore>(
     let wechat = wechat.ok_or_else(unavailable)?;
     let WeChatOrderCommand { items, payer } = body.parse()?;
     let learner = auth.learner(&state.store).await?;
+    // JSAPI pays as the openid WeChat's authorisation bound to the learner
+    // (`wechat_authorization`), checked before an order is stored.
+    let jsapi_openid = match payer {
+        Payer::Jsapi => Some(
+            jsapi_payer(learner.wechat_openid.as_ref())
+                .map_err(|e| ApiError::refused(&e))?
+                .clone(),
+        ),
+        Payer::Native | Payer::H5 => None,
+    };
     let quote = cart::price(&state, &learner, &items).await?;
     let amount = amount_to_collect(quote.total).map_err(|e| ApiError::invalid(&e))?;
     let now = state.platform.clock.now();
@@ -98,8 +109,16 @@ pub(crate) async fn wechat_order<S: PaymentsStore>(
             .native(no, &description, total, timestamp, &nonce)
             .await
             .map(|code_url| (Some(code_url), None, None)),
-        Payer::Jsapi(openid) => wechat
-            .jsapi(no, &description, total, openid.as_str(), timestamp, &nonce)
+        Payer::Jsapi => wechat
+            .jsapi(
+                no,
+                &description,
+                total,
+                // Always Some for JSAPI (above).
+                jsapi_openid.as_ref().map_or("", |openid| openid.as_str()),
+                timestamp,
+                &nonce,
+            )
             .await
             .map(|jsapi| (None, None, Some(jsapi))),
         Payer::H5 => wechat
