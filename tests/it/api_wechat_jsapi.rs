@@ -5,7 +5,7 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use ticedu_local::wechatpay_simulator::{USER_COOKIE, openid_of};
+use ticedu_local::wechatpay_simulator::{APP_SECRET, USER_COOKIE, openid_of};
 use ticedu_store::*;
 
 use crate::helpers::*;
@@ -105,6 +105,7 @@ async fn a_learner_inside_wechat_authorises_once_then_pays_a_mixed_cart_as_their
 >(
     app: TestApp<S>,
 ) {
+    logs::capture();
     let learner = app.register_as(Kind::New).await;
     let refused = jsapi_order(&app, &learner.token, mixed_cart()).await;
     assert_eq!(
@@ -190,6 +191,25 @@ async fn a_learner_inside_wechat_authorises_once_then_pays_a_mixed_cart_as_their
     )
     .await;
     assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
+
+    // PIPL: the openid is personal data, the app secret a key; neither is
+    // logged by the platform. (The AWS SDK's own TRACE lines, which the
+    // capture records and a function's `info` filter never lets through,
+    // echo whole items.)
+    let logged = logs::captured();
+    assert!(logged.contains("WeChat openid bound"), "the binding is logged");
+    let ours = || {
+        logged
+            .lines()
+            .filter(|line| !line.contains("\"target\":\"aws_"))
+    };
+    for (what, secret) in [
+        ("the openid", openid_of("zhong")),
+        ("the app secret", APP_SECRET.to_owned()),
+    ] {
+        let leaks: Vec<&str> = ours().filter(|l| l.contains(&secret)).collect();
+        assert!(leaks.is_empty(), "log lines hold {what}: {leaks:#?}");
+    }
 }
 
 /// `x-www-form-urlencoded`, as WeChat's URL carries the callback.
