@@ -38,7 +38,12 @@ fn location(answer: &Answer) -> String {
 /// The authorisation URL the platform gives `token`'s learner.
 async fn authorization_url<S>(app: &TestApp<S>, token: &str) -> String {
     let answer = app
-        .request(Method::POST, payments::WECHAT_AUTHORIZATION, Some(token), None)
+        .request(
+            Method::POST,
+            payments::WECHAT_AUTHORIZATION,
+            Some(token),
+            None,
+        )
         .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     answer.text("url")
@@ -124,7 +129,11 @@ async fn a_learner_inside_wechat_authorises_once_then_pays_a_mixed_cart_as_their
         "{}{SIMULATOR}/connect/oauth2/authorize?appid={}&redirect_uri={}&response_type=code&scope=snsapi_base&state=",
         app.address,
         wechatpay_simulator::APPID,
-        url_encoded(&format!("{}{}", app.address, payments::WECHAT_OAUTH_CALLBACK)),
+        url_encoded(&format!(
+            "{}{}",
+            app.address,
+            payments::WECHAT_OAUTH_CALLBACK
+        )),
     );
     assert!(url.starts_with(&expected), "{url}");
     assert!(url.ends_with("#wechat_redirect"), "{url}");
@@ -139,10 +148,7 @@ async fn a_learner_inside_wechat_authorises_once_then_pays_a_mixed_cart_as_their
         "{callback}"
     );
     assert_eq!(come_back(&app, &callback).await, "/pay/?wechat=ready");
-    assert_eq!(
-        bound_openid(&app, &learner).await,
-        Some(openid_of("zhong"))
-    );
+    assert_eq!(bound_openid(&app, &learner).await, Some(openid_of("zhong")));
 
     let order = jsapi_order(&app, &learner.token, mixed_cart()).await;
     assert_eq!(order.status, StatusCode::CREATED, "{}", order.body);
@@ -160,7 +166,12 @@ async fn a_learner_inside_wechat_authorises_once_then_pays_a_mixed_cart_as_their
     assert_eq!(payer.openid, openid_of("zhong"), "the bound openid pays");
 
     let someone_else = pay_sheet(&app, &params, "another-wechat-user").await;
-    assert_eq!(someone_else.status, StatusCode::FORBIDDEN, "{}", someone_else.body);
+    assert_eq!(
+        someone_else.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        someone_else.body
+    );
     let mut tampered = params.clone();
     tampered["nonceStr"] = json!("TAMPERED");
     assert_eq!(
@@ -197,7 +208,10 @@ async fn a_learner_inside_wechat_authorises_once_then_pays_a_mixed_cart_as_their
     // capture records and a function's `info` filter never lets through,
     // echo whole items.)
     let logged = logs::captured();
-    assert!(logged.contains("WeChat openid bound"), "the binding is logged");
+    assert!(
+        logged.contains("WeChat openid bound"),
+        "the binding is logged"
+    );
     let ours = || {
         logged
             .lines()
@@ -280,10 +294,19 @@ async fn forged_tampered_expired_and_missing_states_are_refused_and_bind_nothing
     let later = format!("{}{}{}", &state[..32], "9999999999", &state[42..]);
     let forged_mac = format!("{}{}", &state[..42], "0".repeat(64));
     for (what, query) in [
-        ("another learner's id", format!("code={code}&state={other_learner}")),
+        (
+            "another learner's id",
+            format!("code={code}&state={other_learner}"),
+        ),
         ("a later expiry", format!("code={code}&state={later}")),
-        ("a made-up signature", format!("code={code}&state={forged_mac}")),
-        ("a state of the wrong shape", format!("code={code}&state=STATE")),
+        (
+            "a made-up signature",
+            format!("code={code}&state={forged_mac}"),
+        ),
+        (
+            "a state of the wrong shape",
+            format!("code={code}&state=STATE"),
+        ),
         ("no state", format!("code={code}")),
         ("no code", format!("state={state}")),
         ("nothing", String::new()),
@@ -298,7 +321,12 @@ async fn forged_tampered_expired_and_missing_states_are_refused_and_bind_nothing
     assert_eq!(bound_openid(&app, &other).await, None);
 
     // Ten minutes and a second later, the genuine state has expired.
-    let fresh = visit_wechat(&app, &authorization_url(&app, &learner.token).await, "zhong").await;
+    let fresh = visit_wechat(
+        &app,
+        &authorization_url(&app, &learner.token).await,
+        "zhong",
+    )
+    .await;
     app.wait(10 * 60 + 1);
     assert_eq!(come_back(&app, &fresh).await, "/pay/?wechat=refused");
     assert_eq!(bound_openid(&app, &learner).await, None);
@@ -311,7 +339,12 @@ async fn a_code_wechat_refuses_or_already_used_fails_without_binding() {
         .spawn()
         .await;
     let learner = app.register(&registration()).await;
-    let callback = visit_wechat(&app, &authorization_url(&app, &learner.token).await, "zhong").await;
+    let callback = visit_wechat(
+        &app,
+        &authorization_url(&app, &learner.token).await,
+        "zhong",
+    )
+    .await;
     let state = reqwest::Url::parse(&callback)
         .unwrap()
         .query_pairs()

@@ -129,9 +129,7 @@ impl Rejection for WeChatPayRejection {
             Self::AuthorizationNeeded => {
                 "在微信内支付前，需要先经微信授权确认您的身份（不获取昵称和头像）。".into()
             }
-            Self::OpenIdFromClient => {
-                "openid 由平台经微信授权取得，请求中不能提供。".into()
-            }
+            Self::OpenIdFromClient => "openid 由平台经微信授权取得，请求中不能提供。".into(),
         }
     }
 

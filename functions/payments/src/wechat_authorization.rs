@@ -63,9 +63,7 @@ pub(crate) async fn wechat_authorization<S: PaymentsStore>(
     auth: AuthLearner,
 ) -> ApiResult<Json<Authorization>> {
     let oauth = oauth.ok_or_else(unavailable)?;
-    let signed = oauth
-        .state_key
-        .sign(&auth.id, state.platform.clock.now());
+    let signed = oauth.state_key.sign(&auth.id, state.platform.clock.now());
     Ok(Json(Authorization {
         url: oauth.authorize_url(&signed),
         expires_in_seconds: STATE_LIFETIME.as_secs(),

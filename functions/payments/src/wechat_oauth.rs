@@ -102,7 +102,9 @@ impl WeChatOAuth {
         let var = |name: &'static str| {
             env.var(name)
                 .filter(|value| !value.is_empty())
-                .ok_or_else(|| OAuthError::Config(format!("{name} is not set (needed with {APP_SECRET})")))
+                .ok_or_else(|| {
+                    OAuthError::Config(format!("{name} is not set (needed with {APP_SECRET})"))
+                })
         };
         let site = var(SITE_URL)?;
         let callback = format!(
@@ -130,7 +132,8 @@ impl WeChatOAuth {
     /// to the callback with a code and `state`. WeChat insists on this
     /// parameter order and on the `#wechat_redirect` fragment.
     pub fn authorize_url(&self, state: &str) -> String {
-        let mut url = match Url::parse(&format!("{}/connect/oauth2/authorize", self.authorize_base)) {
+        let mut url = match Url::parse(&format!("{}/connect/oauth2/authorize", self.authorize_base))
+        {
             Ok(url) => url,
             // The base was a URL when configured; this keeps a typo visible.
             Err(_) => return format!("{}/connect/oauth2/authorize", self.authorize_base),

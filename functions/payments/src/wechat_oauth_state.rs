@@ -152,11 +152,7 @@ mod tests {
             Err(StateRefusal::Forged)
         );
         let (fields, mac) = state.split_at(ID_LEN + EXPIRY_LEN);
-        let later = format!(
-            "{}{:010}{mac}",
-            &fields[..ID_LEN],
-            NOW + 365 * 24 * 3600
-        );
+        let later = format!("{}{:010}{mac}", &fields[..ID_LEN], NOW + 365 * 24 * 3600);
         assert_eq!(key.verify(&later, at(NOW)), Err(StateRefusal::Forged));
         let mut flipped = state.into_bytes();
         let last = flipped.len() - 1;

@@ -41,7 +41,9 @@ pub async fn wechat_pay_journey() {
     let driver = Driver::start().await;
     let b = Browser::open_with_agent(&driver, &app.address, "wechat", WECHAT_ANDROID).await;
     let result = async {
-        b.step("inside WeChat, put an elective, a certification course and a single hour in the cart");
+        b.step(
+            "inside WeChat, put an elective, a certification course and a single hour in the cart",
+        );
         log_in_with(&b, &learner.token).await?;
         for page in [
             "/courses/draft-survey/",
@@ -93,7 +95,9 @@ pub async fn wechat_pay_journey() {
         let hours: Vec<String> = owned.iter().map(|e| e.hour.to_string()).collect();
         if owned.len() != order.hours.len()
             || !hours.iter().any(|h| h.starts_with("draft-survey/"))
-            || !hours.iter().any(|h| h.starts_with("iso-iec-17020-inspection-bodies/"))
+            || !hours
+                .iter()
+                .any(|h| h.starts_with("iso-iec-17020-inspection-bodies/"))
             || !hours.contains(&"iso-iec-17025-testing-laboratories/1".to_owned())
         {
             return Err(format!("the learner owns {hours:?}").into());

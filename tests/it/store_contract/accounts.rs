@@ -80,9 +80,7 @@ pub async fn a_second_person_with_the_same_username_is_refused<S: ContractStore>
         .expect("the ID number was not taken by the refused attempt");
 }
 
-pub async fn a_wechat_openid_is_bound_to_its_learner_and_rebinding_replaces_it<
-    S: ContractStore,
->(
+pub async fn a_wechat_openid_is_bound_to_its_learner_and_rebinding_replaces_it<S: ContractStore>(
     store: &S,
 ) {
     let learner = registered(store).await;
@@ -106,15 +104,28 @@ pub async fn a_wechat_openid_is_bound_to_its_learner_and_rebinding_replaces_it<
         .unwrap();
     assert_eq!(by_username.wechat_openid.as_ref(), Some(&first));
     assert_eq!(
-        store.learner(&other.id).await.unwrap().unwrap().wechat_openid,
+        store
+            .learner(&other.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .wechat_openid,
         None,
         "another learner is untouched"
     );
 
     let second = OpenId::parse("oAnotherWeChatAccount-2").unwrap();
-    store.bind_wechat_openid(&learner.id, &second).await.unwrap();
+    store
+        .bind_wechat_openid(&learner.id, &second)
+        .await
+        .unwrap();
     assert_eq!(
-        store.learner(&learner.id).await.unwrap().unwrap().wechat_openid,
+        store
+            .learner(&learner.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .wechat_openid,
         Some(second)
     );
     assert_eq!(

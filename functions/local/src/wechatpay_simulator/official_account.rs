@@ -102,7 +102,11 @@ pub fn official_account_at(simulator_base: &str, platform_origin: &str) -> Arc<W
 
 /// WeChat's error page: a person sees it, so plain text.
 fn error_page(message: &str) -> Response {
-    (StatusCode::BAD_REQUEST, format!("WeChat (simulated): {message}")).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        format!("WeChat (simulated): {message}"),
+    )
+        .into_response()
 }
 
 /// `GET /connect/oauth2/authorize`: checked as WeChat checks it (our appid,
@@ -113,8 +117,7 @@ async fn authorize(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let pairs: Vec<(String, String)> =
-        url_pairs(query.as_deref().unwrap_or_default()).collect();
+    let pairs: Vec<(String, String)> = url_pairs(query.as_deref().unwrap_or_default()).collect();
     let names: Vec<&str> = pairs.iter().map(|(name, _)| name.as_str()).collect();
     if names != ["appid", "redirect_uri", "response_type", "scope", "state"] {
         return error_page(&format!("parameters out of order or missing: {names:?}"));
@@ -140,7 +143,10 @@ async fn authorize(
     };
     let code = nonce(32);
     if let Ok(mut codes) = simulator.codes.0.lock() {
-        codes.insert(code.clone(), (openid_of(&user_of(&headers)), Instant::now()));
+        codes.insert(
+            code.clone(),
+            (openid_of(&user_of(&headers)), Instant::now()),
+        );
     }
     back.query_pairs_mut()
         .append_pair("code", &code)
@@ -237,11 +243,12 @@ async fn jsapi_pay(
     if !verified {
         return fail(StatusCode::UNAUTHORIZED, "paySign does not verify");
     }
-    let Some(order) = params
-        .package
-        .strip_prefix("prepay_id=wx")
-        .and_then(|no| simulator.orders().into_iter().find(|o| o.out_trade_no == no))
-    else {
+    let Some(order) = params.package.strip_prefix("prepay_id=wx").and_then(|no| {
+        simulator
+            .orders()
+            .into_iter()
+            .find(|o| o.out_trade_no == no)
+    }) else {
         return fail(StatusCode::NOT_FOUND, "no such prepay_id");
     };
     let Some(payer) = &order.payer else {
