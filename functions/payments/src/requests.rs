@@ -9,9 +9,10 @@ use ticedu_domain::invoice::{Delivery, InvoiceBuyer, InvoiceDetails, InvoiceOrde
 use ticedu_domain::learner::ShortText;
 use ticedu_domain::pricing::CartItem;
 use ticedu_domain::taxpayer::TaxpayerId;
-use ticedu_domain::wechat_pay::WeChatPayRejection;
+use ticedu_domain::wechat_pay::{OpenId, WeChatPayRejection, jsapi_payer};
 use ticedu_store::Refusal;
 use ticedu_store::ids::{CardCode, OrderNo};
+use ticedu_store::records::Learner;
 use utoipa::ToSchema;
 
 /// A cart: courses, single hours and certification bundles.
@@ -151,15 +152,31 @@ pub(crate) struct WeChatOrderRequest {
 pub(crate) enum Payer {
     /// Scans a QR code.
     Native,
-    /// Pays inside WeChat, as the openid bound to the learner.
-    Jsapi,
+    /// Pays inside WeChat as this openid, the one bound to the learner.
+    Jsapi(OpenId),
     /// Pays from a phone's browser, through WeChat Pay's H5 page.
     H5,
 }
 
+impl Payer {
+    /// The payer of `learner`'s order on `channel`: inside WeChat, the openid
+    /// WeChat's authorisation bound to them (409 `wechatpay.authorization_needed` before).
+    pub fn of(channel: WeChatChannel, learner: &Learner) -> Result<Self, ApiError> {
+        Ok(match channel {
+            WeChatChannel::Native => Self::Native,
+            WeChatChannel::Jsapi => Self::Jsapi(
+                jsapi_payer(learner.wechat_openid.as_ref())
+                    .map_err(|e| ApiError::refused(&e))?
+                    .clone(),
+            ),
+            WeChatChannel::H5 => Self::H5,
+        })
+    }
+}
+
 pub(crate) struct WeChatOrderCommand {
     pub items: Vec<CartItem>,
-    pub payer: Payer,
+    pub channel: WeChatChannel,
 }
 
 impl WeChatOrderRequest {
@@ -167,14 +184,9 @@ impl WeChatOrderRequest {
         if self.openid.is_some() {
             return Err(ApiError::invalid(&WeChatPayRejection::OpenIdFromClient));
         }
-        let payer = match self.channel {
-            WeChatChannel::Native => Payer::Native,
-            WeChatChannel::Jsapi => Payer::Jsapi,
-            WeChatChannel::H5 => Payer::H5,
-        };
         Ok(WeChatOrderCommand {
             items: self.items,
-            payer,
+            channel: self.channel,
         })
     }
 }
@@ -281,9 +293,9 @@ mod tests {
             }
         }
         let jsapi = order(json!({ "items": [], "channel": "jsapi" }));
-        assert!(matches!(jsapi.unwrap().payer, Payer::Jsapi));
+        assert!(matches!(jsapi.unwrap().channel, WeChatChannel::Jsapi));
         // null names no one: the same as leaving it out.
         let null = order(json!({ "items": [], "channel": "jsapi", "openid": null }));
-        assert!(matches!(null.unwrap().payer, Payer::Jsapi));
+        assert!(matches!(null.unwrap().channel, WeChatChannel::Jsapi));
     }
 }

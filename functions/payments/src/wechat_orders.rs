@@ -11,7 +11,7 @@ use serde::Serialize;
 use ticedu_api::auth::AuthLearner;
 use ticedu_api::ids::new_order_no;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
-use ticedu_domain::wechat_pay::{amount_to_collect, jsapi_payer};
+use ticedu_domain::wechat_pay::amount_to_collect;
 use ticedu_store::records::{Order, OrderStatus, PaymentChannel};
 use utoipa::ToSchema;
 
@@ -73,18 +73,11 @@ pub(crate) async fn wechat_order<S: PaymentsStore>(
     ApiJson(body): ApiJson<WeChatOrderRequest>,
 ) -> ApiResult<(StatusCode, Json<WeChatOrder>)> {
     let wechat = wechat.ok_or_else(unavailable)?;
-    let WeChatOrderCommand { items, payer } = body.parse()?;
+    let WeChatOrderCommand { items, channel } = body.parse()?;
     let learner = auth.learner(&state.store).await?;
     // JSAPI pays as the openid WeChat's authorisation bound to the learner
-    // (`wechat_authorization`), checked before an order is stored.
-    let jsapi_openid = match payer {
-        Payer::Jsapi => Some(
-            jsapi_payer(learner.wechat_openid.as_ref())
-                .map_err(|e| ApiError::refused(&e))?
-                .clone(),
-        ),
-        Payer::Native | Payer::H5 => None,
-    };
+    // (`wechat_authorization`): refused before an order is stored without one.
+    let payer = Payer::of(channel, &learner)?;
     let quote = cart::price(&state, &learner, &items).await?;
     let amount = amount_to_collect(quote.total).map_err(|e| ApiError::invalid(&e))?;
     let now = state.platform.clock.now();
@@ -109,16 +102,8 @@ pub(crate) async fn wechat_order<S: PaymentsStore>(
             .native(no, &description, total, timestamp, &nonce)
             .await
             .map(|code_url| (Some(code_url), None, None)),
-        Payer::Jsapi => wechat
-            .jsapi(
-                no,
-                &description,
-                total,
-                // Always Some for JSAPI (above).
-                jsapi_openid.as_ref().map_or("", |openid| openid.as_str()),
-                timestamp,
-                &nonce,
-            )
+        Payer::Jsapi(openid) => wechat
+            .jsapi(no, &description, total, openid.as_str(), timestamp, &nonce)
             .await
             .map(|jsapi| (None, None, Some(jsapi))),
         Payer::H5 => wechat
