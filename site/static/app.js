@@ -639,14 +639,16 @@
   // WeChat Pay Native: the order's code_url is what the QR code shows; the
   // page waits for the payment notice to mark the order paid. On a local
   // server the WeChat Pay simulator can pay it instead of a phone.
+  // Inside WeChat's own browser: JSAPI, with WeixinJSBridge's pay sheet.
   function wechatPay(form, paid) {
-    // A phone's browser outside WeChat pays through WeChat Pay's H5 page; a
-    // computer (or WeChat itself, which recognises a QR code by long press) shows the QR code.
+    // A phone's browser outside WeChat pays through WeChat Pay's H5 page;
+    // WeChat's browser pays in place (JSAPI); a computer shows the QR code.
     var agent = navigator.userAgent;
     var phone = /Android|iPhone|iPad|HarmonyOS|OpenHarmony/.test(agent)
       // iPadOS names itself a Mac; only its touch screen tells.
       || (/Macintosh/.test(agent) && navigator.maxTouchPoints > 1);
-    var h5 = phone && !/MicroMessenger/.test(agent);
+    var inWeChat = /MicroMessenger/.test(agent);
+    var h5 = phone && !inWeChat;
     var status = form.querySelector(".status");
     var codeUrl = form.querySelector(".code-url");
     var qr = form.querySelector(".qr");
@@ -670,10 +672,76 @@
         }
       }).catch(function (error) { say(status, error.message, false); });
     }
+    // The simulator's pay button: a QR scan, or for a JSAPI order the pay
+    // sheet WeixinJSBridge would open (a desktop browser has no bridge).
+    function offerSimulator(order) {
+      simulate.hidden = !local;
+      simulate.onclick = function () {
+        simulate.disabled = true;
+        var paying = order.jsapi
+          ? fetch("/wechatpay-simulator/jsapi/pay", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(order.jsapi) })
+          : fetch("/wechatpay-simulator/pay/" + encodeURIComponent(order.order_no), { method: "POST" });
+        paying
+          .then(function (response) { if (!response.ok) throw new Error(text("模拟支付失败", "The simulator could not pay")); waitForPayment(order.order_no, 20); })
+          .catch(function (error) { say(status, error.message, false); })
+          .then(function () { simulate.disabled = false; });
+      };
+    }
+    // WeixinJSBridge exists only inside WeChat, and only once it says it is ready.
+    function withBridge(go) {
+      if (window.WeixinJSBridge && window.WeixinJSBridge.invoke) { go(window.WeixinJSBridge); return; }
+      document.addEventListener("WeixinJSBridgeReady", function () { go(window.WeixinJSBridge); }, { once: true });
+    }
+    // The openid a JSAPI order is made out to is learnt by the server from
+    // WeChat's authorisation: once per learner, through WeChat and back to
+    // this page (?wechat=ready), which then pays what the learner chose.
+    var RESUME = "ticedu.wechat.resume";
+    function authorise(items) {
+      api("POST", "/payments/wechat/authorization").then(function (answer) {
+        sessionStorage.setItem(RESUME, "1");
+        say(status, text("正在前往微信授权…", "On to WeChat's authorisation…"), true);
+        location.href = answer.url;
+      }).catch(function (error) {
+        if (error.code === "wechatpay.authorization_unavailable") {
+          // No paying in place here: the QR code, which WeChat recognises by long press.
+          placeOrder(items, "native");
+          return;
+        }
+        say(status, error.message, false);
+      });
+    }
+    function payInsideWeChat(items) {
+      api("POST", "/payments/wechat/orders", { items: cartRequest(), channel: "jsapi" }).then(function (order) {
+        rememberOrder(order.order_no, items);
+        say(status, text("订单 ", "Order ") + order.order_no + text("，应付 ", ": ") + yuan(order.total_fen) + text("。请在微信支付窗口中确认。", ". Confirm in WeChat Pay's window."), true);
+        offerSimulator(order);
+        withBridge(function (bridge) {
+          bridge.invoke("getBrandWCPayRequest", order.jsapi, function (result) {
+            var outcome = result && result.err_msg;
+            if (outcome === "get_brand_wcpay_request:ok") {
+              // The notice may be a moment behind WeChat's word: the order says when it is paid.
+              say(status, text("正在确认订单 " + order.order_no + " 的支付结果…", "Checking whether order " + order.order_no + " is paid…"), true);
+              waitForPayment(order.order_no, 40);
+            } else if (outcome === "get_brand_wcpay_request:cancel") {
+              say(status, text("已取消支付，购物车未变。", "Payment cancelled; the cart is unchanged."), false);
+            } else {
+              say(status, text("微信支付未完成，请稍后重试。", "WeChat Pay did not complete; please try again."), false);
+            }
+          });
+        });
+      }).catch(function (error) {
+        if (error.code === "wechatpay.authorization_needed") { authorise(items); return; }
+        say(status, error.message, false);
+      });
+    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var items = cartItems();
-      api("POST", "/payments/wechat/orders", { items: cartRequest(), channel: h5 ? "h5" : "native" }).then(function (order) {
+      if (inWeChat) { payInsideWeChat(items); return; }
+      placeOrder(items, h5 ? "h5" : "native");
+    });
+    function placeOrder(items, channel) {
+      api("POST", "/payments/wechat/orders", { items: cartRequest(), channel: channel }).then(function (order) {
         rememberOrder(order.order_no, items);
         if (order.h5_url) {
           // WeChat Pay's page opens WeChat, then sends the learner back here to see the order paid.
@@ -695,17 +763,24 @@
           qr.appendChild(image);
         }
         qr.hidden = !order.code_url_qr_svg;
-        simulate.hidden = !local;
-        simulate.onclick = function () {
-          simulate.disabled = true;
-          fetch("/wechatpay-simulator/pay/" + encodeURIComponent(order.order_no), { method: "POST" })
-            .then(function (response) { if (!response.ok) throw new Error(text("模拟支付失败", "The simulator could not pay")); waitForPayment(order.order_no, 20); })
-            .catch(function (error) { say(status, error.message, false); })
-            .then(function () { simulate.disabled = false; });
-        };
+        offerSimulator(order);
         waitForPayment(order.order_no, 200);
       }).catch(function (error) { say(status, error.message, false); });
-    });
+    }
+    // Back from WeChat's authorisation: pay what the learner chose before it.
+    var authorised = new URLSearchParams(location.search).get("wechat");
+    if (authorised) {
+      history.replaceState(null, "", location.pathname + location.hash);
+      var resume = sessionStorage.getItem(RESUME);
+      sessionStorage.removeItem(RESUME);
+      if (authorised === "ready") {
+        if (resume && cartItems().length) payInsideWeChat(cartItems());
+      } else if (authorised === "unavailable") {
+        say(status, text("暂不支持在微信内直接支付，请长按识别二维码支付，或使用余额购买。", "Paying inside WeChat is not available; long-press the QR code to pay, or pay from your balance."), false);
+      } else {
+        say(status, text("微信授权未完成，请重新点击“微信支付”。", "WeChat's authorisation did not complete; press “Pay with WeChat Pay” again."), false);
+      }
+    }
     // Back from WeChat Pay's H5 page: the notice may be a moment behind the learner.
     var back = new URLSearchParams(location.search).get("paid");
     if (back) {

@@ -197,6 +197,7 @@ async fn in_process() {
             AppState::new(store, Arc::clone(&platform)),
             ticedu_local::Files::default(),
             None,
+            None,
         ),
     };
     let call = async |method: Method, path: &str, token: Option<&str>, body: Value| {

@@ -558,6 +558,8 @@ async fn every_documented_operation_is_routed_and_every_route_documented() {
         format!("POST {}", ticedu_payments::INVOICES),
         format!("POST {}", ticedu_payments::WECHAT_ORDERS),
         format!("POST {}", ticedu_payments::WECHAT_NOTIFY),
+        format!("POST {}", ticedu_payments::WECHAT_AUTHORIZATION),
+        format!("GET {}", ticedu_payments::WECHAT_OAUTH_CALLBACK),
         format!("POST {}", ticedu_admin::LOGIN),
         format!("POST {}", ticedu_admin::ENROLMENT),
         format!("GET {}", ticedu_admin::ME),

@@ -336,39 +336,6 @@ async fn forged_stale_probe_and_mismatched_notices_change_nothing() {
 }
 
 #[tokio::test]
-async fn a_jsapi_order_gives_signed_parameters_for_the_page_inside_wechat() {
-    let app = app_with_simulator().await;
-    let token = app.register(&registration()).await.token;
-    let cart = json!([ { "kind": "course", "id": "draft-survey" } ]);
-    let answer = app
-        .post(
-            payments::WECHAT_ORDERS,
-            Some(&token),
-            json!({ "items": cart, "channel": "jsapi", "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" }),
-        )
-        .await;
-    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
-    let parameters: Value = answer.body["jsapi"].clone();
-    assert_eq!(parameters["appId"], simulator::APPID);
-    assert_eq!(
-        parameters["package"],
-        format!("prepay_id=wx{}", answer.body["order_no"].as_str().unwrap())
-    );
-    assert_eq!(parameters["signType"], "RSA");
-    let no_openid = app
-        .post(
-            payments::WECHAT_ORDERS,
-            Some(&token),
-            json!({ "items": [ { "kind": "hour", "id": "draft-survey/1" } ], "channel": "jsapi" }),
-        )
-        .await;
-    assert_eq!(
-        (no_openid.status, no_openid.code()),
-        (StatusCode::UNPROCESSABLE_ENTITY, "wechatpay.openid")
-    );
-}
-
-#[tokio::test]
 async fn without_wechat_pay_configured_its_routes_say_so() {
     let app = spawn_app().await;
     let token = app.register(&registration()).await.token;

@@ -20,6 +20,7 @@ mod api_staff;
 mod api_staff_correction;
 mod api_staff_login;
 mod api_staff_lookup;
+mod api_wechat_jsapi;
 mod api_wechatpay;
 mod api_years;
 mod cycles;

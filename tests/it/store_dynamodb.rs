@@ -74,6 +74,16 @@ async fn every_write_operation_is_exactly_one_request() {
     )
     .await
     .unwrap();
+    one_request(
+        &counter,
+        "bind a WeChat openid",
+        store.bind_wechat_openid(
+            &learner.id,
+            &ticedu_domain::wechat_pay::OpenId::parse("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o").unwrap(),
+        ),
+    )
+    .await
+    .unwrap();
 
     let card = card(Fen::from_yuan(600));
     one_request(

@@ -20,7 +20,7 @@
 //! | R12 returning learners' free mandatory hours | [`pricing::quote`], [`settings::YearSettings::returning_learner_free_mandatory`] |
 //! | R16, R18 what each kind of learner carries | [`learner::LearnerKind`] |
 //! | R13 study cards: batch size, value, note | [`cards::CardBatch`], [`cards::MAX_CARDS_PER_BATCH`] |
-//! | R14 what WeChat Pay collects; a notice settles the whole amount | [`wechat_pay::amount_to_collect`], [`wechat_pay::settles`], [`wechat_pay::OpenId`] |
+//! | R14 what WeChat Pay collects; a notice settles the whole amount | [`wechat_pay::amount_to_collect`], [`wechat_pay::settles`], [`wechat_pay::OpenId`], [`wechat_pay::jsapi_payer`] (JSAPI only with the openid WeChat gave) |
 //! | R15 the invoice buyer's taxpayer id | [`taxpayer::TaxpayerId`] (GB 32100-2015) |
 //! | R15 orders per invoice, buyer, delivery | [`invoice::InvoiceOrders`], [`invoice::InvoiceDetails`], [`invoice::Delivery`] |
 //! | R16, R19, R20 what is filed before a certificate | [`certificate::filing_for`], [`certificate::overdue_renewal`] |

@@ -4,8 +4,10 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::money::Fen;
-use crate::rejection::{Rejection, display_as_rejection};
+use crate::rejection::{Rejection, RejectionKind, display_as_rejection};
 
 /// WeChat documents openids as up to 128 characters.
 const OPENID_MAX: usize = 128;
@@ -15,8 +17,10 @@ pub const CURRENCY: &str = "CNY";
 
 /// A learner's openid for the association's official account: what a JSAPI
 /// payment inside WeChat's own browser is made out to. Letters, digits, `-`
-/// and `_`, up to 128 characters.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// and `_`, up to 128 characters. The platform learns it only from WeChat
+/// (the web authorisation's code exchange), never from a client.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct OpenId(String);
 
 impl OpenId {
@@ -37,6 +41,25 @@ impl OpenId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+impl TryFrom<String> for OpenId {
+    type Error = WeChatPayRejection;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<OpenId> for String {
+    fn from(openid: OpenId) -> Self {
+        openid.0
+    }
+}
+
+/// Who pays a JSAPI order: the openid WeChat told the platform for this
+/// learner. Without one the learner goes through WeChat's authorisation first.
+pub fn jsapi_payer(bound: Option<&OpenId>) -> Result<&OpenId, WeChatPayRejection> {
+    bound.ok_or(WeChatPayRejection::AuthorizationNeeded)
 }
 
 impl fmt::Debug for OpenId {
@@ -74,6 +97,10 @@ pub struct AmountMismatch;
 pub enum WeChatPayRejection {
     OpenId,
     NothingToPay,
+    /// A JSAPI order for a learner whose openid WeChat has not told us yet.
+    AuthorizationNeeded,
+    /// A client named the payer itself: an openid is never taken from a request.
+    OpenIdFromClient,
 }
 
 display_as_rejection!(WeChatPayRejection);
@@ -83,6 +110,15 @@ impl Rejection for WeChatPayRejection {
         match self {
             Self::OpenId => "wechatpay.openid",
             Self::NothingToPay => "wechatpay.nothing_to_pay",
+            Self::AuthorizationNeeded => "wechatpay.authorization_needed",
+            Self::OpenIdFromClient => "wechatpay.openid_not_accepted",
+        }
+    }
+
+    fn kind(&self) -> RejectionKind {
+        match self {
+            Self::AuthorizationNeeded => RejectionKind::Conflict,
+            Self::OpenId | Self::NothingToPay | Self::OpenIdFromClient => RejectionKind::Invalid,
         }
     }
 
@@ -90,6 +126,10 @@ impl Rejection for WeChatPayRejection {
         match self {
             Self::OpenId => "在微信内支付需要有效的 openid。".into(),
             Self::NothingToPay => "应付金额为 0，请直接用余额购买。".into(),
+            Self::AuthorizationNeeded => {
+                "在微信内支付前，需要先经微信授权确认您的身份（不获取昵称和头像）。".into()
+            }
+            Self::OpenIdFromClient => "openid 由平台经微信授权取得，请求中不能提供。".into(),
         }
     }
 
@@ -97,6 +137,12 @@ impl Rejection for WeChatPayRejection {
         match self {
             Self::OpenId => "Paying inside WeChat needs a valid openid.".into(),
             Self::NothingToPay => "Nothing to pay: buy it from your balance instead.".into(),
+            Self::AuthorizationNeeded => {
+                "Before paying inside WeChat, let WeChat confirm who you are (no nickname or photo is read).".into()
+            }
+            Self::OpenIdFromClient => {
+                "The platform obtains the openid through WeChat's authorisation; a request cannot give one.".into()
+            }
         }
     }
 }
@@ -124,6 +170,29 @@ mod tests {
     fn an_openid_never_prints() {
         let openid = OpenId::parse("oUpF8uMuAJO").unwrap();
         assert!(!format!("{openid:?}").contains("oUpF8"));
+    }
+
+    #[test]
+    fn a_jsapi_order_needs_the_openid_wechat_gave() {
+        assert_eq!(
+            jsapi_payer(None).unwrap_err().code(),
+            "wechatpay.authorization_needed"
+        );
+        assert_eq!(
+            WeChatPayRejection::AuthorizationNeeded.kind(),
+            RejectionKind::Conflict
+        );
+        let openid = OpenId::parse("oUpF8uMuAJO").unwrap();
+        assert_eq!(jsapi_payer(Some(&openid)), Ok(&openid));
+    }
+
+    #[test]
+    fn a_stored_openid_reads_back_and_a_bad_one_does_not() {
+        let openid = OpenId::parse("oUpF8uMuAJO").unwrap();
+        let json = serde_json::to_string(&openid).unwrap();
+        assert_eq!(json, "\"oUpF8uMuAJO\"");
+        assert_eq!(serde_json::from_str::<OpenId>(&json).unwrap(), openid);
+        assert!(serde_json::from_str::<OpenId>("\"a b\"").is_err());
     }
 
     #[test]

@@ -22,6 +22,7 @@ use ticedu_api::{ApiError, AppState, Platform};
 use ticedu_domain::identity::AccountKeySecret;
 use ticedu_domain::staff::StaffName;
 use ticedu_payments::wechat::WeChatPay;
+use ticedu_payments::wechat_oauth::WeChatOAuth;
 use ticedu_store::Store;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
@@ -78,11 +79,13 @@ pub struct Files {
 }
 
 /// The whole platform over one store, with `files`; `wechat` is the
-/// WeChat Pay merchant, if configured.
+/// WeChat Pay merchant, if configured, and `oauth` the official account's
+/// web authorisation (for paying inside WeChat), if configured.
 pub fn app<S: Store + Clone + 'static>(
     state: AppState<S>,
     files: Files,
     wechat: Option<Arc<WeChatPay>>,
+    oauth: Option<Arc<WeChatOAuth>>,
 ) -> Router {
     let document = Arc::new(document::<S>());
     let media = match (files.media, &state.platform.media) {
@@ -96,7 +99,7 @@ pub fn app<S: Store + Clone + 'static>(
     let router = Router::new()
         .merge(ticedu_accounts::router(state.clone()))
         .merge(ticedu_learning::router(state.clone()))
-        .merge(ticedu_payments::router(state.clone(), wechat))
+        .merge(ticedu_payments::router(state.clone(), wechat, oauth))
         .merge(ticedu_admin::router(state.clone()))
         .merge(ticedu_certificates::router(state, printer))
         .route(

@@ -46,16 +46,24 @@ async fn main() -> Result<(), Error> {
     let listener = tokio::net::TcpListener::bind(env("TICEDU_ADDR", "127.0.0.1:8080")).await?;
     let address = listener.local_addr()?;
     // Without a real merchant, WeChat Pay is the built-in simulator (TICEDU_WECHATPAY_SIMULATOR=0 turns it off).
-    let (wechat, simulator) = match ticedu_payments::wechat::WeChatPay::from_env()? {
-        Some(wechat) => (Some(wechat), None),
+    // The simulator also plays WeChat's web authorisation, for paying inside WeChat.
+    let (wechat, oauth, simulator) = match ticedu_payments::wechat::WeChatPay::from_env()? {
+        Some(wechat) => (
+            Some(wechat),
+            ticedu_payments::wechat_oauth::WeChatOAuth::from_environment(
+                &ticedu_api::config::Environment::process(),
+            )?,
+            None,
+        ),
         None if env("TICEDU_WECHATPAY_SIMULATOR", "1") != "0" => {
             let (wechat, simulator) = ticedu_local::wechatpay_simulator::local(
                 &data_dir.join("wechatpay-simulator"),
                 &address.to_string(),
             )?;
-            (Some(wechat), Some(simulator))
+            let oauth = ticedu_local::wechatpay_simulator::official_account(&address.to_string());
+            (Some(wechat), Some(oauth), Some(simulator))
         }
-        None => (None, None),
+        None => (None, None, None),
     };
     let development_admin = platform
         .bootstrap_admin
@@ -105,7 +113,7 @@ async fn main() -> Result<(), Error> {
             if env("TICEDU_DEMO", "1") != "0" {
                 demo = Some(ticedu_local::demo::seed(&store, &platform).await?);
             }
-            ticedu_local::app(AppState::new(store, platform), files, wechat)
+            ticedu_local::app(AppState::new(store, platform), files, wechat, oauth)
         }
         "dynamodb" => {
             let store = DynamoStore::from_env().await?;
@@ -113,7 +121,7 @@ async fn main() -> Result<(), Error> {
                 ticedu_store_dynamodb::table::create(store.client(), store.table_name()).await?;
             }
             tracing::info!(table = store.table_name(), "DynamoDB store");
-            ticedu_local::app(AppState::new(store, platform), files, wechat)
+            ticedu_local::app(AppState::new(store, platform), files, wechat, oauth)
         }
         other => {
             return Err(format!("TICEDU_STORE must be embedded or dynamodb, not {other}").into());
@@ -134,7 +142,8 @@ async fn main() -> Result<(), Error> {
     }
     if simulator.is_some() {
         println!(
-            "WeChat Pay is simulated: POST {}/pay/<order number> pays an order (the pay page has a button for it)",
+            "WeChat Pay is simulated: POST {}/pay/<order number> pays an order (the pay page has a button for it); inside WeChat (a MicroMessenger user agent) the page goes through the simulated web authorisation and pays with WeixinJSBridge, which a browser outside WeChat lacks: POST {}/jsapi/pay with the order's jsapi parameters plays it",
+            ticedu_local::wechatpay_simulator::PREFIX,
             ticedu_local::wechatpay_simulator::PREFIX
         );
     }

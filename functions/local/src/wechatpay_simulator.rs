@@ -4,6 +4,8 @@
 //! and on `POST /wechatpay-simulator/pay/{order}` it posts a payment notice
 //! signed with its own key and encrypted with the API v3 key to our
 //! `notify_url` — so the real verification path is the one exercised.
+//! Paying inside WeChat (the web authorisation that gives the openid, and the
+//! JSAPI pay sheet) is played in `official_account`.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -24,6 +26,12 @@ use ticedu_wechatpay::{
     Merchant, OrderRequest, PlatformKeys, Transaction, TransactionAmount, sign_notice,
 };
 
+mod official_account;
+
+pub use official_account::{
+    APP_SECRET, USER_COOKIE, official_account, official_account_at, openid_of,
+};
+
 pub const PREFIX: &str = "/wechatpay-simulator";
 /// The key id the simulator signs notices with (public-key mode).
 pub const KEY_ID: &str = "PUB_KEY_ID_SIMULATOR";
@@ -39,6 +47,8 @@ pub struct Simulator {
     merchant: Merchant,
     notify_url: String,
     orders: Mutex<Vec<OrderRequest>>,
+    /// The web authorisation's codes not yet exchanged.
+    codes: official_account::Codes,
 }
 
 impl Simulator {
@@ -58,6 +68,7 @@ impl Simulator {
             merchant,
             notify_url: notify_url.to_owned(),
             orders: Mutex::default(),
+            codes: official_account::Codes::default(),
         })
     }
 
@@ -172,6 +183,8 @@ pub fn routes(simulator: Arc<Simulator>) -> Router {
         .route(&format!("{PREFIX}/v3/pay/transactions/h5"), post(order))
         .route(&format!("{PREFIX}/h5/{{order}}"), get(h5_page))
         .route(&format!("{PREFIX}/pay/{{order}}"), post(pay))
+        // Paying inside WeChat: the web authorisation and the JSAPI pay sheet.
+        .merge(official_account::routes())
         .with_state(simulator)
 }
 

@@ -8,6 +8,7 @@
 //! | the learner's orders | `orders` |
 //! | requesting an invoice for paid orders (R15) | `invoices` |
 //! | placing a WeChat Pay order (R14) | `wechat_orders` |
+//! | authorising JSAPI: the learner's openid through WeChat's web authorisation (R14) | `wechat_authorization` (with `wechat_oauth`, `wechat_oauth_state`) |
 //! | applying WeChat Pay's payment notice (R14) | `wechat_notify` |
 //!
 //! Requests become domain types in `requests`; the rules they meet live in
@@ -29,7 +30,10 @@ mod purchase;
 mod quote;
 mod requests;
 pub mod wechat;
+mod wechat_authorization;
 mod wechat_notify;
+pub mod wechat_oauth;
+mod wechat_oauth_state;
 mod wechat_orders;
 
 pub use cards::REDEEM;
@@ -37,10 +41,12 @@ pub use invoices::INVOICES;
 pub use orders::ORDERS;
 pub use purchase::PURCHASE;
 pub use quote::QUOTE;
+pub use wechat_authorization::{PAY_PAGE, WECHAT_AUTHORIZATION, WECHAT_OAUTH_CALLBACK};
 pub use wechat_notify::WECHAT_NOTIFY;
 pub use wechat_orders::WECHAT_ORDERS;
 
 use wechat::WeChatPay;
+use wechat_oauth::WeChatOAuth;
 
 /// What the payments function needs of a store.
 pub trait PaymentsStore:
@@ -65,7 +71,7 @@ struct PaymentsApi;
 
 /// Every use case of the function, each served and documented where its
 /// handler's `#[utoipa::path]` says. The WeChat Pay handlers also need the
-/// merchant, which [`router`] provides.
+/// merchant and the official account's web authorisation, which [`router`] provides.
 pub fn routes<S: PaymentsStore>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::with_openapi(PaymentsApi::openapi())
         .routes(route!(quote::quote_cart::<S>))
@@ -75,11 +81,22 @@ pub fn routes<S: PaymentsStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(invoices::request_invoice::<S>))
         .routes(route!(wechat_orders::wechat_order::<S>))
         .routes(route!(wechat_notify::wechat_notify::<S>))
+        .routes(route!(wechat_authorization::wechat_authorization::<S>))
+        .routes(route!(wechat_authorization::wechat_oauth_callback::<S>))
 }
 
 /// The function over one store, as Lambda and the local server run it.
-/// `wechat` is `None` where WeChat Pay is not configured: its routes then answer 503.
-pub fn router<S: PaymentsStore>(state: AppState<S>, wechat: Option<Arc<WeChatPay>>) -> Router {
+/// `wechat` is `None` where WeChat Pay is not configured: its routes then
+/// answer 503. `oauth` is `None` without the official account's app secret:
+/// JSAPI is then unavailable (Native and H5 are not).
+pub fn router<S: PaymentsStore>(
+    state: AppState<S>,
+    wechat: Option<Arc<WeChatPay>>,
+    oauth: Option<Arc<WeChatOAuth>>,
+) -> Router {
     let (router, _document) = routes().split_for_parts();
-    router.layer(Extension(wechat)).with_state(state)
+    router
+        .layer(Extension(wechat))
+        .layer(Extension(oauth))
+        .with_state(state)
 }

@@ -12,9 +12,11 @@ async fn main() -> Result<(), lambda_http::Error> {
     let platform = Platform::from_environment(&env)?;
     let store = DynamoStore::from_env().await?;
     let wechat = ticedu_payments::wechat::WeChatPay::from_environment(&env)?;
+    let oauth = ticedu_payments::wechat_oauth::WeChatOAuth::from_environment(&env)?;
     lambda_http::run(ticedu_payments::router(
         AppState::new(store, platform),
         wechat,
+        oauth,
     ))
     .await
 }

@@ -9,9 +9,10 @@ use ticedu_domain::invoice::{Delivery, InvoiceBuyer, InvoiceDetails, InvoiceOrde
 use ticedu_domain::learner::ShortText;
 use ticedu_domain::pricing::CartItem;
 use ticedu_domain::taxpayer::TaxpayerId;
-use ticedu_domain::wechat_pay::OpenId;
+use ticedu_domain::wechat_pay::{OpenId, WeChatPayRejection, jsapi_payer};
 use ticedu_store::Refusal;
 use ticedu_store::ids::{CardCode, OrderNo};
+use ticedu_store::records::Learner;
 use utoipa::ToSchema;
 
 /// A cart: courses, single hours and certification bundles.
@@ -140,38 +141,52 @@ pub(crate) struct WeChatOrderRequest {
     #[schema(value_type = Vec<Object>)]
     items: Vec<CartItem>,
     channel: WeChatChannel,
-    /// The learner's openid for this official account: JSAPI only.
-    openid: Option<String>,
+    /// Refused if present: a JSAPI order is made out to the openid WeChat's
+    /// web authorisation gave the platform (`POST /api/payments/wechat/authorization`),
+    /// never to one a client names.
+    #[schema(deprecated, value_type = Option<String>)]
+    openid: Option<serde::de::IgnoredAny>,
 }
 
 /// Who pays, and how WeChat Pay reaches them.
 pub(crate) enum Payer {
     /// Scans a QR code.
     Native,
-    /// Pays inside WeChat as this openid.
+    /// Pays inside WeChat as this openid, the one bound to the learner.
     Jsapi(OpenId),
     /// Pays from a phone's browser, through WeChat Pay's H5 page.
     H5,
 }
 
+impl Payer {
+    /// The payer of `learner`'s order on `channel`: inside WeChat, the openid
+    /// WeChat's authorisation bound to them (409 `wechatpay.authorization_needed` before).
+    pub fn of(channel: WeChatChannel, learner: &Learner) -> Result<Self, ApiError> {
+        Ok(match channel {
+            WeChatChannel::Native => Self::Native,
+            WeChatChannel::Jsapi => Self::Jsapi(
+                jsapi_payer(learner.wechat_openid.as_ref())
+                    .map_err(|e| ApiError::refused(&e))?
+                    .clone(),
+            ),
+            WeChatChannel::H5 => Self::H5,
+        })
+    }
+}
+
 pub(crate) struct WeChatOrderCommand {
     pub items: Vec<CartItem>,
-    pub payer: Payer,
+    pub channel: WeChatChannel,
 }
 
 impl WeChatOrderRequest {
     pub fn parse(self) -> Result<WeChatOrderCommand, ApiError> {
-        let payer = match self.channel {
-            WeChatChannel::Native => Payer::Native,
-            WeChatChannel::Jsapi => Payer::Jsapi(
-                OpenId::parse(self.openid.as_deref().unwrap_or_default())
-                    .map_err(|e| ApiError::invalid(&e))?,
-            ),
-            WeChatChannel::H5 => Payer::H5,
-        };
+        if self.openid.is_some() {
+            return Err(ApiError::invalid(&WeChatPayRejection::OpenIdFromClient));
+        }
         Ok(WeChatOrderCommand {
             items: self.items,
-            payer,
+            channel: self.channel,
         })
     }
 }
@@ -257,18 +272,30 @@ mod tests {
     }
 
     #[test]
-    fn paying_inside_wechat_needs_an_openid() {
+    fn an_openid_from_the_client_is_refused_on_every_channel() {
         let order = |body| {
             serde_json::from_value::<WeChatOrderRequest>(body)
                 .unwrap()
                 .parse()
         };
-        let refused = order(json!({ "items": [], "channel": "jsapi" }));
-        assert_eq!(
-            code(refused),
-            (StatusCode::UNPROCESSABLE_ENTITY, "wechatpay.openid")
-        );
-        let native = order(json!({ "items": [], "channel": "native", "openid": "ignored here" }));
-        assert!(matches!(native.unwrap().payer, Payer::Native));
+        for channel in ["jsapi", "native", "h5"] {
+            for openid in [json!("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"), json!(""), json!(7)] {
+                let refused =
+                    order(json!({ "items": [], "channel": channel, "openid": openid.clone() }));
+                assert_eq!(
+                    code(refused),
+                    (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "wechatpay.openid_not_accepted"
+                    ),
+                    "{channel} with {openid}"
+                );
+            }
+        }
+        let jsapi = order(json!({ "items": [], "channel": "jsapi" }));
+        assert!(matches!(jsapi.unwrap().channel, WeChatChannel::Jsapi));
+        // null names no one: the same as leaving it out.
+        let null = order(json!({ "items": [], "channel": "jsapi", "openid": null }));
+        assert!(matches!(null.unwrap().channel, WeChatChannel::Jsapi));
     }
 }

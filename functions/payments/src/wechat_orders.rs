@@ -60,7 +60,8 @@ fn request_failed() -> ApiError {
     responses(
         (status = 201, description = "Ordered", body = WeChatOrder),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 422, description = "The cart cannot be bought, is free, or JSAPI lacks the openid", body = ErrorBody),
+        (status = 409, description = "JSAPI: the learner has not been through WeChat's authorisation (`wechatpay.authorization_needed`)", body = ErrorBody),
+        (status = 422, description = "The cart cannot be bought, is free, or the request names an openid", body = ErrorBody),
         (status = 502, description = "WeChat Pay refused or did not answer", body = ErrorBody),
         (status = 503, description = "WeChat Pay is not configured", body = ErrorBody),
     ))]
@@ -72,8 +73,11 @@ pub(crate) async fn wechat_order<S: PaymentsStore>(
     ApiJson(body): ApiJson<WeChatOrderRequest>,
 ) -> ApiResult<(StatusCode, Json<WeChatOrder>)> {
     let wechat = wechat.ok_or_else(unavailable)?;
-    let WeChatOrderCommand { items, payer } = body.parse()?;
+    let WeChatOrderCommand { items, channel } = body.parse()?;
     let learner = auth.learner(&state.store).await?;
+    // JSAPI pays as the openid WeChat's authorisation bound to the learner
+    // (`wechat_authorization`): refused before an order is stored without one.
+    let payer = Payer::of(channel, &learner)?;
     let quote = cart::price(&state, &learner, &items).await?;
     let amount = amount_to_collect(quote.total).map_err(|e| ApiError::invalid(&e))?;
     let now = state.platform.clock.now();

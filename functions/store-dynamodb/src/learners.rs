@@ -3,6 +3,7 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use ticedu_domain::identity::UsernameKey;
+use ticedu_domain::wechat_pay::OpenId;
 use ticedu_store::ids::LearnerId;
 use ticedu_store::records::{AuditEntry, Learner, NewLearner};
 use ticedu_store::*;
@@ -246,6 +247,17 @@ impl LearnerStore for DynamoStore {
                 false => Err(Refusal::UnknownLearner.into()),
             }
         })
+        .await
+    }
+
+    async fn bind_wechat_openid(&self, id: &LearnerId, openid: &OpenId) -> StoreResult<()> {
+        let expr = Expr::default()
+            .name("#openid", "wechat_openid")
+            .value(":openid", s(openid.as_str()));
+        during(
+            "bind_wechat_openid",
+            self.update_profile(id, "SET #openid = :openid", expr),
+        )
         .await
     }
 }

@@ -45,6 +45,7 @@
 //! | prior record | GetItem |
 //! | learner by id / by username | GetItem profile / GetItem username then GetItem profile |
 //! | change password | UpdateItem profile, `attribute_exists(pk)` |
+//! | bind the learner's WeChat openid | UpdateItem profile `wechat_openid`, `attribute_exists(pk)` |
 //! | set returning (staff) | TransactWriteItems: Update profile, `attribute_exists(pk)`; Put audit entry |
 //! | ledger, enrollments, marks | Query `pk = LEARNER#<id>`, `begins_with(sk, …)` |
 //! | issue cards, list cards | TransactWriteItems: Put each card, `attribute_not_exists(pk)` / Query gsi1 `CARDS` |

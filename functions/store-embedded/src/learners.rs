@@ -3,6 +3,7 @@
 
 use redb::{Table, WriteTransaction};
 use ticedu_domain::identity::UsernameKey;
+use ticedu_domain::wechat_pay::OpenId;
 use ticedu_store::ids::LearnerId;
 use ticedu_store::records::{AuditEntry, Learner, NewLearner};
 use ticedu_store::*;
@@ -158,6 +159,14 @@ impl LearnerStore for EmbeddedStore {
         self.write("set_returning", move |txn| {
             update_learner(txn, &id, |learner| learner.returning = returning)?;
             record(txn, &audit)
+        })
+        .await
+    }
+
+    async fn bind_wechat_openid(&self, id: &LearnerId, openid: &OpenId) -> StoreResult<()> {
+        let (id, openid) = (id.clone(), openid.clone());
+        self.write("bind_wechat_openid", move |txn| {
+            update_learner(txn, &id, |learner| learner.wechat_openid = Some(openid))
         })
         .await
     }

@@ -35,6 +35,7 @@ use ticedu_domain::identity::{AccountKey, LookupKey, UsernameKey};
 use ticedu_domain::learner::TitleCheck;
 use ticedu_domain::requirement::LearnedHour;
 use ticedu_domain::staff::StaffName;
+use ticedu_domain::wechat_pay::OpenId;
 
 pub use error::{Attempt, Failure, OrBackend, Refusal, StoreError, StoreResult, during};
 use ids::{CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo, RefundNo};
@@ -99,6 +100,16 @@ pub trait LearnerStore: Send + Sync {
         id: &LearnerId,
         returning: bool,
         audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Binds the openid WeChat's web authorisation gave for this learner
+    /// (JSAPI orders are made out to it), replacing any bound before: WeChat
+    /// gives one openid per person and official account, so a new one means
+    /// the learner authorised from another WeChat account. Refused with
+    /// [`Refusal::UnknownLearner`].
+    fn bind_wechat_openid(
+        &self,
+        id: &LearnerId,
+        openid: &OpenId,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 

@@ -52,6 +52,7 @@ impl Learner {
             title_check,
             cycle: CycleNumber::FIRST,
             certified_until: None,
+            wechat_openid: None,
         }
     }
 }

@@ -15,6 +15,7 @@ use ticedu_domain::money::Fen;
 use ticedu_domain::requirement::LearnedHour;
 use ticedu_domain::staff::StaffName;
 use ticedu_domain::taxpayer::TaxpayerId;
+use ticedu_domain::wechat_pay::OpenId;
 
 mod filings;
 mod staff;
@@ -120,6 +121,11 @@ pub struct Learner {
     /// titled learner: their next cycle renews it. (A holder's is in `kind`.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certified_until: Option<Date>,
+    /// The learner's openid for the association's official account, as
+    /// WeChat's web authorisation gave it: whom JSAPI orders are made out to.
+    /// Personal data: never logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wechat_openid: Option<OpenId>,
 }
 
 impl Learner {

@@ -15,7 +15,7 @@ use tempfile::TempDir;
 use ticedu_api::auth::Role;
 use ticedu_api::config::Clock;
 use ticedu_api::{AppState, Platform};
-use ticedu_local::wechatpay_simulator::Simulator;
+use ticedu_local::wechatpay_simulator::{PREFIX, Simulator, official_account_at};
 use ticedu_store::Store;
 use ticedu_store_dynamodb::DynamoStore;
 use ticedu_store_embedded::EmbeddedStore;
@@ -83,6 +83,12 @@ pub struct TestAppBuilder<K: StoreKind> {
     media: bool,
     store: Option<K::Store>,
     class_hour_minutes: Option<u8>,
+    official_account: bool,
+}
+
+/// The simulator's base URL when it is served with the platform at `bound`.
+fn served_base(bound: &str) -> String {
+    format!("http://{bound}{PREFIX}")
 }
 
 pub struct TestApp<S> {
@@ -112,6 +118,7 @@ impl TestApp<()> {
             media: false,
             store: None,
             class_hour_minutes: Some(0),
+            official_account: true,
         }
     }
 }
@@ -147,6 +154,15 @@ impl<K: StoreKind> TestAppBuilder<K> {
     pub fn class_hour_minutes(self, minutes: u8) -> Self {
         Self {
             class_hour_minutes: Some(minutes),
+            ..self
+        }
+    }
+
+    /// WeChat Pay without the official account's app secret: no web
+    /// authorisation, so no paying inside WeChat (Native and H5 still work).
+    pub fn without_app_secret(self) -> Self {
+        Self {
+            official_account: false,
             ..self
         }
     }
@@ -199,20 +215,27 @@ impl<K: StoreKind> TestAppBuilder<K> {
                 let (base, simulator) = wechatpay_simulator::spawn().await;
                 (
                     Some(wechatpay_simulator::wechat_pay(&base)),
-                    Some(simulator),
+                    Some((simulator, base)),
                     false,
                 )
             }
             WeChat::BuiltIn => {
                 let (wechat, simulator) = wechatpay_simulator::served_together(&bound);
-                (Some(wechat), Some(simulator), true)
+                (Some(wechat), Some((simulator, served_base(&bound))), true)
             }
             WeChat::BuiltInWithKeysIn(keys) => {
                 let (wechat, simulator) =
                     ticedu_local::wechatpay_simulator::local(&keys, &bound).expect("keys");
-                (Some(wechat), Some(simulator), true)
+                (Some(wechat), Some((simulator, served_base(&bound))), true)
             }
         };
+        // The simulator also plays the official account's web authorisation,
+        // unless the test wants the app secret unset.
+        let oauth = simulator
+            .as_ref()
+            .filter(|_| self.official_account)
+            .map(|(_, base)| official_account_at(base, &format!("http://{bound}")));
+        let simulator = simulator.map(|(simulator, _)| simulator);
         let files = ticedu_local::Files {
             site: site.clone(),
             media,
@@ -221,6 +244,7 @@ impl<K: StoreKind> TestAppBuilder<K> {
             AppState::new(store.clone(), Arc::clone(&platform)),
             files,
             wechat,
+            oauth,
         );
         if served_with_platform {
             let simulator = Arc::clone(simulator.as_ref().expect("a simulator"));

@@ -19,6 +19,7 @@ mod lesson;
 mod phone_pay;
 mod staff;
 mod verifier;
+mod wechat_pay;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -268,4 +269,9 @@ async fn a_bought_lesson_plays_and_counts_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_phone_pays_through_wechat_pays_h5_page_in_chromium() {
     phone_pay::phone_pay_journey().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_learner_pays_inside_wechat_with_jsapi_in_chromium() {
+    wechat_pay::wechat_pay_journey().await;
 }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use ticedu_domain::money::Fen;
+use ticedu_domain::wechat_pay::OpenId;
 use ticedu_store::records::*;
 use ticedu_store::*;
 use ticedu_tests::fixtures::*;
@@ -77,6 +78,64 @@ pub async fn a_second_person_with_the_same_username_is_refused<S: ContractStore>
         .create_learner(&other)
         .await
         .expect("the ID number was not taken by the refused attempt");
+}
+
+pub async fn a_wechat_openid_is_bound_to_its_learner_and_rebinding_replaces_it<S: ContractStore>(
+    store: &S,
+) {
+    let learner = registered(store).await;
+    let other = registered(store).await;
+    let stored = store.learner(&learner.id).await.unwrap().unwrap();
+    assert_eq!(stored.wechat_openid, None, "a new learner has none");
+
+    let first = OpenId::parse("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o").unwrap();
+    store.bind_wechat_openid(&learner.id, &first).await.unwrap();
+    let bound = store.learner(&learner.id).await.unwrap().unwrap();
+    assert_eq!(bound.wechat_openid.as_ref(), Some(&first));
+    assert_eq!(
+        (bound.registration, bound.balance, bound.cycle),
+        (stored.registration, stored.balance, stored.cycle),
+        "nothing else changes"
+    );
+    let by_username = store
+        .learner_by_username(&learner.username_key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_username.wechat_openid.as_ref(), Some(&first));
+    assert_eq!(
+        store
+            .learner(&other.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .wechat_openid,
+        None,
+        "another learner is untouched"
+    );
+
+    let second = OpenId::parse("oAnotherWeChatAccount-2").unwrap();
+    store
+        .bind_wechat_openid(&learner.id, &second)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .learner(&learner.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .wechat_openid,
+        Some(second)
+    );
+    assert_eq!(
+        refusal(store.bind_wechat_openid(&learner_id(), &first).await),
+        Refusal::UnknownLearner
+    );
+    assert!(
+        store.learner(&learner_id()).await.unwrap().is_none(),
+        "binding creates no learner"
+    );
 }
 
 pub async fn a_learner_is_found_by_username_and_changes_are_kept<S: ContractStore>(store: &S) {

@@ -43,6 +43,7 @@ macro_rules! store_contract_tests {
             concurrent_registrations_of_one_id_number_create_exactly_one_account,
             a_second_person_with_the_same_username_is_refused,
             a_learner_is_found_by_username_and_changes_are_kept,
+            a_wechat_openid_is_bound_to_its_learner_and_rebinding_replaces_it,
             fifty_concurrent_purchases_against_a_balance_covering_ten_make_exactly_ten,
             twenty_concurrent_redemptions_of_one_card_credit_it_once,
             a_batch_of_cards_with_a_taken_code_is_refused_whole,
