@@ -543,7 +543,7 @@
     returning_set: ["设置学习优惠", "Set returning discount"], returning_claim_decided: ["处理学习优惠申请", "Decided a discount claim"],
     title_check_decided: ["核对职称", "Checked a title"], application_decided: ["处理证书申请", "Decided an application"],
     overdue_renewal_decided: ["处理超期换证", "Decided an overdue renewal"], certificate_revoked: ["撤销证书", "Revoked a certificate"],
-    certificate_reissued: ["补发证书", "Reissued a certificate"], invoice_issued: ["开具发票", "Issued an invoice"], learner_corrected: ["更正学员信息", "Corrected a learner"],
+    certificate_reissued: ["补发证书", "Reissued a certificate"], invoice_issued: ["开具发票", "Issued an invoice"], order_refunded: ["订单退款", "Refunded an order"], learner_corrected: ["更正学员信息", "Corrected a learner"],
     id_number_revealed: ["查看身份证号码", "Viewed an ID number"], year_saved: ["保存年度设置", "Saved a year"], certificate_imported: ["导入证书", "Imported certificates"]
   };
   function actionText(action) { var a = ACTIONS[action]; return a ? (zh ? a[0] : a[1]) : action; }

@@ -5,7 +5,9 @@
 //! | what a cart costs this learner (R11, R12) | `quote` |
 //! | buying hours from the 元账户 balance (R13) | `purchase` |
 //! | redeeming a study card into the balance (R13) | `cards` |
-//! | the learner's orders | `orders` |
+//! | the learner's orders: followed while WeChat Pay's notice is awaited, cancelled while unpaid | `orders` (with `settle`) |
+//! | finance refunds an order (balance or WeChat Pay) | `refunds` |
+//! | applying WeChat Pay's refund notice | `refund_notify` |
 //! | requesting an invoice for paid orders (R15) | `invoices` |
 //! | placing a WeChat Pay order (R14) | `wechat_orders` |
 //! | authorising JSAPI: the learner's openid through WeChat's web authorisation (R14) | `wechat_authorization` (with `wechat_oauth`, `wechat_oauth_state`) |
@@ -19,7 +21,9 @@ use std::sync::Arc;
 use axum::{Extension, Router};
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
-use ticedu_store::{CardStore, InvoiceStore, LearnerStore, OrderStore, ProgressStore, YearStore};
+use ticedu_store::{
+    CardStore, InvoiceStore, LearnerStore, OrderStore, ProgressStore, StaffStore, YearStore,
+};
 use utoipa::OpenApi;
 
 mod cards;
@@ -28,7 +32,10 @@ mod invoices;
 mod orders;
 mod purchase;
 mod quote;
+mod refund_notify;
+mod refunds;
 mod requests;
+mod settle;
 pub mod wechat;
 mod wechat_authorization;
 mod wechat_notify;
@@ -38,9 +45,11 @@ mod wechat_orders;
 
 pub use cards::REDEEM;
 pub use invoices::INVOICES;
-pub use orders::ORDERS;
+pub use orders::{CANCEL_ORDER, ORDER, ORDERS};
 pub use purchase::PURCHASE;
 pub use quote::QUOTE;
+pub use refund_notify::WECHAT_REFUND_NOTIFY;
+pub use refunds::REFUNDS;
 pub use wechat_authorization::{PAY_PAGE, WECHAT_AUTHORIZATION, WECHAT_OAUTH_CALLBACK};
 pub use wechat_notify::WECHAT_NOTIFY;
 pub use wechat_orders::WECHAT_ORDERS;
@@ -50,11 +59,20 @@ use wechat_oauth::WeChatOAuth;
 
 /// What the payments function needs of a store.
 pub trait PaymentsStore:
-    LearnerStore + CardStore + OrderStore + ProgressStore + InvoiceStore + YearStore + Clone + 'static
+    LearnerStore
+    + CardStore
+    + OrderStore
+    + ProgressStore
+    + InvoiceStore
+    + YearStore
+    + StaffStore
+    + Clone
+    + 'static
 {
 }
 impl<T> PaymentsStore for T where
     T: LearnerStore
+        + StaffStore
         + CardStore
         + OrderStore
         + ProgressStore
@@ -78,6 +96,10 @@ pub fn routes<S: PaymentsStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(purchase::purchase::<S>))
         .routes(route!(cards::redeem::<S>))
         .routes(route!(orders::orders::<S>))
+        .routes(route!(orders::order::<S>))
+        .routes(route!(orders::cancel_order::<S>))
+        .routes(route!(refunds::refund_order::<S>))
+        .routes(route!(refund_notify::wechat_refund_notify::<S>))
         .routes(route!(invoices::request_invoice::<S>))
         .routes(route!(wechat_orders::wechat_order::<S>))
         .routes(route!(wechat_notify::wechat_notify::<S>))

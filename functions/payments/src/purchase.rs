@@ -28,7 +28,7 @@ pub(crate) struct Purchased {
     responses(
         (status = 201, description = "Bought", body = Purchased),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 409, description = "The balance does not cover the total, or an hour was bought meanwhile", body = ErrorBody),
+        (status = 409, description = "The balance does not cover the total, an hour was bought meanwhile, or a WeChat Pay order waiting for payment holds one", body = ErrorBody),
         (status = 422, description = "The cart cannot be bought", body = ErrorBody),
     ))]
 pub(crate) async fn purchase<S: PaymentsStore>(
@@ -52,6 +52,8 @@ pub(crate) async fn purchase<S: PaymentsStore>(
         created_at: now,
         invoice: None,
         cycle: learner.cycle,
+        expires_at: None,
+        refunds: Vec::new(),
     };
     // Whether the balance covers the total is decided inside the store's transaction, never here.
     if state.store.purchase_with_balance(&order).await? == Outcome::Applied {

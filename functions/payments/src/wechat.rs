@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use ticedu_api::config::Environment;
 use ticedu_wechatpay::{
-    H5Info, JsapiParameters, Merchant, OrderAmount, OrderRequest, Payer, PlatformKeys, SceneInfo,
+    H5Info, JsapiParameters, Merchant, OrderAmount, OrderRequest, Payer, PlatformKeys,
+    RefundAmount, RefundReport, RefundRequest, SceneInfo, Transaction,
 };
 
 pub const MCHID: &str = "TICEDU_WECHATPAY_MCHID";
@@ -16,6 +17,11 @@ pub const PRIVATE_KEY: &str = "TICEDU_WECHATPAY_PRIVATE_KEY";
 pub const API_V3_KEY: &str = "TICEDU_WECHATPAY_API_V3_KEY";
 pub const NOTIFY_URL: &str = "TICEDU_WECHATPAY_NOTIFY_URL";
 pub const BASE_URL: &str = "TICEDU_WECHATPAY_BASE_URL";
+/// Minutes an order can be paid, 5–120 (default 30).
+pub const ORDER_MINUTES: &str = "TICEDU_WECHATPAY_ORDER_MINUTES";
+/// Long enough to scan and pay on a phone, short enough that an abandoned
+/// order soon frees its hours for another way of paying.
+pub const DEFAULT_ORDER_LIFETIME: jiff::SignedDuration = jiff::SignedDuration::from_mins(30);
 /// Platform certificates (PEM, concatenated): platform-certificate mode.
 pub const PLATFORM_CERTIFICATES: &str = "TICEDU_WECHATPAY_PLATFORM_CERTIFICATES";
 /// `PUB_KEY_ID_…` and its PEM: public-key mode.
@@ -29,6 +35,10 @@ pub struct WeChatPay {
     pub keys: PlatformKeys,
     pub base_url: String,
     pub notify_url: String,
+    /// Where refund notices go: beside `notify_url`, `…/refund-notify`.
+    pub refund_notify_url: String,
+    /// How long an order can be paid (WeChat Pay's `time_expire`), holding its hours meanwhile.
+    pub order_lifetime: jiff::SignedDuration,
     http: reqwest::Client,
 }
 
@@ -38,6 +48,30 @@ pub enum WeChatPayError {
     Config(String),
     #[error("WeChat Pay request: {0}")]
     Request(String),
+    #[error("WeChat Pay answered {status}: {code}")]
+    Answer { status: u16, code: String },
+}
+
+/// An order's state at WeChat Pay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TradeState {
+    Paid(Transaction),
+    /// `NOTPAY`, `CLOSED`, `USERPAYING`, `PAYERROR`, `REVOKED`…
+    Unpaid(String),
+}
+
+/// `2026-12-02T10:30:00+08:00`: the form WeChat Pay takes for `time_expire`.
+pub fn china_time(at: jiff::Timestamp) -> String {
+    jiff::tz::offset(8)
+        .to_datetime(at)
+        .strftime("%Y-%m-%dT%H:%M:%S+08:00")
+        .to_string()
+}
+
+fn nonce() -> Result<String, WeChatPayError> {
+    ticedu_api::ids::random_hex(16)
+        .map(|hex| hex.to_ascii_uppercase())
+        .map_err(|e| WeChatPayError::Request(e.to_string()))
 }
 
 impl WeChatPay {
@@ -47,6 +81,8 @@ impl WeChatPay {
             keys,
             base_url: base_url.trim_end_matches('/').to_owned(),
             notify_url: notify_url.to_owned(),
+            refund_notify_url: format!("{}/refund-notify", notify_url.trim_end_matches("/notify")),
+            order_lifetime: DEFAULT_ORDER_LIFETIME,
             http: reqwest::Client::new(),
         }
     }
@@ -90,12 +126,16 @@ impl WeChatPay {
         let base = env
             .var(BASE_URL)
             .unwrap_or_else(|| "https://api.mch.weixin.qq.com".to_owned());
-        Ok(Some(Arc::new(Self::new(
-            merchant,
-            keys,
-            &base,
-            &var(NOTIFY_URL)?,
-        ))))
+        let mut wechat = Self::new(merchant, keys, &base, &var(NOTIFY_URL)?);
+        if let Some(minutes) = env.var(ORDER_MINUTES) {
+            let minutes: i64 = minutes
+                .parse()
+                .ok()
+                .filter(|m| (5..=120).contains(m))
+                .ok_or_else(|| WeChatPayError::Config(format!("{ORDER_MINUTES} must be 5–120")))?;
+            wechat.order_lifetime = jiff::SignedDuration::from_mins(minutes);
+        }
+        Ok(Some(Arc::new(wechat)))
     }
 
     fn order_request(
@@ -104,6 +144,7 @@ impl WeChatPay {
         description: &str,
         total_fen: u64,
         openid: Option<&str>,
+        expires_at: jiff::Timestamp,
     ) -> OrderRequest {
         OrderRequest {
             appid: self.merchant.appid.clone(),
@@ -119,6 +160,7 @@ impl WeChatPay {
                 openid: openid.to_owned(),
             }),
             scene_info: None,
+            time_expire: Some(china_time(expires_at)),
         }
     }
 
@@ -131,31 +173,133 @@ impl WeChatPay {
     ) -> Result<serde_json::Value, WeChatPayError> {
         let body =
             serde_json::to_string(body).map_err(|e| WeChatPayError::Request(e.to_string()))?;
-        let authorization = self
-            .merchant
-            .authorization("POST", path, &body, timestamp, nonce);
-        let response = self
+        self.send(reqwest::Method::POST, path, &body, timestamp, nonce)
+            .await?
+            .ok_or_else(|| WeChatPayError::Request("an empty answer".to_owned()))
+    }
+
+    /// One signed v3 request; `None` for an answer without content (204).
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &str,
+        timestamp: i64,
+        nonce: &str,
+    ) -> Result<Option<serde_json::Value>, WeChatPayError> {
+        let authorization =
+            self.merchant
+                .authorization(method.as_str(), path, body, timestamp, nonce);
+        let mut request = self
             .http
-            .post(format!("{}{path}", self.base_url))
+            .request(method, format!("{}{path}", self.base_url))
             .header("Authorization", authorization)
-            .header("Content-Type", "application/json")
-            .header("Accept", "application/json")
-            .body(body)
+            .header("Accept", "application/json");
+        if !body.is_empty() {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(body.to_owned());
+        }
+        let response = request
             .send()
             .await
             .map_err(|e| WeChatPayError::Request(e.to_string()))?;
         let status = response.status();
+        if status == reqwest::StatusCode::NO_CONTENT {
+            return Ok(None);
+        }
         let answer: serde_json::Value = response
             .json()
             .await
             .map_err(|e| WeChatPayError::Request(e.to_string()))?;
         if !status.is_success() {
-            return Err(WeChatPayError::Request(format!(
-                "{status}: {}",
-                answer["code"]
-            )));
+            return Err(WeChatPayError::Answer {
+                status: status.as_u16(),
+                code: answer["code"].as_str().unwrap_or_default().to_owned(),
+            });
         }
-        Ok(answer)
+        Ok(Some(answer))
+    }
+
+    /// The order's state at WeChat Pay (query by `out_trade_no`): the
+    /// transaction once it is `SUCCESS`, else only the state; `None` if
+    /// WeChat Pay never took the order.
+    pub async fn query(
+        &self,
+        order_no: &str,
+        timestamp: i64,
+    ) -> Result<Option<TradeState>, WeChatPayError> {
+        let path = format!(
+            "/v3/pay/transactions/out-trade-no/{order_no}?mchid={}",
+            self.merchant.mchid
+        );
+        let answer = match self
+            .send(reqwest::Method::GET, &path, "", timestamp, &nonce()?)
+            .await
+        {
+            Ok(answer) => answer.unwrap_or_default(),
+            Err(WeChatPayError::Answer { code, .. }) if code == "ORDER_NOT_EXIST" => {
+                return Ok(None);
+            }
+            Err(error) => return Err(error),
+        };
+        let state = answer["trade_state"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if state == "SUCCESS" {
+            let transaction: Transaction = serde_json::from_value(answer)
+                .map_err(|e| WeChatPayError::Request(format!("a paid order's query: {e}")))?;
+            return Ok(Some(TradeState::Paid(transaction)));
+        }
+        Ok(Some(TradeState::Unpaid(state)))
+    }
+
+    /// Closes an unpaid order at WeChat Pay, so that it can no longer be paid.
+    pub async fn close(&self, order_no: &str, timestamp: i64) -> Result<(), WeChatPayError> {
+        let path = format!("/v3/pay/transactions/out-trade-no/{order_no}/close");
+        let body = serde_json::json!({ "mchid": self.merchant.mchid }).to_string();
+        self.send(reqwest::Method::POST, &path, &body, timestamp, &nonce()?)
+            .await
+            .map(|_| ())
+    }
+
+    /// Asks WeChat Pay to give `refund_fen` of an order's `total_fen` back;
+    /// repeating it with the same `refund_no` refunds once.
+    pub async fn refund(
+        &self,
+        refund_no: &str,
+        order_no: &str,
+        refund_fen: u64,
+        total_fen: u64,
+        reason: &str,
+        timestamp: i64,
+    ) -> Result<RefundReport, WeChatPayError> {
+        let request = RefundRequest {
+            out_trade_no: order_no.to_owned(),
+            out_refund_no: refund_no.to_owned(),
+            reason: Some(reason.to_owned()),
+            notify_url: self.refund_notify_url.clone(),
+            amount: RefundAmount {
+                refund: refund_fen,
+                total: total_fen,
+                currency: "CNY".to_owned(),
+            },
+        };
+        let body =
+            serde_json::to_string(&request).map_err(|e| WeChatPayError::Request(e.to_string()))?;
+        let answer = self
+            .send(
+                reqwest::Method::POST,
+                "/v3/refund/domestic/refunds",
+                &body,
+                timestamp,
+                &nonce()?,
+            )
+            .await?
+            .unwrap_or_default();
+        serde_json::from_value(answer)
+            .map_err(|e| WeChatPayError::Request(format!("a refund's answer: {e}")))
     }
 
     /// A Native order: the `code_url` a desktop page shows as a QR code.
@@ -164,13 +308,14 @@ impl WeChatPay {
         order_no: &str,
         description: &str,
         total_fen: u64,
+        expires_at: jiff::Timestamp,
         timestamp: i64,
         nonce: &str,
     ) -> Result<String, WeChatPayError> {
         let answer = self
             .post(
                 "/v3/pay/transactions/native",
-                &self.order_request(order_no, description, total_fen, None),
+                &self.order_request(order_no, description, total_fen, None, expires_at),
                 timestamp,
                 nonce,
             )
@@ -189,11 +334,12 @@ impl WeChatPay {
         order_no: &str,
         description: &str,
         total_fen: u64,
+        expires_at: jiff::Timestamp,
         client_ip: std::net::IpAddr,
         timestamp: i64,
         nonce: &str,
     ) -> Result<String, WeChatPayError> {
-        let mut request = self.order_request(order_no, description, total_fen, None);
+        let mut request = self.order_request(order_no, description, total_fen, None, expires_at);
         request.scene_info = Some(SceneInfo {
             payer_client_ip: client_ip.to_string(),
             h5_info: H5Info {
@@ -215,6 +361,7 @@ impl WeChatPay {
         order_no: &str,
         description: &str,
         total_fen: u64,
+        expires_at: jiff::Timestamp,
         openid: &str,
         timestamp: i64,
         nonce: &str,
@@ -222,7 +369,7 @@ impl WeChatPay {
         let answer = self
             .post(
                 "/v3/pay/transactions/jsapi",
-                &self.order_request(order_no, description, total_fen, Some(openid)),
+                &self.order_request(order_no, description, total_fen, Some(openid), expires_at),
                 timestamp,
                 nonce,
             )

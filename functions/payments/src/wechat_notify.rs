@@ -14,21 +14,20 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Serialize;
 use ticedu_api::AppState;
-use ticedu_domain::wechat_pay::settles;
-use ticedu_store::ids::{OrderNo, TransactionId};
-use ticedu_store::records::PaymentNotice;
-use ticedu_store::{Outcome, Refusal, StoreError};
+use ticedu_store::ids::OrderNo;
+use ticedu_store::{Refusal, StoreError};
 use ticedu_wechatpay::{Notice, NoticeError, NoticeHeaders, Transaction};
 use utoipa::ToSchema;
 
 use crate::PaymentsStore;
+use crate::settle::{SettleError, apply_transaction};
 use crate::wechat::WeChatPay;
 
 pub const WECHAT_NOTIFY: &str = "/api/payments/wechat/notify";
 
 /// WeChat Pay's answer format for notices: `{"code": "FAIL", "message": …}` makes it retry.
 #[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct WeChatAnswer {
+pub struct WeChatAnswer {
     code: &'static str,
     message: String,
 }
@@ -127,58 +126,57 @@ pub(crate) async fn wechat_notify<S: PaymentsStore>(
 ) -> Result<StatusCode, NotifyError> {
     let wechat = wechat.ok_or(NotifyError::NotConfigured)?;
     let now = state.platform.clock.now();
-    let transaction = open(&wechat, &headers, &body, now.as_second())?;
+    let transaction: Transaction = open(&wechat, &headers, &body, now.as_second())?;
+    // Genuinely from WeChat Pay and for our key, yet possibly for another
+    // merchant or app of ours: such money is not this order's payment.
+    if !crate::settle::ours(&wechat, &transaction) {
+        return Err(NotifyError::OtherMerchant);
+    }
     if transaction.trade_state != "SUCCESS" {
         tracing::info!(order = %transaction.out_trade_no, state = %transaction.trade_state, "payment notice without success: nothing to apply");
         return Ok(StatusCode::NO_CONTENT);
     }
-    let (Ok(order_no), Ok(transaction_id)) = (
-        OrderNo::parse(&transaction.out_trade_no),
-        TransactionId::parse(&transaction.transaction_id),
-    ) else {
-        return Err(NotifyError::MalformedIds);
-    };
-    let order = state
-        .store
-        .order(&order_no)
-        .await
-        .map_err(NotifyError::Store)?
-        .ok_or(NotifyError::UnknownOrder)?;
-    let paid = &transaction.amount;
-    settles(order.amount, &paid.currency, paid.total).map_err(|_| NotifyError::AmountMismatch {
-        order: order.no.clone(),
-        paid_fen: paid.total,
-        expected_fen: order.amount.get(),
-    })?;
-    let notice = PaymentNotice {
-        transaction: transaction_id,
-        order: order_no,
-        amount: order.amount,
-        paid_at: now,
-    };
-    match state.store.apply_payment(&order, &notice).await {
-        Ok(Outcome::Applied) => {
-            tracing::info!(order = %order.no, learner = %order.learner, "WeChat Pay payment applied");
-        }
-        Ok(Outcome::AlreadyApplied) => {}
-        Err(StoreError::Refused(refusal)) => {
-            return Err(NotifyError::Refused {
-                order: order.no,
-                refusal,
-            });
-        }
-        Err(error) => return Err(NotifyError::Store(error)),
+    let order = transaction.out_trade_no.clone();
+    match apply_transaction(&state, &wechat, &transaction).await {
+        Ok(_) => Ok(StatusCode::NO_CONTENT),
+        Err(error) => Err(NotifyError::settling(order, error)),
     }
-    Ok(StatusCode::NO_CONTENT)
 }
 
-/// The transaction inside a notice that WeChat Pay signed for this merchant.
-fn open(
+impl NotifyError {
+    fn settling(order: String, error: SettleError) -> Self {
+        let order = || OrderNo::parse(&order).ok();
+        match error {
+            SettleError::MalformedIds => Self::MalformedIds,
+            SettleError::UnknownOrder => Self::UnknownOrder,
+            SettleError::AmountMismatch {
+                paid_fen,
+                expected_fen,
+            } => match order() {
+                Some(order) => Self::AmountMismatch {
+                    order,
+                    paid_fen,
+                    expected_fen,
+                },
+                None => Self::MalformedIds,
+            },
+            SettleError::Refused(refusal) => match order() {
+                Some(order) => Self::Refused { order, refusal },
+                None => Self::MalformedIds,
+            },
+            SettleError::Store(error) => Self::Store(error),
+        }
+    }
+}
+
+/// What a notice that WeChat Pay signed carries (a transaction, a refund),
+/// decrypted with our API v3 key.
+pub(crate) fn open<T: serde::de::DeserializeOwned>(
     wechat: &WeChatPay,
     headers: &HeaderMap,
     body: &[u8],
     now: i64,
-) -> Result<Transaction, NotifyError> {
+) -> Result<T, NotifyError> {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
     let (Some(timestamp), Some(nonce), Some(signature), Some(serial)) = (
         header("Wechatpay-Timestamp"),
@@ -200,16 +198,10 @@ fn open(
         .map_err(NotifyError::Unverified)?;
     let notice = serde_json::from_slice::<Notice>(body)
         .map_err(|_| NotifyError::Unreadable(NoticeError::Body))?;
-    let transaction = wechat
+    wechat
         .merchant
-        .decrypt(&notice.resource)
-        .map_err(NotifyError::Unreadable)?;
-    // Genuinely from WeChat Pay and for our key, yet possibly for another
-    // merchant or app of ours: such money is not this order's payment.
-    if transaction.mchid != wechat.merchant.mchid || transaction.appid != wechat.merchant.appid {
-        return Err(NotifyError::OtherMerchant);
-    }
-    Ok(transaction)
+        .decrypt_as(&notice.resource)
+        .map_err(NotifyError::Unreadable)
 }
 
 #[cfg(test)]

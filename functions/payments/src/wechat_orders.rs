@@ -37,7 +37,7 @@ pub(crate) struct WeChatOrder {
     jsapi: Option<ticedu_wechatpay::JsapiParameters>,
 }
 
-fn unavailable() -> ApiError {
+pub(crate) fn unavailable() -> ApiError {
     ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,
         "wechatpay.unavailable",
@@ -91,19 +91,31 @@ pub(crate) async fn wechat_order<S: PaymentsStore>(
         created_at: now,
         invoice: None,
         cycle: learner.cycle,
+        expires_at: Some(now + wechat.order_lifetime),
+        refunds: Vec::new(),
     };
-    // Stored before WeChat Pay hears of it, so that a notice always finds its order.
+    let expires_at = now + wechat.order_lifetime;
+    // Stored (holding its hours) before WeChat Pay hears of it, so that a
+    // notice always finds its order and no other order takes the hours.
     state.store.create_order(&order).await?;
     let description = format!("CIQ大讲堂 继续教育 {} 学时", order.hours.len());
     let nonce = ticedu_api::ids::random_hex(16)?.to_ascii_uppercase();
     let (no, total, timestamp) = (order.no.as_str(), order.amount.get(), now.as_second());
     let placed = match &payer {
         Payer::Native => wechat
-            .native(no, &description, total, timestamp, &nonce)
+            .native(no, &description, total, expires_at, timestamp, &nonce)
             .await
             .map(|code_url| (Some(code_url), None, None)),
         Payer::Jsapi(openid) => wechat
-            .jsapi(no, &description, total, openid.as_str(), timestamp, &nonce)
+            .jsapi(
+                no,
+                &description,
+                total,
+                expires_at,
+                openid.as_str(),
+                timestamp,
+                &nonce,
+            )
             .await
             .map(|jsapi| (None, None, Some(jsapi))),
         Payer::H5 => wechat
@@ -111,6 +123,7 @@ pub(crate) async fn wechat_order<S: PaymentsStore>(
                 no,
                 &description,
                 total,
+                expires_at,
                 client_ip(&headers),
                 timestamp,
                 &nonce,

@@ -130,6 +130,14 @@ impl Merchant {
 
     /// Decrypts a notice's resource (AEAD_AES_256_GCM, the API v3 key) into the transaction it reports.
     pub fn decrypt(&self, resource: &Resource) -> Result<Transaction, NoticeError> {
+        self.decrypt_as(resource)
+    }
+
+    /// Decrypts a notice's resource into what it carries (a transaction, a refund).
+    pub fn decrypt_as<T: serde::de::DeserializeOwned>(
+        &self,
+        resource: &Resource,
+    ) -> Result<T, NoticeError> {
         if resource.algorithm != "AEAD_AES_256_GCM" {
             return Err(NoticeError::Algorithm);
         }
@@ -154,10 +162,10 @@ impl Merchant {
         serde_json::from_slice(&plaintext).map_err(|_| NoticeError::Transaction)
     }
 
-    /// Encrypts a transaction as WeChat Pay does; for simulators and tests.
+    /// Encrypts a transaction (or a refund) as WeChat Pay does; for simulators and tests.
     pub fn encrypt(
         &self,
-        transaction: &Transaction,
+        transaction: &impl Serialize,
         nonce: &str,
         associated_data: &str,
     ) -> Resource {
@@ -369,6 +377,55 @@ pub struct OrderRequest {
     /// H5 orders: where the payer is (WeChat Pay checks the IP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scene_info: Option<SceneInfo>,
+    /// When WeChat Pay stops taking the payment: RFC 3339 with the offset
+    /// (`2026-12-02T10:30:00+08:00`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_expire: Option<String>,
+}
+
+/// The body of a refund request (`POST /v3/refund/domestic/refunds`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefundRequest {
+    pub out_trade_no: String,
+    pub out_refund_no: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub notify_url: String,
+    pub amount: RefundAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundAmount {
+    /// Fen to give back.
+    pub refund: u64,
+    /// Fen the order was paid.
+    pub total: u64,
+    pub currency: String,
+}
+
+/// A refund as WeChat Pay reports it: the answer to a refund request, and the
+/// content of a refund notice (which carries `mchid` and `refund_status`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundReport {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mchid: Option<String>,
+    pub out_trade_no: String,
+    pub out_refund_no: String,
+    #[serde(default)]
+    pub refund_id: String,
+    /// `SUCCESS`, `PROCESSING`, `CLOSED` or `ABNORMAL`: `status` in an
+    /// answer, `refund_status` in a notice.
+    #[serde(alias = "refund_status")]
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_time: Option<String>,
+    pub amount: RefundReportAmount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundReportAmount {
+    pub total: u64,
+    pub refund: u64,
 }
 
 /// The payer's device, for an H5 order.

@@ -96,6 +96,7 @@ pub enum AuditAction {
     CertificateRevoked,
     CertificateReissued,
     InvoiceIssued,
+    OrderRefunded,
     LearnerCorrected,
     IdNumberRevealed,
     YearSaved,
