@@ -181,6 +181,7 @@ pub fn notice_for(order: &Order) -> PaymentNotice {
         order: order.no.clone(),
         amount: order.amount,
         paid_at: now(),
+        success_time: None,
     }
 }
 

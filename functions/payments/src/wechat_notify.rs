@@ -155,6 +155,11 @@ pub(crate) async fn wechat_notify<S: PaymentsStore>(
         order: order_no,
         amount: order.amount,
         paid_at: now,
+        // The trade bill dates the payment by it (reconciliation).
+        success_time: transaction
+            .success_time
+            .as_deref()
+            .and_then(|time| time.parse().ok()),
     };
     match state.store.apply_payment(&order, &notice).await {
         Ok(Outcome::Applied) => {

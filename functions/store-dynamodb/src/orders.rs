@@ -170,7 +170,7 @@ impl OrderStore for DynamoStore {
             )?;
             transaction.put_new(
                 Payment::Notice,
-                to_item(notice, &keys::notice(&notice.transaction))?,
+                crate::reconciliation::notice_item(notice)?,
             )?;
             // Paid money always buys: an hour bought meanwhile from the balance stays bought.
             enroll(&mut transaction, Payment::Enrollment, order, false)?;

@@ -125,6 +125,7 @@ impl OrderStore for EmbeddedStore {
                 notice.transaction.as_str(),
                 &notice,
             )?;
+            crate::reconciliation::index_payment(txn, &notice)?;
             // Paid money always buys: an hour bought meanwhile from the balance stays bought.
             enroll(txn, &stored, false)?;
             Ok(Outcome::Applied)

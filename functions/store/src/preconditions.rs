@@ -389,6 +389,7 @@ mod tests {
             order: order.no.clone(),
             amount: order.amount,
             paid_at: Timestamp::UNIX_EPOCH,
+            success_time: None,
         }
     }
 
