@@ -16,7 +16,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::money::Fen;
-use crate::rejection::{Rejection, display_as_rejection};
+use crate::rejection::{Rejection, RejectionKind, display_as_rejection};
 
 /// The China date of an instant: the day whose bill lists a payment made then.
 pub fn china_date(at: Timestamp) -> Date {
@@ -37,6 +37,8 @@ pub struct BillTrade {
     pub transaction: String,
     /// 订单金额: what the payer was charged for the order, as a notice's `amount.total`.
     pub amount: Fen,
+    /// 交易时间: when WeChat Pay says it was paid.
+    pub traded_at: Timestamp,
 }
 
 /// What we know of an order a bill row names.
@@ -91,6 +93,9 @@ pub struct Mismatch {
     pub bill_amount: Option<Fen>,
     /// What the order (or our applied payment) says; none when the order is unknown.
     pub our_amount: Option<Fen>,
+    /// When the bill says it was paid; none when the bill lacks the payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traded_at: Option<Timestamp>,
 }
 
 /// Every disagreement between a day's bill payments and our side, by order number.
@@ -107,6 +112,7 @@ pub fn reconcile(
             transaction: trade.transaction.clone(),
             bill_amount: Some(trade.amount),
             our_amount,
+            traded_at: Some(trade.traded_at),
         };
         match orders.get(&trade.order).unwrap_or(&OrderState::Unknown) {
             OrderState::Unknown => mismatches.push(mismatch(MismatchKind::MissingHere, None)),
@@ -139,6 +145,7 @@ pub fn reconcile(
                 transaction: payment.transaction.clone(),
                 bill_amount: None,
                 our_amount: Some(payment.amount),
+                traded_at: None,
             });
         }
     }
@@ -176,6 +183,11 @@ pub enum ReconciliationRejection {
 display_as_rejection!(ReconciliationRejection);
 
 impl Rejection for ReconciliationRejection {
+    /// Each refusal is about the state of the day's report or the order: 409.
+    fn kind(&self) -> RejectionKind {
+        RejectionKind::Conflict
+    }
+
     fn code(&self) -> &'static str {
         match self {
             Self::NotInReport => "reconciliation.not_in_report",
@@ -216,6 +228,7 @@ mod tests {
             order: order.to_owned(),
             transaction: transaction.to_owned(),
             amount: Fen::new(fen),
+            traded_at: Timestamp::UNIX_EPOCH,
         }
     }
 
@@ -340,6 +353,7 @@ mod tests {
             transaction: "T1".to_owned(),
             bill_amount: Some(Fen::new(600)),
             our_amount: Some(Fen::new(600)),
+            traded_at: None,
         };
         assert_eq!(may_apply(Some(&missing), Fen::new(600)), Ok(()));
         assert_eq!(

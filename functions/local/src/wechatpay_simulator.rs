@@ -20,6 +20,7 @@ use rsa::signature::Verifier;
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use serde_json::{Value, json};
 use ticedu_payments::wechat::WeChatPay;
+use ticedu_wechatpay::bill::BillPayment;
 use ticedu_wechatpay::{
     Merchant, OrderRequest, PlatformKeys, Transaction, TransactionAmount, sign_notice,
 };
@@ -39,6 +40,8 @@ pub struct Simulator {
     merchant: Merchant,
     notify_url: String,
     orders: Mutex<Vec<OrderRequest>>,
+    /// The payments made, for the trade bill (see `bill_routes`).
+    bill: Mutex<Vec<BillPayment>>,
 }
 
 impl Simulator {
@@ -58,6 +61,7 @@ impl Simulator {
             merchant,
             notify_url: notify_url.to_owned(),
             orders: Mutex::default(),
+            bill: Mutex::default(),
         })
     }
 
@@ -171,7 +175,8 @@ pub fn routes(simulator: Arc<Simulator>) -> Router {
         .route(&format!("{PREFIX}/v3/pay/transactions/jsapi"), post(order))
         .route(&format!("{PREFIX}/v3/pay/transactions/h5"), post(order))
         .route(&format!("{PREFIX}/h5/{{order}}"), get(h5_page))
-        .route(&format!("{PREFIX}/pay/{{order}}"), post(pay))
+        .route(&format!("{PREFIX}/pay/{{order}}"), post(pay_route))
+        .merge(bill_routes())
         .with_state(simulator)
 }
 
@@ -266,6 +271,7 @@ async fn pay(
             .map(|b| char::from(b'0' + b % 10))
             .collect::<String>()
     );
+    simulator.record_payment(&order, request.amount.total, &transaction);
     let (headers, body) = simulator.notice(
         &order,
         request.amount.total,
@@ -290,6 +296,10 @@ async fn pay(
         ),
     }
 }
+
+mod bill;
+
+use bill::{bill_routes, pay_route};
 
 /// For the local platform at `address`: keys made once and kept in
 /// `folder`, our merchant configured against the simulator, and the simulator.

@@ -9,6 +9,7 @@
 //! | requesting an invoice for paid orders (R15) | `invoices` |
 //! | placing a WeChat Pay order (R14) | `wechat_orders` |
 //! | applying WeChat Pay's payment notice (R14) | `wechat_notify` |
+//! | reconciling a day of WeChat Pay's trade bill (the daily job) | `reconciliation` |
 //!
 //! Requests become domain types in `requests`; the rules they meet live in
 //! `ticedu-domain` (`pricing`, `invoice`, `wechat_pay`).
@@ -18,7 +19,10 @@ use std::sync::Arc;
 use axum::{Extension, Router};
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
-use ticedu_store::{CardStore, InvoiceStore, LearnerStore, OrderStore, ProgressStore, YearStore};
+use ticedu_store::{
+    CardStore, InvoiceStore, LearnerStore, OrderStore, ProgressStore, ReconciliationStore,
+    YearStore,
+};
 use utoipa::OpenApi;
 
 mod cards;
@@ -27,6 +31,7 @@ mod invoices;
 mod orders;
 mod purchase;
 mod quote;
+pub mod reconciliation;
 mod requests;
 pub mod wechat;
 mod wechat_notify;
@@ -44,7 +49,15 @@ use wechat::WeChatPay;
 
 /// What the payments function needs of a store.
 pub trait PaymentsStore:
-    LearnerStore + CardStore + OrderStore + ProgressStore + InvoiceStore + YearStore + Clone + 'static
+    LearnerStore
+    + CardStore
+    + OrderStore
+    + ProgressStore
+    + InvoiceStore
+    + YearStore
+    + ReconciliationStore
+    + Clone
+    + 'static
 {
 }
 impl<T> PaymentsStore for T where
@@ -54,6 +67,7 @@ impl<T> PaymentsStore for T where
         + ProgressStore
         + InvoiceStore
         + YearStore
+        + ReconciliationStore
         + Clone
         + 'static
 {
