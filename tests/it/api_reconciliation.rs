@@ -66,7 +66,10 @@ async fn mismatches<S>(app: &TestApp<S>, token: &str) -> Vec<Value> {
         .get(&path(admin::RECONCILIATION, &[&today()]), Some(token))
         .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    answer.body["mismatches"].as_array().cloned().unwrap_or_default()
+    answer.body["mismatches"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 async fn status<S: Store>(app: &TestApp<S>, order: &str) -> OrderStatus {
@@ -78,12 +81,18 @@ async fn status<S: Store>(app: &TestApp<S>, order: &str) -> OrderStatus {
         .status
 }
 
-async fn a_lost_notice_is_found_in_the_bill_and_applied_once_by_finance<S: Store + Clone + 'static>(
+async fn a_lost_notice_is_found_in_the_bill_and_applied_once_by_finance<
+    S: Store + Clone + 'static,
+>(
     app: TestApp<S>,
 ) {
     let (learner, lost, total) = ordered(&app).await;
     let paid = app
-        .post(&format!("{SIMULATOR}/pay/{lost}?notify=false"), None, json!({}))
+        .post(
+            &format!("{SIMULATOR}/pay/{lost}?notify=false"),
+            None,
+            json!({}),
+        )
         .await;
     assert_eq!(paid.status, StatusCode::OK, "{}", paid.body);
     let transaction = paid.text("transaction_id");
@@ -97,7 +106,10 @@ async fn a_lost_notice_is_found_in_the_bill_and_applied_once_by_finance<S: Store
 
     let run = reconcile(&app).await;
     assert_eq!(
-        (run.body["bill_payments"].as_u64(), run.body["mismatches"].as_u64()),
+        (
+            run.body["bill_payments"].as_u64(),
+            run.body["mismatches"].as_u64()
+        ),
         (Some(2), Some(1)),
         "{}",
         run.body
@@ -136,7 +148,10 @@ async fn a_lost_notice_is_found_in_the_bill_and_applied_once_by_finance<S: Store
 
     let again = app.post(&apply_path, Some(&finance), apply).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
-    assert_eq!(again.body["applied"], false, "applying twice does nothing more");
+    assert_eq!(
+        again.body["applied"], false,
+        "applying twice does nothing more"
+    );
     assert_eq!(app.store.enrollments(&learner).await.unwrap().len(), 40);
     let audited: Vec<_> = app
         .store

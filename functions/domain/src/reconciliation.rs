@@ -257,7 +257,11 @@ mod tests {
     #[test]
     fn a_day_where_both_sides_agree_has_no_mismatch() {
         let orders = HashMap::from([("A".to_owned(), paid(600, "T1"))]);
-        let mismatches = reconcile(&[trade("A", "T1", 600)], &orders, &[applied("A", "T1", 600)]);
+        let mismatches = reconcile(
+            &[trade("A", "T1", 600)],
+            &orders,
+            &[applied("A", "T1", 600)],
+        );
         assert_eq!(mismatches, []);
     }
 
@@ -269,7 +273,11 @@ mod tests {
                 amount: Fen::new(600),
             },
         )]);
-        let mismatches = reconcile(&[trade("A", "T1", 600), trade("B", "T2", 100)], &orders, &[]);
+        let mismatches = reconcile(
+            &[trade("A", "T1", 600), trade("B", "T2", 100)],
+            &orders,
+            &[],
+        );
         assert_eq!(
             kinds(&mismatches),
             [
@@ -332,7 +340,11 @@ mod tests {
         assert_eq!(china_date(noticed), jiff::civil::date(2026, 12, 2));
         let orders = HashMap::from([("A".to_owned(), paid(600, "T1"))]);
         assert_eq!(
-            reconcile(&[trade("A", "T1", 600)], &orders, &[applied("A", "T1", 600)]),
+            reconcile(
+                &[trade("A", "T1", 600)],
+                &orders,
+                &[applied("A", "T1", 600)]
+            ),
             []
         );
     }

@@ -39,7 +39,9 @@ async fn main() -> Result<(), Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("reconcile") => return reconcile(args.get(1).map(String::as_str)).await,
-        Some(other) => return Err(format!("unknown command {other:?} (commands: reconcile)").into()),
+        Some(other) => {
+            return Err(format!("unknown command {other:?} (commands: reconcile)").into());
+        }
         None => {}
     }
     let env =

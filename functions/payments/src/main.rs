@@ -14,6 +14,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     let wechat = ticedu_payments::wechat::WeChatPay::from_environment(&env)?;
     let state = AppState::new(store, platform);
     // The daily reconciliation's scheduled event comes to this binary too (see `reconciliation`).
-    let scheduled = ticedu_payments::reconciliation::scheduled_routes(state.clone(), wechat.clone());
+    let scheduled =
+        ticedu_payments::reconciliation::scheduled_routes(state.clone(), wechat.clone());
     lambda_http::run(ticedu_payments::router(state, wechat).merge(scheduled)).await
 }

@@ -96,7 +96,6 @@ async fn report_of<S: OrderStore + ReconciliationStore>(
                     transaction: transaction.as_ref().map(ToString::to_string),
                 },
                 // Pending, closed, or any state but paid.
-                #[allow(unreachable_patterns)]
                 _ => OrderState::Unpaid {
                     amount: order.amount,
                 },

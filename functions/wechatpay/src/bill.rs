@@ -165,7 +165,9 @@ impl TradeBill {
 
     /// The payment rows (交易状态 SUCCESS).
     pub fn payments(&self) -> impl Iterator<Item = &BillRow> {
-        self.rows.iter().filter(|row| row.state == TradeState::Success)
+        self.rows
+            .iter()
+            .filter(|row| row.state == TradeState::Success)
     }
 }
 
@@ -236,14 +238,10 @@ pub fn parse_trade_bill(file: &[u8]) -> Result<TradeBill, BillError> {
                 problem,
             })?;
         }
-        rows.push(
-            columns
-                .row(&fields)
-                .map_err(|problem| BillError::Line {
-                    line: number,
-                    problem,
-                })?,
-        );
+        rows.push(columns.row(&fields).map_err(|problem| BillError::Line {
+            line: number,
+            problem,
+        })?);
     };
     if let Some((line, _)) = lines.next() {
         return Err(BillError::Line {

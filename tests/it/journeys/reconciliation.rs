@@ -30,10 +30,17 @@ async fn lost_notice<S: Store>(app: &TestApp<S>) -> Result<(ticedu_store::ids::L
         )
         .await,
     )?;
-    let order = order["order_no"].as_str().ok_or("no order number")?.to_owned();
+    let order = order["order_no"]
+        .as_str()
+        .ok_or("no order number")?
+        .to_owned();
     succeeded(
-        app.post(&format!("{SIMULATOR}/pay/{order}?notify=false"), None, json!({}))
-            .await,
+        app.post(
+            &format!("{SIMULATOR}/pay/{order}?notify=false"),
+            None,
+            json!({}),
+        )
+        .await,
     )?;
     Ok((learner.id, order))
 }

@@ -126,6 +126,9 @@ pub async fn a_days_report_is_replaced_by_a_later_run_and_keeps_staffs_resolutio
     let second = report(day, "2026-12-02T11:00:00+08:00", &[]);
     store.save_reconciliation(&second).await.unwrap();
     let found = store.reconciliation(day).await.unwrap().expect("saved");
-    assert_eq!((found.report, found.resolutions), (second, vec![resolution]));
+    assert_eq!(
+        (found.report, found.resolutions),
+        (second, vec![resolution])
+    );
     assert_eq!(store.reconciliation(date(2026, 12, 2)).await.unwrap(), None);
 }

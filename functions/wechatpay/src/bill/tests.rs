@@ -72,7 +72,16 @@ fn yuan_become_fen_exactly_and_odd_amounts_are_refused() {
     assert_eq!(yuan_to_fen("12"), Ok(1_200));
     // 0.29 * 100 is 28.999999999999996 as a float.
     assert_eq!(yuan_to_fen("1234567.89"), Ok(123_456_789));
-    for bad in ["", "1.2", "1.234", "-1.00", "1,00", "abc", "1.0a", "99999999999999999999.00"] {
+    for bad in [
+        "",
+        "1.2",
+        "1.234",
+        "-1.00",
+        "1,00",
+        "abc",
+        "1.0a",
+        "99999999999999999999.00",
+    ] {
         assert!(yuan_to_fen(bad).is_err(), "{bad}");
     }
     assert_eq!(fen_to_yuan(45_001), "450.01");
