@@ -234,3 +234,55 @@ async fn an_amount_that_differs_and_a_payment_the_bill_lacks_are_reported<
     assert_eq!(refused.code(), "reconciliation.amount_differs");
     assert_eq!(status(&app, &short).await, OrderStatus::Pending);
 }
+
+/// The daily schedule's event, as the Lambda runtime turns it into a request
+/// (`lambda_http`, feature `pass_through`), through the payments binary's routes.
+async fn scheduled(routes: &axum::Router, event: Value) -> (StatusCode, Value) {
+    use tower::ServiceExt;
+    let request: lambda_http::request::LambdaRequest =
+        serde_json::from_value(event).expect("any JSON is a pass-through event");
+    let request: lambda_http::Request = request.into();
+    let response = routes.clone().oneshot(request).await.expect("infallible");
+    let status = StatusCode::from_u16(response.status().as_u16()).unwrap();
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .expect("a body");
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_schedules_event_runs_the_job_and_an_http_request_cannot() {
+    let app = spawn_app().await;
+    let (base, _simulator) = simulator::spawn().await;
+    let routes = ticedu_payments::reconciliation::scheduled_routes(
+        ticedu_api::AppState::new(app.store.clone(), std::sync::Arc::clone(&app.platform)),
+        Some(simulator::wechat_pay(&base)),
+    );
+    let (status, body) = scheduled(
+        &routes,
+        json!({ "job": ticedu_payments::reconciliation::RECONCILE_JOB, "bill_date": "2026-12-01" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["day"], "2026-12-01");
+    assert_eq!(body["mismatches"], 0, "a day without trades: {body}");
+    let day = jiff::civil::date(2026, 12, 1);
+    assert!(app.store.reconciliation(day).await.unwrap().is_some());
+
+    let (status, _) = scheduled(&routes, json!({ "job": "something_else" })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    use tower::ServiceExt;
+    let http = axum::http::Request::post(ticedu_payments::reconciliation::EVENTS)
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(
+            json!({ "job": ticedu_payments::reconciliation::RECONCILE_JOB }).to_string(),
+        ))
+        .unwrap();
+    let answer = routes.clone().oneshot(http).await.unwrap();
+    assert_eq!(
+        answer.status().as_u16(),
+        404,
+        "only the runtime's pass-through event runs the job"
+    );
+}
