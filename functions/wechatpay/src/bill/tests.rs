@@ -167,3 +167,27 @@ fn a_bill_the_simulator_writes_reads_back() {
     let empty = parse_trade_bill(write_trade_bill(&[]).as_bytes()).unwrap();
     assert_eq!(empty, TradeBill::empty());
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::super::*;
+
+    proptest! {
+        #[test]
+        fn any_amount_in_fen_survives_the_trip_through_yuan(fen in 0u64..=u64::MAX / 100) {
+            prop_assert_eq!(yuan_to_fen(&fen_to_yuan(fen)), Ok(fen));
+        }
+
+        #[test]
+        fn any_bytes_are_parsed_or_refused_never_a_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = parse_trade_bill(&bytes);
+        }
+
+        #[test]
+        fn any_line_after_a_real_header_is_parsed_or_refused_never_a_panic(line in "[`0-9A-Za-z.,: -]{0,200}") {
+            let file = format!("{}\n{line}\n{}\n`1,`0.00,`0.00,`0.00,`0.00,`0.00,`0.00\n", DETAIL_HEADER.join(","), SUMMARY_HEADER.join(","));
+            let _ = parse_trade_bill(file.as_bytes());
+        }
+    }
+}
