@@ -48,7 +48,9 @@ async fn reconcile<S: Store + Clone + 'static>(
             let status = match error {
                 ReconcileError::NotConfigured => StatusCode::SERVICE_UNAVAILABLE,
                 ReconcileError::Bill(_) => StatusCode::BAD_GATEWAY,
-                ReconcileError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                ReconcileError::Store(_) | ReconcileError::Randomness => {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                }
             };
             (status, Json(json!({ "error": error.to_string() })))
         }

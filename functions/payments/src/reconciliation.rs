@@ -39,6 +39,8 @@ pub enum ReconcileError {
     Bill(#[from] BillDownloadError),
     #[error("store: {0}")]
     Store(#[from] StoreError),
+    #[error("no randomness for the request nonce")]
+    Randomness,
 }
 
 /// Reconciles `day` (China time) and saves its report, replacing an earlier run's.
@@ -48,7 +50,9 @@ pub async fn reconcile_day<S: OrderStore + ReconciliationStore>(
     day: Date,
     now: Timestamp,
 ) -> Result<ReconciliationReport, ReconcileError> {
-    let nonce = format!("{:032X}", now.as_nanosecond().unsigned_abs() ^ 0x7ec0_9c11e);
+    let nonce = ticedu_api::ids::random_hex(16)
+        .map_err(|_| ReconcileError::Randomness)?
+        .to_ascii_uppercase();
     let bill = wechat.trade_bill(day, now.as_second(), &nonce).await?;
     let report = report_of(store, &bill, day, now).await?;
     store.save_reconciliation(&report).await?;
