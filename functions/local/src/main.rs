@@ -220,7 +220,7 @@ async fn reconcile(day: Option<&str>) -> Result<(), Error> {
     let body = response.text().await?;
     println!("{body}");
     if status.is_success() {
-        println!("the day's mismatches: http://{address}/staff/ (财务 → 对账, {day})");
+        println!("the day's mismatches: http://{address}/staff/reconciliation/?day={day}");
         Ok(())
     } else {
         Err(format!("reconciliation of {day} failed: {status}").into())
