@@ -163,15 +163,20 @@ pub fn balance_order(learner: &LearnerId, hours: Vec<HourId>) -> Order {
         created_at: at,
         invoice: None,
         cycle: CycleNumber::FIRST,
+        expires_at: None,
+        refunds: Vec::new(),
     }
 }
 
-/// A WeChat Pay order of `hours`, waiting for its notice.
+/// A WeChat Pay order of `hours`, waiting for its notice and holding its
+/// hours for half an hour.
 pub fn pending_order(learner: &LearnerId, hours: Vec<HourId>) -> Order {
+    let order = balance_order(learner, hours);
     Order {
         channel: PaymentChannel::WeChatPay,
         status: OrderStatus::Pending,
-        ..balance_order(learner, hours)
+        expires_at: Some(order.created_at + jiff::SignedDuration::from_mins(30)),
+        ..order
     }
 }
 
@@ -181,6 +186,7 @@ pub fn notice_for(order: &Order) -> PaymentNotice {
         order: order.no.clone(),
         amount: order.amount,
         paid_at: now(),
+        success_time: None,
     }
 }
 

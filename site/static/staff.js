@@ -544,7 +544,8 @@
     title_check_decided: ["核对职称", "Checked a title"], application_decided: ["处理证书申请", "Decided an application"],
     overdue_renewal_decided: ["处理超期换证", "Decided an overdue renewal"], certificate_revoked: ["撤销证书", "Revoked a certificate"],
     certificate_reissued: ["补发证书", "Reissued a certificate"], invoice_issued: ["开具发票", "Issued an invoice"], order_refunded: ["订单退款", "Refunded an order"], learner_corrected: ["更正学员信息", "Corrected a learner"],
-    id_number_revealed: ["查看身份证号码", "Viewed an ID number"], year_saved: ["保存年度设置", "Saved a year"], certificate_imported: ["导入证书", "Imported certificates"]
+    id_number_revealed: ["查看身份证号码", "Viewed an ID number"], year_saved: ["保存年度设置", "Saved a year"], certificate_imported: ["导入证书", "Imported certificates"],
+    missing_payment_applied: ["补记微信支付", "Applied a missing WeChat Pay payment"]
   };
   function actionText(action) { var a = ACTIONS[action]; return a ? (zh ? a[0] : a[1]) : action; }
   function auditRow(entry, withLearner) {
@@ -750,6 +751,79 @@
       }).catch(function (error) { hide($("article.order")); fail(error); });
     });
     form.elements.order.focus();
+  }
+  // Reconciliation with WeChat Pay's trade bill: a day's mismatches; a payment missing here applied.
+  var MISMATCHES = {
+    missing_here: ["微信有、平台无（通知丢失）", "Paid in WeChat Pay, not here (lost notice)"],
+    missing_there: ["平台有、账单无", "Paid here, not in the bill"],
+    amount_differs: ["金额不一致", "Amounts differ"]
+  };
+  function chinaYesterday() {
+    var china = new Date(Date.now() + 8 * 3600 * 1000 - 24 * 3600 * 1000);
+    return china.toISOString().slice(0, 10);
+  }
+  function reconciliationScreen() {
+    var form = show($("form.reconciliation-day"));
+    var day = new URLSearchParams(location.search).get("day") || chinaYesterday();
+    form.elements.day.value = day;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var chosen = value(form, "day");
+      if (!chosen) { say(t("请选择日期。", "Choose a day."), false); return; }
+      history.replaceState(null, "", "?day=" + encodeURIComponent(chosen));
+      busy(form.querySelector("button[type=submit]"), loadReconciliation(chosen)).catch(fail);
+    });
+    // The local platform runs the daily job on request (a deployment runs it on its schedule).
+    var run = form.querySelector(".run");
+    if (/^(127\.0\.0\.1|localhost|\[::1\])$/.test(location.hostname)) {
+      show(run);
+      run.addEventListener("click", function () {
+        var chosen = value(form, "day");
+        busy(run, fetch("/local/reconcile/" + encodeURIComponent(chosen), { method: "POST" }).then(function (response) {
+          if (!response.ok) throw new Error(t("对账失败（" + response.status + "）", "Reconciliation failed (" + response.status + ")"));
+          return loadReconciliation(chosen);
+        })).catch(fail);
+      });
+    }
+    loadReconciliation(day).catch(fail);
+  }
+  function loadReconciliation(day) {
+    return api("GET", "/staff/reconciliations/" + encodeURIComponent(day)).then(function (answer) {
+      var box = show($("section.reconciliation"));
+      box.querySelector("h2").textContent = t(answer.day + " 的对账结果", "Reconciliation of " + answer.day);
+      box.querySelector(".summary").textContent = !answer.run_at ? t("这一天尚未对账。", "This day has not been reconciled yet.")
+        : t("对账时间 " + when(answer.run_at) + "：账单中 " + answer.bill_payments + " 笔支付、" + answer.bill_refunds + " 笔退款；平台收到 " + answer.applied_payments + " 笔支付；差异 " + answer.mismatches.length + " 笔。",
+          "Run " + when(answer.run_at) + ": " + answer.bill_payments + " payments and " + answer.bill_refunds + " refunds in the bill; " + answer.applied_payments + " payments here; " + answer.mismatches.length + " differences.");
+      var list = clear(box.querySelector(".mismatches"));
+      if (answer.run_at && !answer.mismatches.length) list.appendChild(el("p", { "class": "muted empty", text: t("账单与订单一致。", "The bill and the orders agree.") }));
+      answer.mismatches.forEach(function (mismatch) {
+        var kind = MISMATCHES[mismatch.kind];
+        var article = el("article", { "class": "item", "data-order": mismatch.order_no, "data-kind": mismatch.kind }, [
+          el("h3", { text: (kind ? (zh ? kind[0] : kind[1]) : mismatch.kind) + " · " + mismatch.order_no }),
+          facts([
+            [t("订单号", "Order"), mismatch.order_no], [t("微信支付订单号", "WeChat Pay transaction"), mismatch.transaction_id],
+            [t("账单金额", "Bill amount"), mismatch.bill_amount_fen === null ? t("（账单中没有）", "(not in the bill)") : yuan(mismatch.bill_amount_fen)],
+            [t("订单金额", "Order amount"), mismatch.our_amount_fen === null ? t("（平台没有此订单）", "(no such order here)") : yuan(mismatch.our_amount_fen)],
+            [t("支付时间", "Paid at"), when(mismatch.traded_at)],
+            [t("已补记", "Applied"), mismatch.resolved_by ? mismatch.resolved_by + " · " + when(mismatch.resolved_at) : ""]
+          ])
+        ]);
+        var applicable = mismatch.kind === "missing_here" && !mismatch.resolved_by && mismatch.bill_amount_fen !== null && mismatch.bill_amount_fen === mismatch.our_amount_fen;
+        if (applicable) {
+          var button = el("button", { type: "button", "class": "apply", text: t("补记这笔支付", "Apply this payment") });
+          button.addEventListener("click", function () {
+            if (!confirm(t("确认补记订单 " + mismatch.order_no + " 的支付 " + yuan(mismatch.bill_amount_fen) + "？", "Apply the payment of " + yuan(mismatch.bill_amount_fen) + " to order " + mismatch.order_no + "?"))) return;
+            busy(button, api("POST", "/staff/reconciliations/" + encodeURIComponent(day) + "/payments",
+              { order_no: mismatch.order_no, transaction_id: mismatch.transaction_id, amount_fen: mismatch.bill_amount_fen })).then(function (answer) {
+              say(answer.applied ? t("已补记，学员已获得所购学时。", "Applied: the learner has the hours bought.") : t("这笔支付此前已入账。", "This payment was applied before."), true);
+              return loadReconciliation(day);
+            }).catch(fail);
+          });
+          article.appendChild(el("p", { "class": "actions" }, [button]));
+        }
+        list.appendChild(article);
+      });
+    });
   }
   function downloadCsv(button, path, filename) {
     busy(button, api("GET", path, undefined, { raw: true, accept: "text/csv" })).then(function (response) { return response.blob(); }).then(function (blob) {
@@ -1009,7 +1083,7 @@
 
   // Start --------------------------------------------------------------------------
   var SCREENS = {
-    learners: learnersScreen, queues: queuesScreen, cards: cardsScreen, orders: ordersScreen, invoices: invoicesScreen,
+    learners: learnersScreen, queues: queuesScreen, cards: cardsScreen, orders: ordersScreen, invoices: invoicesScreen, reconciliation: reconciliationScreen,
     accounts: accountsScreen, years: yearsScreen, imports: importsScreen, audit: auditScreen
   };
   if (screen === "home") {

@@ -578,6 +578,8 @@ async fn every_documented_operation_is_routed_and_every_route_documented() {
         format!("GET {}", ticedu_admin::CARDS),
         format!("POST {}", ticedu_admin::CARD_VOID),
         format!("GET {}", ticedu_admin::ORDER),
+        format!("GET {}", ticedu_admin::RECONCILIATION),
+        format!("POST {}", ticedu_admin::RECONCILIATION_PAYMENTS),
         format!("POST {}", ticedu_admin::LEARNERS),
         format!("POST {}", ticedu_admin::REVOKE),
         format!("POST {}", ticedu_admin::REISSUE),

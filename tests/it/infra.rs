@@ -148,6 +148,10 @@ fn template_routes(template: &Value) -> BTreeMap<Route, String> {
             .as_object()
             .unwrap_or_else(|| panic!("{name} has Events"));
         for (event, spec) in events {
+            // The one other event: the daily reconciliation's schedule (tested below).
+            if binary == "payments" && spec["Type"] == "ScheduleV2" {
+                continue;
+            }
             assert_eq!(
                 spec["Type"], "HttpApi",
                 "{name}.{event}: HttpApi events only"
@@ -168,6 +172,37 @@ fn template_routes(template: &Value) -> BTreeMap<Route, String> {
         }
     }
     routes
+}
+
+#[test]
+fn the_payments_function_reconciles_yesterdays_bill_every_morning_china_time() {
+    let template = template();
+    let schedules: Vec<(String, Value)> = functions(&template)
+        .into_iter()
+        .flat_map(|(name, _, function)| {
+            function["Properties"]["Events"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(_, spec)| spec["Type"] != "HttpApi")
+                .map(|(_, spec)| (name.to_owned(), spec.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(schedules.len(), 1, "one scheduled event: {schedules:?}");
+    let (name, spec) = &schedules[0];
+    assert_eq!(name, "PaymentsFunction", "where WeChat Pay's keys are");
+    assert_eq!(spec["Type"], "ScheduleV2");
+    let properties = &spec["Properties"];
+    assert_eq!(properties["ScheduleExpressionTimezone"], "Asia/Shanghai");
+    // Bills are ready after about 09:00 China time.
+    assert_eq!(properties["ScheduleExpression"], "cron(0 10 * * ? *)");
+    let input: Value =
+        serde_json::from_str(properties["Input"].as_str().expect("Input")).expect("JSON input");
+    assert_eq!(
+        input,
+        json!({ "job": ticedu_payments::reconciliation::RECONCILE_JOB })
+    );
 }
 
 #[test]
@@ -280,6 +315,9 @@ fn store_trait_needs(name: &str) -> (&'static [&'static str], bool, bool) {
         // by key (Query LOOKUP#), index (Get, Update profile, Put / Delete entries), the learners
         // stored before the index (Scan, once per deployment)
         "LookupStore" => (&[GET, PUT, UPDATE, DELETE, SCAN], true, false),
+        // save a report (Put), resolve (Put resolution, Put audit entry), a day's report
+        // (Query RECON#), the day's applied payments (gsi1 PAID#)
+        "ReconciliationStore" => (&[PUT], true, true),
         other => panic!(
             "store trait {other}: add the DynamoDB actions its adapter sends to tests/infra.rs"
         ),

@@ -16,6 +16,7 @@ mod api_lesson_media;
 mod api_lessons;
 mod api_payments;
 mod api_progress;
+mod api_reconciliation;
 mod api_staff;
 mod api_staff_correction;
 mod api_staff_login;

@@ -10,6 +10,7 @@
 //! | staff accounts, roles, disabling, resets (administrators) | `accounts` |
 //! | study cards for bank transfers: issue, list, void (R13) | `cards` |
 //! | an order and its payment | `orders` |
+//! | a day's reconciliation with WeChat Pay's trade bill; applying a payment missing here | `reconciliation` |
 //! | finding a learner (username, certificate, order) and where they stand | `learners` |
 //! | checking titled learners' details (R18) | `title_checks` |
 //! | new learners' applications: review, approve or reject (R19) | `applications` |
@@ -29,7 +30,8 @@ use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
 use ticedu_store::{
     AuditStore, CardStore, CertificateStore, FilingStore, ImportStore, InvoiceStore, LearnerStore,
-    LoginThrottleStore, LookupStore, OrderStore, ProgressStore, StaffStore, YearStore,
+    LoginThrottleStore, LookupStore, OrderStore, ProgressStore, ReconciliationStore, StaffStore,
+    YearStore,
 };
 use utoipa::OpenApi;
 
@@ -50,6 +52,7 @@ mod orders;
 mod overdue_renewals;
 mod paging;
 mod queues;
+mod reconciliation;
 mod requests;
 mod returning;
 mod returning_claims;
@@ -74,6 +77,7 @@ pub use lookups::{LOOKUP, LOOKUP_BACKFILL, index_unindexed};
 pub use orders::ORDER;
 pub use overdue_renewals::{OVERDUE_DECISION, OVERDUE_RENEWALS};
 pub use queues::QUEUES;
+pub use reconciliation::{RECONCILIATION, RECONCILIATION_PAYMENTS};
 pub use returning::RETURNING;
 pub use returning_claims::{RETURNING_CLAIM_DECISION, RETURNING_CLAIMS};
 pub use title_checks::{TITLE_CHECK, TITLE_CHECKS};
@@ -94,6 +98,7 @@ pub trait AdminStore:
     + StaffStore
     + AuditStore
     + LookupStore
+    + ReconciliationStore
     + Clone
     + 'static
 {
@@ -112,6 +117,7 @@ impl<T> AdminStore for T where
         + StaffStore
         + AuditStore
         + LookupStore
+        + ReconciliationStore
         + Clone
         + 'static
 {
@@ -143,6 +149,8 @@ pub fn routes<S: AdminStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(cards::list_cards::<S>))
         .routes(route!(cards::void_card::<S>))
         .routes(route!(orders::find_order::<S>))
+        .routes(route!(reconciliation::reconciliation::<S>))
+        .routes(route!(reconciliation::apply_missing_payment::<S>))
         .routes(route!(learners::find_learner::<S>))
         .routes(route!(certificates::revoke::<S>))
         .routes(route!(certificates::reissue::<S>))

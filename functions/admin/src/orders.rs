@@ -8,7 +8,7 @@ use ticedu_api::{ApiError, ApiResult, AppState, ErrorBody, PathParam};
 use ticedu_domain::staff::StaffAction;
 use ticedu_store::Refusal;
 use ticedu_store::ids::OrderNo;
-use ticedu_store::records::{Order, OrderStatus};
+use ticedu_store::records::{Order, OrderStatus, RefundReason, RefundStatus};
 use utoipa::ToSchema;
 
 use crate::AdminStore;
@@ -24,10 +24,34 @@ pub(crate) struct StaffOrder {
     /// `balance` or `we_chat_pay`.
     channel: String,
     paid: bool,
+    /// `pending`, `paid`, `cancelled` or `expired`.
+    status: &'static str,
     /// WeChat Pay's transaction id, once paid by WeChat Pay.
     transaction_id: Option<String>,
+    /// The hours not withdrawn by a refund.
+    kept_hours: Vec<String>,
+    /// What can still be refunded.
+    refundable_fen: u64,
+    refunds: Vec<StaffRefund>,
     invoice_id: Option<String>,
     created_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct StaffRefund {
+    refund_no: String,
+    hours: Vec<String>,
+    amount_fen: u64,
+    /// `already_owned` (paid twice) or `staff`.
+    reason: &'static str,
+    /// Who refunded and why (staff refunds).
+    by: Option<String>,
+    note: Option<String>,
+    /// Hours withdrawn although marked learned, as finance confirmed.
+    learned: Vec<String>,
+    /// `requested`, `succeeded` or `failed`.
+    status: &'static str,
+    requested_at: String,
 }
 
 impl From<Order> for StaffOrder {
@@ -36,8 +60,46 @@ impl From<Order> for StaffOrder {
             OrderStatus::Paid { transaction, .. } => {
                 (true, transaction.as_ref().map(ToString::to_string))
             }
-            OrderStatus::Pending => (false, None),
+            OrderStatus::Pending | OrderStatus::Closed { .. } => (false, None),
         };
+        let status = match &order.status {
+            OrderStatus::Pending => "pending",
+            OrderStatus::Paid { .. } => "paid",
+            OrderStatus::Closed { reason, .. } => reason.as_str(),
+        };
+        let names = |hours: &[ticedu_domain::catalogue::HourId]| {
+            hours.iter().map(ToString::to_string).collect::<Vec<_>>()
+        };
+        let refunds = order
+            .refunds
+            .iter()
+            .map(|refund| {
+                let (reason, by, note, learned) = match &refund.reason {
+                    RefundReason::AlreadyOwned => ("already_owned", None, None, Vec::new()),
+                    RefundReason::Staff { by, note, learned } => (
+                        "staff",
+                        Some(by.to_string()),
+                        Some(note.clone()),
+                        names(learned),
+                    ),
+                };
+                StaffRefund {
+                    refund_no: refund.no.to_string(),
+                    hours: names(&refund.hours),
+                    amount_fen: refund.amount.get(),
+                    reason,
+                    by,
+                    note,
+                    learned,
+                    status: match refund.status {
+                        RefundStatus::Requested => "requested",
+                        RefundStatus::Succeeded { .. } => "succeeded",
+                        RefundStatus::Failed { .. } => "failed",
+                    },
+                    requested_at: refund.requested_at.to_string(),
+                }
+            })
+            .collect();
         Self {
             order_no: order.no.to_string(),
             learner_id: order.learner.to_string(),
@@ -45,7 +107,11 @@ impl From<Order> for StaffOrder {
             hours: order.hours.iter().map(ToString::to_string).collect(),
             channel: order.channel.as_str().to_owned(),
             paid,
+            status,
             transaction_id,
+            kept_hours: names(&order.kept_hours()),
+            refundable_fen: order.refundable().get(),
+            refunds,
             invoice_id: order.invoice.map(|id| id.to_string()),
             created_at: order.created_at.to_string(),
         }

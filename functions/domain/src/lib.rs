@@ -21,6 +21,7 @@
 //! | R16, R18 what each kind of learner carries | [`learner::LearnerKind`] |
 //! | R13 study cards: batch size, value, note | [`cards::CardBatch`], [`cards::MAX_CARDS_PER_BATCH`] |
 //! | R14 what WeChat Pay collects; a notice settles the whole amount | [`wechat_pay::amount_to_collect`], [`wechat_pay::settles`], [`wechat_pay::OpenId`], [`wechat_pay::jsapi_payer`] (JSAPI only with the openid WeChat gave) |
+//! | R14 a day of WeChat Pay's trade bill against our orders; which missing payment staff may apply | [`reconciliation::reconcile`], [`reconciliation::may_apply`] |
 //! | R15 the invoice buyer's taxpayer id | [`taxpayer::TaxpayerId`] (GB 32100-2015) |
 //! | R15 orders per invoice, buyer, delivery | [`invoice::InvoiceOrders`], [`invoice::InvoiceDetails`], [`invoice::Delivery`] |
 //! | R16, R19, R20 what is filed before a certificate | [`certificate::filing_for`], [`certificate::overdue_renewal`] |
@@ -47,6 +48,7 @@ pub mod invoice;
 pub mod learner;
 pub mod money;
 pub mod pricing;
+pub mod reconciliation;
 pub mod registration;
 mod rejection;
 pub mod requirement;

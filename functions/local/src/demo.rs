@@ -337,6 +337,8 @@ async fn buy_and_learn<S: Store>(
         created_at: now,
         invoice: None,
         cycle: learner.cycle,
+        expires_at: None,
+        refunds: Vec::new(),
     };
     store.purchase_with_balance(&order).await?;
     // Each lesson studied in full, one after another from 9:00 that day, as

@@ -30,9 +30,11 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 pub mod demo;
 pub mod media;
+mod reconcile;
 pub mod wechatpay_simulator;
 
 pub const OPENAPI: &str = "/api/openapi.json";
+pub use reconcile::RECONCILE;
 /// The certificate signing keys, for offline verification.
 pub const JWKS: &str = "/.well-known/jwks.json";
 
@@ -96,6 +98,7 @@ pub fn app<S: Store + Clone + 'static>(
     };
     let printer = Arc::new(ticedu_certificates::printing::Printer::from_env());
     let jwks = state.platform.certificate_signer.jwks();
+    let reconcile = reconcile::routes(state.clone(), wechat.clone());
     let router = Router::new()
         .merge(ticedu_accounts::router(state.clone()))
         .merge(ticedu_learning::router(state.clone()))
@@ -108,6 +111,7 @@ pub fn app<S: Store + Clone + 'static>(
         )
         .route(JWKS, get(move || async move { Json(jwks) }))
         .merge(media)
+        .merge(reconcile)
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)

@@ -18,6 +18,11 @@
 //!   minutes instead of the data's (0: no waiting), for demos;
 //! - `TICEDU_DEMO`: `0` skips the demo data the embedded store is otherwise
 //!   seeded with on first run (learners at different stages, study cards).
+//!
+//! `ticedu-local reconcile [YYYY-MM-DD]` asks the running server (at
+//! `TICEDU_ADDR`) to reconcile a day (default: yesterday, China time) of
+//! WeChat Pay's trade bill with the orders, as the payments function does
+//! every morning in a deployment; finance staff see the result in the console.
 
 use std::path::PathBuf;
 
@@ -31,6 +36,14 @@ type Error = Box<dyn std::error::Error + Send + Sync>;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     telemetry::init_for_terminal();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("reconcile") => return reconcile(args.get(1).map(String::as_str)).await,
+        Some(other) => {
+            return Err(format!("unknown command {other:?} (commands: reconcile)").into());
+        }
+        None => {}
+    }
     let env =
         |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
     let platform = if std::env::var(JWT_KEYS).is_ok() || std::env::var(ACCOUNT_KEY_SECRET).is_ok() {
@@ -192,4 +205,33 @@ fn print_demo(demo: &ticedu_local::demo::Demo, address: &str) {
     println!(
         "staff work in the console at http://{address}/staff/ (login above); TICEDU_DEMO=0 skips the demo data"
     );
+}
+
+/// `reconcile [day]`: the running server reconciles the day and says what it found.
+async fn reconcile(day: Option<&str>) -> Result<(), Error> {
+    let day = match day {
+        Some(day) => day
+            .parse::<jiff::civil::Date>()
+            .map_err(|_| format!("{day:?} is not a day (YYYY-MM-DD)"))?,
+        None => ticedu_domain::reconciliation::day_to_reconcile(jiff::Timestamp::now()),
+    };
+    let address = std::env::var("TICEDU_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
+    let url = format!(
+        "http://{address}{}",
+        ticedu_local::RECONCILE.replace("{day}", &day.to_string())
+    );
+    let response = reqwest::Client::new()
+        .post(&url)
+        .send()
+        .await
+        .map_err(|e| format!("is ticedu-local running at {address}? {e}"))?;
+    let status = response.status();
+    let body = response.text().await?;
+    println!("{body}");
+    if status.is_success() {
+        println!("the day's mismatches: http://{address}/staff/reconciliation/?day={day}");
+        Ok(())
+    } else {
+        Err(format!("reconciliation of {day} failed: {status}").into())
+    }
 }

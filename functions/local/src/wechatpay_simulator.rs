@@ -22,6 +22,7 @@ use rsa::signature::Verifier;
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use serde_json::{Value, json};
 use ticedu_payments::wechat::WeChatPay;
+use ticedu_wechatpay::bill::BillPayment;
 use ticedu_wechatpay::{
     Merchant, OrderRequest, PlatformKeys, Transaction, TransactionAmount, sign_notice,
 };
@@ -49,6 +50,8 @@ pub struct Simulator {
     orders: Mutex<Vec<OrderRequest>>,
     /// The web authorisation's codes not yet exchanged.
     codes: official_account::Codes,
+    /// The payments made, for the trade bill (see `bill_routes`).
+    bill: Mutex<Vec<BillPayment>>,
 }
 
 impl Simulator {
@@ -69,6 +72,7 @@ impl Simulator {
             notify_url: notify_url.to_owned(),
             orders: Mutex::default(),
             codes: official_account::Codes::default(),
+            bill: Mutex::default(),
         })
     }
 
@@ -182,9 +186,10 @@ pub fn routes(simulator: Arc<Simulator>) -> Router {
         .route(&format!("{PREFIX}/v3/pay/transactions/jsapi"), post(order))
         .route(&format!("{PREFIX}/v3/pay/transactions/h5"), post(order))
         .route(&format!("{PREFIX}/h5/{{order}}"), get(h5_page))
-        .route(&format!("{PREFIX}/pay/{{order}}"), post(pay))
+        .route(&format!("{PREFIX}/pay/{{order}}"), post(pay_route))
         // Paying inside WeChat: the web authorisation and the JSAPI pay sheet.
         .merge(official_account::routes())
+        .merge(bill_routes())
         .with_state(simulator)
 }
 
@@ -279,6 +284,7 @@ async fn pay(
             .map(|b| char::from(b'0' + b % 10))
             .collect::<String>()
     );
+    simulator.record_payment(&order, request.amount.total, &transaction);
     let (headers, body) = simulator.notice(
         &order,
         request.amount.total,
@@ -303,6 +309,10 @@ async fn pay(
         ),
     }
 }
+
+mod bill;
+
+use bill::{bill_routes, pay_route};
 
 /// For the local platform at `address`: keys made once and kept in
 /// `folder`, our merchant configured against the simulator, and the simulator.

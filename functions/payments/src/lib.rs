@@ -12,6 +12,7 @@
 //! | placing a WeChat Pay order (R14) | `wechat_orders` |
 //! | authorising JSAPI: the learner's openid through WeChat's web authorisation (R14) | `wechat_authorization` (with `wechat_oauth`, `wechat_oauth_state`) |
 //! | applying WeChat Pay's payment notice (R14) | `wechat_notify` |
+//! | reconciling a day of WeChat Pay's trade bill (the daily job) | `reconciliation` |
 //!
 //! Requests become domain types in `requests`; the rules they meet live in
 //! `ticedu-domain` (`pricing`, `invoice`, `wechat_pay`).
@@ -22,7 +23,8 @@ use axum::{Extension, Router};
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
 use ticedu_store::{
-    CardStore, InvoiceStore, LearnerStore, OrderStore, ProgressStore, StaffStore, YearStore,
+    CardStore, InvoiceStore, LearnerStore, OrderStore, ProgressStore, ReconciliationStore,
+    StaffStore, YearStore,
 };
 use utoipa::OpenApi;
 
@@ -32,6 +34,7 @@ mod invoices;
 mod orders;
 mod purchase;
 mod quote;
+pub mod reconciliation;
 mod refund_notify;
 mod refunds;
 mod requests;
@@ -66,6 +69,7 @@ pub trait PaymentsStore:
     + InvoiceStore
     + YearStore
     + StaffStore
+    + ReconciliationStore
     + Clone
     + 'static
 {
@@ -78,6 +82,7 @@ impl<T> PaymentsStore for T where
         + ProgressStore
         + InvoiceStore
         + YearStore
+        + ReconciliationStore
         + Clone
         + 'static
 {

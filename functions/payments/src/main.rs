@@ -13,10 +13,9 @@ async fn main() -> Result<(), lambda_http::Error> {
     let store = DynamoStore::from_env().await?;
     let wechat = ticedu_payments::wechat::WeChatPay::from_environment(&env)?;
     let oauth = ticedu_payments::wechat_oauth::WeChatOAuth::from_environment(&env)?;
-    lambda_http::run(ticedu_payments::router(
-        AppState::new(store, platform),
-        wechat,
-        oauth,
-    ))
-    .await
+    let state = AppState::new(store, platform);
+    // The daily reconciliation's scheduled event comes to this binary too (see `reconciliation`).
+    let scheduled =
+        ticedu_payments::reconciliation::scheduled_routes(state.clone(), wechat.clone());
+    lambda_http::run(ticedu_payments::router(state, wechat, oauth).merge(scheduled)).await
 }

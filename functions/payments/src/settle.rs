@@ -90,6 +90,11 @@ pub(crate) async fn apply_transaction<S: PaymentsStore>(
         order: order_no,
         amount: order.amount,
         paid_at: state.platform.clock.now(),
+        // The trade bill dates the payment by it (reconciliation).
+        success_time: transaction
+            .success_time
+            .as_deref()
+            .and_then(|time| time.parse().ok()),
     };
     let outcome = state.store.apply_payment(&order, &notice).await?;
     if outcome == Outcome::Applied {

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+pub mod bill;
+
 use ticedu_api::config::Environment;
 use ticedu_wechatpay::{
     H5Info, JsapiParameters, Merchant, OrderAmount, OrderRequest, Payer, PlatformKeys,

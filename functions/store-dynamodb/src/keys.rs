@@ -221,3 +221,28 @@ pub const GSI1_AUDIT_PREFIX: &str = "AUDIT#";
 pub fn audit_entry(entry: &AuditEntry) -> Key {
     Key::new(AUDIT.to_owned(), entry.sort_key())
 }
+
+/// gsi1 partition of the WeChat Pay payments applied on a day (their bill's
+/// day, China time), on each applied notice: `PAID#2026-12-01` / transaction id.
+pub fn paid_on(day: jiff::civil::Date) -> String {
+    format!("PAID#{day}")
+}
+
+/// A day's reconciliation: its report and staff's resolutions, one partition.
+pub fn reconciliation_partition(day: jiff::civil::Date) -> String {
+    format!("RECON#{day}")
+}
+
+pub const RECONCILIATION_REPORT: &str = "REPORT";
+pub const RESOLUTION_PREFIX: &str = "RESOLVED#";
+
+pub fn reconciliation_report(day: jiff::civil::Date) -> Key {
+    Key::new(reconciliation_partition(day), RECONCILIATION_REPORT)
+}
+
+pub fn resolution(day: jiff::civil::Date, order: &OrderNo) -> Key {
+    Key::new(
+        reconciliation_partition(day),
+        format!("{RESOLUTION_PREFIX}{order}"),
+    )
+}

@@ -21,7 +21,8 @@
 //! | a cycle's renewal registration / application | `LEARNER#<id>` | `RENEWAL` / `APPLICATION`, `@<cycle>` from the second cycle | `RENEWAL#overdue` / `APPLICATION#pending`, `<filed ms>#<id>` while staff have it (R20, R19) |
 //! | study card | `CARD#<code>` | `CARD` | `CARDS` / `<issued at>#<code>` |
 //! | order | `ORDER#<no>` | `ORDER` | `LEARNER#<id>` / `ORDER#<created ns>#<no>` |
-//! | applied payment notice | `NOTICE#<transaction id>` | `NOTICE` | |
+//! | applied payment notice | `NOTICE#<transaction id>` | `NOTICE` | `PAID#<bill day>` / `<transaction id>` |
+//! | a day's reconciliation report / a mismatch staff resolved | `RECON#<day>` | `REPORT` / `RESOLVED#<order no>` | |
 //! | certificate | `CERT#<no>` | `CERT` | `LEARNER#<id>` / `CERT#<no>` |
 //! | invoice request | `INVOICE#<id>` | `INVOICE` | `INVOICES#<status>` / `<requested at>#<id>` |
 //! | prior record (R12: renewals before the platform) | `PRIOR#<hmac of ID number>` | `PRIOR` | |
@@ -53,7 +54,10 @@
 //! | redeem card | TransactWriteItems: Update card (not redeemed, same value), Update balance, Put ledger entry |
 //! | buy from balance | TransactWriteItems: Put order (new), Update balance (`balance >= :amount`), Put ledger entry, Put each enrollment (new) |
 //! | create WeChat order | TransactWriteItems: Put order (new), ConditionCheck profile |
-//! | apply payment notice | TransactWriteItems: Update order (pending, same amount), Put notice (new), Put each enrollment |
+//! | apply payment notice | TransactWriteItems: Update order (pending, same amount), Put notice (new, with its bill day's gsi1 keys), Put each enrollment |
+//! | a day's applied payments (reconciliation) | Query gsi1 `gsi1pk = PAID#<day>` |
+//! | save a day's reconciliation / read it | TransactWriteItems: Put report / Query `pk = RECON#<day>` |
+//! | staff resolve a mismatch | TransactWriteItems: Put resolution (new), Put audit entry |
 //! | a learner's orders / certificates | Query gsi1 `gsi1pk = LEARNER#<id>`, `begins_with(gsi1sk, ORDER#/CERT#)` |
 //! | mark learned | GetItem open lesson and banked time (concurrently); TransactWriteItems: ConditionCheck enrollment, Put mark (new), Update profile `marked_hours + 1`, and if its lesson is open: Update open lesson `REMOVE open` (as read), Update banked `ADD` |
 //! | open a lesson | GetItem open lesson and banked time; unless it is open already, TransactWriteItems: Update open lesson `SET open` (absent, or as read), Update the previous hour's banked `ADD` |
@@ -102,6 +106,7 @@ mod lookups;
 mod metrics;
 mod orders;
 mod progress;
+mod reconciliation;
 mod request;
 mod staff;
 pub mod table;

@@ -364,7 +364,7 @@ impl OrderStore for DynamoStore {
             )?;
             transaction.put_new(
                 Payment::Notice,
-                to_item(notice, &keys::notice(&notice.transaction))?,
+                crate::reconciliation::notice_item(notice)?,
             )?;
             let free: Vec<HourId> = order
                 .hours

@@ -22,6 +22,7 @@ mod ledger;
 mod lookups;
 mod orders;
 mod progress;
+mod reconciliation;
 mod rows;
 mod staff;
 mod tables;

@@ -231,6 +231,7 @@ impl OrderStore for EmbeddedStore {
                 notice.transaction.as_str(),
                 &notice,
             )?;
+            crate::reconciliation::index_payment(txn, &notice)?;
             let free: Vec<_> = stored
                 .hours
                 .iter()

@@ -29,6 +29,7 @@ pub mod records;
 use std::future::Future;
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use ticedu_domain::catalogue::HourId;
 use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::identity::{AccountKey, LookupKey, UsernameKey};
@@ -571,6 +572,35 @@ pub trait AuditStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<Vec<AuditEntry>>> + Send;
 }
 
+/// Reconciliation with WeChat Pay's trade bill (R14).
+pub trait ReconciliationStore: Send + Sync {
+    /// The WeChat Pay payments applied whose [`PaymentNotice::bill_day`] is
+    /// `day`: indexed in the write that applies each.
+    fn payments_on(
+        &self,
+        day: Date,
+    ) -> impl Future<Output = StoreResult<Vec<PaymentNotice>>> + Send;
+    /// Saves a run's report, replacing the day's earlier one; staff's
+    /// resolutions of the day stay.
+    fn save_reconciliation(
+        &self,
+        report: &ReconciliationReport,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn reconciliation(
+        &self,
+        day: Date,
+    ) -> impl Future<Output = StoreResult<Option<Reconciliation>>> + Send;
+    /// Records that staff applied a payment missing here, with `audit`, in
+    /// one write; the same order resolved before is [`Outcome::AlreadyApplied`]
+    /// and writes nothing (no second audit entry).
+    fn resolve_mismatch(
+        &self,
+        day: Date,
+        resolution: &Resolution,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<Outcome>> + Send;
+}
+
 /// Everything: what the local server and the contract suite use.
 pub trait Store:
     LearnerStore
@@ -587,6 +617,7 @@ pub trait Store:
     + StaffStore
     + AuditStore
     + LookupStore
+    + ReconciliationStore
 {
 }
 
@@ -605,5 +636,6 @@ impl<T> Store for T where
         + StaffStore
         + AuditStore
         + LookupStore
+        + ReconciliationStore
 {
 }

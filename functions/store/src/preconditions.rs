@@ -501,6 +501,8 @@ mod tests {
             created_at: Timestamp::UNIX_EPOCH,
             invoice: None,
             cycle: CycleNumber::FIRST,
+            expires_at: None,
+            refunds: Vec::new(),
         }
     }
 
@@ -510,6 +512,7 @@ mod tests {
             order: order.no.clone(),
             amount: order.amount,
             paid_at: Timestamp::UNIX_EPOCH,
+            success_time: None,
         }
     }
 

@@ -18,10 +18,12 @@ use ticedu_domain::taxpayer::TaxpayerId;
 use ticedu_domain::wechat_pay::OpenId;
 
 mod filings;
+mod reconciliation;
 mod staff;
 mod years;
 
 pub use filings::*;
+pub use reconciliation::*;
 pub use staff::*;
 pub use years::*;
 
@@ -350,6 +352,10 @@ pub struct PaymentNotice {
     pub order: OrderNo,
     pub amount: Fen,
     pub paid_at: Timestamp,
+    /// WeChat Pay's `success_time`: the trade bill dates the payment by it
+    /// (see [`PaymentNotice::bill_day`]). None on notices stored before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_time: Option<Timestamp>,
 }
 
 /// One class hour a learner bought, in one of their cycles. An hour can be

@@ -7,7 +7,11 @@
 //!   timestamp within 5 minutes; probe signatures refused) and decrypting its
 //!   resource (AEAD_AES_256_GCM with the API v3 key).
 //!
+//! - the trade bill (交易账单) for reconciliation: [`bill`].
+//!
 //! Cryptography is RustCrypto's (`rsa`, `aes-gcm`, `sha2`); none is written here.
+
+pub mod bill;
 
 use std::collections::HashMap;
 use std::fmt;

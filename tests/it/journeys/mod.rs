@@ -17,6 +17,7 @@ mod console;
 mod learner;
 mod lesson;
 mod phone_pay;
+mod reconciliation;
 mod staff;
 mod verifier;
 mod wechat_pay;

@@ -12,6 +12,7 @@ mod imports;
 mod learning;
 mod lessons;
 mod orders;
+mod reconciliation;
 mod staff;
 mod staff_accounts;
 mod years;
@@ -25,6 +26,7 @@ pub use imports::*;
 pub use learning::*;
 pub use lessons::*;
 pub use orders::*;
+pub use reconciliation::*;
 pub use staff::*;
 pub use staff_accounts::*;
 pub use years::*;
@@ -97,6 +99,8 @@ macro_rules! store_contract_tests {
             a_decision_is_audited_once,
             certificate_writes_are_audited_with_their_change,
             invoice_and_import_writes_are_audited_with_their_change,
+            applied_payments_are_found_by_their_bill_day_once,
+            a_days_report_is_replaced_by_a_later_run_and_keeps_staffs_resolutions,
         );
     };
     (@each $fresh:path; $($check:ident),* $(,)?) => {

@@ -101,6 +101,8 @@ pub enum AuditAction {
     IdNumberRevealed,
     YearSaved,
     CertificateImported,
+    /// A WeChat Pay payment the trade bill showed and no notice brought, applied by finance.
+    MissingPaymentApplied,
 }
 
 /// One field a staff action changed. Never an ID number in clear: a change

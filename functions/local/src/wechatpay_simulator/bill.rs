@@ -1,0 +1,208 @@
+//! The simulator's trade bill (交易账单): every payment it made is kept
+//! (order, transaction, amount, time) and served as WeChat Pay serves the
+//! bill: `GET …/v3/bill/tradebill?bill_date=…&bill_type=ALL` (signed) answers
+//! the file's SHA1 and a download URL; `GET …/v3/billdownload/file?token=…`
+//! (signed over that URL's path and query) answers the file, in WeChat
+//! Pay's format. A day without payments answers `NO_STATEMENT_EXIST`.
+//!
+//! `POST /wechatpay-simulator/pay/{order}?notify=false` pays without
+//! delivering the notice: a lost notice, which only reconciliation finds.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use base64::Engine;
+use jiff::civil::Date;
+use rsa::signature::Verifier;
+use serde_json::{Value, json};
+use ticedu_wechatpay::bill::{BillPayment, sha1_hex, write_trade_bill};
+
+use super::{PREFIX, Simulator, nonce, pay};
+
+impl Simulator {
+    /// Keeps a payment for the bill, made now (China time).
+    pub fn record_payment(&self, order: &str, total_fen: u64, transaction_id: &str) {
+        let traded_at = jiff::tz::offset(8).to_datetime(jiff::Timestamp::now());
+        self.record_bill_payment(BillPayment {
+            traded_at,
+            appid: self.merchant.appid.clone(),
+            mchid: self.merchant.mchid.clone(),
+            transaction_id: transaction_id.to_owned(),
+            out_trade_no: order.to_owned(),
+            trade_type: "NATIVE".to_owned(),
+            total_fen,
+        });
+    }
+
+    /// Puts any payment in the bill (a test's amount that differs, say).
+    pub fn record_bill_payment(&self, payment: BillPayment) {
+        if let Ok(mut bill) = self.bill.lock() {
+            bill.push(payment);
+        }
+    }
+
+    /// The payments of `day`'s bill.
+    pub fn bill_payments(&self, day: Date) -> Vec<BillPayment> {
+        self.bill
+            .lock()
+            .map(|bill| {
+                bill.iter()
+                    .filter(|payment| payment.traded_at.date() == day)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Checks a signed GET as WeChat Pay does: over `GET\n<path?query>\n<ts>\n<nonce>\n\n`.
+    fn verify_get(&self, headers: &HeaderMap, path_and_query: &str) -> bool {
+        let authorization = headers
+            .get("Authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let check = || -> Option<()> {
+            let rest = authorization.strip_prefix("WECHATPAY2-SHA256-RSA2048 ")?;
+            let field = |name: &str| rest.split(&format!("{name}=\"")).nth(1)?.split('"').next();
+            (field("mchid")? == self.merchant.mchid).then_some(())?;
+            let message = format!(
+                "GET\n{path_and_query}\n{}\n{}\n\n",
+                field("timestamp")?,
+                field("nonce_str")?
+            );
+            let signature = base64::engine::general_purpose::STANDARD
+                .decode(field("signature")?)
+                .ok()?;
+            self.merchant_public
+                .verify(
+                    message.as_bytes(),
+                    &rsa::pkcs1v15::Signature::try_from(signature.as_slice()).ok()?,
+                )
+                .ok()
+        };
+        check().is_some()
+    }
+}
+
+pub(super) fn bill_routes() -> Router<Arc<Simulator>> {
+    Router::new()
+        .route(&format!("{PREFIX}/v3/bill/tradebill"), get(trade_bill))
+        .route(&format!("{PREFIX}/v3/billdownload/file"), get(download))
+}
+
+fn refused(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, Json(json!({ "code": code, "message": message }))).into_response()
+}
+
+fn day_of(query: &HashMap<String, String>, name: &str) -> Option<Date> {
+    query.get(name)?.parse().ok()
+}
+
+async fn trade_bill(
+    State(simulator): State<Arc<Simulator>>,
+    uri: Uri,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let signed = uri
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .unwrap_or_default();
+    let signed = signed.strip_prefix(PREFIX).unwrap_or(signed);
+    if !simulator.verify_get(&headers, signed) {
+        return refused(
+            StatusCode::UNAUTHORIZED,
+            "SIGN_ERROR",
+            "signature does not verify",
+        );
+    }
+    let Some(day) = day_of(&query, "bill_date") else {
+        return refused(StatusCode::BAD_REQUEST, "PARAM_ERROR", "bill_date");
+    };
+    let payments = simulator.bill_payments(day);
+    if payments.is_empty() {
+        return refused(
+            StatusCode::BAD_REQUEST,
+            "NO_STATEMENT_EXIST",
+            "the bill does not exist",
+        );
+    }
+    let file = write_trade_bill(&payments);
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    Json(json!({
+        "hash_type": "SHA1",
+        "hash_value": sha1_hex(file.as_bytes()),
+        "download_url": format!("http://{host}{PREFIX}/v3/billdownload/file?token={day}{}", nonce(8)),
+    }))
+    .into_response()
+}
+
+async fn download(
+    State(simulator): State<Arc<Simulator>>,
+    uri: Uri,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    // The signature covers the download URL's path and query, as they are.
+    let signed = uri
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .unwrap_or_default();
+    if !simulator.verify_get(&headers, signed) {
+        return refused(
+            StatusCode::UNAUTHORIZED,
+            "SIGN_ERROR",
+            "signature does not verify",
+        );
+    }
+    let Some(day) = query
+        .get("token")
+        .and_then(|token| token.get(..10))
+        .and_then(|day| day.parse().ok())
+    else {
+        return refused(StatusCode::BAD_REQUEST, "PARAM_ERROR", "token");
+    };
+    write_trade_bill(&simulator.bill_payments(day)).into_response()
+}
+
+/// `POST …/pay/{order}[?notify=false]`: `notify=false` pays without delivering the notice.
+pub(super) async fn pay_route(
+    State(simulator): State<Arc<Simulator>>,
+    UrlPath(order): UrlPath<String>,
+    Query(options): Query<HashMap<String, String>>,
+) -> (StatusCode, Json<Value>) {
+    if options.get("notify").map(String::as_str) != Some("false") {
+        return pay(State(simulator), UrlPath(order)).await;
+    }
+    let Some(request) = simulator
+        .orders()
+        .into_iter()
+        .find(|o| o.out_trade_no == order)
+    else {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(
+                json!({ "code": "ORDER_NOT_EXIST", "message": "the simulator took no such order" }),
+            ),
+        );
+    };
+    let transaction = format!(
+        "4200{}",
+        nonce(24)
+            .bytes()
+            .map(|b| char::from(b'0' + b % 10))
+            .collect::<String>()
+    );
+    simulator.record_payment(&order, request.amount.total, &transaction);
+    (
+        StatusCode::OK,
+        Json(json!({ "notified": null, "transaction_id": transaction })),
+    )
+}
