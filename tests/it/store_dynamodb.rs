@@ -143,10 +143,23 @@ async fn every_write_operation_is_exactly_one_request() {
     one_request(&counter, "create order", store.create_order(&pending))
         .await
         .unwrap();
-    one_request(
+    // Reads the learner's enrollments and reservations, then one transaction.
+    one_write_after_reads(
         &counter,
         "apply payment",
+        2,
         store.apply_payment(&pending, &notice_for(&pending)),
+    )
+    .await
+    .unwrap();
+    let abandoned = pending_order(&learner.id, vec![hour("iso-17020", 31)]);
+    store.create_order(&abandoned).await.unwrap();
+    // Reads the order and its reservations, then one transaction.
+    one_write_after_reads(
+        &counter,
+        "close order",
+        2,
+        store.close_order(&abandoned.no, now(), CloseReason::Cancelled),
     )
     .await
     .unwrap();

@@ -50,6 +50,8 @@ pub struct Simulator {
     orders: Mutex<Vec<OrderRequest>>,
     /// The web authorisation's codes not yet exchanged.
     codes: official_account::Codes,
+    /// Orders closed, refunds taken (see `lifecycle`).
+    lifecycle: lifecycle::Lifecycle,
     /// The payments made, for the trade bill (see `bill_routes`).
     bill: Mutex<Vec<BillPayment>>,
 }
@@ -72,6 +74,7 @@ impl Simulator {
             notify_url: notify_url.to_owned(),
             orders: Mutex::default(),
             codes: official_account::Codes::default(),
+            lifecycle: lifecycle::Lifecycle::default(),
             bill: Mutex::default(),
         })
     }
@@ -84,12 +87,20 @@ impl Simulator {
             .unwrap_or_default()
     }
 
-    fn verify_authorization(&self, authorization: &str, path: &str, body: &str) -> Option<()> {
+    /// Checks a request's signature as WeChat Pay does: over
+    /// `<METHOD>\n<path?query>\n<timestamp>\n<nonce>\n<body>\n`.
+    fn verify_authorization(
+        &self,
+        method: &str,
+        authorization: &str,
+        path: &str,
+        body: &str,
+    ) -> Option<()> {
         let rest = authorization.strip_prefix("WECHATPAY2-SHA256-RSA2048 ")?;
         let field = |name: &str| rest.split(&format!("{name}=\"")).nth(1)?.split('"').next();
         (field("mchid")? == self.merchant.mchid).then_some(())?;
         let message = format!(
-            "POST\n{path}\n{}\n{}\n{body}\n",
+            "{method}\n{path}\n{}\n{}\n{body}\n",
             field("timestamp")?,
             field("nonce_str")?
         );
@@ -156,6 +167,35 @@ impl Simulator {
             "summary": "支付成功",
         })
         .to_string();
+        self.signed(body, timestamp)
+    }
+
+    /// The headers and body of a genuine refund notice carrying `report`.
+    pub fn refund_notice(
+        &self,
+        report: &ticedu_wechatpay::RefundReport,
+        timestamp: i64,
+    ) -> (Vec<(&'static str, String)>, String) {
+        let resource = self.merchant.encrypt(report, &nonce(12), "refund");
+        let event = match report.status.as_str() {
+            "SUCCESS" => "REFUND.SUCCESS",
+            "CLOSED" => "REFUND.CLOSED",
+            _ => "REFUND.ABNORMAL",
+        };
+        let body = json!({
+            "id": format!("EV-{}", report.refund_id),
+            "create_time": jiff::Timestamp::from_second(timestamp).map(|t| t.to_string()).unwrap_or_default(),
+            "event_type": event,
+            "resource_type": "encrypt-resource",
+            "resource": resource,
+            "summary": "退款成功",
+        })
+        .to_string();
+        self.signed(body, timestamp)
+    }
+
+    /// `body` with the headers of WeChat Pay's signature over it.
+    fn signed(&self, body: String, timestamp: i64) -> (Vec<(&'static str, String)>, String) {
         let header_nonce = nonce(32);
         let signature = sign_notice(&self.platform_key_pem, timestamp, &header_nonce, &body)
             .expect("the simulator's own key");
@@ -190,6 +230,7 @@ pub fn routes(simulator: Arc<Simulator>) -> Router {
         // Paying inside WeChat: the web authorisation and the JSAPI pay sheet.
         .merge(official_account::routes())
         .merge(bill_routes())
+        .merge(lifecycle::routes())
         .with_state(simulator)
 }
 
@@ -205,7 +246,7 @@ async fn order(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     if simulator
-        .verify_authorization(authorization, path, &body)
+        .verify_authorization("POST", authorization, path, &body)
         .is_none()
     {
         return (
@@ -277,6 +318,9 @@ async fn pay(
             ),
         );
     };
+    if let Err(refusal) = simulator.payable(&request) {
+        return refusal;
+    }
     let transaction = format!(
         "4200{}",
         nonce(24)
@@ -311,6 +355,7 @@ async fn pay(
 }
 
 mod bill;
+mod lifecycle;
 
 use bill::{bill_routes, pay_route};
 

@@ -187,10 +187,13 @@ pub(crate) async fn follow_up<S: PaymentsStore>(
 ) -> Result<Order, ApiError> {
     let now = state.platform.clock.now();
     let late = now >= order.created_at + NOTICE_LATE_AFTER;
-    if order.status != OrderStatus::Pending || order.channel != PaymentChannel::WeChatPay || !late {
+    let expired = order.expires_at.is_some_and(|until| now >= until);
+    if order.status != OrderStatus::Pending
+        || order.channel != PaymentChannel::WeChatPay
+        || !(late || expired)
+    {
         return Ok(order);
     }
-    let expired = order.expires_at.is_some_and(|until| now >= until);
     match wechat.query(order.no.as_str(), now.as_second()).await {
         Ok(Some(TradeState::Paid(transaction))) if ours(wechat, &transaction) => {
             return match apply_transaction(state, wechat, &transaction).await {

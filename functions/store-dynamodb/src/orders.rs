@@ -426,8 +426,10 @@ impl OrderStore for DynamoStore {
             let mut refunds = stored.refunds.clone();
             refunds.push(refund.clone());
             let mut transaction = self.transaction();
+            // Unchanged since read: no refunds yet (none stored, or an empty
+            // list from the payment), or as many as were read.
             let unchanged = if stored.refunds.is_empty() {
-                "attribute_not_exists(#refunds)"
+                "(attribute_not_exists(#refunds) OR size(#refunds) = :count)"
             } else {
                 "size(#refunds) = :count"
             };

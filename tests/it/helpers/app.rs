@@ -84,6 +84,7 @@ pub struct TestAppBuilder<K: StoreKind> {
     store: Option<K::Store>,
     class_hour_minutes: Option<u8>,
     official_account: bool,
+    order_lifetime: Option<jiff::SignedDuration>,
 }
 
 /// The simulator's base URL when it is served with the platform at `bound`.
@@ -119,6 +120,7 @@ impl TestApp<()> {
             store: None,
             class_hour_minutes: Some(0),
             official_account: true,
+            order_lifetime: None,
         }
     }
 }
@@ -126,6 +128,14 @@ impl TestApp<()> {
 impl<K: StoreKind> TestAppBuilder<K> {
     pub fn wechat(self, wechat: WeChat) -> Self {
         Self { wechat, ..self }
+    }
+
+    /// WeChat Pay orders expire `seconds` after they are placed (30 minutes otherwise).
+    pub fn order_lifetime(self, seconds: i64) -> Self {
+        Self {
+            order_lifetime: Some(jiff::SignedDuration::from_secs(seconds)),
+            ..self
+        }
     }
 
     /// The platform's clock stands still at 10:00 China time on `date`
@@ -228,6 +238,14 @@ impl<K: StoreKind> TestAppBuilder<K> {
                     ticedu_local::wechatpay_simulator::local(&keys, &bound).expect("keys");
                 (Some(wechat), Some((simulator, served_base(&bound))), true)
             }
+        };
+        let wechat = match (wechat, self.order_lifetime) {
+            (Some(wechat), Some(lifetime)) => {
+                let mut wechat = Arc::try_unwrap(wechat).expect("not shared yet");
+                wechat.order_lifetime = lifetime;
+                Some(Arc::new(wechat))
+            }
+            (wechat, _) => wechat,
         };
         // The simulator also plays the official account's web authorisation,
         // unless the test wants the app secret unset.

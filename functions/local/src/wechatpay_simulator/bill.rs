@@ -16,9 +16,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use base64::Engine;
 use jiff::civil::Date;
-use rsa::signature::Verifier;
 use serde_json::{Value, json};
 use ticedu_wechatpay::bill::{BillPayment, sha1_hex, write_trade_bill};
 
@@ -65,26 +63,8 @@ impl Simulator {
             .get("Authorization")
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
-        let check = || -> Option<()> {
-            let rest = authorization.strip_prefix("WECHATPAY2-SHA256-RSA2048 ")?;
-            let field = |name: &str| rest.split(&format!("{name}=\"")).nth(1)?.split('"').next();
-            (field("mchid")? == self.merchant.mchid).then_some(())?;
-            let message = format!(
-                "GET\n{path_and_query}\n{}\n{}\n\n",
-                field("timestamp")?,
-                field("nonce_str")?
-            );
-            let signature = base64::engine::general_purpose::STANDARD
-                .decode(field("signature")?)
-                .ok()?;
-            self.merchant_public
-                .verify(
-                    message.as_bytes(),
-                    &rsa::pkcs1v15::Signature::try_from(signature.as_slice()).ok()?,
-                )
-                .ok()
-        };
-        check().is_some()
+        self.verify_authorization("GET", authorization, path_and_query, "")
+            .is_some()
     }
 }
 
