@@ -197,7 +197,12 @@ async fn a_double_payment_ends_with_one_purchase_and_one_refund<S: Store>(app: T
         .iter()
         .filter(|o| o["status"] == "paid")
         .collect();
-    assert_eq!(paid.len(), 2, "one bought from the balance, one paid and refunded: {}", orders.body);
+    assert_eq!(
+        paid.len(),
+        2,
+        "one bought from the balance, one paid and refunded: {}",
+        orders.body
+    );
 }
 
 async fn finance_refunds_a_balance_order_and_learned_hours_only_when_confirmed<S: Store>(
