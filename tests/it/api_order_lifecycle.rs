@@ -138,7 +138,7 @@ async fn a_pending_order_holds_its_hours_until_the_learner_cancels_it<S: Store>(
     );
 }
 
-async fn refunds_of(order: &Value) -> Vec<Value> {
+fn refunds_of(order: &Value) -> Vec<Value> {
     order["refunds"].as_array().cloned().unwrap_or_default()
 }
 
@@ -169,7 +169,6 @@ async fn a_double_payment_ends_with_one_purchase_and_one_refund<S: Store>(app: T
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
         seen = answer.body;
         if refunds_of(&seen)
-            .await
             .first()
             .is_some_and(|r| r["status"] == "succeeded")
         {
@@ -178,7 +177,7 @@ async fn a_double_payment_ends_with_one_purchase_and_one_refund<S: Store>(app: T
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(seen["status"], "paid", "{seen}");
-    let refunds = refunds_of(&seen).await;
+    let refunds = refunds_of(&seen);
     assert_eq!(refunds.len(), 1, "{seen}");
     assert_eq!(refunds[0]["reason"], "already_owned");
     assert_eq!(refunds[0]["amount_fen"], total);

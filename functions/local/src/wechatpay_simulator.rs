@@ -292,7 +292,7 @@ async fn h5_page(
     Query(query): Query<HashMap<String, String>>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let (status, answer) = pay(State(simulator), UrlPath(order)).await;
+    let (status, answer) = pay(&simulator, &order, true).await;
     match query.get("redirect_url") {
         Some(back) if status == StatusCode::OK => {
             axum::response::Redirect::to(back).into_response()
@@ -301,10 +301,24 @@ async fn h5_page(
     }
 }
 
-/// Pays an order it took: posts the notice to `notify_url` and reports the answer.
-async fn pay(
+/// `POST …/pay/{order}[?notify=false]`: pays an order it took; with
+/// `notify=false` the notice is lost on the way (which only reconciliation, or a
+/// query, finds).
+async fn pay_route(
     State(simulator): State<Arc<Simulator>>,
     UrlPath(order): UrlPath<String>,
+    Query(options): Query<HashMap<String, String>>,
+) -> (StatusCode, Json<Value>) {
+    let notify = options.get("notify").map(String::as_str) != Some("false");
+    pay(&simulator, &order, notify).await
+}
+
+/// Pays an order it took, if it can still be paid: records the payment (for
+/// queries and the bill) and, with `notify`, posts the notice to `notify_url`.
+pub(crate) async fn pay(
+    simulator: &Simulator,
+    order: &str,
+    notify: bool,
 ) -> (StatusCode, Json<Value>) {
     let Some(request) = simulator
         .orders()
@@ -328,24 +342,23 @@ async fn pay(
             .map(|b| char::from(b'0' + b % 10))
             .collect::<String>()
     );
-    simulator.record_payment(&order, request.amount.total, &transaction);
-    let (headers, body) = simulator.notice(
-        &order,
+    simulator.record_payment(order, request.amount.total, &transaction);
+    if !notify {
+        return (
+            StatusCode::OK,
+            Json(json!({ "notified": null, "transaction_id": transaction })),
+        );
+    }
+    let notice = simulator.notice(
+        order,
         request.amount.total,
         &transaction,
         jiff::Timestamp::now().as_second(),
     );
-    let mut post = reqwest::Client::new()
-        .post(&simulator.notify_url)
-        .header("Content-Type", "application/json")
-        .body(body);
-    for (name, value) in headers {
-        post = post.header(name, value);
-    }
-    match post.send().await {
-        Ok(response) => (
+    match deliver(&simulator.notify_url, notice).await {
+        Ok(status) => (
             StatusCode::OK,
-            Json(json!({ "notified": simulator.notify_url, "answer": response.status().as_u16() })),
+            Json(json!({ "notified": simulator.notify_url, "answer": status.as_u16() })),
         ),
         Err(error) => (
             StatusCode::BAD_GATEWAY,
@@ -354,10 +367,31 @@ async fn pay(
     }
 }
 
+/// The path and query a request was signed over, as our side sent them (without the simulator's prefix).
+fn signed_path(uri: &Uri) -> &str {
+    let full = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+    full.strip_prefix(PREFIX).unwrap_or(full)
+}
+
+/// Posts a signed notice (headers, body) to `url`, as WeChat Pay does; the status answered.
+async fn deliver(
+    url: &str,
+    (headers, body): (Vec<(&'static str, String)>, String),
+) -> Result<reqwest::StatusCode, reqwest::Error> {
+    let mut post = reqwest::Client::new()
+        .post(url)
+        .header("Content-Type", "application/json")
+        .body(body);
+    for (name, value) in headers {
+        post = post.header(name, value);
+    }
+    Ok(post.send().await?.status())
+}
+
 mod bill;
 mod lifecycle;
 
-use bill::{bill_routes, pay_route};
+use bill::bill_routes;
 
 /// For the local platform at `address`: keys made once and kept in
 /// `folder`, our merchant configured against the simulator, and the simulator.

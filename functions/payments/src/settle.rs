@@ -258,12 +258,7 @@ pub(crate) async fn cancel<S: PaymentsStore>(
         .map_err(unavailable)?
     {
         Some(TradeState::Paid(transaction)) if ours(wechat, &transaction) => {
-            apply_transaction(state, wechat, &transaction)
-                .await
-                .map_err(|error| {
-                    tracing::error!(order = %order.no, %error, "a paid order found when cancelling was not applied");
-                    ApiError::from(StoreError::Refused(Refusal::OrderPaid))
-                })?;
+            apply_transaction(state, wechat, &transaction).await?;
             return Err(Refusal::OrderPaid.into());
         }
         Some(TradeState::Unpaid(trade_state)) if trade_state == "USERPAYING" => {

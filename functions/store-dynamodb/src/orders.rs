@@ -413,16 +413,11 @@ impl OrderStore for DynamoStore {
                 .get_record(&order_key)
                 .await?
                 .ok_or(Refusal::UnknownOrder)?;
-            if stored.refund(&refund.no) == Some(refund) {
+            if stored.refunding(refund)? == Outcome::AlreadyApplied {
                 return Ok(Outcome::AlreadyApplied);
             }
-            stored.check_refund(refund)?;
             let marks = self.marks_of(&stored.learner).await?;
             stored.check_withdrawal(refund, &marks)?;
-            let balance = stored.channel == PaymentChannel::Balance;
-            if balance != matches!(refund.status, RefundStatus::Succeeded { .. }) {
-                return Err(Refusal::NotRefundable.into());
-            }
             let mut refunds = stored.refunds.clone();
             refunds.push(refund.clone());
             let mut transaction = self.transaction();
@@ -467,7 +462,7 @@ impl OrderStore for DynamoStore {
                     )?;
                 }
             }
-            if balance {
+            if stored.channel == PaymentChannel::Balance {
                 let entry = LedgerEntry::refund(refund).or_backend()?;
                 transaction.update(
                     Refunding::Balance,
@@ -527,10 +522,8 @@ impl OrderStore for DynamoStore {
             let Some(index) = stored.refunds.iter().position(|r| &r.no == refund) else {
                 return Err(Refusal::UnknownRefund.into());
             };
-            match &stored.refunds[index].status {
-                RefundStatus::Requested => {}
-                settled if settled == status => return Ok(Outcome::AlreadyApplied),
-                _ => return Err(Refusal::NoticeMismatch.into()),
+            if stored.refunds[index].settling(status)? == Outcome::AlreadyApplied {
+                return Ok(Outcome::AlreadyApplied);
             }
             let written = self
                 .update_item(
@@ -556,8 +549,8 @@ impl OrderStore for DynamoStore {
                 .get_record(&order_key)
                 .await?
                 .ok_or(Refusal::UnknownRefund)?;
-            match now.refund(refund).map(|r| &r.status) {
-                Some(settled) if settled == status => Ok(Outcome::AlreadyApplied),
+            match now.refund(refund).map(|r| r.settling(status)) {
+                Some(Ok(Outcome::AlreadyApplied)) => Ok(Outcome::AlreadyApplied),
                 _ => Err(Refusal::NoticeMismatch.into()),
             }
         })

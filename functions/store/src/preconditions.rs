@@ -141,6 +141,19 @@ impl LedgerEntry {
     }
 }
 
+impl Refund {
+    /// What recording `status` as this refund's end comes to: `Applied` while
+    /// it is requested, `AlreadyApplied` for the same end again; another end
+    /// than the one recorded is refused with [`Refusal::NoticeMismatch`].
+    pub fn settling(&self, status: &RefundStatus) -> Result<Outcome, Refusal> {
+        match &self.status {
+            RefundStatus::Requested => Ok(Outcome::Applied),
+            settled if settled == status => Ok(Outcome::AlreadyApplied),
+            _ => Err(Refusal::NoticeMismatch),
+        }
+    }
+}
+
 impl LedgerEntry {
     /// The credit of a refund to the balance, dated when it was made.
     pub fn refund(refund: &Refund) -> Result<Self, TryFromIntError> {
@@ -188,11 +201,6 @@ impl Order {
             } if *transaction == notice.transaction => Ok(Outcome::AlreadyApplied),
             OrderStatus::Paid { .. } => Err(Refusal::NoticeMismatch),
         }
-    }
-
-    /// Whether this order holds its hours at `now`: pending and not expired.
-    pub fn holds_hours_at(&self, now: Timestamp) -> bool {
-        self.status == OrderStatus::Pending && self.expires_at.is_some_and(|until| now < until)
     }
 
     /// What closing this order comes to: `Applied` for a pending one,
@@ -244,12 +252,27 @@ impl Order {
         )
     }
 
+    /// What recording `refund` on this order, as stored, comes to:
+    /// `AlreadyApplied` for this very refund recorded before, `Applied` when
+    /// [`Order::check_refund`] holds.
+    pub fn refunding(&self, refund: &Refund) -> Result<Outcome, Refusal> {
+        if self.refund(&refund.no) == Some(refund) {
+            return Ok(Outcome::AlreadyApplied);
+        }
+        self.check_refund(refund)?;
+        Ok(Outcome::Applied)
+    }
+
     /// Checks `refund` as the next of this order's refunds: paid, numbered
-    /// next, only hours still kept, and no more money than is left.
+    /// next, only hours still kept, no more money than is left; made at once
+    /// (`Succeeded`) for a balance order, `Requested` of WeChat Pay otherwise.
     pub fn check_refund(&self, refund: &Refund) -> Result<(), Refusal> {
         let kept = self.kept_hours();
         let next = crate::ids::RefundNo::nth(&self.no, self.refunds.len() + 1).ok();
+        let made_at_once = matches!(refund.status, RefundStatus::Succeeded { .. });
         let fits = matches!(self.status, OrderStatus::Paid { .. })
+            && made_at_once == (self.channel == PaymentChannel::Balance)
+            && (made_at_once || refund.status == RefundStatus::Requested)
             && next.as_ref() == Some(&refund.no)
             && refund.hours.iter().all(|hour| kept.contains(hour))
             && !has_duplicates(&refund.hours)
@@ -605,5 +628,96 @@ mod tests {
             open.elapsed_at(since - jiff::SignedDuration::from_secs(5)),
             0
         );
+    }
+
+    fn paid_order_of_three_hours() -> Order {
+        let mut order = pending_order();
+        order.amount = Fen::new(1000);
+        order.hours = (1..=3)
+            .map(|n| format!("sampling/{n}").parse().unwrap())
+            .collect();
+        order.status = OrderStatus::Paid {
+            at: Timestamp::UNIX_EPOCH,
+            transaction: None,
+        };
+        order
+    }
+
+    fn refund(order: &Order, hours: usize, amount: u64, status: RefundStatus) -> Refund {
+        Refund {
+            no: crate::ids::RefundNo::nth(&order.no, order.refunds.len() + 1).unwrap(),
+            hours: order.kept_hours().into_iter().take(hours).collect(),
+            amount: Fen::new(amount),
+            reason: RefundReason::AlreadyOwned,
+            requested_at: Timestamp::UNIX_EPOCH,
+            status,
+        }
+    }
+
+    #[test]
+    fn refunding_every_hour_in_turn_returns_exactly_what_was_paid() {
+        let mut order = paid_order_of_three_hours();
+        let mut returned = 0;
+        while !order.kept_hours().is_empty() {
+            let share = order.share_of(1);
+            let next = refund(&order, 1, share.get(), RefundStatus::Requested);
+            assert_eq!(order.refunding(&next), Ok(Outcome::Applied));
+            returned += share.get();
+            order.refunds.push(next);
+        }
+        assert_eq!(returned, 1000, "333 + 333 + 334");
+        assert_eq!(order.refundable(), Fen::new(0));
+    }
+
+    #[test]
+    fn a_refund_fits_only_as_the_next_one_within_what_is_left() {
+        let mut order = paid_order_of_three_hours();
+        let too_much = refund(&order, 0, 1001, RefundStatus::Requested);
+        assert_eq!(order.check_refund(&too_much), Err(Refusal::NotRefundable));
+        let at_once = refund(
+            &order,
+            1,
+            300,
+            RefundStatus::Succeeded {
+                at: Timestamp::UNIX_EPOCH,
+            },
+        );
+        assert_eq!(
+            order.check_refund(&at_once),
+            Err(Refusal::NotRefundable),
+            "WeChat Pay orders are refunded by request, not at once"
+        );
+        let first = refund(&order, 1, 300, RefundStatus::Requested);
+        order.refunds.push(first.clone());
+        assert_eq!(order.refunding(&first), Ok(Outcome::AlreadyApplied));
+        let again_hour = Refund {
+            no: crate::ids::RefundNo::nth(&order.no, 2).unwrap(),
+            ..first.clone()
+        };
+        assert_eq!(
+            order.check_refund(&again_hour),
+            Err(Refusal::NotRefundable),
+            "its hour is refunded"
+        );
+        order.status = OrderStatus::Pending;
+        let unpaid = refund(&order, 1, 100, RefundStatus::Requested);
+        assert_eq!(order.check_refund(&unpaid), Err(Refusal::NotRefundable));
+    }
+
+    #[test]
+    fn a_refund_ends_once() {
+        let order = paid_order_of_three_hours();
+        let mut requested = refund(&order, 1, 300, RefundStatus::Requested);
+        let done = RefundStatus::Succeeded {
+            at: Timestamp::UNIX_EPOCH,
+        };
+        assert_eq!(requested.settling(&done), Ok(Outcome::Applied));
+        requested.status = done.clone();
+        assert_eq!(requested.settling(&done), Ok(Outcome::AlreadyApplied));
+        let failed = RefundStatus::Failed {
+            at: Timestamp::UNIX_EPOCH,
+            state: "ABNORMAL".to_owned(),
+        };
+        assert_eq!(requested.settling(&failed), Err(Refusal::NoticeMismatch));
     }
 }

@@ -4,23 +4,20 @@
 //! the file's SHA1 and a download URL; `GET …/v3/billdownload/file?token=…`
 //! (signed over that URL's path and query) answers the file, in WeChat
 //! Pay's format. A day without payments answers `NO_STATEMENT_EXIST`.
-//!
-//! `POST /wechatpay-simulator/pay/{order}?notify=false` pays without
-//! delivering the notice: a lost notice, which only reconciliation finds.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Path as UrlPath, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use jiff::civil::Date;
-use serde_json::{Value, json};
+use serde_json::json;
 use ticedu_wechatpay::bill::{BillPayment, sha1_hex, write_trade_bill};
 
-use super::{PREFIX, Simulator, nonce, pay};
+use super::{PREFIX, Simulator, nonce, signed_path};
 
 impl Simulator {
     /// Keeps a payment for the bill, made now (China time).
@@ -56,16 +53,6 @@ impl Simulator {
             })
             .unwrap_or_default()
     }
-
-    /// Checks a signed GET as WeChat Pay does: over `GET\n<path?query>\n<ts>\n<nonce>\n\n`.
-    fn verify_get(&self, headers: &HeaderMap, path_and_query: &str) -> bool {
-        let authorization = headers
-            .get("Authorization")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        self.verify_authorization("GET", authorization, path_and_query, "")
-            .is_some()
-    }
 }
 
 pub(super) fn bill_routes() -> Router<Arc<Simulator>> {
@@ -88,12 +75,7 @@ async fn trade_bill(
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let signed = uri
-        .path_and_query()
-        .map(|pq| pq.as_str())
-        .unwrap_or_default();
-    let signed = signed.strip_prefix(PREFIX).unwrap_or(signed);
-    if !simulator.verify_get(&headers, signed) {
+    if !simulator.signed_by_merchant("GET", &headers, signed_path(&uri), "") {
         return refused(
             StatusCode::UNAUTHORIZED,
             "SIGN_ERROR",
@@ -135,7 +117,7 @@ async fn download(
         .path_and_query()
         .map(|pq| pq.as_str())
         .unwrap_or_default();
-    if !simulator.verify_get(&headers, signed) {
+    if !simulator.signed_by_merchant("GET", &headers, signed, "") {
         return refused(
             StatusCode::UNAUTHORIZED,
             "SIGN_ERROR",
@@ -150,39 +132,4 @@ async fn download(
         return refused(StatusCode::BAD_REQUEST, "PARAM_ERROR", "token");
     };
     write_trade_bill(&simulator.bill_payments(day)).into_response()
-}
-
-/// `POST …/pay/{order}[?notify=false]`: `notify=false` pays without delivering the notice.
-pub(super) async fn pay_route(
-    State(simulator): State<Arc<Simulator>>,
-    UrlPath(order): UrlPath<String>,
-    Query(options): Query<HashMap<String, String>>,
-) -> (StatusCode, Json<Value>) {
-    if options.get("notify").map(String::as_str) != Some("false") {
-        return pay(State(simulator), UrlPath(order)).await;
-    }
-    let Some(request) = simulator
-        .orders()
-        .into_iter()
-        .find(|o| o.out_trade_no == order)
-    else {
-        return (
-            StatusCode::NOT_FOUND,
-            Json(
-                json!({ "code": "ORDER_NOT_EXIST", "message": "the simulator took no such order" }),
-            ),
-        );
-    };
-    let transaction = format!(
-        "4200{}",
-        nonce(24)
-            .bytes()
-            .map(|b| char::from(b'0' + b % 10))
-            .collect::<String>()
-    );
-    simulator.record_payment(&order, request.amount.total, &transaction);
-    (
-        StatusCode::OK,
-        Json(json!({ "notified": null, "transaction_id": transaction })),
-    )
 }

@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 use ticedu_wechatpay::{OrderRequest, RefundReport, RefundReportAmount, RefundRequest};
 
-use super::{PREFIX, Simulator};
+use super::{PREFIX, Simulator, deliver, signed_path};
 
 /// What happened to orders after they were placed.
 #[derive(Default)]
@@ -73,7 +73,7 @@ impl Simulator {
             .unwrap_or_default()
     }
 
-    fn signed_by_merchant(
+    pub(super) fn signed_by_merchant(
         &self,
         method: &str,
         headers: &HeaderMap,
@@ -103,11 +103,6 @@ pub(super) fn routes() -> Router<Arc<Simulator>> {
             &format!("{PREFIX}/v3/refund/domestic/refunds"),
             post(refund),
         )
-}
-
-fn signed_path(uri: &Uri) -> &str {
-    let full = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-    full.strip_prefix(PREFIX).unwrap_or(full)
 }
 
 async fn query(
@@ -251,19 +246,10 @@ async fn refund(
         done
     };
     let simulator = Arc::clone(&simulator);
-    let notify_url = request.notify_url.clone();
     tokio::spawn(async move {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        let (headers, body) =
-            simulator.refund_notice(&notice_of, jiff::Timestamp::now().as_second());
-        let mut post = reqwest::Client::new()
-            .post(&notify_url)
-            .header("Content-Type", "application/json")
-            .body(body);
-        for (name, value) in headers {
-            post = post.header(name, value);
-        }
-        if let Err(error) = post.send().await {
+        let notice = simulator.refund_notice(&notice_of, jiff::Timestamp::now().as_second());
+        if let Err(error) = deliver(&request.notify_url, notice).await {
             tracing::warn!(%error, "the simulator's refund notice was not delivered");
         }
     });

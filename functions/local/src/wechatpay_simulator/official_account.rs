@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Path as UrlPath, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
@@ -257,7 +257,7 @@ async fn jsapi_pay(
     if payer.openid != openid_of(&user_of(&headers)) {
         return fail(StatusCode::FORBIDDEN, "the order is another WeChat user's");
     }
-    let (status, answer) = pay(State(simulator), UrlPath(order.out_trade_no)).await;
+    let (status, answer) = pay(&simulator, &order.out_trade_no, true).await;
     if status == StatusCode::OK {
         (
             StatusCode::OK,
