@@ -5,19 +5,15 @@
 use ticedu_store::OrderStore;
 
 use super::browser::{Browser, Driver, check};
-use super::{bundle_into_cart, log_in_with};
-use crate::helpers::{Embedded, Kind, TestApp, WeChat};
+use super::{bundle_into_cart, log_in_with, platform};
+use crate::helpers::Kind;
 
 /// Chrome on an Android phone: not WeChat's browser.
 const ANDROID_CHROME: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36";
 
 pub async fn phone_pay_journey() {
-    let app = TestApp::builder(Embedded)
-        .site()
-        // The system clock: the simulator dates its notices now, and stale ones are refused.
-        .wechat(WeChat::BuiltIn)
-        .spawn()
-        .await;
+    // The system clock: the simulator dates its notices now, and stale ones are refused.
+    let app = platform().await;
     let learner = app.register_as(Kind::New).await;
     let driver = Driver::start().await;
     let b = Browser::open_with_agent(&driver, &app.address, "phone", ANDROID_CHROME).await;

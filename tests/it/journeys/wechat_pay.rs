@@ -8,8 +8,8 @@ use ticedu_local::wechatpay_simulator::openid_of;
 use ticedu_store::{LearnerStore, OrderStore};
 
 use super::browser::{Browser, Driver, check};
-use super::log_in_with;
-use crate::helpers::{Embedded, Kind, TestApp, WeChat};
+use super::{log_in_with, platform};
+use crate::helpers::Kind;
 
 /// WeChat 8 on an Android phone.
 const WECHAT_ANDROID: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UQ1A; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2090 MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
@@ -31,12 +31,8 @@ document.dispatchEvent(new Event("WeixinJSBridgeReady"));
 "#;
 
 pub async fn wechat_pay_journey() {
-    let app = TestApp::builder(Embedded)
-        .site()
-        // The system clock: the simulator dates its notices now, and stale ones are refused.
-        .wechat(WeChat::BuiltIn)
-        .spawn()
-        .await;
+    // The system clock: the simulator dates its notices now, and stale ones are refused.
+    let app = platform().await;
     let learner = app.register_as(Kind::New).await;
     let driver = Driver::start().await;
     let b = Browser::open_with_agent(&driver, &app.address, "wechat", WECHAT_ANDROID).await;
