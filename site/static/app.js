@@ -410,6 +410,16 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
   }
 
+  // An order's state as its learner reads it.
+  function orderState(order) {
+    var states = {
+      paid: text("已支付", "paid"),
+      pending: text("待支付", "awaiting payment"),
+      expired: text("已过期", "expired"),
+      cancelled: text("已取消", "cancelled")
+    };
+    return states[order.status] || order.status;
+  }
   function yuan(fen) { return "¥" + (fen / 100).toFixed(2); }
 
   function pay(root) {
@@ -457,7 +467,7 @@
         var invoiceable = 0;
         answer.orders.forEach(function (order) {
           var item = document.createElement("li");
-          var line = order.created_at.slice(0, 10) + " · " + order.order_no + " · " + yuan(order.total_fen) + " · " + order.hours.length + text(" 学时", " hours") + " · " + (order.paid ? text("已支付", "paid") : text("待支付", "awaiting payment")) + (order.invoiced ? text(" · 已申请发票", " · invoice requested") : "");
+          var line = order.created_at.slice(0, 10) + " · " + order.order_no + " · " + yuan(order.total_fen) + " · " + order.hours.length + text(" 学时", " hours") + " · " + orderState(order) + (order.refunded_fen > 0 ? text(" · 已退款 ", " · refunded ") + yuan(order.refunded_fen) : "") + (order.invoiced ? text(" · 已申请发票", " · invoice requested") : "");
           // Paid, not invoiced, and not free: the orders an invoice may cover.
           if (order.paid && !order.invoiced && order.total_fen > 0) {
             invoiceable += 1;
@@ -471,6 +481,21 @@
             item.appendChild(label);
           } else {
             item.textContent = line;
+          }
+          // An unpaid WeChat Pay order holds its hours: cancelling frees them at once.
+          if (order.status === "pending") {
+            var cancel = document.createElement("button");
+            cancel.type = "button";
+            cancel.className = "cancel-order";
+            cancel.textContent = text("取消订单", "Cancel order");
+            cancel.addEventListener("click", function () {
+              cancel.disabled = true;
+              api("POST", "/payments/orders/" + encodeURIComponent(order.order_no) + "/cancel")
+                .then(refresh)
+                .catch(function (error) { cancel.disabled = false; item.appendChild(document.createTextNode(" " + error.message)); });
+            });
+            item.appendChild(document.createTextNode(" "));
+            item.appendChild(cancel);
           }
           list.appendChild(item);
         });
@@ -657,9 +682,14 @@
     var waiting = null;
     function waitForPayment(orderNo, tries) {
       clearTimeout(waiting);
-      api("GET", "/payments/orders").then(function (answer) {
-        var order = answer.orders.filter(function (o) { return o.order_no === orderNo; })[0];
-        if (order && order.paid) {
+      // The order itself: when its notice is late the server asks WeChat Pay.
+      api("GET", "/payments/orders/" + encodeURIComponent(orderNo)).then(function (order) {
+        if (order.status === "expired" || order.status === "cancelled") {
+          say(status, text("订单 " + orderNo + " " + orderState(order) + "，未支付。", "Order " + orderNo + " is " + orderState(order) + ", unpaid."), false);
+          simulate.hidden = true;
+          codeUrl.hidden = true;
+          qr.hidden = true;
+        } else if (order.paid) {
           say(status, text("支付成功，课程已加入“我的学习”。", "Paid: the courses are in My learning."), true);
           simulate.hidden = true;
           codeUrl.hidden = true;

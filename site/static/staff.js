@@ -729,27 +729,75 @@
       if (!answer.cards.length) body.appendChild(el("tr", {}, [el("td", { colspan: "6", "class": "muted", text: t("还没有学习卡。", "No cards yet.") })]));
     }).catch(fail);
   }
+  var ORDER_STATES = {
+    pending: ["待支付", "Awaiting payment"], paid: ["已支付", "Paid"], expired: ["已过期", "Expired"], cancelled: ["已取消", "Cancelled"]
+  };
+  var REFUND_STATES = { requested: ["退款中", "Refunding"], succeeded: ["已退款", "Refunded"], failed: ["退款失败", "Refund failed"] };
+  function named(map, key) { var w = map[key]; return w ? (zh ? w[0] : w[1]) : key; }
   function ordersScreen() {
     var form = show($("form.order-find"));
+    function lookUp(no) {
+      return api("GET", "/staff/orders/" + encodeURIComponent(no)).then(showOrder);
+    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var no = value(form, "order");
-      busy(form.querySelector("button"), api("GET", "/staff/orders/" + encodeURIComponent(no))).then(function (order) {
-        quiet();
-        var box = clear(show($("article.order")));
-        box.appendChild(el("h2", { text: t("订单 ", "Order ") + order.order_no }));
-        box.appendChild(facts([
-          [t("学员", "Learner"), learnerLink(order.learner_id)],
-          [t("金额", "Amount"), yuan(order.total_fen)],
-          [t("方式", "Channel"), word(order.channel)],
-          [field("status"), order.paid ? t("已支付", "Paid") : t("待支付", "Not paid")],
-          [t("微信支付交易号", "WeChat Pay transaction"), order.transaction_id],
-          [t("发票申请", "Invoice request"), order.invoice_id],
-          [t("学时", "Hours"), (order.hours || []).join(", ")],
-          [t("下单时间", "Created"), when(order.created_at)]
-        ]));
-      }).catch(function (error) { hide($("article.order")); fail(error); });
+      busy(form.querySelector("button"), lookUp(value(form, "order")).then(quiet))
+        .catch(function (error) { hide($("article.order")); fail(error); });
     });
+    function showOrder(order) {
+      var box = clear(show($("article.order")));
+      box.appendChild(el("h2", { text: t("订单 ", "Order ") + order.order_no }));
+      box.appendChild(facts([
+        [t("学员", "Learner"), learnerLink(order.learner_id)],
+        [t("金额", "Amount"), yuan(order.total_fen)],
+        [t("方式", "Channel"), word(order.channel)],
+        [field("status"), named(ORDER_STATES, order.status)],
+        [t("微信支付交易号", "WeChat Pay transaction"), order.transaction_id],
+        [t("发票申请", "Invoice request"), order.invoice_id],
+        [t("学时", "Hours"), (order.hours || []).join(", ")],
+        [t("可退金额", "Refundable"), yuan(order.refundable_fen)],
+        [t("下单时间", "Created"), when(order.created_at)]
+      ]));
+      if (order.refunds.length) {
+        box.appendChild(el("h3", { text: t("退款记录", "Refunds made") }));
+        box.appendChild(el("ul", { "class": "refunds" }, order.refunds.map(function (refund) {
+          var why = refund.reason === "already_owned" ? t("重复支付，自动退款", "paid twice, refunded automatically")
+            : refund.by + (refund.note ? "：" + refund.note : "") + (refund.learned.length ? t("（含已学学时 ", " (learned hours ") + refund.learned.join(", ") + t("）", ")") : "");
+          return el("li", { text: refund.refund_no + " · " + yuan(refund.amount_fen) + " · " + (refund.hours.join(", ") || t("仅退款", "money only")) + " · " + named(REFUND_STATES, refund.status) + " · " + why });
+        })));
+      }
+      if (order.status === "paid" && order.refundable_fen > 0) box.appendChild(refundForm(order));
+    }
+    // Finance refunds some or all of the hours kept; the amount defaults to their share of the price.
+    function refundForm(order) {
+      var hours = order.kept_hours.map(function (hour) {
+        return el("label", { "class": "check" }, [el("input", { type: "checkbox", name: "hours", value: hour }), " " + hour]);
+      });
+      var refund = el("form", { "class": "refund", novalidate: true }, [
+        el("h3", { text: t("办理退款", "Refund") }),
+        el("fieldset", {}, [el("legend", { text: t("撤回的学时", "Hours withdrawn") })].concat(hours)),
+        el("label", {}, [t("金额（元，留空按学时折算）", "Amount (yuan; empty: the hours' share)"), el("input", { name: "amount", inputmode: "decimal", autocomplete: "off" })]),
+        el("label", {}, [t("原因", "Reason"), el("input", { name: "note", required: true, maxlength: "200" })]),
+        el("label", { "class": "check" }, [el("input", { type: "checkbox", name: "withdraw_learned" }), t(" 撤回已标记“学过了”的学时", " Withdraw hours marked learned")]),
+        el("button", { type: "submit", text: t("退款", "Refund") })
+      ]);
+      refund.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var chosen = Array.prototype.map.call(refund.querySelectorAll("input[name=hours]:checked"), function (box) { return box.value; });
+        var body = { hours: chosen, note: value(refund, "note"), withdraw_learned: refund.elements.withdraw_learned.checked };
+        var amount = value(refund, "amount");
+        if (amount) {
+          if (!/^\d+(\.\d{1,2})?$/.test(amount)) { say(t("金额应为元，最多两位小数。", "The amount is in yuan, with at most two decimals."), false); return; }
+          var parts = amount.split(".");
+          body.amount_fen = parseInt(parts[0], 10) * 100 + parseInt(((parts[1] || "") + "00").slice(0, 2), 10);
+        }
+        if (!window.confirm(t("确认退款？", "Refund this order?"))) return;
+        busy(refund.querySelector("button"), api("POST", "/payments/orders/" + encodeURIComponent(order.order_no) + "/refunds", body)).then(function () {
+          return lookUp(order.order_no);
+        }).then(function () { say(t("已退款。", "Refunded."), true); }).catch(fail);
+      });
+      return refund;
+    }
     form.elements.order.focus();
   }
   // Reconciliation with WeChat Pay's trade bill: a day's mismatches; a payment missing here applied.

@@ -18,6 +18,7 @@ mod learner;
 mod lesson;
 mod phone_pay;
 mod reconciliation;
+mod refunds;
 mod staff;
 mod verifier;
 mod wechat_pay;

@@ -1,0 +1,150 @@
+//! Orders that settle, in Chromium: a learner cancels an unpaid WeChat Pay
+//! order under 我的订单 (its hour is free again at once); finance look up a
+//! balance order in the console and refund one of its hours; the learner's
+//! balance has the money back and the hour is withdrawn.
+
+use std::time::Instant;
+
+use serde_json::{Value, json};
+use ticedu_domain::staff::StaffRole;
+use ticedu_store::Store;
+
+use super::browser::{Browser, Driver, Result, check};
+use super::{log_in_with, platform, succeeded};
+use crate::helpers::{TestApp, accounts, payments, registration};
+
+const DESKTOP: (u32, u32) = (1280, 900);
+
+fn balance(me: &Value) -> u64 {
+    me["balance_fen"].as_u64().unwrap_or_default()
+}
+
+async fn cancel_and_refund<S: Store>(
+    learner_browser: &Browser,
+    finance_browser: &Browser,
+    app: &TestApp<S>,
+) -> Result<()> {
+    let learner = app.register(&registration()).await;
+    let staff = app.staff_token().await;
+    let code = app.issue_cards(&staff, 1, 100_000, "bank transfer").await;
+    succeeded(app.redeem(&learner.token, &code[0]).await)?;
+    let bought = succeeded(
+        app.post(
+            payments::PURCHASE,
+            Some(&learner.token),
+            json!({ "items": [ { "kind": "hour", "id": "draft-survey/1" }, { "kind": "hour", "id": "draft-survey/2" } ] }),
+        )
+        .await,
+    )?;
+    let (bought_no, total) = (
+        bought["order_no"]
+            .as_str()
+            .ok_or("an order number")?
+            .to_owned(),
+        bought["total_fen"].as_u64().ok_or("a total")?,
+    );
+    let pending = succeeded(
+        app.post(
+            payments::WECHAT_ORDERS,
+            Some(&learner.token),
+            json!({ "items": [ { "kind": "hour", "id": "draft-survey/3" } ], "channel": "native" }),
+        )
+        .await,
+    )?;
+    let pending_no = pending["order_no"]
+        .as_str()
+        .ok_or("an order number")?
+        .to_owned();
+
+    let b = learner_browser;
+    b.step("the learner finds the unpaid order under 我的订单 and cancels it");
+    log_in_with(b, &learner.token).await?;
+    b.goto("/pay/").await?;
+    b.wait_text("ul.orders", &pending_no).await?;
+    b.wait_text("ul.orders", "待支付").await?;
+    b.click("ul.orders button.cancel-order").await?;
+    b.wait_text("ul.orders", "已取消").await?;
+    if b.count("ul.orders button.cancel-order").await? != 0 {
+        return Err("a cancelled order still offers to cancel it".into());
+    }
+    succeeded(
+        app.post(
+            payments::PURCHASE,
+            Some(&learner.token),
+            json!({ "items": [ { "kind": "hour", "id": "draft-survey/3" } ] }),
+        )
+        .await,
+    )
+    .map_err(|e| format!("the cancelled order's hour could not be bought: {e}"))?;
+
+    let f = finance_browser;
+    f.step("finance look up the balance order and refund one hour");
+    let before = balance(&app.get(accounts::ME, Some(&learner.token)).await.body);
+    let token = app.staff_token_with(&[StaffRole::Finance]).await;
+    f.goto("/staff/").await?;
+    f.js(&format!(
+        "sessionStorage.setItem('ticedu.staff.token', {});",
+        json!(token)
+    ))
+    .await?;
+    f.goto("/staff/orders/").await?;
+    f.fill("form.order-find input[name=order]", &bought_no)
+        .await?;
+    f.click("form.order-find button").await?;
+    f.wait_text("article.order", "已支付").await?;
+    f.click("form.refund input[value='draft-survey/2']").await?;
+    f.fill("form.refund input[name=note]", "学员退课").await?;
+    f.js("window.confirm = function () { return true; };")
+        .await?;
+    f.click("form.refund button[type=submit]").await?;
+    f.wait_text(".console .status.ok", "已退款").await?;
+    f.wait_text("article.order ul.refunds", "已退款").await?;
+    f.wait_text("article.order ul.refunds", "学员退课").await?;
+    f.document_at("console-refund", Some("article.order"))
+        .await?;
+
+    let after = balance(&app.get(accounts::ME, Some(&learner.token)).await.body);
+    if after != before + total / 2 {
+        return Err(format!(
+            "the balance went from {before} to {after}, not up by {}",
+            total / 2
+        )
+        .into());
+    }
+    let lesson = app.open_lesson(&learner.token, "draft-survey/2").await;
+    if lesson.code() != "learning.hour_not_bought" {
+        return Err(format!("the refunded hour still opens: {}", lesson.body).into());
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_learner_cancels_an_order_and_finance_refunds_one_in_chromium() {
+    let started = Instant::now();
+    let app = platform().await;
+    let driver = Driver::start().await;
+    let learner = Browser::open(&driver, &app.address, "learner").await;
+    let finance = Browser::open_sized(&driver, &app.address, "finance", DESKTOP).await;
+    check(
+        cancel_and_refund(&learner, &finance, &app).await,
+        &[&learner, &finance],
+        "refunds",
+    )
+    .await;
+    for browser in [&learner, &finance] {
+        let errors = browser.script_errors().await;
+        check(
+            if errors.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("script errors: {errors:#?}").into())
+            },
+            &[browser],
+            "refunds",
+        )
+        .await;
+    }
+    learner.client.clone().close().await.ok();
+    finance.client.clone().close().await.ok();
+    eprintln!("cancel and refund in Chromium: {:?}", started.elapsed());
+}
