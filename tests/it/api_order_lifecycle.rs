@@ -21,12 +21,19 @@ fn short_orders<K: StoreKind>(builder: TestAppBuilder<K>) -> TestAppBuilder<K> {
     built_in(builder).order_lifetime(2)
 }
 
+/// WeChat Pay beside the platform: the test delivers every notice itself.
+fn beside<K: StoreKind>(builder: TestAppBuilder<K>) -> TestAppBuilder<K> {
+    builder.wechat(WeChat::Simulator)
+}
+
 on_both_stores!(built_in =>
     a_pending_order_holds_its_hours_until_the_learner_cancels_it,
     finance_refunds_a_balance_order_and_learned_hours_only_when_confirmed,
     finance_refunds_a_wechat_pay_order_through_the_refund_api;
     short_orders =>
-    a_double_payment_ends_with_one_purchase_and_one_refund,
+    a_double_payment_ends_with_one_purchase_and_one_refund;
+    beside =>
+    a_refund_notice_is_verified_checked_and_applied_once,
 );
 
 const HOUR: &str = "draft-survey/1";
@@ -371,4 +378,160 @@ async fn finance_refunds_a_wechat_pay_order_through_the_refund_api<S: Store>(app
         )
         .await;
     assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn deliver<S>(
+    app: &TestApp<S>,
+    path: &str,
+    (headers, body): (Vec<(&'static str, String)>, String),
+) -> StatusCode {
+    let mut request = app
+        .raw(reqwest::Method::POST, path)
+        .header("content-type", "application/json")
+        .body(body);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    app.send(request).await.status
+}
+
+async fn a_refund_notice_is_verified_checked_and_applied_once<S: Store>(app: TestApp<S>) {
+    use crate::helpers::wechatpay_simulator as simulator;
+    let now = || jiff::Timestamp::now().as_second();
+    let token = learner_with_balance(&app).await;
+    let placed = wechat_order(&app, &token, just(HOUR)).await;
+    let (order, total) = (
+        placed.text("order_no"),
+        placed.body["total_fen"].as_u64().unwrap(),
+    );
+    let paid = simulator::notice(&order, total, "4200000000202612020000000001", now(), false);
+    assert_eq!(
+        deliver(&app, payments::WECHAT_NOTIFY, paid).await,
+        StatusCode::NO_CONTENT
+    );
+    let finance = app.staff_token_with(&[StaffRole::Finance]).await;
+    let refunded = app
+        .post(
+            &order_path(payments::REFUNDS, &order),
+            Some(&finance),
+            json!({ "hours": [HOUR], "note": "退课" }),
+        )
+        .await;
+    assert_eq!(refunded.status, StatusCode::CREATED, "{}", refunded.body);
+    assert_eq!(refunded.body["refunds"][0]["status"], "requested");
+    let refund_no = refunded.body["refunds"][0]["refund_no"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let report = |edit: &dyn Fn(&mut ticedu_wechatpay::RefundReport)| {
+        let mut report = ticedu_wechatpay::RefundReport {
+            mchid: Some(simulator::MCHID.to_owned()),
+            out_trade_no: order.clone(),
+            out_refund_no: refund_no.clone(),
+            refund_id: "50300000000000000000000000001".to_owned(),
+            status: "SUCCESS".to_owned(),
+            success_time: None,
+            amount: ticedu_wechatpay::RefundReportAmount {
+                total,
+                refund: total,
+            },
+        };
+        edit(&mut report);
+        report
+    };
+    let refusals: [(&str, ticedu_wechatpay::RefundReport, i64, StatusCode); 5] = [
+        (
+            "stale",
+            report(&|_| {}),
+            now() - 3600,
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            "another merchant",
+            report(&|r| r.mchid = Some("1900000999".to_owned())),
+            now(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "another amount",
+            report(&|r| r.amount.refund = total - 1),
+            now(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "another order",
+            report(&|r| r.out_trade_no = "TIC20230706ABCDEF1234".to_owned()),
+            now(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "an unknown refund",
+            report(&|r| r.out_refund_no = format!("{order}R9")),
+            now(),
+            StatusCode::NOT_FOUND,
+        ),
+    ];
+    for (what, report, at, status) in refusals {
+        let answered = deliver(
+            &app,
+            payments::WECHAT_REFUND_NOTIFY,
+            simulator::refund_notice(&report, at),
+        )
+        .await;
+        assert_eq!(answered, status, "{what}");
+    }
+    let (headers, mut body) = simulator::refund_notice(&report(&|_| {}), now());
+    body.push(' ');
+    assert_eq!(
+        deliver(&app, payments::WECHAT_REFUND_NOTIFY, (headers, body)).await,
+        StatusCode::UNAUTHORIZED,
+        "a body changed after signing"
+    );
+    let seen = app
+        .get(&order_path(payments::ORDER, &order), Some(&token))
+        .await;
+    assert_eq!(
+        seen.body["refunds"][0]["status"], "requested",
+        "nothing refused was applied"
+    );
+
+    let genuine = simulator::refund_notice(&report(&|_| {}), now());
+    let mut deliveries = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (address, notice) = (app.address.clone(), genuine.clone());
+        deliveries.spawn(async move {
+            let mut request = reqwest::Client::new()
+                .post(format!("{address}{}", payments::WECHAT_REFUND_NOTIFY))
+                .header("content-type", "application/json")
+                .body(notice.1);
+            for (name, value) in notice.0 {
+                request = request.header(name, value);
+            }
+            request.send().await.unwrap().status()
+        });
+    }
+    while let Some(status) = deliveries.join_next().await {
+        assert_eq!(
+            status.unwrap(),
+            StatusCode::NO_CONTENT,
+            "every delivery is answered as applied"
+        );
+    }
+    let seen = app
+        .get(&order_path(payments::ORDER, &order), Some(&token))
+        .await;
+    assert_eq!(seen.body["refunds"][0]["status"], "succeeded");
+    assert_eq!(seen.body["refunds"].as_array().unwrap().len(), 1);
+    let failed = report(&|r| r.status = "ABNORMAL".to_owned());
+    assert_eq!(
+        deliver(
+            &app,
+            payments::WECHAT_REFUND_NOTIFY,
+            simulator::refund_notice(&failed, now())
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "a refund that succeeded does not fail afterwards"
+    );
 }

@@ -61,7 +61,7 @@ pub(crate) async fn wechat_refund_notify<S: PaymentsStore>(
             expected_fen: refund.amount.get(),
         });
     }
-    let Some(status) = refund_end(&report.status, now) else {
+    let Some(status) = refund_end(&report, now) else {
         return Ok(StatusCode::NO_CONTENT);
     };
     match state.store.settle_refund(&refund_no, &status).await {

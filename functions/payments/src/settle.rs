@@ -11,7 +11,7 @@ use ticedu_store::records::{
     CloseReason, Order, OrderStatus, PaymentChannel, PaymentNotice, RefundReason, RefundStatus,
 };
 use ticedu_store::{Outcome, Refusal, StoreError};
-use ticedu_wechatpay::Transaction;
+use ticedu_wechatpay::{RefundReport, Transaction};
 
 use crate::PaymentsStore;
 use crate::wechat::{TradeState, WeChatPay, WeChatPayError};
@@ -143,7 +143,7 @@ pub(crate) async fn request_refunds<S: PaymentsStore>(
             .await
         {
             Ok(report) => {
-                if let Some(status) = refund_end(&report.status, now) {
+                if let Some(status) = refund_end(&report, now) {
                     state.store.settle_refund(&refund.no, &status).await?;
                     changed = true;
                 }
@@ -165,10 +165,18 @@ pub(crate) async fn request_refunds<S: PaymentsStore>(
         .ok_or(SettleError::UnknownOrder)?)
 }
 
-/// A refund's end from WeChat Pay's state; `None` while it is processing.
-pub(crate) fn refund_end(state: &str, at: Timestamp) -> Option<RefundStatus> {
+/// A refund's end from WeChat Pay's state (dated by its `success_time` when
+/// it gives one, else `at`); `None` while it is processing.
+pub(crate) fn refund_end(report: &RefundReport, at: Timestamp) -> Option<RefundStatus> {
+    let state = report.status.as_str();
     match state {
-        "SUCCESS" => Some(RefundStatus::Succeeded { at }),
+        "SUCCESS" => Some(RefundStatus::Succeeded {
+            at: report
+                .success_time
+                .as_deref()
+                .and_then(|time| time.parse().ok())
+                .unwrap_or(at),
+        }),
         "CLOSED" | "ABNORMAL" => Some(RefundStatus::Failed {
             at,
             state: state.to_owned(),

@@ -143,12 +143,20 @@ impl LedgerEntry {
 
 impl Refund {
     /// What recording `status` as this refund's end comes to: `Applied` while
-    /// it is requested, `AlreadyApplied` for the same end again; another end
-    /// than the one recorded is refused with [`Refusal::NoticeMismatch`].
+    /// it is requested, `AlreadyApplied` for the same end again (whenever it
+    /// is reported: a notice delivered twice, or a notice and an answer);
+    /// another end than the one recorded is refused with [`Refusal::NoticeMismatch`].
     pub fn settling(&self, status: &RefundStatus) -> Result<Outcome, Refusal> {
+        let same_end = |settled: &RefundStatus| match (settled, status) {
+            (RefundStatus::Succeeded { .. }, RefundStatus::Succeeded { .. }) => true,
+            (RefundStatus::Failed { state, .. }, RefundStatus::Failed { state: now, .. }) => {
+                state == now
+            }
+            _ => false,
+        };
         match &self.status {
             RefundStatus::Requested => Ok(Outcome::Applied),
-            settled if settled == status => Ok(Outcome::AlreadyApplied),
+            settled if same_end(settled) => Ok(Outcome::AlreadyApplied),
             _ => Err(Refusal::NoticeMismatch),
         }
     }
@@ -713,7 +721,12 @@ mod tests {
         };
         assert_eq!(requested.settling(&done), Ok(Outcome::Applied));
         requested.status = done.clone();
-        assert_eq!(requested.settling(&done), Ok(Outcome::AlreadyApplied));
+        let reported_later = RefundStatus::Succeeded { at: Timestamp::MAX };
+        assert_eq!(
+            requested.settling(&reported_later),
+            Ok(Outcome::AlreadyApplied),
+            "the same end, whenever it is reported"
+        );
         let failed = RefundStatus::Failed {
             at: Timestamp::UNIX_EPOCH,
             state: "ABNORMAL".to_owned(),

@@ -76,6 +76,14 @@ pub fn notice(
     simulator(by_public_key).notice(out_trade_no, total_fen, transaction_id, timestamp)
 }
 
+/// The headers and body of a genuine refund notice carrying `report`.
+pub fn refund_notice(
+    report: &ticedu_wechatpay::RefundReport,
+    timestamp: i64,
+) -> (Vec<(&'static str, String)>, String) {
+    simulator(false).refund_notice(report, timestamp)
+}
+
 /// The headers and body of a genuine notice for `order` whose transaction
 /// `edit` changes first (another merchant, another app…).
 pub fn notice_edited(
