@@ -158,11 +158,11 @@ pub(crate) async fn request_refunds<S: PaymentsStore>(
     if !changed {
         return Ok(order);
     }
-    Ok(state
+    state
         .store
         .order(order_no)
         .await?
-        .ok_or(SettleError::UnknownOrder)?)
+        .ok_or(SettleError::UnknownOrder)
 }
 
 /// A refund's end from WeChat Pay's state (dated by its `success_time` when

@@ -54,6 +54,17 @@ pub enum WeChatPayError {
     Answer { status: u16, code: String },
 }
 
+/// What WeChat Pay is told of an order it is to take.
+#[derive(Debug, Clone, Copy)]
+pub struct OrderTerms<'a> {
+    /// Our order number (`out_trade_no`).
+    pub no: &'a str,
+    pub description: &'a str,
+    pub total_fen: u64,
+    /// `time_expire`: no payment after it.
+    pub expires_at: jiff::Timestamp,
+}
+
 /// An order's state at WeChat Pay.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TradeState {
@@ -140,29 +151,22 @@ impl WeChatPay {
         Ok(Some(Arc::new(wechat)))
     }
 
-    fn order_request(
-        &self,
-        order_no: &str,
-        description: &str,
-        total_fen: u64,
-        openid: Option<&str>,
-        expires_at: jiff::Timestamp,
-    ) -> OrderRequest {
+    fn order_request(&self, terms: &OrderTerms<'_>, openid: Option<&str>) -> OrderRequest {
         OrderRequest {
             appid: self.merchant.appid.clone(),
             mchid: self.merchant.mchid.clone(),
-            description: description.to_owned(),
-            out_trade_no: order_no.to_owned(),
+            description: terms.description.to_owned(),
+            out_trade_no: terms.no.to_owned(),
             notify_url: self.notify_url.clone(),
             amount: OrderAmount {
-                total: total_fen,
+                total: terms.total_fen,
                 currency: "CNY".to_owned(),
             },
             payer: openid.map(|openid| Payer {
                 openid: openid.to_owned(),
             }),
             scene_info: None,
-            time_expire: Some(china_time(expires_at)),
+            time_expire: Some(china_time(terms.expires_at)),
         }
     }
 
@@ -307,19 +311,15 @@ impl WeChatPay {
     /// A Native order: the `code_url` a desktop page shows as a QR code.
     pub async fn native(
         &self,
-        order_no: &str,
-        description: &str,
-        total_fen: u64,
-        expires_at: jiff::Timestamp,
+        terms: &OrderTerms<'_>,
         timestamp: i64,
-        nonce: &str,
     ) -> Result<String, WeChatPayError> {
         let answer = self
             .post(
                 "/v3/pay/transactions/native",
-                &self.order_request(order_no, description, total_fen, None, expires_at),
+                &self.order_request(terms, None),
                 timestamp,
-                nonce,
+                &nonce()?,
             )
             .await?;
         answer["code_url"]
@@ -333,15 +333,11 @@ impl WeChatPay {
     /// WeChat opens and pays.
     pub async fn h5(
         &self,
-        order_no: &str,
-        description: &str,
-        total_fen: u64,
-        expires_at: jiff::Timestamp,
+        terms: &OrderTerms<'_>,
         client_ip: std::net::IpAddr,
         timestamp: i64,
-        nonce: &str,
     ) -> Result<String, WeChatPayError> {
-        let mut request = self.order_request(order_no, description, total_fen, None, expires_at);
+        let mut request = self.order_request(terms, None);
         request.scene_info = Some(SceneInfo {
             payer_client_ip: client_ip.to_string(),
             h5_info: H5Info {
@@ -349,7 +345,7 @@ impl WeChatPay {
             },
         });
         let answer = self
-            .post("/v3/pay/transactions/h5", &request, timestamp, nonce)
+            .post("/v3/pay/transactions/h5", &request, timestamp, &nonce()?)
             .await?;
         answer["h5_url"]
             .as_str()
@@ -360,25 +356,22 @@ impl WeChatPay {
     /// A JSAPI order: the parameters a page inside WeChat passes to `getBrandWCPayRequest`.
     pub async fn jsapi(
         &self,
-        order_no: &str,
-        description: &str,
-        total_fen: u64,
-        expires_at: jiff::Timestamp,
+        terms: &OrderTerms<'_>,
         openid: &str,
         timestamp: i64,
-        nonce: &str,
     ) -> Result<JsapiParameters, WeChatPayError> {
+        let nonce = nonce()?;
         let answer = self
             .post(
                 "/v3/pay/transactions/jsapi",
-                &self.order_request(order_no, description, total_fen, Some(openid), expires_at),
+                &self.order_request(terms, Some(openid)),
                 timestamp,
-                nonce,
+                &nonce,
             )
             .await?;
         let prepay_id = answer["prepay_id"]
             .as_str()
             .ok_or_else(|| WeChatPayError::Request("no prepay_id".to_owned()))?;
-        Ok(self.merchant.jsapi_parameters(prepay_id, timestamp, nonce))
+        Ok(self.merchant.jsapi_parameters(prepay_id, timestamp, &nonce))
     }
 }

@@ -16,7 +16,7 @@ use ticedu_store::records::{Order, OrderStatus, PaymentChannel};
 use utoipa::ToSchema;
 
 use crate::requests::{Payer, WeChatOrderCommand, WeChatOrderRequest};
-use crate::wechat::{WeChatPay, WeChatPayError};
+use crate::wechat::{OrderTerms, WeChatPay, WeChatPayError};
 use crate::{PaymentsStore, cart};
 
 pub const WECHAT_ORDERS: &str = "/api/payments/wechat/orders";
@@ -81,6 +81,7 @@ pub(crate) async fn wechat_order<S: PaymentsStore>(
     let quote = cart::price(&state, &learner, &items).await?;
     let amount = amount_to_collect(quote.total).map_err(|e| ApiError::invalid(&e))?;
     let now = state.platform.clock.now();
+    let expires_at = now + wechat.order_lifetime;
     let order = Order {
         no: new_order_no(now)?,
         learner: auth.id.clone(),
@@ -91,43 +92,31 @@ pub(crate) async fn wechat_order<S: PaymentsStore>(
         created_at: now,
         invoice: None,
         cycle: learner.cycle,
-        expires_at: Some(now + wechat.order_lifetime),
+        expires_at: Some(expires_at),
         refunds: Vec::new(),
     };
-    let expires_at = now + wechat.order_lifetime;
     // Stored (holding its hours) before WeChat Pay hears of it, so that a
     // notice always finds its order and no other order takes the hours.
     state.store.create_order(&order).await?;
     let description = format!("CIQ大讲堂 继续教育 {} 学时", order.hours.len());
-    let nonce = ticedu_api::ids::random_hex(16)?.to_ascii_uppercase();
-    let (no, total, timestamp) = (order.no.as_str(), order.amount.get(), now.as_second());
+    let terms = OrderTerms {
+        no: order.no.as_str(),
+        description: &description,
+        total_fen: order.amount.get(),
+        expires_at,
+    };
+    let timestamp = now.as_second();
     let placed = match &payer {
         Payer::Native => wechat
-            .native(no, &description, total, expires_at, timestamp, &nonce)
+            .native(&terms, timestamp)
             .await
             .map(|code_url| (Some(code_url), None, None)),
         Payer::Jsapi(openid) => wechat
-            .jsapi(
-                no,
-                &description,
-                total,
-                expires_at,
-                openid.as_str(),
-                timestamp,
-                &nonce,
-            )
+            .jsapi(&terms, openid.as_str(), timestamp)
             .await
             .map(|jsapi| (None, None, Some(jsapi))),
         Payer::H5 => wechat
-            .h5(
-                no,
-                &description,
-                total,
-                expires_at,
-                client_ip(&headers),
-                timestamp,
-                &nonce,
-            )
+            .h5(&terms, client_ip(&headers), timestamp)
             .await
             .map(|h5_url| (None, Some(h5_url), None)),
     };

@@ -235,17 +235,14 @@ impl OrderStore for DynamoStore {
                 }
                 None => check_not_held(&mut transaction, Placing::Reservation, order)?,
             }
-            match self.transact(transaction).await {
-                Ok(()) => Ok(()),
-                Err(error) => Err(error
-                    .explain(|part| match part {
-                        Placing::Order => Some(Refusal::OrderExists),
-                        Placing::Learner => Some(Refusal::UnknownLearner),
-                        Placing::Enrollment => Some(Refusal::AlreadyOwned),
-                        Placing::Reservation => Some(Refusal::HourReserved),
-                    })
-                    .into()),
-            }
+            self.transact(transaction).await.map_err(|error| {
+                error.explain(|part| match part {
+                    Placing::Order => Some(Refusal::OrderExists),
+                    Placing::Learner => Some(Refusal::UnknownLearner),
+                    Placing::Enrollment => Some(Refusal::AlreadyOwned),
+                    Placing::Reservation => Some(Refusal::HourReserved),
+                })
+            })
         })
         .await
     }
