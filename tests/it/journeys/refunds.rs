@@ -1,7 +1,10 @@
 //! Orders that settle, in Chromium: a learner cancels an unpaid WeChat Pay
 //! order under 我的订单 (its hour is free again at once); finance look up a
 //! balance order in the console and refund one of its hours; the learner's
-//! balance has the money back and the hour is withdrawn.
+//! balance has the money back and the hour is withdrawn. And a double
+//! payment: an order paid in WeChat at the last moment whose notice is lost,
+//! the hour bought again from the balance elsewhere once it expired, ends
+//! with one purchase and one refund that 我的订单 shows.
 
 use std::time::Instant;
 
@@ -11,9 +14,18 @@ use ticedu_store::Store;
 
 use super::browser::{Browser, Driver, Result, check};
 use super::{log_in_with, platform, succeeded};
-use crate::helpers::{TestApp, accounts, payments, registration};
+use crate::helpers::{Embedded, SIMULATOR, TestApp, WeChat, accounts, payments, registration};
 
 const DESKTOP: (u32, u32) = (1280, 900);
+
+/// A learner with ¥1,000 in the balance: their token.
+async fn learner_with_balance<S: Store>(app: &TestApp<S>) -> Result<String> {
+    let learner = app.register(&registration()).await;
+    let staff = app.staff_token().await;
+    let code = app.issue_cards(&staff, 1, 100_000, "bank transfer").await;
+    succeeded(app.redeem(&learner.token, &code[0]).await)?;
+    Ok(learner.token)
+}
 
 fn balance(me: &Value) -> u64 {
     me["balance_fen"].as_u64().unwrap_or_default()
@@ -24,14 +36,11 @@ async fn cancel_and_refund<S: Store>(
     finance_browser: &Browser,
     app: &TestApp<S>,
 ) -> Result<()> {
-    let learner = app.register(&registration()).await;
-    let staff = app.staff_token().await;
-    let code = app.issue_cards(&staff, 1, 100_000, "bank transfer").await;
-    succeeded(app.redeem(&learner.token, &code[0]).await)?;
+    let token = learner_with_balance(app).await?;
     let bought = succeeded(
         app.post(
             payments::PURCHASE,
-            Some(&learner.token),
+            Some(&token),
             json!({ "items": [ { "kind": "hour", "id": "draft-survey/1" }, { "kind": "hour", "id": "draft-survey/2" } ] }),
         )
         .await,
@@ -46,7 +55,7 @@ async fn cancel_and_refund<S: Store>(
     let pending = succeeded(
         app.post(
             payments::WECHAT_ORDERS,
-            Some(&learner.token),
+            Some(&token),
             json!({ "items": [ { "kind": "hour", "id": "draft-survey/3" } ], "channel": "native" }),
         )
         .await,
@@ -58,7 +67,7 @@ async fn cancel_and_refund<S: Store>(
 
     let b = learner_browser;
     b.step("the learner finds the unpaid order under 我的订单 and cancels it");
-    log_in_with(b, &learner.token).await?;
+    log_in_with(b, &token).await?;
     b.goto("/pay/").await?;
     b.wait_text("ul.orders", &pending_no).await?;
     b.wait_text("ul.orders", "待支付").await?;
@@ -70,7 +79,7 @@ async fn cancel_and_refund<S: Store>(
     succeeded(
         app.post(
             payments::PURCHASE,
-            Some(&learner.token),
+            Some(&token),
             json!({ "items": [ { "kind": "hour", "id": "draft-survey/3" } ] }),
         )
         .await,
@@ -79,12 +88,12 @@ async fn cancel_and_refund<S: Store>(
 
     let f = finance_browser;
     f.step("finance look up the balance order and refund one hour");
-    let before = balance(&app.get(accounts::ME, Some(&learner.token)).await.body);
-    let token = app.staff_token_with(&[StaffRole::Finance]).await;
+    let before = balance(&app.get(accounts::ME, Some(&token)).await.body);
+    let finance = app.staff_token_with(&[StaffRole::Finance]).await;
     f.goto("/staff/").await?;
     f.js(&format!(
         "sessionStorage.setItem('ticedu.staff.token', {});",
-        json!(token)
+        json!(finance)
     ))
     .await?;
     f.goto("/staff/orders/").await?;
@@ -103,7 +112,7 @@ async fn cancel_and_refund<S: Store>(
     f.document_at("console-refund", Some("article.order"))
         .await?;
 
-    let after = balance(&app.get(accounts::ME, Some(&learner.token)).await.body);
+    let after = balance(&app.get(accounts::ME, Some(&token)).await.body);
     if after != before + total / 2 {
         return Err(format!(
             "the balance went from {before} to {after}, not up by {}",
@@ -111,7 +120,7 @@ async fn cancel_and_refund<S: Store>(
         )
         .into());
     }
-    let lesson = app.open_lesson(&learner.token, "draft-survey/2").await;
+    let lesson = app.open_lesson(&token, "draft-survey/2").await;
     if lesson.code() != "learning.hour_not_bought" {
         return Err(format!("the refunded hour still opens: {}", lesson.body).into());
     }
@@ -147,4 +156,104 @@ async fn a_learner_cancels_an_order_and_finance_refunds_one_in_chromium() {
     learner.client.clone().close().await.ok();
     finance.client.clone().close().await.ok();
     eprintln!("cancel and refund in Chromium: {:?}", started.elapsed());
+}
+
+async fn paid_twice<S: Store>(b: &Browser, app: &TestApp<S>) -> Result<()> {
+    let token = learner_with_balance(app).await?;
+    let hour = "draft-survey/3";
+    let placed = succeeded(
+        app.post(
+            payments::WECHAT_ORDERS,
+            Some(&token),
+            json!({ "items": [ { "kind": "hour", "id": hour } ], "channel": "native" }),
+        )
+        .await,
+    )?;
+    let order = placed["order_no"]
+        .as_str()
+        .ok_or("an order number")?
+        .to_owned();
+    b.step("the learner pays in WeChat at the last moment; the notice is lost and the order expires here");
+    succeeded(
+        app.post(
+            &format!("{SIMULATOR}/pay/{order}?notify=false"),
+            None,
+            json!({}),
+        )
+        .await,
+    )?;
+    tokio::time::sleep(std::time::Duration::from_millis(3_200)).await;
+
+    // On another device, without opening 我的订单 (which would have asked WeChat
+    // Pay about the order first, found the payment, and refused buying it again).
+    b.step("the learner buys the hour again from the balance elsewhere");
+    succeeded(
+        app.post(
+            payments::PURCHASE,
+            Some(&token),
+            json!({ "items": [ { "kind": "hour", "id": hour } ] }),
+        )
+        .await,
+    )?;
+    log_in_with(b, &token).await?;
+
+    b.step("我的订单 shows the WeChat Pay order paid and refunded");
+    let mut shown = String::new();
+    for _ in 0..30 {
+        b.goto("/pay/").await?;
+        shown = b.wait_text("ul.orders", &order).await?;
+        if shown.contains("已退款") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    if !shown.contains("已退款") {
+        return Err(format!("我的订单 shows no refund: {shown}").into());
+    }
+    let orders = succeeded(app.get(payments::ORDERS, Some(&token)).await)?;
+    let list = orders["orders"].as_array().ok_or("orders")?;
+    let paid = list.iter().filter(|o| o["status"] == "paid").count();
+    let refunds: Vec<&Value> = list
+        .iter()
+        .flat_map(|o| o["refunds"].as_array().into_iter().flatten())
+        .collect();
+    if paid != 2 || refunds.len() != 1 || refunds[0]["reason"] != "already_owned" {
+        return Err(format!("not one purchase and one refund: {orders}").into());
+    }
+    let at_wechat = app.simulator.as_ref().ok_or("a simulator")?.refunds().len();
+    if at_wechat != 1 {
+        return Err(format!("{at_wechat} refunds asked of WeChat Pay").into());
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_double_payment_ends_with_one_purchase_and_one_refund_in_chromium() {
+    // The system clock (the simulator dates its notices now), orders that expire in 3 seconds.
+    let app = TestApp::builder(Embedded)
+        .site()
+        .wechat(WeChat::BuiltIn)
+        .order_lifetime(3)
+        .spawn()
+        .await;
+    let driver = Driver::start().await;
+    let learner = Browser::open(&driver, &app.address, "learner").await;
+    check(
+        paid_twice(&learner, &app).await,
+        &[&learner],
+        "double payment",
+    )
+    .await;
+    let errors = learner.script_errors().await;
+    check(
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("script errors: {errors:#?}").into())
+        },
+        &[&learner],
+        "double payment",
+    )
+    .await;
+    learner.client.clone().close().await.ok();
 }
