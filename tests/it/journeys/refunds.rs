@@ -4,12 +4,15 @@
 //! balance has the money back and the hour is withdrawn. And a double
 //! payment: an order paid in WeChat at the last moment whose notice is lost,
 //! the hour bought again from the balance elsewhere once it expired, ends
-//! with one purchase and one refund that 我的订单 shows.
+//! with one purchase and one refund that 我的订单 shows. And invoices for
+//! everyone: a person by name, a company with its credit code and a paper
+//! invoice to a named recipient.
 
 use std::time::Instant;
 
 use serde_json::{Value, json};
 use ticedu_domain::staff::StaffRole;
+use ticedu_store::records::InvoiceStatus;
 use ticedu_store::Store;
 
 use super::browser::{Browser, Driver, Result, check};
@@ -255,5 +258,97 @@ async fn a_double_payment_ends_with_one_purchase_and_one_refund_in_chromium() {
         "double payment",
     )
     .await;
+    learner.client.clone().close().await.ok();
+}
+
+/// Ticks `order` under 我的订单 and requests its invoice with the form as filled by `fill`.
+async fn request_invoice(b: &Browser, order: &str, fill: &str) -> Result<()> {
+    b.goto("/pay/").await?;
+    b.wait_text("ul.orders", order).await?;
+    b.click(&format!("ul.orders input[value='{order}']"))
+        .await?;
+    b.js(fill).await?;
+    b.click("form.invoice button[type=submit]").await?;
+    b.wait_text(".invoice-result .status.ok", "发票申请已提交")
+        .await?;
+    Ok(())
+}
+
+async fn invoices<S: Store>(b: &Browser, app: &TestApp<S>) -> Result<()> {
+    let token = learner_with_balance(app).await?;
+    let mut orders = Vec::new();
+    for hour in ["draft-survey/1", "draft-survey/2"] {
+        let bought = succeeded(
+            app.post(
+                payments::PURCHASE,
+                Some(&token),
+                json!({ "items": [ { "kind": "hour", "id": hour } ] }),
+            )
+            .await,
+        )?;
+        orders.push(
+            bought["order_no"]
+                .as_str()
+                .ok_or("an order number")?
+                .to_owned(),
+        );
+    }
+    log_in_with(b, &token).await?;
+
+    b.step("an individual asks for an electronic invoice by name only");
+    request_invoice(
+        b,
+        &orders[0],
+        r#"var f = document.querySelector("form.invoice");
+           f.elements.buyer_name.value = "钟检";
+           f.elements.email.value = "zhong@example.cn";"#,
+    )
+    .await?;
+
+    b.step("a company asks for a paper invoice with its credit code, sent to a named recipient");
+    request_invoice(
+        b,
+        &orders[1],
+        r#"var f = document.querySelector("form.invoice");
+           f.elements.buyer_kind.value = "company";
+           f.elements.buyer_kind.dispatchEvent(new Event("change"));
+           f.elements.buyer_name.value = "中国检验认证集团北京有限公司";
+           f.elements.taxpayer_id.value = "91350100M000100Y43";
+           f.elements.email.value = "finance@example.cn";
+           f.elements.delivery.value = "paper";
+           f.elements.delivery.dispatchEvent(new Event("change"));
+           f.elements.recipient.value = "王会计";
+           f.elements.phone.value = "13800138000";
+           f.elements.address.value = "北京市朝阳区某路 1 号";"#,
+    )
+    .await?;
+    let listed = b.wait_text("ul.orders", &orders[1]).await?;
+    if listed.matches("已申请发票").count() != 2 {
+        return Err(format!("both orders should show an invoice requested: {listed}").into());
+    }
+    if b.count("form.invoice:not([hidden])").await? != 0 {
+        return Err("the invoice form stays with nothing left to invoice".into());
+    }
+    let mut requested = app
+        .store
+        .invoices_with_status(InvoiceStatus::Requested)
+        .await?;
+    requested.sort_by_key(|invoice| invoice.taxpayer_id.is_some());
+    let made_out: Vec<(&str, bool)> = requested
+        .iter()
+        .map(|invoice| (invoice.buyer_name.as_str(), invoice.taxpayer_id.is_some()))
+        .collect();
+    if made_out != [("钟检", false), ("中国检验认证集团北京有限公司", true)] {
+        return Err(format!("the invoices stored: {made_out:?}").into());
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_person_and_a_company_request_invoices_in_chromium() {
+    let app = platform().await;
+    let driver = Driver::start().await;
+    let learner = Browser::open(&driver, &app.address, "learner").await;
+    check(invoices(&learner, &app).await, &[&learner], "invoices").await;
     learner.client.clone().close().await.ok();
 }
