@@ -12,8 +12,8 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 use ticedu_domain::staff::StaffRole;
-use ticedu_store::records::InvoiceStatus;
 use ticedu_store::Store;
+use ticedu_store::records::InvoiceStatus;
 
 use super::browser::{Browser, Driver, Result, check};
 use super::{log_in_with, platform, succeeded};
