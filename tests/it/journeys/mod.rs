@@ -70,6 +70,52 @@ async fn bundle_into_cart(b: &Browser, bundle: &str) -> Result<()> {
     Ok(())
 }
 
+/// The mix the notice allows (R8, R9): an elective course, a certification
+/// course and a single hour, each added on its own page, then the pay page
+/// showing the three lines priced.
+async fn mixed_cart(b: &Browser) -> Result<()> {
+    for page in [
+        "/courses/draft-survey/",
+        "/courses/iso-iec-17020-inspection-bodies/",
+        "/courses/iso-iec-17025-testing-laboratories/1/",
+    ] {
+        b.goto(page).await?;
+        b.click("form[data-buy] button[type=submit]").await?;
+        b.wait_text("form[data-buy] .status.ok", "已加入购物车")
+            .await?;
+    }
+    b.goto("/pay/").await?;
+    b.wait_text("[data-app=pay] .cart-total", "合计").await?;
+    let lines = b.count("[data-app=pay] .cart-lines li").await?;
+    if lines != 3 {
+        return Err(format!("the cart lists {lines} lines, not 3").into());
+    }
+    Ok(())
+}
+
+/// The learner owns what [`mixed_cart`] put in the cart, by one order.
+async fn owns_mixed_cart<S: ticedu_store::Store>(
+    app: &TestApp<S>,
+    learner: &ticedu_store::ids::LearnerId,
+) -> Result<()> {
+    let orders = app.store.orders_of(learner).await?;
+    let [order] = orders.as_slice() else {
+        return Err(format!("{} orders, not one", orders.len()).into());
+    };
+    let owned = app.store.enrollments(learner).await?;
+    let hours: Vec<String> = owned.iter().map(|e| e.hour.to_string()).collect();
+    if owned.len() != order.hours.len()
+        || !hours.iter().any(|h| h.starts_with("draft-survey/"))
+        || !hours
+            .iter()
+            .any(|h| h.starts_with("iso-iec-17020-inspection-bodies/"))
+        || !hours.contains(&"iso-iec-17025-testing-laboratories/1".to_owned())
+    {
+        return Err(format!("the learner owns {hours:?}").into());
+    }
+    Ok(())
+}
+
 /// An API answer a journey depends on: its body, or the step's error.
 fn succeeded(answer: Answer) -> Result<Value> {
     if answer.status.is_success() {

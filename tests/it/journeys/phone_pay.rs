@@ -2,10 +2,8 @@
 //! takes WeChat Pay's H5 route, WeChat Pay's page (the local simulator's)
 //! pays and sends the learner back, and the page shows the order paid.
 
-use ticedu_store::OrderStore;
-
 use super::browser::{Browser, Driver, check};
-use super::{bundle_into_cart, log_in_with, platform};
+use super::{log_in_with, mixed_cart, owns_mixed_cart, platform};
 use crate::helpers::Kind;
 
 /// Chrome on an Android phone: not WeChat's browser.
@@ -18,9 +16,9 @@ pub async fn phone_pay_journey() {
     let driver = Driver::start().await;
     let b = Browser::open_with_agent(&driver, &app.address, "phone", ANDROID_CHROME).await;
     let result = async {
-        b.step("put the 40-hour bundle in the cart on a phone");
+        b.step("on a phone, put an elective, a certification course and a single hour in the cart");
         log_in_with(&b, &learner.token).await?;
-        bundle_into_cart(&b, "certification-40").await?;
+        mixed_cart(&b).await?;
 
         b.step("pay with WeChat Pay: to its H5 page and back, paid");
         b.click("form.wechat button[type=submit]").await?;
@@ -33,9 +31,7 @@ pub async fn phone_pay_journey() {
         }
         b.wait_text("[data-app=pay] .cart-total", "购物车是空的")
             .await?;
-        if app.store.enrollments(&learner.id).await?.len() != 40 {
-            return Err("the bundle's 40 hours are not the learner's".into());
-        }
+        owns_mixed_cart(&app, &learner.id).await?;
         Ok(())
     }
     .await;

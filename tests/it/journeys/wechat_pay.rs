@@ -5,10 +5,10 @@
 //! paying through the simulator; the page then sees the order paid.
 
 use ticedu_local::wechatpay_simulator::openid_of;
-use ticedu_store::{LearnerStore, OrderStore};
+use ticedu_store::LearnerStore;
 
 use super::browser::{Browser, Driver, check};
-use super::{log_in_with, platform};
+use super::{log_in_with, mixed_cart, owns_mixed_cart, platform};
 use crate::helpers::Kind;
 
 /// WeChat 8 on an Android phone.
@@ -41,22 +41,7 @@ pub async fn wechat_pay_journey() {
             "inside WeChat, put an elective, a certification course and a single hour in the cart",
         );
         log_in_with(&b, &learner.token).await?;
-        for page in [
-            "/courses/draft-survey/",
-            "/courses/iso-iec-17020-inspection-bodies/",
-            "/courses/iso-iec-17025-testing-laboratories/1/",
-        ] {
-            b.goto(page).await?;
-            b.click("form[data-buy] button[type=submit]").await?;
-            b.wait_text("form[data-buy] .status.ok", "已加入购物车")
-                .await?;
-        }
-        b.goto("/pay/").await?;
-        b.wait_text("[data-app=pay] .cart-total", "合计").await?;
-        let lines = b.count("[data-app=pay] .cart-lines li").await?;
-        if lines != 3 {
-            return Err(format!("the cart lists {lines} lines, not 3").into());
-        }
+        mixed_cart(&b).await?;
 
         b.step("pay with WeChat Pay: through WeChat's authorisation and back, a JSAPI order");
         b.click("form.wechat button[type=submit]").await?;
@@ -83,21 +68,7 @@ pub async fn wechat_pay_journey() {
         }
         b.wait_text("[data-app=pay] .cart-total", "购物车是空的")
             .await?;
-        let orders = app.store.orders_of(&learner.id).await?;
-        let [order] = orders.as_slice() else {
-            return Err(format!("{} orders, not one", orders.len()).into());
-        };
-        let owned = app.store.enrollments(&learner.id).await?;
-        let hours: Vec<String> = owned.iter().map(|e| e.hour.to_string()).collect();
-        if owned.len() != order.hours.len()
-            || !hours.iter().any(|h| h.starts_with("draft-survey/"))
-            || !hours
-                .iter()
-                .any(|h| h.starts_with("iso-iec-17020-inspection-bodies/"))
-            || !hours.contains(&"iso-iec-17025-testing-laboratories/1".to_owned())
-        {
-            return Err(format!("the learner owns {hours:?}").into());
-        }
+        owns_mixed_cart(&app, &learner.id).await?;
         let errors = b.script_errors().await;
         if !errors.is_empty() {
             return Err(format!("script errors: {errors:#?}").into());
