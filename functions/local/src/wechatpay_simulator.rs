@@ -1,7 +1,8 @@
 //! A WeChat Pay simulator, so that the local platform (and the tests) can
 //! finish a payment without WeChat: it serves the v3 order endpoints, checking
 //! our request signatures with the merchant's public key as WeChat Pay does,
-//! and on `POST /wechatpay-simulator/pay/{order}` it posts a payment notice
+//! and on `POST /wechatpay-simulator/pay/{order}` (or `…/scan` with the
+//! Native order's `code_url`, as a phone scanning its QR code) it posts a payment notice
 //! signed with its own key and encrypted with the API v3 key to our
 //! `notify_url` — so the real verification path is the one exercised.
 //! Paying inside WeChat (the web authorisation that gives the openid, and the
@@ -227,6 +228,7 @@ pub fn routes(simulator: Arc<Simulator>) -> Router {
         .route(&format!("{PREFIX}/v3/pay/transactions/h5"), post(order))
         .route(&format!("{PREFIX}/h5/{{order}}"), get(h5_page))
         .route(&format!("{PREFIX}/pay/{{order}}"), post(pay_route))
+        .route(&format!("{PREFIX}/scan"), post(scan))
         // Paying inside WeChat: the web authorisation and the JSAPI pay sheet.
         .merge(official_account::routes())
         .merge(bill_routes())
@@ -311,6 +313,28 @@ async fn pay_route(
 ) -> (StatusCode, Json<Value>) {
     let notify = options.get("notify").map(String::as_str) != Some("false");
     pay(&simulator, &order, notify).await
+}
+
+/// `POST …/scan` with `{"code_url": …}`: a phone's WeChat scanning a Native
+/// order's QR code and paying it. Only a code this simulator handed out
+/// (`weixin://wxpay/bizpayurl?pr=<order>`) is understood.
+async fn scan(
+    State(simulator): State<Arc<Simulator>>,
+    Json(scanned): Json<Value>,
+) -> (StatusCode, Json<Value>) {
+    let order = scanned["code_url"]
+        .as_str()
+        .and_then(|code| code.strip_prefix("weixin://wxpay/bizpayurl?pr="))
+        .filter(|order| !order.is_empty() && !order.contains('&'));
+    match order {
+        Some(order) => pay(&simulator, order, true).await,
+        None => (
+            StatusCode::BAD_REQUEST,
+            Json(
+                json!({ "code": "INVALID_REQUEST", "message": "not a WeChat Pay code of this simulator" }),
+            ),
+        ),
+    }
 }
 
 /// Pays an order it took, if it can still be paid: records the payment (for

@@ -7,7 +7,7 @@ use serde_json::json;
 use ticedu_tests::fixtures::{id_number, id_number_seed};
 
 use super::browser::{Browser, PASSWORD, Result, WAIT};
-use super::{App, Issued, bundle_into_cart};
+use super::{App, Issued, bundle_into_cart, scan_qr};
 
 pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issued> {
     let id_number = id_number(id_number_seed());
@@ -387,25 +387,6 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
         id_number: id_number.to_owned(),
         username,
     })
-}
-
-/// What zbar (Debian's `zbar-tools`) reads in a PNG screenshot.
-fn scan_qr(png: &[u8]) -> Result<String> {
-    let dir = tempfile::tempdir()?;
-    let file = dir.path().join("qr.png");
-    std::fs::write(&file, png)?;
-    let output = std::process::Command::new("zbarimg")
-        .args(["--quiet", "--raw"])
-        .arg(&file)
-        .output()?;
-    if !output.status.success() {
-        return Err(format!(
-            "zbarimg found no code: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-        .into());
-    }
-    Ok(String::from_utf8(output.stdout)?.trim_end().to_owned())
 }
 
 /// Chooses `value` in the `<select>` at `css`.

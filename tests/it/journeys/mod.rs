@@ -14,6 +14,7 @@
 
 mod browser;
 mod console;
+mod desktop_pay;
 mod learner;
 mod lesson;
 mod phone_pay;
@@ -114,6 +115,25 @@ async fn owns_mixed_cart<S: ticedu_store::Store>(
         return Err(format!("the learner owns {hours:?}").into());
     }
     Ok(())
+}
+
+/// What zbar (Debian's `zbar-tools`) reads in a PNG screenshot.
+fn scan_qr(png: &[u8]) -> Result<String> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("qr.png");
+    std::fs::write(&file, png)?;
+    let output = std::process::Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(&file)
+        .output()?;
+    if !output.status.success() {
+        return Err(format!(
+            "zbarimg found no code: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    Ok(String::from_utf8(output.stdout)?.trim_end().to_owned())
 }
 
 /// An API answer a journey depends on: its body, or the step's error.
@@ -322,4 +342,9 @@ async fn a_phone_pays_through_wechat_pays_h5_page_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_learner_pays_inside_wechat_with_jsapi_in_chromium() {
     wechat_pay::wechat_pay_journey().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_desktop_pays_by_scanning_the_native_qr_code_in_chromium() {
+    desktop_pay::desktop_pay_journey().await;
 }

@@ -1,0 +1,70 @@
+//! Paying on a computer (issue 18): the pay page places a Native order for
+//! the cart and draws its QR code; a phone's WeChat scans it (this test reads
+//! the code from a screenshot with zbar and hands what it read to the
+//! simulator, as WeChat would) and pays; the page, following the order,
+//! sees it paid without being touched.
+
+use serde_json::json;
+
+use super::browser::{Browser, Driver, check};
+use super::{log_in_with, mixed_cart, owns_mixed_cart, platform, scan_qr, succeeded};
+use crate::helpers::Kind;
+
+pub async fn desktop_pay_journey() {
+    // The system clock: the simulator dates its notices now, and stale ones are refused.
+    let app = platform().await;
+    let learner = app.register_as(Kind::New).await;
+    let driver = Driver::start().await;
+    let b = Browser::open_sized(&driver, &app.address, "desktop", (1280, 800)).await;
+    let result = async {
+        b.step(
+            "on a computer, put an elective, a certification course and a single hour in the cart",
+        );
+        log_in_with(&b, &learner.token).await?;
+        mixed_cart(&b).await?;
+
+        b.step("pay with WeChat Pay: a Native order, its QR code drawn on the page");
+        b.click("form.wechat button[type=submit]").await?;
+        b.wait_text("form.wechat .status.ok", "请用微信扫码支付")
+            .await?;
+        let code_url = b
+            .wait_text("form.wechat .code-url", "weixin://wxpay/")
+            .await?;
+        b.js("document.querySelector('form.wechat .qr').scrollIntoView({block: 'center'});")
+            .await?;
+        let png = b.find("form.wechat .qr").await?.screenshot().await?;
+        let scanned = scan_qr(&png)?;
+        if scanned != code_url.trim() {
+            return Err(format!(
+                "the QR code reads {scanned:?}, the order's code_url is {code_url:?}"
+            )
+            .into());
+        }
+
+        b.step("a phone's WeChat scans the code and pays; the page sees the order paid");
+        succeeded(
+            app.post(
+                "/wechatpay-simulator/scan",
+                None,
+                json!({ "code_url": scanned }),
+            )
+            .await,
+        )?;
+        b.wait_text("form.wechat .status.ok", "支付成功").await?;
+        b.wait_text("[data-app=pay] .cart-total", "购物车是空的")
+            .await?;
+        owns_mixed_cart(&app, &learner.id).await?;
+        let orders = b.wait_text("[data-app=pay] .orders", "已支付").await?;
+        if orders.contains("待支付") || orders.lines().count() != 1 {
+            return Err(format!("orders after paying: {orders:?}").into());
+        }
+        let errors = b.script_errors().await;
+        if !errors.is_empty() {
+            return Err(format!("script errors: {errors:#?}").into());
+        }
+        Ok(())
+    }
+    .await;
+    check(result, &[&b], "desktop pay").await;
+    b.client.clone().close().await.ok();
+}
