@@ -63,6 +63,15 @@ enum Refunding {
     Audit,
 }
 
+/// How often an operation reads and writes again when what it read changed
+/// before its transaction (a concurrent purchase, payment or closing).
+const RACE_ATTEMPTS: usize = 4;
+
+/// An operation that kept losing races: nothing was written.
+fn raced() -> Failure {
+    Failure::backend("the order kept changing while it was written; nothing was written")
+}
+
 /// The numeric copy of a reservation's end that conditions compare.
 const UNTIL: &str = "until_s";
 
@@ -92,7 +101,9 @@ fn check_not_held<P: Copy>(
     Ok(())
 }
 
-/// Deletes the reservations among `held` that name `order`, on that condition.
+/// Deletes the reservations among `held` that still name `order`: one
+/// released meanwhile (the order closed or paid at the same moment) is no
+/// obstacle; one another order has taken since cancels the transaction.
 fn release<P: Copy>(
     transaction: &mut Transaction<P>,
     part: P,
@@ -104,7 +115,7 @@ fn release<P: Copy>(
             transaction.delete_if(
                 part,
                 &keys::reservation(&order.learner, order.cycle, hour),
-                "#order = :order",
+                "attribute_not_exists(pk) OR #order = :order",
                 Expr::default()
                     .name("#order", "order")
                     .value(":order", s(order.no.as_str())),
@@ -254,39 +265,12 @@ impl OrderStore for DynamoStore {
         reason: CloseReason,
     ) -> StoreResult<Outcome> {
         during("close_order", async {
-            let order_key = keys::order(no);
-            let order: Order = self
-                .get_record(&order_key)
-                .await?
-                .ok_or(Refusal::UnknownOrder)?;
-            if order.closing()? == Outcome::AlreadyApplied {
-                return Ok(Outcome::AlreadyApplied);
+            for _ in 0..RACE_ATTEMPTS {
+                if let Some(outcome) = self.try_close_order(no, at, reason).await? {
+                    return Ok(outcome);
+                }
             }
-            let held = self.reservations_of(&order).await?;
-            let mut transaction = self.transaction();
-            transaction.update(
-                Closing::Order,
-                &order_key,
-                "SET #status = :closed",
-                "#status.#status = :pending",
-                Expr::default()
-                    .name("#status", "status")
-                    .value(":closed", to_value(&OrderStatus::Closed { at, reason })?)
-                    .value(":pending", s("pending")),
-            )?;
-            release(&mut transaction, Closing::Reservation, &order, &held)?;
-            let cancellation = match self.transact(transaction).await {
-                Ok(()) => return Ok(Outcome::Applied),
-                Err(error) => error.cancellation()?,
-            };
-            if cancellation.failed(Closing::Order) {
-                let stored: Option<Order> = self
-                    .found_record(&cancellation, Closing::Order, &order_key)
-                    .await?;
-                return Ok(stored.ok_or(Refusal::UnknownOrder)?.closing()?);
-            }
-            // A reservation changed hands meanwhile: nothing was written, try again.
-            Err(cancellation.explain(|_| None))
+            Err(raced())
         })
         .await
     }
@@ -311,89 +295,12 @@ impl OrderStore for DynamoStore {
     async fn apply_payment(&self, order: &Order, notice: &PaymentNotice) -> StoreResult<Outcome> {
         during("apply_payment", async {
             order.check_notice(notice)?;
-            let order_key = keys::order(&order.no);
-            let owned: Vec<HourId> = {
-                let enrolled = self.enrollments_of(&order.learner).await?;
-                order
-                    .hours
-                    .iter()
-                    .filter(|hour| {
-                        enrolled
-                            .iter()
-                            .any(|e| &e.hour == *hour && e.cycle == order.cycle)
-                    })
-                    .cloned()
-                    .collect()
-            };
-            let held = self.reservations_of(order).await?;
-            let paid = OrderStatus::Paid {
-                at: notice.paid_at,
-                transaction: Some(notice.transaction.clone()),
-            };
-            let mut refunds = order.refunds.clone();
-            if !owned.is_empty() {
-                refunds.push(Refund {
-                    no: RefundNo::nth(&order.no, refunds.len() + 1).or_backend()?,
-                    amount: order.share_of(owned.len()),
-                    hours: owned.clone(),
-                    reason: RefundReason::AlreadyOwned,
-                    requested_at: notice.paid_at,
-                    status: RefundStatus::Requested,
-                });
+            for _ in 0..RACE_ATTEMPTS {
+                if let Some(outcome) = self.try_apply_payment(order, notice).await? {
+                    return Ok(outcome);
+                }
             }
-            let mut transaction = self.transaction();
-            transaction.update(
-                Payment::Order,
-                &order_key,
-                "SET #status = :paid, #refunds = :refunds",
-                "attribute_exists(pk) AND #status.#status IN (:pending, :closed) AND #amount = :amount AND #channel = :channel",
-                Expr::default()
-                    .name("#status", "status")
-                    .name("#refunds", "refunds")
-                    .name("#amount", "amount")
-                    .name("#channel", "channel")
-                    .value(":paid", to_value(&paid)?)
-                    .value(":refunds", to_value(&refunds)?)
-                    .value(":pending", s("pending"))
-                    .value(":closed", s("closed"))
-                    .value(":amount", n(notice.amount.get()))
-                    .value(":channel", to_value(&PaymentChannel::WeChatPay)?),
-            )?;
-            transaction.put_new(
-                Payment::Notice,
-                crate::reconciliation::notice_item(notice)?,
-            )?;
-            let free: Vec<HourId> = order
-                .hours
-                .iter()
-                .filter(|hour| !owned.contains(hour))
-                .cloned()
-                .collect();
-            enroll(&mut transaction, Payment::Enrollment, order, &free)?;
-            release(&mut transaction, Payment::Reservation, order, &held)?;
-            let cancellation = match self.transact(transaction).await {
-                Ok(()) => return Ok(Outcome::Applied),
-                Err(error) => error.cancellation()?,
-            };
-            if cancellation.failed(Payment::Order) {
-                let stored: Option<Order> = self
-                    .found_record(&cancellation, Payment::Order, &order_key)
-                    .await?;
-                return match stored.map(|stored| stored.payment_by(notice)) {
-                    None => Err(Refusal::UnknownOrder.into()),
-                    Some(Ok(Outcome::AlreadyApplied)) => Ok(Outcome::AlreadyApplied),
-                    // A pending order that failed the condition differs from the notice.
-                    Some(Ok(Outcome::Applied)) => Err(Refusal::NoticeMismatch.into()),
-                    Some(Err(refusal)) => Err(refusal.into()),
-                };
-            }
-            Err(cancellation.explain(|part| match part {
-                // This transaction was applied to another order.
-                Payment::Notice => Some(Refusal::NoticeMismatch),
-                // An hour was bought or held meanwhile: nothing was written,
-                // and the notice's retry will see it.
-                Payment::Order | Payment::Enrollment | Payment::Reservation => None,
-            }))
+            Err(raced())
         })
         .await
     }
@@ -560,6 +467,136 @@ impl OrderStore for DynamoStore {
 }
 
 impl DynamoStore {
+    /// One reading and one transaction of [`OrderStore::close_order`]; `None`
+    /// when a reservation changed hands between them (nothing was written).
+    async fn try_close_order(
+        &self,
+        no: &OrderNo,
+        at: Timestamp,
+        reason: CloseReason,
+    ) -> Attempt<Option<Outcome>> {
+        let order_key = keys::order(no);
+        let order: Order = self
+            .get_record(&order_key)
+            .await?
+            .ok_or(Refusal::UnknownOrder)?;
+        if order.closing()? == Outcome::AlreadyApplied {
+            return Ok(Some(Outcome::AlreadyApplied));
+        }
+        let held = self.reservations_of(&order).await?;
+        let mut transaction = self.transaction();
+        transaction.update(
+            Closing::Order,
+            &order_key,
+            "SET #status = :closed",
+            "#status.#status = :pending",
+            Expr::default()
+                .name("#status", "status")
+                .value(":closed", to_value(&OrderStatus::Closed { at, reason })?)
+                .value(":pending", s("pending")),
+        )?;
+        release(&mut transaction, Closing::Reservation, &order, &held)?;
+        let cancellation = match self.transact(transaction).await {
+            Ok(()) => return Ok(Some(Outcome::Applied)),
+            Err(error) => error.cancellation()?,
+        };
+        if cancellation.failed(Closing::Order) {
+            let stored: Option<Order> = self
+                .found_record(&cancellation, Closing::Order, &order_key)
+                .await?;
+            return Ok(Some(stored.ok_or(Refusal::UnknownOrder)?.closing()?));
+        }
+        Ok(None)
+    }
+
+    /// One reading and one transaction of [`OrderStore::apply_payment`];
+    /// `None` when an hour was bought or held between them (nothing was
+    /// written, and a new reading sees why).
+    async fn try_apply_payment(
+        &self,
+        order: &Order,
+        notice: &PaymentNotice,
+    ) -> Attempt<Option<Outcome>> {
+        let order_key = keys::order(&order.no);
+        let owned: Vec<HourId> = {
+            let enrolled = self.enrollments_of(&order.learner).await?;
+            order
+                .hours
+                .iter()
+                .filter(|hour| {
+                    enrolled
+                        .iter()
+                        .any(|e| &e.hour == *hour && e.cycle == order.cycle)
+                })
+                .cloned()
+                .collect()
+        };
+        let held = self.reservations_of(order).await?;
+        let paid = OrderStatus::Paid {
+            at: notice.paid_at,
+            transaction: Some(notice.transaction.clone()),
+        };
+        let mut refunds = order.refunds.clone();
+        if !owned.is_empty() {
+            refunds.push(Refund {
+                no: RefundNo::nth(&order.no, refunds.len() + 1).or_backend()?,
+                amount: order.share_of(owned.len()),
+                hours: owned.clone(),
+                reason: RefundReason::AlreadyOwned,
+                requested_at: notice.paid_at,
+                status: RefundStatus::Requested,
+            });
+        }
+        let mut transaction = self.transaction();
+        transaction.update(
+            Payment::Order,
+            &order_key,
+            "SET #status = :paid, #refunds = :refunds",
+            "attribute_exists(pk) AND #status.#status IN (:pending, :closed) AND #amount = :amount AND #channel = :channel",
+            Expr::default()
+                .name("#status", "status")
+                .name("#refunds", "refunds")
+                .name("#amount", "amount")
+                .name("#channel", "channel")
+                .value(":paid", to_value(&paid)?)
+                .value(":refunds", to_value(&refunds)?)
+                .value(":pending", s("pending"))
+                .value(":closed", s("closed"))
+                .value(":amount", n(notice.amount.get()))
+                .value(":channel", to_value(&PaymentChannel::WeChatPay)?),
+        )?;
+        transaction.put_new(Payment::Notice, crate::reconciliation::notice_item(notice)?)?;
+        let free: Vec<HourId> = order
+            .hours
+            .iter()
+            .filter(|hour| !owned.contains(hour))
+            .cloned()
+            .collect();
+        enroll(&mut transaction, Payment::Enrollment, order, &free)?;
+        release(&mut transaction, Payment::Reservation, order, &held)?;
+        let cancellation = match self.transact(transaction).await {
+            Ok(()) => return Ok(Some(Outcome::Applied)),
+            Err(error) => error.cancellation()?,
+        };
+        if cancellation.failed(Payment::Order) {
+            let stored: Option<Order> = self
+                .found_record(&cancellation, Payment::Order, &order_key)
+                .await?;
+            return match stored.map(|stored| stored.payment_by(notice)) {
+                None => Err(Refusal::UnknownOrder.into()),
+                Some(Ok(Outcome::AlreadyApplied)) => Ok(Some(Outcome::AlreadyApplied)),
+                // A pending order that failed the condition differs from the notice.
+                Some(Ok(Outcome::Applied)) => Err(Refusal::NoticeMismatch.into()),
+                Some(Err(refusal)) => Err(refusal.into()),
+            };
+        }
+        if cancellation.failed(Payment::Notice) {
+            // This transaction was applied to another order.
+            return Err(Refusal::NoticeMismatch.into());
+        }
+        Ok(None)
+    }
+
     async fn enrollments_of(&self, learner: &LearnerId) -> Attempt<Vec<Enrollment>> {
         self.query_records(
             &keys::learner_partition(learner),

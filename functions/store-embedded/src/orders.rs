@@ -293,7 +293,9 @@ impl OrderStore for EmbeddedStore {
     ) -> StoreResult<Outcome> {
         let (refund, status) = (refund.clone(), status.clone());
         self.write("settle_refund", move |txn| {
-            let mut stored = stored_order(txn, &refund.order())?;
+            // A refund of an order that does not exist is as unknown as any.
+            let mut stored: Order = get_json(&open(txn, ORDERS)?, refund.order().as_str())?
+                .ok_or(Failure::Refused(Refusal::UnknownRefund))?;
             let Some(found) = stored.refunds.iter_mut().find(|r| r.no == refund) else {
                 return Err(Refusal::UnknownRefund.into());
             };

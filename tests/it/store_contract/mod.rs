@@ -13,6 +13,7 @@ mod learning;
 mod lessons;
 mod orders;
 mod reconciliation;
+mod settling;
 mod staff;
 mod staff_accounts;
 mod years;
@@ -27,6 +28,7 @@ pub use learning::*;
 pub use lessons::*;
 pub use orders::*;
 pub use reconciliation::*;
+pub use settling::*;
 pub use staff::*;
 pub use staff_accounts::*;
 pub use years::*;
@@ -77,6 +79,12 @@ macro_rules! store_contract_tests {
             an_unapproved_application_cannot_close_its_cycle,
             an_approved_returning_claim_grants_the_discount_with_it,
             invoices_cover_only_own_paid_orders_once,
+            twenty_concurrent_orders_for_one_hour_hold_it_once,
+            an_expired_order_holds_nothing_and_its_late_payment_refunds_what_was_bought_meanwhile,
+            closing_and_paying_one_order_at_once_ends_paid_once,
+            twenty_concurrent_refunds_of_one_order_refund_it_once,
+            a_learned_hour_is_withdrawn_only_when_staff_confirm_it,
+            twenty_concurrent_refund_notices_settle_it_once,
             login_failures_are_counted_per_window_and_cleared,
             stored_years_are_saved_overwritten_and_audited_together,
             a_stale_version_is_refused_and_nothing_changes,
