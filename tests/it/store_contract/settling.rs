@@ -155,7 +155,7 @@ pub async fn an_expired_order_holds_nothing_and_its_late_payment_refunds_what_wa
         panic!("refunds: {:?}", paid.refunds);
     };
     assert_eq!(refund.no, RefundNo::nth(&lapsed.no, 1).unwrap());
-    assert_eq!(refund.hours, [first.clone()]);
+    assert_eq!(refund.hours, std::slice::from_ref(&first));
     assert_eq!(refund.reason, RefundReason::AlreadyOwned);
     assert_eq!(refund.status, RefundStatus::Requested);
     // The price spread over the order's hours; the hour kept carries the odd fen.
@@ -276,7 +276,7 @@ pub async fn twenty_concurrent_refunds_of_one_order_refund_it_once<S: ContractSt
         .collect();
     assert_eq!(kept, [hours[2].clone()]);
     let stored = store.order(&order.no).await.unwrap().unwrap();
-    assert_eq!(stored.refunds, [refund.clone()]);
+    assert_eq!(stored.refunds, std::slice::from_ref(&refund));
     assert_eq!(stored.refundable(), Fen::new(1500));
     let trail = store
         .audit_trail(&first_page(AuditQuery::MAX_LIMIT))
