@@ -9,6 +9,7 @@
 mod helpers;
 
 mod api;
+mod api_abuse;
 mod api_audit;
 mod api_certificates;
 mod api_imports;

@@ -1,6 +1,9 @@
-//! Password logins under a throttle, for learners and staff alike: a key
-//! with too many failures in the current window is refused before any
-//! password is checked; a failure is counted; a success clears the count.
+//! Password logins under a throttle, for learners and staff alike. Each
+//! attempt is counted as a failure *before* its password is checked, in one
+//! atomic increment, and only a right password takes the count back: so a
+//! burst of concurrent guesses gets no more checks than the limit, however
+//! they interleave with the (slow, by design) password hashing. An attempt
+//! counted past the limit is refused without a check.
 
 use std::future::Future;
 
@@ -39,19 +42,17 @@ where
         );
         error
     };
-    let failures = store.login_failures(key, window).await?;
-    if failures >= policy.max_failures {
+    // The count includes this attempt: the reservation is what holds under concurrency.
+    let failures = store.record_login_failure(key, window).await?;
+    if failures > policy.max_failures {
         return Err(throttled());
     }
     match check.await? {
         Some(value) => {
-            if failures > 0 {
-                store.clear_login_failures(key, window).await?;
-            }
+            store.clear_login_failures(key, window).await?;
             Ok(value)
         }
         None => {
-            let failures = store.record_login_failure(key, window).await?;
             tracing::info!(failures, "login failed");
             Err(if failures >= policy.max_failures {
                 throttled()

@@ -474,8 +474,11 @@ pub trait InvoiceStore: Send + Sync {
 }
 
 /// Failed logins per username and window, to throttle password guessing.
+/// A login counts its attempt as a failure before checking the password and
+/// clears the count when it was right (`ticedu_api::login`).
 pub trait LoginThrottleStore: Send + Sync {
-    /// Counts one more failure in `window`; returns the window's count.
+    /// Counts one more failure in `window`, atomically; returns the window's
+    /// count including this one.
     fn record_login_failure(
         &self,
         key: &UsernameKey,

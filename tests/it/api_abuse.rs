@@ -1,0 +1,102 @@
+//! What an attacker tries with a script (issue 19): bursts of concurrent
+//! password guesses against the log-in throttle, learners' and staff's,
+//! on both stores.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tokio::task::JoinSet;
+
+use crate::helpers::*;
+
+/// A fixed clock: on the system clock the 15-minute window could roll over mid-burst.
+fn fixed_clock<K: StoreKind>(builder: TestAppBuilder<K>) -> TestAppBuilder<K> {
+    builder.today(jiff::civil::date(2026, 6, 1))
+}
+
+on_both_stores!(fixed_clock =>
+    a_burst_of_wrong_passwords_gets_no_more_checks_than_the_limit,
+    a_burst_of_wrong_staff_passwords_gets_no_more_checks_than_the_limit,
+);
+
+/// Sends 39 wrong passwords at once to `path`, then — while their hashes are
+/// still being checked — the right one; returns the status codes of the
+/// wrong ones (sorted) and the right one's answer.
+async fn burst<S>(app: &TestApp<S>, path: &str, wrong: Value, right: Value) -> (Vec<u16>, Value) {
+    let mut guesses = JoinSet::new();
+    for _ in 0..39 {
+        let request = app.raw(Method::POST, path).json(&wrong);
+        guesses.spawn(async move { request.send().await.expect("an answer").status() });
+    }
+    // The guesses are on their way: each is counted as soon as it arrives,
+    // long before argon2 has checked it.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let answer = app
+        .raw(Method::POST, path)
+        .json(&right)
+        .send()
+        .await
+        .expect("an answer");
+    let right = json!({
+        "status": answer.status().as_u16(),
+        "body": answer.json::<Value>().await.unwrap_or_default(),
+    });
+    let mut statuses = Vec::new();
+    while let Some(status) = guesses.join_next().await {
+        statuses.push(status.expect("the guess ran").as_u16());
+    }
+    statuses.sort_unstable();
+    (statuses, right)
+}
+
+/// Of the guesses only the limit's worth were checked: four wrong answers,
+/// then the fifth failure and everything after it throttled, the right
+/// password included.
+fn assert_throttled((statuses, right): (Vec<u16>, Value)) {
+    let unauthorized = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED.as_u16())
+        .count();
+    let throttled = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS.as_u16())
+        .count();
+    assert_eq!((unauthorized, throttled), (4, 35), "{statuses:?}");
+    assert_eq!(
+        (right["status"].as_u64(), right["body"]["code"].as_str()),
+        (Some(429), Some("auth.throttled")),
+        "the right password after the limit was reached: {right}"
+    );
+}
+
+async fn a_burst_of_wrong_passwords_gets_no_more_checks_than_the_limit<S: ticedu_store::Store>(
+    app: TestApp<S>,
+) {
+    let body = registration();
+    let learner = app.register(&body).await;
+    let answers = burst(
+        &app,
+        accounts::LOGIN,
+        json!({ "username": learner.username, "password": "not the password 1" }),
+        json!({ "username": learner.username, "password": body["password"] }),
+    )
+    .await;
+    assert_throttled(answers);
+}
+
+async fn a_burst_of_wrong_staff_passwords_gets_no_more_checks_than_the_limit<
+    S: ticedu_store::Store,
+>(
+    app: TestApp<S>,
+) {
+    let (name, password) = ticedu_local::DEMO_STAFF;
+    let answers = burst(
+        &app,
+        admin::LOGIN,
+        json!({ "name": name, "password": "guess 1" }),
+        json!({ "name": name, "password": password }),
+    )
+    .await;
+    assert_throttled(answers);
+}
