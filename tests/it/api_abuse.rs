@@ -1,6 +1,6 @@
-//! What an attacker tries with a script (issue 19): bursts of concurrent
-//! password guesses against the log-in throttle, learners' and staff's,
-//! on both stores.
+//! What an attacker tries with a script (issue 19), on both stores: bursts
+//! of concurrent password guesses against the log-in throttle, learners' and
+//! staff's; guessing a certificate holder's name through public verification.
 
 use std::time::Duration;
 
@@ -18,6 +18,7 @@ fn fixed_clock<K: StoreKind>(builder: TestAppBuilder<K>) -> TestAppBuilder<K> {
 on_both_stores!(fixed_clock =>
     a_burst_of_wrong_passwords_gets_no_more_checks_than_the_limit,
     a_burst_of_wrong_staff_passwords_gets_no_more_checks_than_the_limit,
+    a_certificate_answers_ten_name_checks_a_day_right_or_wrong,
 );
 
 /// Sends 39 wrong passwords at once to `path`, then — while their hashes are
@@ -99,4 +100,73 @@ async fn a_burst_of_wrong_staff_passwords_gets_no_more_checks_than_the_limit<
     )
     .await;
     assert_throttled(answers);
+}
+
+/// A certificate stored for a new learner named 钟检, as issuing leaves it.
+async fn stored_certificate<S: ticedu_store::Store>(app: &TestApp<S>) -> String {
+    use ticedu_tests::fixtures::{certificate_for, closing_for, new_learner};
+    let learner = new_learner();
+    app.store.create_learner(&learner).await.expect("a learner");
+    let certificate = certificate_for(&learner);
+    app.store
+        .issue_certificate(&certificate, &closing_for(&learner, &certificate), None)
+        .await
+        .expect("a certificate");
+    certificate.no.to_string()
+}
+
+async fn a_certificate_answers_ten_name_checks_a_day_right_or_wrong<S: ticedu_store::Store>(
+    app: TestApp<S>,
+) {
+    let (no, other) = (
+        stored_certificate(&app).await,
+        stored_certificate(&app).await,
+    );
+    let checked =
+        |no: &str, name: &str| format!("{}?name={name}", path(certificates::VERIFY, &[&no]));
+    // An employer's typing mistakes and a guesser's tries count alike.
+    for (n, name) in [
+        "李四", "钟检", "王五", "赵六", "钟检", "孙七", "周八", "吴九", "郑十", "钟检",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let answer = app.get(&checked(&no, name), None).await;
+        let expected = if name == "钟检" {
+            StatusCode::OK
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        assert_eq!(answer.status, expected, "check {}: {name}", n + 1);
+    }
+    // The eleventh, even with the right name, says nothing about the name.
+    for name in ["钟检", "钱一"] {
+        let answer = app.get(&checked(&no, name), None).await;
+        assert_eq!(
+            (answer.status, answer.code()),
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                "verify.name_checks_exhausted"
+            ),
+            "{name}"
+        );
+        assert!(answer.headers.contains_key("retry-after"));
+    }
+    // The number alone still answers, with the name masked; other certificates are untouched.
+    let alone = app.get(&path(certificates::VERIFY, &[&no]), None).await;
+    assert_eq!(
+        (alone.status, alone.body["name"].as_str()),
+        (StatusCode::OK, Some("钟*"))
+    );
+    assert_eq!(
+        app.get(&checked(&other, "钟检"), None).await.status,
+        StatusCode::OK
+    );
+    // An unknown number is not found, whatever the name, and counts nothing.
+    assert_eq!(
+        app.get(&checked("TIC-2026-N-AAAAAAAAAAAA", "钟检"), None)
+            .await
+            .code(),
+        "certificate.not_found"
+    );
 }

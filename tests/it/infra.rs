@@ -306,6 +306,8 @@ fn store_trait_needs(name: &str) -> (&'static [&'static str], bool, bool) {
         "ImportStore" => (&[GET, PUT, UPDATE, CHECK], false, false),
         // failure (Update ADD), count (Get), clear (Delete)
         "LoginThrottleStore" => (&[GET, UPDATE, DELETE], false, false),
+        // count a use (Update ADD)
+        "RateLimitStore" => (&[UPDATE], false, false),
         // stored years / changes (Query YEARS, YEARS#CHANGES), save (Put year, Put change)
         "YearStore" => (&[PUT], true, false),
         // account (Get), accounts (Query STAFF), create / bootstrap / save (Put ×2–3)

@@ -20,7 +20,9 @@ use axum::{Extension, Router};
 use printing::Printer;
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
-use ticedu_store::{CertificateStore, FilingStore, LearnerStore, ProgressStore, YearStore};
+use ticedu_store::{
+    CertificateStore, FilingStore, LearnerStore, ProgressStore, RateLimitStore, YearStore,
+};
 use utoipa::OpenApi;
 
 pub use filing::FILING;
@@ -32,11 +34,25 @@ pub use verify::VERIFY;
 
 /// What the certificates function needs of a store.
 pub trait CertificatesStore:
-    LearnerStore + ProgressStore + CertificateStore + FilingStore + YearStore + Clone + 'static
+    LearnerStore
+    + ProgressStore
+    + CertificateStore
+    + FilingStore
+    + YearStore
+    + RateLimitStore
+    + Clone
+    + 'static
 {
 }
 impl<T> CertificatesStore for T where
-    T: LearnerStore + ProgressStore + CertificateStore + FilingStore + YearStore + Clone + 'static
+    T: LearnerStore
+        + ProgressStore
+        + CertificateStore
+        + FilingStore
+        + YearStore
+        + RateLimitStore
+        + Clone
+        + 'static
 {
 }
 

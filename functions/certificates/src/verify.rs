@@ -1,21 +1,33 @@
 //! Public verification (证书查询, R21): anyone may look a certificate up by
 //! number, optionally with the holder's name, and sees only what an employer
 //! needs.
+//!
+//! The name check is an oracle however it answers (a wrong name is
+//! refused), so each certificate allows [`NAME_CHECKS_PER_DAY`] of them a
+//! day, whoever asks, right names and wrong: a script guessing a holder's
+//! name gets that many guesses a day. The number alone (the QR link's
+//! answer, with the name masked) is not limited this way.
 
 use axum::Json;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use ticedu_api::{ApiResult, AppState, ErrorBody, PathParam};
+use ticedu_api::{ApiError, ApiResult, AppState, ErrorBody, PathParam};
 use ticedu_domain::certificate::answers_query;
 use ticedu_store::Refusal;
 use ticedu_store::ids::CertificateNo;
-use ticedu_store::records::CertificateStatus;
+use ticedu_store::records::{CertificateStatus, RateKey, ThrottleWindow};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::CertificatesStore;
 use crate::views::{status_of, status_text};
 
 pub const VERIFY: &str = "/api/certificates/verify/{no}";
+
+/// How many name checks one certificate answers per (UTC) day: enough for
+/// every employer who types the holder's name, far too few to guess it.
+pub const NAME_CHECKS_PER_DAY: u32 = 10;
+const DAY_SECONDS: i64 = 24 * 60 * 60;
 
 #[derive(Deserialize, IntoParams)]
 pub(crate) struct NameFilter {
@@ -46,19 +58,43 @@ pub(crate) struct Verification {
 
 /// Public verification (R21): by number, optionally with the name (the query form).
 #[utoipa::path(get, path = VERIFY, tag = "certificates", params(("no" = String, Path, description = "Certificate number"), NameFilter),
-    responses((status = 200, description = "The certificate's public data and status", body = Verification), (status = 404, description = "No such certificate (or not under this name)", body = ErrorBody)))]
+    responses((status = 200, description = "The certificate's public data and status", body = Verification), (status = 404, description = "No such certificate (or not under this name)", body = ErrorBody), (status = 429, description = "The certificate's name checks for today are used up", body = ErrorBody)))]
 pub(crate) async fn verify<S: CertificatesStore>(
     State(state): State<AppState<S>>,
     PathParam(no): PathParam<CertificateNo>,
     Query(filter): Query<NameFilter>,
 ) -> ApiResult<Json<Verification>> {
-    // A wrong name answers exactly like an unknown number: the form cannot test names.
     let certificate = state
         .store
         .certificate(&no)
         .await?
-        .filter(|c| answers_query(&c.name, filter.name.as_deref()))
         .ok_or(Refusal::UnknownCertificate)?;
+    if filter.name.is_some() {
+        let now = state.platform.clock.now();
+        let window = ThrottleWindow::containing(now, DAY_SECONDS);
+        let checks = state
+            .store
+            .count_use(&RateKey::name_checks(&certificate.no), window)
+            .await?;
+        if checks > NAME_CHECKS_PER_DAY {
+            let mut error = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "verify.name_checks_exhausted",
+                "该证书今日的姓名核对次数已用完：请只输入证书编号查询（结果显示持证人姓名的首字），或扫描证书上的二维码。",
+                "This certificate's name checks for today are used up: look it up by number alone (the answer shows the holder's first character), or scan the QR code on the certificate.",
+            );
+            error.retry_after = Some(
+                u64::try_from(window.expires_at.as_second() - now.as_second())
+                    .unwrap_or(1)
+                    .max(1),
+            );
+            return Err(error);
+        }
+    }
+    // A wrong name answers exactly like an unknown number.
+    if !answers_query(&certificate.name, filter.name.as_deref()) {
+        return Err(Refusal::UnknownCertificate.into());
+    }
     let status = status_of(&certificate, state.platform.clock.today());
     let category = certificate.kind.category();
     let revoked_at = match &certificate.status {

@@ -11,7 +11,7 @@ use ticedu_domain::staff::StaffName;
 use ticedu_store::ids::{
     CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo, TransactionId, in_cycle,
 };
-use ticedu_store::records::{AuditEntry, YearChange, YearPart};
+use ticedu_store::records::{AuditEntry, RateKey, YearChange, YearPart};
 
 use crate::table::{PARTITION_KEY, SORT_KEY};
 
@@ -152,6 +152,10 @@ pub fn invoice(id: &InvoiceId) -> Key {
 
 pub fn throttle(key: &UsernameKey, window: i64) -> Key {
     Key::new(format!("THROTTLE#{}#{window}", key.as_str()), "THROTTLE")
+}
+
+pub fn rate_limit(key: &RateKey, window: i64) -> Key {
+    Key::new(format!("LIMIT#{}#{window}", key.as_str()), "LIMIT")
 }
 
 /// GSI1 partitions.

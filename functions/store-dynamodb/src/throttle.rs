@@ -1,13 +1,14 @@
-//! Failed logins per username and window. A window's item expires with it
-//! through the table's TTL, so nothing here deletes old windows.
+//! Counts per key and window: failed logins per username, and rate limits
+//! (`RateLimitStore`). A window's item expires with it through the table's
+//! TTL, so nothing here deletes old windows.
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use ticedu_domain::identity::UsernameKey;
-use ticedu_store::records::ThrottleWindow;
+use ticedu_store::records::{RateKey, ThrottleWindow};
 use ticedu_store::*;
 
 use crate::DynamoStore;
-use crate::keys::{self, Item};
+use crate::keys::{self, Item, Key};
 use crate::request::{n, sdk_failure};
 use crate::table::TTL_ATTRIBUTE;
 
@@ -18,29 +19,47 @@ fn failures(item: Option<&Item>) -> Attempt<u32> {
     }
 }
 
+impl DynamoStore {
+    /// Adds one to the count of `key`'s window, which expires with the window.
+    async fn count_one(&self, key: Key, window: ThrottleWindow) -> Attempt<u32> {
+        let output = self
+            .client
+            .update_item()
+            .table_name(&*self.table)
+            .set_key(Some(key.item()))
+            .update_expression("ADD #failures :one SET #expires = :expires")
+            .expression_attribute_names("#failures", "failures")
+            .expression_attribute_names("#expires", TTL_ATTRIBUTE)
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":expires", n(window.expires_at.as_second()))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(sdk_failure)?;
+        failures(output.attributes.as_ref())
+    }
+}
+
+impl RateLimitStore for DynamoStore {
+    async fn count_use(&self, key: &RateKey, window: ThrottleWindow) -> StoreResult<u32> {
+        during(
+            "count_use",
+            self.count_one(keys::rate_limit(key, window.index), window),
+        )
+        .await
+    }
+}
+
 impl LoginThrottleStore for DynamoStore {
     async fn record_login_failure(
         &self,
         key: &UsernameKey,
         window: ThrottleWindow,
     ) -> StoreResult<u32> {
-        during("record_login_failure", async {
-            let output = self
-                .client
-                .update_item()
-                .table_name(&*self.table)
-                .set_key(Some(keys::throttle(key, window.index).item()))
-                .update_expression("ADD #failures :one SET #expires = :expires")
-                .expression_attribute_names("#failures", "failures")
-                .expression_attribute_names("#expires", TTL_ATTRIBUTE)
-                .expression_attribute_values(":one", n(1))
-                .expression_attribute_values(":expires", n(window.expires_at.as_second()))
-                .return_values(ReturnValue::UpdatedNew)
-                .send()
-                .await
-                .map_err(sdk_failure)?;
-            failures(output.attributes.as_ref())
-        })
+        during(
+            "record_login_failure",
+            self.count_one(keys::throttle(key, window.index), window),
+        )
         .await
     }
 

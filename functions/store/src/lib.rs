@@ -496,6 +496,19 @@ pub trait LoginThrottleStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
+/// Uses of something a script could abuse, per fixed window: the name checks
+/// of one certificate, one caller's requests. Each window's count is forgotten
+/// with it (DynamoDB's TTL).
+pub trait RateLimitStore: Send + Sync {
+    /// Counts one more use of `key` in `window`, atomically, in one write;
+    /// returns the window's count including this one.
+    fn count_use(
+        &self,
+        key: &RateKey,
+        window: ThrottleWindow,
+    ) -> impl Future<Output = StoreResult<u32>> + Send;
+}
+
 /// Yearly settings and working-day calendars as staff edit them (R11, R12,
 /// R17), each save with its audit entry. The bundled initial years are not
 /// here: `ticedu_domain::years::Years::with` lays these over them.
@@ -615,6 +628,7 @@ pub trait Store:
     + CertificateStore
     + InvoiceStore
     + LoginThrottleStore
+    + RateLimitStore
     + YearStore
     + ImportStore
     + StaffStore
@@ -634,6 +648,7 @@ impl<T> Store for T where
         + CertificateStore
         + InvoiceStore
         + LoginThrottleStore
+        + RateLimitStore
         + YearStore
         + ImportStore
         + StaffStore

@@ -546,6 +546,22 @@ pub struct IssuedInvoice {
     pub by: StaffName,
 }
 
+/// What a [`crate::RateLimitStore`] counts. Its text names the limit and
+/// the thing limited, never a person: no ID number, name or username.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateKey(String);
+
+impl RateKey {
+    /// Public verification's name checks of one certificate, by anyone.
+    pub fn name_checks(no: &crate::ids::CertificateNo) -> Self {
+        Self(format!("name-check:{no}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A fixed window of login attempts: failures are counted per window, and a
 /// window's record expires with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
