@@ -210,3 +210,36 @@ pub async fn login_failures_are_counted_per_window_and_cleared<S: ContractStore>
     store.clear_login_failures(&key, next).await.unwrap();
     assert_eq!(store.login_failures(&key, next).await.unwrap(), 0);
 }
+
+pub async fn twenty_concurrent_uses_are_each_counted_once_per_window<S: ContractStore>(store: &S) {
+    let key = RateKey::name_checks(&certificate_for(&new_learner()).no);
+    let start = now();
+    let window = ThrottleWindow::containing(start, 86_400);
+    let mut tasks = JoinSet::new();
+    for _ in 0..20 {
+        let (store, key) = (store.clone(), key.clone());
+        tasks.spawn(async move { store.count_use(&key, window).await });
+    }
+    let mut counts = Vec::new();
+    while let Some(result) = tasks.join_next().await {
+        counts.push(result.unwrap().unwrap());
+    }
+    counts.sort_unstable();
+    assert_eq!(
+        counts,
+        (1..=20).collect::<Vec<u32>>(),
+        "each use sees its own count"
+    );
+    let other = RateKey::name_checks(&certificate_for(&new_learner()).no);
+    assert_eq!(
+        store.count_use(&other, window).await.unwrap(),
+        1,
+        "keys count apart"
+    );
+    let next = ThrottleWindow::containing(start + jiff::SignedDuration::from_hours(24), 86_400);
+    assert_eq!(
+        store.count_use(&key, next).await.unwrap(),
+        1,
+        "a new window starts from zero"
+    );
+}

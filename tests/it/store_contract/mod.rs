@@ -86,6 +86,7 @@ macro_rules! store_contract_tests {
             a_learned_hour_is_withdrawn_only_when_staff_confirm_it,
             twenty_concurrent_refund_notices_settle_it_once,
             login_failures_are_counted_per_window_and_cleared,
+            twenty_concurrent_uses_are_each_counted_once_per_window,
             stored_years_are_saved_overwritten_and_audited_together,
             a_stale_version_is_refused_and_nothing_changes,
             concurrent_saves_of_one_version_make_exactly_one_win,
