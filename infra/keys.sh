@@ -5,6 +5,7 @@
 #   bash infra/keys.sh jwks platform.json > jwks.json    # its public certificate key → /.well-known/jwks.json
 #   bash infra/keys.sh media-public-key platform.json    # its media key's public half → MediaPublicKeyPem
 #   bash infra/keys.sh new-media-key platform.json > next.json  # the same secret with a new media key (rotation)
+#   bash infra/keys.sh new-origin-secret platform.json > next.json  # a new CloudFront origin header value (rotation)
 #
 # ADMIN="name:password" bash infra/keys.sh platform-secret
 # also fills TICEDU_BOOTSTRAP_ADMIN, the first administrator, with an
@@ -15,6 +16,10 @@
 set -euo pipefail
 
 b64() { openssl base64 -A; }
+
+# The value CloudFront sends in x-ticedu-origin to the API (ticedu_api::origin):
+# 32 random bytes, base64url without padding (43 characters, header-safe).
+origin_secret() { openssl rand 32 | b64 | tr '+/' '-_' | tr -d '='; }
 
 # CloudFront signed URLs are RSA-SHA1 over the policy; CloudFront takes RSA
 # keys of 2048 bits. PKCS#8 PEM (BEGIN PRIVATE KEY) is what the learning
@@ -35,7 +40,8 @@ case "${1:-}" in
     signing_key=$(openssl genpkey -algorithm ed25519)
     # Passed in the environment, not argv, where ps would show it.
     NEW_MEDIA_KEY=$(new_media_key)
-    export NEW_MEDIA_KEY
+    NEW_ORIGIN_SECRET=$(origin_secret)
+    export NEW_MEDIA_KEY NEW_ORIGIN_SECRET
     admin=""
     if [ -n "${ADMIN:-}" ]; then
       command -v argon2 >/dev/null || { echo "ADMIN needs the argon2 command (apt-get install argon2)" >&2; exit 1; }
@@ -57,6 +63,7 @@ secret = {
     "TICEDU_CERT_SIGNING_KEY": signing + "\n",
     "TICEDU_CERT_SIGNING_KID": f"cert-{suffix}",
     "TICEDU_MEDIA_KEY": media + "\n",
+    "TICEDU_ORIGIN_SECRET": os.environ["NEW_ORIGIN_SECRET"],
 }
 if admin:
     secret["TICEDU_BOOTSTRAP_ADMIN"] = admin
@@ -95,8 +102,22 @@ json.dump(secret, sys.stdout, indent=2)
 print()
 EOF
     ;;
+  new-origin-secret)
+    # The old value stays accepted as TICEDU_ORIGIN_SECRET_PREVIOUS until
+    # CloudFront sends the new one (infra/README.md, "Rotating the origin secret").
+    file=${2:?usage: keys.sh new-origin-secret platform.json}
+    NEW_ORIGIN_SECRET=$(origin_secret) python3 - "$file" <<'EOF'
+import json, os, sys
+secret = json.load(open(sys.argv[1]))
+if "TICEDU_ORIGIN_SECRET" in secret:
+    secret["TICEDU_ORIGIN_SECRET_PREVIOUS"] = secret["TICEDU_ORIGIN_SECRET"]
+secret["TICEDU_ORIGIN_SECRET"] = os.environ["NEW_ORIGIN_SECRET"]
+json.dump(secret, sys.stdout, indent=2)
+print()
+EOF
+    ;;
   *)
-    sed -n '2,14p' "$0" >&2
+    sed -n '2,15p' "$0" >&2
     exit 2
     ;;
 esac

@@ -24,14 +24,47 @@ distribution=$(output DistributionId)
 
 cargo run --quiet --release -p ticedu-site -- build # site/ → site/public/
 
+# Order matters while viewers browse: the certificate key first (it is
+# never removed, not even for a moment: offline verifiers fetch it), then
+# the assets the new pages link, then everything but pages, then the pages;
+# only then what the build no longer has is deleted, never jwks.json (not in
+# site/public) nor the China regions' folder keys (below).
 # Fingerprinted assets (linked as ?h=<hash>) may be cached for a year;
 # everything else revalidates within CloudFront's short HTML TTL.
-aws s3 sync site/public/ "s3://$bucket/" --delete --exclude '*.css' --exclude '*.js' \
-  --cache-control 'public, max-age=300'
-aws s3 sync site/public/ "s3://$bucket/" --delete --exclude '*' --include '*.css' --include '*.js' \
-  --cache-control 'public, max-age=31536000, immutable'
 aws s3 cp "$jwks" "s3://$bucket/.well-known/jwks.json" \
   --content-type application/json --cache-control 'public, max-age=300'
+aws s3 sync site/public/ "s3://$bucket/" --exclude '*' --include '*.css' --include '*.js' \
+  --cache-control 'public, max-age=31536000, immutable'
+aws s3 sync site/public/ "s3://$bucket/" --exclude '*.css' --exclude '*.js' --exclude '*.html' \
+  --cache-control 'public, max-age=300'
+# The 404 page carries the metadata the distribution's NotFoundStatusFunction
+# turns into the status 404.
+aws s3 cp site/public/404.html "s3://$bucket/404.html" --metadata ticedu-not-found=1 \
+  --content-type 'text/html; charset=utf-8' --cache-control 'public, max-age=300'
+aws s3 sync site/public/ "s3://$bucket/" --exclude '*' --include '*.html' --exclude '404.html' \
+  --cache-control 'public, max-age=300'
+
+# CloudFront China has no CloudFront Functions, so nothing maps /guide/ to
+# /guide/index.html there: store each folder's index.html under the
+# folder's own key as well.
+if [ "$(aws sts get-caller-identity --query Arn --output text | cut -d: -f2)" = aws-cn ]; then
+  (cd site/public && find . -mindepth 2 -name index.html) | while read -r page; do
+    folder=${page#./}
+    folder=${folder%index.html}
+    aws s3 cp "site/public/${folder}index.html" "s3://$bucket/$folder" \
+      --content-type 'text/html; charset=utf-8' --cache-control 'public, max-age=300' --only-show-errors
+  done
+fi
+
+# The keys the distribution serves pages for (others get the 404 page):
+# the new ones added before the old ones leave the bucket.
+site_keys=$(output SiteKeysArn)
+if [ -n "$site_keys" ] && [ "$site_keys" != None ]; then
+  python3 infra/site-keys.py "$site_keys" site/public
+fi
+
+aws s3 sync site/public/ "s3://$bucket/" --delete --size-only \
+  --exclude '.well-known/jwks.json' --exclude '*/' --exclude '404.html'
 
 # Lesson media: site/lessons/ → site/public-media/lessons/<course>/<n>/
 # (courseware rendered to courseware.html), stored under the keys
@@ -58,18 +91,6 @@ sync_media '*.jpg' image/jpeg
 aws s3 sync site/public-media/ "s3://$media_bucket/media/" --delete --only-show-errors \
   --exclude '*.mp4' --exclude '*.pdf' --exclude '*.html' --exclude '*.svg' --exclude '*.png' --exclude '*.jpg' \
   --cache-control 'max-age=31536000'
-
-# CloudFront China has no CloudFront Functions, so nothing maps /guide/ to
-# /guide/index.html there: store each folder's index.html under the
-# folder's own key as well.
-if [ "$(aws sts get-caller-identity --query Arn --output text | cut -d: -f2)" = aws-cn ]; then
-  (cd site/public && find . -mindepth 2 -name index.html) | while read -r page; do
-    folder=${page#./}
-    folder=${folder%index.html}
-    aws s3 cp "site/public/${folder}index.html" "s3://$bucket/$folder" \
-      --content-type 'text/html; charset=utf-8' --cache-control 'public, max-age=300' --only-show-errors
-  done
-fi
 
 aws cloudfront create-invalidation --distribution-id "$distribution" --paths '/*' \
   --query Invalidation.Id --output text

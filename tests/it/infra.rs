@@ -19,6 +19,8 @@ use std::process::Command;
 use serde_json::{Value, json};
 use ticedu_store_dynamodb::table;
 
+mod operations;
+
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -54,7 +56,12 @@ with open(sys.argv[1], encoding="utf-8") as f:
 "#;
 
 fn template() -> Value {
-    let path = workspace().join("infra/template.yaml");
+    read_template("infra/template.yaml")
+}
+
+/// A template of `infra/` (relative to the workspace), as JSON.
+fn read_template(relative: &str) -> Value {
+    let path = workspace().join(relative);
     let output = Command::new("python3")
         .arg("-c")
         .arg(YAML_TO_JSON)

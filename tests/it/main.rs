@@ -16,6 +16,7 @@ mod api_imports;
 mod api_lesson_media;
 mod api_lessons;
 mod api_order_lifecycle;
+mod api_origin;
 mod api_payments;
 mod api_progress;
 mod api_reconciliation;

@@ -132,6 +132,8 @@ pub struct Platform {
     /// Signs learners' access to the lesson media of the hours they bought;
     /// none where media is not deployed.
     pub media: Option<MediaSigner>,
+    /// CloudFront's secret origin header (`crate::origin`); none locally.
+    pub origin: Option<crate::origin::OriginSecret>,
 }
 
 /// Reads `TICEDU_CLASS_HOUR_MINUTES` from its text, if set: 0 to 120.
@@ -297,6 +299,7 @@ impl Platform {
         platform.staff_token_lifetime_seconds = staff_lifetime.clamp(60, lifetime);
         platform.class_hour_minutes = class_hour_minutes(env.var(CLASS_HOUR_MINUTES))?;
         platform.media = media_signer(env)?;
+        platform.origin = crate::origin::OriginSecret::from_environment(env)?;
         Ok(Arc::new(platform))
     }
 
@@ -325,6 +328,7 @@ impl Platform {
             certificate_signer,
             class_hour_minutes: None,
             media: None,
+            origin: None,
         })
     }
 

@@ -9,6 +9,7 @@
 //! - [`auth`]: JWT access tokens with rotating keys, and the learner/staff extractors;
 //! - [`config`]: typed configuration read once, and the platform clock;
 //! - [`media`]: signed, short-lived access to a bought hour's lesson files (CloudFront signed URLs);
+//! - [`origin`]: only requests through CloudFront (its secret header), logged with the viewer's address;
 //! - [`qr`]: QR codes as SVG, drawn here;
 //! - [`password`]: the password policy and argon2id hashing;
 //! - [`standing`]: a learner's current cycle and filings, what comes next, and issuing its certificate;
@@ -23,6 +24,7 @@ pub mod ids;
 pub mod json;
 pub mod login;
 pub mod media;
+pub mod origin;
 pub mod password;
 pub mod path;
 pub mod qr;

@@ -16,6 +16,8 @@ use utoipa::openapi::path::Paths;
 use utoipa_axum::PathItemExt;
 use utoipa_axum::router::UtoipaMethodRouter;
 
+use crate::origin::{OriginCheck, ThroughCloudFront};
+
 pub use utoipa_axum::router::OpenApiRouter;
 
 #[doc(hidden)]
@@ -49,13 +51,16 @@ macro_rules! route {
 /// `handler` on every method its `document` names, at the document's path,
 /// with the schemas the document refers to. Called through [`route!`](crate::route),
 /// which finds the document `#[utoipa::path]` generated for the handler.
+/// Every route refuses requests that did not come through CloudFront
+/// ([`crate::origin`]).
 pub fn documented<D, H, T, S>(_document: D, handler: H) -> UtoipaMethodRouter<S>
 where
     D: utoipa::Path + utoipa::__dev::SchemaReferences + for<'t> utoipa::__dev::Tags<'t>,
     H: Handler<T, S>,
     T: 'static,
-    S: Clone + Send + Sync + 'static,
+    S: OriginCheck + Clone + Send + Sync + 'static,
 {
+    let handler = ThroughCloudFront(handler);
     let methods = D::methods();
     let router = methods.iter().fold(MethodRouter::new(), |router, method| {
         router.on(method.to_method_filter(), handler.clone())
@@ -109,7 +114,13 @@ mod tests {
         }
     }
 
-    fn routes<S: Into<u32> + Clone + Send + Sync + 'static>() -> OpenApiRouter<S> {
+    impl crate::origin::OriginCheck for u8 {
+        fn origin_secret(&self) -> Option<&crate::origin::OriginSecret> {
+            None
+        }
+    }
+
+    fn routes<S: Into<u32> + OriginCheck + Clone + Send + Sync + 'static>() -> OpenApiRouter<S> {
         OpenApiRouter::default().routes(crate::route!(hours::hours::<S>))
     }
 

@@ -18,13 +18,17 @@ fn filter() -> EnvFilter {
 }
 
 /// For Lambda: JSON, no ANSI colours, no timestamps (CloudWatch adds them).
+/// Each line carries its request's span (`"span": {"name": "request",
+/// "viewer": …}`, the viewer's address from `CloudFront-Viewer-Address`,
+/// see [`crate::origin`]); the only span, and it holds no path or query.
 pub fn init_for_lambda() {
     let _ = tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter())
         .with_ansi(false)
         .without_time()
-        .with_current_span(false)
+        .with_current_span(true)
+        .with_span_list(false)
         .try_init();
 }
 
