@@ -76,7 +76,7 @@ pub(super) async fn index_lookups(case: Case) {
     for key in &keys {
         assert_eq!(
             case.learners_by_lookup(key, 10).await.unwrap(),
-            [learner.id.clone()]
+            std::slice::from_ref(&learner.id)
         );
     }
 }
