@@ -60,9 +60,14 @@ const WRITES: [&str; 5] = [
     "BatchWriteItem",
 ];
 
-/// The faults the next writes meet, one each, in order; shared by a test and its proxy.
+/// The faults the next writes meet, one each, in order, and the
+/// `ClientRequestToken` of every TransactWriteItems the proxy saw; shared by
+/// a test and its proxy.
 #[derive(Clone, Default)]
-pub struct Faults(Arc<Mutex<VecDeque<Fault>>>);
+pub struct Faults {
+    script: Arc<Mutex<VecDeque<Fault>>>,
+    tokens: Arc<Mutex<Vec<Option<String>>>>,
+}
 
 impl Faults {
     /// The next writes meet `faults`, one each, in this order.
@@ -75,6 +80,18 @@ impl Faults {
         self.script().len()
     }
 
+    /// The `ClientRequestToken` of each TransactWriteItems sent, in order.
+    pub fn transaction_tokens(&self) -> Vec<Option<String>> {
+        lock(&self.tokens).clone()
+    }
+
+    fn saw_transaction(&self, request: &[u8]) {
+        let token = serde_json::from_slice::<serde_json::Value>(request)
+            .ok()
+            .and_then(|request| Some(request.get("ClientRequestToken")?.as_str()?.to_owned()));
+        lock(&self.tokens).push(token);
+    }
+
     fn next(&self, operation: &str) -> Option<Fault> {
         if !WRITES.contains(&operation) {
             return None;
@@ -83,11 +100,15 @@ impl Faults {
     }
 
     fn script(&self) -> std::sync::MutexGuard<'_, VecDeque<Fault>> {
-        // A test that panicked while holding it has failed already.
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.script)
     }
+}
+
+fn lock<T>(shared: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A test that panicked while holding it has failed already.
+    shared
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A store on a fresh table behind its own faulty proxy, with the faults
@@ -170,6 +191,9 @@ async fn handle(
         .and_then(|target| target.strip_prefix("DynamoDB_20120810."))
         .unwrap_or_default()
         .to_owned();
+    if operation == "TransactWriteItems" {
+        faults.saw_transaction(&body);
+    }
     let fault = faults.next(&operation);
     if fault.is_none_or(Fault::forwarded) {
         let forwarded = upstream.forward(parts.headers, body.clone()).await;

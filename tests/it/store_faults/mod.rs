@@ -18,9 +18,11 @@ use std::future::Future;
 use std::ops::Deref;
 use std::pin::Pin;
 
-use ticedu_store::records::{AuditEntry, AuditQuery};
+use ticedu_domain::money::Fen;
+use ticedu_store::records::{AuditAction, AuditEntry, AuditQuery};
 use ticedu_store::*;
 use ticedu_store_dynamodb::DynamoStore;
+use ticedu_tests::fixtures::{audit, card, new_learner, now};
 use tokio::task::JoinSet;
 
 use crate::helpers::faulty_dynamodb::{Fault, Faults, faulty_store};
@@ -185,4 +187,43 @@ async fn every_write_whose_answer_was_lost_after_commit_is_applied_once_and_repo
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_write_answered_500_after_commit_is_applied_once_and_reported_applied() {
     every_operation_under(&[Fault::InternalErrorAfterCommit]).await;
+}
+
+/// The SDK's retry of a committed write is itself held off by a conflict,
+/// and the adapter's own retry (of a transaction, or of a single-item write)
+/// is the one that meets the write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_write_whose_retry_after_commit_meets_a_conflict_is_applied_once_and_reported_applied()
+ {
+    every_operation_under(&[Fault::LostAfterCommit, Fault::Conflict]).await;
+}
+
+/// DynamoDB's own idempotency (moto has none): the SDK's retry of a
+/// transaction sends the token of its first attempt, and every operation
+/// has its own.
+#[tokio::test]
+async fn a_retried_transaction_carries_its_first_attempts_client_request_token() {
+    let (store, _, faults) = faulty_store().await;
+    let learner = new_learner();
+    store.create_learner(&learner).await.unwrap();
+    let card = card(Fen::new(600));
+    store
+        .issue_cards(
+            std::slice::from_ref(&card),
+            &audit(AuditAction::CardsIssued),
+        )
+        .await
+        .unwrap();
+    faults.on_next_writes(&[Fault::LostAfterCommit]);
+    store.redeem_card(&card, &learner.id, now()).await.unwrap();
+    let tokens = faults.transaction_tokens();
+    let [registering, issuing, redeeming, retrying] = tokens.as_slice() else {
+        panic!("four transactions: {tokens:?}");
+    };
+    assert!(redeeming.is_some(), "the redemption sends a token");
+    assert_eq!(retrying, redeeming, "the retry sends the same token");
+    assert!(
+        registering != issuing && issuing != redeeming,
+        "each operation its own"
+    );
 }
