@@ -7,6 +7,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_dynamodb::{Client, Config};
 use ticedu_store_dynamodb::{DynamoStore, RequestCounter, table};
@@ -51,11 +52,18 @@ fn start() -> String {
 
 /// A client of the test server that counts its requests.
 pub fn client(counter: &RequestCounter) -> Client {
+    client_at(endpoint(), counter, RetryConfig::standard())
+}
+
+/// A client of a DynamoDB-compatible server at `endpoint` (the test server,
+/// or a proxy in front of it) that counts its requests and retries as `retry` says.
+pub fn client_at(endpoint: &str, counter: &RequestCounter, retry: RetryConfig) -> Client {
     let config = Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("cn-north-1"))
-        .endpoint_url(endpoint())
+        .endpoint_url(endpoint)
         .credentials_provider(Credentials::new("test", "test", None, None, "ticedu-tests"))
+        .retry_config(retry)
         .interceptor(counter.clone())
         .build();
     Client::from_conf(config)
@@ -63,9 +71,13 @@ pub fn client(counter: &RequestCounter) -> Client {
 
 /// A store on a table of its own, so that tests never see each other's items.
 pub async fn fresh_store() -> (DynamoStore, RequestCounter) {
-    static TABLES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let counter = RequestCounter::default();
-    let client = client(&counter);
+    (store_on(client(&counter)).await, counter)
+}
+
+/// A store through `client` on a new table of its own.
+pub async fn store_on(client: Client) -> DynamoStore {
+    static TABLES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let name = format!(
         "ticedu-test-{}",
         TABLES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -73,5 +85,5 @@ pub async fn fresh_store() -> (DynamoStore, RequestCounter) {
     table::create(&client, &name)
         .await
         .expect("the test table is created");
-    (DynamoStore::new(client, name), counter)
+    DynamoStore::new(client, name)
 }

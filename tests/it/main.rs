@@ -39,3 +39,4 @@ mod store_contract;
 mod store_crash;
 mod store_dynamodb;
 mod store_embedded;
+mod store_faults;

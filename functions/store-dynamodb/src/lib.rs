@@ -70,7 +70,7 @@
 //! | revoke certificate | TransactWriteItems: Update certificate, `#status.#status = valid`; Put audit entry |
 //! | request invoice | TransactWriteItems: Put request (new), Update each order (own, paid, not invoiced) |
 //! | invoices by status, mark issued | Query gsi1 `INVOICES#<status>` / TransactWriteItems: Update (`requested`), Put audit entry |
-//! | login failure, count, clear | UpdateItem `ADD failures`, GetItem, DeleteItem |
+//! | login failure, count, clear | UpdateItem `ADD failures` unless the call's token is there (then GetItem), GetItem, DeleteItem |
 //! | stored years (on every request that prices or dates) | Query `pk = YEARS` |
 //! | save a year's settings or calendar | TransactWriteItems: Put year (`attribute_not_exists(pk)` for version 1, else `version = :read`), Put change (new) |
 //! | year changes, newest first | Query `pk = YEARS#CHANGES`, descending |
@@ -84,11 +84,17 @@
 //!
 //! Every write is one request, conditional, and safe to repeat: a repeat
 //! fails its condition and is reported as [`Outcome::AlreadyApplied`] or as
-//! a [`Refusal`], chosen by which named part of the transaction failed. When a refused write must be explained (was this order
+//! a [`Refusal`], chosen by which named part of the transaction failed. A
+//! repeat that is the SDK retrying the same call (its answer lost after
+//! DynamoDB committed) is not a repeat: each transaction carries a token
+//! (`write_token.rs`), sent as its `ClientRequestToken` and stored on the
+//! items it writes, and a cancellation that finds the call's own token is
+//! reported as the call's success. When a refused write must be explained (was this order
 //! applied before, or is it another order with the same number?), the item
 //! DynamoDB returns with the cancellation (`ALL_OLD`) is used, and read when
 //! the server returns none. Transactions cancelled by a conflicting
-//! transaction are retried with backoff; nothing was written by them.
+//! transaction are retried with backoff, as are single-item writes a
+//! transaction held off (`retry.rs`); nothing was written by them.
 //!
 //! [`Outcome::AlreadyApplied`]: ticedu_store::Outcome::AlreadyApplied
 //! [`Refusal`]: ticedu_store::Refusal
@@ -108,10 +114,12 @@ mod orders;
 mod progress;
 mod reconciliation;
 mod request;
+mod retry;
 mod staff;
 pub mod table;
 mod throttle;
 mod transaction;
+mod write_token;
 mod years;
 
 use std::sync::Arc;

@@ -6,14 +6,17 @@ use std::collections::HashMap;
 use std::fmt::Display;
 
 use aws_sdk_dynamodb::error::DisplayErrorContext;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use ticedu_store::{Attempt, Failure, OrBackend};
 
 use crate::DynamoStore;
 use crate::keys::{Item, Key};
+use crate::retry::single_write;
 use crate::table::{GSI1, GSI1_PARTITION_KEY, GSI1_SORT_KEY, PARTITION_KEY, SORT_KEY};
+use crate::write_token::{self, WriteToken};
 
 pub(crate) const NEW_ITEM: &str = "attribute_not_exists(pk)";
 pub(crate) const EXISTING_ITEM: &str = "attribute_exists(pk)";
@@ -171,7 +174,10 @@ impl DynamoStore {
             .collect()
     }
 
-    /// One UpdateItem with a condition; `Ok(false)` when the condition failed.
+    /// One UpdateItem with a condition; `Ok(false)` when the condition
+    /// failed. The update carries a [`WriteToken`], so that an SDK retry
+    /// failing the condition on this call's own committed write (its answer
+    /// was lost) reports it written.
     pub(crate) async fn update_item(
         &self,
         key: &Key,
@@ -179,27 +185,28 @@ impl DynamoStore {
         condition: &str,
         expr: Expr,
     ) -> Attempt<bool> {
-        let result = self
+        let token = WriteToken::new();
+        let expr = expr
+            .name(write_token::NAME, write_token::ATTRIBUTE)
+            .value(write_token::VALUE, token.value());
+        let request = self
             .client
             .update_item()
             .table_name(&*self.table)
             .set_key(Some(key.item()))
-            .update_expression(update)
+            .update_expression(token.mark_update(update))
             .condition_expression(condition)
             .set_expression_attribute_names(expr.names())
             .set_expression_attribute_values(expr.values())
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(error) => Err(sdk_failure(error)),
-        }
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        let failed = match single_write(|| request.clone().send()).await {
+            Ok(_) => return Ok(true),
+            Err(error) => match error.into_service_error() {
+                UpdateItemError::ConditionalCheckFailedException(failed) => failed,
+                error => return Err(sdk_failure(error)),
+            },
+        };
+        // DynamoDB returns the item whenever there is one; none is not ours.
+        Ok(failed.item.is_some_and(|item| token.wrote(&item)))
     }
 }

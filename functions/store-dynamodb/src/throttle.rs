@@ -10,7 +10,9 @@ use ticedu_store::*;
 use crate::DynamoStore;
 use crate::keys::{self, Item, Key};
 use crate::request::{n, sdk_failure};
+use crate::retry::single_write;
 use crate::table::TTL_ATTRIBUTE;
+use crate::write_token::{self, WriteToken};
 
 fn failures(item: Option<&Item>) -> Attempt<u32> {
     match item.and_then(|item| item.get("failures")) {
@@ -22,21 +24,38 @@ fn failures(item: Option<&Item>) -> Attempt<u32> {
 impl DynamoStore {
     /// Adds one to the count of `key`'s window, which expires with the window.
     async fn count_one(&self, key: Key, window: ThrottleWindow) -> Attempt<u32> {
-        let output = self
+        // A counter is no condition that a repeat fails: the call's token
+        // is, so that an SDK retry meeting its own count does not count twice.
+        let token = WriteToken::new();
+        let request = self
             .client
             .update_item()
             .table_name(&*self.table)
             .set_key(Some(key.item()))
-            .update_expression("ADD #failures :one SET #expires = :expires")
+            .update_expression(token.mark_update("ADD #failures :one SET #expires = :expires"))
+            .condition_expression(format!(
+                "attribute_not_exists({NAME}) OR {NAME} <> {VALUE}",
+                NAME = write_token::NAME,
+                VALUE = write_token::VALUE
+            ))
             .expression_attribute_names("#failures", "failures")
             .expression_attribute_names("#expires", TTL_ATTRIBUTE)
+            .expression_attribute_names(write_token::NAME, write_token::ATTRIBUTE)
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":expires", n(window.expires_at.as_second()))
-            .return_values(ReturnValue::UpdatedNew)
-            .send()
-            .await
-            .map_err(sdk_failure)?;
-        failures(output.attributes.as_ref())
+            .expression_attribute_values(write_token::VALUE, token.value())
+            .return_values(ReturnValue::UpdatedNew);
+        match single_write(|| request.clone().send()).await {
+            Ok(output) => failures(output.attributes.as_ref()),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                failures(self.get(&key).await?.as_ref())
+            }
+            Err(error) => Err(sdk_failure(error)),
+        }
     }
 }
 
@@ -79,11 +98,12 @@ impl LoginThrottleStore for DynamoStore {
         window: ThrottleWindow,
     ) -> StoreResult<()> {
         during("clear_login_failures", async {
-            self.client
+            let request = self
+                .client
                 .delete_item()
                 .table_name(&*self.table)
-                .set_key(Some(keys::throttle(key, window.index).item()))
-                .send()
+                .set_key(Some(keys::throttle(key, window.index).item()));
+            single_write(|| request.clone().send())
                 .await
                 .map_err(sdk_failure)?;
             Ok(())

@@ -4,29 +4,29 @@
 //! condition, never by the item's position.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, CancellationReason, ConditionCheck, Delete, Put,
     ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
 };
-use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use ticedu_store::{Attempt, Failure, OrBackend, Refusal};
 
 use crate::DynamoStore;
 use crate::keys::{Item, Key};
 use crate::request::{EXISTING_ITEM, Expr, NEW_ITEM, from_item, sdk_failure};
+use crate::retry::{CONFLICT_ATTEMPTS, backoff};
+use crate::write_token::{self, WriteToken};
 
 /// DynamoDB allows 100 items per transaction.
 const MAX_TRANSACTION_ITEMS: usize = 100;
-/// Attempts of a transaction cancelled by conflicting transactions.
-const CONFLICT_ATTEMPTS: u32 = 12;
 
 /// One TransactWriteItems being built; `P` names the parts of its operation.
+/// Every item it puts or updates carries its [`WriteToken`].
 pub(crate) struct Transaction<P> {
     table: Arc<str>,
+    token: WriteToken,
     parts: Vec<P>,
     items: Vec<TransactWriteItem>,
 }
@@ -41,7 +41,7 @@ impl<P> Transaction<P> {
     pub(crate) fn put(&mut self, part: P, item: Item, condition: &str, expr: Expr) -> Attempt<()> {
         let put = Put::builder()
             .table_name(&*self.table)
-            .set_item(Some(item))
+            .set_item(Some(self.token.mark(item)))
             .condition_expression(condition)
             .set_expression_attribute_names(expr.names())
             .set_expression_attribute_values(expr.values())
@@ -60,7 +60,7 @@ impl<P> Transaction<P> {
     pub(crate) fn put_always(&mut self, part: P, item: Item) -> Attempt<()> {
         let put = Put::builder()
             .table_name(&*self.table)
-            .set_item(Some(item))
+            .set_item(Some(self.token.mark(item)))
             .build()
             .or_backend()?;
         self.add(part, TransactWriteItem::builder().put(put).build());
@@ -75,10 +75,13 @@ impl<P> Transaction<P> {
         condition: &str,
         expr: Expr,
     ) -> Attempt<()> {
+        let expr = expr
+            .name(write_token::NAME, write_token::ATTRIBUTE)
+            .value(write_token::VALUE, self.token.value());
         let update = Update::builder()
             .table_name(&*self.table)
             .set_key(Some(key.item()))
-            .update_expression(update)
+            .update_expression(self.token.mark_update(update))
             .condition_expression(condition)
             .set_expression_attribute_names(expr.names())
             .set_expression_attribute_values(expr.values())
@@ -101,9 +104,11 @@ impl<P> Transaction<P> {
         let update = Update::builder()
             .table_name(&*self.table)
             .set_key(Some(key.item()))
-            .update_expression("ADD #attribute :amount")
+            .update_expression(self.token.mark_update("ADD #attribute :amount"))
             .expression_attribute_names("#attribute", attribute)
+            .expression_attribute_names(write_token::NAME, write_token::ATTRIBUTE)
             .expression_attribute_values(":amount", AttributeValue::N(amount.to_string()))
+            .expression_attribute_values(write_token::VALUE, self.token.value())
             .build()
             .or_backend()?;
         self.add(part, TransactWriteItem::builder().update(update).build());
@@ -195,6 +200,14 @@ impl<P: Copy + PartialEq> Cancellation<P> {
         self.fates.iter().filter(|fate| fate.condition_failed)
     }
 
+    /// Whether an item that failed its condition was last written by the
+    /// operation of `token`: then that operation's transaction committed.
+    fn written_by(&self, token: &WriteToken) -> bool {
+        self.failures()
+            .filter_map(|fate| fate.found.as_ref())
+            .any(|item| token.wrote(item))
+    }
+
     /// Whether (any item of) `part` failed its condition.
     pub(crate) fn failed(&self, part: P) -> bool {
         self.failures().any(|fate| fate.part == part)
@@ -249,18 +262,26 @@ impl DynamoStore {
     pub(crate) fn transaction<P>(&self) -> Transaction<P> {
         Transaction {
             table: Arc::clone(&self.table),
+            token: WriteToken::new(),
             parts: Vec::new(),
             items: Vec::new(),
         }
     }
 
     /// Runs one TransactWriteItems. Conflicts with concurrent transactions
-    /// are retried, since they too wrote nothing.
+    /// are retried, since they too wrote nothing. A cancellation that finds
+    /// this transaction's own items (an earlier attempt committed, its answer
+    /// was lost, and the SDK retried) is the success it is.
     pub(crate) async fn transact<P: Copy + PartialEq>(
         &self,
         transaction: Transaction<P>,
     ) -> Result<(), TransactionError<P>> {
-        let Transaction { parts, items, .. } = transaction;
+        let Transaction {
+            parts,
+            items,
+            token,
+            ..
+        } = transaction;
         if items.len() > MAX_TRANSACTION_ITEMS {
             return Err(Failure::Refused(Refusal::TooLarge).into());
         }
@@ -271,6 +292,7 @@ impl DynamoStore {
                 .client
                 .transact_write_items()
                 .set_transact_items(Some(items.clone()))
+                .client_request_token(token.as_str())
                 .send()
                 .await;
             let error = match result {
@@ -284,9 +306,11 @@ impl DynamoStore {
                         .iter()
                         .any(|reason| reason.code() == Some("TransactionConflict"))
                     {
-                        return Err(TransactionError::Cancelled(Cancellation::named(
-                            parts, reasons,
-                        )));
+                        let cancellation = Cancellation::named(parts, reasons);
+                        if cancellation.written_by(&token) {
+                            return Ok(());
+                        }
+                        return Err(TransactionError::Cancelled(cancellation));
                     }
                     true
                 }
@@ -329,13 +353,6 @@ impl DynamoStore {
             .map(from_item)
             .transpose()
     }
-}
-
-/// Exponential backoff with jitter from the clock, capped at about a second.
-fn backoff(attempt: u32) -> Duration {
-    let base = 10u64 << attempt.min(7);
-    let jitter = u64::from(Timestamp::now().subsec_nanosecond().unsigned_abs()) % base.max(1);
-    Duration::from_millis(base / 2 + jitter / 2)
 }
 
 #[cfg(test)]

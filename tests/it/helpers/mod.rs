@@ -2,6 +2,7 @@
 //! repeat, the routes they call.
 
 pub mod app;
+pub mod faulty_dynamodb;
 pub mod learners;
 pub mod logs;
 pub mod routes;

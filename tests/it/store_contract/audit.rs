@@ -9,7 +9,7 @@ use ticedu_tests::fixtures::*;
 
 use super::*;
 
-pub(super) fn first_page(limit: usize) -> AuditQuery {
+pub(crate) fn first_page(limit: usize) -> AuditQuery {
     AuditQuery {
         before: None,
         limit,

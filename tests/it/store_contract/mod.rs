@@ -129,14 +129,14 @@ pub(crate) use store_contract_tests;
 pub trait ContractStore: Store + Clone + 'static {}
 impl<T: Store + Clone + 'static> ContractStore for T {}
 
-async fn registered<S: ContractStore>(store: &S) -> NewLearner {
+pub(crate) async fn registered<S: ContractStore>(store: &S) -> NewLearner {
     let learner = new_learner();
     store.create_learner(&learner).await.expect("registration");
     learner
 }
 
 /// A registered learner holding `fen` in their balance, from a redeemed card.
-async fn funded<S: ContractStore>(store: &S, fen: u64) -> NewLearner {
+pub(crate) async fn funded<S: ContractStore>(store: &S, fen: u64) -> NewLearner {
     let learner = registered(store).await;
     let card = card(Fen::new(fen));
     store
@@ -153,14 +153,17 @@ async fn funded<S: ContractStore>(store: &S, fen: u64) -> NewLearner {
     learner
 }
 
-fn refusal(result: StoreResult<impl std::fmt::Debug>) -> Refusal {
+pub(crate) fn refusal(result: StoreResult<impl std::fmt::Debug>) -> Refusal {
     match result {
         Err(StoreError::Refused(refusal)) => refusal,
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
 
-async fn assert_balance_equals_ledger<S: ContractStore>(store: &S, learner: &NewLearner) -> Fen {
+pub(crate) async fn assert_balance_equals_ledger<S: ContractStore>(
+    store: &S,
+    learner: &NewLearner,
+) -> Fen {
     let stored = store.learner(&learner.id).await.unwrap().expect("learner");
     let ledger = store.ledger(&learner.id).await.unwrap();
     let sum: i64 = ledger.iter().map(|entry| entry.change_fen).sum();

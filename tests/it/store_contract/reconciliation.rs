@@ -64,7 +64,11 @@ pub async fn applied_payments_are_found_by_their_bill_day_once<S: ContractStore>
     assert_eq!(store.payments_on(date(2026, 11, 30)).await.unwrap(), []);
 }
 
-fn report(day: jiff::civil::Date, run_at: &str, orders: &[&str]) -> ReconciliationReport {
+pub(crate) fn report(
+    day: jiff::civil::Date,
+    run_at: &str,
+    orders: &[&str],
+) -> ReconciliationReport {
     ReconciliationReport {
         day,
         run_at: at(run_at),

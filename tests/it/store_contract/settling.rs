@@ -17,7 +17,7 @@ use super::*;
 
 /// The `n`th refund of `order` (as it stands) for `hours` and `amount`, by
 /// finance: settled at once for a balance order, asked of WeChat Pay otherwise.
-fn staff_refund(order: &Order, n: usize, hours: Vec<HourId>, amount: Fen) -> Refund {
+pub(crate) fn staff_refund(order: &Order, n: usize, hours: Vec<HourId>, amount: Fen) -> Refund {
     Refund {
         no: RefundNo::nth(&order.no, n).expect("a refund number"),
         hours,

@@ -10,7 +10,7 @@ use ticedu_tests::fixtures::*;
 
 use super::*;
 
-fn settings(price_per_hour_fen: u64) -> YearData {
+pub(crate) fn settings(price_per_hour_fen: u64) -> YearData {
     YearData::Settings(
         YearSettingsDraft {
             year: 2027,
