@@ -622,14 +622,16 @@ async fn every_documented_operation_is_routed_and_every_route_documented() {
 #[tokio::test]
 async fn handlers_run_the_same_when_called_directly() {
     use axum::extract::State;
+    use ticedu_api::caller_limit::PerCaller;
     use ticedu_api::{ApiJson, AppState};
     let dir = tempfile::tempdir().unwrap();
     let store = ticedu_store_embedded::EmbeddedStore::open(dir.path().join("direct.redb")).unwrap();
     let state = AppState::new(store, ticedu_local::development_platform().unwrap());
     let request: ticedu_accounts::RegisterRequest = serde_json::from_value(registration()).unwrap();
-    let (status, registered) = ticedu_accounts::register(State(state.clone()), ApiJson(request))
-        .await
-        .unwrap();
+    let (status, registered) =
+        ticedu_accounts::register(State(state.clone()), PerCaller::unknown(), ApiJson(request))
+            .await
+            .unwrap();
     assert_eq!(status, StatusCode::CREATED);
     let request: ticedu_accounts::RegisterRequest = serde_json::from_value(with(
         registration(),
@@ -637,7 +639,7 @@ async fn handlers_run_the_same_when_called_directly() {
         json!("110105199004086789"),
     ))
     .unwrap();
-    let error = ticedu_accounts::register(State(state), ApiJson(request))
+    let error = ticedu_accounts::register(State(state), PerCaller::unknown(), ApiJson(request))
         .await
         .unwrap_err();
     assert_eq!(error.code(), "id_number.check_character");

@@ -1,6 +1,7 @@
 //! What an attacker tries with a script (issue 19), on both stores: bursts
 //! of concurrent password guesses against the log-in throttle, learners' and
-//! staff's; guessing a certificate holder's name through public verification.
+//! staff's; guessing a certificate holder's name through public verification;
+//! one caller flooding a public route (the per-caller limits).
 
 use std::time::Duration;
 
@@ -19,6 +20,7 @@ on_both_stores!(fixed_clock =>
     a_burst_of_wrong_passwords_gets_no_more_checks_than_the_limit,
     a_burst_of_wrong_staff_passwords_gets_no_more_checks_than_the_limit,
     a_certificate_answers_ten_name_checks_a_day_right_or_wrong,
+    one_caller_is_stopped_at_each_public_routes_limit_and_others_are_not,
 );
 
 /// Sends 39 wrong passwords at once to `path`, then — while their hashes are
@@ -169,4 +171,104 @@ async fn a_certificate_answers_ten_name_checks_a_day_right_or_wrong<S: ticedu_st
             .code(),
         "certificate.not_found"
     );
+}
+
+/// Sends `request` to `path` as the viewer at `address` (as CloudFront passes it).
+async fn as_viewer<S>(app: &TestApp<S>, address: &str, path: &str, body: &Value) -> (u16, String) {
+    let answer = app
+        .raw(Method::POST, path)
+        .header("CloudFront-Viewer-Address", address)
+        .json(body)
+        .send()
+        .await
+        .expect("an answer");
+    let status = answer.status().as_u16();
+    let retry_after = answer.headers().contains_key("retry-after");
+    let body: Value = answer.json().await.unwrap_or_default();
+    let code = body["code"].as_str().unwrap_or_default().to_owned();
+    if code == "rate.limited" {
+        assert!(retry_after, "{path}: a 429 says when to retry");
+    }
+    (status, code)
+}
+
+async fn one_caller_is_stopped_at_each_public_routes_limit_and_others_are_not<
+    S: ticedu_store::Store,
+>(
+    app: TestApp<S>,
+) {
+    use ticedu_api::caller_limit::{
+        CallerLimit, LogIns, Registrations, Verifications, WeChatPayNotices,
+    };
+    let unknown_certificate = path(certificates::VERIFY, &[&"TIC-2026-N-AAAAAAAAAAAA"]);
+    // Bodies each route refuses on its own (malformed, unknown, unsigned):
+    // the limit counts requests before anything else looks at them.
+    let routes: [(&str, u32, &str, Value); 5] = [
+        (
+            "learners' log-in",
+            LogIns::USES,
+            accounts::LOGIN,
+            json!({ "username": "x" }),
+        ),
+        (
+            "staff log-in",
+            LogIns::USES,
+            admin::LOGIN,
+            json!({ "name": "x" }),
+        ),
+        (
+            "registration",
+            Registrations::USES,
+            accounts::REGISTER,
+            json!({}),
+        ),
+        (
+            "WeChat Pay's notices",
+            WeChatPayNotices::USES,
+            payments::WECHAT_NOTIFY,
+            json!({}),
+        ),
+        ("verification", Verifications::USES, "", json!(null)),
+    ];
+    for (n, (what, uses, route, body)) in routes.into_iter().enumerate() {
+        let caller = format!("198.51.100.{}:{}", n + 1, 40_000 + n);
+        let flood = |port: usize| format!("198.51.100.{}:{port}", n + 1);
+        let send = |address: String| {
+            let (app, route, body, verify) =
+                (&app, route, body.clone(), unknown_certificate.clone());
+            async move {
+                if route.is_empty() {
+                    let answer = app
+                        .raw(Method::GET, &verify)
+                        .header("CloudFront-Viewer-Address", address)
+                        .send()
+                        .await
+                        .expect("an answer");
+                    let status = answer.status().as_u16();
+                    let body: Value = answer.json().await.unwrap_or_default();
+                    (status, body["code"].as_str().unwrap_or_default().to_owned())
+                } else {
+                    as_viewer(app, &address, route, &body).await
+                }
+            }
+        };
+        // The port changes with every connection; the address is the caller.
+        for attempt in 0..uses {
+            let (status, code) = send(flood(30_000 + attempt as usize)).await;
+            assert_ne!(
+                code,
+                "rate.limited",
+                "{what}: request {} of {uses}",
+                attempt + 1
+            );
+            assert_ne!(status, 500, "{what}");
+        }
+        assert_eq!(
+            send(caller.clone()).await,
+            (429, "rate.limited".to_owned()),
+            "{what}: one past the limit"
+        );
+        let (status, code) = send(format!("203.0.113.{}:5000", n + 1)).await;
+        assert_ne!(code, "rate.limited", "{what}: another caller ({status})");
+    }
 }

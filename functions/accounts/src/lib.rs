@@ -15,7 +15,7 @@ use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
 use ticedu_store::{
     CertificateStore, FilingStore, ImportStore, LearnerStore, LoginThrottleStore, ProgressStore,
-    YearStore,
+    RateLimitStore, YearStore,
 };
 use utoipa::OpenApi;
 
@@ -34,6 +34,7 @@ pub use returning_claim::RETURNING_CLAIM;
 pub trait AccountsStore:
     LearnerStore
     + LoginThrottleStore
+    + RateLimitStore
     + ProgressStore
     + YearStore
     + ImportStore
@@ -46,6 +47,7 @@ pub trait AccountsStore:
 impl<T> AccountsStore for T where
     T: LearnerStore
         + LoginThrottleStore
+        + RateLimitStore
         + ProgressStore
         + YearStore
         + ImportStore

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
 use ticedu_api::auth::Role;
+use ticedu_api::caller_limit::{LogIns, PerCaller};
 use ticedu_api::login::throttled_login;
 use ticedu_api::{ApiJson, ApiResult, AppState, ErrorBody};
 use ticedu_domain::identity::UsernameKey;
@@ -35,6 +36,7 @@ pub(crate) struct Token {
     ))]
 pub(crate) async fn login<S: AccountsStore>(
     State(state): State<AppState<S>>,
+    _caller: PerCaller<LogIns>,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<Token>> {
     let platform = &state.platform;

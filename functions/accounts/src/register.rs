@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
+use ticedu_api::caller_limit::{PerCaller, Registrations};
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
 use ticedu_domain::identity::{AccountKey, LookupKey, Username, UsernameKey};
 use ticedu_domain::learner::LearnerKind;
@@ -66,10 +67,12 @@ pub struct Registered {
         (status = 201, description = "Registered", body = Registered),
         (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 409, description = "An account with this ID number or username exists", body = ErrorBody),
+        (status = 429, description = "Too many registrations from this caller; retry later", body = ErrorBody),
         (status = 422, description = "Invalid name, ID number, contact or password, or an impossible date: a holder's expiry that is no batch day, a learning start before 18 or more than a cycle ago", body = ErrorBody),
     ))]
 pub async fn register<S: AccountsStore>(
     State(state): State<AppState<S>>,
+    _caller: PerCaller<Registrations>,
     ApiJson(request): ApiJson<RegisterRequest>,
 ) -> ApiResult<(StatusCode, Json<Registered>)> {
     let platform = &state.platform;

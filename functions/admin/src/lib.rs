@@ -30,8 +30,8 @@ use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
 use ticedu_store::{
     AuditStore, CardStore, CertificateStore, FilingStore, ImportStore, InvoiceStore, LearnerStore,
-    LoginThrottleStore, LookupStore, OrderStore, ProgressStore, ReconciliationStore, StaffStore,
-    YearStore,
+    LoginThrottleStore, LookupStore, OrderStore, ProgressStore, RateLimitStore,
+    ReconciliationStore, StaffStore, YearStore,
 };
 use utoipa::OpenApi;
 
@@ -92,6 +92,7 @@ pub trait AdminStore:
     + FilingStore
     + InvoiceStore
     + LoginThrottleStore
+    + RateLimitStore
     + CertificateStore
     + YearStore
     + ImportStore
@@ -111,6 +112,7 @@ impl<T> AdminStore for T where
         + FilingStore
         + InvoiceStore
         + LoginThrottleStore
+        + RateLimitStore
         + CertificateStore
         + YearStore
         + ImportStore

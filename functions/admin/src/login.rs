@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use ticedu_api::auth::{AuthStaff, Role};
+use ticedu_api::caller_limit::{LogIns, PerCaller};
 use ticedu_api::login::throttled_login;
 use ticedu_api::password::Password;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
@@ -109,6 +110,7 @@ pub(crate) struct RecoveryCodes {
     ))]
 pub(crate) async fn login<S: AdminStore>(
     State(state): State<AppState<S>>,
+    _caller: PerCaller<LogIns>,
     ApiJson(request): ApiJson<StaffLogin>,
 ) -> ApiResult<Json<LoginAnswer>> {
     let platform = &state.platform;

@@ -7,6 +7,7 @@
 //! - [`path`]: path segments parsed into domain types, answering the type's own 404;
 //! - [`routing`]: each route served and documented from its handler's `#[utoipa::path]`;
 //! - [`auth`]: JWT access tokens with rotating keys, and the learner/staff extractors;
+//! - [`caller_limit`]: per-caller limits on the public routes, counted in the store;
 //! - [`config`]: typed configuration read once, and the platform clock;
 //! - [`media`]: signed, short-lived access to a bought hour's lesson files (CloudFront signed URLs);
 //! - [`origin`]: only requests through CloudFront (its secret header), logged with the viewer's address;
@@ -17,6 +18,7 @@
 //! - [`years`]: the yearly settings and calendars in effect: bundled, overlaid by staff's saves.
 
 pub mod auth;
+pub mod caller_limit;
 pub mod certificate_signing;
 pub mod config;
 pub mod error;

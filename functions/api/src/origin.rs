@@ -163,13 +163,7 @@ where
             .is_none_or(|secret| secret.admits(request.headers()));
         // The address alone: no path (it may hold a certificate number) and
         // no query (verification's `?name=` is a person's name).
-        let viewer = request
-            .headers()
-            .get(VIEWER_ADDRESS)
-            .and_then(|value| value.to_str().ok())
-            .map(viewer_ip)
-            .unwrap_or_default()
-            .to_owned();
+        let viewer = viewer(request.headers()).unwrap_or_default().to_owned();
         let span = tracing::info_span!("request", viewer = %viewer);
         if !admitted {
             let _entered = span.enter();
@@ -178,6 +172,15 @@ where
         }
         Box::pin(self.0.call(request, state).instrument(span))
     }
+}
+
+/// The caller's address as CloudFront saw it, when CloudFront passed it on.
+pub fn viewer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(VIEWER_ADDRESS)
+        .and_then(|value| value.to_str().ok())
+        .map(viewer_ip)
+        .filter(|ip| !ip.is_empty())
 }
 
 /// `CloudFront-Viewer-Address` is `ip:port` (IPv6 unbracketed, so the port

@@ -12,6 +12,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use ticedu_api::caller_limit::{PerCaller, Verifications};
 use ticedu_api::{ApiError, ApiResult, AppState, ErrorBody, PathParam};
 use ticedu_domain::certificate::answers_query;
 use ticedu_store::Refusal;
@@ -61,6 +62,7 @@ pub(crate) struct Verification {
     responses((status = 200, description = "The certificate's public data and status", body = Verification), (status = 404, description = "No such certificate (or not under this name)", body = ErrorBody), (status = 429, description = "The certificate's name checks for today are used up", body = ErrorBody)))]
 pub(crate) async fn verify<S: CertificatesStore>(
     State(state): State<AppState<S>>,
+    _caller: PerCaller<Verifications>,
     PathParam(no): PathParam<CertificateNo>,
     Query(filter): Query<NameFilter>,
 ) -> ApiResult<Json<Verification>> {

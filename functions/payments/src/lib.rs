@@ -23,8 +23,8 @@ use axum::{Extension, Router};
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
 use ticedu_store::{
-    CardStore, InvoiceStore, LearnerStore, OrderStore, ProgressStore, ReconciliationStore,
-    StaffStore, YearStore,
+    CardStore, InvoiceStore, LearnerStore, OrderStore, ProgressStore, RateLimitStore,
+    ReconciliationStore, StaffStore, YearStore,
 };
 use utoipa::OpenApi;
 
@@ -70,6 +70,7 @@ pub trait PaymentsStore:
     + YearStore
     + StaffStore
     + ReconciliationStore
+    + RateLimitStore
     + Clone
     + 'static
 {
@@ -83,6 +84,7 @@ impl<T> PaymentsStore for T where
         + InvoiceStore
         + YearStore
         + ReconciliationStore
+        + RateLimitStore
         + Clone
         + 'static
 {

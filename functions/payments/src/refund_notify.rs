@@ -8,6 +8,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use ticedu_api::AppState;
+use ticedu_api::ErrorBody;
+use ticedu_api::caller_limit::{PerCaller, WeChatPayNotices};
 use ticedu_store::ids::RefundNo;
 use ticedu_store::{Refusal, StoreError};
 use ticedu_wechatpay::RefundReport;
@@ -26,11 +28,13 @@ pub const WECHAT_REFUND_NOTIFY: &str = "/api/payments/wechat/refund-notify";
         (status = 400, description = "Unreadable notice or a mismatch with the refund", body = WeChatAnswer),
         (status = 401, description = "Signature, timestamp or key refused", body = WeChatAnswer),
         (status = 404, description = "No such refund", body = WeChatAnswer),
+        (status = 429, description = "Too many requests from this caller (not WeChat Pay's rate); WeChat Pay retries", body = ErrorBody),
         (status = 500, description = "Not stored; WeChat Pay retries", body = WeChatAnswer),
         (status = 503, description = "WeChat Pay is not configured", body = WeChatAnswer),
     ))]
 pub(crate) async fn wechat_refund_notify<S: PaymentsStore>(
     State(state): State<AppState<S>>,
+    _caller: PerCaller<WeChatPayNotices>,
     Extension(wechat): Extension<Option<Arc<WeChatPay>>>,
     headers: HeaderMap,
     body: Bytes,

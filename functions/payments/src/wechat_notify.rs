@@ -14,6 +14,8 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Serialize;
 use ticedu_api::AppState;
+use ticedu_api::ErrorBody;
+use ticedu_api::caller_limit::{PerCaller, WeChatPayNotices};
 use ticedu_store::ids::OrderNo;
 use ticedu_store::{Refusal, StoreError};
 use ticedu_wechatpay::{Notice, NoticeError, NoticeHeaders, Transaction};
@@ -115,11 +117,13 @@ impl IntoResponse for NotifyError {
         (status = 400, description = "Unreadable notice or a mismatch with the order", body = WeChatAnswer),
         (status = 401, description = "Signature, timestamp or key refused", body = WeChatAnswer),
         (status = 404, description = "No such order", body = WeChatAnswer),
+        (status = 429, description = "Too many requests from this caller (not WeChat Pay's rate); WeChat Pay retries", body = ErrorBody),
         (status = 500, description = "Not stored; WeChat Pay retries", body = WeChatAnswer),
         (status = 503, description = "WeChat Pay is not configured", body = WeChatAnswer),
     ))]
 pub(crate) async fn wechat_notify<S: PaymentsStore>(
     State(state): State<AppState<S>>,
+    _caller: PerCaller<WeChatPayNotices>,
     Extension(wechat): Extension<Option<Arc<WeChatPay>>>,
     headers: HeaderMap,
     body: Bytes,

@@ -557,6 +557,15 @@ impl RateKey {
         Self(format!("name-check:{no}"))
     }
 
+    /// One caller's uses of a public route (`limit` names the route's limit),
+    /// the caller known by their address. The address is kept only as a
+    /// digest, and only for the window (DynamoDB's TTL).
+    pub fn caller(limit: &str, address: &str) -> Self {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(address.as_bytes());
+        Self(format!("caller:{limit}:{}", hex::encode(&digest[..16])))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
