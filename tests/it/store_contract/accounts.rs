@@ -34,7 +34,7 @@ pub async fn concurrent_registrations_of_one_id_number_create_exactly_one_accoun
 ) {
     let template = new_learner();
     let mut tasks = JoinSet::new();
-    for attempt in 0..10 {
+    for attempt in 0..20 {
         let store = store.clone();
         let mut learner = template.clone();
         learner.id = learner_id();

@@ -114,7 +114,7 @@ pub async fn a_certificate_closes_its_cycle_once_with_the_learners_move<S: Contr
 pub async fn concurrent_certificates_for_one_cycle_store_exactly_one<S: ContractStore>(store: &S) {
     let learner = registered(store).await;
     let mut tasks = JoinSet::new();
-    for _ in 0..10 {
+    for _ in 0..20 {
         let (store, learner) = (store.clone(), learner.clone());
         tasks.spawn(async move {
             let certificate = certificate_for(&learner);

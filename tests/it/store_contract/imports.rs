@@ -80,7 +80,7 @@ pub async fn importing_the_same_certificate_again_changes_nothing<S: ContractSto
         .await
         .unwrap();
     let mut tasks = JoinSet::new();
-    for _ in 0..10 {
+    for _ in 0..20 {
         let (store, account, certificate) = (
             store.clone(),
             person.account_key.clone(),

@@ -37,7 +37,9 @@ pub async fn marking_an_hour_not_bought_is_refused<S: ContractStore>(store: &S) 
     );
 }
 
-pub async fn the_same_hour_marked_ten_times_concurrently_counts_once<S: ContractStore>(store: &S) {
+pub async fn the_same_hour_marked_twenty_times_concurrently_counts_once<S: ContractStore>(
+    store: &S,
+) {
     let learner = funded(store, 3 * 1500).await;
     let hours: Vec<_> = (1..=3).map(|n| hour("sampling", n)).collect();
     store
@@ -45,7 +47,7 @@ pub async fn the_same_hour_marked_ten_times_concurrently_counts_once<S: Contract
         .await
         .unwrap();
     let mut tasks = JoinSet::new();
-    for _ in 0..10 {
+    for _ in 0..20 {
         let (store, id, mark) = (store.clone(), learner.id.clone(), mark(&hours[0]));
         tasks.spawn(async move {
             store

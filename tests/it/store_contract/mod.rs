@@ -4,6 +4,7 @@
 //! implementation.
 
 mod accounts;
+mod at_most_one;
 mod audit;
 mod audited;
 mod cards;
@@ -19,6 +20,7 @@ mod staff_accounts;
 mod years;
 
 pub use accounts::*;
+pub use at_most_one::*;
 pub use audit::*;
 pub use audited::*;
 pub use cards::*;
@@ -55,7 +57,7 @@ macro_rules! store_contract_tests {
             the_same_payment_notice_applied_twenty_times_concurrently_is_credited_once,
             a_notice_for_another_amount_is_refused_and_the_order_stays_pending,
             marking_an_hour_not_bought_is_refused,
-            the_same_hour_marked_ten_times_concurrently_counts_once,
+            the_same_hour_marked_twenty_times_concurrently_counts_once,
             opening_a_lesson_closes_the_open_one_and_banks_its_time,
             opening_the_open_lesson_again_keeps_its_sitting,
             a_mark_before_the_lessons_length_is_refused_and_writes_nothing,
@@ -79,6 +81,11 @@ macro_rules! store_contract_tests {
             an_unapproved_application_cannot_close_its_cycle,
             an_approved_returning_claim_grants_the_discount_with_it,
             invoices_cover_only_own_paid_orders_once,
+            twenty_concurrent_purchases_of_one_hour_buy_it_once,
+            twenty_concurrent_invoice_requests_for_one_order_invoice_it_once,
+            twenty_concurrent_decisions_of_one_filing_apply_one,
+            twenty_concurrent_creations_of_one_staff_name_create_one,
+            twenty_concurrent_bootstraps_create_one_administrator,
             twenty_concurrent_orders_for_one_hour_hold_it_once,
             an_expired_order_holds_nothing_and_its_late_payment_refunds_what_was_bought_meanwhile,
             closing_and_paying_one_order_at_once_ends_paid_once,
