@@ -1044,8 +1044,10 @@
   function verify(form) {
     var result = form.querySelector(".result");
     function run() {
-      var no = value(form, "no");
+      // As people type it from paper: any case, spaces anywhere.
+      var no = value(form, "no").replace(/\s+/g, "").toUpperCase();
       if (!no) return;
+      form.elements.no.value = no;
       var query = value(form, "name") ? "?name=" + encodeURIComponent(value(form, "name")) : "";
       api("GET", "/certificates/verify/" + encodeURIComponent(no) + query).then(function (c) {
         var status = STATUS[c.status] || [c.status, c.status];
@@ -1065,6 +1067,9 @@
       }).catch(function (error) { result.textContent = error.message; });
     }
     var params = new URLSearchParams(location.search);
+    // The other language's page opens the same certificate.
+    var otherLanguage = document.querySelector("header.top nav a[lang]");
+    if (otherLanguage && location.search) otherLanguage.href = otherLanguage.pathname + location.search;
     if (params.get("t")) checkSignature(params.get("t"), form.querySelector(".signature"));
     if (params.get("no")) { form.elements.no.value = params.get("no"); run(); }
     form.addEventListener("submit", function (event) { event.preventDefault(); run(); });

@@ -289,8 +289,8 @@ impl From<Refusal> for ApiError {
             Refusal::UnknownCertificate => (
                 S::NOT_FOUND,
                 "certificate.not_found",
-                "证书不存在。",
-                "No such certificate.",
+                "未找到相符的证书。请核对证书编号（及持证人姓名）是否与证书上印的完全一致；如仍有疑问，请联系协会核实。",
+                "No certificate matches. Check that the number (and the holder's name) are exactly as printed on the certificate; if in doubt, ask the association.",
             ),
             Refusal::AlreadyRevoked => (
                 S::CONFLICT,

@@ -1,5 +1,7 @@
-//! The verifier's journey: the QR code's link, then a search by number and
-//! name, in both languages.
+//! The verifier's journey, as an employer makes it: the QR code's link,
+//! the same certificate in English by the language link; then from the home
+//! page to 证书查询 and a search by the number as typed from paper (lower
+//! case, spaces) and the name.
 
 use super::Issued;
 use super::browser::{Browser, Result};
@@ -17,9 +19,19 @@ pub async fn verifier_journey(b: &Browser, issued: &Issued) -> Result<()> {
     }
     b.document("verify").await?;
 
-    b.step("find it by number and name");
-    b.goto("/verify/").await?;
-    b.fill("form[data-app=verify] input[name=no]", &issued.no)
+    b.step("the language link opens the same certificate in English");
+    b.click("header.top nav a[lang=en]").await?;
+    b.wait_text("form[data-app=verify] .verdict.valid", "Valid")
+        .await?;
+    b.wait_text("form[data-app=verify] .result", &issued.no)
+        .await?;
+
+    b.step("from the home page to 证书查询; the number as typed from paper, and the name");
+    b.goto("/").await?;
+    b.click("section.cards a.card.verify").await?;
+    b.find("form[data-app=verify] input[name=no]").await?;
+    let typed = issued.no.to_lowercase().replacen('-', " - ", 1);
+    b.fill("form[data-app=verify] input[name=no]", &typed)
         .await?;
     b.fill("form[data-app=verify] input[name=name]", "钟检")
         .await?;
@@ -33,7 +45,7 @@ pub async fn verifier_journey(b: &Browser, issued: &Issued) -> Result<()> {
     b.fill("form[data-app=verify] input[name=name]", "李四")
         .await?;
     b.click("form[data-app=verify] button[type=submit]").await?;
-    b.wait_text("form[data-app=verify] .result", "证书不存在")
+    b.wait_text("form[data-app=verify] .result", "未找到相符的证书")
         .await?;
     if b.count("form[data-app=verify] .verdict").await? != 0 {
         return Err("a wrong name still shows a verdict".into());
