@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::{BundleId, Catalogue, CourseGroup, CourseId, HourId};
+use crate::catalogue::{Bilingual, BundleId, Catalogue, CourseGroup, CourseId, HourId};
 use crate::learner::LearnerCategory;
 use crate::money::Fen;
 use crate::rejection::{Rejection, display_as_rejection};
@@ -92,11 +92,26 @@ pub fn quote(
     for item in items {
         let (hours, group) = hours_of(catalogue, buyer, item)?;
         for hour in &hours {
+            let course = || {
+                catalogue
+                    .course(hour.course())
+                    .map(|course| course.title.clone())
+                    .unwrap_or_else(|| Bilingual {
+                        zh: hour.course().to_string(),
+                        en: hour.course().to_string(),
+                    })
+            };
             if owned.contains(hour) {
-                return Err(PricingError::AlreadyOwned { hour: hour.clone() });
+                return Err(PricingError::AlreadyOwned {
+                    hour: hour.clone(),
+                    course: course(),
+                });
             }
             if !in_cart.insert(hour.clone()) {
-                return Err(PricingError::InCartTwice { hour: hour.clone() });
+                return Err(PricingError::InCartTwice {
+                    hour: hour.clone(),
+                    course: course(),
+                });
             }
         }
         let count = hours.len() as u64;
@@ -170,10 +185,19 @@ fn hours_of(
 pub enum PricingError {
     EmptyCart,
     TooManyItems,
-    UnknownItem { item: CartItem },
+    UnknownItem {
+        item: CartItem,
+    },
     BundleNotForBuyer,
-    InCartTwice { hour: HourId },
-    AlreadyOwned { hour: HourId },
+    /// `course` is the hour's course title, for the message a person reads.
+    InCartTwice {
+        hour: HourId,
+        course: Bilingual,
+    },
+    AlreadyOwned {
+        hour: HourId,
+        course: Bilingual,
+    },
 }
 
 display_as_rejection!(PricingError);
@@ -199,8 +223,18 @@ impl Rejection for PricingError {
                 "该认证课程包不适用于您的学员类别（持证人员选 30 学时包，新学员选 40 学时包）。"
                     .into()
             }
-            Self::InCartTwice { hour } => format!("学时 {hour} 在购物车中出现了两次。").into(),
-            Self::AlreadyOwned { hour } => format!("您已购买过学时 {hour}，无需重复购买。").into(),
+            Self::InCartTwice { hour, course } => format!(
+                "《{}》第 {} 学时在购物车中出现了两次（可能已随整门课程或课程包加入），请删去其中一项。",
+                course.zh,
+                hour.number()
+            )
+            .into(),
+            Self::AlreadyOwned { hour, course } => format!(
+                "您在本周期已购买过《{}》第 {} 学时，无需重复购买：请从购物车中删去它。",
+                course.zh,
+                hour.number()
+            )
+            .into(),
         }
     }
 
@@ -210,8 +244,18 @@ impl Rejection for PricingError {
             Self::TooManyItems => format!("At most {MAX_CART_ITEMS} items per purchase.").into(),
             Self::UnknownItem { item } => format!("\"{}\" is not in the catalogue.", item_label(item)).into(),
             Self::BundleNotForBuyer => "This certification bundle is for another kind of learner (holders take the 30-hour bundle, new learners the 40-hour one).".into(),
-            Self::InCartTwice { hour } => format!("Class hour {hour} is in the cart twice.").into(),
-            Self::AlreadyOwned { hour } => format!("You already bought class hour {hour}.").into(),
+            Self::InCartTwice { hour, course } => format!(
+                "Hour {} of \u{201c}{}\u{201d} is in the cart twice (perhaps with its whole course or a bundle); remove one.",
+                hour.number(),
+                course.en
+            )
+            .into(),
+            Self::AlreadyOwned { hour, course } => format!(
+                "You already bought hour {} of \u{201c}{}\u{201d} in this cycle; remove it from the cart.",
+                hour.number(),
+                course.en
+            )
+            .into(),
         }
     }
 }

@@ -132,11 +132,15 @@ fn the_same_hour_cannot_be_paid_twice() {
     assert_eq!(error.code(), "cart.hour_twice");
     let owned = BTreeSet::from([HourId::parse("sampling/2").unwrap()]);
     let error = quote(&catalogue(), &year(), NEW, &[course("sampling")], &owned).unwrap_err();
-    assert_eq!(
-        error,
-        PricingError::AlreadyOwned {
-            hour: HourId::parse("sampling/2").unwrap()
-        }
+    let PricingError::AlreadyOwned { hour, course } = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(*hour, HourId::parse("sampling/2").unwrap());
+    // A person reads the course's title and the hour's number, never an id.
+    let message = error.message_zh();
+    assert!(
+        message.contains(&format!("《{}》第 2 学时", course.zh)) && !message.contains("sampling/2"),
+        "{message}"
     );
 }
 
