@@ -971,15 +971,25 @@
       });
     }
     var nextStep = root.querySelector(".next-step");
+    var filing = root.querySelector("form.filing");
+    var overdue = root.querySelector("form.overdue");
+    var issue = root.querySelector("p.issue");
+    // Only the actions the learner's state allows are offered; the next
+    // step says why the others are not (hours missing, staff reviewing…).
+    var FILE = ["certificate.not_filed", "certificate.application_rejected", "certificate.application_with_staff", "certificate.expiry_mismatch"];
+    var OVERDUE = ["certificate.overdue_renewal_needed", "certificate.overdue_rejected"];
     // What happens next, in the platform's words: every state has one.
     function refreshNextStep() {
       api("GET", "/learning/progress").then(function (p) {
+        var code = p.next_step.code;
+        filing.hidden = FILE.indexOf(code) < 0;
+        overdue.hidden = OVERDUE.indexOf(code) < 0;
+        issue.hidden = code !== "certificate.ready";
         nextStep.textContent = text("第 ", "Cycle ") + p.cycle + text(" 个学习周期（", " (") + p.cycle_start + " – " + p.cycle_end + text("）：", "): ") + (zh ? p.next_step.message : p.next_step.message_en);
       }).catch(function () {});
     }
     refreshNextStep();
     api("GET", "/certificates/mine").then(function (answer) { show(answer.certificates); });
-    var filing = root.querySelector("form.filing");
     filing.addEventListener("submit", function (event) {
       event.preventDefault();
       var body = {};
@@ -991,7 +1001,6 @@
         refreshNextStep();
       }).catch(function (error) { say(status, error.message, false); });
     });
-    var overdue = root.querySelector("form.overdue");
     overdue.addEventListener("submit", function (event) {
       event.preventDefault();
       var overdueStatus = overdue.querySelector(".status");
@@ -1002,7 +1011,9 @@
     });
     root.querySelector("button.issue").addEventListener("click", function () {
       api("POST", "/certificates/issue", {}).then(function (c) {
-        say(status, text("证书已签发：", "Certificate issued: ") + c.no, true);
+        // Asked again, the cycle's certificate answers as it stands: perhaps revoked since.
+        if (c.status === "valid") say(status, text("证书已签发：", "Certificate issued: ") + c.no, true);
+        else say(status, text("本周期的证书 ", "This cycle's certificate ") + c.no + text(" 状态：", " is ") + (zh ? (STATUS[c.status] || [c.status])[0] : (STATUS[c.status] || [c.status, c.status])[1]) + text("。如有疑问请联系协会。", ". Ask the association if in doubt."), false);
         refreshNextStep();
         return api("GET", "/certificates/mine").then(function (answer) { show(answer.certificates); });
       }).catch(function (error) { say(status, error.message, false); });

@@ -285,6 +285,7 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     b.goto("/certificates/").await?;
     b.wait_text("[data-app=certificates] .next-step", "新学员证书申请")
         .await?;
+    offered(b, [true, false, false]).await?;
     b.fill(
         "[data-app=certificates] input[name=employer]",
         "中国检验认证集团北京有限公司",
@@ -314,6 +315,7 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     b.goto("/certificates/").await?;
     b.wait_text("[data-app=certificates] .next-step", "现在可以领取")
         .await?;
+    offered(b, [false, true, false]).await?;
     b.click("[data-app=certificates] button.issue").await?;
     let said = b
         .wait_text("[data-app=certificates] .status.ok", "证书已签发：")
@@ -328,6 +330,10 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
         .await?;
     b.wait_text("[data-app=certificates] .certificates li a", "有效")
         .await?;
+    // The next cycle has begun: nothing to file or collect yet.
+    b.wait_text("[data-app=certificates] .next-step", "第 2 个学习周期")
+        .await?;
+    offered(b, [false, false, false]).await?;
     let verify_url = b
         .find("[data-app=certificates] .certificates li a")
         .await?
@@ -387,6 +393,20 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
         id_number: id_number.to_owned(),
         username,
     })
+}
+
+/// Whether the certificates page offers [filing, collecting, an overdue
+/// renewal]: only what the learner's state allows is shown.
+async fn offered(b: &Browser, expected: [bool; 3]) -> Result<()> {
+    let shown = b
+        .js("return ['form.filing', 'p.issue', 'form.overdue'].map(function (css) { return !document.querySelector('[data-app=certificates] ' + css).hidden; });")
+        .await?;
+    if shown != serde_json::json!(expected) {
+        return Err(
+            format!("[filing, collecting, overdue] shown: {shown}, expected {expected:?}").into(),
+        );
+    }
+    Ok(())
 }
 
 /// Chooses `value` in the `<select>` at `css`.
