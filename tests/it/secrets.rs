@@ -173,3 +173,53 @@ async fn malformed_or_foreign_secrets_are_refused() {
     let error = read(&client, &[missing.to_owned()]).await.unwrap_err();
     assert!(matches!(error, SecretsError::Read { .. }), "{error}");
 }
+
+#[test]
+fn a_certificate_signed_before_a_key_rotation_verifies_after_it() {
+    let env = |key: (&str, &str), retired: &str| {
+        ticedu_api::config::Environment::with_secrets(
+            [
+                (
+                    "TICEDU_TOKEN_PUBLIC_KEYS",
+                    ticedu_local::DEVELOPMENT_TOKEN_PUBLIC_KEYS,
+                ),
+                ("TICEDU_CERT_SIGNING_KID", key.0),
+                ("TICEDU_CERT_SIGNING_KEY", key.1),
+                ("TICEDU_CERT_RETIRED_PUBLIC_KEYS", retired),
+            ]
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect(),
+        )
+    };
+    let before = Platform::from_environment(
+        &env(ticedu_local::DEVELOPMENT_CERTIFICATE_KEY, ""),
+        &[Key::CertificateSigning],
+    )
+    .unwrap();
+    let old = before.certificate_signer().unwrap();
+    let printed = old.sign(&json!({ "no": "2026-000001" }));
+    let old_x = before.certificate_signer().unwrap().jwks()["keys"][0]["x"].clone();
+    // The rotation: the development token key stands in for a new Ed25519 key.
+    let retired = format!("{}:{}", old.kid(), old_x.as_str().unwrap());
+    let after = Platform::from_environment(
+        &env(
+            ("cert-next", ticedu_local::DEVELOPMENT_TOKEN_KEY.1),
+            &retired,
+        ),
+        &[Key::CertificateSigning],
+    )
+    .unwrap();
+    let signer = after.certificate_signer().unwrap();
+    let claims: serde_json::Value = signer.verify(&printed).expect("still verifies");
+    assert_eq!(claims["no"], "2026-000001");
+    let jwks = signer.jwks();
+    let kids: Vec<&str> = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|key| key["kid"].as_str().unwrap())
+        .collect();
+    assert_eq!(kids, ["cert-next", old.kid()]);
+    assert_eq!(jwks["keys"][1]["x"], old_x);
+}
