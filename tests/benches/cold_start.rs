@@ -43,9 +43,11 @@ fn cold_start(binary: &PathBuf) -> Duration {
         .env("AWS_SECRET_ACCESS_KEY", "bench")
         .env("TICEDU_TABLE", "ticedu")
         .env(
-            "TICEDU_JWT_KEYS",
-            "k1:dGljZWR1IGJlbmNobWFyayBzaWduaW5nIGtleSwgMzIgYnl0ZXMrIQ==",
+            "TICEDU_TOKEN_PUBLIC_KEYS",
+            ticedu_local::DEVELOPMENT_TOKEN_PUBLIC_KEYS,
         )
+        .env("TICEDU_TOKEN_SIGNING_KID", ticedu_local::DEVELOPMENT_TOKEN_KEY.0)
+        .env("TICEDU_TOKEN_SIGNING_KEY", ticedu_local::DEVELOPMENT_TOKEN_KEY.1)
         .env(
             "TICEDU_ACCOUNT_KEY_SECRET",
             "dGljZWR1IGJlbmNobWFyayBhY2NvdW50IGtleSwgMzIgYnl0ZXMrIQ==",

@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use serde_json::Value;
 use tempfile::TempDir;
-use ticedu_api::config::Environment;
+use ticedu_api::config::{Environment, Key};
 use ticedu_api::origin::{self, OriginSecret};
 use ticedu_api::{AppState, Platform};
 use ticedu_store_embedded::EmbeddedStore;
@@ -124,12 +124,8 @@ fn the_platform_reads_the_secret_with_the_rest_of_its_configuration() {
     let values = |origin: Option<&str>| {
         let mut values: HashMap<String, String> = [
             (
-                "TICEDU_JWT_KEYS",
-                "k1:dGhpcy1pcy1hLTMyLWJ5dGUtZGV2ZWxvcG1lbnQta2V5IQ==",
-            ),
-            (
-                "TICEDU_ACCOUNT_KEY_SECRET",
-                "dGhpcy1pcy1hbm90aGVyLTMyLWJ5dGUtZGV2LXNlY3JldA==",
+                "TICEDU_TOKEN_PUBLIC_KEYS",
+                ticedu_local::DEVELOPMENT_TOKEN_PUBLIC_KEYS,
             ),
             ("TICEDU_CERT_SIGNING_KID", kid),
             ("TICEDU_CERT_SIGNING_KEY", pem),
@@ -143,8 +139,10 @@ fn the_platform_reads_the_secret_with_the_rest_of_its_configuration() {
         Environment::with_secrets(values)
     };
 
-    let with = Platform::from_environment(&values(Some(SECRET))).expect("configured");
-    let without = Platform::from_environment(&values(None)).expect("configured");
+    let with = Platform::from_environment(&values(Some(SECRET)), &[Key::CertificateSigning])
+        .expect("configured");
+    let without =
+        Platform::from_environment(&values(None), &[Key::CertificateSigning]).expect("configured");
 
     assert!(with.origin.is_some());
     assert!(without.origin.is_none());

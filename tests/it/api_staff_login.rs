@@ -100,7 +100,7 @@ where
     let (admin_secret, session) = enrol(&app, admin_name, admin_password).await;
     assert_eq!(session["staff"]["roles"], json!(["administrator"]));
     assert!(
-        session["expires_in"].as_i64().unwrap() < app.platform.tokens.lifetime_seconds(),
+        session["expires_in"].as_i64().unwrap() < app.platform.token_lifetime_seconds,
         "staff sessions are shorter than learners'"
     );
     let admin = session["access_token"].as_str().unwrap().to_owned();

@@ -81,7 +81,7 @@ where
     );
 
     // Re-indexing replaces the learner's keys: the old ones find them no more.
-    let secret = &app.platform.account_secret;
+    let secret = app.platform.account_secret().unwrap();
     let stored = app.store.learner(&second.id).await.unwrap().unwrap();
     let phone_only = [LookupKey::of_phone(
         stored.registration.phone.as_ref().unwrap(),

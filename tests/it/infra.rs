@@ -434,8 +434,6 @@ fn every_function_has_least_privilege() {
     let template = template();
     let table_arn = json!({"Fn::GetAtt": ["Table", "Arn"]});
     let index_arn = json!({"Fn::Sub": format!("${{Table.Arn}}/index/{}", table::GSI1)});
-    let platform_secret = json!({"Ref": "PlatformSecretArn"});
-    let wechat_secret = json!({"Ref": "WeChatPaySecretArn"});
     let functions = functions(&template);
     assert_eq!(
         functions
@@ -467,6 +465,7 @@ fn every_function_has_least_privilege() {
             .unwrap_or_else(|| panic!("{name}: Policies is a list of inline statements"));
         let mut granted_items = BTreeSet::new();
         let mut granted_query = BTreeSet::new();
+        let mut granted_secrets = BTreeSet::new();
         for policy in policies {
             let statements = policy["Statement"].as_array().unwrap_or_else(|| {
                 panic!("{name}: only inline statements, no managed policy or SAM policy template: {policy}")
@@ -511,13 +510,14 @@ fn every_function_has_least_privilege() {
                         }
                         "secretsmanager" => {
                             assert_eq!(action, "secretsmanager:GetSecretValue", "{name}");
-                            for target in &targets {
-                                assert!(
-                                    *target == platform_secret
-                                        || (binary == "payments" && *target == wechat_secret),
-                                    "{name}: reads no other secret: {target}"
-                                );
-                            }
+                            granted_secrets.extend(targets.iter().map(|target| {
+                                target["Ref"]
+                                    .as_str()
+                                    .map(str::to_owned)
+                                    .unwrap_or_else(|| {
+                                        panic!("{name}: a secret is a parameter's Ref: {target}")
+                                    })
+                            }));
                         }
                         other => panic!("{name}: unexpected service {other} in {statement}"),
                     }
@@ -532,7 +532,113 @@ fn every_function_has_least_privilege() {
             granted_query, expected_query,
             "{name}: Query exactly where its store traits {bound:?} query (gsi1: {index_query})"
         );
+        let needed = secrets_the_code_reads(&binary);
+        assert_eq!(
+            granted_secrets, needed,
+            "{name}: reads exactly the secrets its code uses"
+        );
+        assert_eq!(
+            secrets_listed(&template, function),
+            needed,
+            "{name}: TICEDU_SECRET_ARNS lists exactly the secrets its code uses"
+        );
     }
+}
+
+/// The secrets (template parameters) a function's code reads: the origin
+/// secret (every function checks CloudFront's header), the secret of each
+/// key its `main.rs` names (`Key::…`, which `Platform::from_environment`
+/// requires at cold start), and the optional secrets of what its code uses.
+/// A key the crate's code asks the platform for (`account_secret()`…) must
+/// be named in its `main.rs`, or the function would start without it.
+fn secrets_the_code_reads(binary: &str) -> BTreeSet<String> {
+    const KEYS: [(&str, &str, &str); 3] = [
+        ("Key::Account", "account_secret()", "AccountKeySecretArn"),
+        (
+            "Key::TokenSigning",
+            "token_signer()",
+            "TokenSigningSecretArn",
+        ),
+        (
+            "Key::CertificateSigning",
+            "certificate_signer()",
+            "CertificateSigningSecretArn",
+        ),
+    ];
+    let folder = workspace().join(format!("functions/{binary}/src"));
+    let main = std::fs::read_to_string(folder.join("main.rs")).expect("the function's main.rs");
+    let code = rust_sources(&folder)
+        .into_iter()
+        .filter(|path| !path.ends_with("main.rs"))
+        .map(|path| std::fs::read_to_string(path).expect("a source file"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut secrets = BTreeSet::from(["OriginSecretArn".to_owned()]);
+    for (key, accessor, secret) in KEYS {
+        let named = main.contains(key);
+        assert!(
+            named || !code.contains(accessor),
+            "{binary}: its code calls {accessor}, so its main.rs must name {key}"
+        );
+        if named {
+            secrets.insert(secret.to_owned());
+        }
+    }
+    let optional = [
+        (code.contains("MediaSigner"), "MediaKeySecretArn"),
+        (code.contains("bootstrap_admin"), "BootstrapAdminSecretArn"),
+        (
+            main.contains("WeChatPay::from_environment"),
+            "WeChatPaySecretArn",
+        ),
+    ];
+    for (used, secret) in optional {
+        if used {
+            secrets.insert(secret.to_owned());
+        }
+    }
+    secrets
+}
+
+fn rust_sources(folder: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(folder).expect("a source folder") {
+        let path = entry.expect("an entry").path();
+        if path.is_dir() {
+            files.extend(rust_sources(&path));
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// The parameters a function's `TICEDU_SECRET_ARNS` names (its own, else the
+/// Globals'), over every `Fn::If` branch.
+fn secrets_listed(template: &Value, function: &Value) -> BTreeSet<String> {
+    let own = &function["Properties"]["Environment"]["Variables"]["TICEDU_SECRET_ARNS"];
+    let value = if own.is_null() {
+        &template["Globals"]["Function"]["Environment"]["Variables"]["TICEDU_SECRET_ARNS"]
+    } else {
+        own
+    };
+    let mut names = BTreeSet::new();
+    for branch in resources_of(value) {
+        if let Some(name) = branch["Ref"].as_str() {
+            names.insert(name.to_owned());
+        } else if let Some(text) = branch["Fn::Sub"].as_str() {
+            for part in text.split(',') {
+                let name = part
+                    .strip_prefix("${")
+                    .and_then(|rest| rest.strip_suffix('}'))
+                    .unwrap_or_else(|| panic!("TICEDU_SECRET_ARNS: ${{Param}},…, not {text}"));
+                names.insert(name.to_owned());
+            }
+        } else {
+            panic!("TICEDU_SECRET_ARNS: a Ref or Fn::Sub: {branch}");
+        }
+    }
+    names
 }
 
 #[test]

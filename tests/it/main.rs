@@ -17,6 +17,7 @@ mod api_lesson_media;
 mod api_lessons;
 mod api_order_lifecycle;
 mod api_origin;
+mod api_password_tokens;
 mod api_payments;
 mod api_progress;
 mod api_reconciliation;

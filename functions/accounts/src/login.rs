@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
-use ticedu_api::auth::Role;
+use ticedu_api::auth::{PasswordStamp, Role};
 use ticedu_api::caller_limit::{LogIns, PerCaller};
 use ticedu_api::login::throttled_login;
 use ticedu_api::{ApiJson, ApiResult, AppState, ErrorBody};
@@ -41,7 +41,7 @@ pub(crate) async fn login<S: AccountsStore>(
 ) -> ApiResult<Json<Token>> {
     let platform = &state.platform;
     let (username, password) = request.parse()?;
-    let key = UsernameKey::of(&username, &platform.account_secret);
+    let key = UsernameKey::of(&username, platform.account_secret()?);
     let learner = throttled_login(&state.store, platform, &key, async {
         let learner = state.store.learner_by_username(&key).await?;
         let hash = learner
@@ -55,13 +55,17 @@ pub(crate) async fn login<S: AccountsStore>(
     })
     .await?;
     let now = platform.clock.now();
-    let token = platform
-        .tokens
-        .issue(learner.id().as_str(), Role::Learner, now);
+    let token = platform.token_signer()?.issue(
+        learner.id().as_str(),
+        Role::Learner,
+        &PasswordStamp::of(&learner.registration.password_hash),
+        now,
+        platform.token_lifetime_seconds,
+    );
     tracing::info!(learner = %learner.id(), "logged in");
     Ok(Json(Token {
         access_token: token,
         token_type: "Bearer",
-        expires_in: platform.tokens.lifetime_seconds(),
+        expires_in: platform.token_lifetime_seconds,
     }))
 }

@@ -1,6 +1,7 @@
 //! The accounts function in AWS Lambda: configuration and clients are built
 //! once at cold start, then every request goes through the shared router.
 
+use ticedu_api::config::Key;
 use ticedu_api::{AppState, Platform, telemetry};
 use ticedu_store_dynamodb::DynamoStore;
 
@@ -9,7 +10,9 @@ async fn main() -> Result<(), lambda_http::Error> {
     telemetry::init_for_lambda();
     // Secrets are fetched once here; each request then finds them in memory.
     let env = ticedu_secrets::environment().await?;
-    let platform = Platform::from_environment(&env)?;
+    // Learners register and log in here: the account key derives their
+    // storage keys, and this function issues their tokens.
+    let platform = Platform::from_environment(&env, &[Key::Account, Key::TokenSigning])?;
     let store = DynamoStore::from_env().await?;
     lambda_http::run(ticedu_accounts::router(AppState::new(store, platform))).await
 }

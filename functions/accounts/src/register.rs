@@ -76,12 +76,13 @@ pub async fn register<S: AccountsStore>(
     ApiJson(request): ApiJson<RegisterRequest>,
 ) -> ApiResult<(StatusCode, Json<Registered>)> {
     let platform = &state.platform;
+    let account_secret = platform.account_secret()?;
     let today = platform.clock.today();
     let registration = request.parse(today)?;
     let years = ticedu_api::years::effective(&state.store, platform)
         .await?
         .years;
-    let account_key = AccountKey::of(&registration.id_number, &platform.account_secret);
+    let account_key = AccountKey::of(&registration.id_number, account_secret);
     let checked = check_dates(
         &registration.kind,
         registration.id_number.birth_date(),
@@ -97,13 +98,13 @@ pub async fn register<S: AccountsStore>(
     let mut learner = NewLearner {
         id: learner_id(&state.store, &account_key).await?,
         account_key,
-        username_key: UsernameKey::of(&username, &platform.account_secret),
+        username_key: UsernameKey::of(&username, account_secret),
         username: username.clone(),
         lookups: LookupKey::all_of(
             &registration.name,
             registration.phone.as_ref(),
             registration.email.as_ref(),
-            &platform.account_secret,
+            account_secret,
         ),
         name: registration.name,
         id_number: registration.id_number,

@@ -99,7 +99,7 @@ pub(crate) async fn correct<S: AdminStore>(
     };
     let phone = optional(request.phone, before.phone.clone(), PhoneNumber::parse)?;
     let email = optional(request.email, before.email.clone(), EmailAddress::parse)?;
-    let secret = &state.platform.account_secret;
+    let secret = state.platform.account_secret()?;
     let username = Username::derive(&name, &before.id_number);
     let corrected = NewLearner {
         username_key: UsernameKey::of(&username, secret),

@@ -9,7 +9,7 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::Deserialize;
-use ticedu_api::auth::{Role, TokenError, claims};
+use ticedu_api::auth::{PasswordStamp, Role, TokenError, claims};
 use ticedu_api::login::throttled_login;
 use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
 use ticedu_domain::identity::UsernameKey;
@@ -31,8 +31,9 @@ pub(crate) struct EnrolmentCode {
     code: String,
 }
 
-/// A staff member between the right password and their first code.
-pub(crate) struct Enrolling(StaffName);
+/// A staff member between the right password and their first code, and the
+/// stamp of that password (a reset since refuses the enrolment).
+pub(crate) struct Enrolling(StaffName, PasswordStamp);
 
 impl<S: Send + Sync> FromRequestParts<AppState<S>> for Enrolling {
     type Rejection = ApiError;
@@ -42,8 +43,9 @@ impl<S: Send + Sync> FromRequestParts<AppState<S>> for Enrolling {
         if claims.role != Role::StaffEnrolment {
             return Err(ticedu_api::auth::forbidden());
         }
+        let stamp = PasswordStamp::from_claims(&claims);
         StaffName::parse(&claims.sub)
-            .map(Self)
+            .map(|name| Self(name, stamp))
             .map_err(|_| TokenError::Invalid.into())
     }
 }
@@ -59,15 +61,21 @@ impl<S: Send + Sync> FromRequestParts<AppState<S>> for Enrolling {
     ))]
 pub(crate) async fn enrol<S: AdminStore>(
     State(state): State<AppState<S>>,
-    Enrolling(name): Enrolling,
+    Enrolling(name, stamp): Enrolling,
     ApiJson(request): ApiJson<EnrolmentCode>,
 ) -> ApiResult<Json<Session>> {
     let platform = &state.platform;
     let store = &state.store;
     let now = platform.clock.now();
-    let key = UsernameKey::of_staff(name.as_str(), &platform.account_secret);
+    let key = UsernameKey::of_staff(name.as_str(), platform.account_secret()?);
     let (account, codes) = throttled_login(store, platform, &key, async {
         let account = store.staff_account(&name).await?.filter(|a| !a.disabled);
+        if account
+            .as_ref()
+            .is_some_and(|a| PasswordStamp::of(&a.password_hash) != stamp)
+        {
+            return Err(TokenError::PasswordChanged.into());
+        }
         let Some(TotpState::Pending { secret }) = account.as_ref().map(|a| &a.totp) else {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
@@ -98,5 +106,5 @@ pub(crate) async fn enrol<S: AdminStore>(
     })
     .await?;
     tracing::info!(staff = %account.name, "staff enrolled an authenticator");
-    Ok(Json(session(&state, &account, Some(codes))))
+    Ok(Json(session(&state, &account, Some(codes))?))
 }

@@ -111,6 +111,8 @@ pub(crate) async fn import<S: AdminStore>(
 ) -> ApiResult<Json<ImportReport>> {
     staff.may(StaffAction::Administer)?;
     let platform = Arc::clone(&state.platform);
+    // Asked once, before any row is written.
+    platform.account_secret()?;
     let file = ImportFile::parse(&request.csv, platform.clock.today())
         .map_err(|error| ApiError::invalid(&error))?;
     let (rows, now) = (file.rows.len(), platform.clock.now());
@@ -131,7 +133,10 @@ pub(crate) async fn import<S: AdminStore>(
         let (store, platform) = (state.store.clone(), Arc::clone(&platform));
         let by = staff.name.clone();
         writing.spawn(async move {
-            let outcome = import_row(&store, &platform.account_secret, &by, prior, now).await;
+            let outcome = match platform.account_secret() {
+                Ok(secret) => import_row(&store, secret, &by, prior, now).await,
+                Err(error) => Err(error),
+            };
             (row.line, outcome)
         });
     }

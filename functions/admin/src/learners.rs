@@ -157,7 +157,7 @@ pub(crate) async fn find_learner<S: AdminStore>(
     }
     let id: Option<LearnerId> = if let Some(username) = &query.username {
         let username = Username::parse(username.trim()).map_err(|_| not_found())?;
-        let key = UsernameKey::of(&username, &state.platform.account_secret);
+        let key = UsernameKey::of(&username, state.platform.account_secret()?);
         store
             .learner_by_username(&key)
             .await?

@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use ticedu_api::auth::{AuthStaff, Role};
+use ticedu_api::auth::{AuthStaff, PasswordStamp, Role};
 use ticedu_api::caller_limit::{LogIns, PerCaller};
 use ticedu_api::login::throttled_login;
 use ticedu_api::password::Password;
@@ -119,7 +119,7 @@ pub(crate) async fn login<S: AdminStore>(
     // A malformed name is an unknown one: the answer does not say which.
     let name = StaffName::parse(&request.name).ok();
     let now = platform.clock.now();
-    let key = UsernameKey::of_staff(request.name.trim(), &platform.account_secret);
+    let key = UsernameKey::of_staff(request.name.trim(), platform.account_secret()?);
     let step = throttled_login(store, platform, &key, async {
         if let Some(name) = &name {
             bootstrap_if_due(&state, name, now).await?;
@@ -152,9 +152,10 @@ pub(crate) async fn login<S: AdminStore>(
             let qr_svg = two_factor::qr_svg(&uri).ok_or_else(ApiError::unavailable)?;
             tracing::info!(staff = %account.name, "staff enrolment begun");
             LoginAnswer::Enrol(Enrolment {
-                enrolment_token: platform.tokens.issue_for(
+                enrolment_token: platform.token_signer()?.issue(
                     account.name.as_str(),
                     Role::StaffEnrolment,
+                    &PasswordStamp::of(&account.password_hash),
                     now,
                     ENROLMENT_SECONDS,
                 ),
@@ -166,7 +167,7 @@ pub(crate) async fn login<S: AdminStore>(
         }
         Step::LoggedIn(account) => {
             tracing::info!(staff = %account.name, "staff logged in");
-            LoginAnswer::LoggedIn(session(&state, &account, None))
+            LoginAnswer::LoggedIn(session(&state, &account, None)?)
         }
     }))
 }
@@ -300,12 +301,13 @@ pub(crate) fn session<S>(
     state: &AppState<S>,
     account: &StaffAccount,
     codes: Option<Vec<String>>,
-) -> Session {
+) -> ApiResult<Session> {
     let platform = &state.platform;
-    Session {
-        access_token: platform.tokens.issue_for(
+    Ok(Session {
+        access_token: platform.token_signer()?.issue(
             account.name.as_str(),
             Role::Staff,
+            &PasswordStamp::of(&account.password_hash),
             platform.clock.now(),
             platform.staff_token_lifetime_seconds,
         ),
@@ -314,7 +316,7 @@ pub(crate) fn session<S>(
         staff: StaffView::of(&account.name, &account.display_name, &account.roles),
         recovery_codes_left: account.recovery_codes.len(),
         recovery_codes: codes,
-    }
+    })
 }
 
 /// Who is logged in, with their roles: the console shows what they may do.

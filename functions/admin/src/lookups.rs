@@ -76,7 +76,7 @@ pub(crate) async fn lookup<S: AdminStore>(
     ApiJson(query): ApiJson<LookupQuery>,
 ) -> ApiResult<Json<LookupMatches>> {
     staff.may(StaffAction::ReadLearners)?;
-    let secret = &state.platform.account_secret;
+    let secret = state.platform.account_secret()?;
     let key = match (&query.name, &query.phone, &query.email) {
         (Some(name), None, None) => LookupKey::of_name(
             &PersonName::parse(name).map_err(|e| ApiError::invalid(&e))?,
@@ -138,8 +138,12 @@ pub(crate) async fn backfill<S: AdminStore>(
     staff: AuthStaff,
 ) -> ApiResult<Json<Backfilled>> {
     staff.may(StaffAction::Administer)?;
-    let indexed =
-        index_unindexed(&state.store, &state.platform.account_secret, BACKFILL_BATCH).await?;
+    let indexed = index_unindexed(
+        &state.store,
+        state.platform.account_secret()?,
+        BACKFILL_BATCH,
+    )
+    .await?;
     tracing::info!(staff = %staff.name, indexed, "learners indexed for look-ups");
     Ok(Json(Backfilled {
         indexed,

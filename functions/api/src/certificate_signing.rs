@@ -1,15 +1,17 @@
 //! Offline-verifiable certificates: a compact EdDSA (Ed25519) JWT over a
 //! certificate's public fields, carried in its verification link, and the
 //! public keys as a JWKS for `/.well-known/jwks.json`. A verifier needs
-//! neither the API nor the database.
+//! neither the API nor the database. The JWKS lists the current key and
+//! every retired one: a certificate printed before a rotation still verifies.
 
 use std::fmt;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::pkcs8::DecodePrivateKey;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 /// The signing key of certificates; `Debug` names only its key id.
@@ -18,6 +20,8 @@ pub struct CertificateSigner {
     encoding: EncodingKey,
     /// The raw public key, base64url: the JWK's `x`.
     x: String,
+    /// Retired keys' ids and `x`, still published.
+    retired: Vec<(String, String)>,
 }
 
 impl fmt::Debug for CertificateSigner {
@@ -30,16 +34,69 @@ impl fmt::Debug for CertificateSigner {
 #[error("the certificate signing key is not an Ed25519 PKCS#8 PEM key")]
 pub struct SigningKeyError;
 
+#[derive(Debug, thiserror::Error)]
+#[error("expected kid:base64(raw Ed25519 public key)[,…], each kid once and not the current one")]
+pub struct RetiredKeysError;
+
 impl CertificateSigner {
     pub fn from_pem(kid: &str, pem: &str) -> Result<Self, SigningKeyError> {
         let key = ed25519_dalek::SigningKey::from_pkcs8_pem(pem).map_err(|_| SigningKeyError)?;
         let x = URL_SAFE_NO_PAD.encode(key.verifying_key().to_bytes());
         let encoding = EncodingKey::from_ed_pem(pem.as_bytes()).map_err(|_| SigningKeyError)?;
         Ok(Self {
-            kid: kid.to_owned(),
+            kid: kid.trim().to_owned(),
             encoding,
             x,
+            retired: Vec::new(),
         })
+    }
+
+    /// With the retired public keys `text` lists (`kid:base64(raw key)[,…]`,
+    /// standard base64 or base64url); the current key id may not be among them.
+    pub fn with_retired(mut self, text: &str) -> Result<Self, RetiredKeysError> {
+        for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            let (kid, key) = entry.split_once(':').ok_or(RetiredKeysError)?;
+            let (kid, key) = (kid.trim(), key.trim());
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(key)
+                .or_else(|_| URL_SAFE_NO_PAD.decode(key))
+                .map_err(|_| RetiredKeysError)?;
+            let bytes: [u8; 32] = bytes.try_into().map_err(|_| RetiredKeysError)?;
+            ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|_| RetiredKeysError)?;
+            if kid.is_empty() || kid == self.kid || self.retired.iter().any(|(k, _)| k == kid) {
+                return Err(RetiredKeysError);
+            }
+            self.retired
+                .push((kid.to_owned(), URL_SAFE_NO_PAD.encode(bytes)));
+        }
+        Ok(self)
+    }
+
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// The claims of `token` if it is signed by the current key or a retired
+    /// one, as an offline verifier holding the JWKS would find.
+    pub fn verify<C: DeserializeOwned>(&self, token: &str) -> Option<C> {
+        let kid = jsonwebtoken::decode_header(token).ok()?.kid?;
+        let x = self.keys().find(|(k, _)| *k == kid)?.1;
+        let key = DecodingKey::from_ed_components(x).ok()?;
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.validate_exp = false;
+        validation.required_spec_claims.clear();
+        jsonwebtoken::decode::<C>(token, &key, &validation)
+            .ok()
+            .map(|data| data.claims)
+    }
+
+    /// The current key, then the retired ones: (kid, x).
+    fn keys(&self) -> impl Iterator<Item = (&str, &str)> {
+        std::iter::once((self.kid.as_str(), self.x.as_str())).chain(
+            self.retired
+                .iter()
+                .map(|(kid, x)| (kid.as_str(), x.as_str())),
+        )
     }
 
     pub fn sign(&self, claims: &impl Serialize) -> String {
@@ -51,6 +108,62 @@ impl CertificateSigner {
 
     /// The JWK Set to publish at `/.well-known/jwks.json`.
     pub fn jwks(&self) -> Value {
-        json!({ "keys": [ { "kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": self.kid, "x": self.x } ] })
+        let keys: Vec<Value> = self
+            .keys()
+            .map(|(kid, x)| json!({ "kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": kid, "x": x }))
+            .collect();
+        json!({ "keys": keys })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ed25519_dalek::pkcs8::EncodePrivateKey;
+    use serde_json::json;
+
+    use super::*;
+
+    fn signer(kid: &str, seed: u8) -> CertificateSigner {
+        let key = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]);
+        let pem = key
+            .to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
+            .unwrap();
+        CertificateSigner::from_pem(kid, &pem).unwrap()
+    }
+
+    fn retired_entry(signer: &CertificateSigner) -> String {
+        format!("{}:{}", signer.kid, signer.x)
+    }
+
+    #[test]
+    fn a_certificate_signed_before_a_rotation_verifies_after_it() {
+        let old = signer("cert-202601", 1);
+        let token = old.sign(&json!({ "no": "2026-0001" }));
+        let new = signer("cert-202701", 2)
+            .with_retired(&retired_entry(&old))
+            .unwrap();
+        let claims: Value = new.verify(&token).expect("the retired key still verifies");
+        assert_eq!(claims["no"], "2026-0001");
+        let jwks = new.jwks();
+        let kids: Vec<&str> = jwks["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|key| key["kid"].as_str().unwrap())
+            .collect();
+        assert_eq!(kids, ["cert-202701", "cert-202601"]);
+        let forgotten = signer("cert-202701", 2);
+        assert!(forgotten.verify::<Value>(&token).is_none());
+    }
+
+    #[test]
+    fn retired_keys_are_refused_when_malformed_or_naming_the_current_kid() {
+        let current = signer("cert-2", 2);
+        assert!(signer("cert-2", 2).with_retired("cert-1:short").is_err());
+        assert!(
+            signer("cert-2", 2)
+                .with_retired(&retired_entry(&current))
+                .is_err()
+        );
     }
 }

@@ -16,14 +16,22 @@ use ticedu_domain::identity::AccountKeySecret;
 use ticedu_domain::settings::{MAX_CLASS_HOUR_MINUTES, Settings, YearSettings};
 use ticedu_domain::staff::StaffName;
 
-use crate::auth::{Secret, TokenKeys};
 use crate::certificate_signing::CertificateSigner;
+use crate::error::ApiError;
 use crate::media::{MediaKeyError, MediaSigner};
+use crate::tokens::{TokenSigner, TokenVerifier};
 
-/// `kid:base64secret[,kid:base64secret…]`: the token signing keys.
-pub const JWT_KEYS: &str = "TICEDU_JWT_KEYS";
-/// The key id that signs new tokens; the first of `TICEDU_JWT_KEYS` if unset.
-pub const JWT_ACTIVE_KID: &str = "TICEDU_JWT_ACTIVE_KID";
+/// `kid:base64(raw Ed25519 public key)[,…]`: the keys access tokens are
+/// checked against (public; every function).
+pub const TOKEN_PUBLIC_KEYS: &str = "TICEDU_TOKEN_PUBLIC_KEYS";
+/// The Ed25519 key (PKCS#8 PEM) that signs access tokens, and its key id,
+/// which `TICEDU_TOKEN_PUBLIC_KEYS` must list with its public key: only the
+/// functions that log people in hold it.
+pub const TOKEN_SIGNING_KEY: &str = "TICEDU_TOKEN_SIGNING_KEY";
+pub const TOKEN_SIGNING_KID: &str = "TICEDU_TOKEN_SIGNING_KID";
+/// The HS256 key ring this platform had before tokens were signed with
+/// Ed25519: refused at start, so that it cannot be silently ignored.
+pub const RETIRED_JWT_KEYS: &str = "TICEDU_JWT_KEYS";
 /// Access token lifetime in seconds (default 3600).
 pub const TOKEN_LIFETIME: &str = "TICEDU_TOKEN_LIFETIME_SECONDS";
 /// Base64 of at least 32 bytes: keys the HMACs of ID numbers and usernames.
@@ -42,6 +50,10 @@ pub const DEFAULT_STAFF_TOKEN_LIFETIME_SECONDS: i64 = 15 * 60;
 /// The Ed25519 key (PKCS#8 PEM) that signs certificates, and its key id.
 pub const CERT_SIGNING_KEY: &str = "TICEDU_CERT_SIGNING_KEY";
 pub const CERT_SIGNING_KID: &str = "TICEDU_CERT_SIGNING_KID";
+/// The public keys of retired certificate signing keys,
+/// `kid:base64(raw public key)[,…]`: published in the JWKS beside the
+/// current one, so that certificates signed before a rotation still verify.
+pub const CERT_RETIRED_PUBLIC_KEYS: &str = "TICEDU_CERT_RETIRED_PUBLIC_KEYS";
 /// An RFC 3339 instant at which the clock stands still (demos and tests).
 pub const FIXED_NOW: &str = "TICEDU_NOW";
 /// Where lesson media is served (`https://…/media`, no trailing slash), the
@@ -53,6 +65,35 @@ pub const MEDIA_KEY: &str = "TICEDU_MEDIA_KEY";
 /// Minutes every class hour is studied, replacing the data's lengths (demos
 /// and tests only; 0: marking needs no waiting).
 pub const CLASS_HOUR_MINUTES: &str = "TICEDU_CLASS_HOUR_MINUTES";
+
+/// A key only some functions hold. Each function's `main.rs` names those its
+/// code uses; [`Platform::from_environment`] stops the function at cold start
+/// when one of them is missing, and loads no other (`tests/it/infra.rs`
+/// holds the names against the code and the secrets the template grants).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// `TICEDU_ACCOUNT_KEY_SECRET`: derives the storage keys of ID numbers,
+    /// usernames and look-ups (accounts, admin).
+    Account,
+    /// `TICEDU_TOKEN_SIGNING_KEY`/`_KID`: issues access tokens (accounts, admin).
+    TokenSigning,
+    /// `TICEDU_CERT_SIGNING_KEY`/`_KID`: signs certificates (certificates).
+    CertificateSigning,
+}
+
+impl Key {
+    /// Every key: the local server runs every function in one process.
+    pub const ALL: &[Key] = &[Key::Account, Key::TokenSigning, Key::CertificateSigning];
+
+    /// The variable that holds the key.
+    pub fn variable(self) -> &'static str {
+        match self {
+            Key::Account => ACCOUNT_KEY_SECRET,
+            Key::TokenSigning => TOKEN_SIGNING_KEY,
+            Key::CertificateSigning => CERT_SIGNING_KEY,
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -116,16 +157,21 @@ pub struct Platform {
     pub catalogue: Catalogue,
     pub settings: Settings,
     pub calendar: WorkCalendar,
-    pub tokens: TokenKeys,
-    pub account_secret: AccountKeySecret,
+    /// Checks access tokens: every function.
+    pub token_verifier: TokenVerifier,
+    /// How long a learner's access token lasts.
+    pub token_lifetime_seconds: i64,
+    /// Issues access tokens: the functions that log people in.
+    token_signer: Option<TokenSigner>,
+    account_secret: Option<AccountKeySecret>,
     pub clock: Clock,
     pub throttle: ThrottlePolicy,
     /// The first administrator, from the deployment's secret.
     pub bootstrap_admin: Option<BootstrapAdmin>,
     /// How long a staff member's access token lasts.
     pub staff_token_lifetime_seconds: i64,
-    /// Signs certificates for offline verification.
-    pub certificate_signer: CertificateSigner,
+    /// Signs certificates for offline verification: the certificates function.
+    certificate_signer: Option<CertificateSigner>,
     /// `TICEDU_CLASS_HOUR_MINUTES`: every hour's study length instead of
     /// the data's, for demos and tests (0: no waiting). `None` in production.
     pub class_hour_minutes: Option<u8>,
@@ -231,45 +277,37 @@ impl std::fmt::Debug for Environment {
 impl Platform {
     /// Reads the process environment (see the constants of this module) and
     /// the data compiled into the binary.
-    pub fn from_env() -> Result<Arc<Self>, ConfigError> {
-        Self::from_environment(&Environment::process())
+    pub fn from_env(keys: &[Key]) -> Result<Arc<Self>, ConfigError> {
+        Self::from_environment(&Environment::process(), keys)
     }
 
-    /// Like [`Platform::from_env`], from `env` (the environment and fetched secrets).
-    pub fn from_environment(env: &Environment) -> Result<Arc<Self>, ConfigError> {
-        let keys = env.required(JWT_KEYS)?;
-        let mut ring = HashMap::new();
-        let mut first = None;
-        for entry in keys
-            .split(',')
-            .map(str::trim)
-            .filter(|entry| !entry.is_empty())
-        {
-            let (kid, secret) = entry
-                .split_once(':')
-                .ok_or_else(|| malformed(JWT_KEYS, "expected kid:base64secret"))?;
-            let secret = Secret::new(decode_base64(JWT_KEYS, secret)?)
-                .ok_or_else(|| malformed(JWT_KEYS, "a secret has fewer than 32 bytes"))?;
-            first.get_or_insert_with(|| kid.to_owned());
-            ring.insert(kid.to_owned(), secret);
+    /// Like [`Platform::from_env`], from `env` (the environment and fetched
+    /// secrets), holding exactly the `keys` the function uses (and the public
+    /// token keys, which every function uses).
+    pub fn from_environment(env: &Environment, keys: &[Key]) -> Result<Arc<Self>, ConfigError> {
+        if env.var(RETIRED_JWT_KEYS).is_some() {
+            return Err(malformed(
+                RETIRED_JWT_KEYS,
+                "HS256 token keys are retired: set TICEDU_TOKEN_PUBLIC_KEYS everywhere and TICEDU_TOKEN_SIGNING_KEY/_KID where tokens are issued (infra/README.md, \"Secrets\")",
+            ));
         }
-        let active = env
-            .var(JWT_ACTIVE_KID)
-            .or(first)
-            .ok_or_else(|| malformed(JWT_KEYS, "no key"))?;
+        for key in Key::ALL.iter().filter(|key| !keys.contains(key)) {
+            if env.var(key.variable()).is_some() {
+                tracing::warn!(
+                    variable = key.variable(),
+                    "set but not used by this function: left unread; remove it from its secrets"
+                );
+            }
+        }
+        let verifier: TokenVerifier = env.required(TOKEN_PUBLIC_KEYS)?.parse().map_err(
+            |e: crate::tokens::TokenKeyError| malformed(TOKEN_PUBLIC_KEYS, &e.to_string()),
+        )?;
         let lifetime = match env.var(TOKEN_LIFETIME) {
             Some(text) => text
                 .parse()
                 .map_err(|_| malformed(TOKEN_LIFETIME, "not a number of seconds"))?,
             None => 3600,
         };
-        let tokens = TokenKeys::new(ring, &active, lifetime)
-            .ok_or_else(|| malformed(JWT_ACTIVE_KID, "names no key of TICEDU_JWT_KEYS"))?;
-        let account_secret = AccountKeySecret::new(decode_base64(
-            ACCOUNT_KEY_SECRET,
-            &env.required(ACCOUNT_KEY_SECRET)?,
-        )?)
-        .ok_or_else(|| malformed(ACCOUNT_KEY_SECRET, "fewer than 32 bytes"))?;
         let clock = match env.var(FIXED_NOW) {
             Some(text) => Clock::Fixed(
                 text.parse()
@@ -290,12 +328,34 @@ impl Platform {
                 .map_err(|_| malformed(STAFF_TOKEN_LIFETIME, "not a number of seconds"))?,
             None => DEFAULT_STAFF_TOKEN_LIFETIME_SECONDS,
         };
-        let signer = CertificateSigner::from_pem(
-            &env.required(CERT_SIGNING_KID)?,
-            &env.required(CERT_SIGNING_KEY)?,
-        )
-        .map_err(|e| malformed(CERT_SIGNING_KEY, &e.to_string()))?;
-        let mut platform = Self::new(tokens, account_secret, clock, bootstrap_admin, signer)?;
+        let mut platform = Self::new(verifier, lifetime, clock, bootstrap_admin)?;
+        if keys.contains(&Key::TokenSigning) {
+            let signer = TokenSigner::from_pem(
+                &env.required(TOKEN_SIGNING_KID)?,
+                &env.required(TOKEN_SIGNING_KEY)?,
+            )
+            .map_err(|e| malformed(TOKEN_SIGNING_KEY, &e.to_string()))?;
+            platform = platform.with_token_signer(signer)?;
+        }
+        if keys.contains(&Key::Account) {
+            let secret = AccountKeySecret::new(decode_base64(
+                ACCOUNT_KEY_SECRET,
+                &env.required(ACCOUNT_KEY_SECRET)?,
+            )?)
+            .ok_or_else(|| malformed(ACCOUNT_KEY_SECRET, "fewer than 32 bytes"))?;
+            platform = platform.with_account_secret(secret);
+        }
+        if keys.contains(&Key::CertificateSigning) {
+            let retired = env.var(CERT_RETIRED_PUBLIC_KEYS).unwrap_or_default();
+            let signer = CertificateSigner::from_pem(
+                &env.required(CERT_SIGNING_KID)?,
+                &env.required(CERT_SIGNING_KEY)?,
+            )
+            .map_err(|e| malformed(CERT_SIGNING_KEY, &e.to_string()))?
+            .with_retired(&retired)
+            .map_err(|e| malformed(CERT_RETIRED_PUBLIC_KEYS, &e.to_string()))?;
+            platform = platform.with_certificate_signer(signer);
+        }
         platform.staff_token_lifetime_seconds = staff_lifetime.clamp(60, lifetime);
         platform.class_hour_minutes = class_hour_minutes(env.var(CLASS_HOUR_MINUTES))?;
         platform.media = media_signer(env)?;
@@ -303,33 +363,97 @@ impl Platform {
         Ok(Arc::new(platform))
     }
 
+    /// A platform that checks tokens with `token_verifier` and holds no
+    /// optional key: add them with the `with_…` methods.
     pub fn new(
-        tokens: TokenKeys,
-        account_secret: AccountKeySecret,
+        token_verifier: TokenVerifier,
+        token_lifetime_seconds: i64,
         clock: Clock,
         bootstrap_admin: Option<BootstrapAdmin>,
-        certificate_signer: CertificateSigner,
     ) -> Result<Self, ConfigError> {
-        let staff_token_lifetime_seconds =
-            DEFAULT_STAFF_TOKEN_LIFETIME_SECONDS.min(tokens.lifetime_seconds());
         Ok(Self {
             catalogue: Catalogue::bundled()?,
             settings: Settings::bundled()?,
             calendar: WorkCalendar::bundled()?,
-            tokens,
-            account_secret,
+            token_verifier,
+            token_lifetime_seconds,
+            token_signer: None,
+            account_secret: None,
             clock,
             throttle: ThrottlePolicy {
                 max_failures: 5,
                 window_seconds: 15 * 60,
             },
             bootstrap_admin,
-            staff_token_lifetime_seconds,
-            certificate_signer,
+            staff_token_lifetime_seconds: DEFAULT_STAFF_TOKEN_LIFETIME_SECONDS
+                .min(token_lifetime_seconds),
+            certificate_signer: None,
             class_hour_minutes: None,
             media: None,
             origin: None,
         })
+    }
+
+    /// Issues tokens with `signer`, whose public key the verifier must hold
+    /// under its key id: tokens the other functions would refuse are a
+    /// configuration error, found at start.
+    pub fn with_token_signer(mut self, signer: TokenSigner) -> Result<Self, ConfigError> {
+        if !self.token_verifier.trusts(&signer) {
+            return Err(malformed(
+                TOKEN_SIGNING_KID,
+                "TICEDU_TOKEN_PUBLIC_KEYS does not list this key id with the signing key's public key",
+            ));
+        }
+        self.token_signer = Some(signer);
+        Ok(self)
+    }
+
+    pub fn with_account_secret(mut self, secret: AccountKeySecret) -> Self {
+        self.account_secret = Some(secret);
+        self
+    }
+
+    pub fn with_certificate_signer(mut self, signer: CertificateSigner) -> Self {
+        self.certificate_signer = Some(signer);
+        self
+    }
+
+    /// The token signing key. Only a function whose `main.rs` names
+    /// [`Key::TokenSigning`] has one, and it then cannot start without it;
+    /// asking elsewhere is a bug, answered 500 and logged.
+    pub fn token_signer(&self) -> Result<&TokenSigner, ApiError> {
+        self.token_signer
+            .as_ref()
+            .ok_or_else(|| undeclared(Key::TokenSigning))
+    }
+
+    /// The account key (see [`Platform::token_signer`] for its absence).
+    pub fn account_secret(&self) -> Result<&AccountKeySecret, ApiError> {
+        self.account_secret
+            .as_ref()
+            .ok_or_else(|| undeclared(Key::Account))
+    }
+
+    /// The certificate signing key (see [`Platform::token_signer`] for its absence).
+    pub fn certificate_signer(&self) -> Result<&CertificateSigner, ApiError> {
+        self.certificate_signer
+            .as_ref()
+            .ok_or_else(|| undeclared(Key::CertificateSigning))
+    }
+
+    /// Which optional keys this platform holds.
+    pub fn keys(&self) -> Vec<Key> {
+        let mut keys = Vec::new();
+        if self.account_secret.is_some() {
+            keys.push(Key::Account);
+        }
+        if self.token_signer.is_some() {
+            keys.push(Key::TokenSigning);
+        }
+        if self.certificate_signer.is_some() {
+            keys.push(Key::CertificateSigning);
+        }
+        keys
     }
 
     /// How long `lesson` is studied before it may be marked learned (R10)
@@ -370,6 +494,15 @@ fn media_signer(env: &Environment) -> Result<Option<MediaSigner>, ConfigError> {
             MEDIA_KEY
         })),
     }
+}
+
+/// Code used a key its function's `main.rs` does not name.
+fn undeclared(key: Key) -> ApiError {
+    tracing::error!(
+        variable = key.variable(),
+        "this function uses a key its main.rs does not name: it was started without it"
+    );
+    ApiError::unavailable()
 }
 
 fn malformed(name: &'static str, problem: &str) -> ConfigError {

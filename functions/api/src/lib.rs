@@ -6,7 +6,8 @@
 //! - [`json`]: strict JSON bodies whose errors never echo values;
 //! - [`path`]: path segments parsed into domain types, answering the type's own 404;
 //! - [`routing`]: each route served and documented from its handler's `#[utoipa::path]`;
-//! - [`auth`]: JWT access tokens with rotating keys, and the learner/staff extractors;
+//! - [`tokens`]: EdDSA access tokens: a signing key where tokens are issued, public keys everywhere;
+//! - [`auth`]: the learner/staff extractors, which refuse tokens older than the password;
 //! - [`caller_limit`]: per-caller limits on the public routes, counted in the store;
 //! - [`config`]: typed configuration read once, and the platform clock;
 //! - [`media`]: signed, short-lived access to a bought hour's lesson files (CloudFront signed URLs);
@@ -34,6 +35,7 @@ pub mod routing;
 pub mod standing;
 pub mod state;
 pub mod telemetry;
+pub mod tokens;
 pub mod views;
 pub mod years;
 

@@ -34,7 +34,7 @@ pub(crate) async fn issue<S: CertificatesStore>(
     let today = platform.clock.today();
     let learner = auth.learner(&state.store).await?;
     if let Some(existing) = issued_just_before(&state.store, &learner, today).await? {
-        let view = MyCertificate::of(existing, today, &platform.certificate_signer);
+        let view = MyCertificate::of(existing, today, platform.certificate_signer()?);
         return Ok((StatusCode::OK, Json(view)));
     }
     let standing = Standing::of(&state.store, learner).await?;
@@ -60,7 +60,7 @@ pub(crate) async fn issue<S: CertificatesStore>(
         Json(MyCertificate::of(
             certificate,
             today,
-            &platform.certificate_signer,
+            platform.certificate_signer()?,
         )),
     ))
 }

@@ -25,12 +25,13 @@ pub(crate) async fn mine<S: CertificatesStore>(
     auth: AuthLearner,
 ) -> ApiResult<Json<MyCertificates>> {
     let today = state.platform.clock.today();
+    let signer = state.platform.certificate_signer()?;
     let certificates = state
         .store
         .certificates_of(&auth.id)
         .await?
         .into_iter()
-        .map(|c| MyCertificate::of(c, today, &state.platform.certificate_signer))
+        .map(|c| MyCertificate::of(c, today, signer))
         .collect();
     Ok(Json(MyCertificates { certificates }))
 }

@@ -51,7 +51,7 @@ pub(crate) async fn pdf<S: CertificatesStore>(
         printer.site_url(&headers)?,
         verify_path(
             &no,
-            &signed(&certificate, &state.platform.certificate_signer)
+            &signed(&certificate, state.platform.certificate_signer()?)
         )
     );
     let data = data_of(&certificate);

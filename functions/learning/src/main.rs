@@ -9,7 +9,8 @@ async fn main() -> Result<(), lambda_http::Error> {
     telemetry::init_for_lambda();
     // Secrets are fetched once here; each request then finds them in memory.
     let env = ticedu_secrets::environment().await?;
-    let platform = Platform::from_environment(&env)?;
+    // No private key: tokens are only checked (the media key is optional).
+    let platform = Platform::from_environment(&env, &[])?;
     let store = DynamoStore::from_env().await?;
     lambda_http::run(ticedu_learning::router(AppState::new(store, platform))).await
 }

@@ -151,7 +151,7 @@ pub async fn seed<S: Store>(store: &S, platform: &Platform) -> Result<Demo, Erro
         let name = PersonName::parse(stage.name()).expect("a valid name");
         let id_number = stage.id_number();
         let username = Username::derive(&name, &id_number);
-        let username_key = UsernameKey::of(&username, &platform.account_secret);
+        let username_key = UsernameKey::of(&username, platform.account_secret()?);
         if store.learner_by_username(&username_key).await?.is_none() {
             let hash = match &password_hash {
                 Some(hash) => String::clone(hash),
@@ -168,10 +168,10 @@ pub async fn seed<S: Store>(store: &S, platform: &Platform) -> Result<Demo, Erro
             let phone = PhoneNumber::parse("13800138000").expect("valid");
             let learner = NewLearner {
                 id: new_learner_id()?,
-                account_key: AccountKey::of(&id_number, &platform.account_secret),
+                account_key: AccountKey::of(&id_number, platform.account_secret()?),
                 username_key: username_key.clone(),
                 username: username.clone(),
-                lookups: LookupKey::all_of(&name, Some(&phone), None, &platform.account_secret),
+                lookups: LookupKey::all_of(&name, Some(&phone), None, platform.account_secret()?),
                 name,
                 id_number,
                 kind: kind_of(stage, platform.clock.today()),

@@ -1,7 +1,6 @@
 //! The local platform: every function's router under `/api`, the OpenAPI
 //! document at `/api/openapi.json`, and the built site for everything else.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -10,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use axum::{Json, Router};
-use ticedu_api::auth::{Secret, TokenKeys};
 use ticedu_api::certificate_signing::CertificateSigner;
 use ticedu_api::config::{
     BOOTSTRAP_ADMIN, BootstrapAdmin, CLASS_HOUR_MINUTES, Clock, ConfigError, FIXED_NOW,
@@ -18,6 +16,7 @@ use ticedu_api::config::{
 };
 use ticedu_api::json::BODY_LIMIT_BYTES;
 use ticedu_api::media::MediaSigner;
+use ticedu_api::tokens::{TokenSigner, TokenVerifier};
 use ticedu_api::{ApiError, AppState, Platform};
 use ticedu_domain::identity::AccountKeySecret;
 use ticedu_domain::staff::StaffName;
@@ -97,7 +96,12 @@ pub fn app<S: Store + Clone + 'static>(
         _ => Router::new(),
     };
     let printer = Arc::new(ticedu_certificates::printing::Printer::from_env());
-    let jwks = state.platform.certificate_signer.jwks();
+    // The local server holds every key (`development_platform`, or `Key::ALL`).
+    let jwks = state
+        .platform
+        .certificate_signer()
+        .map(|signer| signer.jwks())
+        .unwrap_or_else(|_| serde_json::json!({ "keys": [] }));
     let reconcile = reconcile::routes(state.clone(), wechat.clone());
     let router = Router::new()
         .merge(ticedu_accounts::router(state.clone()))
@@ -153,6 +157,16 @@ pub const DEVELOPMENT_CERTIFICATE_KEY: (&str, &str) = (DEV_CERT_KID, DEV_CERT_KE
 const DEV_CERT_KID: &str = "ticedu-dev-ed25519";
 const DEV_CERT_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIK6H/mKVwq6QZ2bP5CAPEHq2LT1E3d1758o8oQv8GViD\n-----END PRIVATE KEY-----\n";
 
+/// The development token signing key's id and the key (Ed25519, PKCS#8 PEM).
+pub const DEVELOPMENT_TOKEN_KEY: (&str, &str) = (
+    "ticedu-dev-tokens",
+    "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIF5rMNNZJkTWfmMBBmeslgFQqaSECDkZnRC6dtwka0pc\n-----END PRIVATE KEY-----\n",
+);
+
+/// `TICEDU_TOKEN_PUBLIC_KEYS` for the development token key.
+pub const DEVELOPMENT_TOKEN_PUBLIC_KEYS: &str =
+    "ticedu-dev-tokens:SLdO8UUHIN9Mr+H84wbRSvXIJ8jLw4oLEMMHTwl0T38=";
+
 /// The development media key's id and the key (RSA 2048, PKCS#8 PEM): the
 /// local server signs and checks lesson media links with it.
 pub const DEVELOPMENT_MEDIA_KEY: (&str, &str) = (
@@ -163,16 +177,12 @@ pub const DEVELOPMENT_MEDIA_KEY: (&str, &str) = (
 /// Development keys, used when the environment gives none: fine on a laptop,
 /// never in a deployment (functions read theirs from the environment only).
 pub fn development_platform() -> Result<Arc<Platform>, ConfigError> {
-    let secret = |label: &str| {
-        Secret::new(format!("ticedu local development key: {label}").into_bytes())
-            .expect("long enough")
-    };
-    let tokens = TokenKeys::new(
-        HashMap::from([("dev".to_owned(), secret("tokens"))]),
-        "dev",
-        3600,
-    )
-    .expect("the active key is in the ring");
+    let (token_kid, token_key) = DEVELOPMENT_TOKEN_KEY;
+    let token_signer =
+        TokenSigner::from_pem(token_kid, token_key).expect("the development key is valid");
+    let token_verifier: TokenVerifier = DEVELOPMENT_TOKEN_PUBLIC_KEYS
+        .parse()
+        .expect("the development public key is valid");
     let account = AccountKeySecret::new(b"ticedu local development key: account lookups".to_vec())
         .expect("long enough");
     let clock = match std::env::var(FIXED_NOW) {
@@ -195,7 +205,10 @@ pub fn development_platform() -> Result<Arc<Platform>, ConfigError> {
     };
     let signer = CertificateSigner::from_pem(DEV_CERT_KID, DEV_CERT_KEY)
         .expect("the development key is valid");
-    let mut platform = Platform::new(tokens, account, clock, Some(bootstrap_admin), signer)?;
+    let mut platform = Platform::new(token_verifier, 3600, clock, Some(bootstrap_admin))?
+        .with_token_signer(token_signer)?
+        .with_account_secret(account)
+        .with_certificate_signer(signer);
     platform.class_hour_minutes =
         ticedu_api::config::class_hour_minutes(std::env::var(CLASS_HOUR_MINUTES).ok())?;
     let (media_kid, media_key) = DEVELOPMENT_MEDIA_KEY;

@@ -11,7 +11,8 @@
 //! - `TICEDU_DATA_DIR`: the embedded store's folder (default `.ticedu`);
 //! - `TICEDU_TABLE`, `AWS_ENDPOINT_URL`, `AWS_REGION`…: DynamoDB, when chosen;
 //!   `TICEDU_CREATE_TABLE=1` creates the table first (for a local DynamoDB);
-//! - `TICEDU_JWT_KEYS`, `TICEDU_ACCOUNT_KEY_SECRET`: real keys; without them,
+//! - `TICEDU_TOKEN_PUBLIC_KEYS`, `TICEDU_ACCOUNT_KEY_SECRET`: real keys (then
+//!   every key a function uses is required, as `Key::ALL`); without them,
 //!   development keys are used and a warning says so;
 //! - `TICEDU_NOW`: a fixed clock, for demos;
 //! - `TICEDU_CLASS_HOUR_MINUTES`: every class hour's study length in
@@ -26,7 +27,7 @@
 
 use std::path::PathBuf;
 
-use ticedu_api::config::{ACCOUNT_KEY_SECRET, JWT_KEYS};
+use ticedu_api::config::{ACCOUNT_KEY_SECRET, Key, TOKEN_PUBLIC_KEYS};
 use ticedu_api::{AppState, Platform, telemetry};
 use ticedu_store_dynamodb::DynamoStore;
 use ticedu_store_embedded::EmbeddedStore;
@@ -46,11 +47,14 @@ async fn main() -> Result<(), Error> {
     }
     let env =
         |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
-    let platform = if std::env::var(JWT_KEYS).is_ok() || std::env::var(ACCOUNT_KEY_SECRET).is_ok() {
-        Platform::from_env()?
+    let real_keys =
+        std::env::var(TOKEN_PUBLIC_KEYS).is_ok() || std::env::var(ACCOUNT_KEY_SECRET).is_ok();
+    let platform = if real_keys {
+        // One process runs every function: it holds every key.
+        Platform::from_env(Key::ALL)?
     } else {
         tracing::warn!(
-            "no {JWT_KEYS} / {ACCOUNT_KEY_SECRET}: using development keys, not for real data"
+            "no {TOKEN_PUBLIC_KEYS} / {ACCOUNT_KEY_SECRET}: using development keys, not for real data"
         );
         ticedu_local::development_platform()?
     };

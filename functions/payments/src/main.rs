@@ -9,7 +9,8 @@ async fn main() -> Result<(), lambda_http::Error> {
     telemetry::init_for_lambda();
     // Secrets are fetched once here; each request then finds them in memory.
     let env = ticedu_secrets::environment().await?;
-    let platform = Platform::from_environment(&env)?;
+    // No private key: tokens are only checked (WeChat Pay has its own secret).
+    let platform = Platform::from_environment(&env, &[])?;
     let store = DynamoStore::from_env().await?;
     let wechat = ticedu_payments::wechat::WeChatPay::from_environment(&env)?;
     let oauth = ticedu_payments::wechat_oauth::WeChatOAuth::from_environment(&env)?;

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tempfile::TempDir;
-use ticedu_api::auth::Role;
+use ticedu_api::auth::{PasswordStamp, Role};
 use ticedu_api::config::Clock;
 use ticedu_api::{AppState, Platform};
 use ticedu_local::wechatpay_simulator::{PREFIX, Simulator, official_account_at};
@@ -377,6 +377,17 @@ impl<S> TestApp<S> {
 
     /// A token the platform would issue for `subject` at `now`.
     pub fn token_at(&self, subject: &str, role: Role, now: Timestamp) -> String {
-        self.platform.tokens.issue(subject, role, now)
+        let signer = self
+            .platform
+            .token_signer()
+            .expect("the test platform issues tokens");
+        let stamp = PasswordStamp::of("a password hash no account has");
+        signer.issue(
+            subject,
+            role,
+            &stamp,
+            now,
+            self.platform.token_lifetime_seconds,
+        )
     }
 }

@@ -4,7 +4,7 @@
 //! codes. The log-in itself is tested in `api_staff_login` and the console
 //! journey.
 
-use ticedu_api::auth::Role;
+use ticedu_api::auth::{PasswordStamp, Role};
 use ticedu_domain::staff::StaffRole;
 use ticedu_store::records::AuditAction;
 use ticedu_store::{Refusal, Store};
@@ -37,11 +37,21 @@ impl<S: Store> TestApp<S> {
             Err(error) if error.refusal() == Some(&Refusal::StaffAccountExists) => {}
             Err(error) => panic!("creating the test staff account: {error}"),
         }
-        self.platform.tokens.issue_for(
-            &name,
-            Role::Staff,
-            self.platform.clock.now(),
-            self.platform.staff_token_lifetime_seconds,
-        )
+        let stored = self
+            .store
+            .staff_account(&account.name)
+            .await
+            .expect("reading the test staff account")
+            .expect("created above");
+        self.platform
+            .token_signer()
+            .expect("the test platform issues tokens")
+            .issue(
+                &name,
+                Role::Staff,
+                &PasswordStamp::of(&stored.password_hash),
+                self.platform.clock.now(),
+                self.platform.staff_token_lifetime_seconds,
+            )
     }
 }

@@ -183,13 +183,13 @@ fn cloudfront_sends_the_origin_secret_the_functions_require() {
     assert_eq!(
         header["HeaderValue"],
         json!({"Fn::Sub": format!(
-            "{{{{resolve:secretsmanager:${{PlatformSecretArn}}:SecretString:{}}}}}",
+            "{{{{resolve:secretsmanager:${{OriginSecretArn}}:SecretString:{}}}}}",
             origin::SECRET
         )}),
-        "the value is the platform secret's, which every function reads"
+        "the value is the origin secret's, which every function reads"
     );
 
-    // Every function reads the platform secret and must find the value there.
+    // Every function reads the origin secret and must find the value there.
     assert_eq!(
         template["Globals"]["Function"]["Environment"]["Variables"][origin::REQUIRE],
         "true"
@@ -202,8 +202,8 @@ fn cloudfront_sends_the_origin_secret_the_functions_require() {
         );
         if let Some(arns) = variables.get("TICEDU_SECRET_ARNS") {
             assert!(
-                arns.to_string().contains("PlatformSecretArn"),
-                "{name} reads the platform secret: {arns}"
+                arns.to_string().contains("OriginSecretArn"),
+                "{name} reads the origin secret: {arns}"
             );
         }
     }
