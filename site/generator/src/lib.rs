@@ -10,6 +10,7 @@
 pub mod catalogue;
 pub mod config;
 pub mod content;
+pub mod feeds;
 pub mod filters;
 pub mod global_fns;
 pub mod headings;
@@ -18,9 +19,11 @@ pub mod links;
 pub mod lookup;
 pub mod markdown;
 mod output;
+pub mod pagination;
 mod render;
 pub mod search;
 pub mod sitemap;
+pub mod taxonomies;
 pub mod templates;
 pub mod values;
 
