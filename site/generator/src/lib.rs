@@ -4,8 +4,10 @@
 //! catalogue, and a search index that works for Chinese.
 //!
 //! The pipeline follows the data: config → content (front matter) →
-//! markdown → values (each page serialised once, shared by every listing) →
-//! lookup (what template functions find) → templates → render → output.
+//! taxonomies (only when configured) → markdown → values (each page
+//! serialised once, shared by every listing) → lookup (what template
+//! functions find) → templates → render (pages and sections, then pagers,
+//! taxonomy pages and feeds) → output.
 
 pub mod catalogue;
 pub mod config;

@@ -48,6 +48,7 @@ pub fn render_site(
     }
     let mut content = content::load(&dirs.content(), &config)?;
     let found = taxonomies::find(&content, &config)?;
+    taxonomies::refuse_collisions(&found, &content)?;
     render_markdown(&mut content, &config, dirs)?;
     let (lookup, page_values, section_values) = lookup::build(dirs, config, &content, &found)?;
     let lookup = Arc::new(lookup);
