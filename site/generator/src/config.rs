@@ -1,5 +1,7 @@
 //! `config.toml`, as Zola reads it (the keys this generator uses; the rest
-//! is passed to templates untouched as `config`).
+//! is passed to templates untouched as `config`). As in Zola, the top-level
+//! `taxonomies`, `generate_feeds` and `feed_filenames` are the default
+//! language's, and `[languages.<code>]` holds each other language's own.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -8,6 +10,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use crate::headings::{InsertAnchor, SlugStrategy};
+pub use crate::taxonomies::{TaxonomyConfig, slugify_path};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Config {
@@ -30,6 +33,26 @@ pub struct Config {
     pub generate_sitemap: bool,
     #[serde(default = "yes")]
     pub generate_robots_txt: bool,
+    /// The default language's taxonomies (`[[taxonomies]]`).
+    #[serde(default)]
+    pub taxonomies: Vec<TaxonomyConfig>,
+    /// `taxonomy_root`: a folder every taxonomy's URLs go under.
+    #[serde(default)]
+    pub taxonomy_root: Option<String>,
+    /// The default language's site feed.
+    #[serde(default)]
+    pub generate_feeds: bool,
+    #[serde(default = "default_feed_filenames")]
+    pub feed_filenames: Vec<String>,
+    /// At most this many pages in each feed (all when absent).
+    #[serde(default)]
+    pub feed_limit: Option<usize>,
+    /// The feeds' author of pages that name none.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// `"all"` leaves the pagers (`/page/N/`) out of `sitemap.xml`.
+    #[serde(default)]
+    pub exclude_paginated_pages_in_sitemap: ExcludePaginated,
     #[serde(default)]
     pub slugify: SlugifyConfig,
     #[serde(default)]
@@ -39,12 +62,22 @@ pub struct Config {
     pub raw: toml::Table,
 }
 
-/// `[slugify]`: how heading ids are slugged (Zola's `paths` and
-/// `taxonomies` keys are accepted and not used).
+/// `[slugify]`: how heading ids and taxonomy terms are slugged (Zola's
+/// `paths` key is accepted and not used).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SlugifyConfig {
     #[serde(default)]
     pub anchors: SlugStrategy,
+    #[serde(default)]
+    pub taxonomies: SlugStrategy,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExcludePaginated {
+    #[default]
+    None,
+    All,
 }
 
 /// `[markdown]`: the anchor links of sections that do not choose.
@@ -62,6 +95,25 @@ pub struct LanguageConfig {
     pub description: Option<String>,
     #[serde(default)]
     pub translations: BTreeMap<String, String>,
+    #[serde(default)]
+    pub taxonomies: Vec<TaxonomyConfig>,
+    #[serde(default)]
+    pub generate_feeds: bool,
+    #[serde(default = "default_feed_filenames")]
+    pub feed_filenames: Vec<String>,
+}
+
+/// What a language has of taxonomies and feeds: the top level's for the
+/// default language, its `[languages.<code>]` table's for the others.
+#[derive(Debug, Clone, Copy)]
+pub struct LanguageOptions<'a> {
+    pub taxonomies: &'a [TaxonomyConfig],
+    pub generate_feeds: bool,
+    pub feed_filenames: &'a [String],
+}
+
+fn default_feed_filenames() -> Vec<String> {
+    vec!["atom.xml".to_owned()]
 }
 
 fn yes() -> bool {
@@ -89,6 +141,16 @@ impl Config {
             bail!("base_url must be an absolute URL or start with /");
         }
         config.base_url = config.base_url.trim_end_matches('/').to_owned();
+        let strategy = config.slugify.taxonomies;
+        let slug_all = |taxonomies: &mut Vec<TaxonomyConfig>| {
+            for taxonomy in taxonomies {
+                taxonomy.slug = slugify_path(&taxonomy.name, strategy);
+            }
+        };
+        slug_all(&mut config.taxonomies);
+        for language in config.languages.values_mut() {
+            slug_all(&mut language.taxonomies);
+        }
         config.raw = raw;
         Ok(config)
     }
@@ -117,6 +179,28 @@ impl Config {
         } else {
             format!("/{lang}")
         }
+    }
+
+    /// The language's taxonomies and feed settings.
+    pub fn options(&self, lang: &str) -> LanguageOptions<'_> {
+        match self.languages.get(lang) {
+            Some(own) if lang != self.default_language => LanguageOptions {
+                taxonomies: &own.taxonomies,
+                generate_feeds: own.generate_feeds,
+                feed_filenames: &own.feed_filenames,
+            },
+            _ => LanguageOptions {
+                taxonomies: &self.taxonomies,
+                generate_feeds: self.generate_feeds,
+                feed_filenames: &self.feed_filenames,
+            },
+        }
+    }
+
+    /// Whether any language configures a taxonomy: when none does, the
+    /// build skips the taxonomy stage altogether.
+    pub fn has_taxonomies(&self) -> bool {
+        !self.taxonomies.is_empty() || self.languages.values().any(|l| !l.taxonomies.is_empty())
     }
 
     pub fn permalink(&self, path: &str) -> String {

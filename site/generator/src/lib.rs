@@ -4,12 +4,15 @@
 //! catalogue, and a search index that works for Chinese.
 //!
 //! The pipeline follows the data: config → content (front matter) →
-//! markdown → values (each page serialised once, shared by every listing) →
-//! lookup (what template functions find) → templates → render → output.
+//! taxonomies (only when configured) → markdown → values (each page
+//! serialised once, shared by every listing) → lookup (what template
+//! functions find) → templates → render (pages and sections, then pagers,
+//! taxonomy pages and feeds) → output.
 
 pub mod catalogue;
 pub mod config;
 pub mod content;
+pub mod feeds;
 pub mod filters;
 pub mod global_fns;
 pub mod headings;
@@ -18,9 +21,11 @@ pub mod links;
 pub mod lookup;
 pub mod markdown;
 mod output;
+pub mod pagination;
 mod render;
 pub mod search;
 pub mod sitemap;
+pub mod taxonomies;
 pub mod templates;
 pub mod values;
 

@@ -13,6 +13,7 @@ use ticedu_domain::settings::Settings;
 
 use crate::config::Config;
 use crate::content::Content;
+use crate::taxonomies::{self, Taxonomy};
 use crate::values::Fields;
 use crate::{SiteDirs, catalogue, values};
 
@@ -28,6 +29,30 @@ pub struct Lookup {
     pub permalinks: HashMap<String, String>,
     /// Per language.
     pub catalogue: HashMap<String, Value>,
+    /// Per language, its taxonomies (none unless the config has some).
+    pub taxonomies: HashMap<String, Vec<TaxonomyEntry>>,
+}
+
+/// A taxonomy as the taxonomy functions answer it.
+pub struct TaxonomyEntry {
+    pub name: String,
+    pub slug: String,
+    /// `{kind, lang, permalink, items}`.
+    pub value: Value,
+    /// Term slug → `{name, slug, path, permalink, pages, page_count}`.
+    pub terms: HashMap<String, Value>,
+}
+
+impl Lookup {
+    /// A taxonomy of `lang` by its `kind`: the name, as Zola 0.22 keys it, or
+    /// the slug, as 0.23 does (they differ for names that slug differently).
+    pub fn taxonomy(&self, lang: &str, kind: &str) -> Option<&TaxonomyEntry> {
+        let entries = self.taxonomies.get(lang)?;
+        entries
+            .iter()
+            .find(|t| t.name == kind)
+            .or_else(|| entries.iter().find(|t| t.slug == kind))
+    }
 }
 
 /// The lookup, and each page's and section's value in `content`'s order
@@ -36,6 +61,7 @@ pub fn build(
     dirs: &SiteDirs,
     config: Config,
     content: &Content,
+    found: &[Taxonomy],
 ) -> anyhow::Result<(Lookup, Vec<Value>, Vec<Value>)> {
     let page_values: Vec<Value> = content
         .pages
@@ -89,6 +115,7 @@ pub fn build(
             )
             .collect(),
         catalogue: HashMap::new(),
+        taxonomies: taxonomy_entries(found, &page_values),
         config,
     };
     if let Some((catalogue, settings)) = catalogue_data(dirs)? {
@@ -106,6 +133,32 @@ pub fn build(
         }
     }
     Ok((lookup, page_values, section_values))
+}
+
+pub(crate) fn taxonomy_entries(
+    found: &[Taxonomy],
+    page_values: &[Value],
+) -> HashMap<String, Vec<TaxonomyEntry>> {
+    let mut entries: HashMap<String, Vec<TaxonomyEntry>> = HashMap::new();
+    for taxonomy in found {
+        let terms: Vec<(String, Value)> = taxonomy
+            .terms
+            .iter()
+            .map(|t| (t.slug.clone(), taxonomies::term_value(t, page_values)))
+            .collect();
+        let value =
+            taxonomies::taxonomy_value(taxonomy, terms.iter().map(|(_, v)| v.clone()).collect());
+        entries
+            .entry(taxonomy.lang.clone())
+            .or_default()
+            .push(TaxonomyEntry {
+                name: taxonomy.kind.name.clone(),
+                slug: taxonomy.kind.slug.clone(),
+                value,
+                terms: terms.into_iter().collect(),
+            });
+    }
+    entries
 }
 
 /// The default language first, then the others in the config's order.

@@ -9,11 +9,20 @@ use anyhow::Context;
 use tera::Tera;
 
 use crate::filters::{Markdown, NumFormat};
-use crate::global_fns::{GetCatalogue, GetHash, GetPage, GetSection, GetUrl, LoadData, Now, Trans};
+use crate::global_fns::{
+    GetCatalogue, GetHash, GetPage, GetSection, GetTaxonomy, GetTaxonomyTerm, GetTaxonomyUrl,
+    GetUrl, LoadData, Now, Trans,
+};
 use crate::lookup::Lookup;
 
 /// Zola's built-in templates, each used unless `templates/` has a file of its name.
-const BUILTINS: [(&str, &str); 4] = [
+const BUILTINS: [(&str, &str); 7] = [
+    ("atom.xml", include_str!("builtins/atom.xml")),
+    ("rss.xml", include_str!("builtins/rss.xml")),
+    (
+        "internal/alias.html",
+        include_str!("builtins/internal/alias.html"),
+    ),
     ("sitemap.xml", include_str!("builtins/sitemap.xml")),
     ("robots.txt", include_str!("builtins/robots.txt")),
     ("404.html", include_str!("builtins/404.html")),
@@ -65,6 +74,9 @@ fn register(tera: &mut Tera, lookup: &Arc<Lookup>) {
     tera.register_function("get_url", GetUrl(Arc::clone(lookup)));
     tera.register_function("get_section", GetSection(Arc::clone(lookup)));
     tera.register_function("get_page", GetPage(Arc::clone(lookup)));
+    tera.register_function("get_taxonomy", GetTaxonomy(Arc::clone(lookup)));
+    tera.register_function("get_taxonomy_term", GetTaxonomyTerm(Arc::clone(lookup)));
+    tera.register_function("get_taxonomy_url", GetTaxonomyUrl(Arc::clone(lookup)));
     tera.register_function("trans", Trans(Arc::clone(lookup)));
     tera.register_function("load_data", LoadData(Arc::clone(lookup)));
     tera.register_function("get_hash", GetHash(Arc::clone(lookup)));

@@ -108,7 +108,7 @@ pub fn page_value(page: &Page, config: &Config) -> Value {
         .set("year", year.map_or_else(Value::none, Value::from))
         .set("month", month.map_or_else(Value::none, Value::from))
         .set("day", day.map_or_else(Value::none, Value::from))
-        .set("taxonomies", Value::from(Map::new()))
+        .set("taxonomies", taxonomies_value(&page.front.taxonomies))
         .set(
             "authors",
             page.front
@@ -140,6 +140,16 @@ pub fn page_value(page: &Page, config: &Config) -> Value {
         .set("translations", Vec::<Value>::new())
         .set("backlinks", Vec::<Value>::new())
         .build()
+}
+
+/// `page.taxonomies`: each taxonomy's terms as the front matter names them.
+fn taxonomies_value(taxonomies: &std::collections::BTreeMap<String, Vec<String>>) -> Value {
+    let mut map = Map::new();
+    for (name, terms) in taxonomies {
+        let terms: Vec<Value> = terms.iter().map(|t| Value::from(t.as_str())).collect();
+        map.insert(name.clone().into(), Value::from(terms));
+    }
+    Value::from(map)
 }
 
 /// A page's value as its own template sees it: with `lower` and `higher`,

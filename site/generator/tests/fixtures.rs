@@ -261,6 +261,44 @@ fn the_real_site_builds_every_catalogue_page_without_broken_links() {
 }
 
 #[test]
+fn the_real_sites_notices_start_with_the_2023_notice_and_have_feeds_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    build(&SiteDirs::new(&site), dir.path(), Some("")).unwrap();
+    let notices = read(dir.path(), "notices/index.html");
+    let first = notices.split("<li>").nth(1).expect("a notice in the list");
+    assert!(
+        first.starts_with(r#"<a href="/notices/2023-continuing-education/">关于2023年检验鉴定人员继续教育学习的通知</a>"#)
+            && first.contains("中检协〔2023〕24号 · 2023年"),
+        "{notices}"
+    );
+    let notice = read(dir.path(), "notices/2023-continuing-education/index.html");
+    assert!(
+        notice.contains("户名：中国出入境检验检疫协会<br />"),
+        "{notice}"
+    );
+    for (feed, language) in [
+        ("notices/atom.xml", r#"xml:lang="zh""#),
+        ("en/notices/atom.xml", r#"xml:lang="en""#),
+        ("notices/rss.xml", "<language>zh</language>"),
+        ("en/notices/rss.xml", "<language>en</language>"),
+    ] {
+        let text = read(dir.path(), feed);
+        assert!(text.contains(language), "{feed}: {text}");
+        assert!(
+            text.contains("/notices/2023-continuing-education/"),
+            "{feed}"
+        );
+    }
+    let redirect = read(dir.path(), "en/notices/page/1/index.html");
+    assert!(
+        redirect.contains(r#"<html lang="en">"#)
+            && redirect.contains(r#"<main id="main"><p><a href="/en/notices/">"#),
+        "the site's own internal/alias.html: {redirect}"
+    );
+}
+
+#[test]
 fn a_rebuild_after_an_edit_rewrites_only_the_changed_page() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");

@@ -1,24 +1,14 @@
 //! A small Zola 0.23 site (`tests/fixtures/zola-site/`) using the template
 //! features an everyday Zola site needs, built into a temp dir and asserted on.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use ticedu_site::{SiteDirs, build};
+use std::path::PathBuf;
 
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zola-site")
-}
+use common::{built_changed, read};
 
-/// The fixture built into a fresh folder, kept alive by the returned temp dir.
 fn built() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let output = dir.path().join("public");
-    build(&SiteDirs::new(fixture()), &output, None).unwrap();
-    (dir, output)
-}
-
-fn read(output: &Path, path: &str) -> String {
-    std::fs::read_to_string(output.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    common::built("zola-site")
 }
 
 #[test]
@@ -109,18 +99,16 @@ fn not_found_is_rendered_from_the_sites_404_template_with_zolas_minimal_context(
 
 #[test]
 fn switching_sitemap_and_robots_off_in_the_config_leaves_them_out() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    copy(&fixture(), &site);
-    let config = std::fs::read_to_string(site.join("config.toml")).unwrap();
-    std::fs::write(
-        site.join("config.toml"),
-        format!("generate_sitemap = false\ngenerate_robots_txt = false\n{config}"),
-    )
-    .unwrap();
-    std::fs::remove_file(site.join("templates/404.html")).unwrap();
-    let output = dir.path().join("public");
-    build(&SiteDirs::new(&site), &output, None).unwrap();
+    let (_dir, output) = built_changed("zola-site", |site| {
+        let config = std::fs::read_to_string(site.join("config.toml")).unwrap();
+        std::fs::write(
+            site.join("config.toml"),
+            format!("generate_sitemap = false\ngenerate_robots_txt = false\n{config}"),
+        )
+        .unwrap();
+        std::fs::remove_file(site.join("templates/404.html")).unwrap();
+    });
+    let output = output.unwrap();
     assert!(!output.join("sitemap.xml").exists());
     assert!(!output.join("robots.txt").exists());
     assert_eq!(
@@ -128,19 +116,6 @@ fn switching_sitemap_and_robots_off_in_the_config_leaves_them_out() {
         "<!doctype html>\n<title>404 Not Found</title>\n<h1>404 Not Found</h1>\n",
         "Zola's own 404 page when the site has none"
     );
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -82,6 +82,7 @@ pub fn site_with(change: impl FnOnce(&mut Lookup)) -> (tempfile::TempDir, Arc<Lo
             ),
         ]),
         catalogue: HashMap::from([("en".to_owned(), titled("Courses"))]),
+        taxonomies: HashMap::new(),
     };
     change(&mut lookup);
     (dir, Arc::new(lookup))

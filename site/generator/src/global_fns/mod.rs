@@ -1,5 +1,6 @@
 //! Zola's global functions (`get_url`, `get_section`, `get_page`,
-//! `load_data`, `trans`, `get_hash`, `now`) and ours (`get_catalogue`), each a type
+//! `get_taxonomy`, `get_taxonomy_term`, `get_taxonomy_url`, `load_data`,
+//! `trans`, `get_hash`, `now`) and ours (`get_catalogue`), each a type
 //! implementing `tera::Function` over the build's [`Lookup`], so that each
 //! can be called and tested without rendering a template.
 
@@ -8,6 +9,9 @@ mod get_catalogue;
 mod get_hash;
 mod get_page;
 mod get_section;
+mod get_taxonomy;
+mod get_taxonomy_term;
+mod get_taxonomy_url;
 mod get_url;
 mod load_data;
 mod now;
@@ -15,11 +19,16 @@ mod trans;
 
 #[cfg(test)]
 pub(crate) mod fixture;
+#[cfg(test)]
+mod taxonomy_fixture;
 
 pub use get_catalogue::GetCatalogue;
 pub use get_hash::GetHash;
 pub use get_page::GetPage;
 pub use get_section::GetSection;
+pub use get_taxonomy::GetTaxonomy;
+pub use get_taxonomy_term::GetTaxonomyTerm;
+pub use get_taxonomy_url::GetTaxonomyUrl;
 pub use get_url::GetUrl;
 pub use load_data::LoadData;
 pub use now::Now;

@@ -1,6 +1,9 @@
 //! Rendering: each content page, section and catalogue page becomes a job
 //! (template and context), and the jobs are rendered on every core.
 
+mod context;
+mod listings;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -14,8 +17,11 @@ use crate::lookup::{self, catalogue_data, languages};
 use crate::markdown::Headings;
 use crate::sitemap::Sitemap;
 use crate::{
-    BuildReport, Rendered, Sink, SiteDirs, catalogue, markdown, search, templates, values,
+    BuildReport, Rendered, Sink, SiteDirs, catalogue, markdown, search, taxonomies, templates,
+    values,
 };
+use context::{Configs, base_context};
+use listings::Listings;
 
 /// Per language, the documents of `search_index.<lang>.json`.
 pub type SearchIndexes = HashMap<String, Vec<search::Document>>;
@@ -41,12 +47,22 @@ pub fn render_site(
         config.base_url = base_url.trim_end_matches('/').to_owned();
     }
     let mut content = content::load(&dirs.content(), &config)?;
+    let found = taxonomies::find(&content, &config)?;
+    taxonomies::refuse_collisions(&found, &content)?;
     render_markdown(&mut content, &config, dirs)?;
-    let (lookup, page_values, section_values) = lookup::build(dirs, config, &content)?;
+    let (lookup, page_values, section_values) = lookup::build(dirs, config, &content, &found)?;
     let lookup = Arc::new(lookup);
     let tera = templates::engine(&dirs.templates(), Arc::clone(&lookup))?;
     let config = &lookup.config;
-    let config_value = config_value(config);
+    let configs = Configs::new(config);
+    let template_names: Vec<&str> = tera.get_template_names().collect();
+    let listings = Listings {
+        configs: &configs,
+        config,
+        content: &content,
+        page_values: &page_values,
+        templates: &template_names,
+    };
     let mut jobs = Vec::with_capacity(content.pages.len() + content.sections.len());
     let mut search: SearchIndexes = HashMap::new();
     let mut report = BuildReport::default();
@@ -79,8 +95,7 @@ pub fn render_site(
             lower.map(|i| &page_values[i]),
             higher.map(|i| &page_values[i]),
         );
-        let context =
-            base_context(&config_value, config, &page.path, &page.lang).with("page", value);
+        let context = base_context(&configs, config, &page.path, &page.lang).with("page", value);
         jobs.push(Job {
             path: page.path.clone(),
             template,
@@ -120,14 +135,25 @@ pub fn render_site(
             .template
             .clone()
             .unwrap_or_else(|| default.to_owned());
-        let context = base_context(&config_value, config, &section.path, &section.lang)
-            .with("section", value.clone());
-        jobs.push(Job {
-            path: section.path.clone(),
-            template,
-            context: context.0,
-            origin: format!("content/{}", section.relative_path),
-        });
+        match section.front.paginate_by.filter(|&n| n > 0) {
+            Some(paginate_by) => jobs.extend(listings.section_pagers(
+                section,
+                value,
+                &template,
+                paginate_by,
+                &mut sitemap,
+            )),
+            None => {
+                let context = base_context(&configs, config, &section.path, &section.lang)
+                    .with("section", value.clone());
+                jobs.push(Job {
+                    path: section.path.clone(),
+                    template,
+                    context: context.0,
+                    origin: format!("content/{}", section.relative_path),
+                });
+            }
+        }
         sitemap.add(
             config.permalink(&section.path),
             None,
@@ -153,7 +179,7 @@ pub fn render_site(
             .set("extra", Value::from(tera::Map::new()))
             .build();
         let mut context =
-            base_context(&config_value, config, &page.path, &page.lang).with("page", value);
+            base_context(&configs, config, &page.path, &page.lang).with("page", value);
         for (name, variable) in page.variables {
             context = context.with(name, variable);
         }
@@ -171,7 +197,13 @@ pub fn render_site(
         });
         report.data_pages += 1;
     }
-    jobs.extend(site_files(&config_value, config, &sitemap));
+    jobs.extend(listings.taxonomy_jobs(&found, &lookup, &mut sitemap)?);
+    jobs.extend(listings.feed_jobs_of_site(&section_values)?);
+    jobs.extend(site_files(
+        configs.get(&config.default_language),
+        config,
+        &sitemap,
+    ));
     render_all(&tera, &jobs, sink)?;
     Ok((report, search))
 }
@@ -241,40 +273,6 @@ fn render_all(tera: &Tera, jobs: &[Job], sink: Sink<'_>) -> anyhow::Result<()> {
 fn render(tera: &Tera, template: &str, context: &TeraContext) -> anyhow::Result<String> {
     tera.render(template, context)
         .map_err(|error| anyhow::anyhow!("{error}"))
-}
-
-struct Ctx(TeraContext);
-
-impl Ctx {
-    fn with(mut self, key: &'static str, value: Value) -> Self {
-        self.0.insert_value(key, value);
-        self
-    }
-}
-
-fn base_context(config_value: &Value, config: &Config, path: &str, lang: &str) -> Ctx {
-    let mut context = TeraContext::new();
-    context.insert_value("config", config_value.clone());
-    context.insert("current_path", path);
-    context.insert("current_url", &config.permalink(path));
-    context.insert("lang", lang);
-    Ctx(context)
-}
-
-fn config_value(config: &Config) -> Value {
-    let mut table = config.raw.clone();
-    table.insert(
-        "base_url".to_owned(),
-        toml::Value::String(config.base_url.clone()),
-    );
-    table.insert(
-        "default_language".to_owned(),
-        toml::Value::String(config.default_language.clone()),
-    );
-    table
-        .entry("extra")
-        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-    values::table_to_value(&table)
 }
 
 fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> anyhow::Result<()> {
