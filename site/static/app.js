@@ -64,7 +64,9 @@
       if (value(form, "email")) body.email = value(form, "email");
       var status = form.querySelector(".status");
       api("POST", "/accounts/register", body).then(function (registered) {
-        say(status, text("注册成功。您的用户名是：", "Registered. Your username is: ") + registered.username, true);
+        // The same answer whether the ID number had an account before: the page says what to do in both cases.
+        say(status, text("注册已受理。您的用户名是：" + registered.username + "。请用它和刚设置的密码登录；如提示密码错误，说明该身份证号以前已注册过，请用原来的密码登录。",
+          "Registration received. Your username is: " + registered.username + ". Log in with it and the password you just chose; if the password is refused, this ID number was registered before: use your old password."), true);
         form.elements.id_number.value = "";
       }).catch(function (error) { say(status, error.message + " (" + error.code + ")", false); });
     });

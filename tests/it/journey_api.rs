@@ -127,8 +127,8 @@ async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
             json!("certificate.application_with_staff")
         )
     );
-    let learner_id =
-        LearnerId::parse(registered.body["learner_id"].as_str().expect("an id")).unwrap();
+    let me = app.get(accounts::ME, Some(&token)).await;
+    let learner_id = LearnerId::parse(me.body["learner_id"].as_str().expect("an id")).unwrap();
     let queue = app.get(admin::APPLICATIONS, Some(&staff)).await;
     assert_eq!(
         queue.body["applications"][0]["learner_id"],

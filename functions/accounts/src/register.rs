@@ -10,9 +10,9 @@ use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
 use ticedu_domain::identity::{AccountKey, LookupKey, Username, UsernameKey};
 use ticedu_domain::learner::LearnerKind;
 use ticedu_domain::registration::check_dates;
-use ticedu_store::Refusal;
 use ticedu_store::ids::LearnerId;
 use ticedu_store::records::NewLearner;
+use ticedu_store::{Refusal, StoreError};
 use utoipa::ToSchema;
 
 use crate::AccountsStore;
@@ -54,19 +54,22 @@ async fn confirmed_by_staff<S: AccountsStore>(
     Ok(false)
 }
 
+/// The answer to a registration, the same whether it created an account or
+/// found one for the ID number already: whether a person has an account is
+/// theirs to know, not anyone's who holds their name and ID number.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Registered {
-    pub learner_id: String,
-    /// The derived login name (R2): name + first 6 + last 4 characters of the ID number.
+    /// The derived login name (R2): name + first 6 + last 4 characters of
+    /// the ID number — nothing the registrant did not type.
     pub username: String,
 }
 
 /// Register an account (注册账号, R1–R3). The username is derived, never typed.
 #[utoipa::path(post, path = REGISTER, tag = "accounts", request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Registered", body = Registered),
+        (status = 201, description = "Registered — or, for an ID number that has an account, nothing created or changed, answered alike", body = Registered),
         (status = 400, description = "Malformed body", body = ErrorBody),
-        (status = 409, description = "An account with this ID number or username exists", body = ErrorBody),
+        (status = 409, description = "Another person's account has the same username", body = ErrorBody),
         (status = 429, description = "Too many registrations from this caller; retry later", body = ErrorBody),
         (status = 422, description = "Invalid name, ID number, contact or password, or an impossible date: a holder's expiry that is no batch day, a learning start before 18 or more than a cycle ago", body = ErrorBody),
     ))]
@@ -114,25 +117,30 @@ pub async fn register<S: AccountsStore>(
         password_hash: registration.password.hash().await?,
         registered_at: platform.clock.now(),
     };
-    if let Err(error) = state.store.create_learner(&learner).await {
-        if error.refusal() != Some(&Refusal::PriorRecordChanged) {
-            return Err(error.into());
-        }
+    let mut created = state.store.create_learner(&learner).await;
+    if created.as_ref().err().and_then(StoreError::refusal) == Some(&Refusal::PriorRecordChanged) {
         // An import of this person's certificates ran meanwhile: once more,
         // with the id it prepared (imports are rare; a third time is an error).
         learner.id = learner_id(&state.store, &learner.account_key).await?;
-        state.store.create_learner(&learner).await?;
+        created = state.store.create_learner(&learner).await;
     }
-    tracing::info!(
-        learner = %learner.id,
-        category = ?learner.kind.category(),
-        returning = learner.prepared_by_import(),
-        "registered"
-    );
+    match created {
+        Ok(()) => tracing::info!(
+            learner = %learner.id,
+            category = ?learner.kind.category(),
+            returning = learner.prepared_by_import(),
+            "registered"
+        ),
+        // The account stays as it was (its password too); the page tells
+        // whoever registered before to log in with their old password.
+        Err(error) if error.refusal() == Some(&Refusal::AccountExists) => {
+            tracing::info!("registration of an ID number that has an account: nothing created");
+        }
+        Err(error) => return Err(error.into()),
+    }
     Ok((
         StatusCode::CREATED,
         Json(Registered {
-            learner_id: learner.id.to_string(),
             username: username.to_string(),
         }),
     ))

@@ -73,8 +73,9 @@ impl<S: Store> TestApp<S> {
         );
         let username = registered.text("username");
         let token = self.log_in(&username, &body["password"]).await;
+        let me = self.get(accounts::ME, Some(&token)).await;
         Learner {
-            id: LearnerId::parse(&registered.text("learner_id")).expect("a learner id"),
+            id: LearnerId::parse(&me.text("learner_id")).expect("a learner id"),
             token,
             username,
             body: body.clone(),

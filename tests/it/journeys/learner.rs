@@ -38,8 +38,8 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
         .wait_text("form[data-app=register] .status.ok", "您的用户名是：")
         .await?;
     let username = said
-        .rsplit('：')
-        .next()
+        .split_once("您的用户名是：")
+        .and_then(|(_, rest)| rest.split('。').next())
         .ok_or("no username")?
         .trim()
         .to_owned();
