@@ -30,22 +30,6 @@ use tokio::task::JoinSet;
 
 use super::*;
 
-/// Each distinct result of `tasks`, with how often it came.
-async fn results<T: std::fmt::Debug + Send + 'static>(
-    mut tasks: JoinSet<StoreResult<T>>,
-) -> Vec<(String, usize)> {
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    while let Some(result) = tasks.join_next().await {
-        let key = format!("{:?}", result.expect("the task ran"));
-        match counts.iter_mut().find(|(seen, _)| *seen == key) {
-            Some((_, count)) => *count += 1,
-            None => counts.push((key, 1)),
-        }
-    }
-    counts.sort();
-    counts
-}
-
 pub async fn twenty_concurrent_purchases_of_one_hour_buy_it_once<S: ContractStore>(store: &S) {
     let learner = funded(store, 20 * 1500).await;
     let mut tasks = JoinSet::new();
@@ -55,7 +39,7 @@ pub async fn twenty_concurrent_purchases_of_one_hour_buy_it_once<S: ContractStor
         tasks.spawn(async move { store.purchase_with_balance(&order).await });
     }
     assert_eq!(
-        results(tasks).await,
+        tally(tasks).await,
         [
             ("Err(Refused(AlreadyOwned))".to_owned(), 19),
             ("Ok(Applied)".to_owned(), 1)
@@ -85,7 +69,7 @@ pub async fn twenty_concurrent_invoice_requests_for_one_order_invoice_it_once<S:
         tasks.spawn(async move { store.request_invoice(&request).await });
     }
     assert_eq!(
-        results(tasks).await,
+        tally(tasks).await,
         [
             ("Err(Refused(NotInvoiceable))".to_owned(), 19),
             ("Ok(())".to_owned(), 1)
@@ -142,7 +126,7 @@ pub async fn twenty_concurrent_decisions_of_one_filing_apply_one<S: ContractStor
     }
     // The same verdict again is taken as applied (a retry), the other refused.
     assert_eq!(
-        results(tasks).await,
+        tally(tasks).await,
         [
             ("Err(Refused(FilingDecided))".to_owned(), 10),
             ("Ok(AlreadyApplied)".to_owned(), 9),
@@ -183,7 +167,7 @@ pub async fn twenty_concurrent_creations_of_one_staff_name_create_one<S: Contrac
         tasks.spawn(async move { store.create_staff_account(&account, &entry).await });
     }
     assert_eq!(
-        results(tasks).await,
+        tally(tasks).await,
         [
             ("Err(Refused(StaffAccountExists))".to_owned(), 19),
             ("Ok(())".to_owned(), 1)
@@ -210,7 +194,7 @@ pub async fn twenty_concurrent_bootstraps_create_one_administrator<S: ContractSt
         tasks.spawn(async move { store.bootstrap_administrator(&account, &entry).await });
     }
     assert_eq!(
-        results(tasks).await,
+        tally(tasks).await,
         [
             ("Ok(AlreadyApplied)".to_owned(), 19),
             ("Ok(Applied)".to_owned(), 1)

@@ -160,6 +160,23 @@ pub(crate) async fn funded<S: ContractStore>(store: &S, fen: u64) -> NewLearner 
     learner
 }
 
+/// Each distinct result of concurrent `tasks` (as `Debug` prints it), with
+/// how often it came, sorted: what a race ended with, in one comparison.
+async fn tally<T: std::fmt::Debug + Send + 'static>(
+    mut tasks: tokio::task::JoinSet<StoreResult<T>>,
+) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    while let Some(result) = tasks.join_next().await {
+        let key = format!("{:?}", result.expect("the task ran"));
+        match counts.iter_mut().find(|(seen, _)| *seen == key) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((key, 1)),
+        }
+    }
+    counts.sort();
+    counts
+}
+
 pub(crate) fn refusal(result: StoreResult<impl std::fmt::Debug>) -> Refusal {
     match result {
         Err(StoreError::Refused(refusal)) => refusal,

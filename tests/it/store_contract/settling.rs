@@ -35,22 +35,6 @@ pub(crate) fn staff_refund(order: &Order, n: usize, hours: Vec<HourId>, amount: 
     }
 }
 
-/// Counts each kind of result of `tasks`.
-async fn tally<T: std::fmt::Debug + PartialEq + Send + 'static>(
-    mut tasks: JoinSet<StoreResult<T>>,
-) -> Vec<(String, usize)> {
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    while let Some(result) = tasks.join_next().await {
-        let key = format!("{:?}", result.expect("the task ran"));
-        match counts.iter_mut().find(|(seen, _)| *seen == key) {
-            Some((_, count)) => *count += 1,
-            None => counts.push((key, 1)),
-        }
-    }
-    counts.sort();
-    counts
-}
-
 pub async fn twenty_concurrent_orders_for_one_hour_hold_it_once<S: ContractStore>(store: &S) {
     let learner = funded(store, 1500).await;
     let wanted = hour("sampling", 1);
