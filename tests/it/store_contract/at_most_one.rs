@@ -24,7 +24,6 @@ use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::money::Fen;
 use ticedu_domain::staff::StaffRole;
 use ticedu_store::records::*;
-use ticedu_store::*;
 use ticedu_tests::fixtures::*;
 use tokio::task::JoinSet;
 
