@@ -7,7 +7,7 @@
 use serde_json::json;
 
 use super::browser::{Browser, Driver, check};
-use super::{log_in_with, mixed_cart, owns_mixed_cart, platform, scan_qr, succeeded};
+use super::{log_in_with, mixed_cart, native_order_scanned, owns_mixed_cart, platform, succeeded};
 use crate::helpers::Kind;
 
 pub async fn desktop_pay_journey() {
@@ -24,22 +24,7 @@ pub async fn desktop_pay_journey() {
         mixed_cart(&b).await?;
 
         b.step("pay with WeChat Pay: a Native order, its QR code drawn on the page");
-        b.click("form.wechat button[type=submit]").await?;
-        b.wait_text("form.wechat .status.ok", "请用微信扫码支付")
-            .await?;
-        let code_url = b
-            .wait_text("form.wechat .code-url", "weixin://wxpay/")
-            .await?;
-        b.js("document.querySelector('form.wechat .qr').scrollIntoView({block: 'center'});")
-            .await?;
-        let png = b.find("form.wechat .qr").await?.screenshot().await?;
-        let scanned = scan_qr(&png)?;
-        if scanned != code_url.trim() {
-            return Err(format!(
-                "the QR code reads {scanned:?}, the order's code_url is {code_url:?}"
-            )
-            .into());
-        }
+        let scanned = native_order_scanned(&b).await?;
 
         b.step("a phone's WeChat scans the code and pays; the page sees the order paid");
         succeeded(

@@ -7,7 +7,7 @@ use serde_json::json;
 use ticedu_tests::fixtures::{id_number, id_number_seed};
 
 use super::browser::{Browser, PASSWORD, Result, WAIT};
-use super::{App, Issued, bundle_into_cart, scan_qr};
+use super::{App, Issued, bundle_into_cart, native_order_scanned};
 
 pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issued> {
     let id_number = id_number(id_number_seed());
@@ -117,23 +117,8 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
 
     b.step("pay for the 40-hour bundle through the WeChat Pay simulator");
     bundle_into_cart(b, "certification-40").await?;
-    b.click("form.wechat button[type=submit]").await?;
-    b.wait_text("form.wechat .status.ok", "请用微信扫码支付")
-        .await?;
-    let code_url = b
-        .wait_text("form.wechat .code-url", "weixin://wxpay/")
-        .await?;
     // The QR code drawn on the page scans to the order's code_url, as a phone would read it.
-    // Whole in the viewport first: an element screenshot of a half-visible code is half a code.
-    b.js("document.querySelector('form.wechat .qr').scrollIntoView({block: 'center'});")
-        .await?;
-    let png = b.find("form.wechat .qr").await?.screenshot().await?;
-    let scanned = scan_qr(&png)?;
-    if scanned != code_url.trim() {
-        return Err(
-            format!("the QR code reads {scanned:?}, the order's code_url is {code_url:?}").into(),
-        );
-    }
+    native_order_scanned(b).await?;
     b.document_at("pay", Some("form.wechat")).await?;
     b.click("form.wechat button.simulate").await?;
     b.wait_text("form.wechat .status.ok", "支付成功").await?;

@@ -117,6 +117,28 @@ async fn owns_mixed_cart<S: ticedu_store::Store>(
     Ok(())
 }
 
+/// Places a Native order for the cart on the pay page and reads the QR code
+/// it draws, as a phone would: the code's text, checked to be the order's `code_url`.
+async fn native_order_scanned(b: &Browser) -> Result<String> {
+    b.click("form.wechat button[type=submit]").await?;
+    b.wait_text("form.wechat .status.ok", "请用微信扫码支付")
+        .await?;
+    let code_url = b
+        .wait_text("form.wechat .code-url", "weixin://wxpay/")
+        .await?;
+    // Whole in the viewport first: an element screenshot of a half-visible code is half a code.
+    b.js("document.querySelector('form.wechat .qr').scrollIntoView({block: 'center'});")
+        .await?;
+    let png = b.find("form.wechat .qr").await?.screenshot().await?;
+    let scanned = scan_qr(&png)?;
+    if scanned != code_url.trim() {
+        return Err(
+            format!("the QR code reads {scanned:?}, the order's code_url is {code_url:?}").into(),
+        );
+    }
+    Ok(scanned)
+}
+
 /// What zbar (Debian's `zbar-tools`) reads in a PNG screenshot.
 fn scan_qr(png: &[u8]) -> Result<String> {
     let dir = tempfile::tempdir()?;
