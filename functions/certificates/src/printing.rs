@@ -1,5 +1,7 @@
 //! Printing certificates: the font, loaded on the first print (verifications
-//! and issuance never pay for it), and the site address the QR code points to.
+//! and issuance never pay for it) and kept once loaded — a failed load is not
+//! kept, so a font installed after the start is found by the next print —, and
+//! the site address the QR code points to.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -18,7 +20,9 @@ pub const SITE_URL: &str = "TICEDU_SITE_URL";
 pub struct Printer {
     font_path: PathBuf,
     font_index: usize,
-    font: OnceLock<Result<CertificateFont, String>>,
+    font: OnceLock<CertificateFont>,
+    /// A configuration that can never load (a bad face number): no retry helps.
+    misconfigured: Option<String>,
     site_url: Option<String>,
 }
 
@@ -28,6 +32,7 @@ impl Printer {
             font_path,
             font_index,
             font: OnceLock::new(),
+            misconfigured: None,
             site_url: site_url.map(|url| url.trim_end_matches('/').to_owned()),
         }
     }
@@ -49,22 +54,41 @@ impl Printer {
             Err(bad) => {
                 let error = format!("{FONT_INDEX} must be a face number, got {bad:?}");
                 tracing::error!(%error, "certificate font");
-                let printer = Self::new(font_path.into(), 0, site_url);
-                let _ = printer.font.set(Err(error));
+                let mut printer = Self::new(font_path.into(), 0, site_url);
+                printer.misconfigured = Some(error);
                 printer
             }
         }
     }
 
-    /// The font, read and parsed on first use (~50 ms for the 19 MB collection).
+    /// The font, read and parsed on first use (~50 ms for the 19 MB
+    /// collection). A missing or unreadable file is tried again on the next
+    /// print (two loads racing at the first print both succeed; one is kept).
     pub fn font(&self) -> Result<&CertificateFont, ApiError> {
-        let loaded = self.font.get_or_init(|| {
-            CertificateFont::load(&self.font_path, self.font_index).map_err(|error| {
-                tracing::error!(%error, "certificate font");
-                error.to_string()
-            })
-        });
-        loaded.as_ref().map_err(|_| unavailable())
+        if let Some(font) = self.font.get() {
+            return Ok(font);
+        }
+        if self.misconfigured.is_some() {
+            return Err(unavailable());
+        }
+        match CertificateFont::load(&self.font_path, self.font_index) {
+            Ok(font) => Ok(self.font.get_or_init(|| font)),
+            Err(error) => {
+                tracing::error!(%error, path = %self.font_path.display(), "certificate font");
+                Err(unavailable())
+            }
+        }
+    }
+
+    /// Whether the font file is where printing will look for it (the local
+    /// server says so at start; printing still works once it appears).
+    pub fn font_present(&self) -> bool {
+        self.misconfigured.is_none() && self.font_path.is_file()
+    }
+
+    /// Where printing looks for the font.
+    pub fn font_path(&self) -> &std::path::Path {
+        &self.font_path
     }
 
     /// The site's address for links printed on certificates. Without
@@ -148,5 +172,34 @@ mod tests {
             );
         }
         assert!(printer.site_url(&HeaderMap::new()).is_err());
+    }
+
+    #[test]
+    fn a_font_installed_after_a_failed_print_is_found_by_the_next() {
+        let installed = std::path::Path::new(DEBIAN_NOTO_CJK);
+        assert!(
+            installed.is_file(),
+            "the test command installs fonts-noto-cjk"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("NotoSansCJK-Regular.ttc");
+        let printer = Printer::new(path.clone(), NOTO_CJK_SIMPLIFIED_CHINESE, None);
+        assert!(!printer.font_present());
+        assert_eq!(
+            printer.font().err().map(|e| e.code()),
+            Some("certificate.printing_unavailable")
+        );
+        // Installed meanwhile, without a restart.
+        std::os::unix::fs::symlink(installed, &path).unwrap();
+        assert!(printer.font_present());
+        assert!(printer.font().is_ok(), "the failed load was not kept");
+    }
+
+    #[test]
+    fn a_bad_face_number_never_loads() {
+        let mut printer = Printer::new(DEBIAN_NOTO_CJK.into(), 0, None);
+        printer.misconfigured = Some("bad face".to_owned());
+        assert!(!printer.font_present());
+        assert!(printer.font().is_err());
     }
 }

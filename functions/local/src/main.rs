@@ -167,6 +167,13 @@ async fn main() -> Result<(), Error> {
     if let Some(demo) = demo {
         print_demo(&demo, &address.to_string());
     }
+    let printer = ticedu_certificates::printing::Printer::from_env();
+    if !printer.font_present() {
+        println!(
+            "certificates print with Noto Sans CJK, not found at {}: install it (Debian/Ubuntu: `sudo apt-get install fonts-noto-cjk`) or set TICEDU_CERT_FONT to a .ttc/.otf — the next print finds it, no restart needed",
+            printer.font_path().display()
+        );
+    }
     let app = match simulator {
         Some(simulator) => ticedu_local::wechatpay_simulator::routes(simulator).merge(app),
         None => app,
