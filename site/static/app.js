@@ -395,12 +395,35 @@
     var index = null;
     fetch("/search_index." + (zh ? "zh" : "en") + ".json").then(function (r) { return r.json(); }).then(function (documents) { index = documents; run(); });
     // Substring matching needs no word segmentation, so it works for Chinese.
+    var count = form.querySelector(".count");
+    // What a result is, from where it lives: a course, one of its hours, a guide page, a notice.
+    function kindOf(url) {
+      var path = url.replace(/^https?:\/\/[^\/]+/, "").replace(/^\/en\//, "/");
+      if (/^\/courses\/[^\/]+\/\d+\/$/.test(path)) return text("学时", "Class hour");
+      if (/^\/courses\/[^\/]+\/$/.test(path)) return text("课程", "Course");
+      if (/^\/guide\//.test(path)) return text("学习指南", "Guide");
+      if (/^\/notices\//.test(path)) return text("通知公告", "Notice");
+      return "";
+    }
     function run() {
       var query = input.value.trim().toLowerCase();
       results.innerHTML = "";
+      count.textContent = "";
       if (!index || !query) return;
-      index.filter(function (d) { return (d.title + " " + d.text).toLowerCase().indexOf(query) >= 0; }).slice(0, 30).forEach(function (d) {
+      var found = index.filter(function (d) { return (d.title + " " + d.text).toLowerCase().indexOf(query) >= 0; });
+      count.textContent = found.length
+        ? text("找到 " + found.length + " 条" + (found.length > 30 ? "，显示前 30 条" : "") + "。", found.length + " found" + (found.length > 30 ? ", the first 30 shown" : "") + ".")
+        : text("无结果：试试更短的词，例如课程名称的一部分。", "No results: try a shorter word, such as part of a course title.");
+      found.slice(0, 30).forEach(function (d) {
         var item = document.createElement("li");
+        var kind = kindOf(d.url);
+        if (kind) {
+          var tag = document.createElement("span");
+          tag.className = "kind";
+          tag.textContent = kind;
+          item.appendChild(tag);
+          item.appendChild(document.createTextNode(" "));
+        }
         var link = document.createElement("a");
         link.href = d.url;
         link.textContent = d.title;

@@ -51,6 +51,24 @@ pub async fn verifier_journey(b: &Browser, issued: &Issued) -> Result<()> {
         return Err("a wrong name still shows a verdict".into());
     }
 
+    b.step("search the site: results say what they are; nothing found says so");
+    b.goto("/search/").await?;
+    b.fill("form[data-app=search] input[name=q]", "抽样")
+        .await?;
+    b.wait_text("form[data-app=search] .count", "找到").await?;
+    let results = b
+        .find("form[data-app=search] .results")
+        .await?
+        .text()
+        .await?;
+    if !results.contains("课程") || !results.contains("学时") {
+        return Err(format!("search results without their kind: {results:?}").into());
+    }
+    b.fill("form[data-app=search] input[name=q]", "没有这样的词语")
+        .await?;
+    b.wait_text("form[data-app=search] .count", "无结果")
+        .await?;
+
     b.step("in English");
     let english = issued.verify_url.replacen("/verify/", "/en/verify/", 1);
     b.goto(&english).await?;
