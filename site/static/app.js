@@ -253,7 +253,8 @@
           if (hour.learned) {
             var done = document.createElement("span");
             done.className = "done";
-            done.textContent = "✓ " + text("学过了", "Learned");
+            // A state, in other words than the action that led to it (the 学过了 button, R10).
+            done.textContent = "✓ " + text("已完成", "Done");
             // The time the server counted, kept with the mark (none on marks from before timing).
             if (hour.studied_seconds != null) done.textContent += text(" · 学习 ", " · studied ") + duration(hour.studied_seconds);
             item.appendChild(done);

@@ -230,6 +230,11 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
         if seen.last() != Some(&now) {
             seen.push(now);
         }
+        if clicks == 1 {
+            // The done state reads differently from the 学过了 button that led to it.
+            b.wait_text("[data-app=learning] .my-courses .done", "✓ 已完成")
+                .await?;
+        }
         if clicks == 20 {
             b.document("learning").await?;
         }
