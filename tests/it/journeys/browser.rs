@@ -357,6 +357,16 @@ impl Browser {
         folder.display().to_string()
     }
 
+    /// `Ok` when the page logged no script error or failed load, else them all.
+    pub async fn no_script_errors(&self) -> Result<()> {
+        let errors = self.script_errors().await;
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("script errors: {errors:#?}").into())
+        }
+    }
+
     /// Script errors and failed loads (not the API's 4xx answers, which pages expect).
     pub async fn script_errors(&self) -> Vec<String> {
         self.collect_console().await;

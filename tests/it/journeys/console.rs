@@ -621,17 +621,7 @@ where
     .await;
     check(audit_trail(&admin).await, &[&admin], "console").await;
     for browser in [&admin, &operator_b, &finance_b] {
-        let errors = browser.script_errors().await;
-        check(
-            if errors.is_empty() {
-                Ok(())
-            } else {
-                Err(format!("script errors: {errors:#?}").into())
-            },
-            &[browser],
-            "console",
-        )
-        .await;
+        check(browser.no_script_errors().await, &[browser], "console").await;
     }
     for browser in [admin, operator_b, finance_b] {
         browser.client.clone().close().await.ok();

@@ -43,10 +43,7 @@ pub async fn desktop_pay_journey() {
         if orders.contains("待支付") || orders.lines().count() != 1 {
             return Err(format!("orders after paying: {orders:?}").into());
         }
-        let errors = b.script_errors().await;
-        if !errors.is_empty() {
-            return Err(format!("script errors: {errors:#?}").into());
-        }
+        b.no_script_errors().await?;
         Ok(())
     }
     .await;

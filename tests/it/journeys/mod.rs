@@ -257,17 +257,7 @@ async fn learner_verifier_and_staff_journeys_in_chromium() {
     .await;
     check(phone_pages(&learner, &issued).await, &[&learner], "phone").await;
     for browser in [&learner, &verifier] {
-        let errors = browser.script_errors().await;
-        check(
-            if errors.is_empty() {
-                Ok(())
-            } else {
-                Err(format!("script errors: {errors:#?}").into())
-            },
-            &[browser],
-            "console",
-        )
-        .await;
+        check(browser.no_script_errors().await, &[browser], "console").await;
     }
     learner.client.clone().close().await.ok();
     verifier.client.clone().close().await.ok();
@@ -324,12 +314,7 @@ async fn every_page_of_the_site_loads_in_chromium() {
                 return Err(format!("{page}: lang = {lang}").into());
             }
         }
-        let errors = reader.script_errors().await;
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(format!("script errors: {errors:#?}").into())
-        }
+        reader.no_script_errors().await
     }
     .await;
     check(result, &[&reader], "every page").await;

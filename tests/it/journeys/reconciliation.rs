@@ -108,13 +108,8 @@ async fn finance_apply_a_lost_payment_from_the_days_reconciliation_in_chromium()
         "reconciliation",
     )
     .await;
-    let errors = finance.script_errors().await;
     check(
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(format!("script errors: {errors:#?}").into())
-        },
+        finance.no_script_errors().await,
         &[&finance],
         "reconciliation",
     )

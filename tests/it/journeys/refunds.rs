@@ -144,17 +144,7 @@ async fn a_learner_cancels_an_order_and_finance_refunds_one_in_chromium() {
     )
     .await;
     for browser in [&learner, &finance] {
-        let errors = browser.script_errors().await;
-        check(
-            if errors.is_empty() {
-                Ok(())
-            } else {
-                Err(format!("script errors: {errors:#?}").into())
-            },
-            &[browser],
-            "refunds",
-        )
-        .await;
+        check(browser.no_script_errors().await, &[browser], "refunds").await;
     }
     learner.client.clone().close().await.ok();
     finance.client.clone().close().await.ok();
@@ -247,13 +237,8 @@ async fn a_double_payment_ends_with_one_purchase_and_one_refund_in_chromium() {
         "double payment",
     )
     .await;
-    let errors = learner.script_errors().await;
     check(
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(format!("script errors: {errors:#?}").into())
-        },
+        learner.no_script_errors().await,
         &[&learner],
         "double payment",
     )

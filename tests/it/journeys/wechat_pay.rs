@@ -69,10 +69,7 @@ pub async fn wechat_pay_journey() {
         b.wait_text("[data-app=pay] .cart-total", "购物车是空的")
             .await?;
         owns_mixed_cart(&app, &learner.id).await?;
-        let errors = b.script_errors().await;
-        if !errors.is_empty() {
-            return Err(format!("script errors: {errors:#?}").into());
-        }
+        b.no_script_errors().await?;
         Ok(())
     }
     .await;
