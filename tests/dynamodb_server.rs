@@ -64,6 +64,7 @@ pub fn client_at(endpoint: &str, counter: &RequestCounter, retry: RetryConfig) -
         .endpoint_url(endpoint)
         .credentials_provider(Credentials::new("test", "test", None, None, "ticedu-tests"))
         .retry_config(retry)
+        .http_client(ticedu_store_dynamodb::https_client())
         .interceptor(counter.clone())
         .build();
     Client::from_conf(config)

@@ -26,6 +26,8 @@ if ! "$venv/bin/st" --version 2>/dev/null | grep -q "version $version\$"; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
 fi
 python="$venv/bin/python"
+# `--install`: only the virtualenv (the test command installs it while the workspace builds).
+[ "${1:-}" = "--install" ] && exit 0
 
 # Built with every target of the workspace, as `cargo test --workspace` resolves
 # features: `-p ticedu-local` alone resolves them differently and made the test

@@ -254,7 +254,7 @@ async fn scheduled(routes: &axum::Router, event: Value) -> (StatusCode, Value) {
 async fn the_schedules_event_runs_the_job_and_an_http_request_cannot() {
     let app = spawn_app().await;
     let (base, _simulator) = simulator::spawn().await;
-    let routes = ticedu_payments::reconciliation::scheduled_routes(
+    let routes = ticedu_payments::scheduled::scheduled_routes(
         ticedu_api::AppState::new(app.store.clone(), std::sync::Arc::clone(&app.platform)),
         Some(simulator::wechat_pay(&base)),
     );
@@ -273,7 +273,7 @@ async fn the_schedules_event_runs_the_job_and_an_http_request_cannot() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
     use tower::ServiceExt;
-    let http = axum::http::Request::post(ticedu_payments::reconciliation::EVENTS)
+    let http = axum::http::Request::post(ticedu_payments::scheduled::EVENTS)
         .header("content-type", "application/json")
         .body(axum::body::Body::from(
             json!({ "job": ticedu_payments::reconciliation::RECONCILE_JOB }).to_string(),

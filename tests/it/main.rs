@@ -33,6 +33,7 @@ mod infra;
 mod journey_api;
 mod journeys;
 mod privacy;
+mod run_command;
 mod secrets;
 mod shipped_data;
 mod site_browser;

@@ -16,6 +16,7 @@ fn client() -> Client {
         .region(Region::new("cn-north-1"))
         .endpoint_url(endpoint())
         .credentials_provider(Credentials::new("test", "test", None, None, "ticedu-tests"))
+        .http_client(ticedu_store_dynamodb::https_client())
         .build();
     Client::from_conf(config)
 }

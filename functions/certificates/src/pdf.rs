@@ -101,5 +101,9 @@ fn render_error(error: RenderError) -> ApiError {
             tracing::error!("verification link too long for a QR code");
             ApiError::unavailable()
         }
+        RenderError::Subset(error) => {
+            tracing::error!(%error, "certificate font subset");
+            ApiError::unavailable()
+        }
     }
 }

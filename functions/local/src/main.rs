@@ -29,7 +29,6 @@ use std::path::PathBuf;
 
 use ticedu_api::config::{ACCOUNT_KEY_SECRET, Key, TOKEN_PUBLIC_KEYS};
 use ticedu_api::{AppState, Platform, telemetry};
-use ticedu_store_dynamodb::DynamoStore;
 use ticedu_store_embedded::EmbeddedStore;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -132,13 +131,20 @@ async fn main() -> Result<(), Error> {
             }
             ticedu_local::app(AppState::new(store, platform), files, wechat, oauth)
         }
+        #[cfg(feature = "dynamodb")]
         "dynamodb" => {
-            let store = DynamoStore::from_env().await?;
+            let store = ticedu_store_dynamodb::DynamoStore::from_env().await?;
             if env("TICEDU_CREATE_TABLE", "0") == "1" {
                 ticedu_store_dynamodb::table::create(store.client(), store.table_name()).await?;
             }
             tracing::info!(table = store.table_name(), "DynamoDB store");
             ticedu_local::app(AppState::new(store, platform), files, wechat, oauth)
+        }
+        #[cfg(not(feature = "dynamodb"))]
+        "dynamodb" => {
+            return Err("this ticedu-local was built without DynamoDB: \
+                 cargo run -p ticedu-local --features dynamodb"
+                .into());
         }
         other => {
             return Err(format!("TICEDU_STORE must be embedded or dynamodb, not {other}").into());

@@ -38,6 +38,8 @@ pub mod reconciliation;
 mod refund_notify;
 mod refunds;
 mod requests;
+#[cfg(feature = "lambda")]
+pub mod scheduled;
 mod settle;
 pub mod wechat;
 mod wechat_authorization;

@@ -16,7 +16,6 @@ async fn main() -> Result<(), lambda_http::Error> {
     let oauth = ticedu_payments::wechat_oauth::WeChatOAuth::from_environment(&env)?;
     let state = AppState::new(store, platform);
     // The daily reconciliation's scheduled event comes to this binary too (see `reconciliation`).
-    let scheduled =
-        ticedu_payments::reconciliation::scheduled_routes(state.clone(), wechat.clone());
+    let scheduled = ticedu_payments::scheduled::scheduled_routes(state.clone(), wechat.clone());
     lambda_http::run(ticedu_payments::router(state, wechat, oauth).merge(scheduled)).await
 }

@@ -4,6 +4,7 @@
 //! environment. Read once, so keys never sit in the Lambda's plain
 //! environment and every request after the first pays nothing for them.
 
+use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use std::collections::HashMap;
 
 use aws_sdk_secretsmanager::Client;
@@ -37,7 +38,14 @@ pub async fn environment() -> Result<Environment, SecretsError> {
     if arns.is_empty() {
         return Ok(Environment::process());
     }
-    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    // rustls on ring, as everywhere else (the workspace's Cargo.toml says why).
+    let https = aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https();
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(https)
+        .load()
+        .await;
     read(&Client::new(&config), &arns).await
 }
 

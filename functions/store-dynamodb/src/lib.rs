@@ -172,7 +172,19 @@ impl DynamoStore {
     /// local server), the table from `TICEDU_TABLE`.
     pub async fn from_env() -> Result<Self, MissingTable> {
         let table = std::env::var(TABLE_NAME).map_err(|_| MissingTable)?;
-        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(https_client())
+            .load()
+            .await;
         Ok(Self::new(Client::new(&config), table))
     }
+}
+
+/// The HTTPS client every AWS SDK client here is given: rustls on ring (see
+/// the workspace's Cargo.toml for why not the SDK's default).
+pub fn https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https()
 }
