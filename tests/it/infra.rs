@@ -315,6 +315,10 @@ fn store_trait_needs(name: &str) -> (&'static [&'static str], bool, bool) {
         "LoginThrottleStore" => (&[GET, UPDATE, DELETE], false, false),
         // count a use (Update ADD)
         "RateLimitStore" => (&[UPDATE], false, false),
+        // start (Put), read (Get), end (Delete)
+        "SessionStore" => (&[GET, PUT, DELETE], false, false),
+        // save (Put), try (Get, Update ADD / Update code and profile)
+        "RecoveryStore" => (&[GET, PUT, UPDATE], false, false),
         // stored years / changes (Query YEARS, YEARS#CHANGES), save (Put year, Put change)
         "YearStore" => (&[PUT], true, false),
         // account (Get), accounts (Query STAFF), create / bootstrap / save (Put ×2–3)
