@@ -259,7 +259,7 @@ async fn contact_details_are_changed_with_the_current_password<S: ticedu_store::
         .post(
             accounts::CONTACT,
             Some(&learner.token),
-            json!({ "phone": "", "email": "Zhong@Example.CN", "current_password": learner.body["password"] }),
+            json!({ "phone": "", "email": "zhong@Example.CN", "current_password": learner.body["password"] }),
         )
         .await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);

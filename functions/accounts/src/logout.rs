@@ -3,6 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::AppendHeaders;
 use ticedu_api::auth::AuthLearner;
 use ticedu_api::session::clear_cookies;
 use ticedu_api::{ApiError, ApiResult, AppState, ErrorBody};
@@ -20,7 +21,10 @@ pub const LOGOUT: &str = "/api/accounts/logout";
 pub(crate) async fn logout<S: AccountsStore>(
     State(state): State<AppState<S>>,
     auth: Result<AuthLearner, ApiError>,
-) -> ApiResult<(StatusCode, [(axum::http::HeaderName, axum::http::HeaderValue); 2])> {
+) -> ApiResult<(
+    StatusCode,
+    AppendHeaders<[(axum::http::HeaderName, axum::http::HeaderValue); 2]>,
+)> {
     match auth {
         Ok(auth) => {
             state.store.end_session(&auth.session).await?;
@@ -32,5 +36,6 @@ pub(crate) async fn logout<S: AccountsStore>(
         // still wants its cookie gone.
         Err(_) => {}
     }
-    Ok((StatusCode::NO_CONTENT, clear_cookies()))
+    // Appended: both cookies go, each in its own Set-Cookie.
+    Ok((StatusCode::NO_CONTENT, AppendHeaders(clear_cookies())))
 }

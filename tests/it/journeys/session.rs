@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use reqwest::header::COOKIE;
 use serde_json::Value;
 
-use super::browser::{Browser, Driver, PASSWORD, Result, check};
+use super::browser::{Browser, Driver, PASSWORD, check};
 use super::platform;
 use crate::helpers::{accounts, registration};
 

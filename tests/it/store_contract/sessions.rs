@@ -3,7 +3,6 @@
 use jiff::SignedDuration;
 use ticedu_store::ids::SessionId;
 use ticedu_store::records::*;
-use ticedu_store::*;
 use ticedu_tests::fixtures::*;
 
 use super::*;
