@@ -390,6 +390,8 @@ fn the_adapter_sends_only_known_requests() {
         "query",
         "update_item",
         "delete_item",
+        // Sessions and recovery codes: a fresh random id, or a replacement, written whole.
+        "put_item",
         "transact_write_items",
         // LookupStore::unindexed_learners, once per deployment.
         "scan",
@@ -522,6 +524,17 @@ fn every_function_has_least_privilege() {
                                         panic!("{name}: a secret is a parameter's Ref: {target}")
                                     })
                             }));
+                        }
+                        "ses" => {
+                            assert_eq!(
+                                (binary.as_str(), action),
+                                ("accounts", "ses:SendEmail"),
+                                "{name}: only the accounts function sends mail (recovery codes)"
+                            );
+                            assert!(
+                                targets.iter().all(|target| target.to_string().contains(":identity/")),
+                                "{name}: SES identities only: {statement}"
+                            );
                         }
                         other => panic!("{name}: unexpected service {other} in {statement}"),
                     }
