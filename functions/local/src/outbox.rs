@@ -34,7 +34,7 @@ async fn page(State(outbox): State<Outbox>) -> Html<String> {
         items.push_str("<li>（空）Nothing sent yet.</li>");
     }
     Html(format!(
-        "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\"><title>发件箱（本地开发）· Outbox</title></head>\n<body><main id=\"main\"><h1>发件箱（本地开发）/ Outbox (local development)</h1><p>本地平台不发送邮件或短信，发出的消息都在这里。Messages the local platform would send, newest first.</p><ol class=\"outbox\">{items}</ol></main></body></html>\n"
+        "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\"><link rel=\"icon\" href=\"data:,\"><title>发件箱（本地开发）· Outbox</title></head>\n<body><main id=\"main\"><h1>发件箱（本地开发）/ Outbox (local development)</h1><p>本地平台不发送邮件或短信，发出的消息都在这里。Messages the local platform would send, newest first.</p><ol class=\"outbox\">{items}</ol></main></body></html>\n"
     ))
 }
 

@@ -54,12 +54,16 @@ async fn platform() -> App {
 async fn log_in_with(b: &Browser, token: &str) -> Result<()> {
     use fantoccini::cookies::Cookie;
     b.goto("/").await?;
+    // WebDriver wants a domain; an IP address's is its host alone, as a host-only cookie's.
+    let host = b.current_host().await?;
     let mut session = Cookie::new("__Host-ticedu-session", token.to_owned());
+    session.set_domain(host.clone());
     session.set_path("/");
     session.set_secure(true);
     session.set_http_only(true);
     b.client.add_cookie(session).await?;
     let mut marker = Cookie::new("__Host-ticedu-in", "1");
+    marker.set_domain(host);
     marker.set_path("/");
     marker.set_secure(true);
     b.client.add_cookie(marker).await?;
