@@ -22,7 +22,10 @@ const NEW: &str = "a new password 2027";
 /// The newest code the outbox holds for `to`.
 fn code_sent_to<S>(app: &TestApp<S>, to: &str) -> Option<String> {
     let outbox = app.platform.sender.as_ref()?.as_outbox()?.messages();
-    let kept = outbox.iter().rev().find(|kept| kept.message.to.masked() == to)?;
+    let kept = outbox
+        .iter()
+        .rev()
+        .find(|kept| kept.message.to.masked() == to)?;
     let text = &kept.message.text;
     let at = text.find("验证码是 ")? + "验证码是 ".len();
     Some(text[at..at + 6].to_owned())
@@ -59,9 +62,7 @@ async fn reset<S: ticedu_store::Store>(app: &TestApp<S>, username: &str, code: &
     .await
 }
 
-async fn a_code_sent_to_the_registered_address_sets_a_new_password_once<
-    S: ticedu_store::Store,
->(
+async fn a_code_sent_to_the_registered_address_sets_a_new_password_once<S: ticedu_store::Store>(
     app: TestApp<S>,
 ) {
     let learner = app.register(&with_email()).await;
@@ -84,7 +85,10 @@ async fn a_code_sent_to_the_registered_address_sets_a_new_password_once<
         "the sessions from before ended"
     );
     let token = app.log_in(&learner.username, &json!(NEW)).await;
-    assert_eq!(app.get(accounts::ME, Some(&token)).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get(accounts::ME, Some(&token)).await.status,
+        StatusCode::OK
+    );
     assert_eq!(
         reset(&app, &learner.username, &code).await.code(),
         "recovery.code_invalid",
@@ -104,7 +108,11 @@ async fn an_unknown_account_is_answered_alike_and_sent_nothing<S: ticedu_store::
         (unknown.status, &unknown.body),
         "the same answer"
     );
-    assert_eq!(outbox_len(&app), sent, "nothing sent for an unknown account");
+    assert_eq!(
+        outbox_len(&app),
+        sent,
+        "nothing sent for an unknown account"
+    );
     let difference = known_took.abs_diff(unknown_took);
     assert!(
         difference < Duration::from_millis(250),

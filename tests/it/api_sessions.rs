@@ -87,7 +87,15 @@ async fn a_cookie_log_in_sets_an_http_only_host_cookie_and_answers_no_token<
         cookies.iter().any(|c| c.starts_with("__Host-ticedu-in=1;")),
         "{cookies:?}"
     );
-    let me = with_cookie(&app, Method::GET, accounts::ME, &session_cookie(&answer), false, None).await;
+    let me = with_cookie(
+        &app,
+        Method::GET,
+        accounts::ME,
+        &session_cookie(&answer),
+        false,
+        None,
+    )
+    .await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.body);
     assert_eq!(me.body["name_masked"], "钟*");
 
@@ -105,9 +113,7 @@ async fn a_cookie_log_in_sets_an_http_only_host_cookie_and_answers_no_token<
     );
 }
 
-async fn a_cookie_request_that_changes_something_needs_the_sites_header<
-    S: ticedu_store::Store,
->(
+async fn a_cookie_request_that_changes_something_needs_the_sites_header<S: ticedu_store::Store>(
     app: TestApp<S>,
 ) {
     let learner = app.register(&registration()).await;
@@ -127,7 +133,11 @@ async fn a_cookie_request_that_changes_something_needs_the_sites_header<
         (StatusCode::FORBIDDEN, "auth.cross_site")
     );
     let logout = with_cookie(&app, Method::POST, accounts::LOGOUT, &cookie, false, None).await;
-    assert_eq!(logout.code(), "auth.cross_site", "nobody is logged out by another site");
+    assert_eq!(
+        logout.code(),
+        "auth.cross_site",
+        "nobody is logged out by another site"
+    );
     let own = with_cookie(
         &app,
         Method::POST,
@@ -150,9 +160,7 @@ async fn a_cookie_request_that_changes_something_needs_the_sites_header<
     assert_eq!(program.code(), "account.wrong_password");
 }
 
-async fn logging_out_ends_that_session_only_and_its_copies_are_refused<
-    S: ticedu_store::Store,
->(
+async fn logging_out_ends_that_session_only_and_its_copies_are_refused<S: ticedu_store::Store>(
     app: TestApp<S>,
 ) {
     let learner = app.register(&registration()).await;
@@ -182,9 +190,15 @@ async fn logging_out_ends_that_session_only_and_its_copies_are_refused<
         "the learner's other session goes on"
     );
     let again = with_cookie(&app, Method::POST, accounts::LOGOUT, &cookie, true, None).await;
-    assert_eq!(again.status, StatusCode::NO_CONTENT, "log-out is safe to repeat");
+    assert_eq!(
+        again.status,
+        StatusCode::NO_CONTENT,
+        "log-out is safe to repeat"
+    );
 
-    let bearer = app.post(accounts::LOGOUT, Some(&learner.token), json!(null)).await;
+    let bearer = app
+        .post(accounts::LOGOUT, Some(&learner.token), json!(null))
+        .await;
     assert_eq!(bearer.status, StatusCode::NO_CONTENT);
     assert_eq!(
         app.get(accounts::ME, Some(&learner.token)).await.code(),
@@ -192,9 +206,7 @@ async fn logging_out_ends_that_session_only_and_its_copies_are_refused<
     );
 }
 
-async fn a_password_change_ends_the_other_sessions_and_the_page_goes_on<
-    S: ticedu_store::Store,
->(
+async fn a_password_change_ends_the_other_sessions_and_the_page_goes_on<S: ticedu_store::Store>(
     app: TestApp<S>,
 ) {
     let learner = app.register(&registration()).await;
@@ -216,7 +228,9 @@ async fn a_password_change_ends_the_other_sessions_and_the_page_goes_on<
         "the other session ended"
     );
     assert_eq!(
-        with_cookie(&app, Method::GET, accounts::ME, &page, false, None).await.code(),
+        with_cookie(&app, Method::GET, accounts::ME, &page, false, None)
+            .await
+            .code(),
         "auth.password_changed",
         "the page's old cookie ended too"
     );
@@ -263,9 +277,15 @@ async fn contact_details_are_changed_with_the_current_password<S: ticedu_store::
         )
         .await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
-    assert_eq!(changed.body, json!({ "phone": null, "email": "zhong@example.cn" }));
+    assert_eq!(
+        changed.body,
+        json!({ "phone": null, "email": "zhong@example.cn" })
+    );
     let me = app.get(accounts::ME, Some(&learner.token)).await;
-    assert_eq!((me.body["phone"].clone(), me.body["email"].clone()), (Value::Null, json!("zhong@example.cn")));
+    assert_eq!(
+        (me.body["phone"].clone(), me.body["email"].clone()),
+        (Value::Null, json!("zhong@example.cn"))
+    );
     let staff = app.staff_token().await;
     let found = app
         .post(
@@ -275,5 +295,9 @@ async fn contact_details_are_changed_with_the_current_password<S: ticedu_store::
         )
         .await;
     assert_eq!(found.status, StatusCode::OK, "{}", found.body);
-    assert!(found.body.to_string().contains(learner.id.as_str()), "staff find the new e-mail: {}", found.body);
+    assert!(
+        found.body.to_string().contains(learner.id.as_str()),
+        "staff find the new e-mail: {}",
+        found.body
+    );
 }

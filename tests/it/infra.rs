@@ -532,7 +532,9 @@ fn every_function_has_least_privilege() {
                                 "{name}: only the accounts function sends mail (recovery codes)"
                             );
                             assert!(
-                                targets.iter().all(|target| target.to_string().contains(":identity/")),
+                                targets
+                                    .iter()
+                                    .all(|target| target.to_string().contains(":identity/")),
                                 "{name}: SES identities only: {statement}"
                             );
                         }

@@ -12,8 +12,8 @@ mod recovery;
 mod register;
 mod requests;
 mod returning_claim;
-mod sessions;
 pub mod ses;
+mod sessions;
 
 use axum::Router;
 use ticedu_api::routing::OpenApiRouter;

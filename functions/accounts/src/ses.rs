@@ -16,8 +16,8 @@ use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{
     SignableBody, SignableRequest, SigningParams, SigningSettings, sign,
 };
-use aws_smithy_runtime_api::client::identity::Identity;
 use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::identity::Identity;
 use serde_json::json;
 use ticedu_api::config::{ConfigError, Environment};
 use ticedu_api::sender::{Address, Message, SendError, Sender, Sending};
@@ -130,7 +130,9 @@ impl SesSender {
         let status = response.status();
         // SES names the problem (`MessageRejected`, `TooManyRequestsException`…) in its body, never the recipient.
         let reason = response.text().await.unwrap_or_default();
-        Err(SendError::Provider(format!("SES answered {status}: {reason}")))
+        Err(SendError::Provider(format!(
+            "SES answered {status}: {reason}"
+        )))
     }
 }
 
@@ -144,7 +146,9 @@ fn credentials() -> Result<Credentials, SendError> {
             None,
             "lambda-environment",
         )),
-        _ => Err(SendError::Provider("no AWS credentials in the environment".to_owned())),
+        _ => Err(SendError::Provider(
+            "no AWS credentials in the environment".to_owned(),
+        )),
     }
 }
 
@@ -174,7 +178,11 @@ mod tests {
             (FROM.to_owned(), "noreply@ticedu.example.cn".to_owned()),
             ("AWS_REGION".to_owned(), "ap-southeast-1".to_owned()),
         ]);
-        vars.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        vars.extend(
+            extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
         SesSender::from_environment(&Environment::with_secrets(vars)).unwrap()
     }
 

@@ -38,10 +38,7 @@ pub(crate) type Started = (HeaderMap, Json<Token>);
 
 /// Refused unless a cookie hand-over comes from the site's own pages: a
 /// forged log-in could otherwise plant another account's session.
-pub(crate) fn check_origin(
-    handover: Handover,
-    headers: &HeaderMap,
-) -> ApiResult<()> {
+pub(crate) fn check_origin(handover: Handover, headers: &HeaderMap) -> ApiResult<()> {
     if handover == Handover::Cookie && !session::from_own_pages(headers) {
         return Err(ApiError::from(ticedu_api::auth::TokenError::CrossSite));
     }
@@ -58,7 +55,9 @@ pub(crate) async fn start<S: AccountsStore>(
     let platform = &state.platform;
     let now = platform.clock.now();
     let ends_at = now
-        .checked_add(jiff::SignedDuration::from_secs(platform.token_lifetime_seconds))
+        .checked_add(jiff::SignedDuration::from_secs(
+            platform.token_lifetime_seconds,
+        ))
         .map_err(|_| ApiError::unavailable())?;
     let session = Session {
         id: new_session_id()?,

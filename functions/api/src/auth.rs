@@ -8,8 +8,8 @@
 use std::sync::Arc;
 
 use axum::extract::{FromRef, FromRequestParts};
-use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use jiff::Timestamp;
 use ticedu_domain::staff::{DisplayName, StaffAction, StaffName, StaffRoles};
 use ticedu_store::ids::{LearnerId, SessionId};
@@ -76,7 +76,9 @@ where
 {
     let platform = Arc::<Platform>::from_ref(state);
     let (token, presented) = session::token(&parts.method, &parts.headers)?;
-    let claims = platform.token_verifier.verify(token, platform.clock.now())?;
+    let claims = platform
+        .token_verifier
+        .verify(token, platform.clock.now())?;
     Ok((claims, presented))
 }
 

@@ -81,7 +81,10 @@ impl Outbox {
     pub const KEEPS: usize = 200;
 
     pub fn messages(&self) -> Vec<Kept> {
-        self.kept.lock().map(|kept| kept.clone()).unwrap_or_default()
+        self.kept
+            .lock()
+            .map(|kept| kept.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -91,7 +94,10 @@ impl Sender for Outbox {
     }
 
     fn send<'a>(&'a self, message: &'a Message) -> Sending<'a> {
-        let mut kept = self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut kept = self
+            .kept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if kept.len() >= Self::KEEPS {
             kept.remove(0);
         }

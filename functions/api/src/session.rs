@@ -113,7 +113,9 @@ pub fn clear_cookies() -> [(HeaderName, HeaderValue); 2] {
         ),
         (
             SET_COOKIE,
-            HeaderValue::from_static("__Host-ticedu-in=; Path=/; Max-Age=0; Secure; SameSite=Strict"),
+            HeaderValue::from_static(
+                "__Host-ticedu-in=; Path=/; Max-Age=0; Secure; SameSite=Strict",
+            ),
         ),
     ]
 }
@@ -155,7 +157,10 @@ mod tests {
             Ok(("t", Presented::Cookie))
         );
         assert_eq!(
-            token(&Method::POST, &headers(&[cookie, ("authorization", "Bearer b")])),
+            token(
+                &Method::POST,
+                &headers(&[cookie, ("authorization", "Bearer b")])
+            ),
             Ok(("b", Presented::Bearer))
         );
     }

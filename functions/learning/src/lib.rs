@@ -21,14 +21,7 @@ pub use progress::PROGRESS;
 
 /// What the learning function needs of a store.
 pub trait LearningStore:
-    LearnerStore
-        + SessionStore
-        + OrderStore
-        + ProgressStore
-        + FilingStore
-        + YearStore
-        + Clone
-        + 'static
+    LearnerStore + SessionStore + OrderStore + ProgressStore + FilingStore + YearStore + Clone + 'static
 {
 }
 impl<T> LearningStore for T where

@@ -116,11 +116,8 @@ impl LearnerStore for EmbeddedStore {
         read_username_key: &UsernameKey,
         audit: Option<&AuditEntry>,
     ) -> StoreResult<()> {
-        let (corrected, read, audit) = (
-            corrected.clone(),
-            read_username_key.clone(),
-            audit.cloned(),
-        );
+        let (corrected, read, audit) =
+            (corrected.clone(), read_username_key.clone(), audit.cloned());
         self.write("correct_learner", move |txn| {
             let mut learners = open(txn, LEARNERS)?;
             let mut stored = existing_learner(&learners, &corrected.id)?;

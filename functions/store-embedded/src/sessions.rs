@@ -48,11 +48,7 @@ impl SessionStore for EmbeddedStore {
         let session = session.clone();
         self.write("start_session", move |txn| {
             forget_ended(txn, session.started_at)?;
-            put_json(
-                &mut open(txn, SESSIONS)?,
-                session.id.as_str(),
-                &session,
-            )?;
+            put_json(&mut open(txn, SESSIONS)?, session.id.as_str(), &session)?;
             open(txn, SESSION_ENDS)?
                 .insert((session.ends_at.as_second(), session.id.as_str()), ())
                 .or_backend()?;
@@ -91,7 +87,11 @@ impl RecoveryStore for EmbeddedStore {
     async fn save_recovery_code(&self, code: &RecoveryCode) -> StoreResult<()> {
         let code = code.clone();
         self.write("save_recovery_code", move |txn| {
-            put_json(&mut open(txn, RECOVERY_CODES)?, code.learner.as_str(), &code)
+            put_json(
+                &mut open(txn, RECOVERY_CODES)?,
+                code.learner.as_str(),
+                &code,
+            )
         })
         .await
     }

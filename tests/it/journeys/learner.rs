@@ -82,7 +82,8 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     b.click("form.redeem button[type=submit]").await?;
     b.wait_text("form.redeem .status.ok", "已充值 ¥300.00")
         .await?;
-    b.wait_text("[data-app=account] .balance", "¥300.00").await?;
+    b.wait_text("[data-app=account] .balance", "¥300.00")
+        .await?;
 
     b.step("put mandatory hours (confirming they will not count), an elective and one hour in the cart; pay from the balance");
     for (course, mandatory) in [
@@ -140,7 +141,8 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     b.wait_text("[data-app=account] button.open-invoice", "开具发票")
         .await?;
     b.click("[data-app=account] button.open-invoice").await?;
-    b.click("[data-app=account] .orders input[name=order]").await?;
+    b.click("[data-app=account] .orders input[name=order]")
+        .await?;
     select(b, "form.invoice select[name=buyer_kind]", "person").await?;
     b.fill("form.invoice input[name=buyer_name]", "钟检")
         .await?;
@@ -161,15 +163,21 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
         "发票申请已提交",
     )
     .await?;
-    b.wait_text("[data-app=account] .orders", "已申请发票").await?;
+    b.wait_text("[data-app=account] .orders", "已申请发票")
+        .await?;
     let started = Instant::now();
-    while b.count("[data-app=account] .orders input[name=order]").await? != 1 {
+    while b
+        .count("[data-app=account] .orders input[name=order]")
+        .await?
+        != 1
+    {
         if started.elapsed() > WAIT {
             return Err("the invoiced order is still offered for an invoice".into());
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    b.click("[data-app=account] .orders input[name=order]").await?;
+    b.click("[data-app=account] .orders input[name=order]")
+        .await?;
     select(b, "form.invoice select[name=buyer_kind]", "company").await?;
     b.fill(
         "form.invoice input[name=buyer_name]",

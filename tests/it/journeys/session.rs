@@ -25,8 +25,11 @@ pub async fn session_journey() {
     let result = async {
         b.step("log in through the form: the session is a cookie scripts cannot read");
         b.goto("/login/").await?;
-        b.fill("form[data-app=login] input[name=username]", &learner.username)
-            .await?;
+        b.fill(
+            "form[data-app=login] input[name=username]",
+            &learner.username,
+        )
+        .await?;
         b.fill("form[data-app=login] input[name=password]", PASSWORD)
             .await?;
         b.click("form[data-app=login] button[type=submit]").await?;
@@ -36,10 +39,7 @@ pub async fn session_journey() {
         if readable.contains("ticedu-session") || readable.contains("eyJ") {
             return Err(format!("the page's scripts read {readable:?}").into());
         }
-        let cookie = b
-            .client
-            .get_named_cookie("__Host-ticedu-session")
-            .await?;
+        let cookie = b.client.get_named_cookie("__Host-ticedu-session").await?;
         if cookie.http_only() != Some(true) || cookie.secure() != Some(true) {
             return Err(format!("the session cookie is {cookie:?}").into());
         }
@@ -57,13 +57,15 @@ pub async fn session_journey() {
         }
 
         b.step("change the contact details in the account centre");
-        b.fill("form.contact input[name=phone]", "13900139000").await?;
+        b.fill("form.contact input[name=phone]", "13900139000")
+            .await?;
         b.fill("form.contact input[name=email]", "zhong@example.cn")
             .await?;
         b.fill("form.contact input[name=current_password]", PASSWORD)
             .await?;
         b.click("form.contact button[type=submit]").await?;
-        b.wait_text("form.contact .status.ok", "139****9000").await?;
+        b.wait_text("form.contact .status.ok", "139****9000")
+            .await?;
         let me = app.get(accounts::ME, Some(&learner.token)).await;
         if me.body["phone"] != "13900139000" || me.body["email"] != "zhong@example.cn" {
             return Err(format!("the account holds {}", me.body).into());
@@ -81,7 +83,10 @@ pub async fn session_journey() {
 
         b.step("the copied cookie is refused: the session ended on the server");
         let replayed = app
-            .send(app.raw(reqwest::Method::GET, accounts::ME).header(COOKIE, &copied))
+            .send(
+                app.raw(reqwest::Method::GET, accounts::ME)
+                    .header(COOKIE, &copied),
+            )
             .await;
         if (replayed.status, replayed.code()) != (StatusCode::UNAUTHORIZED, "auth.session_ended") {
             return Err(format!("the old cookie: {} {}", replayed.status, replayed.body).into());
@@ -98,9 +103,7 @@ pub async fn session_journey() {
         let mail = b.client.new_window(true).await?;
         b.client.switch_to_window(mail.handle).await?;
         b.goto("/dev/outbox").await?;
-        let text = b
-            .wait_text("ol.outbox li.message pre", "验证码是 ")
-            .await?;
+        let text = b.wait_text("ol.outbox li.message pre", "验证码是 ").await?;
         let code: String = text
             .split_once("验证码是 ")
             .map(|(_, rest)| rest.chars().take(6).collect())
@@ -115,8 +118,11 @@ pub async fn session_journey() {
 
         b.step("log in with the new password");
         b.goto("/login/").await?;
-        b.fill("form[data-app=login] input[name=username]", &learner.username)
-            .await?;
+        b.fill(
+            "form[data-app=login] input[name=username]",
+            &learner.username,
+        )
+        .await?;
         b.fill("form[data-app=login] input[name=password]", NEW_PASSWORD)
             .await?;
         b.click("form[data-app=login] button[type=submit]").await?;

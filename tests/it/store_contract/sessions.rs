@@ -27,7 +27,13 @@ pub async fn a_session_is_open_until_its_end_or_its_log_out<S: ContractStore>(st
         "a repeated start stores the same session"
     );
     let last_second = session.ends_at - SignedDuration::from_secs(1);
-    assert!(store.session(&session.id, last_second).await.unwrap().is_some());
+    assert!(
+        store
+            .session(&session.id, last_second)
+            .await
+            .unwrap()
+            .is_some()
+    );
     assert_eq!(
         store.session(&session.id, session.ends_at).await.unwrap(),
         None,
@@ -131,9 +137,7 @@ pub async fn a_recovery_code_sets_the_password_once<S: ContractStore>(store: &S)
     assert_eq!(password_hash(store, &learner).await, "$new");
 }
 
-pub async fn a_recovery_code_ends_with_its_time_or_its_wrong_guesses<S: ContractStore>(
-    store: &S,
-) {
+pub async fn a_recovery_code_ends_with_its_time_or_its_wrong_guesses<S: ContractStore>(store: &S) {
     let learner = registered(store).await;
     let code = code_of(&learner, "right", 15);
     store.save_recovery_code(&code).await.unwrap();
@@ -183,9 +187,7 @@ pub async fn a_recovery_code_ends_with_its_time_or_its_wrong_guesses<S: Contract
     assert_eq!(password_hash(store, &learner).await, "$new");
 }
 
-pub async fn twenty_concurrent_recoveries_with_one_code_recover_once<S: ContractStore>(
-    store: &S,
-) {
+pub async fn twenty_concurrent_recoveries_with_one_code_recover_once<S: ContractStore>(store: &S) {
     let learner = registered(store).await;
     store
         .save_recovery_code(&code_of(&learner, "right", 15))

@@ -25,7 +25,10 @@ pub(super) async fn start_session(case: Case) {
     let session = session_of(&learner);
     case.strike();
     case.start_session(&session).await.unwrap();
-    assert_eq!(case.session(&session.id, now()).await.unwrap(), Some(session));
+    assert_eq!(
+        case.session(&session.id, now()).await.unwrap(),
+        Some(session)
+    );
 }
 
 pub(super) async fn end_session(case: Case) {
