@@ -4,10 +4,14 @@
   "use strict";
   var zh = document.documentElement.lang.indexOf("zh") === 0;
   var prefix = zh ? "" : "/en";
-  var TOKEN = "ticedu.token";
+  // The session is an HttpOnly cookie the page cannot read; beside it the
+  // server sets this marker (just "1"), so the page knows whom to greet
+  // without asking. The server decides, whatever the marker says.
+  var MARKER = "__Host-ticedu-in";
 
   function text(zhText, enText) { return zh ? zhText : enText; }
-  function token() { return sessionStorage.getItem(TOKEN); }
+  function token() { return document.cookie.split("; ").indexOf(MARKER + "=1") >= 0; }
+  function forgetSession() { document.cookie = MARKER + "=; Path=/; Max-Age=0; Secure; SameSite=Strict"; }
 
   function say(status, message, ok) {
     if (!status) return;
@@ -17,15 +21,15 @@
 
   // Every API error is {code, message (zh), message_en}.
   function api(method, path, body) {
-    var headers = { "Accept": "application/json" };
+    // The header tells the API that this site's own page sent the request (CSRF).
+    var headers = { "Accept": "application/json", "X-Ticedu-Csrf": "1" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (token()) headers["Authorization"] = "Bearer " + token();
-    return fetch("/api" + path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    return fetch("/api" + path, { method: method, headers: headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) })
       .then(function (response) {
         if (response.status === 204) return null;
         return response.json().catch(function () { return {}; }).then(function (data) {
           if (response.ok) return data;
-          if (response.status === 401) sessionStorage.removeItem(TOKEN);
+          if (response.status === 401) forgetSession();
           var error = new Error(zh ? (data.message || "请求失败") : (data.message_en || "Request failed"));
           error.code = data.code || String(response.status);
           throw error;
@@ -73,18 +77,50 @@
   }
 
   function login(form) {
+    if (new URLSearchParams(location.search).get("out")) {
+      say(form.querySelector(".status"), text("您已退出登录。", "You have logged out."), true);
+    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var status = form.querySelector(".status");
-      api("POST", "/accounts/login", { username: value(form, "username"), password: form.elements.password.value })
-        .then(function (answer) {
-          sessionStorage.setItem(TOKEN, answer.access_token);
+      api("POST", "/accounts/login", { username: value(form, "username"), password: form.elements.password.value, cookie: true })
+        .then(function () {
           // The cart lives in localStorage: on a shared computer it must not pass to the next learner.
           localStorage.removeItem("ticedu.cart");
           say(status, text("登录成功，正在进入“我的学习”。", "Logged in; opening My learning."), true);
           location.href = prefix + "/learning/";
         })
         .catch(function (error) { say(status, error.message, false); });
+    });
+  }
+
+  // 忘记密码: a code to the registered address, then the code and a new password.
+  function recover(root) {
+    var ask = root.querySelector("form.ask-code");
+    var reset = root.querySelector("form.reset");
+    ask.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var status = ask.querySelector(".status");
+      api("POST", "/accounts/recovery", { username: value(ask, "username") }).then(function () {
+        // The same words whether or not the account exists: the page cannot know either.
+        say(status, text("如果该用户名的账户登记了电子邮箱或手机号码，验证码已经发出，15 分钟内有效。请查收后在下面填写。",
+          "If an account with this username registered an e-mail address or phone number, the code is on its way, valid for 15 minutes. Enter it below."), true);
+        reset.hidden = false;
+        reset.elements.code.focus();
+      }).catch(function (error) { say(status, error.message, false); });
+    });
+    reset.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var status = reset.querySelector(".status");
+      api("POST", "/accounts/recovery/reset", { username: value(ask, "username"), code: value(reset, "code"), new_password: reset.elements.new_password.value }).then(function () {
+        reset.elements.new_password.value = "";
+        status.textContent = "";
+        status.className = "status ok";
+        var link = document.createElement("a");
+        link.href = prefix + "/login/";
+        link.textContent = text("密码已重设，其他设备上的登录已全部退出。请用新密码登录。", "Your password is reset and you are logged out everywhere. Log in with the new password.");
+        status.appendChild(link);
+      }).catch(function (error) { say(status, error.message, false); });
     });
   }
 
@@ -460,86 +496,14 @@
     var wechatForm = root.querySelector("form.wechat");
     var bundleForm = root.querySelector("form.add-bundle");
     var bundleWarning = null;
-    var claim = root.querySelector("form.claim");
-    var claimStatus = claim.querySelector(".claim-status");
-    var CLAIM = { filed: ["已提交，等待协会核对。", "Filed; the association is checking it."], accepted: ["已通过。", "Approved."], rejected: ["未通过：", "Declined: "] };
-    function showClaim() {
-      api("GET", "/accounts/returning-claim").then(function (c) {
-        var said = CLAIM[c.status] || [c.status, c.status];
-        claimStatus.textContent = (zh ? said[0] : said[1]) + (c.reason || "");
-      }).catch(function () {});
-    }
-    claim.addEventListener("submit", function (event) {
-      event.preventDefault();
-      api("POST", "/accounts/returning-claim", { certificate_no: value(claim, "certificate_no"), expires_on: value(claim, "expires_on") })
-        .then(function () { showClaim(); })
-        .catch(function (error) { say(claimStatus, error.message, false); });
-    });
     function refresh() {
       api("GET", "/accounts/me").then(function (me) {
-        balance.textContent = text("账户余额：", "Balance: ") + yuan(me.balance_fen);
+        balance.textContent = text("元账户余额：", "Yuan account balance: ") + yuan(me.balance_fen);
         // Bundles are certification hours: a full flexible part gains nothing from them.
         bundleWarning = wouldNotCount(me, "certification");
         if (bundleForm) showWarning(bundleForm, bundleWarning);
-        if (me.returning) {
-          claim.hidden = true;
-        } else {
-          showClaim();
-        }
       }).catch(function (error) { balance.textContent = error.message; });
-      api("GET", "/payments/orders").then(function (answer) {
-        var list = root.querySelector(".orders");
-        list.innerHTML = "";
-        var invoiceable = 0;
-        answer.orders.forEach(function (order) {
-          var item = document.createElement("li");
-          var line = order.created_at.slice(0, 10) + " · " + order.order_no + " · " + yuan(order.total_fen) + " · " + order.hours.length + text(" 学时", " hours") + " · " + orderState(order) + (order.refunded_fen > 0 ? text(" · 已退款 ", " · refunded ") + yuan(order.refunded_fen) : "") + (order.invoiced ? text(" · 已申请发票", " · invoice requested") : "");
-          // Paid, not invoiced, and not free: the orders an invoice may cover.
-          if (order.paid && !order.invoiced && order.total_fen > 0) {
-            invoiceable += 1;
-            var label = document.createElement("label");
-            var tick = document.createElement("input");
-            tick.type = "checkbox";
-            tick.name = "order";
-            tick.value = order.order_no;
-            label.appendChild(tick);
-            label.appendChild(document.createTextNode(line));
-            item.appendChild(label);
-          } else {
-            item.textContent = line;
-          }
-          // An unpaid WeChat Pay order holds its hours: cancelling frees them at once.
-          if (order.status === "pending") {
-            var cancel = document.createElement("button");
-            cancel.type = "button";
-            cancel.className = "cancel-order";
-            cancel.textContent = text("取消订单", "Cancel order");
-            cancel.addEventListener("click", function () {
-              cancel.disabled = true;
-              api("POST", "/payments/orders/" + encodeURIComponent(order.order_no) + "/cancel")
-                .then(refresh)
-                .catch(function (error) { cancel.disabled = false; item.appendChild(document.createTextNode(" " + error.message)); });
-            });
-            item.appendChild(document.createTextNode(" "));
-            item.appendChild(cancel);
-          }
-          list.appendChild(item);
-        });
-        invoiceForm.hidden = invoiceable === 0;
-      });
     }
-    var form = root.querySelector("form.redeem");
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var status = form.querySelector(".status");
-      api("POST", "/payments/cards/redeem", { code: value(form, "code") }).then(function (answer) {
-        say(status, text("已充值 ", "Credited ") + yuan(answer.credited_fen), true);
-        form.elements.code.value = "";
-        refresh();
-      }).catch(function (error) { say(status, error.message, false); });
-    });
-    var invoiceForm = root.querySelector("form.invoice");
-    invoiceRequest(root, invoiceForm, refresh);
     var cart = root.querySelector(".cart");
     var showCart = cartView(cart);
     guardPurchase(bundleForm, function () { return bundleWarning; }, function () {
@@ -565,37 +529,6 @@
     wechatPay(wechatForm, paid);
     showCart();
     refresh();
-  }
-
-  // An invoice for the ticked orders: a person by name, or a company with its
-  // credit code; paper goes by courier to a named recipient (R15).
-  function invoiceRequest(root, form, refresh) {
-    // Outside the form: it says what happened after the last order is invoiced and the form goes.
-    var status = root.querySelector(".invoice-result .status");
-    function showFields() {
-      form.querySelector(".company-only").hidden = form.elements.buyer_kind.value !== "company";
-      var paper = form.elements.delivery.value === "paper";
-      form.querySelector(".paper-only").hidden = !paper;
-      ["recipient", "phone", "address"].forEach(function (name) { form.elements[name].required = paper; });
-      form.elements.taxpayer_id.required = form.elements.buyer_kind.value === "company";
-    }
-    form.elements.buyer_kind.addEventListener("change", showFields);
-    form.elements.delivery.addEventListener("change", showFields);
-    showFields();
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var orders = Array.prototype.map.call(root.querySelectorAll(".orders input[name=order]:checked"), function (tick) { return tick.value; });
-      if (!orders.length) { say(status, text("请先在上方勾选要开票的订单。", "Tick the orders to invoice above first."), false); return; }
-      var body = { orders: orders, buyer_name: value(form, "buyer_name"), email: value(form, "email") };
-      if (form.elements.buyer_kind.value === "company") body.taxpayer_id = value(form, "taxpayer_id");
-      body.delivery = form.elements.delivery.value === "paper"
-        ? { kind: "paper", recipient: value(form, "recipient"), phone: value(form, "phone"), address: value(form, "address") }
-        : { kind: "electronic" };
-      api("POST", "/payments/invoices", body).then(function (answer) {
-        say(status, text("发票申请已提交（" + yuan(answer.amount_fen) + "），协会开具后发送。", "Invoice requested (" + yuan(answer.amount_fen) + "); the association sends it once issued."), true);
-        refresh();
-      }).catch(function (error) { say(status, error.message, false); });
-    });
   }
 
   // The cart: what the learner chose on course, hour and pay pages, kept in
@@ -950,9 +883,9 @@
     return c.revocation_reason ? line + text("（撤销原因：" + c.revocation_reason + "）", " (revoked: " + c.revocation_reason + ")") : line;
   }
 
-  // The PDF needs the bearer token, so a plain link cannot fetch it.
+  // Fetched, not linked: a failure reads as a message on the page, not an error document.
   function downloadPdf(no, status) {
-    fetch("/api/certificates/" + encodeURIComponent(no) + "/pdf", { headers: { "Authorization": "Bearer " + token() } })
+    fetch("/api/certificates/" + encodeURIComponent(no) + "/pdf", { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) {
           return response.json().catch(function () { return {}; }).then(function (data) {
@@ -1112,8 +1045,66 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
   }
 
-  var apps = { register: register, login: login, learning: learning, pay: pay, search: search, certificates: certificates, verify: verify };
-  document.querySelectorAll("[data-app]").forEach(function (element) { apps[element.getAttribute("data-app")](element); });
+  // Every learner page says who is logged in, behind the avatar (the
+  // guide's "点头像 → 账户中心"), with log-out; or offers to log in.
+  function accountMenu() {
+    var header = document.querySelector("header.top");
+    if (!header) return;
+    var place = document.createElement("div");
+    place.className = "who";
+    header.appendChild(place);
+    function offerLogin() {
+      place.textContent = "";
+      var link = document.createElement("a");
+      link.href = prefix + "/login/";
+      link.textContent = text("登录", "Log in");
+      place.appendChild(link);
+    }
+    if (!token()) { offerLogin(); return; }
+    api("GET", "/accounts/me").then(function (me) {
+      place.textContent = "";
+      var menu = document.createElement("details");
+      menu.className = "account-menu";
+      var avatar = document.createElement("summary");
+      avatar.className = "avatar";
+      avatar.setAttribute("aria-label", text("头像：", "Avatar: ") + me.name_masked);
+      var initial = document.createElement("span");
+      initial.className = "initial";
+      initial.setAttribute("aria-hidden", "true");
+      initial.textContent = me.name_masked.charAt(0);
+      avatar.appendChild(initial);
+      avatar.appendChild(document.createTextNode(" " + me.name_masked));
+      menu.appendChild(avatar);
+      var centre = document.createElement("a");
+      centre.href = prefix + "/account/";
+      centre.textContent = text("账户中心", "Account centre");
+      menu.appendChild(centre);
+      var out = document.createElement("button");
+      out.type = "button";
+      out.className = "logout secondary";
+      out.textContent = text("退出登录", "Log out");
+      out.addEventListener("click", logOut);
+      menu.appendChild(out);
+      place.appendChild(menu);
+    }).catch(offerLogin);
+  }
+
+  // The server ends the session; the cookies go with its answer.
+  function logOut() {
+    api("POST", "/accounts/logout").catch(function () {}).then(function () {
+      forgetSession();
+      // The cart lives in localStorage: on a shared computer it must not pass to the next learner.
+      localStorage.removeItem("ticedu.cart");
+      location.href = prefix + "/login/?out=1";
+    });
+  }
+
+  // What account.js (the account centre) shares with these pages.
+  window.ticedu = { api: api, say: say, text: text, value: value, yuan: yuan, orderState: orderState, token: token, logOut: logOut, prefix: prefix, zh: zh };
+
+  var apps = { register: register, login: login, recover: recover, learning: learning, pay: pay, search: search, certificates: certificates, verify: verify };
+  accountMenu();
+  document.querySelectorAll("[data-app]").forEach(function (element) { var app = apps[element.getAttribute("data-app")]; if (app) app(element); });
   document.querySelectorAll("[data-lesson]").forEach(lessonTime);
   document.querySelectorAll("form[data-mark]").forEach(markForm);
   document.querySelectorAll("form[data-buy]").forEach(buyForm);

@@ -556,8 +556,12 @@ async fn every_documented_operation_is_routed_and_every_route_documented() {
     let mut routed = vec![
         format!("POST {}", ticedu_accounts::REGISTER),
         format!("POST {}", ticedu_accounts::LOGIN),
+        format!("POST {}", ticedu_accounts::LOGOUT),
         format!("GET {}", ticedu_accounts::ME),
         format!("POST {}", ticedu_accounts::PASSWORD),
+        format!("POST {}", ticedu_accounts::CONTACT),
+        format!("POST {}", ticedu_accounts::RECOVERY),
+        format!("POST {}", ticedu_accounts::RECOVERY_RESET),
         format!("GET {}", ticedu_learning::COURSES),
         format!("POST {}", ticedu_learning::MARK),
         format!("GET {}", ticedu_learning::LESSON),

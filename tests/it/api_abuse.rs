@@ -198,12 +198,12 @@ async fn one_caller_is_stopped_at_each_public_routes_limit_and_others_are_not<
     app: TestApp<S>,
 ) {
     use ticedu_api::caller_limit::{
-        CallerLimit, LogIns, Registrations, Verifications, WeChatPayNotices,
+        CallerLimit, LogIns, Recoveries, Registrations, Verifications, WeChatPayNotices,
     };
     let unknown_certificate = path(certificates::VERIFY, &[&"TIC-2026-N-AAAAAAAAAAAA"]);
     // Bodies each route refuses on its own (malformed, unknown, unsigned):
     // the limit counts requests before anything else looks at them.
-    let routes: [(&str, u32, &str, Value); 5] = [
+    let routes: [(&str, u32, &str, Value); 6] = [
         (
             "learners' log-in",
             LogIns::USES,
@@ -220,6 +220,12 @@ async fn one_caller_is_stopped_at_each_public_routes_limit_and_others_are_not<
             "registration",
             Registrations::USES,
             accounts::REGISTER,
+            json!({}),
+        ),
+        (
+            "password recovery",
+            Recoveries::USES,
+            accounts::RECOVERY_RESET,
             json!({}),
         ),
         (

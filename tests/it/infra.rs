@@ -315,6 +315,10 @@ fn store_trait_needs(name: &str) -> (&'static [&'static str], bool, bool) {
         "LoginThrottleStore" => (&[GET, UPDATE, DELETE], false, false),
         // count a use (Update ADD)
         "RateLimitStore" => (&[UPDATE], false, false),
+        // start (Put), read (Get), end (Delete)
+        "SessionStore" => (&[GET, PUT, DELETE], false, false),
+        // save (Put), try (Get, Update ADD / Update code and profile)
+        "RecoveryStore" => (&[GET, PUT, UPDATE], false, false),
         // stored years / changes (Query YEARS, YEARS#CHANGES), save (Put year, Put change)
         "YearStore" => (&[PUT], true, false),
         // account (Get), accounts (Query STAFF), create / bootstrap / save (Put ×2–3)
@@ -386,6 +390,8 @@ fn the_adapter_sends_only_known_requests() {
         "query",
         "update_item",
         "delete_item",
+        // Sessions and recovery codes: a fresh random id, or a replacement, written whole.
+        "put_item",
         "transact_write_items",
         // LookupStore::unindexed_learners, once per deployment.
         "scan",
@@ -518,6 +524,19 @@ fn every_function_has_least_privilege() {
                                         panic!("{name}: a secret is a parameter's Ref: {target}")
                                     })
                             }));
+                        }
+                        "ses" => {
+                            assert_eq!(
+                                (binary.as_str(), action),
+                                ("accounts", "ses:SendEmail"),
+                                "{name}: only the accounts function sends mail (recovery codes)"
+                            );
+                            assert!(
+                                targets
+                                    .iter()
+                                    .all(|target| target.to_string().contains(":identity/")),
+                                "{name}: SES identities only: {statement}"
+                            );
                         }
                         other => panic!("{name}: unexpected service {other} in {statement}"),
                     }

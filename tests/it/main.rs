@@ -21,6 +21,8 @@ mod api_password_tokens;
 mod api_payments;
 mod api_progress;
 mod api_reconciliation;
+mod api_recovery;
+mod api_sessions;
 mod api_staff;
 mod api_staff_correction;
 mod api_staff_login;

@@ -1,28 +1,37 @@
-//! The accounts function (R1–R3): register, log in, who am I, change password;
+//! The accounts function (R1–R3): register, log in and out, who am I, change password;
 //! and the public entry to the platform's year: what a guide reader needs
 //! before registering (`GET /api/years/current`, R11, R12, R17).
 
+mod contact;
 mod current_year;
 mod login;
+mod logout;
 mod me;
 mod password;
+mod recovery;
 mod register;
 mod requests;
 mod returning_claim;
+#[cfg(feature = "lambda")]
+pub mod ses;
+mod sessions;
 
 use axum::Router;
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
 use ticedu_store::{
     CertificateStore, FilingStore, ImportStore, LearnerStore, LoginThrottleStore, ProgressStore,
-    RateLimitStore, YearStore,
+    RateLimitStore, RecoveryStore, SessionStore, YearStore,
 };
 use utoipa::OpenApi;
 
+pub use contact::CONTACT;
 pub use current_year::CURRENT_YEAR;
 pub use login::LOGIN;
+pub use logout::LOGOUT;
 pub use me::ME;
 pub use password::PASSWORD;
+pub use recovery::{RECOVERY, RECOVERY_RESET};
 // Tests call the handler directly, as Lambda and the local server do through the router.
 pub use register::{REGISTER, Registered, register};
 pub use requests::{ChangePasswordRequest, KindRequest, LoginRequest, RegisterRequest};
@@ -35,6 +44,8 @@ pub trait AccountsStore:
     LearnerStore
     + LoginThrottleStore
     + RateLimitStore
+    + SessionStore
+    + RecoveryStore
     + ProgressStore
     + YearStore
     + ImportStore
@@ -48,6 +59,8 @@ impl<T> AccountsStore for T where
     T: LearnerStore
         + LoginThrottleStore
         + RateLimitStore
+        + SessionStore
+        + RecoveryStore
         + ProgressStore
         + YearStore
         + ImportStore
@@ -68,8 +81,12 @@ pub fn routes<S: AccountsStore>() -> OpenApiRouter<AppState<S>> {
     OpenApiRouter::with_openapi(AccountsApi::openapi())
         .routes(route!(register::register::<S>))
         .routes(route!(login::login::<S>))
+        .routes(route!(logout::logout::<S>))
         .routes(route!(me::me::<S>))
         .routes(route!(password::change_password::<S>))
+        .routes(route!(contact::change_contact::<S>))
+        .routes(route!(recovery::request_code::<S>))
+        .routes(route!(recovery::reset::<S>))
         .routes(route!(current_year::current_year::<S>))
         .routes(route!(returning_claim::claim::<S>))
         .routes(route!(returning_claim::my_claim::<S>))

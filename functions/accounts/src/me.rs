@@ -19,6 +19,8 @@ pub(crate) struct Me {
     learner_id: String,
     username: String,
     name: String,
+    /// The name as shared screens show it (钟*): the pages' header.
+    name_masked: String,
     /// Never the full number: first and last characters only.
     id_number_masked: String,
     #[schema(value_type = String, example = "holder")]
@@ -55,6 +57,7 @@ pub(crate) async fn me<S: AccountsStore>(
         learner_id: registration.id.to_string(),
         username: registration.username.to_string(),
         name: registration.name.to_string(),
+        name_masked: registration.name.masked(),
         id_number_masked: registration.id_number.masked(),
         category: registration.kind.category(),
         kind: registration.kind,

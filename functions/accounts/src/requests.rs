@@ -161,6 +161,11 @@ pub struct LoginRequest {
     /// e.g. 钟检1101056782
     pub username: String,
     pub password: String,
+    /// `true` (the site's pages): the token is set as the session cookie
+    /// (HttpOnly) and left out of the answer; the request must carry the
+    /// `X-Ticedu-Csrf` header. Otherwise the answer holds a bearer token.
+    #[serde(default)]
+    pub cookie: bool,
 }
 
 impl LoginRequest {

@@ -136,7 +136,7 @@ pub(crate) async fn correct<S: AdminStore>(
     if changed {
         state
             .store
-            .correct_learner(&corrected, &before.username_key, &audit)
+            .correct_learner(&corrected, &before.username_key, Some(&audit))
             .await?;
         tracing::info!(staff = %staff.name, %learner, username_changed, "learner corrected");
     }

@@ -1,4 +1,4 @@
-//! Per-caller limits on the public routes (log-in, registration,
+//! Per-caller limits on the public routes (log-in, registration, password recovery,
 //! verification, WeChat Pay's notices): the HTTP API's throttles are totals
 //! shared by everyone, so one script could crowd everybody else out. Each
 //! request of a limited route counts one use of its caller's address in the
@@ -46,6 +46,16 @@ impl CallerLimit for Registrations {
     const NAME: &'static str = "register";
     const USES: u32 = 20;
     const WINDOW_SECONDS: i64 = 60 * 60;
+}
+
+/// Password recovery, asking for a code and using one: a learner needs a
+/// few; the per-code and per-account limits stop guessing, this stops one
+/// caller sweeping many accounts.
+pub struct Recoveries;
+impl CallerLimit for Recoveries {
+    const NAME: &'static str = "recovery";
+    const USES: u32 = 20;
+    const WINDOW_SECONDS: i64 = 15 * 60;
 }
 
 /// Public verification: an employer checking a stack of certificates fits.

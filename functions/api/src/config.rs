@@ -180,6 +180,9 @@ pub struct Platform {
     pub media: Option<MediaSigner>,
     /// CloudFront's secret origin header (`crate::origin`); none locally.
     pub origin: Option<crate::origin::OriginSecret>,
+    /// Carries password-recovery codes (`crate::sender`): set by the
+    /// accounts function at cold start, the outbox on the local server.
+    pub sender: Option<Arc<dyn crate::sender::Sender>>,
 }
 
 /// Reads `TICEDU_CLASS_HOUR_MINUTES` from its text, if set: 0 to 120.
@@ -391,6 +394,7 @@ impl Platform {
             class_hour_minutes: None,
             media: None,
             origin: None,
+            sender: None,
         })
     }
 

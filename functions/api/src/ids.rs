@@ -1,6 +1,6 @@
 //! Fresh random identifiers.
 
-use ticedu_store::ids::{CardCode, LearnerId, OrderNo};
+use ticedu_store::ids::{CardCode, LearnerId, OrderNo, SessionId};
 
 use crate::error::ApiError;
 
@@ -24,6 +24,11 @@ pub fn random_hex(bytes: usize) -> Result<String, ApiError> {
 
 pub fn new_learner_id() -> Result<LearnerId, ApiError> {
     LearnerId::parse(&random_hex(16)?).map_err(|_| ApiError::unavailable())
+}
+
+/// 128 random bits: a session's id is as hard to guess as the learner's.
+pub fn new_session_id() -> Result<SessionId, ApiError> {
+    SessionId::parse(&random_hex(16)?).map_err(|_| ApiError::unavailable())
 }
 
 /// `TIC` + the time in seconds + 10 random hex digits, upper case: unique and

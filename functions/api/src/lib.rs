@@ -8,6 +8,8 @@
 //! - [`routing`]: each route served and documented from its handler's `#[utoipa::path]`;
 //! - [`tokens`]: EdDSA access tokens: a signing key where tokens are issued, public keys everywhere;
 //! - [`auth`]: the learner/staff extractors, which refuse tokens older than the password;
+//! - [`session`]: the learner's session cookie (HttpOnly, Secure, SameSite=Strict) and its CSRF rule;
+//! - [`sender`]: messages to a learner's e-mail or phone (recovery codes), and the local outbox;
 //! - [`caller_limit`]: per-caller limits on the public routes, counted in the store;
 //! - [`config`]: typed configuration read once, and the platform clock;
 //! - [`media`]: signed, short-lived access to a bought hour's lesson files (CloudFront signed URLs);
@@ -32,6 +34,8 @@ pub mod password;
 pub mod path;
 pub mod qr;
 pub mod routing;
+pub mod sender;
+pub mod session;
 pub mod standing;
 pub mod state;
 pub mod telemetry;

@@ -7,7 +7,10 @@
 //!
 //! Each token carries a stamp of the account's password hash
 //! ([`PasswordStamp`]): a new password (a new hash, with a new salt) makes
-//! every token issued before it stale.
+//! every token issued before it stale, which is how a password change or a
+//! recovery ends a learner's other sessions in one write (the hash), with no
+//! search for their sessions. A learner's token also names its session
+//! (`sid`, a record in the store): log-out ends that one session.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -34,12 +37,15 @@ pub enum Role {
 }
 
 /// What a token says. `sub` is a random account id (or a staff login name),
-/// never personal data; `pwv` is the [`PasswordStamp`] it was issued under.
+/// never personal data; `pwv` is the [`PasswordStamp`] it was issued under;
+/// `sid` the learner's session (staff tokens have none).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: String,
     pub role: Role,
     pub pwv: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
     pub iss: String,
     pub iat: i64,
     pub exp: i64,
@@ -83,6 +89,13 @@ pub enum TokenError {
     /// The account's password changed after the token was issued.
     #[error("password changed since the token was issued")]
     PasswordChanged,
+    /// The learner logged out of the token's session (or it is gone).
+    #[error("the session ended")]
+    SessionEnded,
+    /// A cookie-authenticated request that changes something, without the
+    /// header only the site's own pages send (`crate::session`).
+    #[error("no CSRF header")]
+    CrossSite,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -145,17 +158,42 @@ impl TokenSigner {
         now: Timestamp,
         lifetime_seconds: i64,
     ) -> String {
-        let mut header = Header::new(Algorithm::EdDSA);
-        header.kid = Some(self.kid.clone());
-        let claims = Claims {
+        self.sign(&Claims {
             sub: subject.to_owned(),
             role,
             pwv: stamp.as_str().to_owned(),
+            sid: None,
             iss: ISSUER.to_owned(),
             iat: now.as_second(),
             exp: now.as_second() + lifetime_seconds,
-        };
-        jsonwebtoken::encode(&header, &claims, &self.encoding)
+        })
+    }
+
+    /// A learner's token for `session`, stamped with `stamp`, ending with
+    /// the session at `ends_at`.
+    pub fn issue_for_session(
+        &self,
+        learner: &str,
+        session: &str,
+        stamp: &PasswordStamp,
+        now: Timestamp,
+        ends_at: Timestamp,
+    ) -> String {
+        self.sign(&Claims {
+            sub: learner.to_owned(),
+            role: Role::Learner,
+            pwv: stamp.as_str().to_owned(),
+            sid: Some(session.to_owned()),
+            iss: ISSUER.to_owned(),
+            iat: now.as_second(),
+            exp: ends_at.as_second(),
+        })
+    }
+
+    fn sign(&self, claims: &Claims) -> String {
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, claims, &self.encoding)
             .expect("EdDSA signing of serialisable claims")
     }
 }

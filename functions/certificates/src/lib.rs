@@ -21,7 +21,8 @@ use printing::Printer;
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
 use ticedu_store::{
-    CertificateStore, FilingStore, LearnerStore, ProgressStore, RateLimitStore, YearStore,
+    CertificateStore, FilingStore, LearnerStore, ProgressStore, RateLimitStore, SessionStore,
+    YearStore,
 };
 use utoipa::OpenApi;
 
@@ -35,6 +36,7 @@ pub use verify::VERIFY;
 /// What the certificates function needs of a store.
 pub trait CertificatesStore:
     LearnerStore
+    + SessionStore
     + ProgressStore
     + CertificateStore
     + FilingStore
@@ -46,6 +48,7 @@ pub trait CertificatesStore:
 }
 impl<T> CertificatesStore for T where
     T: LearnerStore
+        + SessionStore
         + ProgressStore
         + CertificateStore
         + FilingStore

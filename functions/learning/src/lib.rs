@@ -11,7 +11,7 @@ mod progress;
 use axum::Router;
 use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
-use ticedu_store::{FilingStore, LearnerStore, OrderStore, ProgressStore, YearStore};
+use ticedu_store::{FilingStore, LearnerStore, OrderStore, ProgressStore, SessionStore, YearStore};
 use utoipa::OpenApi;
 
 pub use courses::COURSES;
@@ -21,11 +21,18 @@ pub use progress::PROGRESS;
 
 /// What the learning function needs of a store.
 pub trait LearningStore:
-    LearnerStore + OrderStore + ProgressStore + FilingStore + YearStore + Clone + 'static
+    LearnerStore + SessionStore + OrderStore + ProgressStore + FilingStore + YearStore + Clone + 'static
 {
 }
 impl<T> LearningStore for T where
-    T: LearnerStore + OrderStore + ProgressStore + FilingStore + YearStore + Clone + 'static
+    T: LearnerStore
+        + SessionStore
+        + OrderStore
+        + ProgressStore
+        + FilingStore
+        + YearStore
+        + Clone
+        + 'static
 {
 }
 

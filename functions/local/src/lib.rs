@@ -16,6 +16,7 @@ use ticedu_api::config::{
 };
 use ticedu_api::json::BODY_LIMIT_BYTES;
 use ticedu_api::media::MediaSigner;
+use ticedu_api::sender::Outbox;
 use ticedu_api::tokens::{TokenSigner, TokenVerifier};
 use ticedu_api::{ApiError, AppState, Platform};
 use ticedu_domain::identity::AccountKeySecret;
@@ -29,6 +30,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 pub mod demo;
 pub mod media;
+pub mod outbox;
 mod reconcile;
 pub mod wechatpay_simulator;
 
@@ -103,6 +105,14 @@ pub fn app<S: Store + Clone + 'static>(
         .map(|signer| signer.jwks())
         .unwrap_or_else(|_| serde_json::json!({ "keys": [] }));
     let reconcile = reconcile::routes(state.clone(), wechat.clone());
+    // The local sink, when the platform sends through it.
+    let outbox = state
+        .platform
+        .sender
+        .as_ref()
+        .and_then(|sender| sender.as_outbox())
+        .map(|outbox| outbox::routes(outbox.clone()))
+        .unwrap_or_default();
     let router = Router::new()
         .merge(ticedu_accounts::router(state.clone()))
         .merge(ticedu_learning::router(state.clone()))
@@ -116,6 +126,7 @@ pub fn app<S: Store + Clone + 'static>(
         .route(JWKS, get(move || async move { Json(jwks) }))
         .merge(media)
         .merge(reconcile)
+        .merge(outbox)
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
@@ -216,5 +227,7 @@ pub fn development_platform() -> Result<Arc<Platform>, ConfigError> {
         MediaSigner::from_pem(media::MEDIA_ROOT, media_kid, media_key)
             .expect("the development media key is valid"),
     );
+    // Nothing leaves the machine: messages wait in the outbox (`/dev/outbox`).
+    platform.sender = Some(Arc::new(Outbox::default()));
     Ok(Arc::new(platform))
 }

@@ -26,6 +26,7 @@
 //! every morning in a deployment; finance staff see the result in the console.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use ticedu_api::config::{ACCOUNT_KEY_SECRET, Key, TOKEN_PUBLIC_KEYS};
 use ticedu_api::{AppState, Platform, telemetry};
@@ -50,7 +51,12 @@ async fn main() -> Result<(), Error> {
         std::env::var(TOKEN_PUBLIC_KEYS).is_ok() || std::env::var(ACCOUNT_KEY_SECRET).is_ok();
     let platform = if real_keys {
         // One process runs every function: it holds every key.
-        Platform::from_env(Key::ALL)?
+        let mut platform = Platform::from_env(Key::ALL)?;
+        // Nothing leaves the machine: messages wait in the outbox (`/dev/outbox`).
+        Arc::get_mut(&mut platform)
+            .expect("the platform is not shared yet")
+            .sender = Some(Arc::new(ticedu_api::sender::Outbox::default()));
+        platform
     } else {
         tracing::warn!(
             "no {TOKEN_PUBLIC_KEYS} / {ACCOUNT_KEY_SECRET}: using development keys, not for real data"
@@ -152,6 +158,10 @@ async fn main() -> Result<(), Error> {
     };
     println!(
         "ticedu is running at http://{address}/ (API under /api, OpenAPI at /api/openapi.json)"
+    );
+    println!(
+        "messages the platform sends (password-recovery codes) wait at http://{address}{}",
+        ticedu_local::outbox::OUTBOX
     );
     if development_admin {
         let (name, password) = ticedu_local::DEMO_STAFF;

@@ -24,7 +24,7 @@ use ticedu_api::routing::OpenApiRouter;
 use ticedu_api::{AppState, route};
 use ticedu_store::{
     CardStore, InvoiceStore, LearnerStore, OrderStore, ProgressStore, RateLimitStore,
-    ReconciliationStore, StaffStore, YearStore,
+    ReconciliationStore, SessionStore, StaffStore, YearStore,
 };
 use utoipa::OpenApi;
 
@@ -65,6 +65,7 @@ use wechat_oauth::WeChatOAuth;
 /// What the payments function needs of a store.
 pub trait PaymentsStore:
     LearnerStore
+    + SessionStore
     + CardStore
     + OrderStore
     + ProgressStore
@@ -79,6 +80,7 @@ pub trait PaymentsStore:
 }
 impl<T> PaymentsStore for T where
     T: LearnerStore
+        + SessionStore
         + StaffStore
         + CardStore
         + OrderStore

@@ -9,7 +9,7 @@ use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::identity::{AccountKey, LookupKey, UsernameKey};
 use ticedu_domain::staff::StaffName;
 use ticedu_store::ids::{
-    CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo, TransactionId, in_cycle,
+    CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo, SessionId, TransactionId, in_cycle,
 };
 use ticedu_store::records::{AuditEntry, RateKey, YearChange, YearPart};
 
@@ -148,6 +148,14 @@ pub fn certificate(no: &CertificateNo) -> Key {
 
 pub fn invoice(id: &InvoiceId) -> Key {
     Key::new(format!("INVOICE#{id}"), "INVOICE")
+}
+
+pub fn recovery_code(id: &LearnerId) -> Key {
+    Key::new(learner_partition(id), "RECOVERY")
+}
+
+pub fn session(id: &SessionId) -> Key {
+    Key::new(format!("SESSION#{id}"), "SESSION")
 }
 
 pub fn throttle(key: &UsernameKey, window: i64) -> Key {

@@ -142,7 +142,7 @@ impl LearnerStore for DynamoStore {
         &self,
         corrected: &NewLearner,
         read_username_key: &UsernameKey,
-        audit: &AuditEntry,
+        audit: Option<&AuditEntry>,
     ) -> StoreResult<()> {
         during("correct_learner", async {
             let id = &corrected.id;
@@ -210,7 +210,9 @@ impl LearnerStore for DynamoStore {
                 transaction.delete(Correction::Entry, &keys::lookup(old, id))?;
             }
             crate::lookups::index(&mut transaction, Correction::Entry, id, &corrected.lookups)?;
-            transaction.put_audit(Correction::Entry, audit)?;
+            if let Some(audit) = audit {
+                transaction.put_audit(Correction::Entry, audit)?;
+            }
             self.transact(transaction).await.map_err(|error| {
                 error.explain(|part| match part {
                     Correction::Profile => Some(Refusal::LearnerChanged),

@@ -26,6 +26,8 @@
 //! | certificate | `CERT#<no>` | `CERT` | `LEARNER#<id>` / `CERT#<no>` |
 //! | invoice request | `INVOICE#<id>` | `INVOICE` | `INVOICES#<status>` / `<requested at>#<id>` |
 //! | prior record (R12: renewals before the platform) | `PRIOR#<hmac of ID number>` | `PRIOR` | |
+//! | a learner's password-recovery code (a digest) | `LEARNER#<id>` | `RECOVERY` | (TTL `expires_at`: its end) |
+//! | a learner's session (log-in to log-out) | `SESSION#<id>` | `SESSION` | (TTL `expires_at`: its end) |
 //! | failed logins in one window | `THROTTLE#<hmac of username>#<window>` | `THROTTLE` | (TTL `expires_at`) |
 //! | a year's settings / calendar staff saved | `YEARS` | `SETTINGS#<year>` / `CALENDAR#<year>` | |
 //! | an edit of a year (audit trail) | `YEARS#CHANGES` | `<at ns, 20 digits>#<year>#<part>#<version>` | |
@@ -70,6 +72,8 @@
 //! | revoke certificate | TransactWriteItems: Update certificate, `#status.#status = valid`; Put audit entry |
 //! | request invoice | TransactWriteItems: Put request (new), Update each order (own, paid, not invoiced) |
 //! | invoices by status, mark issued | Query gsi1 `INVOICES#<status>` / TransactWriteItems: Update (`requested`), Put audit entry |
+//! | save a recovery code / try one | PutItem / GetItem, then a wrong code: UpdateItem `ADD wrong_guesses` (same digest, as read); the right one: TransactWriteItems: Update code `used` (same digest, unused, as read), Update profile password hash |
+//! | start / read / end a session | PutItem / GetItem / DeleteItem (each unconditional: a repeat writes the same) |
 //! | login failure, count, clear | UpdateItem `ADD failures` unless the call's token is there (then GetItem), GetItem, DeleteItem |
 //! | stored years (on every request that prices or dates) | Query `pk = YEARS` |
 //! | save a year's settings or calendar | TransactWriteItems: Put year (`attribute_not_exists(pk)` for version 1, else `version = :read`), Put change (new) |
@@ -115,6 +119,7 @@ mod progress;
 mod reconciliation;
 mod request;
 mod retry;
+mod sessions;
 mod staff;
 pub mod table;
 mod throttle;

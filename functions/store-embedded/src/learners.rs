@@ -33,7 +33,7 @@ pub(crate) fn check_learner_exists(txn: &WriteTransaction, id: &LearnerId) -> At
 }
 
 /// Changes an existing learner's row.
-fn update_learner(
+pub(crate) fn update_learner(
     txn: &WriteTransaction,
     id: &LearnerId,
     change: impl FnOnce(&mut Learner),
@@ -114,10 +114,10 @@ impl LearnerStore for EmbeddedStore {
         &self,
         corrected: &NewLearner,
         read_username_key: &UsernameKey,
-        audit: &AuditEntry,
+        audit: Option<&AuditEntry>,
     ) -> StoreResult<()> {
         let (corrected, read, audit) =
-            (corrected.clone(), read_username_key.clone(), audit.clone());
+            (corrected.clone(), read_username_key.clone(), audit.cloned());
         self.write("correct_learner", move |txn| {
             let mut learners = open(txn, LEARNERS)?;
             let mut stored = existing_learner(&learners, &corrected.id)?;
@@ -144,7 +144,10 @@ impl LearnerStore for EmbeddedStore {
             crate::lookups::index(txn, &corrected.id, &corrected.lookups)?;
             stored.registration = stored.registration.with_correction(&corrected);
             put_json(&mut learners, id, &stored)?;
-            record(txn, &audit)
+            match &audit {
+                Some(audit) => record(txn, audit),
+                None => Ok(()),
+            }
         })
         .await
     }

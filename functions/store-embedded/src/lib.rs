@@ -24,6 +24,7 @@ mod orders;
 mod progress;
 mod reconciliation;
 mod rows;
+mod sessions;
 mod staff;
 mod tables;
 mod throttle;

@@ -119,5 +119,6 @@ pub fn create_all_tables(txn: &WriteTransaction) -> Result<(), TableError> {
     txn.open_table(AUDIT)?;
     txn.open_table(LEARNER_AUDIT)?;
     crate::reconciliation::create_tables(txn)?;
+    crate::sessions::create_tables(txn)?;
     Ok(())
 }

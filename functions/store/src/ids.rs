@@ -74,6 +74,15 @@ token_id!(
 );
 
 token_id!(
+    /// A learner's session, from log-in to log-out: 32 lower-case hex
+    /// characters, random. Access tokens carry it (`sid`), so that log-out
+    /// can end the session on the server.
+    SessionId,
+    "session id",
+    |text| lower_hex(text, 32)
+);
+
+token_id!(
     /// An order, also WeChat Pay's `out_trade_no` (6–32 characters there):
     /// 20–32 upper-case letters and digits.
     OrderNo,

@@ -39,7 +39,7 @@ use ticedu_domain::staff::StaffName;
 use ticedu_domain::wechat_pay::OpenId;
 
 pub use error::{Attempt, Failure, OrBackend, Refusal, StoreError, StoreResult, during};
-use ids::{CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo, RefundNo};
+use ids::{CardCode, CertificateNo, InvoiceId, LearnerId, OrderNo, RefundNo, SessionId};
 use records::*;
 
 /// Hours in one order at most: a purchase writes each hour's enrollment and
@@ -80,7 +80,9 @@ pub trait LearnerStore: Send + Sync {
         id: &LearnerId,
         hash: &str,
     ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Staff correct a learner's name or contact details with `audit`, in
+    /// Staff correct a learner's name or contact details with `audit` (or the
+    /// learner changes their own phone and e-mail, `None`: learners' own
+    /// changes are not in staff's trail), in
     /// one transaction: the record takes `corrected`'s name, username, phone,
     /// e-mail and look-up keys (nothing else: not the ID number, not the
     /// balance); the username's pointer moves when the name, and so the
@@ -92,7 +94,7 @@ pub trait LearnerStore: Send + Sync {
         &self,
         corrected: &NewLearner,
         read_username_key: &UsernameKey,
-        audit: &AuditEntry,
+        audit: Option<&AuditEntry>,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// R12: staff confirm that a learner took part in an earlier renewal;
     /// `audit` is written in the same transaction.
@@ -509,6 +511,47 @@ pub trait RateLimitStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<u32>> + Send;
 }
 
+/// Learners' sessions, so that log-out ends one on the server: a copied
+/// token (or cookie) is refused once its session ended, although its
+/// signature and expiry are still good. A password change ends the others
+/// through the token's password stamp, not here (`ticedu_api::tokens`).
+pub trait SessionStore: Send + Sync {
+    /// Stores `session`; a repeat with the same session writes it again.
+    fn start_session(&self, session: &Session) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The session `id`, unless it ended, or it expired by `now`.
+    fn session(
+        &self,
+        id: &SessionId,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Option<Session>>> + Send;
+    /// Ends the session `id`, if there is one: ending it again, or one
+    /// forgotten after it expired, is no error (log-out is safe to repeat).
+    fn end_session(&self, id: &SessionId) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// Password recovery without calling the association: a code sent to the
+/// learner's registered address, kept as a digest until it ends.
+pub trait RecoveryStore: Send + Sync {
+    /// Stores `code`, replacing the learner's earlier one (used or not).
+    fn save_recovery_code(
+        &self,
+        code: &RecoveryCode,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Tries `digest` against the learner's code at `now`. Right (and the
+    /// code open, [`RecoveryCode::is_open_at`]): the password hash becomes
+    /// `new_password_hash` and the code is used up, in one transaction, so a
+    /// code recovers once however many try it at once. Wrong: one more wrong
+    /// guess on the code. Refused with [`Refusal::UnknownLearner`] if the
+    /// account is gone.
+    fn recover_password(
+        &self,
+        learner: &LearnerId,
+        digest: &str,
+        new_password_hash: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Recovery>> + Send;
+}
+
 /// Yearly settings and working-day calendars as staff edit them (R11, R12,
 /// R17), each save with its audit entry. The bundled initial years are not
 /// here: `ticedu_domain::years::Years::with` lays these over them.
@@ -629,6 +672,8 @@ pub trait Store:
     + InvoiceStore
     + LoginThrottleStore
     + RateLimitStore
+    + SessionStore
+    + RecoveryStore
     + YearStore
     + ImportStore
     + StaffStore
@@ -649,6 +694,8 @@ impl<T> Store for T where
         + InvoiceStore
         + LoginThrottleStore
         + RateLimitStore
+        + SessionStore
+        + RecoveryStore
         + YearStore
         + ImportStore
         + StaffStore

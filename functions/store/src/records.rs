@@ -19,11 +19,13 @@ use ticedu_domain::wechat_pay::OpenId;
 
 mod filings;
 mod reconciliation;
+mod sessions;
 mod staff;
 mod years;
 
 pub use filings::*;
 pub use reconciliation::*;
+pub use sessions::*;
 pub use staff::*;
 pub use years::*;
 
@@ -560,6 +562,13 @@ impl RateKey {
     /// One caller's uses of a public route (`limit` names the route's limit),
     /// the caller known by their address. The address is kept only as a
     /// digest, and only for the window (DynamoDB's TTL).
+    /// Password-recovery codes asked for one account name, whether or not an
+    /// account has it (so the limit tells nothing); `subject` is already a
+    /// keyed hash of the name.
+    pub fn recovery_requests(subject: &UsernameKey) -> Self {
+        Self(format!("recovery:{}", subject.as_str()))
+    }
+
     pub fn caller(limit: &str, address: &str) -> Self {
         use sha2::Digest;
         let digest = sha2::Sha256::digest(address.as_bytes());

@@ -248,6 +248,12 @@ impl Browser {
         Ok(())
     }
 
+    /// The host of the page open now (`127.0.0.1`).
+    pub async fn current_host(&self) -> Result<String> {
+        let url = self.client.current_url().await?;
+        Ok(url.host_str().ok_or("a page without a host")?.to_owned())
+    }
+
     pub async fn find(&self, css: &str) -> Result<fantoccini::elements::Element> {
         let started = Instant::now();
         loop {

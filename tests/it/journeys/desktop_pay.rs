@@ -39,7 +39,8 @@ pub async fn desktop_pay_journey() {
         b.wait_text("[data-app=pay] .cart-total", "购物车是空的")
             .await?;
         owns_mixed_cart(&app, &learner.id).await?;
-        let orders = b.wait_text("[data-app=pay] .orders", "已支付").await?;
+        b.goto("/account/").await?;
+        let orders = b.wait_text("[data-app=account] .orders", "已支付").await?;
         if orders.contains("待支付") || orders.lines().count() != 1 {
             return Err(format!("orders after paying: {orders:?}").into());
         }

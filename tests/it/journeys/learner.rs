@@ -64,8 +64,13 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
         .issue_cards(staff, 1, 30_000, "工行转账 钟检 300 元")
         .await
         .remove(0);
-    b.goto("/pay/").await?;
-    b.wait_text("[data-app=pay] .balance", "¥0.00").await?;
+    // As the guide says: 点头像 → 账户中心 → 元账户 → 学习卡.
+    b.click("header .account-menu summary.avatar").await?;
+    b.wait_text("header .account-menu a", "账户中心").await?;
+    b.click("header .account-menu a[href='/account/']").await?;
+    b.wait_text("#yuan-account h2", "元账户").await?;
+    b.wait_text("#yuan-account h3", "学习卡").await?;
+    b.wait_text("[data-app=account] .balance", "¥0.00").await?;
     // As printed on the card: in groups of four.
     let typed = code
         .as_bytes()
@@ -77,7 +82,8 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     b.click("form.redeem button[type=submit]").await?;
     b.wait_text("form.redeem .status.ok", "已充值 ¥300.00")
         .await?;
-    b.wait_text("[data-app=pay] .balance", "¥300.00").await?;
+    b.wait_text("[data-app=account] .balance", "¥300.00")
+        .await?;
 
     b.step("put mandatory hours (confirming they will not count), an elective and one hour in the cart; pay from the balance");
     for (course, mandatory) in [
@@ -122,15 +128,21 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     b.document_at("pay", Some("form.wechat")).await?;
     b.click("form.wechat button.simulate").await?;
     b.wait_text("form.wechat .status.ok", "支付成功").await?;
-    b.wait_text("[data-app=pay] .orders", "¥600.00").await?;
-    let orders = b.find("[data-app=pay] .orders").await?.text().await?;
+    b.goto("/account/").await?;
+    b.wait_text("[data-app=account] .orders", "¥600.00").await?;
+    let orders = b.find("[data-app=account] .orders").await?.text().await?;
     // One order for the cart paid from the balance, one through WeChat Pay.
     if orders.contains("待支付") || orders.lines().count() != 2 {
         return Err(format!("orders after paying: {orders:?}").into());
     }
 
     b.step("a personal invoice on paper for one order, a company's for the other");
-    b.click("[data-app=pay] .orders input[name=order]").await?;
+    // As the guide says: 登录后点"开具发票".
+    b.wait_text("[data-app=account] button.open-invoice", "开具发票")
+        .await?;
+    b.click("[data-app=account] button.open-invoice").await?;
+    b.click("[data-app=account] .orders input[name=order]")
+        .await?;
     select(b, "form.invoice select[name=buyer_kind]", "person").await?;
     b.fill("form.invoice input[name=buyer_name]", "钟检")
         .await?;
@@ -147,19 +159,25 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     .await?;
     b.click("form.invoice button[type=submit]").await?;
     b.wait_text(
-        "[data-app=pay] .invoice-result .status.ok",
+        "[data-app=account] .invoice-result .status.ok",
         "发票申请已提交",
     )
     .await?;
-    b.wait_text("[data-app=pay] .orders", "已申请发票").await?;
+    b.wait_text("[data-app=account] .orders", "已申请发票")
+        .await?;
     let started = Instant::now();
-    while b.count("[data-app=pay] .orders input[name=order]").await? != 1 {
+    while b
+        .count("[data-app=account] .orders input[name=order]")
+        .await?
+        != 1
+    {
         if started.elapsed() > WAIT {
             return Err("the invoiced order is still offered for an invoice".into());
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    b.click("[data-app=pay] .orders input[name=order]").await?;
+    b.click("[data-app=account] .orders input[name=order]")
+        .await?;
     select(b, "form.invoice select[name=buyer_kind]", "company").await?;
     b.fill(
         "form.invoice input[name=buyer_name]",
@@ -171,7 +189,7 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     select(b, "form.invoice select[name=delivery]", "electronic").await?;
     b.click("form.invoice button[type=submit]").await?;
     // The newest order (WeChat Pay's ¥600) was ticked first; this is the cart's.
-    b.wait_text("[data-app=pay] .invoice-result .status.ok", "¥150.00")
+    b.wait_text("[data-app=account] .invoice-result .status.ok", "¥150.00")
         .await?;
     let started = Instant::now();
     while b

@@ -71,7 +71,7 @@ async fn cancel_and_refund<S: Store>(
     let b = learner_browser;
     b.step("the learner finds the unpaid order under 我的订单 and cancels it");
     log_in_with(b, &token).await?;
-    b.goto("/pay/").await?;
+    b.goto("/account/").await?;
     b.wait_text("ul.orders", &pending_no).await?;
     b.wait_text("ul.orders", "待支付").await?;
     b.click("ul.orders button.cancel-order").await?;
@@ -193,7 +193,7 @@ async fn paid_twice<S: Store>(b: &Browser, app: &TestApp<S>) -> Result<()> {
     b.step("我的订单 shows the WeChat Pay order paid and refunded");
     let mut shown = String::new();
     for _ in 0..30 {
-        b.goto("/pay/").await?;
+        b.goto("/account/").await?;
         shown = b.wait_text("ul.orders", &order).await?;
         if shown.contains("已退款") {
             break;
@@ -248,8 +248,10 @@ async fn a_double_payment_ends_with_one_purchase_and_one_refund_in_chromium() {
 
 /// Ticks `order` under 我的订单 and requests its invoice with the form as filled by `fill`.
 async fn request_invoice(b: &Browser, order: &str, fill: &str) -> Result<()> {
-    b.goto("/pay/").await?;
+    b.goto("/account/").await?;
     b.wait_text("ul.orders", order).await?;
+    // 登录后点"开具发票", as the guide says.
+    b.click("button.open-invoice").await?;
     b.click(&format!("ul.orders input[value='{order}']"))
         .await?;
     b.js(fill).await?;

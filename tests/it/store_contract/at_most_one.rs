@@ -18,6 +18,7 @@
 //! | imported certificate per number | `importing_the_same_certificate_again_changes_nothing` (20) |
 //! | staff account per name | [`twenty_concurrent_creations_of_one_staff_name_create_one`] |
 //! | bootstrapped administrator, ever | [`twenty_concurrent_bootstraps_create_one_administrator`] |
+//! | recovery per code | `twenty_concurrent_recoveries_with_one_code_recover_once` (sessions.rs) |
 //! | save per version (years, staff accounts) | `concurrent_saves_of_one_version_make_exactly_one_win`, `concurrent_saves_of_one_staff_version_make_exactly_one_win` |
 
 use ticedu_domain::cycle::CycleNumber;

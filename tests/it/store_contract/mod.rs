@@ -14,6 +14,7 @@ mod learning;
 mod lessons;
 mod orders;
 mod reconciliation;
+mod sessions;
 mod settling;
 mod staff;
 mod staff_accounts;
@@ -30,6 +31,7 @@ pub use learning::*;
 pub use lessons::*;
 pub use orders::*;
 pub use reconciliation::*;
+pub use sessions::*;
 pub use settling::*;
 pub use staff::*;
 pub use staff_accounts::*;
@@ -94,6 +96,12 @@ macro_rules! store_contract_tests {
             twenty_concurrent_refund_notices_settle_it_once,
             login_failures_are_counted_per_window_and_cleared,
             twenty_concurrent_uses_are_each_counted_once_per_window,
+            a_session_is_open_until_its_end_or_its_log_out,
+            ending_one_session_leaves_the_others,
+            a_later_log_in_forgets_nothing_still_open,
+            a_recovery_code_sets_the_password_once,
+            a_recovery_code_ends_with_its_time_or_its_wrong_guesses,
+            twenty_concurrent_recoveries_with_one_code_recover_once,
             stored_years_are_saved_overwritten_and_audited_together,
             a_stale_version_is_refused_and_nothing_changes,
             concurrent_saves_of_one_version_make_exactly_one_win,

@@ -41,7 +41,7 @@ pub(super) async fn correct_learner(case: Case) {
     };
     let entry = audit(AuditAction::LearnerCorrected);
     case.strike();
-    case.correct_learner(&corrected, &learner.username_key, &entry)
+    case.correct_learner(&corrected, &learner.username_key, Some(&entry))
         .await
         .unwrap();
     let stored = case.learner(&learner.id).await.unwrap().unwrap();

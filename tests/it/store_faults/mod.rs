@@ -12,6 +12,7 @@
 mod learners;
 mod money;
 mod records;
+mod sessions;
 mod staff;
 
 use std::future::Future;
@@ -70,6 +71,10 @@ const OPERATIONS: &[(&str, Run)] = operations![
     learners::record_login_failure,
     learners::clear_login_failures,
     learners::count_use,
+    sessions::start_session,
+    sessions::end_session,
+    sessions::save_recovery_code,
+    sessions::recover_password,
     money::issue_cards,
     money::void_card,
     money::redeem_card,

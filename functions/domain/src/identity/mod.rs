@@ -7,7 +7,7 @@ mod id_number;
 mod name;
 mod username;
 
-pub use account_key::{AccountKey, AccountKeySecret, LookupKey, UsernameKey};
+pub use account_key::{AccountKey, AccountKeySecret, LookupKey, UsernameKey, recovery_digest};
 pub use id_number::{IdNumber, IdNumberError, IdNumberShape, check_character};
 pub use name::{PersonName, PersonNameError};
 pub use username::{Username, UsernameError};
