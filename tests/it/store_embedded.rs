@@ -111,7 +111,10 @@ async fn writes_committed_together_are_each_kept_or_refused_alone() {
         if bought {
             let card = card(Fen::new(3000));
             store
-                .issue_cards(std::slice::from_ref(&card), &audit(AuditAction::CardsIssued))
+                .issue_cards(
+                    std::slice::from_ref(&card),
+                    &audit(AuditAction::CardsIssued),
+                )
                 .await
                 .unwrap();
             store.redeem_card(&card, &learner.id, now()).await.unwrap();

@@ -19,8 +19,8 @@
 //! made, and no write that depended on them can have been acknowledged.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 
 use redb::{Database, Durability, WriteTransaction};
@@ -86,7 +86,10 @@ impl Writer {
             });
             (committed, reply)
         });
-        let sent = self.jobs.as_ref().is_some_and(|jobs| jobs.send(job).is_ok());
+        let sent = self
+            .jobs
+            .as_ref()
+            .is_some_and(|jobs| jobs.send(job).is_ok());
         if !sent {
             return Err(Failure::backend("the store writer has stopped"));
         }

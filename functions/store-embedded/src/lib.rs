@@ -15,8 +15,8 @@
 
 mod audit;
 mod cards;
-mod commits;
 mod certificates;
+mod commits;
 mod filings;
 mod imports;
 mod invoices;
