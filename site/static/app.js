@@ -1011,6 +1011,31 @@
     }).catch(function () { out.textContent = text("暂时无法核验签名。", "The signature cannot be checked right now."); });
   }
 
+  // The QR link's `s` (links since 2026-12) is the bare Ed25519 signature of
+  // the certificate's public fields, one a line after a version line
+  // (`signed_text` in functions/certificates/src/views.rs): rebuilt here from
+  // the public answer and checked against each published key, so a short
+  // link proves as much as the JWT of older links.
+  function checkDetached(signature, c, out) {
+    if (!out) return;
+    var bad = function () { out.className = "signature bad"; out.textContent = text("签名无效：证书数据与协会签名不符。", "Invalid signature: the certificate data does not match the association's signature."); };
+    var bytes;
+    try { bytes = fromBase64Url(signature); } catch (e) { bad(); return; }
+    if (!window.crypto || !crypto.subtle) { out.textContent = text("此浏览器不能核验签名。", "This browser cannot check signatures."); return; }
+    var message = new TextEncoder().encode(["ticedu-certificate-v1", c.no, c.name, c.category, String(c.hours), c.cycle_start, c.cycle_end, c.issued_on, c.valid_until].join("\n"));
+    fetch("/.well-known/jwks.json").then(function (r) { return r.json(); }).then(function (jwks) {
+      return Promise.all((jwks.keys || []).map(function (key) {
+        return crypto.subtle.importKey("jwk", { kty: key.kty, crv: key.crv, x: key.x }, { name: "Ed25519" }, false, ["verify"])
+          .then(function (k) { return crypto.subtle.verify({ name: "Ed25519" }, k, bytes, message); })
+          .catch(function () { return false; });
+      }));
+    }).then(function (results) {
+      if (results.indexOf(true) < 0) { bad(); return; }
+      out.className = "signature ok";
+      out.textContent = text("协会签名有效：", "Signed by the association: ") + c.no + " · " + c.name + " · " + c.hours + text(" 学时 · 有效期至 ", " hours · valid until ") + c.valid_until;
+    }).catch(function () { out.textContent = text("暂时无法核验签名。", "The signature cannot be checked right now."); });
+  }
+
   function verify(form) {
     var result = form.querySelector(".result");
     function run() {
@@ -1029,6 +1054,7 @@
         details.textContent = c.no + " · " + c.name + " · " + (zh ? c.kind : c.kind_en) + " · " + c.hours + text(" 学时 · 周期 ", " hours · cycle ") + c.cycle_start + " – " + c.cycle_end + text(" · 签发 ", " · issued ") + c.issued_on + text(" · 有效期至 ", " · valid until ") + c.valid_until;
         result.appendChild(heading);
         result.appendChild(details);
+        if (params.get("s") && c.no === params.get("no")) checkDetached(params.get("s"), c, form.querySelector(".signature"));
         if (c.revoked_on) {
           var revoked = document.createElement("p");
           revoked.textContent = text("该证书已于 " + c.revoked_on + " 被协会撤销，不再有效。", "The association revoked this certificate on " + c.revoked_on + "; it is no longer valid.");

@@ -143,7 +143,7 @@ async fn register_pay_learn_certify_verify_revoke_on_dynamodb() {
     let no = issued.body["no"].as_str().unwrap().to_owned();
     let verify_path = issued.body["verify_path"].as_str().unwrap().to_owned();
     assert!(
-        verify_path.starts_with(&format!("/verify/?no={no}&t=")),
+        verify_path.starts_with(&format!("/verify/?no={no}&s=")),
         "{verify_path}"
     );
     let pdf = app

@@ -87,3 +87,72 @@ async fn records_stored_before_cycles_read_as_the_first_cycle() {
     let store = EmbeddedStore::open(&path).expect("open");
     crate::store_contract::legacy_records_read_as_the_first_cycle(&store, &legacy).await;
 }
+
+/// Writes that queue up together share one durable commit, yet each is
+/// still its own transaction: a refused one among them leaves nothing and
+/// takes nothing from the others, and every acknowledged one is in the file
+/// the moment the last handle is dropped (the writer thread has closed it).
+#[tokio::test]
+async fn writes_committed_together_are_each_kept_or_refused_alone() {
+    use ticedu_domain::cycle::CycleNumber;
+    use ticedu_domain::money::Fen;
+    use ticedu_store::records::AuditAction;
+    use ticedu_store::{CardStore, LearnerStore, OrderStore, ProgressStore, Refusal, StoreError};
+    use ticedu_tests::fixtures::*;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("ticedu.redb");
+    let store = EmbeddedStore::open(&path).expect("open");
+    let mut learners = Vec::new();
+    for i in 0..24 {
+        let learner = new_learner();
+        store.create_learner(&learner).await.unwrap();
+        let bought = i % 2 == 0;
+        if bought {
+            let card = card(Fen::new(3000));
+            store
+                .issue_cards(
+                    std::slice::from_ref(&card),
+                    &audit(AuditAction::CardsIssued),
+                )
+                .await
+                .unwrap();
+            store.redeem_card(&card, &learner.id, now()).await.unwrap();
+            let order = balance_order(&learner.id, vec![hour("sampling", 1)]);
+            store.purchase_with_balance(&order).await.unwrap();
+        }
+        learners.push((learner.id, bought));
+    }
+    let mut marks = tokio::task::JoinSet::new();
+    for (learner, bought) in learners.clone() {
+        let store = store.clone();
+        marks.spawn(async move {
+            let marked = store
+                .mark_learned(
+                    &learner,
+                    &mark(&hour("sampling", 1)),
+                    CycleNumber::FIRST,
+                    0,
+                    now(),
+                )
+                .await;
+            (bought, marked)
+        });
+    }
+    while let Some(done) = marks.join_next().await {
+        match done.unwrap() {
+            (true, marked) => assert!(marked.is_ok(), "{marked:?}"),
+            (false, marked) => assert!(
+                matches!(marked, Err(StoreError::Refused(Refusal::HourNotBought))),
+                "{marked:?}"
+            ),
+        }
+    }
+    drop(store);
+
+    let store = EmbeddedStore::open(&path).expect("the file is free again at once");
+    for (learner, bought) in learners {
+        let stored = store.learner(&learner).await.unwrap().unwrap();
+        assert_eq!(stored.marked_hours, u32::from(bought));
+    }
+}

@@ -1,13 +1,22 @@
-//! Offline-verifiable certificates: a compact EdDSA (Ed25519) JWT over a
-//! certificate's public fields, carried in its verification link, and the
-//! public keys as a JWKS for `/.well-known/jwks.json`. A verifier needs
-//! neither the API nor the database. The JWKS lists the current key and
-//! every retired one: a certificate printed before a rotation still verifies.
+//! Offline-verifiable certificates: an Ed25519 signature over a
+//! certificate's public fields, and the public keys as a JWKS for
+//! `/.well-known/jwks.json`. A verifier needs neither the API nor the
+//! database. The JWKS lists the current key and every retired one: a
+//! certificate printed before a rotation still verifies.
+//!
+//! Two forms of the same signature: an EdDSA JWT carrying the fields (the
+//! owner's `token`, and the `t=` of links printed before 2026-12), and the
+//! bare 64-byte signature over a canonical text of the fields
+//! ([`CertificateSigner::sign_detached`]): the fields are already printed on
+//! the certificate and answered by the verification page, so the link's QR
+//! code need carry only the number and 86 characters of signature — a QR
+//! code a third the size of the JWT's, quicker to draw and to scan.
 
 use std::fmt;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use ed25519_dalek::Signer;
 use ed25519_dalek::pkcs8::DecodePrivateKey;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::Serialize;
@@ -18,6 +27,7 @@ use serde_json::{Value, json};
 pub struct CertificateSigner {
     kid: String,
     encoding: EncodingKey,
+    key: ed25519_dalek::SigningKey,
     /// The raw public key, base64url: the JWK's `x`.
     x: String,
     /// Retired keys' ids and `x`, still published.
@@ -46,6 +56,7 @@ impl CertificateSigner {
         Ok(Self {
             kid: kid.trim().to_owned(),
             encoding,
+            key,
             x,
             retired: Vec::new(),
         })
@@ -97,6 +108,33 @@ impl CertificateSigner {
                 .iter()
                 .map(|(kid, x)| (kid.as_str(), x.as_str())),
         )
+    }
+
+    /// The Ed25519 signature of `message` with the current key, base64url
+    /// without padding (86 characters). No key id travels with it: a
+    /// verifier tries each key of the JWKS (a handful at most).
+    pub fn sign_detached(&self, message: &[u8]) -> String {
+        URL_SAFE_NO_PAD.encode(self.key.sign(message).to_bytes())
+    }
+
+    /// Whether `signature` (as [`Self::sign_detached`] gives it) is the
+    /// signature of `message` by the current key or a retired one.
+    pub fn verify_detached(&self, message: &[u8], signature: &str) -> bool {
+        let Some(signature) = URL_SAFE_NO_PAD
+            .decode(signature)
+            .ok()
+            .and_then(|bytes| ed25519_dalek::Signature::from_slice(&bytes).ok())
+        else {
+            return false;
+        };
+        self.keys().any(|(_, x)| {
+            URL_SAFE_NO_PAD
+                .decode(x)
+                .ok()
+                .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+                .and_then(|bytes| ed25519_dalek::VerifyingKey::from_bytes(&bytes).ok())
+                .is_some_and(|key| key.verify_strict(message, &signature).is_ok())
+        })
     }
 
     pub fn sign(&self, claims: &impl Serialize) -> String {
@@ -154,6 +192,23 @@ mod tests {
         assert_eq!(kids, ["cert-202701", "cert-202601"]);
         let forgotten = signer("cert-202701", 2);
         assert!(forgotten.verify::<Value>(&token).is_none());
+    }
+
+    #[test]
+    fn a_detached_signature_verifies_under_a_retired_key_and_not_on_other_text() {
+        let old = signer("cert-202601", 1);
+        let signature = old.sign_detached(b"ticedu-certificate-v1\nTIC-2026-H-0001");
+        assert_eq!(signature.len(), 86);
+        let new = signer("cert-202701", 2)
+            .with_retired(&retired_entry(&old))
+            .unwrap();
+        assert!(new.verify_detached(b"ticedu-certificate-v1\nTIC-2026-H-0001", &signature));
+        assert!(!new.verify_detached(b"ticedu-certificate-v1\nTIC-2026-H-0002", &signature));
+        assert!(!new.verify_detached(b"ticedu-certificate-v1\nTIC-2026-H-0001", "AAAA"));
+        assert!(
+            !signer("cert-202701", 2)
+                .verify_detached(b"ticedu-certificate-v1\nTIC-2026-H-0001", &signature)
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The owner's printable certificate: A4 landscape, its QR code linking to
-//! the verification page with the signed token.
+//! the verification page with the certificate's signature.
 
 use std::sync::Arc;
 
@@ -15,7 +15,7 @@ use ticedu_store::ids::CertificateNo;
 
 use crate::CertificatesStore;
 use crate::printing::Printer;
-use crate::views::{data_of, signed, status_of, verify_path};
+use crate::views::{data_of, signature, status_of, verify_path};
 
 pub const PDF: &str = "/api/certificates/{no}/pdf";
 
@@ -51,7 +51,7 @@ pub(crate) async fn pdf<S: CertificatesStore>(
         printer.site_url(&headers)?,
         verify_path(
             &no,
-            &signed(&certificate, state.platform.certificate_signer()?)
+            &signature(&certificate, state.platform.certificate_signer()?)
         )
     );
     let data = data_of(&certificate);

@@ -21,7 +21,7 @@ use ticedu_store::records::{CertificateStatus, RateKey, ThrottleWindow};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::CertificatesStore;
-use crate::views::{status_of, status_text};
+use crate::views::{category_code, status_of, status_text};
 
 pub const VERIFY: &str = "/api/certificates/verify/{no}";
 
@@ -45,6 +45,8 @@ pub(crate) struct Verification {
     /// 持证人员 / 新入行及其他学员 / 职称人员
     kind: String,
     kind_en: String,
+    /// `holder`, `new` or `titled`: as the link's signature states it.
+    category: String,
     hours: u32,
     cycle_start: String,
     cycle_end: String,
@@ -108,6 +110,7 @@ pub(crate) async fn verify<S: CertificatesStore>(
         name: certificate.name.masked(),
         kind: category.label_zh().to_owned(),
         kind_en: category.label_en().to_owned(),
+        category: category_code(category).to_owned(),
         hours: certificate.hours,
         cycle_start: certificate.cycle_start.to_string(),
         cycle_end: certificate.cycle_end.to_string(),

@@ -40,7 +40,8 @@ pub(crate) struct MyCertificate {
     status: String,
     /// Why staff revoked it: its owner reads it; the public page does not show it.
     revocation_reason: Option<String>,
-    /// The public verification page of this certificate, with its signed token (what the QR code holds).
+    /// The public verification page of this certificate with its signature
+    /// (what the QR code holds): `/verify/?no=…&s=…`.
     verify_path: String,
     /// EdDSA JWT over the public fields; verifiable offline with `/.well-known/jwks.json`.
     token: String,
@@ -49,6 +50,7 @@ pub(crate) struct MyCertificate {
 impl MyCertificate {
     pub(crate) fn of(certificate: Certificate, today: Date, signer: &CertificateSigner) -> Self {
         let token = signed(&certificate, signer);
+        let link = verify_path(&certificate.no, &signature(&certificate, signer));
         let status = status_of(&certificate, today);
         let revocation_reason = match &certificate.status {
             CertificateStatus::Revoked { reason, .. } => Some(reason.clone()),
@@ -56,7 +58,7 @@ impl MyCertificate {
         };
         Self {
             revocation_reason,
-            verify_path: verify_path(&certificate.no, &token),
+            verify_path: link,
             token,
             no: certificate.no.to_string(),
             name: certificate.name.to_string(),
@@ -88,17 +90,21 @@ struct SignedCertificate {
     valid_until: String,
 }
 
-pub(crate) fn signed(certificate: &Certificate, signer: &CertificateSigner) -> String {
-    let category = match certificate.kind.category() {
+/// How the signatures name a learner's category (and the verification answer's `category`).
+pub(crate) fn category_code(category: LearnerCategory) -> &'static str {
+    match category {
         LearnerCategory::Holder => "holder",
         LearnerCategory::New => "new",
         LearnerCategory::Titled => "titled",
-    };
+    }
+}
+
+pub(crate) fn signed(certificate: &Certificate, signer: &CertificateSigner) -> String {
     signer.sign(&SignedCertificate {
         iss: "ticedu".to_owned(),
         sub: certificate.no.to_string(),
         name: certificate.name.masked(),
-        category: category.to_owned(),
+        category: category_code(certificate.kind.category()).to_owned(),
         hours: certificate.hours,
         cycle_start: certificate.cycle_start.to_string(),
         cycle_end: certificate.cycle_end.to_string(),
@@ -107,9 +113,36 @@ pub(crate) fn signed(certificate: &Certificate, signer: &CertificateSigner) -> S
     })
 }
 
-/// The verification page of a certificate, with its signed token: what the QR code links to.
-pub(crate) fn verify_path(no: &CertificateNo, token: &str) -> String {
-    format!("/verify/?no={no}&t={token}")
+/// The text a certificate's detached signature covers: the same public
+/// fields as the JWT, one a line, in this order, after a version line. The
+/// verification page rebuilds it from the public answer; an offline
+/// verifier from the printed certificate (the name masked as the page masks
+/// it). Documented in `site/content/guide/verification.md`.
+pub(crate) fn signed_text(certificate: &Certificate) -> String {
+    [
+        "ticedu-certificate-v1".to_owned(),
+        certificate.no.to_string(),
+        certificate.name.masked(),
+        category_code(certificate.kind.category()).to_owned(),
+        certificate.hours.to_string(),
+        certificate.cycle_start.to_string(),
+        certificate.cycle_end.to_string(),
+        certificate.issued_on.to_string(),
+        certificate.valid_until.to_string(),
+    ]
+    .join("\n")
+}
+
+/// The detached signature of the certificate's public fields (86 characters).
+pub(crate) fn signature(certificate: &Certificate, signer: &CertificateSigner) -> String {
+    signer.sign_detached(signed_text(certificate).as_bytes())
+}
+
+/// The verification page of a certificate with its signature: what the QR
+/// code links to. Links printed before carry `t=` (the JWT) instead of `s=`;
+/// the page checks either.
+pub(crate) fn verify_path(no: &CertificateNo, signature: &str) -> String {
+    format!("/verify/?no={no}&s={signature}")
 }
 
 pub(crate) fn status_of(certificate: &Certificate, today: Date) -> PublicStatus {

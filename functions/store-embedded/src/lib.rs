@@ -7,13 +7,16 @@
 //! and writes or aborts, so the conditions DynamoDB evaluates server-side
 //! hold here by serialisation. Records are JSON values in typed tables.
 //!
-//! redb is synchronous; every operation runs on tokio's blocking pool. Each
+//! redb is synchronous: reads run on tokio's blocking pool, writes on one
+//! writer thread that commits them in groups (`commits.rs`: each operation
+//! its own transaction, answered once a flush covering it is durable). Each
 //! capability's storage is a module of its own (`learners.rs`, `cards.rs` …);
 //! `rows.rs` holds the table reads and writes they share.
 
 mod audit;
 mod cards;
 mod certificates;
+mod commits;
 mod filings;
 mod imports;
 mod invoices;
@@ -36,10 +39,14 @@ use std::sync::Arc;
 use redb::{Database, ReadTransaction, ReadableDatabase, WriteTransaction};
 use ticedu_store::{Attempt, OrBackend, StoreResult, during};
 
-/// The embedded store. Cheap to clone; clones share the database.
+use crate::commits::Writer;
+
+/// The embedded store. Cheap to clone; clones share the database and its
+/// writer thread, which stops when the last clone is dropped.
 #[derive(Clone)]
 pub struct EmbeddedStore {
     db: Arc<Database>,
+    writer: Arc<Writer>,
 }
 
 impl EmbeddedStore {
@@ -52,32 +59,25 @@ impl EmbeddedStore {
             txn.commit().or_backend()?;
             Ok(db)
         };
-        let db = create().map_err(|failure| failure.during("open"))?;
-        Ok(Self { db: Arc::new(db) })
+        let db = Arc::new(create().map_err(|failure| failure.during("open"))?);
+        let writer = Writer::start(Arc::clone(&db))
+            .or_backend()
+            .map_err(|failure| failure.during("open"))?;
+        Ok(Self {
+            db,
+            writer: Arc::new(writer),
+        })
     }
 
     /// Runs `work` as `operation` in one write transaction: committed if it
-    /// returns `Ok`, aborted (nothing written) if it returns `Err`.
+    /// returns `Ok`, aborted (nothing written) if it returns `Err`; answered
+    /// once the commit is durable.
     async fn write<T, F>(&self, operation: &'static str, work: F) -> StoreResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&WriteTransaction) -> Attempt<T> + Send + 'static,
     {
-        let db = Arc::clone(&self.db);
-        blocking(operation, move || {
-            let txn = db.begin_write().or_backend()?;
-            match work(&txn) {
-                Ok(value) => {
-                    txn.commit().or_backend()?;
-                    Ok(value)
-                }
-                Err(failure) => {
-                    txn.abort().or_backend()?;
-                    Err(failure)
-                }
-            }
-        })
-        .await
+        during(operation, self.writer.write(work)).await
     }
 
     /// Runs `work` as `operation` on a snapshot of the database.

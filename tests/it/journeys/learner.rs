@@ -348,7 +348,7 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
         .prop("href")
         .await?
         .ok_or("no verification link")?;
-    if !verify_url.contains(&format!("/verify/?no={no}&t=")) {
+    if !verify_url.contains(&format!("/verify/?no={no}&s=")) {
         return Err(format!("the verification link is {verify_url}").into());
     }
     b.document("certificates").await?;

@@ -45,9 +45,24 @@ pub fn titled() -> CertificateData {
     }
 }
 
-/// A link as long as real ones (~480 characters: a ~420-character EdDSA JWT
-/// over the public fields): the verification page with a signed token.
+/// A link as long as real ones: the verification page with the number and
+/// the 86-character Ed25519 signature of the public fields (~140
+/// characters; links printed before 2026-12 carried a ~420-character JWT).
 pub fn verify_link(data: &CertificateData) -> String {
+    format!(
+        "https://ce.example.cn/verify/?no={}&s={}",
+        data.no,
+        "Qm9yZWFsaXMtc2lnbmF0dXJlLXNhbXBsZS1mb3ItdGhlLXFyLWNvZGUtYmVuY2htYXJr_-"
+            .chars()
+            .cycle()
+            .take(86)
+            .collect::<String>()
+    )
+}
+
+/// A link of the older form (a JWT in `t=`), still printed on certificates
+/// issued before 2026-12: the longest a QR code here has to hold.
+pub fn old_verify_link(data: &CertificateData) -> String {
     format!(
         "https://ce.example.cn/verify/?no={}&t={}",
         data.no,
