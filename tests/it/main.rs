@@ -35,6 +35,7 @@ mod journeys;
 mod privacy;
 mod secrets;
 mod shipped_data;
+mod site_accessibility;
 mod site_browser;
 mod store_contract;
 mod store_crash;

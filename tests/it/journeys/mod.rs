@@ -12,7 +12,7 @@
 //! With `TICEDU_SCREENSHOTS=1`, the main pages are also saved at phone size to
 //! `docs/screenshots/`.
 
-mod browser;
+pub(crate) mod browser;
 mod console;
 mod desktop_pay;
 mod learner;
@@ -49,7 +49,7 @@ async fn platform() -> App {
 
 /// Logs `b` in with a token the API issued (the journeys that are not
 /// about logging in skip its form): the pages read it from session storage.
-async fn log_in_with(b: &Browser, token: &str) -> Result<()> {
+pub(crate) async fn log_in_with(b: &Browser, token: &str) -> Result<()> {
     b.goto("/").await?;
     b.js(&format!(
         "sessionStorage.setItem('ticedu.token', {});",
