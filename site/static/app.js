@@ -304,7 +304,7 @@
           var item = document.createElement("li");
           var label = document.createElement("a");
           label.href = prefix + "/courses/" + course.id + "/" + hour.number + "/";
-          label.textContent = hour.number + ". " + (zh ? hour.title : hour.title_en);
+          label.textContent = text("第 " + hour.number + " 学时 · ", "Hour " + hour.number + " · ") + (zh ? hour.title : hour.title_en);
           item.appendChild(label);
           if (notCounting[hour.id]) {
             var tag = document.createElement("span");
@@ -1096,8 +1096,19 @@
     var FILE = ["certificate.not_filed", "certificate.application_rejected", "certificate.application_with_staff", "certificate.expiry_mismatch"];
     var OVERDUE = ["certificate.overdue_renewal_needed", "certificate.overdue_rejected"];
     // What happens next, in the platform's words: every state has one.
+    // Holders confirm what is on record; new learners fill in the application form (R16, R19):
+    // the form shows once both the step and the kind are known.
+    var account = api("GET", "/accounts/me").then(function (me) {
+      var kind = me.category === "new" ? "new" : "holder";
+      filing.querySelectorAll("[data-for]").forEach(function (part) { part.hidden = part.getAttribute("data-for") !== kind; });
+      var record = filing.querySelector(".on-record");
+      if (me.kind && me.kind.original_certificate_no) {
+        record.textContent = text("原证书编号：", "Certificate number: ") + me.kind.original_certificate_no + text("；到期日：", "; expiry: ") + me.kind.expires_on;
+      }
+    }).catch(function () {});
     function refreshNextStep() {
-      api("GET", "/learning/progress").then(function (p) {
+      Promise.all([api("GET", "/learning/progress"), account]).then(function (answers) {
+        var p = answers[0];
         var code = p.next_step.code;
         filing.hidden = FILE.indexOf(code) < 0;
         overdue.hidden = OVERDUE.indexOf(code) < 0;

@@ -48,7 +48,12 @@ const PAGES: [&str; 27] = [
 ];
 
 /// The learner's own pages, checked again logged in.
-const LEARNER_PAGES: [&str; 4] = ["/learning/", "/pay/", "/certificates/", "/courses/draft-survey/1/"];
+const LEARNER_PAGES: [&str; 4] = [
+    "/learning/",
+    "/pay/",
+    "/certificates/",
+    "/courses/draft-survey/1/",
+];
 
 fn axe_source() -> String {
     let path = std::env::var_os("TICEDU_AXE_CORE")
@@ -88,7 +93,12 @@ async fn violations(b: &Browser, axe: &str, at: &str) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-        .map(|v| format!("{at}: {} ({}): {} — {}", v["id"], v["impact"], v["help"], v["nodes"]))
+        .map(|v| {
+            format!(
+                "{at}: {} ({}): {} — {}",
+                v["id"], v["impact"], v["help"], v["nodes"]
+            )
+        })
         .collect()
 }
 
@@ -132,7 +142,9 @@ async fn every_template_has_no_serious_or_critical_accessibility_violation() {
         b.click("form[data-app=register] button[type=submit]")
             .await
             .unwrap();
-        b.find("form[data-app=register] .field-error").await.unwrap();
+        b.find("form[data-app=register] .field-error")
+            .await
+            .unwrap();
         failures.extend(violations(&b, &axe, &at).await);
 
         let at = format!("{prefix}/search/ (results)");
@@ -147,8 +159,11 @@ async fn every_template_has_no_serious_or_critical_accessibility_violation() {
     let staff = app.staff_token().await;
     let cards = app.issue_cards(&staff, 1, 60_000, "无障碍检查").await;
     app.redeem(&learner.token, &cards[0]).await;
-    app.buy(&learner.token, json!([{ "kind": "course", "id": "draft-survey" }]))
-        .await;
+    app.buy(
+        &learner.token,
+        json!([{ "kind": "course", "id": "draft-survey" }]),
+    )
+    .await;
     log_in_with(&b, &learner.token).await.unwrap();
     check_pages(&b, &axe, &LEARNER_PAGES, &mut failures).await;
 

@@ -3,8 +3,8 @@
 
 use jiff::civil::Date;
 use serde::Deserialize;
-use ticedu_api::{ApiError, FieldErrors};
 use ticedu_api::password::Password;
+use ticedu_api::{ApiError, FieldErrors};
 use ticedu_domain::contact::{EmailAddress, PhoneNumber};
 use ticedu_domain::identity::{IdNumber, PersonName, Username};
 use ticedu_domain::learner::{
@@ -82,7 +82,8 @@ impl RegisterRequest {
             );
         }
         let phone = phone_given.and_then(|phone| errors.check("phone", PhoneNumber::parse(&phone)));
-        let email = email_given.and_then(|email| errors.check("email", EmailAddress::parse(&email)));
+        let email =
+            email_given.and_then(|email| errors.check("email", EmailAddress::parse(&email)));
         let password = errors.check("password", Password::new_password(self.password));
         errors.finish()?;
         // Every check passed, so every value is there (finish() answered otherwise).
@@ -142,8 +143,10 @@ impl KindRequest {
                 title_certificate_no,
             } => {
                 let title_kind = errors.check("kind.title_kind", ShortText::parse(&title_kind));
-                let authority =
-                    errors.check("kind.issuing_authority", ShortText::parse(&issuing_authority));
+                let authority = errors.check(
+                    "kind.issuing_authority",
+                    ShortText::parse(&issuing_authority),
+                );
                 let number = errors.check(
                     "kind.title_certificate_no",
                     DocumentNumber::parse(&title_certificate_no),

@@ -51,11 +51,19 @@ pub fn label(path: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// "证书到期日：…" unless the rule's own words name the field already.
-fn named(path: &str, zh: Cow<'static, str>, en: Cow<'static, str>) -> (Cow<'static, str>, Cow<'static, str>) {
+fn named(
+    path: &str,
+    zh: Cow<'static, str>,
+    en: Cow<'static, str>,
+) -> (Cow<'static, str>, Cow<'static, str>) {
     let Some((label_zh, label_en)) = label(path) else {
         return (zh, en);
     };
-    let zh = if zh.contains(label_zh) { zh } else { format!("{label_zh}：{zh}").into() };
+    let zh = if zh.contains(label_zh) {
+        zh
+    } else {
+        format!("{label_zh}：{zh}").into()
+    };
     let en = if en.to_lowercase().contains(&label_en.to_lowercase()) {
         en
     } else {
@@ -91,10 +99,19 @@ impl FieldErrors {
     }
 
     /// The value, or `None` with the rule's refusal noted against `field`.
-    pub fn check<T, R: Rejection>(&mut self, field: &'static str, result: Result<T, R>) -> Option<T> {
+    pub fn check<T, R: Rejection>(
+        &mut self,
+        field: &'static str,
+        result: Result<T, R>,
+    ) -> Option<T> {
         result
             .map_err(|rejection| {
-                self.push(field, rejection.code(), rejection.message_zh(), rejection.message_en())
+                self.push(
+                    field,
+                    rejection.code(),
+                    rejection.message_zh(),
+                    rejection.message_en(),
+                )
             })
             .ok()
     }
@@ -149,13 +166,20 @@ impl ApiError {
     pub fn from_fields(status: StatusCode, fields: Vec<FieldError>) -> Option<Self> {
         let first = fields.first()?;
         let mut error = if fields.len() == 1 {
-            Self::new(status, first.code, first.message.clone(), first.message_en.clone())
+            Self::new(
+                status,
+                first.code,
+                first.message.clone(),
+                first.message_en.clone(),
+            )
         } else {
             let names = |zh: bool| {
                 fields
                     .iter()
                     .map(|field| match label(&field.field) {
-                        Some((label_zh, label_en)) => if zh { label_zh } else { label_en }.to_owned(),
+                        Some((label_zh, label_en)) => {
+                            if zh { label_zh } else { label_en }.to_owned()
+                        }
                         None => field.field.to_string(),
                     })
                     .collect::<Vec<_>>()
@@ -163,8 +187,16 @@ impl ApiError {
             Self::new(
                 status,
                 first.code,
-                format!("有 {} 处需要修改：{}。", fields.len(), names(true).join("、")),
-                format!("{} fields need correcting: {}.", fields.len(), names(false).join(", ")),
+                format!(
+                    "有 {} 处需要修改：{}。",
+                    fields.len(),
+                    names(true).join("、")
+                ),
+                format!(
+                    "{} fields need correcting: {}.",
+                    fields.len(),
+                    names(false).join(", ")
+                ),
             )
         };
         error.body.fields = Some(fields);
@@ -186,25 +218,43 @@ mod tests {
         assert_eq!(error.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(error.code(), "field.missing");
         let fields = error.body.fields.as_ref().unwrap();
-        let said: Vec<_> = fields.iter().map(|f| (f.field.as_ref(), f.code, f.message.as_ref())).collect();
+        let said: Vec<_> = fields
+            .iter()
+            .map(|f| (f.field.as_ref(), f.code, f.message.as_ref()))
+            .collect();
         assert_eq!(
             said,
             [
                 ("kind.title_kind", "field.missing", "请填写职称类别。"),
                 ("kind.expires_on", "date.missing", "请填写证书到期日。"),
-                ("kind.learning_started_on", "date.invalid", "开始学习日期：应为有效日期，例如 2027-07-06。"),
+                (
+                    "kind.learning_started_on",
+                    "date.invalid",
+                    "开始学习日期：应为有效日期，例如 2027-07-06。"
+                ),
             ]
         );
-        assert_eq!(error.body.message, "有 3 处需要修改：职称类别、证书到期日、开始学习日期。");
+        assert_eq!(
+            error.body.message,
+            "有 3 处需要修改：职称类别、证书到期日、开始学习日期。"
+        );
     }
 
     #[test]
     fn a_rule_that_names_its_field_is_not_named_twice() {
         let mut errors = FieldErrors::new();
-        errors.push("password", "password.too_short", "密码至少 8 位。", "A password has at least 8 characters.");
+        errors.push(
+            "password",
+            "password.too_short",
+            "密码至少 8 位。",
+            "A password has at least 8 characters.",
+        );
         let error = errors.finish().unwrap_err();
         assert_eq!(error.body.message, "密码至少 8 位。");
-        assert_eq!(error.body.message_en, "A password has at least 8 characters.");
+        assert_eq!(
+            error.body.message_en,
+            "A password has at least 8 characters."
+        );
     }
 
     #[test]

@@ -105,9 +105,16 @@ fn refusal(path: &str, serde_says: &str, sent: Option<&Value>) -> FieldError {
     };
     let quoted_name = || serde_says.split('`').nth(1).unwrap_or_default().to_owned();
     let blank = matches!(sent, Some(Value::Null))
-        || sent.and_then(Value::as_str).is_some_and(|text| text.trim().is_empty());
-    let (code, zh, en): (&'static str, String, String) = if serde_says.starts_with("missing field") {
-        let missing = if path == "." { quoted_name() } else { format!("{path}.{}", quoted_name()) };
+        || sent
+            .and_then(Value::as_str)
+            .is_some_and(|text| text.trim().is_empty());
+    let (code, zh, en): (&'static str, String, String) = if serde_says.starts_with("missing field")
+    {
+        let missing = if path == "." {
+            quoted_name()
+        } else {
+            format!("{path}.{}", quoted_name())
+        };
         let (zh, en) = label(&missing).map_or_else(
             || (format!("`{missing}`"), format!("`{missing}`")),
             |(zh, en)| (zh.to_owned(), en.to_owned()),
@@ -119,14 +126,26 @@ fn refusal(path: &str, serde_says: &str, sent: Option<&Value>) -> FieldError {
             message_en: format!("{en} is required.").into(),
         };
     } else if serde_says.starts_with("unknown field") || serde_says.starts_with("duplicate field") {
-        let which = if serde_says.starts_with("unknown") { ("无法识别的", "unknown") } else { ("重复的", "duplicate") };
+        let which = if serde_says.starts_with("unknown") {
+            ("无法识别的", "unknown")
+        } else {
+            ("重复的", "duplicate")
+        };
         (
             "field.unknown",
             format!("请求内容有误：{}字段 `{}`。", which.0, quoted_name()),
-            format!("Invalid request body: {} field `{}`.", which.1, quoted_name()),
+            format!(
+                "Invalid request body: {} field `{}`.",
+                which.1,
+                quoted_name()
+            ),
         )
     } else if blank {
-        ("field.missing", format!("请填写{label_zh}。"), format!("{label_en} is required."))
+        (
+            "field.missing",
+            format!("请填写{label_zh}。"),
+            format!("{label_en} is required."),
+        )
     } else if serde_says.starts_with("unknown variant") {
         (
             "field.choice",
@@ -135,7 +154,11 @@ fn refusal(path: &str, serde_says: &str, sent: Option<&Value>) -> FieldError {
         )
     } else {
         let (zh, en) = expected(path, serde_says);
-        ("field.type", format!("{label_zh}：应为{zh}。"), format!("{label_en}: must be {en}."))
+        (
+            "field.type",
+            format!("{label_zh}：应为{zh}。"),
+            format!("{label_en}: must be {en}."),
+        )
     };
     FieldError {
         field: path.to_owned().into(),
@@ -161,9 +184,11 @@ fn expected(path: &str, serde_says: &str) -> (&'static str, &'static str) {
         ("列表", "a list")
     } else if wanted.contains("struct") || wanted.contains("map") || wanted.contains("enum") {
         ("对象", "an object")
-    } else if ["u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "usize", "integer"]
-        .iter()
-        .any(|number| wanted.contains(number))
+    } else if [
+        "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "usize", "integer",
+    ]
+    .iter()
+    .any(|number| wanted.contains(number))
     {
         ("整数", "a whole number")
     } else {
@@ -221,10 +246,19 @@ mod tests {
         let error = parse::<Claim>(br#"{"expires_on": ""}"#).unwrap_err();
         assert_eq!(error.body.message, "请填写证书到期日。");
         let fields = error.body.fields.as_ref().unwrap();
-        assert_eq!((fields[0].field.as_ref(), fields[0].code), ("expires_on", "field.missing"));
+        assert_eq!(
+            (fields[0].field.as_ref(), fields[0].code),
+            ("expires_on", "field.missing")
+        );
         let error = parse::<Claim>(br#"{"expires_on": "2027-02-30"}"#).unwrap_err();
-        assert_eq!(error.body.message, "证书到期日：应为日期，例如 2027-07-06。");
-        assert_eq!(error.body.message_en, "Expiry date: must be a date such as 2027-07-06.");
+        assert_eq!(
+            error.body.message,
+            "证书到期日：应为日期，例如 2027-07-06。"
+        );
+        assert_eq!(
+            error.body.message_en,
+            "Expiry date: must be a date such as 2027-07-06."
+        );
         let error = parse::<Claim>(b"{}").unwrap_err();
         assert_eq!(error.body.message_en, "Expiry date is required.");
     }
@@ -233,7 +267,10 @@ mod tests {
     fn a_wrong_type_names_the_field_but_not_the_value() {
         let error = parse::<Body>(br#"{"name": "a", "count": "110105199004086782"}"#).unwrap_err();
         assert!(
-            error.body.message_en.contains("`count`: must be a whole number"),
+            error
+                .body
+                .message_en
+                .contains("`count`: must be a whole number"),
             "{:?}",
             error.body
         );

@@ -1,7 +1,6 @@
 //! Request bodies as they arrive, and their parsing into commands of domain
 //! types: a handler sees only values that are valid.
 
-use axum::http::StatusCode;
 use serde::Deserialize;
 use ticedu_api::{ApiError, FieldErrors};
 use ticedu_domain::contact::{EmailAddress, PhoneNumber};
@@ -213,6 +212,7 @@ impl WeChatOrderRequest {
 
 #[cfg(test)]
 mod tests {
+    use axum::http::StatusCode;
     use serde_json::json;
 
     use super::*;

@@ -13,29 +13,47 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     let id_number = id_number(id_number_seed());
     let id_number = id_number.expose();
 
-    b.step("a refused registration shows every problem beside its field, the first focused, no codes");
+    b.step(
+        "a refused registration shows every problem beside its field, the first focused, no codes",
+    );
     b.goto("/register/").await?;
-    b.click("form[data-app=register] button[type=submit]").await?;
-    b.wait_text("form[data-app=register] .status.bad", "处需要修改").await?;
+    b.click("form[data-app=register] button[type=submit]")
+        .await?;
+    b.wait_text("form[data-app=register] .status.bad", "处需要修改")
+        .await?;
     if b.js("return document.activeElement.name;").await? != json!("name") {
         return Err("the first empty field is not focused".into());
     }
-    b.fill("form[data-app=register] input[name=name]", "钟3").await?;
-    b.fill("form[data-app=register] input[name=id_number]", "1101051990").await?;
+    b.fill("form[data-app=register] input[name=name]", "钟3")
+        .await?;
+    b.fill(
+        "form[data-app=register] input[name=id_number]",
+        "1101051990",
+    )
+    .await?;
     b.find("form[data-app=register] select[name=category]")
         .await?
         .select_by_value("new")
         .await?;
-    b.fill("form[data-app=register] input[name=password]", PASSWORD).await?;
-    b.click("form[data-app=register] input[name=consent]").await?;
-    b.click("form[data-app=register] button[type=submit]").await?;
+    b.fill("form[data-app=register] input[name=password]", PASSWORD)
+        .await?;
+    b.click("form[data-app=register] input[name=consent]")
+        .await?;
+    b.click("form[data-app=register] button[type=submit]")
+        .await?;
     // From the API, at once: the name, the ID number, the empty date, no phone or e-mail.
-    b.wait_text("form[data-app=register] .status.bad", "有 4 处需要修改").await?;
+    b.wait_text("form[data-app=register] .status.bad", "有 4 处需要修改")
+        .await?;
     let beside = b
         .js("return Array.from(document.querySelectorAll('form[data-app=register] [aria-invalid=true]')).map(f => f.name + ': ' + document.getElementById(f.getAttribute('aria-describedby').split(' ').pop()).textContent);")
         .await?
         .to_string();
-    for said in ["name: 姓名", "id_number: 身份证", "learning_started_on: 请填写开始学习日期", "phone: 联系电话"] {
+    for said in [
+        "name: 姓名",
+        "id_number: 身份证",
+        "learning_started_on: 请填写开始学习日期",
+        "phone: 联系电话",
+    ] {
         if !beside.contains(said) {
             return Err(format!("{said:?} is not beside its field: {beside}").into());
         }
@@ -67,7 +85,8 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
         .await?;
     b.fill("form[data-app=register] input[name=password]", PASSWORD)
         .await?;
-    b.click("form[data-app=register] input[name=consent]").await?;
+    b.click("form[data-app=register] input[name=consent]")
+        .await?;
     b.click("form[data-app=register] button[type=submit]")
         .await?;
     let said = b
