@@ -622,7 +622,7 @@
       var items = cartItems();
       payBalance.disabled = true;
       api("POST", "/payments/purchase", { items: cartRequest() }).then(function (answer) {
-        confirmBought(status, items, answer.hours, answer.total_fen, text("已从余额扣除", "taken from your balance"));
+        confirmBought(status, items, answer.hours, answer.total_fen, text("购买成功", "Bought"), text("已从余额扣除", "taken from your balance"));
         paid(items);
       }).catch(function (error) { say(status, error.message, false); })
         // Enabled again only if the cart still holds something to pay.
@@ -791,7 +791,7 @@
           codeUrl.hidden = true;
           qr.hidden = true;
           var bought = forgetOrder(orderNo);
-          confirmBought(status, bought, order.hours, order.total_fen, text("已通过微信支付", "paid with WeChat Pay"));
+          confirmBought(status, bought, order.hours, order.total_fen, text("支付成功", "Paid"), text("已通过微信支付", "paid with WeChat Pay"));
           paid(bought);
         } else if (tries > 0) {
           waiting = setTimeout(function () { waitForPayment(orderNo, tries - 1); }, 1500);
@@ -922,10 +922,10 @@
   // A purchase confirmed in full: what was bought, what it cost, and
   // whether it counts toward this cycle (the progress says which bought
   // hours would not, and why).
-  function confirmBought(status, items, hours, totalFen, how) {
+  function confirmBought(status, items, hours, totalFen, done, how) {
     var what = items.map(function (item) { return item.title || item.id; }).join(text("、", ", "));
-    var said = text("购买成功：" + (what ? what + "，" : "") + "共 " + hours.length + " 学时，" + yuan(totalFen) + "，" + how + "。",
-                    "Bought: " + (what ? what + ", " : "") + hours.length + " hours, " + yuan(totalFen) + ", " + how + ".");
+    var said = text(done + "：" + (what ? what + "，" : "") + "共 " + hours.length + " 学时，" + yuan(totalFen) + "，" + how + "。",
+                    done + ": " + (what ? what + ", " : "") + hours.length + " hours, " + yuan(totalFen) + ", " + how + ".");
     say(status, said, true);
     api("GET", "/learning/progress").then(function (p) {
       var notCounting = (p.bought_not_counting || []).filter(function (hour) { return hours.indexOf(hour.hour) >= 0; });

@@ -113,6 +113,14 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     b.click("form[data-app=login] button[type=submit]").await?;
     b.wait_text("[data-app=learning] .status", "您还没有购买课程")
         .await?;
+    // The learner's home says where they stand and the one thing to do now.
+    b.wait_text(
+        "[data-app=learning] .next-action .stages li[aria-current=step]",
+        "缴费选课",
+    )
+    .await?;
+    b.wait_text("[data-app=learning] .next-action a.todo-link", "去选课")
+        .await?;
 
     b.step("staff issue a study card; the learner redeems it");
     let code = app
@@ -177,6 +185,11 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     b.document_at("pay", Some("form.wechat")).await?;
     b.click("form.wechat button.simulate").await?;
     b.wait_text("form.wechat .status.ok", "支付成功").await?;
+    // What was bought, what it cost and whether it counts toward this cycle.
+    b.wait_text("form.wechat .status.ok", "共 40 学时，¥600.00")
+        .await?;
+    b.wait_text("form.wechat .status.ok", "计入第 1 个学习周期")
+        .await?;
     b.wait_text("[data-app=pay] .orders", "¥600.00").await?;
     let orders = b.find("[data-app=pay] .orders").await?.text().await?;
     // One order for the cart paid from the balance, one through WeChat Pay.
