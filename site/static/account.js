@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   var t = window.ticedu;
+  var forms = t.forms;
   if (!t) return;
   var api = t.api, say = t.say, text = t.text, value = t.value, yuan = t.yuan, zh = t.zh;
 
@@ -25,6 +26,7 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var orders = Array.prototype.map.call(root.querySelectorAll(".orders input[name=order]:checked"), function (tick) { return tick.value; });
+      if (!forms.check(form)) return;
       if (!orders.length) { say(status, text("请先在上方勾选要开票的订单。", "Tick the orders to invoice above first."), false); return; }
       var body = { orders: orders, buyer_name: value(form, "buyer_name"), email: value(form, "email") };
       if (form.elements.buyer_kind.value === "company") body.taxpayer_id = value(form, "taxpayer_id");
@@ -32,9 +34,13 @@
         ? { kind: "paper", recipient: value(form, "recipient"), phone: value(form, "phone"), address: value(form, "address") }
         : { kind: "electronic" };
       api("POST", "/payments/invoices", body).then(function (answer) {
+        forms.clear(form);
         say(status, text("发票申请已提交（" + yuan(answer.amount_fen) + "），协会开具后发送。", "Invoice requested (" + yuan(answer.amount_fen) + "); the association sends it once issued."), true);
         refresh();
-      }).catch(function (error) { say(status, error.message, false); });
+      }).catch(function (error) {
+        // Refusals of a field go beside it; of the orders (none left to invoice), to the line under the form.
+        if (error.fields && error.fields.length) forms.showErrors(form, error); else say(status, error.message, false);
+      });
     });
   }
 
@@ -103,9 +109,10 @@
     }
     claim.addEventListener("submit", function (event) {
       event.preventDefault();
+      if (!forms.check(claim)) return;
       api("POST", "/accounts/returning-claim", { certificate_no: value(claim, "certificate_no"), expires_on: value(claim, "expires_on") })
-        .then(show)
-        .catch(function (error) { say(claimStatus, error.message, false); });
+        .then(function () { forms.clear(claim); show(); })
+        .catch(function (error) { forms.showErrors(claim, error); });
     });
     return show;
   }
@@ -116,12 +123,14 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var status = form.querySelector(".status");
+      if (!forms.check(form)) return;
       api("POST", "/accounts/contact", { phone: value(form, "phone"), email: value(form, "email"), current_password: form.elements.current_password.value })
         .then(function (now) {
           form.elements.current_password.value = "";
+          forms.clear(form);
           say(status, text("联系方式已更新：", "Contact details saved: ") + [now.phone, now.email].filter(Boolean).join(" · "), true);
         })
-        .catch(function (error) { say(status, error.message, false); });
+        .catch(function (error) { forms.showErrors(form, error); });
     });
   }
 
@@ -129,12 +138,14 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var status = form.querySelector(".status");
+      if (!forms.check(form)) return;
       api("POST", "/accounts/password", { current_password: form.elements.current_password.value, new_password: form.elements.new_password.value })
         .then(function () {
           form.reset();
+          forms.clear(form);
           say(status, text("密码已修改。其他设备上的登录已全部退出。", "Password changed. You are logged out everywhere else."), true);
         })
-        .catch(function (error) { say(status, error.message, false); });
+        .catch(function (error) { forms.showErrors(form, error); });
     });
   }
 
@@ -172,11 +183,13 @@
     redeem.addEventListener("submit", function (event) {
       event.preventDefault();
       var status = redeem.querySelector(".status");
+      if (!forms.check(redeem)) return;
       api("POST", "/payments/cards/redeem", { code: value(redeem, "code") }).then(function (answer) {
+        forms.clear(redeem);
         say(status, text("已充值 ", "Credited ") + yuan(answer.credited_fen), true);
         redeem.elements.code.value = "";
         refresh();
-      }).catch(function (error) { say(status, error.message, false); });
+      }).catch(function (error) { forms.showErrors(redeem, error); });
     });
     var invoiceForm = root.querySelector("form.invoice");
     invoiceRequest(root, invoiceForm, refresh);

@@ -8,6 +8,12 @@
   // server sets this marker (just "1"), so the page knows whom to greet
   // without asking. The server decides, whatever the marker says.
   var MARKER = "__Host-ticedu-in";
+  // forms.js, loaded first: errors beside their fields. Without it, the status line says them.
+  var forms = window.ticeduForms || {
+    check: function () { return true; },
+    clear: function () {},
+    showErrors: function (form, error) { say(form.querySelector(".status") || form.parentNode.querySelector(".status"), error.message, false); }
+  };
 
   function text(zhText, enText) { return zh ? zhText : enText; }
   function token() { return document.cookie.split("; ").indexOf(MARKER + "=1") >= 0; }
@@ -32,6 +38,7 @@
           if (response.status === 401) forgetSession();
           var error = new Error(zh ? (data.message || "请求失败") : (data.message_en || "Request failed"));
           error.code = data.code || String(response.status);
+          error.fields = data.fields || [];
           throw error;
         });
       });
@@ -51,6 +58,7 @@
     showKind();
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      if (!forms.check(form)) return;
       var kind = { category: category.value };
       if (kind.category === "holder") {
         kind.certificate_kind = value(form, "certificate_kind");
@@ -72,7 +80,7 @@
         say(status, text("注册已受理。您的用户名是：" + registered.username + "。请用它和刚设置的密码登录；如提示密码错误，说明该身份证号以前已注册过，请用原来的密码登录。",
           "Registration received. Your username is: " + registered.username + ". Log in with it and the password you just chose; if the password is refused, this ID number was registered before: use your old password."), true);
         form.elements.id_number.value = "";
-      }).catch(function (error) { say(status, error.message + " (" + error.code + ")", false); });
+      }).catch(function (error) { forms.showErrors(form, error); });
     });
   }
 
@@ -83,6 +91,7 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var status = form.querySelector(".status");
+      if (!forms.check(form)) return;
       api("POST", "/accounts/login", { username: value(form, "username"), password: form.elements.password.value, cookie: true })
         .then(function () {
           // The cart lives in localStorage: on a shared computer it must not pass to the next learner.
@@ -90,7 +99,7 @@
           say(status, text("登录成功，正在进入“我的学习”。", "Logged in; opening My learning."), true);
           location.href = prefix + "/learning/";
         })
-        .catch(function (error) { say(status, error.message, false); });
+        .catch(function (error) { forms.showErrors(form, error); });
     });
   }
 
@@ -189,6 +198,59 @@
     showNotCounting(root, progress);
   }
 
+  // The way to a certificate per kind of learner (R16–R19), and where the
+  // learner stands on it, from the next step's code and the progress.
+  var FILE_STEP = {
+    holder: ["续证学习登记", "Renewal registration"],
+    "new": ["证书申请", "Certificate application"],
+    titled: ["职称信息核对", "Title check by the association"]
+  };
+  var FILING_CODES = ["certificate.not_filed", "certificate.application_rejected", "certificate.application_with_staff", "certificate.expiry_mismatch",
+    "certificate.title_not_confirmed", "certificate.title_rejected", "certificate.overdue_renewal_needed", "certificate.overdue_rejected", "certificate.overdue_with_staff"];
+  function stageOf(progress) {
+    var code = progress.next_step.code;
+    if (code === "certificate.incomplete") return (progress.hours_to_buy || 0) > 0 ? 1 : 2;
+    if (FILING_CODES.indexOf(code) >= 0) return 3;
+    return 4;
+  }
+  // The one action that moves the learner on, or null while the association has it.
+  function actionOf(progress) {
+    var code = progress.next_step.code;
+    if (code === "certificate.incomplete") {
+      if ((progress.hours_to_buy || 0) > 0) return { href: prefix + "/courses/", label: text("去选课（还需购买 " + progress.hours_to_buy + " 学时）", "Choose courses (" + progress.hours_to_buy + " hours to buy)") };
+      if (progress.next_lesson) return { href: prefix + progress.next_lesson.path, label: text("继续学习：", "Go on learning: ") + (zh ? progress.next_lesson.title : progress.next_lesson.title_en) };
+      return null;
+    }
+    if (["certificate.not_filed", "certificate.application_rejected", "certificate.expiry_mismatch"].indexOf(code) >= 0) {
+      return { href: prefix + "/certificates/", label: text("去办理", "Do it now") };
+    }
+    if (["certificate.overdue_renewal_needed", "certificate.overdue_rejected"].indexOf(code) >= 0) {
+      return { href: prefix + "/certificates/#overdue", label: text("提交超期换证", "File the overdue renewal") };
+    }
+    if (code === "certificate.ready") return { href: prefix + "/certificates/", label: text("领取证书", "Collect the certificate") };
+    return null;
+  }
+  function showNextAction(root, progress, me) {
+    var box = root.querySelector(".next-action");
+    if (!box || !progress.next_step) return;
+    var stages = box.querySelector(".stages");
+    stages.innerHTML = "";
+    var fileStep = FILE_STEP[me.category] || FILE_STEP.holder;
+    var names = [[text("注册账号", "Register")], [text("缴费选课", "Pay and choose courses")], [text("学习", "Learn")], [zh ? fileStep[0] : fileStep[1]], [text("领取、打印证书", "Collect and print the certificate")]];
+    var at = stageOf(progress);
+    names.forEach(function (name, index) {
+      var item = listItem(stages, (index < at ? "✓ " : "") + name[0]);
+      if (index === at) item.setAttribute("aria-current", "step");
+      item.className = index < at ? "done" : index === at ? "current" : "";
+    });
+    box.querySelector(".todo-text").textContent = zh ? progress.next_step.message : progress.next_step.message_en;
+    var link = box.querySelector(".todo-link");
+    var action = actionOf(progress);
+    link.hidden = !action;
+    if (action) { link.href = action.href; link.textContent = action.label; }
+    box.hidden = false;
+  }
+
   function hourLink(hour) {
     var link = document.createElement("a");
     link.href = prefix + hour.path;
@@ -258,7 +320,8 @@
       status.appendChild(link);
       return;
     }
-    Promise.all([api("GET", "/learning/progress"), api("GET", "/learning/courses")]).then(function (answers) {
+    Promise.all([api("GET", "/learning/progress"), api("GET", "/learning/courses"), api("GET", "/accounts/me")]).then(function (answers) {
+      showNextAction(root, answers[0], answers[2]);
       showProgress(root, answers[0]);
       var notCounting = {};
       (answers[0].bought_not_counting || []).forEach(function (hour) { notCounting[hour.hour] = true; });
@@ -277,7 +340,7 @@
           var item = document.createElement("li");
           var label = document.createElement("a");
           label.href = prefix + "/courses/" + course.id + "/" + hour.number + "/";
-          label.textContent = hour.number + ". " + (zh ? hour.title : hour.title_en);
+          label.textContent = text("第 " + hour.number + " 学时 · ", "Hour " + hour.number + " · ") + (zh ? hour.title : hour.title_en);
           item.appendChild(label);
           if (notCounting[hour.id]) {
             var tag = document.createElement("span");
@@ -520,7 +583,7 @@
       var items = cartItems();
       payBalance.disabled = true;
       api("POST", "/payments/purchase", { items: cartRequest() }).then(function (answer) {
-        say(status, text("购买成功：", "Bought: ") + answer.hours.length + text(" 学时，", " hours, ") + yuan(answer.total_fen) + text("，已从余额扣除。", " from your balance."), true);
+        confirmBought(status, items, answer.hours, answer.total_fen, text("购买成功", "Bought"), text("已从余额扣除", "taken from your balance"));
         paid(items);
       }).catch(function (error) { say(status, error.message, false); })
         // Enabled again only if the cart still holds something to pay.
@@ -649,11 +712,12 @@
           codeUrl.hidden = true;
           qr.hidden = true;
         } else if (order.paid) {
-          say(status, text("支付成功，课程已加入“我的学习”。", "Paid: the courses are in My learning."), true);
           simulate.hidden = true;
           codeUrl.hidden = true;
           qr.hidden = true;
-          paid(forgetOrder(orderNo));
+          var bought = forgetOrder(orderNo);
+          confirmBought(status, bought, order.hours, order.total_fen, text("支付成功", "Paid"), text("已通过微信支付", "paid with WeChat Pay"));
+          paid(bought);
         } else if (tries > 0) {
           waiting = setTimeout(function () { waitForPayment(orderNo, tries - 1); }, 1500);
         } else {
@@ -778,6 +842,25 @@
       say(status, text("正在确认订单 " + back + " 的支付结果…", "Checking whether order " + back + " is paid…"), true);
       waitForPayment(back, 40);
     }
+  }
+
+  // A purchase confirmed in full: what was bought, what it cost, and
+  // whether it counts toward this cycle (the progress says which bought
+  // hours would not, and why).
+  function confirmBought(status, items, hours, totalFen, done, how) {
+    var what = items.map(function (item) { return item.title || item.id; }).join(text("、", ", "));
+    var said = text(done + "：" + (what ? what + "，" : "") + "共 " + hours.length + " 学时，" + yuan(totalFen) + "，" + how + "。",
+                    done + ": " + (what ? what + ", " : "") + hours.length + " hours, " + yuan(totalFen) + ", " + how + ".");
+    say(status, said, true);
+    api("GET", "/learning/progress").then(function (p) {
+      var notCounting = (p.bought_not_counting || []).filter(function (hour) { return hours.indexOf(hour.hour) >= 0; });
+      var counts = hours.length - notCounting.length;
+      var cycle = text("第 " + p.cycle + " 个学习周期", "cycle " + p.cycle);
+      var words = notCounting.length === 0
+        ? text(" 全部 " + counts + " 学时学完后计入" + cycle + "的学时要求。", " All " + counts + " hours count toward " + cycle + " once learned.")
+        : text(" 其中 " + notCounting.length + " 学时不计入" + cycle + "：" + notCounting[0].message, " " + notCounting.length + " of them do not count toward " + cycle + ": " + notCounting[0].message_en);
+      say(status, said + words, true);
+    }).catch(function () {});
   }
 
   // Why hours of `group` would not count for the learner of `me`, or null:
@@ -938,8 +1021,19 @@
     var FILE = ["certificate.not_filed", "certificate.application_rejected", "certificate.application_with_staff", "certificate.expiry_mismatch"];
     var OVERDUE = ["certificate.overdue_renewal_needed", "certificate.overdue_rejected"];
     // What happens next, in the platform's words: every state has one.
+    // Holders confirm what is on record; new learners fill in the application form (R16, R19):
+    // the form shows once both the step and the kind are known.
+    var account = api("GET", "/accounts/me").then(function (me) {
+      var kind = me.category === "new" ? "new" : "holder";
+      filing.querySelectorAll("[data-for]").forEach(function (part) { part.hidden = part.getAttribute("data-for") !== kind; });
+      var record = filing.querySelector(".on-record");
+      if (me.kind && me.kind.original_certificate_no) {
+        record.textContent = text("原证书编号：", "Certificate number: ") + me.kind.original_certificate_no + text("；到期日：", "; expiry: ") + me.kind.expires_on;
+      }
+    }).catch(function () {});
     function refreshNextStep() {
-      api("GET", "/learning/progress").then(function (p) {
+      Promise.all([api("GET", "/learning/progress"), account]).then(function (answers) {
+        var p = answers[0];
         var code = p.next_step.code;
         filing.hidden = FILE.indexOf(code) < 0;
         overdue.hidden = OVERDUE.indexOf(code) < 0;
@@ -951,22 +1045,28 @@
     api("GET", "/certificates/mine").then(function (answer) { show(answer.certificates); });
     filing.addEventListener("submit", function (event) {
       event.preventDefault();
+      if (!forms.check(filing)) return;
       var body = {};
       ["employer", "position", "education", "phone", "note"].forEach(function (field) {
         if (value(filing, field)) body[field] = value(filing, field);
       });
       api("POST", "/certificates/filing", body).then(function () {
+        forms.clear(filing);
         say(status, text("已提交，协会受理前可重新提交更正。", "Filed; you can file again to correct it until the association accepts it."), true);
         refreshNextStep();
-      }).catch(function (error) { say(status, error.message, false); });
+      }).catch(function (error) {
+        if (error.fields.length) forms.showErrors(filing, error); else say(status, error.message, false);
+      });
     });
     overdue.addEventListener("submit", function (event) {
       event.preventDefault();
       var overdueStatus = overdue.querySelector(".status");
+      if (!forms.check(overdue)) return;
       api("POST", "/certificates/overdue-renewal", { original_certificate_no: value(overdue, "original_certificate_no"), expires_on: value(overdue, "expires_on") }).then(function () {
+        forms.clear(overdue);
         say(overdueStatus, text("超期换证申请已提交，协会办结后证书会出现在上方。", "Filed; the certificate appears above once the association is done."), true);
         refreshNextStep();
-      }).catch(function (error) { say(overdueStatus, error.message, false); });
+      }).catch(function (error) { forms.showErrors(overdue, error); });
     });
     root.querySelector("button.issue").addEventListener("click", function () {
       api("POST", "/certificates/issue", {}).then(function (c) {
@@ -1126,7 +1226,7 @@
   }
 
   // What account.js (the account centre) shares with these pages.
-  window.ticedu = { api: api, say: say, text: text, value: value, yuan: yuan, orderState: orderState, token: token, logOut: logOut, prefix: prefix, zh: zh };
+  window.ticedu = { api: api, forms: forms, say: say, text: text, value: value, yuan: yuan, orderState: orderState, token: token, logOut: logOut, prefix: prefix, zh: zh };
 
   var apps = { register: register, login: login, recover: recover, learning: learning, pay: pay, search: search, certificates: certificates, verify: verify };
   accountMenu();

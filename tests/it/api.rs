@@ -147,14 +147,13 @@ async fn malformed_or_mistyped_bodies_get_400_with_a_code() {
         (answer.status, answer.code()),
         (StatusCode::BAD_REQUEST, "request.invalid_field")
     );
-    assert!(
-        answer.body["message_en"]
-            .as_str()
-            .unwrap()
-            .contains("`name`"),
+    // Named as the form names it, with what it expects, and pointed at for programs.
+    assert_eq!(
+        answer.body["message_en"], "Name: must be text.",
         "{}",
         answer.body
     );
+    assert_eq!(answer.body["fields"][0]["field"], "name", "{}", answer.body);
 
     let mut body = registration();
     body["is_staff"] = json!(true);
@@ -254,6 +253,62 @@ async fn invalid_identities_get_422_and_the_number_is_never_echoed() {
         app.post(accounts::REGISTER, None, holder).await.code(),
         "document_number.characters"
     );
+}
+
+#[tokio::test]
+async fn a_registration_with_several_mistakes_answers_every_one_at_once_each_named() {
+    let app = spawn_app().await;
+    let mut body = with(registration(), "/name", json!("钟3"));
+    body = with(body, "/id_number", json!("110105199004086789"));
+    body = with(
+        body,
+        "/kind",
+        json!({ "category": "new", "learning_started_on": "" }),
+    );
+    body = with(body, "/password", json!("short"));
+    body.as_object_mut().unwrap().remove("phone");
+    let answer = app.post(accounts::REGISTER, None, body).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The first field's code stays at the top level for programs that read only it.
+    assert_eq!(answer.code(), "name.characters");
+    let fields: Vec<(String, String)> = answer.body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap().to_owned(),
+                f["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("name", "name.characters"),
+        ("id_number", "id_number.check_character"),
+        ("kind.learning_started_on", "date.missing"),
+        ("phone", "contact.missing"),
+        ("password", "password.too_short"),
+    ];
+    assert_eq!(
+        fields,
+        expected.map(|(f, c)| (f.to_owned(), c.to_owned())),
+        "{}",
+        answer.body
+    );
+    assert_eq!(
+        answer.body["message"],
+        "有 5 处需要修改：姓名、身份证号码、开始学习日期、联系电话、密码。"
+    );
+    for field in answer.body["fields"].as_array().unwrap() {
+        let code = field["code"].as_str().unwrap();
+        let said = format!("{} {}", field["message"], field["message_en"]);
+        assert!(
+            !said.contains(code) && !said.contains('_'),
+            "no codes or internal names for people: {said}"
+        );
+    }
+    assert_eq!(answer.body["fields"][2]["message"], "请填写开始学习日期。");
+    assert!(!answer.body.to_string().contains("110105199004086789"));
 }
 
 #[tokio::test]

@@ -38,6 +38,7 @@ mod privacy;
 mod run_command;
 mod secrets;
 mod shipped_data;
+mod site_accessibility;
 mod site_browser;
 mod store_contract;
 mod store_crash;

@@ -3,8 +3,8 @@
 
 use jiff::civil::Date;
 use serde::Deserialize;
-use ticedu_api::ApiError;
 use ticedu_api::password::Password;
+use ticedu_api::{ApiError, FieldErrors};
 use ticedu_domain::contact::{EmailAddress, PhoneNumber};
 use ticedu_domain::identity::{IdNumber, PersonName, Username};
 use ticedu_domain::learner::{
@@ -63,95 +63,101 @@ pub struct Registration {
     pub password: Password,
 }
 
-fn date(text: &str) -> Result<Date, ApiError> {
-    text.trim().parse::<Date>().map_err(|_| {
-        ApiError::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "date.invalid",
-            "日期格式应为 YYYY-MM-DD。",
-            "Dates are written YYYY-MM-DD.",
-        )
-    })
-}
-
 impl RegisterRequest {
+    /// Every field is checked, and every refusal answered at once.
     pub fn parse(self, today: Date) -> Result<Registration, ApiError> {
-        let name = PersonName::parse(&self.name).map_err(|e| ApiError::invalid(&e))?;
-        let id_number =
-            IdNumber::parse(&self.id_number, today).map_err(|e| ApiError::invalid(&e))?;
-        let kind = self.kind.parse(today)?;
-        let phone = self
-            .phone
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| PhoneNumber::parse(&p))
-            .transpose()
-            .map_err(|e| ApiError::invalid(&e))?;
-        let email = self
-            .email
-            .filter(|e| !e.trim().is_empty())
-            .map(|e| EmailAddress::parse(&e))
-            .transpose()
-            .map_err(|e| ApiError::invalid(&e))?;
-        if phone.is_none() && email.is_none() {
-            return Err(ApiError::new(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        let mut errors = FieldErrors::new();
+        let name = errors.check("name", PersonName::parse(&self.name));
+        let id_number = errors.check("id_number", IdNumber::parse(&self.id_number, today));
+        let kind = self.kind.parse(today, &mut errors);
+        let given = |text: Option<String>| text.filter(|text| !text.trim().is_empty());
+        let phone_given = given(self.phone);
+        let email_given = given(self.email);
+        if phone_given.is_none() && email_given.is_none() {
+            errors.push(
+                "phone",
                 "contact.missing",
-                "请填写手机号码或电子邮箱。",
+                "请填写手机号码或电子邮箱（至少一项）。",
                 "Please give a mobile number or an email address.",
-            ));
+            );
         }
-        let password = Password::new_password(self.password).map_err(|e| ApiError::invalid(&e))?;
-        Ok(Registration {
-            name,
-            id_number,
-            kind,
-            phone,
-            email,
-            password,
-        })
+        let phone = phone_given.and_then(|phone| errors.check("phone", PhoneNumber::parse(&phone)));
+        let email =
+            email_given.and_then(|email| errors.check("email", EmailAddress::parse(&email)));
+        let password = errors.check("password", Password::new_password(self.password));
+        errors.finish()?;
+        // Every check passed, so every value is there (finish() answered otherwise).
+        match (name, id_number, kind, password) {
+            (Some(name), Some(id_number), Some(kind), Some(password)) => Ok(Registration {
+                name,
+                id_number,
+                kind,
+                phone,
+                email,
+                password,
+            }),
+            _ => Err(ApiError::unavailable()),
+        }
     }
 }
 
 impl KindRequest {
-    fn parse(self, today: Date) -> Result<LearnerKind, ApiError> {
-        let text = |value: &str| ShortText::parse(value).map_err(|e| ApiError::invalid(&e));
-        let number = |value: &str| DocumentNumber::parse(value).map_err(|e| ApiError::invalid(&e));
-        Ok(match self {
+    fn parse(self, today: Date, errors: &mut FieldErrors) -> Option<LearnerKind> {
+        match self {
             Self::Holder {
                 certificate_kind,
                 original_certificate_no,
                 expires_on,
-            } => LearnerKind::Holder(HolderDetails {
-                certificate_kind,
-                original_certificate_no: number(&original_certificate_no)?,
-                expires_on: date(&expires_on)?,
-            }),
+            } => {
+                let number = errors.check(
+                    "kind.original_certificate_no",
+                    DocumentNumber::parse(&original_certificate_no),
+                );
+                let expires_on = errors.date("kind.expires_on", &expires_on);
+                Some(LearnerKind::Holder(HolderDetails {
+                    certificate_kind,
+                    original_certificate_no: number?,
+                    expires_on: expires_on?,
+                }))
+            }
             Self::New {
                 learning_started_on,
             } => {
-                let started = date(&learning_started_on)?;
+                let started = errors.date("kind.learning_started_on", &learning_started_on)?;
                 if started > today {
-                    return Err(ApiError::new(
-                        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    errors.push(
+                        "kind.learning_started_on",
                         "date.in_future",
                         "开始学习日期不能晚于今天。",
                         "Learning cannot start after today.",
-                    ));
+                    );
+                    return None;
                 }
-                LearnerKind::New(NewLearnerDetails {
+                Some(LearnerKind::New(NewLearnerDetails {
                     learning_started_on: started,
-                })
+                }))
             }
             Self::Titled {
                 title_kind,
                 issuing_authority,
                 title_certificate_no,
-            } => LearnerKind::Titled(TitleDetails {
-                title_kind: text(&title_kind)?,
-                issuing_authority: text(&issuing_authority)?,
-                title_certificate_no: number(&title_certificate_no)?,
-            }),
-        })
+            } => {
+                let title_kind = errors.check("kind.title_kind", ShortText::parse(&title_kind));
+                let authority = errors.check(
+                    "kind.issuing_authority",
+                    ShortText::parse(&issuing_authority),
+                );
+                let number = errors.check(
+                    "kind.title_certificate_no",
+                    DocumentNumber::parse(&title_certificate_no),
+                );
+                Some(LearnerKind::Titled(TitleDetails {
+                    title_kind: title_kind?,
+                    issuing_authority: authority?,
+                    title_certificate_no: number?,
+                }))
+            }
+        }
     }
 }
 
@@ -170,9 +176,11 @@ pub struct LoginRequest {
 
 impl LoginRequest {
     pub fn parse(self) -> Result<(Username, Password), ApiError> {
-        let username = Username::parse(&self.username).map_err(|e| ApiError::invalid(&e))?;
-        let password = Password::attempt(self.password).map_err(|e| ApiError::invalid(&e))?;
-        Ok((username, password))
+        let mut errors = FieldErrors::new();
+        let username = errors.check("username", Username::parse(&self.username));
+        let password = errors.check("password", Password::attempt(self.password));
+        errors.finish()?;
+        username.zip(password).ok_or_else(ApiError::unavailable)
     }
 }
 

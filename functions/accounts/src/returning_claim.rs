@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use ticedu_api::auth::AuthLearner;
-use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody};
+use ticedu_api::{ApiError, ApiJson, ApiResult, AppState, ErrorBody, FieldErrors};
 use ticedu_domain::learner::{DocumentNumber, ShortText};
 use ticedu_store::records::{FilingStatus, ReturningClaim};
 use utoipa::ToSchema;
@@ -25,9 +25,10 @@ pub const RETURNING_CLAIM: &str = "/api/accounts/returning-claim";
 pub(crate) struct ClaimRequest {
     /// 继续教育合格证编号 of the earlier renewal.
     certificate_no: String,
-    /// Its expiry, `YYYY-MM-DD`.
+    /// Its expiry, `YYYY-MM-DD` (read as text, so that an empty one is
+    /// answered as missing together with the other fields).
     #[schema(value_type = String, format = Date)]
-    expires_on: Date,
+    expires_on: String,
     note: Option<String>,
 }
 
@@ -71,8 +72,12 @@ pub(crate) async fn claim<S: AccountsStore>(
     if learner.returning {
         return Err(already());
     }
-    let certificate_no =
-        DocumentNumber::parse(&request.certificate_no).map_err(|e| ApiError::invalid(&e))?;
+    let mut errors = FieldErrors::new();
+    let certificate_no = errors.check(
+        "certificate_no",
+        DocumentNumber::parse(&request.certificate_no),
+    );
+    let expires_on = errors.date("expires_on", &request.expires_on);
     // An earlier renewal's certificate was issued, so it cannot expire more than a cycle from now.
     let latest = state
         .platform
@@ -80,25 +85,27 @@ pub(crate) async fn claim<S: AccountsStore>(
         .today()
         .checked_add(jiff::ToSpan::years(ticedu_domain::cycle::CYCLE_YEARS))
         .unwrap_or(Date::MAX);
-    if request.expires_on > latest {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
+    if expires_on.is_some_and(|expires_on| expires_on > latest) {
+        errors.push(
+            "expires_on",
             "claim.expiry",
             "证书到期日不可能晚于四年之后，请核对。",
             "That expiry lies more than four years ahead; please check it.",
-        ));
+        );
     }
     let note = request
         .note
         .as_deref()
         .map(str::trim)
         .filter(|note| !note.is_empty())
-        .map(ShortText::parse)
-        .transpose()
-        .map_err(|e| ApiError::invalid(&e))?;
+        .and_then(|note| errors.check("note", ShortText::parse(note)));
+    errors.finish()?;
+    let (Some(certificate_no), Some(expires_on)) = (certificate_no, expires_on) else {
+        return Err(ApiError::unavailable());
+    };
     let claim = ReturningClaim {
         certificate_no,
-        expires_on: request.expires_on,
+        expires_on,
         note: note.map(|note| note.to_string()).unwrap_or_default(),
         filed_at: state.platform.clock.now(),
         status: FilingStatus::Filed,

@@ -1,5 +1,6 @@
 //! The one error every handler returns, and the one place it becomes a
-//! response: a status and `{ "code", "message" (中文), "message_en" }`.
+//! response: a status and `{ "code", "message" (中文), "message_en" }`, with
+//! `fields` when the input was refused field by field.
 
 use std::borrow::Cow;
 
@@ -20,6 +21,24 @@ pub struct ErrorBody {
     /// 中文说明。
     pub message: Cow<'static, str>,
     /// The same in English.
+    pub message_en: Cow<'static, str>,
+    /// Every field refused, when the request was checked field by field
+    /// (then `code` and the messages are the first's, or a summary of all):
+    /// a form shows each beside its field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldError>>,
+}
+
+/// One field's refusal. Its messages name the field as a person knows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Where the field is in the request body, dotted: `kind.expires_on`.
+    pub field: Cow<'static, str>,
+    /// Stable and machine-readable, e.g. `date.missing`.
+    pub code: &'static str,
+    /// 中文说明，以字段名开头。
+    pub message: Cow<'static, str>,
+    /// The same in English, starting with the field's name.
     pub message_en: Cow<'static, str>,
 }
 
@@ -44,6 +63,7 @@ impl ApiError {
                 code,
                 message: message.into(),
                 message_en: message_en.into(),
+                fields: None,
             },
             retry_after: None,
         }

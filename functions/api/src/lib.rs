@@ -25,6 +25,7 @@ pub mod caller_limit;
 pub mod certificate_signing;
 pub mod config;
 pub mod error;
+pub mod fields;
 pub mod ids;
 pub mod json;
 pub mod login;
@@ -44,7 +45,8 @@ pub mod views;
 pub mod years;
 
 pub use config::Platform;
-pub use error::{ApiError, ApiResult, ErrorBody};
+pub use error::{ApiError, ApiResult, ErrorBody, FieldError};
+pub use fields::FieldErrors;
 pub use json::ApiJson;
 pub use path::{FromPathSegment, PathParam};
 pub use state::AppState;

@@ -1,10 +1,8 @@
 //! Request bodies as they arrive, and their parsing into domain types:
 //! every field is checked before any logic runs.
 
-use axum::http::StatusCode;
-use jiff::civil::Date;
 use serde::Deserialize;
-use ticedu_api::ApiError;
+use ticedu_api::{ApiError, FieldErrors};
 use ticedu_domain::certificate::{ApplicationForm, OverdueClaim};
 use ticedu_domain::contact::PhoneNumber;
 use ticedu_domain::learner::{DocumentNumber, ShortText};
@@ -37,65 +35,73 @@ pub(crate) struct FilingCommand {
 }
 
 impl FilingCommand {
-    /// The application form (R19): the employer and a phone number are required.
+    /// The application form (R19): the employer and a phone number are
+    /// required, both answered at once when missing.
     pub(crate) fn form(
         self,
         account_phone: Option<&PhoneNumber>,
     ) -> Result<ApplicationForm, ApiError> {
-        let missing = |field: &'static str, zh: &'static str, en: &'static str| {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, field, zh, en)
-        };
-        Ok(ApplicationForm {
-            employer: self.employer.ok_or_else(|| {
-                missing(
-                    "application.employer_required",
-                    "请填写工作单位。",
-                    "Enter your employer.",
-                )
-            })?,
-            position: self.position,
-            education: self.education,
-            phone: self
-                .phone
-                .or_else(|| account_phone.cloned())
-                .ok_or_else(|| {
-                    missing(
-                        "application.phone_required",
-                        "请填写联系电话。",
-                        "Enter a phone number.",
-                    )
-                })?,
-        })
+        let mut errors = FieldErrors::new();
+        if self.employer.is_none() {
+            errors.push(
+                "employer",
+                "application.employer_required",
+                "请填写工作单位。",
+                "Enter your employer.",
+            );
+        }
+        let phone = self.phone.or_else(|| account_phone.cloned());
+        if phone.is_none() {
+            errors.push(
+                "phone",
+                "application.phone_required",
+                "请填写联系电话。",
+                "Enter a phone number.",
+            );
+        }
+        errors.finish()?;
+        match (self.employer, phone) {
+            (Some(employer), Some(phone)) => Ok(ApplicationForm {
+                employer,
+                position: self.position,
+                education: self.education,
+                phone,
+            }),
+            _ => Err(ApiError::unavailable()),
+        }
     }
 }
 
 /// An optional line of text: blank counts as none.
-fn optional_text(text: Option<String>) -> Result<Option<ShortText>, ApiError> {
+fn optional_text(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    text: Option<String>,
+) -> Option<ShortText> {
     text.as_deref()
         .map(str::trim)
         .filter(|text| !text.is_empty())
-        .map(ShortText::parse)
-        .transpose()
-        .map_err(|e| ApiError::invalid(&e))
+        .and_then(|text| errors.check(field, ShortText::parse(text)))
 }
 
 impl FilingRequest {
     pub(crate) fn parse(self) -> Result<FilingCommand, ApiError> {
+        let mut errors = FieldErrors::new();
         let phone = self
             .phone
             .as_deref()
             .map(str::trim)
             .filter(|phone| !phone.is_empty())
-            .map(PhoneNumber::parse)
-            .transpose()
-            .map_err(|e| ApiError::invalid(&e))?;
-        Ok(FilingCommand {
-            note: optional_text(self.note)?,
-            employer: optional_text(self.employer)?,
-            position: optional_text(self.position)?,
-            education: optional_text(self.education)?,
+            .and_then(|phone| errors.check("phone", PhoneNumber::parse(phone)));
+        let command = FilingCommand {
+            note: optional_text(&mut errors, "note", self.note),
+            employer: optional_text(&mut errors, "employer", self.employer),
+            position: optional_text(&mut errors, "position", self.position),
+            education: optional_text(&mut errors, "education", self.education),
             phone,
-        })
+        };
+        errors.finish()?;
+        Ok(command)
     }
 }
 
@@ -106,17 +112,27 @@ impl FilingRequest {
 pub(crate) struct OverdueRenewalRequest {
     /// 原证书编号
     original_certificate_no: String,
-    /// 证书到期日, `YYYY-MM-DD`: the account's, and in the past.
+    /// 证书到期日, `YYYY-MM-DD`: the account's, and in the past (read as
+    /// text, so that an empty one is answered as missing with the number).
     #[schema(value_type = String, format = Date)]
-    expires_on: Date,
+    expires_on: String,
 }
 
 impl OverdueRenewalRequest {
     pub(crate) fn parse(self) -> Result<OverdueClaim, ApiError> {
-        Ok(OverdueClaim {
-            original_certificate_no: DocumentNumber::parse(self.original_certificate_no.trim())
-                .map_err(|e| ApiError::invalid(&e))?,
-            expires_on: self.expires_on,
-        })
+        let mut errors = FieldErrors::new();
+        let number = errors.check(
+            "original_certificate_no",
+            DocumentNumber::parse(self.original_certificate_no.trim()),
+        );
+        let expires_on = errors.date("expires_on", &self.expires_on);
+        errors.finish()?;
+        match (number, expires_on) {
+            (Some(original_certificate_no), Some(expires_on)) => Ok(OverdueClaim {
+                original_certificate_no,
+                expires_on,
+            }),
+            _ => Err(ApiError::unavailable()),
+        }
     }
 }

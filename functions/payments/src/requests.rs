@@ -1,9 +1,8 @@
 //! Request bodies as they arrive, and their parsing into commands of domain
 //! types: a handler sees only values that are valid.
 
-use axum::http::StatusCode;
 use serde::Deserialize;
-use ticedu_api::ApiError;
+use ticedu_api::{ApiError, FieldErrors};
 use ticedu_domain::contact::{EmailAddress, PhoneNumber};
 use ticedu_domain::invoice::{Delivery, InvoiceBuyer, InvoiceDetails, InvoiceOrders};
 use ticedu_domain::learner::ShortText;
@@ -33,14 +32,18 @@ pub(crate) struct RedeemRequest {
 
 impl RedeemRequest {
     pub fn parse(self) -> Result<CardCode, ApiError> {
-        CardCode::parse_typed(&self.code).map_err(|_| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
+        let mut errors = FieldErrors::new();
+        let code = CardCode::parse_typed(&self.code).ok();
+        if code.is_none() {
+            errors.push(
+                "code",
                 "card.malformed",
                 "学习卡号应为 16 位字母和数字。",
                 "A study card code has 16 letters and digits.",
-            )
-        })
+            );
+        }
+        errors.finish()?;
+        code.ok_or_else(ApiError::unavailable)
     }
 }
 
@@ -81,28 +84,44 @@ pub(crate) struct InvoiceCommand {
 }
 
 impl InvoiceRequestBody {
-    /// The buyer's details first, then the orders: the form's order.
+    /// The buyer's details first, every field's problem at once, then the
+    /// orders: the form's order.
     pub fn parse(self) -> Result<InvoiceCommand, ApiError> {
-        let name = ShortText::parse(&self.buyer_name).map_err(|e| ApiError::invalid(&e))?;
-        let buyer = match self.taxpayer_id.as_deref().map(str::trim) {
-            None | Some("") => InvoiceBuyer::Person { name },
-            Some(id) => InvoiceBuyer::Company {
-                name,
-                taxpayer_id: TaxpayerId::parse(id).map_err(|e| ApiError::invalid(&e))?,
-            },
+        let mut errors = FieldErrors::new();
+        let name = errors.check("buyer_name", ShortText::parse(&self.buyer_name));
+        let taxpayer_id = match self.taxpayer_id.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(id) => Some(errors.check("taxpayer_id", TaxpayerId::parse(id))),
         };
-        let email = EmailAddress::parse(&self.email).map_err(|e| ApiError::invalid(&e))?;
+        let email = errors.check("email", EmailAddress::parse(&self.email));
         let delivery = match self.delivery {
-            None | Some(DeliveryRequest::Electronic) => Delivery::Electronic,
+            None | Some(DeliveryRequest::Electronic) => Some(Delivery::Electronic),
             Some(DeliveryRequest::Paper {
                 recipient,
                 phone,
                 address,
-            }) => Delivery::Paper {
-                recipient: ShortText::parse(&recipient).map_err(|e| ApiError::invalid(&e))?,
-                phone: PhoneNumber::parse(&phone).map_err(|e| ApiError::invalid(&e))?,
-                address: ShortText::parse(&address).map_err(|e| ApiError::invalid(&e))?,
-            },
+            }) => {
+                let recipient = errors.check("delivery.recipient", ShortText::parse(&recipient));
+                let phone = errors.check("delivery.phone", PhoneNumber::parse(&phone));
+                let address = errors.check("delivery.address", ShortText::parse(&address));
+                match (recipient, phone, address) {
+                    (Some(recipient), Some(phone), Some(address)) => Some(Delivery::Paper {
+                        recipient,
+                        phone,
+                        address,
+                    }),
+                    _ => None,
+                }
+            }
+        };
+        errors.finish()?;
+        let buyer = match (name, taxpayer_id) {
+            (Some(name), None) => InvoiceBuyer::Person { name },
+            (Some(name), Some(Some(taxpayer_id))) => InvoiceBuyer::Company { name, taxpayer_id },
+            _ => return Err(ApiError::unavailable()),
+        };
+        let (Some(email), Some(delivery)) = (email, delivery) else {
+            return Err(ApiError::unavailable());
         };
         let orders = InvoiceOrders::new(self.orders)
             .map_err(|e| ApiError::invalid(&e))?
@@ -193,6 +212,7 @@ impl WeChatOrderRequest {
 
 #[cfg(test)]
 mod tests {
+    use axum::http::StatusCode;
     use serde_json::json;
 
     use super::*;

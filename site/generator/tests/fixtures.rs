@@ -266,7 +266,11 @@ fn the_real_sites_notices_start_with_the_2023_notice_and_have_feeds_in_both_lang
     let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     build(&SiteDirs::new(&site), dir.path(), Some("")).unwrap();
     let notices = read(dir.path(), "notices/index.html");
-    let first = notices.split("<li>").nth(1).expect("a notice in the list");
+    let list = notices
+        .split(r#"<ul class="list notices">"#)
+        .nth(1)
+        .expect("the list of notices");
+    let first = list.split("<li>").nth(1).expect("a notice in the list");
     assert!(
         first.starts_with(r#"<a href="/notices/2023-continuing-education/">关于2023年检验鉴定人员继续教育学习的通知</a>"#)
             && first.contains("中检协〔2023〕24号 · 2023年"),

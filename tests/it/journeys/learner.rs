@@ -13,6 +13,59 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     let id_number = id_number(id_number_seed());
     let id_number = id_number.expose();
 
+    b.step(
+        "a refused registration shows every problem beside its field, the first focused, no codes",
+    );
+    b.goto("/register/").await?;
+    b.click("form[data-app=register] button[type=submit]")
+        .await?;
+    b.wait_text("form[data-app=register] .status.bad", "处需要修改")
+        .await?;
+    if b.js("return document.activeElement.name;").await? != json!("name") {
+        return Err("the first empty field is not focused".into());
+    }
+    b.fill("form[data-app=register] input[name=name]", "钟3")
+        .await?;
+    b.fill(
+        "form[data-app=register] input[name=id_number]",
+        "1101051990",
+    )
+    .await?;
+    b.find("form[data-app=register] select[name=category]")
+        .await?
+        .select_by_value("new")
+        .await?;
+    b.fill("form[data-app=register] input[name=password]", PASSWORD)
+        .await?;
+    b.click("form[data-app=register] input[name=consent]")
+        .await?;
+    b.click("form[data-app=register] button[type=submit]")
+        .await?;
+    // From the API, at once: the name, the ID number, the empty date, no phone or e-mail.
+    b.wait_text("form[data-app=register] .status.bad", "有 4 处需要修改")
+        .await?;
+    let beside = b
+        .js("return Array.from(document.querySelectorAll('form[data-app=register] [aria-invalid=true]')).map(f => f.name + ': ' + document.getElementById(f.getAttribute('aria-describedby').split(' ').pop()).textContent);")
+        .await?
+        .to_string();
+    for said in [
+        "name: 姓名",
+        "id_number: 身份证",
+        "learning_started_on: 请填写开始学习日期",
+        "phone: 联系电话",
+    ] {
+        if !beside.contains(said) {
+            return Err(format!("{said:?} is not beside its field: {beside}").into());
+        }
+    }
+    if beside.contains('(') || beside.contains("id_number.") || beside.contains("date.") {
+        return Err(format!("a code reaches the page: {beside}").into());
+    }
+    if b.js("return document.activeElement.name;").await? != json!("name") {
+        return Err("the first refused field is not focused".into());
+    }
+    b.document("register-errors").await?;
+
     b.step("register");
     b.goto("/").await?;
     b.document("home").await?;
@@ -31,6 +84,8 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     b.fill("form[data-app=register] input[name=phone]", "13800138000")
         .await?;
     b.fill("form[data-app=register] input[name=password]", PASSWORD)
+        .await?;
+    b.click("form[data-app=register] input[name=consent]")
         .await?;
     b.click("form[data-app=register] button[type=submit]")
         .await?;
@@ -57,6 +112,14 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
         .await?;
     b.click("form[data-app=login] button[type=submit]").await?;
     b.wait_text("[data-app=learning] .status", "您还没有购买课程")
+        .await?;
+    // The learner's home says where they stand and the one thing to do now.
+    b.wait_text(
+        "[data-app=learning] .next-action .stages li[aria-current=step]",
+        "缴费选课",
+    )
+    .await?;
+    b.wait_text("[data-app=learning] .next-action a.todo-link", "去选课")
         .await?;
 
     b.step("staff issue a study card; the learner redeems it");
@@ -128,6 +191,11 @@ pub async fn learner_journey(b: &Browser, app: &App, staff: &str) -> Result<Issu
     b.document_at("pay", Some("form.wechat")).await?;
     b.click("form.wechat button.simulate").await?;
     b.wait_text("form.wechat .status.ok", "支付成功").await?;
+    // What was bought, what it cost and whether it counts toward this cycle.
+    b.wait_text("form.wechat .status.ok", "共 40 学时，¥600.00")
+        .await?;
+    b.wait_text("form.wechat .status.ok", "计入第 1 个学习周期")
+        .await?;
     b.goto("/account/").await?;
     b.wait_text("[data-app=account] .orders", "¥600.00").await?;
     let orders = b.find("[data-app=account] .orders").await?.text().await?;

@@ -12,7 +12,7 @@
 //! With `TICEDU_SCREENSHOTS=1`, the main pages are also saved at phone size to
 //! `docs/screenshots/`.
 
-mod browser;
+pub(crate) mod browser;
 mod console;
 mod desktop_pay;
 mod learner;
@@ -51,7 +51,7 @@ async fn platform() -> App {
 /// Logs `b` in with a token the API issued (the journeys that are not
 /// about logging in skip its form): set as the session cookie and its
 /// marker, as the log-in's answer would set them.
-async fn log_in_with(b: &Browser, token: &str) -> Result<()> {
+pub(crate) async fn log_in_with(b: &Browser, token: &str) -> Result<()> {
     use fantoccini::cookies::Cookie;
     b.goto("/").await?;
     // WebDriver wants a domain; an IP address's is its host alone, as a host-only cookie's.

@@ -19,7 +19,14 @@ pub async fn verifier_journey(b: &Browser, issued: &Issued) -> Result<()> {
     }
     b.document("verify").await?;
 
-    b.step("the language link opens the same certificate in English");
+    b.step("the language link, in the phone's menu, opens the same certificate in English");
+    b.click("header.top nav details.menu summary").await?;
+    if b.count("header.top nav a[aria-current=page][href='/verify/']")
+        .await?
+        != 1
+    {
+        return Err("the menu does not mark 证书查询 as the current page".into());
+    }
     b.click("header.top nav a[lang=en]").await?;
     b.wait_text("form[data-app=verify] .verdict.valid", "Valid")
         .await?;
