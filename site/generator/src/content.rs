@@ -62,6 +62,9 @@ pub struct Page {
     pub lang: String,
     pub front: PageFront,
     pub markdown: String,
+    /// The Markdown after Tera ran over it, when it holds Tera
+    /// (`{{`/`{%`): what is rendered to HTML. Word counts stay the source's.
+    pub templated: Option<String>,
     pub slug: String,
     /// `/guide/fees/`.
     pub path: String,
@@ -79,6 +82,8 @@ pub struct Section {
     pub lang: String,
     pub front: SectionFront,
     pub markdown: String,
+    /// As a page's.
+    pub templated: Option<String>,
     pub path: String,
     pub html: String,
     pub toc: Vec<Heading>,
@@ -184,6 +189,7 @@ fn add_implicit_roots(content: &mut Content, config: &Config) {
             lang,
             front: SectionFront::default(),
             markdown: String::new(),
+            templated: None,
             path,
             html: String::new(),
             toc: Vec::new(),
@@ -229,6 +235,7 @@ pub fn read_one(
             lang,
             front,
             markdown: body.to_owned(),
+            templated: None,
             path,
             html: String::new(),
             toc: Vec::new(),
@@ -265,6 +272,7 @@ pub fn read_one(
         lang,
         front,
         markdown: body.to_owned(),
+        templated: None,
         slug,
         path,
         section,

@@ -4,7 +4,8 @@
 //! catalogue, and a search index that works for Chinese.
 //!
 //! The pipeline follows the data: config → content (front matter) →
-//! taxonomies (only when configured) → markdown → values (each page
+//! taxonomies (only when configured) → Tera in content (only where some is)
+//! → markdown → values (each page
 //! serialised once, shared by every listing) → lookup (what template
 //! functions find) → templates → render (pages and sections, then pagers,
 //! taxonomy pages and feeds) → output.
@@ -12,6 +13,7 @@
 pub mod catalogue;
 pub mod config;
 pub mod content;
+pub mod content_tera;
 pub mod feeds;
 pub mod filters;
 pub mod global_fns;
@@ -22,6 +24,7 @@ pub mod lookup;
 pub mod markdown;
 mod output;
 pub mod pagination;
+pub mod reading;
 mod render;
 pub mod search;
 pub mod sitemap;

@@ -7,7 +7,7 @@ use tera::{Map, Value};
 use crate::config::Config;
 use crate::content::{Page, Section, date_text};
 use crate::headings::toc_value;
-use crate::markdown::word_count;
+use crate::reading::reading_analytics;
 
 pub fn toml_to_value(value: &toml::Value) -> Value {
     match value {
@@ -71,13 +71,8 @@ fn ancestors(relative_path: &str, lang_suffix: &str) -> Vec<Value> {
     found
 }
 
-fn reading_time(words: usize) -> usize {
-    // Zola: 200 words a minute, rounded up; at least one minute for any text.
-    words.div_ceil(200).max(usize::from(words > 0))
-}
-
 pub fn page_value(page: &Page, config: &Config) -> Value {
-    let words = word_count(&page.markdown);
+    let (words, minutes) = reading_analytics(&page.markdown, &page.lang);
     let date = page.front.date.as_ref().map(date_text);
     let (year, month, day) = date
         .as_deref()
@@ -127,7 +122,7 @@ pub fn page_value(page: &Page, config: &Config) -> Value {
         )
         .set("toc", toc_value(&page.toc))
         .set("word_count", words as i64)
-        .set("reading_time", reading_time(words) as i64)
+        .set("reading_time", minutes as i64)
         .set("assets", Vec::<Value>::new())
         .set("draft", page.front.draft)
         .set("lang", page.lang.as_str())
@@ -200,7 +195,7 @@ fn split_date(date: &str) -> (Option<i64>, Option<i64>, Option<i64>) {
 
 /// A section's value; `pages` are the already-built page values (cheap clones).
 pub fn section_value(section: &Section, config: &Config, pages: Vec<Value>) -> Value {
-    let words = word_count(&section.markdown);
+    let (words, minutes) = reading_analytics(&section.markdown, &section.lang);
     let suffix = if section.lang == config.default_language {
         String::new()
     } else {
@@ -221,7 +216,7 @@ pub fn section_value(section: &Section, config: &Config, pages: Vec<Value>) -> V
         .set("path", section.path.as_str())
         .set("toc", toc_value(&section.toc))
         .set("word_count", words as i64)
-        .set("reading_time", reading_time(words) as i64)
+        .set("reading_time", minutes as i64)
         .set("lang", section.lang.as_str())
         .set("assets", Vec::<Value>::new())
         .set("draft", section.front.draft)

@@ -20,7 +20,8 @@ use crate::{
     BuildReport, Rendered, Sink, SiteDirs, catalogue, markdown, search, taxonomies, templates,
     values,
 };
-use context::{Configs, base_context};
+pub(crate) use context::Configs;
+use context::base_context;
 use listings::Listings;
 
 /// Per language, the documents of `search_index.<lang>.json`.
@@ -49,6 +50,7 @@ pub fn render_site(
     let mut content = content::load(&dirs.content(), &config)?;
     let found = taxonomies::find(&content, &config)?;
     taxonomies::refuse_collisions(&found, &content)?;
+    crate::content_tera::render(&mut content, &config, dirs)?;
     render_markdown(&mut content, &config, dirs)?;
     let (lookup, page_values, section_values) = lookup::build(dirs, config, &content, &found)?;
     let lookup = Arc::new(lookup);
@@ -324,9 +326,9 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             anchor_link: &anchor_link,
         };
         let in_page = || format!("in content/{}", page.relative_path);
-        let body = markdown::render(&page.markdown, &permalinks, &options).with_context(in_page)?;
-        let summary =
-            markdown::summary(&page.markdown, &permalinks, &options).with_context(in_page)?;
+        let text = page.templated.as_deref().unwrap_or(&page.markdown);
+        let body = markdown::render(text, &permalinks, &options).with_context(in_page)?;
+        let summary = markdown::summary(text, &permalinks, &options).with_context(in_page)?;
         rendered_pages.push((body, summary));
     }
     for (page, (body, summary)) in content.pages.iter_mut().zip(rendered_pages) {
@@ -348,7 +350,11 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             anchor_link: &anchor_link,
         };
         rendered_sections.push(
-            markdown::render(&section.markdown, &permalinks, &options)
+            markdown::render(
+                section.templated.as_deref().unwrap_or(&section.markdown),
+                &permalinks,
+                &options,
+            )
                 .with_context(|| format!("in content/{}", section.relative_path))?,
         );
     }
