@@ -91,6 +91,8 @@ pub struct Section {
     pub pages: Vec<usize>,
     /// Relative paths of direct subsections.
     pub subsections: Vec<String>,
+    /// A language's home that has no `_index` file, made up as Zola makes it.
+    pub implicit: bool,
 }
 
 #[derive(Debug, Default)]
@@ -195,6 +197,7 @@ fn add_implicit_roots(content: &mut Content, config: &Config) {
             toc: Vec::new(),
             pages: Vec::new(),
             subsections: Vec::new(),
+            implicit: true,
         });
     }
 }
@@ -241,6 +244,7 @@ pub fn read_one(
             toc: Vec::new(),
             pages: Vec::new(),
             subsections: Vec::new(),
+            implicit: false,
         });
         return Ok(());
     }

@@ -48,7 +48,7 @@ pub fn render(content: &mut Content, config: &Config, dirs: &SiteDirs) -> anyhow
     }
     // Other pages are there to be found (`get_page`) with what they have
     // before rendering, as the page itself is; taxonomies are not built yet.
-    let (lookup, page_values, _) = lookup::build(dirs, config.clone(), content, &[])?;
+    let (lookup, _, _) = lookup::build(dirs, config.clone(), content, &[])?;
     let lookup = Arc::new(lookup);
     let tera = templates::engine(&dirs.templates(), Arc::clone(&lookup))?;
     let configs = Configs::new(config);
@@ -63,7 +63,8 @@ pub fn render(content: &mut Content, config: &Config, dirs: &SiteDirs) -> anyhow
         .into_iter()
         .map(|i| {
             let page = &content.pages[i];
-            render(&page.markdown, &page.lang, "page", page_values[i].clone())
+            let value = values::page_value(page, config, no_translations());
+            render(&page.markdown, &page.lang, "page", value)
                 .with_context(|| format!("rendering the Tera of content/{}", page.relative_path))
                 .map(|text| (i, text))
         })
@@ -72,7 +73,7 @@ pub fn render(content: &mut Content, config: &Config, dirs: &SiteDirs) -> anyhow
         .into_iter()
         .map(|i| {
             let section = &content.sections[i];
-            let value = values::section_value(section, config, Vec::new());
+            let value = values::section_value(section, config, Vec::new(), no_translations());
             render(&section.markdown, &section.lang, "section", value)
                 .with_context(|| format!("rendering the Tera of content/{}", section.relative_path))
                 .map(|text| (i, text))
@@ -85,6 +86,11 @@ pub fn render(content: &mut Content, config: &Config, dirs: &SiteDirs) -> anyhow
         content.sections[i].templated = Some(text);
     }
     Ok(())
+}
+
+/// Zola renders content against an empty library: no page knows its translations yet.
+fn no_translations() -> Value {
+    Value::from(Vec::<Value>::new())
 }
 
 fn render_str(tera: &Tera, text: &str, context: &Context) -> anyhow::Result<String> {

@@ -10,7 +10,9 @@
 //! functions find) → templates → render (pages and sections, then pagers,
 //! taxonomy pages and feeds) → output.
 
+pub mod aliases;
 pub mod catalogue;
+pub mod collisions;
 pub mod config;
 pub mod content;
 pub mod content_tera;
@@ -30,6 +32,7 @@ pub mod search;
 pub mod sitemap;
 pub mod taxonomies;
 pub mod templates;
+pub mod translations;
 pub mod values;
 
 use std::path::PathBuf;

@@ -16,7 +16,7 @@ use crate::global_fns::{
 use crate::lookup::Lookup;
 
 /// Zola's built-in templates, each used unless `templates/` has a file of its name.
-const BUILTINS: [(&str, &str); 7] = [
+const BUILTINS: [(&str, &str); 8] = [
     ("atom.xml", include_str!("builtins/atom.xml")),
     ("rss.xml", include_str!("builtins/rss.xml")),
     (
@@ -24,6 +24,10 @@ const BUILTINS: [(&str, &str); 7] = [
         include_str!("builtins/internal/alias.html"),
     ),
     ("sitemap.xml", include_str!("builtins/sitemap.xml")),
+    (
+        "split_sitemap_index.xml",
+        include_str!("builtins/split_sitemap_index.xml"),
+    ),
     ("robots.txt", include_str!("builtins/robots.txt")),
     ("404.html", include_str!("builtins/404.html")),
     (

@@ -71,7 +71,8 @@ fn ancestors(relative_path: &str, lang_suffix: &str) -> Vec<Value> {
     found
 }
 
-pub fn page_value(page: &Page, config: &Config) -> Value {
+/// `translations` as [`crate::translations::find`] gives them.
+pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
     let (words, minutes) = reading_analytics(&page.markdown, &page.lang);
     let date = page.front.date.as_ref().map(date_text);
     let (year, month, day) = date
@@ -132,7 +133,7 @@ pub fn page_value(page: &Page, config: &Config) -> Value {
         )
         .set("lower", Value::none())
         .set("higher", Value::none())
-        .set("translations", Vec::<Value>::new())
+        .set("translations", translations)
         .set("backlinks", Vec::<Value>::new())
         .build()
 }
@@ -194,7 +195,12 @@ fn split_date(date: &str) -> (Option<i64>, Option<i64>, Option<i64>) {
 }
 
 /// A section's value; `pages` are the already-built page values (cheap clones).
-pub fn section_value(section: &Section, config: &Config, pages: Vec<Value>) -> Value {
+pub fn section_value(
+    section: &Section,
+    config: &Config,
+    pages: Vec<Value>,
+    translations: Value,
+) -> Value {
     let (words, minutes) = reading_analytics(&section.markdown, &section.lang);
     let suffix = if section.lang == config.default_language {
         String::new()
@@ -229,7 +235,7 @@ pub fn section_value(section: &Section, config: &Config, pages: Vec<Value>) -> V
                 .map(|s| Value::from(s.as_str()))
                 .collect::<Vec<_>>(),
         )
-        .set("translations", Vec::<Value>::new())
+        .set("translations", translations)
         .set("backlinks", Vec::<Value>::new())
         .set("generate_feeds", section.front.generate_feeds)
         .set("transparent", section.front.transparent)

@@ -3,6 +3,7 @@
 
 mod context;
 mod listings;
+mod site_files;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,12 +18,13 @@ use crate::lookup::{self, catalogue_data, languages};
 use crate::markdown::Headings;
 use crate::sitemap::Sitemap;
 use crate::{
-    BuildReport, Rendered, Sink, SiteDirs, catalogue, markdown, search, taxonomies, templates,
-    values,
+    BuildReport, Rendered, Sink, SiteDirs, aliases, catalogue, markdown, search, taxonomies,
+    templates, values,
 };
 pub(crate) use context::Configs;
 use context::base_context;
 use listings::Listings;
+use site_files::{SITEMAP_LIMIT, redirect, site_files};
 
 /// Per language, the documents of `search_index.<lang>.json`.
 pub type SearchIndexes = HashMap<String, Vec<search::Document>>;
@@ -49,7 +51,7 @@ pub fn render_site(
     }
     let mut content = content::load(&dirs.content(), &config)?;
     let found = taxonomies::find(&content, &config)?;
-    taxonomies::refuse_collisions(&found, &content)?;
+    crate::collisions::refuse(&found, &content)?;
     crate::content_tera::render(&mut content, &config, dirs)?;
     render_markdown(&mut content, &config, dirs)?;
     let (lookup, page_values, section_values) = lookup::build(dirs, config, &content, &found)?;
@@ -138,6 +140,14 @@ pub fn render_site(
             .clone()
             .unwrap_or_else(|| default.to_owned());
         match section.front.paginate_by.filter(|&n| n > 0) {
+            _ if section.front.redirect_to.is_some() => {
+                let target = section.front.redirect_to.as_deref().unwrap_or_default();
+                jobs.push(redirect(
+                    section.path.clone(),
+                    aliases::redirect_url(target, config),
+                    format!("content/{}", section.relative_path),
+                ));
+            }
             Some(paginate_by) => jobs.extend(listings.section_pagers(
                 section,
                 value,
@@ -199,44 +209,19 @@ pub fn render_site(
         });
         report.data_pages += 1;
     }
+    for (path, url) in aliases::aliases(&content, config) {
+        jobs.push(redirect(path.clone(), url, format!("the alias {path}")));
+    }
     jobs.extend(listings.taxonomy_jobs(&found, &lookup, &mut sitemap)?);
     jobs.extend(listings.feed_jobs_of_site(&section_values)?);
     jobs.extend(site_files(
         configs.get(&config.default_language),
         config,
         &sitemap,
+        SITEMAP_LIMIT,
     ));
     render_all(&tera, &jobs, sink)?;
     Ok((report, search))
-}
-
-/// `404.html` always, `sitemap.xml` and `robots.txt` unless the config turns
-/// them off: each with the minimal context Zola gives it (`config`, and
-/// `lang` or the sitemap's `entries`), so a site's own template of that
-/// name sees what it would see under Zola.
-fn site_files(config_value: &Value, config: &Config, sitemap: &Sitemap) -> Vec<Job> {
-    let job = |name: &str, extra: Option<(&'static str, Value)>| {
-        let mut context = TeraContext::new();
-        context.insert_value("config", config_value.clone());
-        match extra {
-            Some((key, value)) => context.insert_value(key, value),
-            None => context.insert("lang", &config.default_language),
-        }
-        Job {
-            path: format!("/{name}"),
-            template: name.to_owned(),
-            context,
-            origin: name.to_owned(),
-        }
-    };
-    let mut jobs = vec![job("404.html", None)];
-    if config.generate_sitemap {
-        jobs.push(job("sitemap.xml", Some(("entries", sitemap.entries()))));
-    }
-    if config.generate_robots_txt {
-        jobs.push(job("robots.txt", None));
-    }
-    jobs
 }
 
 /// Renders and writes the jobs on several threads per core; any failure fails the build.
