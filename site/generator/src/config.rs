@@ -57,6 +57,10 @@ pub struct Config {
     pub slugify: SlugifyConfig,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// Whether to write `search_index.<lang>.json` (ours, searched by
+    /// substring; Zola writes its elasticlunr or fuse index instead).
+    #[serde(default)]
+    pub build_search_index: bool,
     /// Globs of content files (`blog/*.md`) whose Tera is left as text.
     #[serde(default)]
     pub skip_content_templating: Vec<String>,

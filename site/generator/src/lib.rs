@@ -37,7 +37,7 @@ pub mod values;
 
 use std::path::PathBuf;
 
-pub use output::{build, rebuild, write_page};
+pub use output::{Changes, build, rebuild};
 pub use render::{SearchIndexes, render_site};
 
 /// A site's folders.
@@ -73,6 +73,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub sections: usize,
     pub data_pages: usize,
+    /// Files written, left as they were and removed in the output folder.
+    pub changes: Changes,
 }
 
 /// One rendered file.

@@ -71,6 +71,8 @@ pub fn render_site(
     let mut search: SearchIndexes = HashMap::new();
     let mut report = BuildReport::default();
     let mut sitemap = Sitemap::default();
+    // As in Zola, no search index unless the config asks for one.
+    let searchable = config.build_search_index;
     let mut index = |lang: &str, path: &str, title: &str, text: &str| {
         search
             .entry(lang.to_owned())
@@ -115,7 +117,7 @@ pub fn render_site(
                 .map(content::date_text),
             values::table_to_value(&page.front.extra),
         );
-        if page.front.in_search_index.unwrap_or(true) {
+        if searchable && page.front.in_search_index.unwrap_or(true) {
             index(
                 &page.lang,
                 &page.path,
@@ -171,7 +173,7 @@ pub fn render_site(
             None,
             values::table_to_value(&section.front.extra),
         );
-        if section.front.in_search_index.unwrap_or(true) {
+        if searchable && section.front.in_search_index.unwrap_or(true) {
             index(
                 &section.lang,
                 &section.path,
@@ -195,7 +197,9 @@ pub fn render_site(
         for (name, variable) in page.variables {
             context = context.with(name, variable);
         }
-        index(&page.lang, &page.path, &page.title, &page.description);
+        if searchable {
+            index(&page.lang, &page.path, &page.title, &page.description);
+        }
         sitemap.add(
             config.permalink(&page.path),
             None,
