@@ -158,14 +158,19 @@ pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
     let mut files = Vec::new();
     collect_markdown(root, root, &mut files)?;
     files.sort();
-    let mut content = Content::default();
-    for relative in files {
-        let full = root.join(&relative);
+    let parsed = crate::parallel::map(&files, |relative| {
+        let full = root.join(relative);
         let text = std::fs::read_to_string(&full)
             .with_context(|| format!("reading {}", full.display()))?;
         let relative = relative.to_string_lossy().replace('\\', "/");
-        read_one(&mut content, config, &relative, &text)
-            .with_context(|| format!("in content/{relative}"))?;
+        parse(config, &relative, &text).with_context(|| format!("in content/{relative}"))
+    })?;
+    let mut content = Content::default();
+    for file in parsed {
+        match file {
+            File::Page(page) => content.pages.push(page),
+            File::Section(section) => content.sections.push(section),
+        }
     }
     add_implicit_roots(&mut content, config);
     link_sections(&mut content, config)?;
@@ -214,6 +219,12 @@ fn collect_markdown(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> anyhow
     Ok(())
 }
 
+/// A content file, parsed.
+enum File {
+    Page(Page),
+    Section(Section),
+}
+
 /// Parses one file into the content. `relative` uses `/` separators.
 pub fn read_one(
     content: &mut Content,
@@ -221,6 +232,14 @@ pub fn read_one(
     relative: &str,
     text: &str,
 ) -> anyhow::Result<()> {
+    match parse(config, relative, text)? {
+        File::Page(page) => content.pages.push(page),
+        File::Section(section) => content.sections.push(section),
+    }
+    Ok(())
+}
+
+fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
     let (front, body) = split_front_matter(text)?;
     let (dir, file) = relative.rsplit_once('/').unwrap_or(("", relative));
     let stem = file.strip_suffix(".md").unwrap_or(file);
@@ -233,7 +252,7 @@ pub fn read_one(
         } else {
             format!("{prefix}/{dir}/")
         };
-        content.sections.push(Section {
+        return Ok(File::Section(Section {
             relative_path: relative.to_owned(),
             lang,
             front,
@@ -245,8 +264,7 @@ pub fn read_one(
             pages: Vec::new(),
             subsections: Vec::new(),
             implicit: false,
-        });
-        return Ok(());
+        }));
     }
     let front: PageFront = toml::from_str(front).context("page front matter")?;
     // `dir/index.md` is the page `dir` (a page bundle).
@@ -271,7 +289,7 @@ pub fn read_one(
     } else {
         format!("{parent}/_index{language_suffix}.md")
     };
-    content.pages.push(Page {
+    Ok(File::Page(Page {
         relative_path: relative.to_owned(),
         lang,
         front,
@@ -283,8 +301,7 @@ pub fn read_one(
         html: String::new(),
         summary: None,
         toc: Vec::new(),
-    });
-    Ok(())
+    }))
 }
 
 /// Attaches pages and subsections to their sections, sorted as Zola does.

@@ -26,6 +26,7 @@ pub mod lookup;
 pub mod markdown;
 mod output;
 pub mod pagination;
+mod parallel;
 pub mod reading;
 mod render;
 pub mod search;

@@ -299,8 +299,7 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
         };
         (permalink.to_owned(), insert, link)
     };
-    let mut rendered_pages = Vec::with_capacity(content.pages.len());
-    for page in &content.pages {
+    let rendered_pages = crate::parallel::map(&content.pages, |page| {
         // A page takes its section's anchor links; Zola's site-wide `[markdown]` setting otherwise.
         let insert = insert_anchor
             .get(page.section.as_str())
@@ -318,8 +317,8 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
         let text = page.templated.as_deref().unwrap_or(&page.markdown);
         let body = markdown::render(text, &permalinks, &options).with_context(in_page)?;
         let summary = markdown::summary(text, &permalinks, &options).with_context(in_page)?;
-        rendered_pages.push((body, summary));
-    }
+        Ok((body, summary))
+    })?;
     for (page, (body, summary)) in content.pages.iter_mut().zip(rendered_pages) {
         page.html = body.html;
         page.toc = body.toc;
