@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::config::Config;
 use crate::headings::{Heading, InsertAnchor};
+use crate::reading::reading_analytics;
 
 /// Front matter of a page, with the fields Zola documents.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -65,6 +66,8 @@ pub struct Page {
     /// The Markdown after Tera ran over it, when it holds Tera
     /// (`{{`/`{%`): what is rendered to HTML. Word counts stay the source's.
     pub templated: Option<String>,
+    /// `word_count` and `reading_time`, counted in the source as Zola counts them.
+    pub reading: (usize, usize),
     pub slug: String,
     /// `/guide/fees/`.
     pub path: String,
@@ -84,6 +87,7 @@ pub struct Section {
     pub markdown: String,
     /// As a page's.
     pub templated: Option<String>,
+    pub reading: (usize, usize),
     pub path: String,
     pub html: String,
     pub toc: Vec<Heading>,
@@ -197,6 +201,7 @@ fn add_implicit_roots(content: &mut Content, config: &Config) {
             front: SectionFront::default(),
             markdown: String::new(),
             templated: None,
+            reading: (0, 0),
             path,
             html: String::new(),
             toc: Vec::new(),
@@ -244,6 +249,7 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
     let (dir, file) = relative.rsplit_once('/').unwrap_or(("", relative));
     let stem = file.strip_suffix(".md").unwrap_or(file);
     let (base, lang) = language_of(stem, config);
+    let reading = reading_analytics(body, &lang);
     let prefix = config.language_prefix(&lang);
     if base == "_index" {
         let front: SectionFront = toml::from_str(front).context("section front matter")?;
@@ -258,6 +264,7 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
             front,
             markdown: body.to_owned(),
             templated: None,
+            reading,
             path,
             html: String::new(),
             toc: Vec::new(),
@@ -295,6 +302,7 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
         front,
         markdown: body.to_owned(),
         templated: None,
+        reading,
         slug,
         path,
         section,

@@ -7,7 +7,6 @@ use tera::{Map, Value};
 use crate::config::Config;
 use crate::content::{Page, Section, date_text};
 use crate::headings::toc_value;
-use crate::reading::reading_analytics;
 
 pub fn toml_to_value(value: &toml::Value) -> Value {
     match value {
@@ -73,7 +72,7 @@ fn ancestors(relative_path: &str, lang_suffix: &str) -> Vec<Value> {
 
 /// `translations` as [`crate::translations::find`] gives them.
 pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
-    let (words, minutes) = reading_analytics(&page.markdown, &page.lang);
+    let (words, minutes) = page.reading;
     let date = page.front.date.as_ref().map(date_text);
     let (year, month, day) = date
         .as_deref()
@@ -201,7 +200,7 @@ pub fn section_value(
     pages: Vec<Value>,
     translations: Value,
 ) -> Value {
-    let (words, minutes) = reading_analytics(&section.markdown, &section.lang);
+    let (words, minutes) = section.reading;
     let suffix = if section.lang == config.default_language {
         String::new()
     } else {

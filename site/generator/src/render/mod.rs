@@ -55,6 +55,12 @@ pub fn render_site(
     crate::content_tera::render(&mut content, &config, dirs)?;
     render_markdown(&mut content, &config, dirs)?;
     let (lookup, page_values, section_values) = lookup::build(dirs, config, &content, &found)?;
+    if !lookup.config.build_search_index {
+        // The values hold each page's HTML now; only the search index reads it again.
+        for page in &mut content.pages {
+            page.html = String::new();
+        }
+    }
     let lookup = Arc::new(lookup);
     let tera = templates::engine(&dirs.templates(), Arc::clone(&lookup))?;
     let config = &lookup.config;
@@ -323,6 +329,9 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
         page.html = body.html;
         page.toc = body.toc;
         page.summary = summary;
+        // The source is not read again (it was counted when parsed): a large site need not hold it twice.
+        page.markdown = String::new();
+        page.templated = None;
     }
     let mut rendered_sections = Vec::with_capacity(content.sections.len());
     for section in &content.sections {
@@ -349,6 +358,8 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
     for (section, body) in content.sections.iter_mut().zip(rendered_sections) {
         section.html = body.html;
         section.toc = body.toc;
+        section.markdown = String::new();
+        section.templated = None;
     }
     Ok(())
 }
