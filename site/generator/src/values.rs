@@ -38,6 +38,11 @@ impl Fields {
         Self(Map::new())
     }
 
+    /// For `fields` keys: a page's ~30 fields are set without regrowing the map.
+    pub fn with_capacity(fields: usize) -> Self {
+        Self(Map::with_capacity(fields))
+    }
+
     pub fn set(mut self, key: &'static str, value: impl Into<Value>) -> Self {
         self.0.insert(key.into(), value.into());
         self
@@ -83,7 +88,7 @@ pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
     } else {
         format!(".{}", page.lang)
     };
-    Fields::new()
+    Fields::with_capacity(32)
         .set("relative_path", page.relative_path.as_str())
         .set("colocated_path", Value::none())
         .set("content", Value::safe_string(&page.html))
@@ -211,7 +216,7 @@ pub fn section_value(
     } else {
         ancestors(&section.relative_path, &suffix)
     };
-    Fields::new()
+    Fields::with_capacity(32)
         .set("relative_path", section.relative_path.as_str())
         .set("content", Value::safe_string(&section.html))
         .set("permalink", config.permalink(&section.path))
