@@ -73,7 +73,8 @@ pub struct Page {
     pub path: String,
     /// The section it belongs to: `guide/_index.md`.
     pub section: String,
-    pub html: String,
+    /// The rendered HTML, as the `content` every value of the page shares.
+    pub html: tera::Value,
     pub summary: Option<String>,
     pub toc: Vec<Heading>,
 }
@@ -306,7 +307,7 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
         slug,
         path,
         section,
-        html: String::new(),
+        html: tera::Value::safe_string(""),
         summary: None,
         toc: Vec::new(),
     }))

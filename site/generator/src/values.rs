@@ -91,7 +91,7 @@ pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
     Fields::with_capacity(32)
         .set("relative_path", page.relative_path.as_str())
         .set("colocated_path", Value::none())
-        .set("content", Value::safe_string(&page.html))
+        .set("content", page.html.clone())
         .set("permalink", config.permalink(&page.path))
         .set("slug", page.slug.as_str())
         .set("ancestors", ancestors(&page.relative_path, &suffix))

@@ -55,12 +55,6 @@ pub fn render_site(
     crate::content_tera::render(&mut content, &config, dirs)?;
     render_markdown(&mut content, &config, dirs)?;
     let (lookup, page_values, section_values) = lookup::build(dirs, config, &content, &found)?;
-    if !lookup.config.build_search_index {
-        // The values hold each page's HTML now; only the search index reads it again.
-        for page in &mut content.pages {
-            page.html = String::new();
-        }
-    }
     let lookup = Arc::new(lookup);
     let tera = templates::engine(&dirs.templates(), Arc::clone(&lookup))?;
     let config = &lookup.config;
@@ -128,7 +122,7 @@ pub fn render_site(
                 &page.lang,
                 &page.path,
                 page.front.title.as_deref().unwrap_or_default(),
-                &markdown::plain_text(&page.html),
+                &markdown::plain_text(page.html.as_str().unwrap_or_default()),
             );
         }
         report.pages += 1;
@@ -323,11 +317,12 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
         let text = page.templated.as_deref().unwrap_or(&page.markdown);
         let body = markdown::render(text, &permalinks, &options).with_context(in_page)?;
         let summary = markdown::summary(text, &permalinks, &options).with_context(in_page)?;
-        Ok((body, summary))
+        // Made the value every listing shares at once, so the HTML is not held twice.
+        Ok((tera::Value::safe_string(&body.html), body.toc, summary))
     })?;
-    for (page, (body, summary)) in content.pages.iter_mut().zip(rendered_pages) {
-        page.html = body.html;
-        page.toc = body.toc;
+    for (page, (html, toc, summary)) in content.pages.iter_mut().zip(rendered_pages) {
+        page.html = html;
+        page.toc = toc;
         page.summary = summary;
         // The source is not read again (it was counted when parsed): a large site need not hold it twice.
         page.markdown = String::new();
