@@ -228,18 +228,23 @@ pub fn render_site(
     Ok((report, search))
 }
 
-/// Renders and writes the jobs on several threads per core; any failure fails the build.
+/// Renders and writes the jobs on several threads per core, each taking the
+/// next job when done (a listing of every page takes as long as hundreds of
+/// pages); any failure fails the build.
 fn render_all(tera: &Tera, jobs: &[Job], sink: Sink<'_>) -> anyhow::Result<()> {
     // Writing thousands of small files waits on the file system more than on the CPU:
     // more threads than cores keep the disk busy while others render.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) * 4;
-    let chunk = jobs.len().div_ceil(threads).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        let workers: Vec<_> = jobs
-            .chunks(chunk)
-            .map(|jobs| {
-                scope.spawn(move || -> anyhow::Result<()> {
-                    for job in jobs {
+        let workers: Vec<_> = (0..threads.min(jobs.len().max(1)))
+            .map(|_| {
+                scope.spawn(|| -> anyhow::Result<()> {
+                    loop {
+                        let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(job) = jobs.get(taken) else {
+                            return Ok(());
+                        };
                         let html =
                             render(tera, &job.template, &job.context).with_context(|| {
                                 format!("rendering {} with {}", job.origin, job.template)
@@ -249,7 +254,6 @@ fn render_all(tera: &Tera, jobs: &[Job], sink: Sink<'_>) -> anyhow::Result<()> {
                             html,
                         })?;
                     }
-                    Ok(())
                 })
             })
             .collect();
