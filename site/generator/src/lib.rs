@@ -11,6 +11,7 @@
 //! taxonomy pages and feeds) → output.
 
 pub mod aliases;
+mod allocator;
 pub mod catalogue;
 pub mod collisions;
 pub mod config;

@@ -21,6 +21,7 @@ pub fn build(
     output: &Path,
     base_url: Option<&str>,
 ) -> anyhow::Result<BuildReport> {
+    crate::allocator::share_one_arena();
     let folder = Folder::open(output)?;
     put_static(&folder, &dirs.static_files(), "")?;
     // Each page is put as soon as it is rendered: a build never holds the whole site in memory.
