@@ -47,7 +47,10 @@ pub fn redirect_url(redirect_to: &str, config: &Config) -> String {
     let keeps_its_end = path.is_empty()
         || path.ends_with('/')
         || path.contains('#')
-        || config.feed_filenames.iter().any(|f| path.ends_with(f.as_str()));
+        || config
+            .feed_filenames
+            .iter()
+            .any(|f| path.ends_with(f.as_str()));
     let slash = if keeps_its_end { "" } else { "/" };
     format!("{}/{path}{slash}", config.base_url)
 }
@@ -68,7 +71,10 @@ mod tests {
     fn redirect_to_keeps_external_urls_and_makes_permalinks_of_paths() {
         let config = Config::parse("base_url = \"https://x.org\"").unwrap();
         assert_eq!(redirect_url("https://y.org/a", &config), "https://y.org/a");
-        assert_eq!(redirect_url("docs/start", &config), "https://x.org/docs/start/");
+        assert_eq!(
+            redirect_url("docs/start", &config),
+            "https://x.org/docs/start/"
+        );
         assert_eq!(redirect_url("/docs/", &config), "https://x.org/docs/");
         assert_eq!(redirect_url("docs#top", &config), "https://x.org/docs#top");
         assert_eq!(redirect_url("atom.xml", &config), "https://x.org/atom.xml");

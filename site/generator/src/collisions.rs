@@ -65,7 +65,8 @@ mod tests {
     use crate::config::Config;
     use crate::{content, taxonomies};
 
-    const CONFIG: &str = "base_url = \"https://x\"\ndefault_language = \"en\"\ntaxonomies = [{name = \"tags\"}]";
+    const CONFIG: &str =
+        "base_url = \"https://x\"\ndefault_language = \"en\"\ntaxonomies = [{name = \"tags\"}]";
 
     fn site(pages: &[(&str, &str)]) -> (Config, Content) {
         let config = Config::parse(CONFIG).unwrap();

@@ -169,8 +169,8 @@ impl Config {
         for language in config.languages.values_mut() {
             slug_all(&mut language.taxonomies);
         }
-        config.skip_content_templating_globs = glob_set(&config.skip_content_templating)
-            .context("in skip_content_templating")?;
+        config.skip_content_templating_globs =
+            glob_set(&config.skip_content_templating).context("in skip_content_templating")?;
         config.raw = raw;
         Ok(config)
     }

@@ -52,13 +52,14 @@ pub fn render(content: &mut Content, config: &Config, dirs: &SiteDirs) -> anyhow
     let lookup = Arc::new(lookup);
     let tera = templates::engine(&dirs.templates(), Arc::clone(&lookup))?;
     let configs = Configs::new(config);
-    let render = |text: &str, lang: &str, key: &'static str, value: Value| -> anyhow::Result<String> {
-        let mut context = Context::new();
-        context.insert("lang", lang);
-        context.insert_value("config", configs.get(lang).clone());
-        context.insert_value(key, value);
-        render_str(&tera, text, &context)
-    };
+    let render =
+        |text: &str, lang: &str, key: &'static str, value: Value| -> anyhow::Result<String> {
+            let mut context = Context::new();
+            context.insert("lang", lang);
+            context.insert_value("config", configs.get(lang).clone());
+            context.insert_value(key, value);
+            render_str(&tera, text, &context)
+        };
     let pages: Vec<(usize, String)> = page_jobs
         .into_iter()
         .map(|i| {

@@ -62,7 +62,11 @@ fn ascii_words(text: &[u8]) -> usize {
                 counted |= text[end].is_ascii_alphanumeric();
                 end += 1;
             }
-            let joined = match (end.checked_sub(1).map(|i| text[i]), text.get(end), text.get(end + 1)) {
+            let joined = match (
+                end.checked_sub(1).map(|i| text[i]),
+                text.get(end),
+                text.get(end + 1),
+            ) {
                 (Some(before), Some(&mid), Some(&after)) => {
                     (before.is_ascii_alphabetic()
                         && after.is_ascii_alphabetic()
@@ -96,12 +100,18 @@ mod tests {
     fn english_counts_words_at_238_a_minute_and_skips_code() {
         assert_eq!(reading_analytics("  ", "en"), (0, 0));
         assert_eq!(reading_analytics("Hello World", "en"), (2, 1));
-        assert_eq!(reading_analytics(&" Hello world".repeat(1000), "en"), (2000, 9));
+        assert_eq!(
+            reading_analytics(&" Hello world".repeat(1000), "en"),
+            (2000, 9)
+        );
         assert_eq!(
             reading_analytics("hello world ``` code goes here ``` goodbye world", "en"),
             (4, 1)
         );
-        assert_eq!(reading_analytics(&" Hello world".repeat(1000), "fr"), (2000, 10));
+        assert_eq!(
+            reading_analytics(&" Hello world".repeat(1000), "fr"),
+            (2000, 10)
+        );
     }
 
     #[test]
@@ -109,8 +119,26 @@ mod tests {
         use unicode_segmentation::UnicodeSegmentation;
         // Tricky pieces, then many pseudo-random strings of the characters the rules treat apart.
         let mut cases: Vec<String> = [
-            "don't", "e.g.", "3.14", "1,000.5", "a:b", "a.1", "1.a", "a..b", "__", "a_b", "_a",
-            "a'", "'a", "x;y", "1;2", "a.b.c", "1'2", "ab-cd", "foo.md)", "[the](@/x.md)",
+            "don't",
+            "e.g.",
+            "3.14",
+            "1,000.5",
+            "a:b",
+            "a.1",
+            "1.a",
+            "a..b",
+            "__",
+            "a_b",
+            "_a",
+            "a'",
+            "'a",
+            "x;y",
+            "1;2",
+            "a.b.c",
+            "1'2",
+            "ab-cd",
+            "foo.md)",
+            "[the](@/x.md)",
         ]
         .iter()
         .map(|s| (*s).to_owned())
@@ -129,7 +157,11 @@ mod tests {
             cases.push(case);
         }
         for case in cases {
-            assert_eq!(super::words(&case), case.unicode_words().count(), "{case:?}");
+            assert_eq!(
+                super::words(&case),
+                case.unicode_words().count(),
+                "{case:?}"
+            );
         }
         let mixed = "检验 report 鉴定of cargo. 抽样，证书 x";
         assert_eq!(super::words(mixed), mixed.unicode_words().count());

@@ -37,20 +37,22 @@ impl Sitemap {
     }
 }
 
-fn entries_value<'a>(entries: impl Iterator<Item = (&'a String, &'a (Option<String>, Value))>) -> Value {
-        entries
-            .map(|(permalink, (updated, extra))| {
-                Fields::new()
-                    .set("permalink", permalink.as_str())
-                    .set(
-                        "updated",
-                        updated.as_deref().map_or_else(Value::none, Value::from),
-                    )
-                    .set("extra", extra.clone())
-                    .build()
-            })
-            .collect::<Vec<_>>()
-            .into()
+fn entries_value<'a>(
+    entries: impl Iterator<Item = (&'a String, &'a (Option<String>, Value))>,
+) -> Value {
+    entries
+        .map(|(permalink, (updated, extra))| {
+            Fields::new()
+                .set("permalink", permalink.as_str())
+                .set(
+                    "updated",
+                    updated.as_deref().map_or_else(Value::none, Value::from),
+                )
+                .set("extra", extra.clone())
+                .build()
+        })
+        .collect::<Vec<_>>()
+        .into()
 }
 
 #[cfg(test)]
@@ -81,16 +83,26 @@ mod tests {
     fn a_sitemap_of_the_limit_or_more_entries_is_split_in_order() {
         let mut sitemap = Sitemap::default();
         for n in 0..5 {
-            sitemap.add(format!("https://x/{n}/"), None, Value::from(tera::Map::new()));
+            sitemap.add(
+                format!("https://x/{n}/"),
+                None,
+                Value::from(tera::Map::new()),
+            );
         }
         let sizes = |limit| -> Vec<usize> {
-            sitemap.files(limit).iter().map(|f| f.as_array().unwrap().len()).collect()
+            sitemap
+                .files(limit)
+                .iter()
+                .map(|f| f.as_array().unwrap().len())
+                .collect()
         };
         assert_eq!(sizes(6), [5]);
         assert_eq!(sizes(5), [5], "at the limit, one file listed by an index");
         assert_eq!(sizes(2), [2, 2, 1]);
         let files = sitemap.files(2);
-        let first = files[1].as_array().unwrap()[0].get_from_path("permalink").unwrap();
+        let first = files[1].as_array().unwrap()[0]
+            .get_from_path("permalink")
+            .unwrap();
         assert_eq!(first.as_str(), Some("https://x/2/"));
     }
 }

@@ -18,7 +18,10 @@ use crate::values::Fields;
 
 /// Per page and per section, in `content`'s order, its translations.
 pub fn find(content: &Content, config: &Config, content_dir: &Path) -> (Vec<Value>, Vec<Value>) {
-    let multilingual = config.languages.keys().any(|l| *l != config.default_language);
+    let multilingual = config
+        .languages
+        .keys()
+        .any(|l| *l != config.default_language);
     if !multilingual {
         let none = || Value::from(Vec::<Value>::new());
         return (
@@ -34,8 +37,14 @@ pub fn find(content: &Content, config: &Config, content_dir: &Path) -> (Vec<Valu
             Fields::new()
                 .set("lang", lang)
                 .set("permalink", config.permalink(path))
-                .set("title", title.map_or_else(Value::none, |t| Value::from(t.as_str())))
-                .set("path", content_dir.join(relative).to_string_lossy().as_ref())
+                .set(
+                    "title",
+                    title.map_or_else(Value::none, |t| Value::from(t.as_str())),
+                )
+                .set(
+                    "path",
+                    content_dir.join(relative).to_string_lossy().as_ref(),
+                )
                 .build(),
         )
     };
@@ -46,7 +55,12 @@ pub fn find(content: &Content, config: &Config, content_dir: &Path) -> (Vec<Valu
         .map(|page| {
             let key = canonical(&page.relative_path, &page.lang, config);
             if !page.front.draft {
-                let version = entry(&page.lang, &page.path, page.front.title.as_ref(), &page.relative_path);
+                let version = entry(
+                    &page.lang,
+                    &page.path,
+                    page.front.title.as_ref(),
+                    &page.relative_path,
+                );
                 versions.entry(key.clone()).or_default().push(version);
             }
             key
@@ -60,7 +74,10 @@ pub fn find(content: &Content, config: &Config, content_dir: &Path) -> (Vec<Valu
             let key = if section.implicit && section.lang != config.default_language {
                 format!("§_index.{}", section.lang)
             } else {
-                format!("§{}", canonical(&section.relative_path, &section.lang, config))
+                format!(
+                    "§{}",
+                    canonical(&section.relative_path, &section.lang, config)
+                )
             };
             if !section.front.draft {
                 let version = entry(
@@ -85,7 +102,10 @@ pub fn find(content: &Content, config: &Config, content_dir: &Path) -> (Vec<Valu
                 .unwrap_or_default(),
         )
     };
-    (pages.iter().map(value).collect(), sections.iter().map(value).collect())
+    (
+        pages.iter().map(value).collect(),
+        sections.iter().map(value).collect(),
+    )
 }
 
 /// `guide/fees.en.md` → `guide/fees`.

@@ -128,7 +128,10 @@ fn files_matching_skip_content_templating_and_files_without_tera_are_left_alone(
     let (_dir, output) = built(|_| {});
     let output = output.unwrap();
     let docs = read(&output, "docs/tera/index.html");
-    assert!(docs.contains("<p>Use {{ page.title }} in templates.</p>"), "{docs}");
+    assert!(
+        docs.contains("<p>Use {{ page.title }} in templates.</p>"),
+        "{docs}"
+    );
     let second = read(&output, "blog/second/index.html");
     assert!(second.contains("a {#not-tera} brace."), "{second}");
 }

@@ -89,8 +89,5 @@ pub fn write(root: &Path, pages: usize) {
 
 /// Changes the text of one page (the first), differently on each run.
 pub fn edit_one_page(root: &Path, run: usize) {
-    put(
-        &root.join("content/posts/post-0.md"),
-        &page(0, Some(run)),
-    );
+    put(&root.join("content/posts/post-0.md"), &page(0, Some(run)));
 }

@@ -40,7 +40,8 @@ impl Folder {
             scan(root, root, &mut before, &mut folders)
                 .with_context(|| format!("reading {}", root.display()))?;
         } else {
-            std::fs::create_dir_all(root).with_context(|| format!("creating {}", root.display()))?;
+            std::fs::create_dir_all(root)
+                .with_context(|| format!("creating {}", root.display()))?;
         }
         folders.insert(root.to_path_buf());
         Ok(Self {
@@ -86,7 +87,8 @@ impl Folder {
         if known.contains(folder) {
             return Ok(());
         }
-        std::fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("creating {}", folder.display()))?;
         let mut at = Some(folder);
         while let Some(path) = at.filter(|p| p.starts_with(&self.root)) {
             if !known.insert(path.to_path_buf()) {
@@ -184,7 +186,14 @@ mod tests {
         first.put("b/c/index.html", b"C").unwrap();
         first.put("d.xml", b"D").unwrap();
         let changes = first.finish().unwrap();
-        assert_eq!(changes, Changes { written: 3, unchanged: 0, removed: 0 });
+        assert_eq!(
+            changes,
+            Changes {
+                written: 3,
+                unchanged: 0,
+                removed: 0
+            }
+        );
 
         let a = root.join("a/index.html");
         let stamp = std::fs::metadata(&a).unwrap().modified().unwrap();
@@ -192,7 +201,14 @@ mod tests {
         second.put("a/index.html", b"A").unwrap();
         second.put("d.xml", b"E").unwrap();
         let changes = second.finish().unwrap();
-        assert_eq!(changes, Changes { written: 1, unchanged: 1, removed: 1 });
+        assert_eq!(
+            changes,
+            Changes {
+                written: 1,
+                unchanged: 1,
+                removed: 1
+            }
+        );
         assert_eq!(std::fs::metadata(&a).unwrap().modified().unwrap(), stamp);
         assert_eq!(std::fs::read(root.join("d.xml")).unwrap(), b"E");
         assert_eq!(files(&root), ["a/index.html", "d.xml"]);

@@ -351,7 +351,7 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
                 &permalinks,
                 &options,
             )
-                .with_context(|| format!("in content/{}", section.relative_path))?,
+            .with_context(|| format!("in content/{}", section.relative_path))?,
         );
     }
     for (section, body) in content.sections.iter_mut().zip(rendered_sections) {

@@ -66,7 +66,10 @@ pub(super) fn site_files(
             jobs.push(Job {
                 path: "/sitemap.xml".to_owned(),
                 origin: "sitemap.xml".to_owned(),
-                ..job("split_sitemap_index.xml", Some(("sitemaps", Value::from(urls))))
+                ..job(
+                    "split_sitemap_index.xml",
+                    Some(("sitemaps", Value::from(urls))),
+                )
             });
         }
     }
@@ -75,7 +78,6 @@ pub(super) fn site_files(
     }
     jobs
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -91,13 +93,23 @@ mod tests {
         let config = &lookup.config;
         let mut sitemap = Sitemap::default();
         for n in 0..3 {
-            sitemap.add(config.permalink(&format!("/{n}/")), None, Value::from(tera::Map::new()));
+            sitemap.add(
+                config.permalink(&format!("/{n}/")),
+                None,
+                Value::from(tera::Map::new()),
+            );
         }
         let jobs = site_files(&Value::from(tera::Map::new()), config, &sitemap, 2);
         let paths: Vec<&str> = jobs.iter().map(|j| j.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["/404.html", "/sitemap1.xml", "/sitemap2.xml", "/sitemap.xml", "/robots.txt"]
+            [
+                "/404.html",
+                "/sitemap1.xml",
+                "/sitemap2.xml",
+                "/sitemap.xml",
+                "/robots.txt"
+            ]
         );
         let tera = templates::engine(&dir.path().join("templates"), Arc::clone(&lookup)).unwrap();
         let index = tera.render(&jobs[3].template, &jobs[3].context).unwrap();
@@ -109,7 +121,13 @@ mod tests {
             "{index}"
         );
         let second = tera.render(&jobs[2].template, &jobs[2].context).unwrap();
-        assert!(second.contains(&format!("<loc>{base}/2/</loc>")), "{second}");
-        assert!(!second.contains(&format!("<loc>{base}/0/</loc>")), "{second}");
+        assert!(
+            second.contains(&format!("<loc>{base}/2/</loc>")),
+            "{second}"
+        );
+        assert!(
+            !second.contains(&format!("<loc>{base}/0/</loc>")),
+            "{second}"
+        );
     }
 }
