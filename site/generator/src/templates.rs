@@ -11,7 +11,7 @@ use tera::Tera;
 use crate::filters::{Markdown, NumFormat};
 use crate::global_fns::{
     GetCatalogue, GetHash, GetPage, GetSection, GetTaxonomy, GetTaxonomyTerm, GetTaxonomyUrl,
-    GetUrl, LoadData, Now, Trans,
+    GetUrl, LoadData, Now, TextDirection, Trans,
 };
 use crate::lookup::Lookup;
 
@@ -82,6 +82,7 @@ fn register(tera: &mut Tera, lookup: &Arc<Lookup>) {
     tera.register_function("get_taxonomy_term", GetTaxonomyTerm(Arc::clone(lookup)));
     tera.register_function("get_taxonomy_url", GetTaxonomyUrl(Arc::clone(lookup)));
     tera.register_function("trans", Trans(Arc::clone(lookup)));
+    tera.register_function("text_direction", TextDirection(Arc::clone(lookup)));
     tera.register_function("load_data", LoadData(Arc::clone(lookup)));
     tera.register_function("get_hash", GetHash(Arc::clone(lookup)));
     tera.register_function("get_catalogue", GetCatalogue(Arc::clone(lookup)));
