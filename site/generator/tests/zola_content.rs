@@ -94,3 +94,17 @@ fn aliases_and_redirect_to_send_to_the_page() {
     let news = read(&output, "news/index.html");
     assert!(news.contains("url=https://example.org/blog/\">"), "{news}");
 }
+
+#[test]
+fn a_component_the_site_does_not_define_fails_the_build_naming_the_file() {
+    let (_dir, result) = common::built_changed("zola-content", |site| {
+        std::fs::write(
+            site.join("content/blog/second.md"),
+            "+++\ntitle = \"Second\"\n+++\n{{ <gallery /> }}\n",
+        )
+        .unwrap();
+    });
+    let error = result.unwrap_err();
+    assert!(error.contains("content/blog/second.md"), "{error}");
+    assert!(error.contains("gallery"), "{error}");
+}
