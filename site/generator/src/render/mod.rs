@@ -81,33 +81,42 @@ pub fn render_site(
     };
 
     let siblings = values::siblings(&content);
-    for ((page, value), (lower, higher)) in content.pages.iter().zip(&page_values).zip(siblings) {
-        if page.front.draft {
-            continue;
-        }
-        let section_template = content
-            .sections
-            .iter()
-            .find(|s| s.relative_path == page.section)
-            .and_then(|s| s.front.page_template.clone());
+    let page_templates: HashMap<&str, &str> = content
+        .sections
+        .iter()
+        .filter_map(|s| Some((s.relative_path.as_str(), s.front.page_template.as_deref()?)))
+        .collect();
+    let listed: Vec<usize> = (0..content.pages.len())
+        .filter(|&i| !content.pages[i].front.draft)
+        .collect();
+    // Each page's own value (its map copied to add its siblings) is made on every core.
+    jobs.extend(crate::parallel::map(&listed, |&i| {
+        let page = &content.pages[i];
+        let (lower, higher) = siblings[i];
         let template = page
             .front
             .template
             .clone()
-            .or(section_template)
+            .or_else(|| {
+                page_templates
+                    .get(page.section.as_str())
+                    .map(|t| (*t).to_owned())
+            })
             .unwrap_or_else(|| "page.html".to_owned());
         let value = values::with_siblings(
-            value,
+            &page_values[i],
             lower.map(|i| &page_values[i]),
             higher.map(|i| &page_values[i]),
         );
         let context = base_context(&configs, config, &page.path, &page.lang).with("page", value);
-        jobs.push(Job {
+        Ok(Job {
             path: page.path.clone(),
             template,
             context: context.0,
             origin: format!("content/{}", page.relative_path),
-        });
+        })
+    })?);
+    for page in listed.iter().map(|&i| &content.pages[i]) {
         sitemap.add(
             config.permalink(&page.path),
             page.front
