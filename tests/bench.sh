@@ -12,8 +12,9 @@ wanted=("${@:-site pdf api cold-start store}")
 wants() { [[ " ${wanted[*]} " == *" $1 "* ]]; }
 
 if wants site; then
-  echo "== site build: synthetic Zola sites of 2,000 and 10,000 pages"
-  echo "   anchors: Zola 0.23 0.45 s / 208 MB and 2.04 s / 922 MB; goal 5x faster, 1/4 of the memory"
+  echo "== site build: synthetic Zola sites of 2,000 and 10,000 pages, first / unchanged / one-page-edited"
+  echo "   builds on a RAM disk (/dev/shm) and the real disk (TICEDU_BENCH_DISK, else the temp dir)"
+  echo "   goal at 10,000 pages: 5x Zola 0.23 for 'ram first' and 'disk again', 1/4 of its memory"
   echo "   (set ZOLA=/path/to/zola to build the same sites with Zola in this run and print the ratios)"
   cargo bench -q -p ticedu-site --bench synthetic
 fi

@@ -7,10 +7,15 @@ use std::process::Command;
 
 use crate::helpers::{Embedded, TestApp};
 
-const PAGES: [&str; 16] = [
+const PAGES: [&str; 20] = [
     "/",
     "/guide/",
     "/guide/fees/",
+    // Guide pages embedding a class hour and a notice through components.
+    "/guide/learning/",
+    "/guide/courses/",
+    "/notices/",
+    "/notices/2023-continuing-education/",
     "/courses/",
     "/courses/draft-survey/",
     "/courses/draft-survey/1/",

@@ -57,6 +57,15 @@ pub struct Config {
     pub slugify: SlugifyConfig,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// Whether to write `search_index.<lang>.json` (ours, searched by
+    /// substring; Zola writes its elasticlunr or fuse index instead).
+    #[serde(default)]
+    pub build_search_index: bool,
+    /// Globs of content files (`blog/*.md`) whose Tera is left as text.
+    #[serde(default)]
+    pub skip_content_templating: Vec<String>,
+    #[serde(skip)]
+    pub skip_content_templating_globs: globset::GlobSet,
     /// The whole file, for templates.
     #[serde(skip)]
     pub raw: toml::Table,
@@ -124,6 +133,15 @@ fn default_language() -> String {
     "en".to_owned()
 }
 
+/// As Zola compiles its globs: `*` also matches `/`.
+fn glob_set(patterns: &[String]) -> anyhow::Result<globset::GlobSet> {
+    let mut set = globset::GlobSetBuilder::new();
+    for pattern in patterns {
+        set.add(globset::Glob::new(pattern).with_context(|| format!("the glob {pattern}"))?);
+    }
+    Ok(set.build()?)
+}
+
 impl Config {
     pub fn load(path: &Path) -> anyhow::Result<Self> {
         let text =
@@ -151,6 +169,8 @@ impl Config {
         for language in config.languages.values_mut() {
             slug_all(&mut language.taxonomies);
         }
+        config.skip_content_templating_globs =
+            glob_set(&config.skip_content_templating).context("in skip_content_templating")?;
         config.raw = raw;
         Ok(config)
     }

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::config::Config;
 use crate::headings::{Heading, InsertAnchor};
+use crate::reading::reading_analytics;
 
 /// Front matter of a page, with the fields Zola documents.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -62,12 +63,18 @@ pub struct Page {
     pub lang: String,
     pub front: PageFront,
     pub markdown: String,
+    /// The Markdown after Tera ran over it, when it holds Tera
+    /// (`{{`/`{%`): what is rendered to HTML. Word counts stay the source's.
+    pub templated: Option<String>,
+    /// `word_count` and `reading_time`, counted in the source as Zola counts them.
+    pub reading: (usize, usize),
     pub slug: String,
     /// `/guide/fees/`.
     pub path: String,
     /// The section it belongs to: `guide/_index.md`.
     pub section: String,
-    pub html: String,
+    /// The rendered HTML, as the `content` every value of the page shares.
+    pub html: tera::Value,
     pub summary: Option<String>,
     pub toc: Vec<Heading>,
 }
@@ -79,6 +86,9 @@ pub struct Section {
     pub lang: String,
     pub front: SectionFront,
     pub markdown: String,
+    /// As a page's.
+    pub templated: Option<String>,
+    pub reading: (usize, usize),
     pub path: String,
     pub html: String,
     pub toc: Vec<Heading>,
@@ -86,6 +96,8 @@ pub struct Section {
     pub pages: Vec<usize>,
     /// Relative paths of direct subsections.
     pub subsections: Vec<String>,
+    /// A language's home that has no `_index` file, made up as Zola makes it.
+    pub implicit: bool,
 }
 
 #[derive(Debug, Default)]
@@ -151,14 +163,19 @@ pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
     let mut files = Vec::new();
     collect_markdown(root, root, &mut files)?;
     files.sort();
-    let mut content = Content::default();
-    for relative in files {
-        let full = root.join(&relative);
+    let parsed = crate::parallel::map(&files, |relative| {
+        let full = root.join(relative);
         let text = std::fs::read_to_string(&full)
             .with_context(|| format!("reading {}", full.display()))?;
         let relative = relative.to_string_lossy().replace('\\', "/");
-        read_one(&mut content, config, &relative, &text)
-            .with_context(|| format!("in content/{relative}"))?;
+        parse(config, &relative, &text).with_context(|| format!("in content/{relative}"))
+    })?;
+    let mut content = Content::default();
+    for file in parsed {
+        match file {
+            File::Page(page) => content.pages.push(page),
+            File::Section(section) => content.sections.push(section),
+        }
     }
     add_implicit_roots(&mut content, config);
     link_sections(&mut content, config)?;
@@ -184,11 +201,14 @@ fn add_implicit_roots(content: &mut Content, config: &Config) {
             lang,
             front: SectionFront::default(),
             markdown: String::new(),
+            templated: None,
+            reading: (0, 0),
             path,
             html: String::new(),
             toc: Vec::new(),
             pages: Vec::new(),
             subsections: Vec::new(),
+            implicit: true,
         });
     }
 }
@@ -205,6 +225,12 @@ fn collect_markdown(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> anyhow
     Ok(())
 }
 
+/// A content file, parsed.
+enum File {
+    Page(Page),
+    Section(Section),
+}
+
 /// Parses one file into the content. `relative` uses `/` separators.
 pub fn read_one(
     content: &mut Content,
@@ -212,10 +238,19 @@ pub fn read_one(
     relative: &str,
     text: &str,
 ) -> anyhow::Result<()> {
+    match parse(config, relative, text)? {
+        File::Page(page) => content.pages.push(page),
+        File::Section(section) => content.sections.push(section),
+    }
+    Ok(())
+}
+
+fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
     let (front, body) = split_front_matter(text)?;
     let (dir, file) = relative.rsplit_once('/').unwrap_or(("", relative));
     let stem = file.strip_suffix(".md").unwrap_or(file);
     let (base, lang) = language_of(stem, config);
+    let reading = reading_analytics(body, &lang);
     let prefix = config.language_prefix(&lang);
     if base == "_index" {
         let front: SectionFront = toml::from_str(front).context("section front matter")?;
@@ -224,18 +259,20 @@ pub fn read_one(
         } else {
             format!("{prefix}/{dir}/")
         };
-        content.sections.push(Section {
+        return Ok(File::Section(Section {
             relative_path: relative.to_owned(),
             lang,
             front,
             markdown: body.to_owned(),
+            templated: None,
+            reading,
             path,
             html: String::new(),
             toc: Vec::new(),
             pages: Vec::new(),
             subsections: Vec::new(),
-        });
-        return Ok(());
+            implicit: false,
+        }));
     }
     let front: PageFront = toml::from_str(front).context("page front matter")?;
     // `dir/index.md` is the page `dir` (a page bundle).
@@ -260,19 +297,20 @@ pub fn read_one(
     } else {
         format!("{parent}/_index{language_suffix}.md")
     };
-    content.pages.push(Page {
+    Ok(File::Page(Page {
         relative_path: relative.to_owned(),
         lang,
         front,
         markdown: body.to_owned(),
+        templated: None,
+        reading,
         slug,
         path,
         section,
-        html: String::new(),
+        html: tera::Value::safe_string(""),
         summary: None,
         toc: Vec::new(),
-    });
-    Ok(())
+    }))
 }
 
 /// Attaches pages and subsections to their sections, sorted as Zola does.

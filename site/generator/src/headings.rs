@@ -63,7 +63,7 @@ pub struct Heading {
 
 impl Heading {
     pub fn to_value(&self) -> Value {
-        Fields::new()
+        Fields::with_capacity(5)
             .set("level", i64::from(self.level))
             .set("id", self.id.as_str())
             .set("permalink", self.permalink.as_str())

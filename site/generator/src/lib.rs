@@ -4,14 +4,19 @@
 //! catalogue, and a search index that works for Chinese.
 //!
 //! The pipeline follows the data: config → content (front matter) →
-//! taxonomies (only when configured) → markdown → values (each page
+//! taxonomies (only when configured) → Tera in content (only where some is)
+//! → markdown → values (each page
 //! serialised once, shared by every listing) → lookup (what template
 //! functions find) → templates → render (pages and sections, then pagers,
 //! taxonomy pages and feeds) → output.
 
+pub mod aliases;
+mod allocator;
 pub mod catalogue;
+pub mod collisions;
 pub mod config;
 pub mod content;
+pub mod content_tera;
 pub mod feeds;
 pub mod filters;
 pub mod global_fns;
@@ -22,16 +27,19 @@ pub mod lookup;
 pub mod markdown;
 mod output;
 pub mod pagination;
+mod parallel;
+pub mod reading;
 mod render;
 pub mod search;
 pub mod sitemap;
 pub mod taxonomies;
 pub mod templates;
+pub mod translations;
 pub mod values;
 
 use std::path::PathBuf;
 
-pub use output::{build, rebuild, write_page};
+pub use output::{Changes, build, rebuild};
 pub use render::{SearchIndexes, render_site};
 
 /// A site's folders.
@@ -67,6 +75,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub sections: usize,
     pub data_pages: usize,
+    /// Files written, left as they were and removed in the output folder.
+    pub changes: Changes,
 }
 
 /// One rendered file.

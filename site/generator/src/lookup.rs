@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::content::Content;
 use crate::taxonomies::{self, Taxonomy};
 use crate::values::Fields;
-use crate::{SiteDirs, catalogue, values};
+use crate::{SiteDirs, catalogue, translations, values};
 
 pub struct Lookup {
     pub config: Config,
@@ -63,15 +63,19 @@ pub fn build(
     content: &Content,
     found: &[Taxonomy],
 ) -> anyhow::Result<(Lookup, Vec<Value>, Vec<Value>)> {
-    let page_values: Vec<Value> = content
-        .pages
-        .iter()
-        .map(|page| values::page_value(page, &config))
-        .collect();
+    let content_dir = std::fs::canonicalize(dirs.content()).unwrap_or_else(|_| dirs.content());
+    let (page_translations, section_translations) =
+        translations::find(content, &config, &content_dir);
+    let pages: Vec<(&crate::content::Page, Value)> =
+        content.pages.iter().zip(page_translations).collect();
+    let page_values = crate::parallel::map(&pages, |(page, translations)| {
+        Ok(values::page_value(page, &config, translations.clone()))
+    })?;
     let section_values: Vec<Value> = content
         .sections
         .iter()
-        .map(|section| {
+        .zip(&section_translations)
+        .map(|(section, translations)| {
             values::section_value(
                 section,
                 &config,
@@ -80,6 +84,7 @@ pub fn build(
                     .iter()
                     .map(|&i| page_values[i].clone())
                     .collect(),
+                translations.clone(),
             )
         })
         .collect();
@@ -96,11 +101,10 @@ pub fn build(
             .sections
             .iter()
             .zip(&section_values)
-            .map(|(s, v)| {
-                (
-                    s.relative_path.clone(),
-                    (v.clone(), values::section_value(s, &config, Vec::new())),
-                )
+            .zip(section_translations)
+            .map(|((s, v), translations)| {
+                let without_pages = values::section_value(s, &config, Vec::new(), translations);
+                (s.relative_path.clone(), (v.clone(), without_pages))
             })
             .collect(),
         permalinks: content

@@ -39,12 +39,15 @@ fn main() -> anyhow::Result<()> {
             let started = Instant::now();
             let report = build(&dirs, &output, base_url.as_deref())?;
             println!(
-                "built {} pages, {} sections, {} catalogue pages into {} in {:.0?}",
+                "built {} pages, {} sections, {} catalogue pages into {} in {:.0?} ({} files written, {} unchanged, {} removed)",
                 report.pages,
                 report.sections,
                 report.data_pages,
                 output.display(),
-                started.elapsed()
+                started.elapsed(),
+                report.changes.written,
+                report.changes.unchanged,
+                report.changes.removed
             );
         }
         "check" => {
@@ -116,7 +119,7 @@ fn serve(dirs: &SiteDirs, output: &Path, port: u16) -> anyhow::Result<()> {
             let started = Instant::now();
             match ticedu_site::rebuild(dirs, output, Some(&base_url)) {
                 Ok(written) => println!(
-                    "rebuilt in {:.0?} ({written} page(s) changed)",
+                    "rebuilt in {:.0?} ({written} file(s) changed)",
                     started.elapsed()
                 ),
                 Err(error) => eprintln!("build failed: {error:#}"),

@@ -242,37 +242,6 @@ pub fn plain_text(html: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Words as Zola counts them: in the page's Markdown source, by Unicode
-/// word boundaries (approximated: runs of letters and digits, joined by a
-/// `.` or `'` between two of them; every Han character is a word).
-pub fn word_count(text: &str) -> usize {
-    let characters: Vec<char> = text.chars().collect();
-    let is_han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
-    let mut words = 0;
-    let mut in_word = false;
-    for (index, &c) in characters.iter().enumerate() {
-        if is_han(c) {
-            words += 1;
-            in_word = false;
-        } else if c.is_alphanumeric() {
-            if !in_word {
-                words += 1;
-                in_word = true;
-            }
-        } else if in_word
-            && matches!(c, '.' | '\'')
-            && characters
-                .get(index + 1)
-                .is_some_and(|n| n.is_alphanumeric() && !is_han(*n))
-        {
-            // "second.md", "don't": one word.
-        } else {
-            in_word = false;
-        }
-    }
-    words
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,11 +354,6 @@ mod tests {
         assert_eq!(
             plain_text("<p>学习 <b>指南</b> &amp; more</p>"),
             "学习 指南 & more"
-        );
-        assert_eq!(word_count("学习指南 and more ."), 6);
-        assert_eq!(
-            word_count("Intro.\n\n<!-- more -->\n\nSee [the second](@/blog/second.md)."),
-            7
         );
     }
 }

@@ -18,23 +18,41 @@ impl Sitemap {
         self.0.insert(permalink, (updated, extra));
     }
 
+    /// The `entries` of each sitemap file: one file below `limit` entries,
+    /// else as many as it takes of `limit` each (Zola's limit is 30,000),
+    /// listed by a sitemap index.
+    pub fn files(&self, limit: usize) -> Vec<Value> {
+        if self.0.len() < limit {
+            return vec![self.entries()];
+        }
+        let all: Vec<(&String, &(Option<String>, Value))> = self.0.iter().collect();
+        all.chunks(limit)
+            .map(|chunk| entries_value(chunk.iter().copied()))
+            .collect()
+    }
+
     /// The template's `entries`: `{permalink, updated, extra}` each.
     pub fn entries(&self) -> Value {
-        self.0
-            .iter()
-            .map(|(permalink, (updated, extra))| {
-                Fields::new()
-                    .set("permalink", permalink.as_str())
-                    .set(
-                        "updated",
-                        updated.as_deref().map_or_else(Value::none, Value::from),
-                    )
-                    .set("extra", extra.clone())
-                    .build()
-            })
-            .collect::<Vec<_>>()
-            .into()
+        entries_value(self.0.iter())
     }
+}
+
+fn entries_value<'a>(
+    entries: impl Iterator<Item = (&'a String, &'a (Option<String>, Value))>,
+) -> Value {
+    entries
+        .map(|(permalink, (updated, extra))| {
+            Fields::new()
+                .set("permalink", permalink.as_str())
+                .set(
+                    "updated",
+                    updated.as_deref().map_or_else(Value::none, Value::from),
+                )
+                .set("extra", extra.clone())
+                .build()
+        })
+        .collect::<Vec<_>>()
+        .into()
 }
 
 #[cfg(test)]
@@ -59,5 +77,32 @@ mod tests {
         assert_eq!(text(0, "permalink").as_deref(), Some("https://x/a/"));
         assert_eq!(text(0, "updated"), None);
         assert_eq!(text(1, "updated").as_deref(), Some("2023-07-07"));
+    }
+
+    #[test]
+    fn a_sitemap_of_the_limit_or_more_entries_is_split_in_order() {
+        let mut sitemap = Sitemap::default();
+        for n in 0..5 {
+            sitemap.add(
+                format!("https://x/{n}/"),
+                None,
+                Value::from(tera::Map::new()),
+            );
+        }
+        let sizes = |limit| -> Vec<usize> {
+            sitemap
+                .files(limit)
+                .iter()
+                .map(|f| f.as_array().unwrap().len())
+                .collect()
+        };
+        assert_eq!(sizes(6), [5]);
+        assert_eq!(sizes(5), [5], "at the limit, one file listed by an index");
+        assert_eq!(sizes(2), [2, 2, 1]);
+        let files = sitemap.files(2);
+        let first = files[1].as_array().unwrap()[0]
+            .get_from_path("permalink")
+            .unwrap();
+        assert_eq!(first.as_str(), Some("https://x/2/"));
     }
 }

@@ -5,7 +5,7 @@
 //! `taxonomy_root` when set), each term at `/<slug>/<term-slug>/`; terms
 //! whose slugs meet are one term, named by the first name in byte order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use anyhow::bail;
 use serde::Deserialize;
@@ -132,46 +132,6 @@ pub fn find(content: &Content, config: &Config) -> anyhow::Result<Vec<Taxonomy>>
         }
     }
     Ok(found)
-}
-
-/// As Zola, a rendered taxonomy or term page at the path of a page or
-/// section is refused: one of them would silently overwrite the other.
-pub fn refuse_collisions(found: &[Taxonomy], content: &Content) -> anyhow::Result<()> {
-    if found.is_empty() {
-        return Ok(());
-    }
-    let pages = content.pages.iter().filter(|p| !p.front.draft);
-    let sections = content
-        .sections
-        .iter()
-        .filter(|s| s.front.render != Some(false));
-    let taken: HashMap<&str, &str> = pages
-        .map(|p| (p.path.as_str(), p.relative_path.as_str()))
-        .chain(sections.map(|s| (s.path.as_str(), s.relative_path.as_str())))
-        .collect();
-    let mut found_collisions = Vec::new();
-    for taxonomy in found.iter().filter(|t| t.kind.render) {
-        let name = &taxonomy.kind.name;
-        if let Some(file) = taken.get(taxonomy.path.as_str()) {
-            found_collisions.push(format!(
-                "- `{}` with taxonomy {name} and files [\"content/{file}\"]",
-                taxonomy.path
-            ));
-        }
-        for term in &taxonomy.terms {
-            if let Some(file) = taken.get(term.path.as_str()) {
-                found_collisions.push(format!(
-                    "- `{}` with taxonomy {name} and term {} and files [\"content/{file}\"]",
-                    term.path, term.name
-                ));
-            }
-        }
-    }
-    if found_collisions.is_empty() {
-        Ok(())
-    } else {
-        bail!("Found path collisions:\n{}", found_collisions.join("\n"))
-    }
 }
 
 fn check(page: &Page, config: &Config) -> anyhow::Result<()> {
@@ -356,24 +316,6 @@ taxonomies = [{ name = "étiquettes", paginate_by = 2 }]
         let (config, content) = site(&[("a.md", "[taxonomies]\ntags = [\"\"]")]);
         let error = find(&content, &config).unwrap_err().to_string();
         assert!(error.contains("cannot be an empty string"), "{error}");
-    }
-
-    #[test]
-    fn a_page_at_a_taxonomys_or_terms_path_is_refused() {
-        let (config, content) = site(&[
-            ("tags.md", ""),
-            (
-                "b.md",
-                "path = \"tags/rust\"\n[taxonomies]\ntags = [\"Rust\"]",
-            ),
-        ]);
-        let found = find(&content, &config).unwrap();
-        let error = refuse_collisions(&found, &content).unwrap_err().to_string();
-        assert_eq!(
-            error,
-            "Found path collisions:\n- `/tags/` with taxonomy tags and files [\"content/tags.md\"]\n\
-             - `/tags/rust/` with taxonomy tags and term Rust and files [\"content/b.md\"]"
-        );
     }
 
     #[test]

@@ -11,12 +11,12 @@ use tera::Tera;
 use crate::filters::{Markdown, NumFormat};
 use crate::global_fns::{
     GetCatalogue, GetHash, GetPage, GetSection, GetTaxonomy, GetTaxonomyTerm, GetTaxonomyUrl,
-    GetUrl, LoadData, Now, Trans,
+    GetUrl, LoadData, Now, TextDirection, Trans,
 };
 use crate::lookup::Lookup;
 
 /// Zola's built-in templates, each used unless `templates/` has a file of its name.
-const BUILTINS: [(&str, &str); 7] = [
+const BUILTINS: [(&str, &str); 8] = [
     ("atom.xml", include_str!("builtins/atom.xml")),
     ("rss.xml", include_str!("builtins/rss.xml")),
     (
@@ -24,6 +24,10 @@ const BUILTINS: [(&str, &str); 7] = [
         include_str!("builtins/internal/alias.html"),
     ),
     ("sitemap.xml", include_str!("builtins/sitemap.xml")),
+    (
+        "split_sitemap_index.xml",
+        include_str!("builtins/split_sitemap_index.xml"),
+    ),
     ("robots.txt", include_str!("builtins/robots.txt")),
     ("404.html", include_str!("builtins/404.html")),
     (
@@ -78,6 +82,7 @@ fn register(tera: &mut Tera, lookup: &Arc<Lookup>) {
     tera.register_function("get_taxonomy_term", GetTaxonomyTerm(Arc::clone(lookup)));
     tera.register_function("get_taxonomy_url", GetTaxonomyUrl(Arc::clone(lookup)));
     tera.register_function("trans", Trans(Arc::clone(lookup)));
+    tera.register_function("text_direction", TextDirection(Arc::clone(lookup)));
     tera.register_function("load_data", LoadData(Arc::clone(lookup)));
     tera.register_function("get_hash", GetHash(Arc::clone(lookup)));
     tera.register_function("get_catalogue", GetCatalogue(Arc::clone(lookup)));

@@ -7,7 +7,6 @@ use tera::{Map, Value};
 use crate::config::Config;
 use crate::content::{Page, Section, date_text};
 use crate::headings::toc_value;
-use crate::markdown::word_count;
 
 pub fn toml_to_value(value: &toml::Value) -> Value {
     match value {
@@ -37,6 +36,11 @@ pub struct Fields(Map);
 impl Fields {
     pub fn new() -> Self {
         Self(Map::new())
+    }
+
+    /// For `fields` keys: a page's ~30 fields are set without regrowing the map.
+    pub fn with_capacity(fields: usize) -> Self {
+        Self(Map::with_capacity(fields))
     }
 
     pub fn set(mut self, key: &'static str, value: impl Into<Value>) -> Self {
@@ -71,13 +75,9 @@ fn ancestors(relative_path: &str, lang_suffix: &str) -> Vec<Value> {
     found
 }
 
-fn reading_time(words: usize) -> usize {
-    // Zola: 200 words a minute, rounded up; at least one minute for any text.
-    words.div_ceil(200).max(usize::from(words > 0))
-}
-
-pub fn page_value(page: &Page, config: &Config) -> Value {
-    let words = word_count(&page.markdown);
+/// `translations` as [`crate::translations::find`] gives them.
+pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
+    let (words, minutes) = page.reading;
     let date = page.front.date.as_ref().map(date_text);
     let (year, month, day) = date
         .as_deref()
@@ -88,10 +88,10 @@ pub fn page_value(page: &Page, config: &Config) -> Value {
     } else {
         format!(".{}", page.lang)
     };
-    Fields::new()
+    Fields::with_capacity(32)
         .set("relative_path", page.relative_path.as_str())
         .set("colocated_path", Value::none())
-        .set("content", Value::safe_string(&page.html))
+        .set("content", page.html.clone())
         .set("permalink", config.permalink(&page.path))
         .set("slug", page.slug.as_str())
         .set("ancestors", ancestors(&page.relative_path, &suffix))
@@ -127,7 +127,7 @@ pub fn page_value(page: &Page, config: &Config) -> Value {
         )
         .set("toc", toc_value(&page.toc))
         .set("word_count", words as i64)
-        .set("reading_time", reading_time(words) as i64)
+        .set("reading_time", minutes as i64)
         .set("assets", Vec::<Value>::new())
         .set("draft", page.front.draft)
         .set("lang", page.lang.as_str())
@@ -137,7 +137,7 @@ pub fn page_value(page: &Page, config: &Config) -> Value {
         )
         .set("lower", Value::none())
         .set("higher", Value::none())
-        .set("translations", Vec::<Value>::new())
+        .set("translations", translations)
         .set("backlinks", Vec::<Value>::new())
         .build()
 }
@@ -199,8 +199,13 @@ fn split_date(date: &str) -> (Option<i64>, Option<i64>, Option<i64>) {
 }
 
 /// A section's value; `pages` are the already-built page values (cheap clones).
-pub fn section_value(section: &Section, config: &Config, pages: Vec<Value>) -> Value {
-    let words = word_count(&section.markdown);
+pub fn section_value(
+    section: &Section,
+    config: &Config,
+    pages: Vec<Value>,
+    translations: Value,
+) -> Value {
+    let (words, minutes) = section.reading;
     let suffix = if section.lang == config.default_language {
         String::new()
     } else {
@@ -211,7 +216,7 @@ pub fn section_value(section: &Section, config: &Config, pages: Vec<Value>) -> V
     } else {
         ancestors(&section.relative_path, &suffix)
     };
-    Fields::new()
+    Fields::with_capacity(32)
         .set("relative_path", section.relative_path.as_str())
         .set("content", Value::safe_string(&section.html))
         .set("permalink", config.permalink(&section.path))
@@ -221,7 +226,7 @@ pub fn section_value(section: &Section, config: &Config, pages: Vec<Value>) -> V
         .set("path", section.path.as_str())
         .set("toc", toc_value(&section.toc))
         .set("word_count", words as i64)
-        .set("reading_time", reading_time(words) as i64)
+        .set("reading_time", minutes as i64)
         .set("lang", section.lang.as_str())
         .set("assets", Vec::<Value>::new())
         .set("draft", section.front.draft)
@@ -234,7 +239,7 @@ pub fn section_value(section: &Section, config: &Config, pages: Vec<Value>) -> V
                 .map(|s| Value::from(s.as_str()))
                 .collect::<Vec<_>>(),
         )
-        .set("translations", Vec::<Value>::new())
+        .set("translations", translations)
         .set("backlinks", Vec::<Value>::new())
         .set("generate_feeds", section.front.generate_feeds)
         .set("transparent", section.front.transparent)

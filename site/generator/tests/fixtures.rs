@@ -320,8 +320,30 @@ fn a_rebuild_after_an_edit_rewrites_only_the_changed_page() {
         "content/about/index.md",
         "+++\ntitle = \"About\"\npath = \"about-us\"\n+++\nAbout us, edited.\n",
     );
-    assert_eq!(ticedu_site::rebuild(&dirs, &output, None).unwrap(), 1);
+    assert_eq!(
+        ticedu_site::rebuild(&dirs, &output, None).unwrap(),
+        1,
+        "the page alone: the fixture builds no search index"
+    );
     assert!(read(&output, "about-us/index.html").contains("About us, edited."));
+}
+
+#[test]
+fn a_build_into_an_existing_folder_removes_the_files_of_pages_that_are_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let output = dir.path().join("public");
+    zola_fixture(&site);
+    let dirs = SiteDirs::new(&site);
+    build(&dirs, &output, None).unwrap();
+    assert!(output.join("about-us/index.html").exists());
+    std::fs::write(output.join("stray.txt"), "not the build's").unwrap();
+    std::fs::remove_file(site.join("content/about/index.md")).unwrap();
+    let report = build(&dirs, &output, None).unwrap();
+    assert!(!output.join("about-us").exists());
+    assert!(!output.join("stray.txt").exists());
+    assert_eq!(report.changes.removed, 2);
+    assert!(output.join("blog/first/index.html").exists());
 }
 
 /// Exact HTML where it matters: a generated course page and a class-hour

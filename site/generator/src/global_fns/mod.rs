@@ -1,6 +1,6 @@
 //! Zola's global functions (`get_url`, `get_section`, `get_page`,
 //! `get_taxonomy`, `get_taxonomy_term`, `get_taxonomy_url`, `load_data`,
-//! `trans`, `get_hash`, `now`) and ours (`get_catalogue`), each a type
+//! `trans`, `text_direction`, `get_hash`, `now`) and ours (`get_catalogue`), each a type
 //! implementing `tera::Function` over the build's [`Lookup`], so that each
 //! can be called and tested without rendering a template.
 
@@ -15,6 +15,7 @@ mod get_taxonomy_url;
 mod get_url;
 mod load_data;
 mod now;
+mod text_direction;
 mod trans;
 
 #[cfg(test)]
@@ -32,6 +33,7 @@ pub use get_taxonomy_url::GetTaxonomyUrl;
 pub use get_url::GetUrl;
 pub use load_data::LoadData;
 pub use now::Now;
+pub use text_direction::TextDirection;
 pub use trans::Trans;
 
 use tera::{Error, Kwargs, State, TeraResult};

@@ -30,7 +30,7 @@ pub fn tagged_site() -> (tempfile::TempDir, Arc<Lookup>) {
     let page_values: Vec<_> = content
         .pages
         .iter()
-        .map(|page| values::page_value(page, &config))
+        .map(|page| values::page_value(page, &config, tera::Value::from(Vec::<tera::Value>::new())))
         .collect();
     super::fixture::site_with(|lookup| {
         lookup.taxonomies = taxonomy_entries(&found, &page_values);

@@ -11,10 +11,10 @@ use crate::lookup::languages;
 use crate::values;
 
 /// `config` per language, made once per build.
-pub(super) struct Configs(HashMap<String, Value>);
+pub(crate) struct Configs(HashMap<String, Value>);
 
 impl Configs {
-    pub(super) fn new(config: &Config) -> Self {
+    pub(crate) fn new(config: &Config) -> Self {
         let base = base_value(config);
         Self(
             languages(config)
@@ -28,7 +28,7 @@ impl Configs {
     }
 
     /// The language's, else the default language's.
-    pub(super) fn get(&self, lang: &str) -> &Value {
+    pub(crate) fn get(&self, lang: &str) -> &Value {
         self.0
             .get(lang)
             .or_else(|| self.0.values().next())

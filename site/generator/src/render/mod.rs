@@ -3,6 +3,7 @@
 
 mod context;
 mod listings;
+mod site_files;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,11 +18,13 @@ use crate::lookup::{self, catalogue_data, languages};
 use crate::markdown::Headings;
 use crate::sitemap::Sitemap;
 use crate::{
-    BuildReport, Rendered, Sink, SiteDirs, catalogue, markdown, search, taxonomies, templates,
-    values,
+    BuildReport, Rendered, Sink, SiteDirs, aliases, catalogue, markdown, search, taxonomies,
+    templates, values,
 };
-use context::{Configs, base_context};
+pub(crate) use context::Configs;
+use context::base_context;
 use listings::Listings;
+use site_files::{SITEMAP_LIMIT, redirect, site_files};
 
 /// Per language, the documents of `search_index.<lang>.json`.
 pub type SearchIndexes = HashMap<String, Vec<search::Document>>;
@@ -48,7 +51,8 @@ pub fn render_site(
     }
     let mut content = content::load(&dirs.content(), &config)?;
     let found = taxonomies::find(&content, &config)?;
-    taxonomies::refuse_collisions(&found, &content)?;
+    crate::collisions::refuse(&found, &content)?;
+    crate::content_tera::render(&mut content, &config, dirs)?;
     render_markdown(&mut content, &config, dirs)?;
     let (lookup, page_values, section_values) = lookup::build(dirs, config, &content, &found)?;
     let lookup = Arc::new(lookup);
@@ -67,6 +71,8 @@ pub fn render_site(
     let mut search: SearchIndexes = HashMap::new();
     let mut report = BuildReport::default();
     let mut sitemap = Sitemap::default();
+    // As in Zola, no search index unless the config asks for one.
+    let searchable = config.build_search_index;
     let mut index = |lang: &str, path: &str, title: &str, text: &str| {
         search
             .entry(lang.to_owned())
@@ -75,33 +81,42 @@ pub fn render_site(
     };
 
     let siblings = values::siblings(&content);
-    for ((page, value), (lower, higher)) in content.pages.iter().zip(&page_values).zip(siblings) {
-        if page.front.draft {
-            continue;
-        }
-        let section_template = content
-            .sections
-            .iter()
-            .find(|s| s.relative_path == page.section)
-            .and_then(|s| s.front.page_template.clone());
+    let page_templates: HashMap<&str, &str> = content
+        .sections
+        .iter()
+        .filter_map(|s| Some((s.relative_path.as_str(), s.front.page_template.as_deref()?)))
+        .collect();
+    let listed: Vec<usize> = (0..content.pages.len())
+        .filter(|&i| !content.pages[i].front.draft)
+        .collect();
+    // Each page's own value (its map copied to add its siblings) is made on every core.
+    jobs.extend(crate::parallel::map(&listed, |&i| {
+        let page = &content.pages[i];
+        let (lower, higher) = siblings[i];
         let template = page
             .front
             .template
             .clone()
-            .or(section_template)
+            .or_else(|| {
+                page_templates
+                    .get(page.section.as_str())
+                    .map(|t| (*t).to_owned())
+            })
             .unwrap_or_else(|| "page.html".to_owned());
         let value = values::with_siblings(
-            value,
+            &page_values[i],
             lower.map(|i| &page_values[i]),
             higher.map(|i| &page_values[i]),
         );
         let context = base_context(&configs, config, &page.path, &page.lang).with("page", value);
-        jobs.push(Job {
+        Ok(Job {
             path: page.path.clone(),
             template,
             context: context.0,
             origin: format!("content/{}", page.relative_path),
-        });
+        })
+    })?);
+    for page in listed.iter().map(|&i| &content.pages[i]) {
         sitemap.add(
             config.permalink(&page.path),
             page.front
@@ -111,12 +126,12 @@ pub fn render_site(
                 .map(content::date_text),
             values::table_to_value(&page.front.extra),
         );
-        if page.front.in_search_index.unwrap_or(true) {
+        if searchable && page.front.in_search_index.unwrap_or(true) {
             index(
                 &page.lang,
                 &page.path,
                 page.front.title.as_deref().unwrap_or_default(),
-                &markdown::plain_text(&page.html),
+                &markdown::plain_text(page.html.as_str().unwrap_or_default()),
             );
         }
         report.pages += 1;
@@ -136,6 +151,14 @@ pub fn render_site(
             .clone()
             .unwrap_or_else(|| default.to_owned());
         match section.front.paginate_by.filter(|&n| n > 0) {
+            _ if section.front.redirect_to.is_some() => {
+                let target = section.front.redirect_to.as_deref().unwrap_or_default();
+                jobs.push(redirect(
+                    section.path.clone(),
+                    aliases::redirect_url(target, config),
+                    format!("content/{}", section.relative_path),
+                ));
+            }
             Some(paginate_by) => jobs.extend(listings.section_pagers(
                 section,
                 value,
@@ -159,7 +182,7 @@ pub fn render_site(
             None,
             values::table_to_value(&section.front.extra),
         );
-        if section.front.in_search_index.unwrap_or(true) {
+        if searchable && section.front.in_search_index.unwrap_or(true) {
             index(
                 &section.lang,
                 &section.path,
@@ -183,7 +206,9 @@ pub fn render_site(
         for (name, variable) in page.variables {
             context = context.with(name, variable);
         }
-        index(&page.lang, &page.path, &page.title, &page.description);
+        if searchable {
+            index(&page.lang, &page.path, &page.title, &page.description);
+        }
         sitemap.add(
             config.permalink(&page.path),
             None,
@@ -197,58 +222,38 @@ pub fn render_site(
         });
         report.data_pages += 1;
     }
+    for (path, url) in aliases::aliases(&content, config) {
+        jobs.push(redirect(path.clone(), url, format!("the alias {path}")));
+    }
     jobs.extend(listings.taxonomy_jobs(&found, &lookup, &mut sitemap)?);
     jobs.extend(listings.feed_jobs_of_site(&section_values)?);
     jobs.extend(site_files(
         configs.get(&config.default_language),
         config,
         &sitemap,
+        SITEMAP_LIMIT,
     ));
     render_all(&tera, &jobs, sink)?;
     Ok((report, search))
 }
 
-/// `404.html` always, `sitemap.xml` and `robots.txt` unless the config turns
-/// them off: each with the minimal context Zola gives it (`config`, and
-/// `lang` or the sitemap's `entries`), so a site's own template of that
-/// name sees what it would see under Zola.
-fn site_files(config_value: &Value, config: &Config, sitemap: &Sitemap) -> Vec<Job> {
-    let job = |name: &str, extra: Option<(&'static str, Value)>| {
-        let mut context = TeraContext::new();
-        context.insert_value("config", config_value.clone());
-        match extra {
-            Some((key, value)) => context.insert_value(key, value),
-            None => context.insert("lang", &config.default_language),
-        }
-        Job {
-            path: format!("/{name}"),
-            template: name.to_owned(),
-            context,
-            origin: name.to_owned(),
-        }
-    };
-    let mut jobs = vec![job("404.html", None)];
-    if config.generate_sitemap {
-        jobs.push(job("sitemap.xml", Some(("entries", sitemap.entries()))));
-    }
-    if config.generate_robots_txt {
-        jobs.push(job("robots.txt", None));
-    }
-    jobs
-}
-
-/// Renders and writes the jobs on several threads per core; any failure fails the build.
+/// Renders and writes the jobs on several threads per core, each taking the
+/// next job when done (a listing of every page takes as long as hundreds of
+/// pages); any failure fails the build.
 fn render_all(tera: &Tera, jobs: &[Job], sink: Sink<'_>) -> anyhow::Result<()> {
     // Writing thousands of small files waits on the file system more than on the CPU:
     // more threads than cores keep the disk busy while others render.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) * 4;
-    let chunk = jobs.len().div_ceil(threads).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        let workers: Vec<_> = jobs
-            .chunks(chunk)
-            .map(|jobs| {
-                scope.spawn(move || -> anyhow::Result<()> {
-                    for job in jobs {
+        let workers: Vec<_> = (0..threads.min(jobs.len().max(1)))
+            .map(|_| {
+                scope.spawn(|| -> anyhow::Result<()> {
+                    loop {
+                        let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(job) = jobs.get(taken) else {
+                            return Ok(());
+                        };
                         let html =
                             render(tera, &job.template, &job.context).with_context(|| {
                                 format!("rendering {} with {}", job.origin, job.template)
@@ -258,7 +263,6 @@ fn render_all(tera: &Tera, jobs: &[Job], sink: Sink<'_>) -> anyhow::Result<()> {
                             html,
                         })?;
                     }
-                    Ok(())
                 })
             })
             .collect();
@@ -308,8 +312,7 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
         };
         (permalink.to_owned(), insert, link)
     };
-    let mut rendered_pages = Vec::with_capacity(content.pages.len());
-    for page in &content.pages {
+    let rendered_pages = crate::parallel::map(&content.pages, |page| {
         // A page takes its section's anchor links; Zola's site-wide `[markdown]` setting otherwise.
         let insert = insert_anchor
             .get(page.section.as_str())
@@ -324,15 +327,19 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             anchor_link: &anchor_link,
         };
         let in_page = || format!("in content/{}", page.relative_path);
-        let body = markdown::render(&page.markdown, &permalinks, &options).with_context(in_page)?;
-        let summary =
-            markdown::summary(&page.markdown, &permalinks, &options).with_context(in_page)?;
-        rendered_pages.push((body, summary));
-    }
-    for (page, (body, summary)) in content.pages.iter_mut().zip(rendered_pages) {
-        page.html = body.html;
-        page.toc = body.toc;
+        let text = page.templated.as_deref().unwrap_or(&page.markdown);
+        let body = markdown::render(text, &permalinks, &options).with_context(in_page)?;
+        let summary = markdown::summary(text, &permalinks, &options).with_context(in_page)?;
+        // Made the value every listing shares at once, so the HTML is not held twice.
+        Ok((tera::Value::safe_string(&body.html), body.toc, summary))
+    })?;
+    for (page, (html, toc, summary)) in content.pages.iter_mut().zip(rendered_pages) {
+        page.html = html;
+        page.toc = toc;
         page.summary = summary;
+        // The source is not read again (it was counted when parsed): a large site need not hold it twice.
+        page.markdown = String::new();
+        page.templated = None;
     }
     let mut rendered_sections = Vec::with_capacity(content.sections.len());
     for section in &content.sections {
@@ -348,13 +355,19 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             anchor_link: &anchor_link,
         };
         rendered_sections.push(
-            markdown::render(&section.markdown, &permalinks, &options)
-                .with_context(|| format!("in content/{}", section.relative_path))?,
+            markdown::render(
+                section.templated.as_deref().unwrap_or(&section.markdown),
+                &permalinks,
+                &options,
+            )
+            .with_context(|| format!("in content/{}", section.relative_path))?,
         );
     }
     for (section, body) in content.sections.iter_mut().zip(rendered_sections) {
         section.html = body.html;
         section.toc = body.toc;
+        section.markdown = String::new();
+        section.templated = None;
     }
     Ok(())
 }

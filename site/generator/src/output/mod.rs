@@ -1,0 +1,69 @@
+//! The last stage: static files and rendered pages put into the output
+//! folder, which ends up holding exactly the build's files. A build into
+//! an existing folder writes only what changed (see [`folder`]).
+
+mod folder;
+
+use std::path::Path;
+
+use anyhow::Context;
+
+pub use folder::Changes;
+use folder::Folder;
+
+use crate::render::{SearchIndexes, render_site};
+use crate::{BuildReport, Rendered, SiteDirs};
+
+/// Builds the whole site into `output`, rendering on every core; what is
+/// already there and identical is not written again.
+pub fn build(
+    dirs: &SiteDirs,
+    output: &Path,
+    base_url: Option<&str>,
+) -> anyhow::Result<BuildReport> {
+    crate::allocator::share_one_arena();
+    let folder = Folder::open(output)?;
+    put_static(&folder, &dirs.static_files(), "")?;
+    // Each page is put as soon as it is rendered: a build never holds the whole site in memory.
+    let (mut report, search) = render_site(dirs, base_url, &|file: Rendered| {
+        folder.put(&file.file(), file.html.as_bytes())
+    })?;
+    put_search_indexes(&folder, search)?;
+    report.changes = folder.finish()?;
+    Ok(report)
+}
+
+/// A build into the existing `output` (as `serve` does after an edit); the
+/// number of files it wrote.
+pub fn rebuild(dirs: &SiteDirs, output: &Path, base_url: Option<&str>) -> anyhow::Result<usize> {
+    build(dirs, output, base_url).map(|report| report.changes.written)
+}
+
+fn put_static(folder: &Folder, from: &Path, under: &str) -> anyhow::Result<()> {
+    if !from.exists() {
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let relative = format!("{under}{}", name.to_string_lossy());
+        if entry.file_type()?.is_dir() {
+            put_static(folder, &entry.path(), &format!("{relative}/"))?;
+        } else {
+            let bytes = std::fs::read(entry.path())
+                .with_context(|| format!("reading {}", entry.path().display()))?;
+            folder.put(&relative, &bytes)?;
+        }
+    }
+    Ok(())
+}
+
+fn put_search_indexes(folder: &Folder, search: SearchIndexes) -> anyhow::Result<()> {
+    for (lang, documents) in search {
+        folder.put(
+            &format!("search_index.{lang}.json"),
+            &serde_json::to_vec(&documents)?,
+        )?;
+    }
+    Ok(())
+}
