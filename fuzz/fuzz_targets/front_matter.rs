@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 use libfuzzer_sys::fuzz_target;
 use ticedu_site::config::Config;
 use ticedu_site::content::{self, Content};
-use ticedu_site::{markdown, values};
+use ticedu_site::{markdown, reading, values};
 
 static CONFIG: LazyLock<Config> = LazyLock::new(|| {
     Config::parse(
@@ -75,17 +75,22 @@ fuzz_target!(|text: &str| {
     let headings = markdown::Headings::ids_only(config.slugify.anchors);
     for page in &mut content.pages {
         if let Ok(rendered) = markdown::render(&page.markdown, &permalinks, &headings) {
-            page.html = rendered.html;
+            page.html = tera::Value::safe_string(&rendered.html);
         }
         page.summary = markdown::summary(&page.markdown, &permalinks, &headings)
             .ok()
             .flatten();
-        let _ = values::page_value(page, config);
+        // No other languages here: an empty list of translations.
+        let _ = values::page_value(page, config, no_translations());
     }
     for section in &content.sections {
-        let _ = values::section_value(section, config, Vec::new());
+        let _ = values::section_value(section, config, Vec::new(), no_translations());
     }
 });
+
+fn no_translations() -> tera::Value {
+    tera::Value::from(Vec::<tera::Value>::new())
+}
 
 fn split_properties(text: &str) {
     if let Ok((front, body)) = content::split_front_matter(text) {
@@ -134,5 +139,6 @@ fn markdown_properties(text: &str) {
             );
         }
     }
-    assert!(markdown::word_count(text) <= text.chars().count());
+    let (words, _minutes) = reading::reading_analytics(text, "en");
+    assert!(words <= text.chars().count());
 }
