@@ -1193,13 +1193,17 @@
       menu.className = "account-menu";
       var avatar = document.createElement("summary");
       avatar.className = "avatar";
-      avatar.setAttribute("aria-label", text("头像：", "Avatar: ") + me.name_masked);
       var initial = document.createElement("span");
       initial.className = "initial";
       initial.setAttribute("aria-hidden", "true");
       initial.textContent = me.name_masked.charAt(0);
       avatar.appendChild(initial);
       avatar.appendChild(document.createTextNode(" " + me.name_masked));
+      // Named by what it shows (an aria-label other than the visible name fails WCAG 2.5.3), plus what it opens.
+      var opens = document.createElement("span");
+      opens.className = "visually-hidden";
+      opens.textContent = text("（账户菜单）", " (account menu)");
+      avatar.appendChild(opens);
       menu.appendChild(avatar);
       var centre = document.createElement("a");
       centre.href = prefix + "/account/";
