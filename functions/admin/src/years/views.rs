@@ -201,7 +201,7 @@ impl ChangeList {
 
 /// One field at fault.
 #[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct FieldError {
+pub(crate) struct YearFieldError {
     /// The field's path in the body: `price_per_hour_fen`, `holidays[2].to`.
     field: String,
     message: String,
@@ -215,7 +215,7 @@ pub(crate) struct InvalidYear {
     code: &'static str,
     message: String,
     message_en: String,
-    errors: Vec<FieldError>,
+    errors: Vec<YearFieldError>,
 }
 
 impl InvalidYear {
@@ -225,7 +225,7 @@ impl InvalidYear {
             code: rejection.code(),
             message: rejection.message_zh().into_owned(),
             message_en: rejection.message_en().into_owned(),
-            errors: vec![FieldError {
+            errors: vec![YearFieldError {
                 field: field.to_owned(),
                 message: rejection.message_zh().into_owned(),
                 message_en: rejection.message_en().into_owned(),
@@ -243,7 +243,7 @@ impl From<YearProblems> for InvalidYear {
             errors: problems
                 .problems
                 .iter()
-                .map(|p| FieldError {
+                .map(|p| YearFieldError {
                     field: p.path(),
                     message: p.message_zh.clone(),
                     message_en: p.message_en.clone(),
