@@ -14,21 +14,32 @@ use crate::request::{Expr, n, s, sdk_failure, to_item};
 use crate::retry::single_write;
 use crate::table::TTL_ATTRIBUTE;
 
+impl DynamoStore {
+    /// Writes `item` as it is, for the table's TTL to forget after `ends_at`.
+    async fn put_until(
+        &self,
+        mut item: std::collections::HashMap<String, AttributeValue>,
+        ends_at: Timestamp,
+    ) -> Result<(), Failure> {
+        item.insert(TTL_ATTRIBUTE.to_owned(), n(ends_at.as_second()));
+        let request = self
+            .client
+            .put_item()
+            .table_name(&*self.table)
+            .set_item(Some(item));
+        single_write(|| request.clone().send())
+            .await
+            .map_err(sdk_failure)?;
+        Ok(())
+    }
+}
+
 impl SessionStore for DynamoStore {
     async fn start_session(&self, session: &Session) -> StoreResult<()> {
         during("start_session", async {
-            let mut item = to_item(session, &keys::session(&session.id))?;
-            item.insert(TTL_ATTRIBUTE.to_owned(), n(session.ends_at.as_second()));
             // Unconditional: the id is fresh and random, and a retry writes the same item.
-            let request = self
-                .client
-                .put_item()
-                .table_name(&*self.table)
-                .set_item(Some(item));
-            single_write(|| request.clone().send())
-                .await
-                .map_err(sdk_failure)?;
-            Ok(())
+            let item = to_item(session, &keys::session(&session.id))?;
+            self.put_until(item, session.ends_at).await
         })
         .await
     }
@@ -68,18 +79,9 @@ enum Recovering {
 impl RecoveryStore for DynamoStore {
     async fn save_recovery_code(&self, code: &RecoveryCode) -> StoreResult<()> {
         during("save_recovery_code", async {
-            let mut item = to_item(code, &keys::recovery_code(&code.learner))?;
-            item.insert(TTL_ATTRIBUTE.to_owned(), n(code.ends_at.as_second()));
             // Unconditional: a new code replaces the last, and a retry writes the same.
-            let request = self
-                .client
-                .put_item()
-                .table_name(&*self.table)
-                .set_item(Some(item));
-            single_write(|| request.clone().send())
-                .await
-                .map_err(sdk_failure)?;
-            Ok(())
+            let item = to_item(code, &keys::recovery_code(&code.learner))?;
+            self.put_until(item, code.ends_at).await
         })
         .await
     }
