@@ -202,7 +202,7 @@
   // learner stands on it, from the next step's code and the progress.
   var FILE_STEP = {
     holder: ["续证学习登记", "Renewal registration"],
-    "new": ["证书申请", "Certificate application"],
+    "new": ["新学员证书申请", "Certificate application"],
     titled: ["职称信息核对", "Title check by the association"]
   };
   var FILING_CODES = ["certificate.not_filed", "certificate.application_rejected", "certificate.application_with_staff", "certificate.expiry_mismatch",
@@ -214,7 +214,7 @@
     return 4;
   }
   // The one action that moves the learner on, or null while the association has it.
-  function actionOf(progress) {
+  function actionOf(progress, fileStep) {
     var code = progress.next_step.code;
     if (code === "certificate.incomplete") {
       if ((progress.hours_to_buy || 0) > 0) return { href: prefix + "/courses/", label: text("去选课（还需购买 " + progress.hours_to_buy + " 学时）", "Choose courses (" + progress.hours_to_buy + " hours to buy)") };
@@ -222,7 +222,8 @@
       return null;
     }
     if (["certificate.not_filed", "certificate.application_rejected", "certificate.expiry_mismatch"].indexOf(code) >= 0) {
-      return { href: prefix + "/certificates/", label: text("去办理", "Do it now") };
+      // Named as the guide and the form name it ("登录后点“续证学习登记”").
+      return { href: prefix + "/certificates/", label: zh ? fileStep[0] : fileStep[1] };
     }
     if (["certificate.overdue_renewal_needed", "certificate.overdue_rejected"].indexOf(code) >= 0) {
       return { href: prefix + "/certificates/#overdue", label: text("提交超期换证", "File the overdue renewal") };
@@ -245,7 +246,7 @@
     });
     box.querySelector(".todo-text").textContent = zh ? progress.next_step.message : progress.next_step.message_en;
     var link = box.querySelector(".todo-link");
-    var action = actionOf(progress);
+    var action = actionOf(progress, fileStep);
     link.hidden = !action;
     if (action) { link.href = action.href; link.textContent = action.label; }
     box.hidden = false;
@@ -1202,7 +1203,8 @@
       // Named by what it shows (an aria-label other than the visible name fails WCAG 2.5.3), plus what it opens.
       var opens = document.createElement("span");
       opens.className = "visually-hidden";
-      opens.textContent = text("（账户菜单）", " (account menu)");
+      // "头像" is the guide's word for it ("点头像 → 账户中心").
+      opens.textContent = text("（头像，账户菜单）", " (avatar, account menu)");
       avatar.appendChild(opens);
       menu.appendChild(avatar);
       var centre = document.createElement("a");

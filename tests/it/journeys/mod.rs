@@ -15,6 +15,7 @@
 pub(crate) mod browser;
 mod console;
 mod desktop_pay;
+mod guide;
 mod learner;
 mod lesson;
 mod phone_pay;
@@ -371,4 +372,9 @@ async fn a_desktop_pays_by_scanning_the_native_qr_code_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_session_lasts_across_tabs_and_ends_at_log_out_in_chromium() {
     session::session_journey().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_step_the_guide_names_is_there_in_its_words_in_chromium() {
+    guide::guide_journey().await;
 }
