@@ -110,17 +110,19 @@
     ask.addEventListener("submit", function (event) {
       event.preventDefault();
       var status = ask.querySelector(".status");
+      if (!forms.check(ask)) return;
       api("POST", "/accounts/recovery", { username: value(ask, "username") }).then(function () {
         // The same words whether or not the account exists: the page cannot know either.
         say(status, text("如果该用户名的账户登记了电子邮箱或手机号码，验证码已经发出，15 分钟内有效。请查收后在下面填写。",
           "If an account with this username registered an e-mail address or phone number, the code is on its way, valid for 15 minutes. Enter it below."), true);
         reset.hidden = false;
         reset.elements.code.focus();
-      }).catch(function (error) { say(status, error.message, false); });
+      }).catch(function (error) { forms.showErrors(ask, error); });
     });
     reset.addEventListener("submit", function (event) {
       event.preventDefault();
       var status = reset.querySelector(".status");
+      if (!forms.check(reset)) return;
       api("POST", "/accounts/recovery/reset", { username: value(ask, "username"), code: value(reset, "code"), new_password: reset.elements.new_password.value }).then(function () {
         reset.elements.new_password.value = "";
         status.textContent = "";
@@ -129,7 +131,7 @@
         link.href = prefix + "/login/";
         link.textContent = text("密码已重设，其他设备上的登录已全部退出。请用新密码登录。", "Your password is reset and you are logged out everywhere. Log in with the new password.");
         status.appendChild(link);
-      }).catch(function (error) { say(status, error.message, false); });
+      }).catch(function (error) { forms.showErrors(reset, error); });
     });
   }
 
@@ -1169,7 +1171,11 @@
     if (otherLanguage && location.search) otherLanguage.href = otherLanguage.pathname + location.search;
     if (params.get("t")) checkSignature(params.get("t"), form.querySelector(".signature"));
     if (params.get("no")) { form.elements.no.value = params.get("no"); run(); }
-    form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      // An empty number is said beside its field, not answered with silence.
+      if (forms.check(form)) run();
+    });
   }
 
   // Every learner page says who is logged in, behind the avatar (the

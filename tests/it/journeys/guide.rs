@@ -35,7 +35,7 @@ struct Path {
 }
 
 /// The learners the guide's steps are written for, each where its step applies.
-struct Learners {
+pub(super) struct Learners {
     /// A holder who just registered: nothing bought, the discount not claimed.
     learner: Learner,
     /// Owns the mandatory course whose first hour the guide shows, unlearned.
@@ -51,7 +51,7 @@ struct Learners {
 }
 
 impl Learners {
-    async fn prepare<S: Store>(app: &TestApp<S>) -> Self {
+    pub(super) async fn prepare<S: Store>(app: &TestApp<S>) -> Self {
         let holder_expiring = |expires_on: &str| {
             let mut body = registration();
             body["kind"] = json!({
@@ -113,7 +113,7 @@ impl Learners {
     }
 
     /// The learner a path is for; `None` for a visitor who is not logged in.
-    fn by_name(&self, who: &str) -> Option<&Learner> {
+    pub(super) fn by_name(&self, who: &str) -> Option<&Learner> {
         match who {
             "learner" => Some(&self.learner),
             "studying" => Some(&self.studying),
@@ -149,15 +149,19 @@ async fn complete_new<S: Store>(app: &TestApp<S>) -> Learner {
     learner
 }
 
-pub async fn guide_journey() {
-    let app = TestApp::builder(Embedded)
+/// The platform on a day inside the first cycle: one holder's certificate
+/// (2024-03-01, a batch date) still valid, the other's (2023-07-06) expired.
+pub(super) async fn platform_in_first_cycle() -> TestApp<ticedu_store_embedded::EmbeddedStore> {
+    TestApp::builder(Embedded)
         .site()
         .wechat(WeChat::BuiltIn)
-        // Inside the first cycle: one holder's certificate (2024-03-01, a batch
-        // date) still valid, the other's (2023-07-06) expired.
         .today(jiff::civil::date(2024, 2, 20))
         .spawn()
-        .await;
+        .await
+}
+
+pub async fn guide_journey() {
+    let app = platform_in_first_cycle().await;
     let learners = Learners::prepare(&app).await;
     let driver = Driver::start().await;
     let b = Browser::open(&driver, &app.address, "guide").await;
@@ -219,22 +223,27 @@ async fn marked_paths(b: &Browser, prefix: &str) -> Result<Vec<Path>> {
     Ok(paths)
 }
 
+/// A fresh start in `b` as `who` (a prepared learner, or a visitor).
+pub(super) async fn start_as(b: &Browser, learners: &Learners, who: &str) -> Result<()> {
+    b.client.delete_all_cookies().await?;
+    b.goto("/").await?;
+    b.js("localStorage.clear(); sessionStorage.clear();")
+        .await?;
+    match (who, learners.by_name(who)) {
+        ("visitor", _) => Ok(()),
+        (_, Some(learner)) => log_in_with(b, &learner.token).await,
+        (who, None) => Err(format!("no learner is prepared for who=\"{who}\"").into()),
+    }
+}
+
 /// Takes one path: logged in as whom it is for, from its start page, each
 /// label in turn found and clicked (or, for a heading, seen).
 async fn walk(b: &Browser, learners: &Learners, prefix: &str, path: &Path) -> Result<()> {
     let route = path.labels.join(" → ");
     b.step(&format!("{} says {route} ({})", path.page, path.who));
-    b.client.delete_all_cookies().await?;
-    b.goto("/").await?;
-    b.js("localStorage.clear(); sessionStorage.clear();")
-        .await?;
-    match (path.who.as_str(), learners.by_name(&path.who)) {
-        ("visitor", _) => {}
-        (_, Some(learner)) => log_in_with(b, &learner.token).await?,
-        (who, None) => {
-            return Err(format!("{}: no learner is prepared for who=\"{who}\"", path.page).into());
-        }
-    }
+    start_as(b, learners, &path.who)
+        .await
+        .map_err(|error| format!("{}: {error}", path.page))?;
     b.goto(&format!("{prefix}{}", path.start)).await?;
     for label in &path.labels {
         b.step(&format!(

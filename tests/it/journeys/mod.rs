@@ -15,6 +15,7 @@
 pub(crate) mod browser;
 mod console;
 mod desktop_pay;
+mod forms;
 mod guide;
 mod learner;
 mod lesson;
@@ -377,4 +378,9 @@ async fn a_session_lasts_across_tabs_and_ends_at_log_out_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_step_the_guide_names_is_there_in_its_words_in_chromium() {
     guide::guide_journey().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_refused_form_shows_its_problems_beside_the_fields_in_chromium() {
+    forms::refused_forms_journey().await;
 }
