@@ -127,6 +127,33 @@ pub async fn session_journey() {
             .await?;
         b.click("form[data-app=login] button[type=submit]").await?;
         b.wait_text("header .account-menu summary", "钟*").await?;
+
+        b.step("in English: the account centre tops up with a study card, changes the password, logs out");
+        let staff = app.staff_token().await;
+        let card = app.issue_cards(&staff, 1, 60_000, "English journey").await;
+        b.goto("/en/account/").await?;
+        b.wait_text("[data-app=account] .who-am-i", "Logged in: 钟*")
+            .await?;
+        b.fill("form.redeem input[name=code]", &card[0]).await?;
+        b.click("form.redeem button[type=submit]").await?;
+        b.wait_text("form.redeem .status.ok", "Credited ¥600.00")
+            .await?;
+        b.wait_text("[data-app=account] .balance", "Balance: ¥600.00")
+            .await?;
+        b.fill("form.password input[name=current_password]", NEW_PASSWORD)
+            .await?;
+        b.fill("form.password input[name=new_password]", "another2028pass")
+            .await?;
+        b.click("form.password button[type=submit]").await?;
+        b.wait_text("form.password .status.ok", "Password changed")
+            .await?;
+        b.click("header .account-menu summary").await?;
+        b.click("header .account-menu button.logout").await?;
+        b.wait_text("form[data-app=login] .status.ok", "You have logged out")
+            .await?;
+        if !b.client.current_url().await?.path().starts_with("/en/") {
+            return Err("logging out of an English page left English".into());
+        }
         b.no_script_errors().await
     }
     .await;

@@ -76,7 +76,24 @@ pub async fn verifier_journey(b: &Browser, issued: &Issued) -> Result<()> {
     b.wait_text("form[data-app=search] .count", "无结果")
         .await?;
 
-    b.step("in English");
+    b.step("in English, from the home page: the number in lower case, a wrong name");
+    b.goto("/en/").await?;
+    b.click("section.cards a.card.verify").await?;
+    b.fill(
+        "form[data-app=verify] input[name=no]",
+        &issued.no.to_lowercase(),
+    )
+    .await?;
+    b.click("form[data-app=verify] button[type=submit]").await?;
+    b.wait_text("form[data-app=verify] .verdict.valid", "Valid")
+        .await?;
+    b.fill("form[data-app=verify] input[name=name]", "李四")
+        .await?;
+    b.click("form[data-app=verify] button[type=submit]").await?;
+    b.wait_text("form[data-app=verify] .result", "No certificate matches")
+        .await?;
+
+    b.step("in English, by the QR code's link");
     let english = issued.verify_url.replacen("/verify/", "/en/verify/", 1);
     b.goto(&english).await?;
     b.wait_text("form[data-app=verify] .verdict.valid", "Valid")
