@@ -14,6 +14,20 @@
 
   function t(zhText, enText) { return zh ? zhText : enText; }
   function token() { return sessionStorage.getItem(TOKEN); }
+
+  // Forms that help, as the learners' pages have them (forms.js, loaded
+  // first): before any screen's own handler, an empty required or malformed
+  // field stops the submit and is marked beside itself; the API's field
+  // problems go beside their fields in the form that was sent last.
+  var forms = window.ticeduForms;
+  var sentForm = null;
+  document.addEventListener("submit", function (event) {
+    sentForm = event.target;
+    if (forms && !forms.check(event.target)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
   function home() { return prefix + "/staff/"; }
 
   function say(message, ok) {
@@ -24,6 +38,7 @@
   // A refusal of the whole screen (403: not this account's role) leaves only the message.
   function fail(error) {
     say(error.message, false);
+    if (forms && error.fields && error.fields.length && sentForm && document.contains(sentForm)) forms.showErrors(sentForm, error);
     if (error.status === 403 && screen !== "home") {
       root.querySelectorAll("form, section, article").forEach(hide);
     }
@@ -73,6 +88,7 @@
           error.code = data.code || String(response.status);
           error.status = response.status;
           error.body = data;
+          error.fields = data.fields || [];
           if (response.status === 401 && !options.login) expired();
           throw error;
         });

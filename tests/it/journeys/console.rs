@@ -229,8 +229,26 @@ async fn administrator<S>(b: &Browser, app: &TestApp<S>) -> Result<()> {
     }
     b.document("console-dashboard").await?;
 
-    b.step("the administrator creates an operator and a finance colleague");
+    b.step("an empty new-account form is refused beside its fields, the first focused");
     b.goto("/staff/accounts/").await?;
+    act(b, "form.create button[type=submit]").await?;
+    let marked = b
+        .js("return [Array.from(document.querySelectorAll('form.create [aria-invalid=true]')).map(f => f.name + ': ' + document.getElementById(f.getAttribute('aria-describedby').split(' ').pop()).textContent), document.activeElement.name];")
+        .await?;
+    if marked
+        != json!([
+            [
+                "name: 请填写登录名。",
+                "display_name: 请填写显示名称。",
+                "password: 请填写初始密码。"
+            ],
+            "name"
+        ])
+    {
+        return Err(format!("the empty form marked {marked}").into());
+    }
+
+    b.step("the administrator creates an operator and a finance colleague");
     for ((name, password), display, role) in [
         (OPERATOR, "李业务", "operator"),
         (FINANCE, "王财务", "finance"),
@@ -384,7 +402,11 @@ async fn operator<S: Store>(b: &Browser, app: &TestApp<S>, waiting: &Waiting) ->
     )
     .await?;
     act(b, "article.learner form.correction button").await?;
-    b.wait_text(".console .status.bad", "不能为空").await?;
+    b.wait_text(
+        "article.learner form.correction .field-error",
+        "请填写更正原因",
+    )
+    .await?;
     b.fill(
         "article.learner form.correction input[name=reason]",
         "学员来电更换手机号",
