@@ -481,12 +481,65 @@ pub fn render(
     let mut pdf = document
         .with_pages(vec![page])
         .to_lopdf_document(&options, &mut Vec::new());
+    drop_default_widths(&mut pdf);
     compress_streams(&mut pdf);
     let mut bytes = Vec::with_capacity(32 * 1024);
     // As printpdf's own `save` does: writing to memory fails only for an
     // encrypted document (an incremental save), which this never is.
     let _ = pdf.save_to(&mut bytes);
     Ok(bytes)
+}
+
+/// Removes from each CID font's `/W` the widths equal to its `/DW`: printpdf
+/// lists every glyph, so each Han character, all of the default 1000, cost
+/// a dozen bytes in a dictionary that is not compressed.
+fn drop_default_widths(pdf: &mut lopdf::Document) {
+    use lopdf::Object;
+    for object in pdf.objects.values_mut() {
+        let Ok(font) = object.as_dict_mut() else {
+            continue;
+        };
+        let Ok(descendants) = font
+            .get_mut(b"DescendantFonts")
+            .and_then(Object::as_array_mut)
+        else {
+            continue;
+        };
+        for cid_font in descendants.iter_mut().filter_map(|d| d.as_dict_mut().ok()) {
+            let Ok(default) = cid_font.get(b"DW").and_then(Object::as_i64) else {
+                continue;
+            };
+            let Ok(widths) = cid_font.get_mut(b"W").and_then(Object::as_array_mut) else {
+                continue;
+            };
+            let mut kept = Vec::with_capacity(widths.len());
+            // printpdf writes only the `first [w1 w2 …]` form.
+            for pair in widths.chunks(2) {
+                let (Ok(first), Some(Object::Array(run))) = (pair[0].as_i64(), pair.get(1)) else {
+                    kept.extend(pair.iter().cloned());
+                    continue;
+                };
+                let mut start = None;
+                for (i, width) in run.iter().enumerate() {
+                    let default_width = width.as_i64().is_ok_and(|w| w == default);
+                    match (start, default_width) {
+                        (None, false) => start = Some(i),
+                        (Some(s), true) => {
+                            kept.push(Object::Integer(first + s as i64));
+                            kept.push(Object::Array(run[s..i].to_vec()));
+                            start = None;
+                        }
+                        _ => {}
+                    }
+                }
+                if let Some(s) = start {
+                    kept.push(Object::Integer(first + s as i64));
+                    kept.push(Object::Array(run[s..].to_vec()));
+                }
+            }
+            *widths = kept;
+        }
+    }
 }
 
 /// Deflates every stream, as printpdf's `optimize` does, but at the default
