@@ -11,6 +11,8 @@
 //! (azul), which took a third of a first build's CPU time. The QR code is drawn as filled rectangles, not as
 //! an image: it stays sharp at any print or screen resolution.
 
+mod cff;
+
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -117,35 +119,38 @@ impl CertificateFont {
         // cmap (~65,000 mappings, a tenth of a certificate's time) to find
         // those of the glyphs kept; handed a cmap of just the characters
         // printed, it finds the same mappings at once.
-        let provider = KnownCharacters {
+        let provider = WithTable {
             face: &provider,
-            cmap: unicode_cmap(&mapped),
+            tag: allsorts::tag::CMAP,
+            data: unicode_cmap(&mapped),
         };
         let bytes =
             allsorts::subset::subset(&provider, &glyphs, &SubsetProfile::Pdf, CmapTarget::Unicode)
                 .map_err(|e| error(&e))?;
+        let bytes = cff::without_subroutines(&bytes).unwrap_or(bytes);
         ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())
             .ok_or_else(|| SubsetError("the subset does not parse".to_owned()))
     }
 }
 
-/// A face whose cmap is replaced by one of the characters to keep.
-struct KnownCharacters<'a, P> {
+/// A font with one table replaced.
+struct WithTable<'a, P> {
     face: &'a P,
-    cmap: Vec<u8>,
+    tag: u32,
+    data: Vec<u8>,
 }
 
-impl<P: FontTableProvider> FontTableProvider for KnownCharacters<'_, P> {
+impl<P: FontTableProvider> FontTableProvider for WithTable<'_, P> {
     fn table_data(&self, tag: u32) -> Result<Option<Cow<'_, [u8]>>, ParseError> {
-        if tag == allsorts::tag::CMAP {
-            Ok(Some(Cow::Borrowed(&self.cmap)))
+        if tag == self.tag {
+            Ok(Some(Cow::Borrowed(&self.data)))
         } else {
             self.face.table_data(tag)
         }
     }
 
     fn has_table(&self, tag: u32) -> bool {
-        tag == allsorts::tag::CMAP || self.face.has_table(tag)
+        tag == self.tag || self.face.has_table(tag)
     }
 
     fn table_tags(&self) -> Option<Vec<u32>> {
