@@ -241,3 +241,79 @@ fn bias(count: usize) -> i32 {
         _ => 32768,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(bytes: &[u8]) -> MaybeOwnedIndex<'_> {
+        MaybeOwnedIndex::Borrowed(ReadScope::new(bytes).read::<IndexU16>().unwrap())
+    }
+
+    fn inline(code: &[u8], local: &[Vec<u8>], global: &[Vec<u8>]) -> Option<Vec<u8>> {
+        let (local, global) = (index(local).unwrap(), index(global).unwrap());
+        let (local, global) = (read(&local), read(&global));
+        let mut inliner = Inliner {
+            global: &global,
+            local: Some(&local),
+            out: Vec::new(),
+            depth: 0,
+            stems: 0,
+            last_operand: None,
+        };
+        (inliner.run(code, 0)? == Flow::EndChar).then_some(inliner.out)
+    }
+
+    // Small integers v are the byte v + 139; subroutine 0 of an INDEX of
+    // fewer than 1240 is called as -107, the byte 32.
+    const CALL_0: [u8; 2] = [32, 10];
+    const CALLG_0: [u8; 2] = [32, 29];
+
+    #[test]
+    fn calls_are_replaced_by_the_code_called_and_hint_masks_keep_their_length() {
+        // 10 20 30 40 hstemhm (two stems); 50 60 then the subroutine: hintmask
+        // with one vstem more, three bits in one byte; the global subroutine
+        // moves and ends the glyph.
+        let mut glyph = vec![149, 159, 169, 179, 18, 189, 199];
+        glyph.extend(CALL_0);
+        glyph.extend(CALLG_0);
+        let local = [vec![19, 0b1110_0000, RETURN]];
+        let global = [vec![149, 159, 21, 14]];
+        assert_eq!(
+            inline(&glyph, &local, &global),
+            Some(vec![
+                149,
+                159,
+                169,
+                179,
+                18,
+                189,
+                199,
+                19,
+                0b1110_0000,
+                149,
+                159,
+                21,
+                14
+            ])
+        );
+    }
+
+    #[test]
+    fn a_subroutine_number_that_is_computed_is_left_alone() {
+        // 1 2 add callsubr: the number is not in the code as it stands.
+        let glyph = [140, 141, 12, 10, 10, 14];
+        assert_eq!(inline(&glyph, &[vec![RETURN]], &[]), None);
+    }
+
+    #[test]
+    fn an_index_of_nothing_is_its_count_alone_and_offsets_fit_their_size() {
+        assert_eq!(index(&[]), Some(vec![0, 0]));
+        assert_eq!(
+            index(&[vec![7], vec![8, 9]]),
+            Some(vec![0, 2, 1, 1, 2, 4, 7, 8, 9])
+        );
+        let long = index(&[vec![0; 300]]).unwrap();
+        assert_eq!(&long[..7], &[0, 1, 2, 0, 1, 1, 45]);
+    }
+}
