@@ -8,21 +8,23 @@
 //! largest part of a certificate's time. Here each glyph's subroutine calls
 //! are replaced by the subroutines' code, as font tools do when they
 //! "desubroutinize": for a hundred glyphs this is smaller even compressed,
-//! since every call and every INDEX offset goes.
+//! since every call and every INDEX offset goes. The font DICTs no glyph
+//! uses go too.
 //!
 //! Anything this does not expect (an arithmetic operator, a computed
 //! subroutine number, a non-CID font) leaves the subset as allsorts made it.
 
-use allsorts::binary::read::ReadScope;
+use allsorts::binary::read::{ReadArrayCow, ReadScope};
 use allsorts::binary::write::{WriteBinary, WriteBuffer};
-use allsorts::cff::{CFF, CFFVariant, IndexU16, MaybeOwnedIndex};
+use allsorts::cff::{CFF, CFFVariant, FDSelect, IndexU16, MaybeOwnedIndex};
 use allsorts::font_data::FontData;
 use allsorts::tables::FontTableProvider;
 
 use crate::WithTable;
 
 /// `otf`, an OpenType font with CID-keyed CFF outlines, with its charstrings
-/// desubroutinized; `None` where it cannot be done safely.
+/// desubroutinized and only the font DICTs they use; `None` where it cannot
+/// be done safely.
 pub(crate) fn without_subroutines(otf: &[u8]) -> Option<Vec<u8>> {
     let file = ReadScope::new(otf).read::<FontData<'_>>().ok()?;
     let provider = file.table_provider(0).ok()?;
@@ -54,6 +56,7 @@ pub(crate) fn without_subroutines(otf: &[u8]) -> Option<Vec<u8>> {
         charstrings.push(inliner.out);
     }
 
+    let charstrings_count = u16::try_from(charstrings.len()).ok()?;
     let charstrings = index(&charstrings)?;
     let empty = index(&[])?;
     // A Private DICT that names local subroutines keeps an INDEX of one that
@@ -74,6 +77,43 @@ pub(crate) fn without_subroutines(otf: &[u8]) -> Option<Vec<u8>> {
     for local in cid.local_subr_indices.iter_mut().flatten() {
         *local = read(&one_return)?;
     }
+    // Only the font DICTs (and their Private DICTs) some glyph uses: the
+    // face has 18, for as many kinds of glyph; a certificate uses two or three.
+    let glyph_dicts = (0..charstrings_count)
+        .map(|glyph| cid.fd_select.font_dict_index(glyph))
+        .collect::<Option<Vec<u8>>>()?;
+    let mut used: Vec<u8> = glyph_dicts.clone();
+    used.sort_unstable();
+    used.dedup();
+    let font_dicts = used
+        .iter()
+        .map(|&fd| {
+            cid.font_dict_index
+                .read_object(usize::from(fd))
+                .map(<[u8]>::to_vec)
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let font_dicts = index(&font_dicts)?;
+    cid.font_dict_index = read(&font_dicts)?;
+    let keep = |fd: usize| {
+        used.binary_search(&u8::try_from(fd).unwrap_or(u8::MAX))
+            .is_ok()
+    };
+    let mut fd = 0;
+    cid.private_dicts.retain(|_| (keep(fd), fd += 1).0);
+    let mut fd = 0;
+    cid.local_subr_indices.retain(|_| (keep(fd), fd += 1).0);
+    let renumbered = glyph_dicts
+        .iter()
+        .map(|fd| {
+            used.binary_search(fd)
+                .ok()
+                .and_then(|new| u8::try_from(new).ok())
+        })
+        .collect::<Option<Vec<u8>>>()?;
+    cid.fd_select = FDSelect::Format0 {
+        glyph_font_dict_indices: ReadArrayCow::Owned(renumbered),
+    };
 
     let mut table = WriteBuffer::new();
     CFF::write(&mut table, &cff).ok()?;
