@@ -298,6 +298,7 @@ fn text(ops: &mut Vec<Op>, font: &FontId, size: f32, x: Mm, y: Mm, line: &str) {
 /// code costs a few kilobytes, not tens.
 fn qr_code(link: &str, left: Mm, bottom: Mm, side: Mm) -> Result<Vec<Op>, RenderError> {
     // Level M survives a crease or a smudge on paper; the link is short enough for it.
+    // qrcodegen raises the level where the link fits in a code of the same size anyway.
     let code =
         QrCode::encode_text(link, QrCodeEcc::Medium).map_err(|_| RenderError::LinkTooLong)?;
     let width = code.size();
