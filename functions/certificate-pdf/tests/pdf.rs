@@ -150,3 +150,28 @@ fn the_wrong_face_of_the_collection_is_refused_at_load() {
         "the Simplified Chinese face covers Extension B"
     );
 }
+
+#[test]
+fn a_name_with_a_character_the_font_lacks_is_refused_not_printed_as_a_box() {
+    // U+30000, CJK Extension G: beyond what Noto Sans CJK covers.
+    let name = "\u{30000}欧阳";
+    assert!(!font().covers(name));
+    let data = CertificateData {
+        name: ticedu_domain::identity::PersonName::parse(name).unwrap(),
+        ..sample::holder()
+    };
+    assert_eq!(
+        render(&font(), &data, &sample::verify_link(&data)),
+        Err(RenderError::NotPrintable("姓名".to_owned()))
+    );
+}
+
+#[test]
+fn a_name_beyond_the_basic_plane_prints_and_reads_back() {
+    let data = CertificateData {
+        name: ticedu_domain::identity::PersonName::parse("𠀋欧阳").unwrap(),
+        ..sample::holder()
+    };
+    let (_dir, text) = printed(&data);
+    assert!(text.contains("𠀋欧阳"), "{text}");
+}
