@@ -353,6 +353,7 @@ async fn buy_and_learn<S: Store>(
             hour: hour.clone(),
             group: platform.catalogue.group_of(hour).ok_or("an unknown hour")?,
             learned_on,
+            learned_at: None,
             cycle: learner.cycle,
             studied_seconds: Some(length),
         };
