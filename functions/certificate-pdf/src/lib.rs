@@ -11,6 +11,8 @@
 //! (azul), which took a third of a first build's CPU time. The QR code is drawn as filled rectangles, not as
 //! an image: it stays sharp at any print or screen resolution.
 
+mod record;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -25,6 +27,8 @@ use printpdf::{
 use qrcode::{EcLevel, QrCode};
 use ticedu_domain::certificate::CertificateData;
 use ticedu_domain::learner::LearnerKind;
+
+pub use record::render_record;
 
 /// Where Debian's `fonts-noto-cjk` puts the collection, and the index of its
 /// Simplified Chinese face (index 0 is the Japanese one, whose glyph shapes
