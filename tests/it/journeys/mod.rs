@@ -19,6 +19,7 @@ mod learner;
 mod lesson;
 mod phone_pay;
 mod reconciliation;
+mod record;
 mod refunds;
 mod session;
 mod staff;
@@ -371,4 +372,9 @@ async fn a_desktop_pays_by_scanning_the_native_qr_code_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_session_lasts_across_tabs_and_ends_at_log_out_in_chromium() {
     session::session_journey().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_learner_prints_the_learning_record_and_an_employer_verifies_it_in_chromium() {
+    record::record_journey().await;
 }
