@@ -73,6 +73,7 @@ pub(crate) async fn record<S: CertificatesStore>(
     let record = LearningRecord::compile(
         RecordFacts {
             learner: learner.id().as_str(),
+            // Named as the learner is now (after any correction), as a paper printed today would be.
             name: &learner.registration.name,
             category: learner.category(),
             cycle: &cycle,
