@@ -122,6 +122,8 @@ pub fn mark(hour: &HourId) -> LearnedHour {
         hour: hour.clone(),
         group: CourseGroup::Elective,
         learned_on: TODAY,
+        // Marked at ten in the morning, China time: both stores keep the time (学时证明).
+        learned_at: jiff::tz::offset(8).to_timestamp(TODAY.at(10, 0, 0, 0)).ok(),
         cycle: CycleNumber::FIRST,
         studied_seconds: None,
     }

@@ -969,27 +969,55 @@
     return c.revocation_reason ? line + text("（撤销原因：" + c.revocation_reason + "）", " (revoked: " + c.revocation_reason + ")") : line;
   }
 
-  // Fetched, not linked: a failure reads as a message on the page, not an error document.
-  function downloadPdf(no, status) {
-    fetch("/api/certificates/" + encodeURIComponent(no) + "/pdf", { credentials: "same-origin" })
+  // Fetched, not linked: a failure reads as a message on the page, not an
+  // error document. The file keeps the name the API gives it.
+  function download(url, fallbackName, done, status) {
+    fetch(url, { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) {
           return response.json().catch(function () { return {}; }).then(function (data) {
             throw new Error(zh ? (data.message || "下载失败") : (data.message_en || "Download failed"));
           });
         }
-        return response.blob();
+        var named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+        return response.blob().then(function (blob) { return { blob: blob, name: named ? named[1] : fallbackName }; });
       })
-      .then(function (blob) {
+      .then(function (file) {
         var link = document.createElement("a");
-        link.href = URL.createObjectURL(blob);
-        link.download = "certificate-" + no + ".pdf";
+        link.href = URL.createObjectURL(file.blob);
+        link.download = file.name;
         document.body.appendChild(link);
         link.click();
         link.remove();
-        say(status, text("证书已下载。", "Certificate downloaded."), true);
+        say(status, done, true);
       })
       .catch(function (error) { say(status, error.message, false); });
+  }
+
+  function downloadPdf(no, status) {
+    download("/api/certificates/" + encodeURIComponent(no) + "/pdf", "certificate-" + no + ".pdf", text("证书已下载。", "Certificate downloaded."), status);
+  }
+
+  // 学时证明: the link (My learning) and the form (My certificates) print
+  // without JavaScript too; here "nothing learned yet" reads as a message.
+  function printRecord(cycle, status) {
+    var query = cycle ? "?cycle=" + encodeURIComponent(cycle) : "";
+    download("/api/certificates/learning-record" + query, "learning-record.pdf", text("学时证明已下载。", "Learning record downloaded."), status);
+  }
+
+  function recordLinks() {
+    document.querySelectorAll("a[data-record]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        printRecord("", link.parentNode.querySelector(".status"));
+      });
+    });
+    document.querySelectorAll("form.print-record").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        printRecord(value(form, "cycle"), form.querySelector(".status"));
+      });
+    });
   }
 
   function certificates(root) {
@@ -1178,6 +1206,36 @@
     });
   }
 
+  // A learning record's QR link (`r`, `n`, `c`, `h`, `q`, `d`, `s`: the
+  // record's public fields and the association's signature over them): the
+  // API checks the signature against the published keys; nothing is looked up.
+  function verifyRecord(section) {
+    var params = new URLSearchParams(location.search);
+    if (!params.get("r")) return;
+    section.hidden = false;
+    var result = section.querySelector(".result");
+    var verdict = document.createElement("p");
+    api("GET", "/certificates/learning-record/verify?" + location.search.slice(1)).then(function (r) {
+      verdict.className = "verdict valid";
+      verdict.textContent = text("协会出具的学时证明，内容未被改动", "Issued by the association, unaltered");
+      var details = document.createElement("p");
+      details.textContent = r.no + " · " + r.name + text(" · 周期 ", " · cycle ") + r.cycle_start + " – " + r.cycle_end + text(" · 计入学时 ", " · hours counted ") + r.counted_hours + " / " + r.required_hours + text(" · 出具日期 ", " · issued ") + r.issued_on;
+      var note = document.createElement("p");
+      note.className = "muted";
+      note.textContent = text("学时证明列出截至出具日期已学的学时，此后学的不在其中；逐个学时的时间以纸面为准。", "A learning record lists the hours learned up to its issue date, none after; the time of each hour is on the paper.");
+      result.innerHTML = "";
+      [verdict, details, note].forEach(function (part) { result.appendChild(part); });
+    }).catch(function (error) {
+      verdict.className = "verdict unverifiable";
+      verdict.textContent = text("无法核验", "Cannot be verified");
+      var reason = document.createElement("p");
+      reason.textContent = error.message;
+      result.innerHTML = "";
+      result.appendChild(verdict);
+      result.appendChild(reason);
+    });
+  }
+
   // Every learner page says who is logged in, behind the avatar (the
   // guide's "点头像 → 账户中心"), with log-out; or offers to log in.
   function accountMenu() {
@@ -1240,8 +1298,9 @@
   // What account.js (the account centre) shares with these pages.
   window.ticedu = { api: api, forms: forms, say: say, text: text, value: value, yuan: yuan, orderState: orderState, token: token, logOut: logOut, prefix: prefix, zh: zh };
 
-  var apps = { register: register, login: login, recover: recover, learning: learning, pay: pay, search: search, certificates: certificates, verify: verify };
+  var apps = { register: register, login: login, recover: recover, learning: learning, pay: pay, search: search, certificates: certificates, verify: verify, "verify-record": verifyRecord };
   accountMenu();
+  recordLinks();
   document.querySelectorAll("[data-app]").forEach(function (element) { var app = apps[element.getAttribute("data-app")]; if (app) app(element); });
   document.querySelectorAll("[data-lesson]").forEach(lessonTime);
   document.querySelectorAll("form[data-mark]").forEach(markForm);

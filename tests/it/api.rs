@@ -663,6 +663,8 @@ async fn every_documented_operation_is_routed_and_every_route_documented() {
         format!("GET {}", ticedu_certificates::MINE),
         format!("GET {}", ticedu_certificates::VERIFY),
         format!("GET {}", ticedu_certificates::PDF),
+        format!("GET {}", ticedu_certificates::RECORD),
+        format!("GET {}", ticedu_certificates::RECORD_VERIFY),
         format!("POST {}", ticedu_certificates::OVERDUE),
         format!("GET {}", ticedu_admin::OVERDUE_RENEWALS),
         format!("POST {}", ticedu_admin::OVERDUE_DECISION),

@@ -13,6 +13,7 @@ mod api_abuse;
 mod api_audit;
 mod api_certificates;
 mod api_imports;
+mod api_learning_record;
 mod api_lesson_media;
 mod api_lessons;
 mod api_order_lifecycle;

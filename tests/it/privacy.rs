@@ -142,6 +142,12 @@ async fn no_log_line_public_page_or_public_answer_holds_an_id_number_username_or
     let no = issued.body["no"].as_str().unwrap().to_owned();
     app.get(&path(certificates::PDF, &[&no]), Some(&new_token))
         .await;
+    // The closed cycle's 学时证明 (its log line is checked below).
+    app.get(
+        &format!("{}?cycle=1", certificates::RECORD),
+        Some(&new_token),
+    )
+    .await;
     for public in [
         path(certificates::VERIFY, &[&no]),
         format!("{}?name=钟检", path(certificates::VERIFY, &[&no])),

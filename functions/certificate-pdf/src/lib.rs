@@ -12,6 +12,7 @@
 //! an image: it stays sharp at any print or screen resolution.
 
 mod cff;
+mod record;
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -33,6 +34,8 @@ use printpdf::{
 use qrcodegen::{QrCode, QrCodeEcc};
 use ticedu_domain::certificate::CertificateData;
 use ticedu_domain::learner::LearnerKind;
+
+pub use record::render_record;
 
 /// Where Debian's `fonts-noto-cjk` puts the collection, and the index of its
 /// Simplified Chinese face (index 0 is the Japanese one, whose glyph shapes

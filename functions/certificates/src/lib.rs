@@ -10,6 +10,7 @@ mod mine;
 mod overdue;
 mod pdf;
 pub mod printing;
+mod record;
 mod requests;
 mod verify;
 mod views;
@@ -31,6 +32,7 @@ pub use issue::ISSUE;
 pub use mine::MINE;
 pub use overdue::OVERDUE;
 pub use pdf::PDF;
+pub use record::{RECORD, RECORD_VERIFY};
 pub use verify::VERIFY;
 
 /// What the certificates function needs of a store.
@@ -72,6 +74,8 @@ pub fn routes<S: CertificatesStore>() -> OpenApiRouter<AppState<S>> {
         .routes(route!(issue::issue::<S>))
         .routes(route!(mine::mine::<S>))
         .routes(route!(pdf::pdf::<S>))
+        .routes(route!(record::record::<S>))
+        .routes(route!(record::verify_record::<S>))
         .routes(route!(verify::verify::<S>))
 }
 

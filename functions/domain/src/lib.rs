@@ -46,6 +46,7 @@ pub mod identity;
 pub mod import;
 pub mod invoice;
 pub mod learner;
+pub mod learning_record;
 pub mod money;
 pub mod pricing;
 pub mod reconciliation;

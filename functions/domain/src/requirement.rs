@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +79,10 @@ pub struct LearnedHour {
     pub hour: HourId,
     pub group: CourseGroup,
     pub learned_on: Date,
+    /// When 学过了 was pressed, to the second: the learning record (学时证明)
+    /// prints it. Marks made before 2026-12 carry only their day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learned_at: Option<Timestamp>,
     #[serde(default)]
     pub cycle: CycleNumber,
     /// Seconds the learner spent in the lesson, counted on the server from

@@ -74,6 +74,7 @@ pub(crate) async fn mark_learned<S: LearningStore>(
             .group_of(&hour)
             .ok_or_else(unknown_hour)?,
         learned_on: state.platform.clock.today(),
+        learned_at: Some(now),
         cycle: learner.cycle,
         studied_seconds,
     };

@@ -349,19 +349,23 @@ async fn buy_and_learn<S: Store>(
     for hour in order.hours.iter().filter(|hour| learned(hour)) {
         let (_, lesson) = platform.catalogue.lesson(hour).ok_or("an unknown hour")?;
         let length = platform.study_seconds(lesson, settings);
-        let mark = LearnedHour {
-            hour: hour.clone(),
-            group: platform.catalogue.group_of(hour).ok_or("an unknown hour")?,
-            learned_on,
-            cycle: learner.cycle,
-            studied_seconds: Some(length),
-        };
         store
             .open_lesson(learner.id(), hour, learner.cycle, opened)
             .await?;
         let marked = opened
             .checked_add(i64::from(length).seconds())
             .map_err(|e| e.to_string())?;
+        let mark = LearnedHour {
+            hour: hour.clone(),
+            group: platform.catalogue.group_of(hour).ok_or("an unknown hour")?,
+            learned_on,
+            // A long day of demo lessons runs past midnight, while its marks keep
+            // the day they are dated: only a time on that day is printed with them.
+            learned_at: (jiff::tz::offset(8).to_datetime(marked).date() == learned_on)
+                .then_some(marked),
+            cycle: learner.cycle,
+            studied_seconds: Some(length),
+        };
         store
             .mark_learned(learner.id(), &mark, learner.cycle, length, marked)
             .await?;

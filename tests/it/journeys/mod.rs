@@ -21,6 +21,7 @@ mod learner;
 mod lesson;
 mod phone_pay;
 mod reconciliation;
+mod record;
 mod refunds;
 mod session;
 mod staff;
@@ -383,4 +384,9 @@ async fn every_step_the_guide_names_is_there_in_its_words_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_refused_form_shows_its_problems_beside_the_fields_in_chromium() {
     forms::refused_forms_journey().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_learner_prints_the_learning_record_and_an_employer_verifies_it_in_chromium() {
+    record::record_journey().await;
 }

@@ -45,6 +45,7 @@ fn progress(
         ),
         group,
         learned_on: day,
+        learned_at: None,
         cycle: cycle.number,
         studied_seconds: None,
     };

@@ -28,6 +28,7 @@ fn learned(group: CourseGroup, course: &str, count: u16) -> Vec<LearnedHour> {
             ),
             group,
             learned_on: CYCLE_START,
+            learned_at: None,
             cycle: CycleNumber::FIRST,
             studied_seconds: None,
         })
@@ -192,6 +193,7 @@ fn arbitrary_marks() -> impl Strategy<Value = Vec<LearnedHour>> {
         learned_on: date(2022, 6, 1)
             .checked_add(jiff::Span::new().days(day))
             .unwrap(),
+        learned_at: None,
         cycle: CycleNumber::FIRST,
         studied_seconds: None,
     });

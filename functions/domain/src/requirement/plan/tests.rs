@@ -41,6 +41,7 @@ fn marks(bought: &[BoughtHour], cycle: CycleNumber) -> Vec<LearnedHour> {
             hour: b.hour.clone(),
             group: b.group,
             learned_on: CYCLE_START,
+            learned_at: None,
             cycle,
             studied_seconds: Some(2700),
         })
