@@ -22,6 +22,8 @@ pub struct PageFront {
     pub updated: Option<toml::Value>,
     pub weight: Option<i64>,
     pub draft: bool,
+    /// `render = false` writes no file for the page; it is still listed.
+    pub render: Option<bool>,
     pub slug: Option<String>,
     pub path: Option<String>,
     pub aliases: Vec<String>,
@@ -94,6 +96,9 @@ pub struct Section {
     pub toc: Vec<Heading>,
     /// Indexes into the content's pages, sorted as `sort_by` says.
     pub pages: Vec<usize>,
+    /// Pages its `sort_by` cannot place (no date, no weight, no title): as
+    /// in Zola, they are left out of `pages` and are not rendered.
+    pub ignored: Vec<usize>,
     /// Relative paths of direct subsections.
     pub subsections: Vec<String>,
     /// A language's home that has no `_index` file, made up as Zola makes it.
@@ -207,6 +212,7 @@ fn add_implicit_roots(content: &mut Content, config: &Config) {
             html: String::new(),
             toc: Vec::new(),
             pages: Vec::new(),
+            ignored: Vec::new(),
             subsections: Vec::new(),
             implicit: true,
         });
@@ -270,6 +276,7 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
             html: String::new(),
             toc: Vec::new(),
             pages: Vec::new(),
+            ignored: Vec::new(),
             subsections: Vec::new(),
             implicit: false,
         }));
@@ -323,6 +330,7 @@ pub fn link_sections(content: &mut Content, config: &Config) -> anyhow::Result<(
         .collect();
     for section in &mut content.sections {
         section.pages.clear();
+        section.ignored.clear();
         section.subsections.clear();
     }
     for (position, page) in content.pages.iter().enumerate() {
@@ -357,30 +365,81 @@ pub fn link_sections(content: &mut Content, config: &Config) -> anyhow::Result<(
             Some((*index.get(&parent)?, s.relative_path.clone()))
         })
         .collect();
+    let mut parent_of: BTreeMap<usize, usize> = BTreeMap::new();
     for (parent, child) in relations {
+        parent_of.insert(index[&child], parent);
         content.sections[parent].subsections.push(child);
+    }
+    // A transparent section's pages are also its parent's (and further up
+    // while the parent is transparent too), sorted among them.
+    for section in 0..content.sections.len() {
+        let mut at = section;
+        while content.sections[at].front.transparent {
+            let Some(&parent) = parent_of.get(&at) else {
+                break;
+            };
+            let pages = content.sections[section].pages.clone();
+            content.sections[parent].pages.extend(pages);
+            at = parent;
+        }
     }
     let pages = &content.pages;
     for section in &mut content.sections {
         let sort_by = section.front.sort_by.as_deref().unwrap_or("none");
-        match sort_by {
-            "date" => section
-                .pages
-                .sort_by(|a, b| date_key(&pages[*b]).cmp(&date_key(&pages[*a]))),
-            "weight" => section
-                .pages
-                .sort_by_key(|p| pages[*p].front.weight.unwrap_or(i64::MAX)),
-            "title" => section
-                .pages
-                .sort_by(|a, b| pages[*a].front.title.cmp(&pages[*b].front.title)),
-            "none" => {}
-            other => bail!(
-                "content/{}: unknown sort_by \"{other}\" (date, weight, title or none)",
-                section.relative_path
-            ),
+        if sort_by == "none" {
+            continue;
         }
+        let sortable = |page: &Page| match sort_by {
+            "date" => page.front.date.is_some(),
+            "update_date" => page.front.date.is_some() || page.front.updated.is_some(),
+            "weight" => page.front.weight.is_some(),
+            "title" | "title_bytes" => page.front.title.is_some(),
+            _ => true,
+        };
+        let (mut sorted, ignored): (Vec<usize>, Vec<usize>) =
+            section.pages.iter().partition(|&&p| sortable(&pages[p]));
+        let order = |a: &Page, b: &Page| match sort_by {
+            "date" => date_key(b).cmp(&date_key(a)),
+            "update_date" => latest_key(b).cmp(&latest_key(a)),
+            "weight" => a.front.weight.cmp(&b.front.weight),
+            "title" => lexical_sort::natural_lexical_cmp(
+                a.front.title.as_deref().unwrap_or_default(),
+                b.front.title.as_deref().unwrap_or_default(),
+            ),
+            "title_bytes" => a.front.title.cmp(&b.front.title),
+            "slug" => lexical_sort::natural_lexical_cmp(&a.slug, &b.slug),
+            _ => a.path.cmp(&b.path),
+        };
+        const KNOWN: [&str; 7] = [
+            "date",
+            "update_date",
+            "weight",
+            "title",
+            "title_bytes",
+            "slug",
+            "permalink",
+        ];
+        if !KNOWN.contains(&sort_by) {
+            let other = sort_by;
+            bail!(
+                "content/{}: unknown sort_by \"{other}\" (date, update_date, weight, title, title_bytes, slug, permalink or none)",
+                section.relative_path
+            );
+        }
+        // Zola breaks ties by permalink, so equal keys do not follow file order.
+        sorted.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            order(a, b).then_with(|| a.path.cmp(&b.path))
+        });
+        section.pages = sorted;
+        section.ignored = ignored;
     }
     Ok(())
+}
+
+fn latest_key(page: &Page) -> String {
+    let updated = page.front.updated.as_ref().map(date_text).unwrap_or_default();
+    date_key(page).max(updated)
 }
 
 fn date_key(page: &Page) -> String {

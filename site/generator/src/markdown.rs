@@ -14,7 +14,6 @@ use crate::headings::{
     unique_id,
 };
 
-const MORE: &str = "<!-- more -->";
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -51,6 +50,81 @@ impl Headings<'static> {
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<Heading>,
+    /// What precedes `<!-- more -->`, if the document has one.
+    pub summary: Option<Summary>,
+}
+
+/// A summary as Zola 0.23 cuts it: the HTML of the events before the
+/// divider, trailing whitespace and footnote references dropped; when the
+/// divider falls inside an element (a paragraph, a list), `closing` ends
+/// what is still open and the `summary-cutoff.html` template goes between.
+pub struct Summary {
+    pub html: String,
+    pub closing: Option<String>,
+}
+
+impl Summary {
+    /// The summary's HTML, with `cutoff` (the rendered `summary-cutoff.html`) where it is due.
+    pub fn with_cutoff(self, cutoff: impl FnOnce(&str) -> anyhow::Result<String>) -> anyhow::Result<String> {
+        match self.closing {
+            None => Ok(self.html),
+            Some(closing) => {
+                let cut = cutoff(&self.html)?;
+                Ok(format!("{}{cut}{closing}", self.html))
+            }
+        }
+    }
+}
+
+/// Where Zola puts the `<!-- more -->` divider, for links to the rest.
+const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>";
+
+/// Zola's divider: `<!--`, `more` in any case, `-->`, spaces allowed between.
+fn is_more_divider(html: &str) -> bool {
+    html.match_indices("<!--").any(|(at, open)| {
+        let rest = html[at + open.len()..].trim_start();
+        rest.get(..4).is_some_and(|word| word.eq_ignore_ascii_case("more"))
+            && rest[4..].trim_start().starts_with("-->")
+    })
+}
+
+fn summary_of(events: &[Event<'_>]) -> Summary {
+    let mut open: Vec<TagEnd> = Vec::new();
+    for event in events {
+        match event {
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+            Event::Start(tag) => open.push(tag.to_end()),
+            Event::End(tag) => open.truncate(open.iter().rposition(|t| t == tag).unwrap_or(0)),
+            _ => {}
+        }
+    }
+    let mut html = String::new();
+    html::push_html(&mut html, events.iter().cloned());
+    let mut html = without_footnote_references(&html);
+    html.truncate(html.trim_end().len());
+    let closing = (!open.is_empty()).then(|| {
+        let mut closing = String::new();
+        html::push_html(&mut closing, open.into_iter().rev().map(Event::End));
+        closing
+    });
+    Summary { html, closing }
+}
+
+/// A summary shows no footnote references, as their notes are not in it.
+fn without_footnote_references(html: &str) -> String {
+    const START: &str = "<sup class=\"footnote-reference\"";
+    const END: &str = "</sup>";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(START) {
+        let Some(end) = rest[at..].find(END) else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        rest = &rest[at + end + END.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Renders `markdown`; `permalinks` maps content paths (`guide/fees.md`) to URLs.
@@ -90,7 +164,15 @@ pub fn render(
         other => other,
     });
     let events: Vec<Event<'_>> = events.collect();
-    let (events, flat) = with_heading_ids(events, headings)?;
+    let (mut events, flat) = with_heading_ids(events, headings)?;
+    let divider = events.iter().position(|event| match event {
+        Event::Html(html) | Event::InlineHtml(html) => is_more_divider(html),
+        _ => false,
+    });
+    let summary = divider.map(|at| {
+        events[at] = Event::Html(CONTINUE_READING.into());
+        summary_of(&events[..at])
+    });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     if let Some(target) = missing {
@@ -99,6 +181,7 @@ pub fn render(
     Ok(Rendered {
         html: out,
         toc: table_of_contents(flat),
+        summary,
     })
 }
 
@@ -203,18 +286,6 @@ fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-/// The rendered part before `<!-- more -->`, if the page has one.
-pub fn summary(
-    markdown: &str,
-    permalinks: &HashMap<String, String>,
-    headings: &Headings<'_>,
-) -> anyhow::Result<Option<String>> {
-    match markdown.find(MORE) {
-        Some(end) => render(&markdown[..end], permalinks, headings).map(|r| Some(r.html)),
-        None => Ok(None),
-    }
 }
 
 /// The text of some HTML, tags dropped and whitespace collapsed: for word
@@ -343,14 +414,22 @@ mod tests {
         .unwrap()
         .html;
         assert!(html.contains("<table>"));
-        let summary = summary(
-            "First.\n\n<!-- more -->\n\nRest.",
+        let rendered = render(
+            "First[^1].\n\n<!-- more -->\n\nRest.\n\n[^1]: A note.",
             &HashMap::new(),
             &plain(),
         )
-        .unwrap()
         .unwrap();
-        assert_eq!(summary, "<p>First.</p>\n");
+        assert!(rendered.html.contains("<span id=\"continue-reading\"></span>"));
+        let summary = rendered.summary.unwrap();
+        assert_eq!((summary.html.as_str(), summary.closing), ("<p>First.</p>", None));
+        let inline = render("Intro <!--MORE--> rest.", &HashMap::new(), &plain())
+            .unwrap()
+            .summary
+            .unwrap()
+            .with_cutoff(|_| Ok("…".to_owned()))
+            .unwrap();
+        assert_eq!(inline, "<p>Intro…</p>", "the cutoff, then what was open is closed");
         assert_eq!(
             plain_text("<p>学习 <b>指南</b> &amp; more</p>"),
             "学习 指南 & more"

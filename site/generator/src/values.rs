@@ -65,8 +65,15 @@ fn optional(text: Option<&String>) -> Value {
 
 fn ancestors(relative_path: &str, lang_suffix: &str) -> Vec<Value> {
     let mut found = vec![Value::from(format!("_index{lang_suffix}.md"))];
-    let parts: Vec<&str> = relative_path.split('/').collect();
-    for depth in 1..parts.len().saturating_sub(1) {
+    let mut parts: Vec<&str> = relative_path.split('/').collect();
+    parts.pop();
+    let file = relative_path.rsplit('/').next().unwrap_or_default();
+    // A section's own folder is not its ancestor, nor a page bundle's
+    // (`blog/post/index.md`) a section; a page's own folder is its section.
+    if file.starts_with("_index") || file.starts_with("index.") || file == "index.md" {
+        parts.pop();
+    }
+    for depth in 1..=parts.len() {
         found.push(Value::from(format!(
             "{}/_index{lang_suffix}.md",
             parts[..depth].join("/")
@@ -119,6 +126,7 @@ pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
         )
         .set("extra", table_to_value(&page.front.extra))
         .set("path", page.path.as_str())
+        .set("components", components(&page.path))
         .set(
             "summary",
             page.summary
@@ -131,15 +139,19 @@ pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
         .set("assets", Vec::<Value>::new())
         .set("draft", page.front.draft)
         .set("lang", page.lang.as_str())
-        .set(
-            "weight",
-            page.front.weight.map_or_else(Value::none, Value::from),
-        )
         .set("lower", Value::none())
         .set("higher", Value::none())
         .set("translations", translations)
         .set("backlinks", Vec::<Value>::new())
         .build()
+}
+
+/// The parts of a page's or section's path, its language's prefix included, as Zola gives them.
+fn components(path: &str) -> Vec<Value> {
+    path.split('/')
+        .filter(|part| !part.is_empty())
+        .map(Value::from)
+        .collect()
 }
 
 /// `page.taxonomies`: each taxonomy's terms as the front matter names them.
@@ -224,6 +236,8 @@ pub fn section_value(
         .set("title", optional(section.front.title.as_ref()))
         .set("description", optional(section.front.description.as_ref()))
         .set("path", section.path.as_str())
+        .set("components", components(&section.path))
+        .set("colocated_path", Value::none())
         .set("toc", toc_value(&section.toc))
         .set("word_count", words as i64)
         .set("reading_time", minutes as i64)

@@ -89,8 +89,29 @@ pub fn render_site(
     let listed: Vec<usize> = (0..content.pages.len())
         .filter(|&i| !content.pages[i].front.draft)
         .collect();
+    // Zola writes no file for a page its section's sort cannot place (it
+    // warns), nor for one with `render = false`; both stay in the sitemap.
+    let ignored: std::collections::HashSet<usize> = content
+        .sections
+        .iter()
+        .flat_map(|s| s.ignored.iter().copied())
+        .collect();
+    if !ignored.is_empty() {
+        eprintln!(
+            "warning: {} page(s) ignored (missing date or weight in a sorted section):",
+            ignored.len()
+        );
+        for &i in &ignored {
+            eprintln!("warning: - content/{}", content.pages[i].relative_path);
+        }
+    }
+    let rendered: Vec<usize> = listed
+        .iter()
+        .copied()
+        .filter(|i| !ignored.contains(i) && content.pages[*i].front.render != Some(false))
+        .collect();
     // Each page's own value (its map copied to add its siblings) is made on every core.
-    jobs.extend(crate::parallel::map(&listed, |&i| {
+    jobs.extend(crate::parallel::map(&rendered, |&i| {
         let page = &content.pages[i];
         let (lower, higher) = siblings[i];
         let template = page
@@ -329,7 +350,18 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
         let in_page = || format!("in content/{}", page.relative_path);
         let text = page.templated.as_deref().unwrap_or(&page.markdown);
         let body = markdown::render(text, &permalinks, &options).with_context(in_page)?;
-        let summary = markdown::summary(text, &permalinks, &options).with_context(in_page)?;
+        let summary = body
+            .summary
+            .map(|summary| {
+                summary.with_cutoff(|html| {
+                    let mut context = TeraContext::new();
+                    context.insert("summary", html);
+                    context.insert("lang", &page.lang);
+                    render(&anchors, "summary-cutoff.html", &context)
+                })
+            })
+            .transpose()
+            .with_context(in_page)?;
         // Made the value every listing shares at once, so the HTML is not held twice.
         Ok((tera::Value::safe_string(&body.html), body.toc, summary))
     })?;
