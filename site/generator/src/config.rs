@@ -94,6 +94,86 @@ pub enum ExcludePaginated {
 pub struct MarkdownConfig {
     #[serde(default)]
     pub insert_anchor_links: InsertAnchor,
+    #[serde(flatten)]
+    pub external_links: ExternalLinks,
+}
+
+/// `[markdown] external_links_*`: what Zola adds to a link to `http(s):`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ExternalLinks {
+    #[serde(rename = "external_links_class")]
+    pub class: Option<String>,
+    #[serde(rename = "external_links_target_blank")]
+    pub target_blank: bool,
+    #[serde(rename = "external_links_no_follow")]
+    pub no_follow: bool,
+    #[serde(rename = "external_links_no_referrer")]
+    pub no_referrer: bool,
+    #[serde(rename = "external_links_external")]
+    pub external: bool,
+}
+
+/// Zola 0.23 marks external links `rel="external"` unless told not to.
+pub const DEFAULT_EXTERNAL_LINKS: ExternalLinks = ExternalLinks {
+    class: None,
+    target_blank: false,
+    no_follow: false,
+    no_referrer: false,
+    external: true,
+};
+
+impl Default for ExternalLinks {
+    fn default() -> Self {
+        DEFAULT_EXTERNAL_LINKS
+    }
+}
+
+impl ExternalLinks {
+    /// The opening tag of a link to `url`, or `None` when nothing is added to it.
+    pub fn opening_tag(&self, url: &str, title: &str) -> Option<String> {
+        let mut rel = Vec::new();
+        if self.target_blank {
+            // A page opened in a new tab must not reach back to this one.
+            rel.push("noopener");
+        }
+        if self.no_follow {
+            rel.push("nofollow");
+        }
+        if self.no_referrer {
+            rel.push("noreferrer");
+        }
+        if self.external {
+            rel.push("external");
+        }
+        if rel.is_empty() && self.class.is_none() {
+            return None;
+        }
+        let mut href = String::new();
+        pulldown_cmark_escape::escape_href(&mut href, url).ok()?;
+        let class = self
+            .class
+            .as_ref()
+            .map(|c| format!("class=\"{c}\" "))
+            .unwrap_or_default();
+        let rel = if rel.is_empty() {
+            String::new()
+        } else {
+            format!("rel=\"{}\" ", rel.join(" "))
+        };
+        let target = if self.target_blank {
+            "target=\"_blank\" "
+        } else {
+            ""
+        };
+        // The title goes in as written, as Zola puts it.
+        let title = if title.is_empty() {
+            String::new()
+        } else {
+            format!("title=\"{title}\" ")
+        };
+        Some(format!("<a {class}{rel}{target}{title}href=\"{href}\">"))
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

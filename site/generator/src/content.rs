@@ -75,6 +75,9 @@ pub struct Page {
     pub path: String,
     /// The section it belongs to: `guide/_index.md`.
     pub section: String,
+    /// The highest section it is listed in: its own, or above it while the
+    /// sections are transparent. Zola gives the page that section's ancestors.
+    pub listed_in: String,
     /// The rendered HTML, as the `content` every value of the page shares.
     pub html: tera::Value,
     pub summary: Option<String>,
@@ -313,6 +316,7 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
         reading,
         slug,
         path,
+        listed_in: section.clone(),
         section,
         html: tera::Value::safe_string(""),
         summary: None,
@@ -381,6 +385,12 @@ pub fn link_sections(content: &mut Content, config: &Config) -> anyhow::Result<(
             let pages = content.sections[section].pages.clone();
             content.sections[parent].pages.extend(pages);
             at = parent;
+        }
+        if at != section {
+            let listed_in = content.sections[at].relative_path.clone();
+            for &page in &content.sections[section].pages {
+                content.pages[page].listed_in = listed_in.clone();
+            }
         }
     }
     let pages = &content.pages;

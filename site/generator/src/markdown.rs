@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use anyhow::bail;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
+use crate::config::{DEFAULT_EXTERNAL_LINKS, ExternalLinks};
 use crate::headings::{
     Heading, InsertAnchor, SlugStrategy, opening_a_tag, slugify_anchor, table_of_contents,
     unique_id,
@@ -33,6 +34,8 @@ pub struct Headings<'a> {
     pub slugs: SlugStrategy,
     pub insert_anchor: InsertAnchor,
     pub anchor_link: AnchorLink<'a>,
+    /// What links to `http(s):` addresses carry.
+    pub external_links: &'a ExternalLinks,
 }
 
 impl Headings<'static> {
@@ -43,6 +46,7 @@ impl Headings<'static> {
             slugs,
             insert_anchor: InsertAnchor::None,
             anchor_link: &|_, _| Ok(String::new()),
+            external_links: &DEFAULT_EXTERNAL_LINKS,
         }
     }
 }
@@ -160,6 +164,16 @@ pub fn render(
                 title,
                 id,
             })
+        }
+        Event::Start(Tag::Link {
+            ref dest_url,
+            ref title,
+            ..
+        }) if dest_url.starts_with("http:") || dest_url.starts_with("https:") => {
+            match headings.external_links.opening_tag(dest_url, title) {
+                Some(tag) => Event::InlineHtml(tag.into()),
+                None => event,
+            }
         }
         other => other,
     });
@@ -327,6 +341,7 @@ mod tests {
             slugs: SlugStrategy::On,
             insert_anchor,
             anchor_link: &|id, level| Ok(format!("<a class=\"a{level}\" href=\"#{id}\">#</a>")),
+            external_links: &crate::config::DEFAULT_EXTERNAL_LINKS,
         }
     }
 

@@ -82,6 +82,17 @@ fn ancestors(relative_path: &str, lang_suffix: &str) -> Vec<Value> {
     found
 }
 
+/// A page in a transparent section has the ancestors of the section it is
+/// listed in, that section last, as in Zola.
+fn page_ancestors(page: &Page, lang_suffix: &str) -> Vec<Value> {
+    if page.listed_in == page.section {
+        return ancestors(&page.relative_path, lang_suffix);
+    }
+    let mut found = ancestors(&page.listed_in, lang_suffix);
+    found.push(Value::from(page.listed_in.as_str()));
+    found
+}
+
 /// `translations` as [`crate::translations::find`] gives them.
 pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
     let (words, minutes) = page.reading;
@@ -101,7 +112,7 @@ pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
         .set("content", page.html.clone())
         .set("permalink", config.permalink(&page.path))
         .set("slug", page.slug.as_str())
-        .set("ancestors", ancestors(&page.relative_path, &suffix))
+        .set("ancestors", page_ancestors(page, &suffix))
         .set("title", optional(page.front.title.as_ref()))
         .set("description", optional(page.front.description.as_ref()))
         .set(

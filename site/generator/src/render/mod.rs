@@ -346,6 +346,7 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             slugs: config.slugify.anchors,
             insert_anchor,
             anchor_link: &anchor_link,
+            external_links: &config.markdown.external_links,
         };
         let in_page = || format!("in content/{}", page.relative_path);
         let text = page.templated.as_deref().unwrap_or(&page.markdown);
@@ -385,6 +386,7 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             slugs: config.slugify.anchors,
             insert_anchor,
             anchor_link: &anchor_link,
+            external_links: &config.markdown.external_links,
         };
         rendered_sections.push(
             markdown::render(
