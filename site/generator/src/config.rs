@@ -96,6 +96,28 @@ pub struct MarkdownConfig {
     pub insert_anchor_links: InsertAnchor,
     #[serde(flatten)]
     pub external_links: ExternalLinks,
+    #[serde(default)]
+    pub smart_punctuation: bool,
+    #[serde(default)]
+    pub definition_list: bool,
+    #[serde(default)]
+    pub github_alerts: bool,
+}
+
+impl MarkdownConfig {
+    /// pulldown-cmark's extensions as Zola 0.23 turns them on.
+    pub fn parser_options(&self) -> pulldown_cmark::Options {
+        use pulldown_cmark::Options;
+        let mut options = Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_HEADING_ATTRIBUTES;
+        options.set(Options::ENABLE_SMART_PUNCTUATION, self.smart_punctuation);
+        options.set(Options::ENABLE_DEFINITION_LIST, self.definition_list);
+        options.set(Options::ENABLE_GFM, self.github_alerts);
+        options
+    }
 }
 
 /// `[markdown] external_links_*`: what Zola adds to a link to `http(s):`.

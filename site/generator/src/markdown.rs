@@ -16,14 +16,6 @@ use crate::headings::{
 };
 
 
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
 /// Renders an anchor link (the `anchor-link.html` template) for a heading's id and level.
 pub type AnchorLink<'a> = &'a (dyn Fn(&str, u32) -> anyhow::Result<String> + Sync);
 
@@ -36,6 +28,8 @@ pub struct Headings<'a> {
     pub anchor_link: AnchorLink<'a>,
     /// What links to `http(s):` addresses carry.
     pub external_links: &'a ExternalLinks,
+    /// The extensions `[markdown]` turns on.
+    pub options: Options,
 }
 
 impl Headings<'static> {
@@ -47,6 +41,7 @@ impl Headings<'static> {
             insert_anchor: InsertAnchor::None,
             anchor_link: &|_, _| Ok(String::new()),
             external_links: &DEFAULT_EXTERNAL_LINKS,
+            options: crate::config::MarkdownConfig::default().parser_options(),
         }
     }
 }
@@ -138,7 +133,7 @@ pub fn render(
     headings: &Headings<'_>,
 ) -> anyhow::Result<Rendered> {
     let mut missing = None;
-    let events = Parser::new_ext(markdown, options()).map(|event| match event {
+    let events = Parser::new_ext(markdown, headings.options).map(|event| match event {
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -177,7 +172,7 @@ pub fn render(
         }
         other => other,
     });
-    let events: Vec<Event<'_>> = events.collect();
+    let events: Vec<Event<'_>> = plain_code_blocks(events.collect());
     let (mut events, flat) = with_heading_ids(events, headings)?;
     let divider = events.iter().position(|event| match event {
         Event::Html(html) | Event::InlineHtml(html) => is_more_divider(html),
@@ -197,6 +192,54 @@ pub fn render(
         toc: table_of_contents(flat),
         summary,
     })
+}
+
+/// Code blocks as Zola 0.23 writes them when `[markdown.highlighting]` is
+/// not set: the fence's language (its first bare word) in `data-lang`, no
+/// class; none for an indented block, an empty fence or `plain`.
+fn plain_code_blocks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut block: Option<(String, String)> = None;
+    for event in events {
+        match (event, &mut block) {
+            (Event::Start(Tag::CodeBlock(kind)), _) => {
+                let lang = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => fence_language(&info),
+                    pulldown_cmark::CodeBlockKind::Indented => None,
+                };
+                let attribute = match lang {
+                    Some(lang) if lang != "plain" => format!(" data-lang=\"{lang}\""),
+                    _ => String::new(),
+                };
+                block = Some((attribute, String::new()));
+            }
+            (Event::Text(text), Some((_, code))) => code.push_str(&text),
+            (Event::End(TagEnd::CodeBlock), Some(_)) => {
+                let (attribute, code) = block.take().unwrap_or_default();
+                let mut html = format!("<pre><code{attribute}>");
+                pulldown_cmark_escape::escape_html(&mut html, &code).ok();
+                html.push_str("</code></pre>\n");
+                out.push(Event::Html(html.into()));
+            }
+            (event, _) => out.push(event),
+        }
+    }
+    out
+}
+
+/// The language of a fence's info string (`rust,linenos,hl_lines=2`): its
+/// first token that is neither an option nor `key=value`; `Some("")` when
+/// the fence names options only, as Zola then writes an empty `data-lang`.
+fn fence_language(info: &str) -> Option<String> {
+    if info.trim().is_empty() {
+        return None;
+    }
+    let lang = info
+        .split(',')
+        .map(str::trim)
+        .filter(|token| !token.is_empty() && !token.contains('='))
+        .find(|token| !matches!(*token, "linenos" | "linenostart" | "hl_lines" | "hide_lines"));
+    Some(lang.unwrap_or_default().to_owned())
 }
 
 /// Replaces each heading's opening and closing tags with HTML carrying its
@@ -342,6 +385,7 @@ mod tests {
             insert_anchor,
             anchor_link: &|id, level| Ok(format!("<a class=\"a{level}\" href=\"#{id}\">#</a>")),
             external_links: &crate::config::DEFAULT_EXTERNAL_LINKS,
+            options: crate::config::MarkdownConfig::default().parser_options(),
         }
     }
 
@@ -444,7 +488,7 @@ mod tests {
             .unwrap()
             .with_cutoff(|_| Ok("…".to_owned()))
             .unwrap();
-        assert_eq!(inline, "<p>Intro…</p>", "the cutoff, then what was open is closed");
+        assert_eq!(inline, "<p>Intro…</p>\n", "the cutoff, then what was open is closed");
         assert_eq!(
             plain_text("<p>学习 <b>指南</b> &amp; more</p>"),
             "学习 指南 & more"

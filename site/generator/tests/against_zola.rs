@@ -97,3 +97,8 @@ fn the_content_fixture_builds_as_zola_builds_it() {
 fn the_features_fixture_builds_as_zola_builds_it() {
     same_as_zola("zola-features");
 }
+
+#[test]
+fn the_markdown_fixture_builds_as_zola_builds_it() {
+    same_as_zola("zola-markdown");
+}

@@ -347,6 +347,7 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             insert_anchor,
             anchor_link: &anchor_link,
             external_links: &config.markdown.external_links,
+            options: config.markdown.parser_options(),
         };
         let in_page = || format!("in content/{}", page.relative_path);
         let text = page.templated.as_deref().unwrap_or(&page.markdown);
@@ -387,6 +388,7 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             insert_anchor,
             anchor_link: &anchor_link,
             external_links: &config.markdown.external_links,
+            options: config.markdown.parser_options(),
         };
         rendered_sections.push(
             markdown::render(
