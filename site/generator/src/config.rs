@@ -71,14 +71,19 @@ pub struct Config {
     pub raw: toml::Table,
 }
 
-/// `[slugify]`: how heading ids and taxonomy terms are slugged (Zola's
-/// `paths` key is accepted and not used).
+/// `[slugify]`: how heading ids, taxonomy terms and page paths are slugged.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SlugifyConfig {
     #[serde(default)]
     pub anchors: SlugStrategy,
     #[serde(default)]
     pub taxonomies: SlugStrategy,
+    /// How a page's file name or `slug` becomes the last part of its path.
+    #[serde(default)]
+    pub paths: SlugStrategy,
+    /// Keeps a file name's leading date in the slug.
+    #[serde(default)]
+    pub paths_keep_dates: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]

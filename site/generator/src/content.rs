@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
-use crate::config::Config;
+use crate::config::{Config, slugify_path};
 use crate::headings::{Heading, InsertAnchor};
 use crate::reading::reading_analytics;
 
@@ -152,18 +152,70 @@ fn language_of<'a>(stem: &'a str, config: &Config) -> (&'a str, String) {
     (stem, config.default_language.clone())
 }
 
-pub fn slugify(text: &str) -> String {
-    // Zola keeps Unicode by default ("safe" strategy): only trims and replaces unsafe characters.
-    text.trim()
-        .chars()
-        .map(|c| {
-            if c.is_whitespace() || "/?#%<>\"'\\".contains(c) {
-                '-'
-            } else {
-                c
-            }
-        })
-        .collect()
+/// A file name that starts with a date (`2024-01-02-post`,
+/// `2024-01-02T10:00:00Z_post`, `2024-01-02`): the date, and the rest after
+/// `-` or `_` (a space may come first), which Zola makes the slug.
+fn dated_name(name: &str) -> (Option<&str>, Option<&str>) {
+    let digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    let in_range = |text: &str, low: u32, high: u32| {
+        digits(text) && text.parse::<u32>().is_ok_and(|n| (low..=high).contains(&n))
+    };
+    let date_only = name.get(..10).filter(|date| {
+        let b = date.as_bytes();
+        digits(&date[..4])
+            && b[4] == b'-'
+            && in_range(&date[5..7], 1, 12)
+            && b[7] == b'-'
+            && in_range(&date[8..10], 1, 31)
+    });
+    let Some(date_only) = date_only else {
+        return (None, None);
+    };
+    let date = match time_of_day(&name[10..]) {
+        Some(length) => &name[..10 + length],
+        None => date_only,
+    };
+    let rest = &name[date.len()..];
+    let rest = rest.strip_prefix(char::is_whitespace).unwrap_or(rest);
+    let slug = rest
+        .strip_prefix(['-', '_'])
+        .filter(|slug| !slug.is_empty());
+    (Some(date), slug)
+}
+
+/// The length of `Thh:mm:ss[.frac](Z|±hh:mm)` at the start of `text`, if it is there whole.
+fn time_of_day(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let two = |at: usize, high: u32| {
+        text.get(at..at + 2)
+            .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|t| t.parse::<u32>().ok())
+            .is_some_and(|n| n <= high)
+    };
+    let clock = b.first() == Some(&b'T')
+        && two(1, 23)
+        && b.get(3) == Some(&b':')
+        && two(4, 59)
+        && b.get(6) == Some(&b':')
+        && two(7, 60);
+    if !clock {
+        return None;
+    }
+    let mut at = 9;
+    if b.get(at) == Some(&b'.') {
+        let fraction = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if fraction == 0 {
+            return None;
+        }
+        at += 1 + fraction;
+    }
+    match b.get(at) {
+        Some(b'Z') => Some(at + 1),
+        Some(b'+' | b'-') if two(at + 1, 23) && b.get(at + 3) == Some(&b':') && two(at + 4, 59) => {
+            Some(at + 6)
+        }
+        _ => None,
+    }
 }
 
 /// Reads every Markdown file under `root`.
@@ -284,16 +336,26 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
             implicit: false,
         }));
     }
-    let front: PageFront = toml::from_str(front).context("page front matter")?;
+    let mut front: PageFront = toml::from_str(front).context("page front matter")?;
     // `dir/index.md` is the page `dir` (a page bundle).
     let (parent, own) = if base == "index" {
         dir.rsplit_once('/').unwrap_or(("", dir))
     } else {
         (dir, base)
     };
-    let slug = front.slug.clone().unwrap_or_else(|| slugify(own));
+    let (date_in_name, slug_in_name) = dated_name(own);
+    if front.date.is_none() {
+        front.date = date_in_name.map(|date| toml::Value::String(date.to_owned()));
+    }
+    let strategy = config.slugify.paths;
+    let slug = match (&front.slug, slug_in_name) {
+        (Some(slug), _) => slugify_path(slug, strategy),
+        (None, Some(slug)) if !config.slugify.paths_keep_dates => slugify_path(slug, strategy),
+        _ => slugify_path(own, strategy),
+    };
+    // A front-matter `path` is the whole path, without the language's prefix.
     let path = match &front.path {
-        Some(path) => format!("{prefix}/{}/", path.trim_matches('/')),
+        Some(path) => format!("/{}/", path.trim().trim_matches('/')).replace("//", "/"),
         None if parent.is_empty() => format!("{prefix}/{slug}/"),
         None => format!("{prefix}/{parent}/{slug}/"),
     };

@@ -128,3 +128,8 @@ fn the_markdown_fixture_builds_as_zola_builds_it() {
 fn a_site_whose_default_language_is_not_english_builds_as_zola_builds_it() {
     same_as_zola("zola-other-default");
 }
+
+#[test]
+fn the_slugs_fixture_builds_as_zola_builds_it() {
+    same_as_zola("zola-slugs");
+}
