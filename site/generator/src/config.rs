@@ -107,6 +107,10 @@ pub struct MarkdownConfig {
     pub definition_list: bool,
     #[serde(default)]
     pub github_alerts: bool,
+    #[serde(default)]
+    pub render_emoji: bool,
+    #[serde(default)]
+    pub lazy_async_image: bool,
 }
 
 impl MarkdownConfig {

@@ -30,6 +30,10 @@ pub struct Headings<'a> {
     pub external_links: &'a ExternalLinks,
     /// The extensions `[markdown]` turns on.
     pub options: Options,
+    /// `[markdown] render_emoji`.
+    pub emoji: bool,
+    /// `[markdown] lazy_async_image`.
+    pub lazy_images: bool,
 }
 
 impl Headings<'static> {
@@ -42,6 +46,8 @@ impl Headings<'static> {
             anchor_link: &|_, _| Ok(String::new()),
             external_links: &DEFAULT_EXTERNAL_LINKS,
             options: crate::config::MarkdownConfig::default().parser_options(),
+            emoji: false,
+            lazy_images: false,
         }
     }
 }
@@ -172,7 +178,18 @@ pub fn render(
         }
         other => other,
     });
-    let events: Vec<Event<'_>> = plain_code_blocks(events.collect());
+    let mut events: Vec<Event<'_>> = images(plain_code_blocks(events.collect()), headings.lazy_images);
+    if headings.emoji {
+        // After code blocks became HTML, so that their text keeps its colons.
+        let emoji = gh_emoji::Replacer::new();
+        for event in &mut events {
+            if let Event::Text(text) = event {
+                if let std::borrow::Cow::Owned(replaced) = emoji.replace_all(text) {
+                    *text = replaced.into();
+                }
+            }
+        }
+    }
     let (mut events, flat) = with_heading_ids(events, headings)?;
     let divider = events.iter().position(|event| match event {
         Event::Html(html) | Event::InlineHtml(html) => is_more_divider(html),
@@ -222,6 +239,42 @@ fn plain_code_blocks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 out.push(Event::Html(html.into()));
             }
             (event, _) => out.push(event),
+        }
+    }
+    out
+}
+
+/// Images as Zola 0.23 writes them: the alt text is the image's text
+/// alone, and `lazy_async_image` asks the browser to load them lazily.
+fn images(events: Vec<Event<'_>>, lazy: bool) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut image: Option<(String, String, String)> = None;
+    for event in events {
+        match (event, &mut image) {
+            (Event::Start(Tag::Image { dest_url, title, .. }), None) => {
+                image = Some((dest_url.to_string(), title.to_string(), String::new()));
+            }
+            (Event::Text(text) | Event::Code(text), Some((_, _, alt))) => alt.push_str(&text),
+            (Event::End(TagEnd::Image), Some(_)) => {
+                let (url, title, alt) = image.take().unwrap_or_default();
+                let mut html = String::from("<img src=\"");
+                pulldown_cmark_escape::escape_href(&mut html, &url).ok();
+                html.push_str("\" alt=\"");
+                pulldown_cmark_escape::escape_html(&mut html, &alt).ok();
+                html.push('"');
+                if !title.is_empty() {
+                    html.push_str(" title=\"");
+                    pulldown_cmark_escape::escape_html(&mut html, &title).ok();
+                    html.push('"');
+                }
+                if lazy {
+                    html.push_str(" loading=\"lazy\" decoding=\"async\"");
+                }
+                html.push_str(" />");
+                out.push(Event::InlineHtml(html.into()));
+            }
+            (_, Some(_)) => {}
+            (event, None) => out.push(event),
         }
     }
     out
@@ -386,6 +439,8 @@ mod tests {
             anchor_link: &|id, level| Ok(format!("<a class=\"a{level}\" href=\"#{id}\">#</a>")),
             external_links: &crate::config::DEFAULT_EXTERNAL_LINKS,
             options: crate::config::MarkdownConfig::default().parser_options(),
+            emoji: false,
+            lazy_images: false,
         }
     }
 

@@ -133,3 +133,8 @@ fn a_site_whose_default_language_is_not_english_builds_as_zola_builds_it() {
 fn the_slugs_fixture_builds_as_zola_builds_it() {
     same_as_zola("zola-slugs");
 }
+
+#[test]
+fn the_markdown_extras_fixture_builds_as_zola_builds_it() {
+    same_as_zola("zola-markdown-extras");
+}

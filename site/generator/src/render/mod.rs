@@ -348,6 +348,8 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             anchor_link: &anchor_link,
             external_links: &config.markdown.external_links,
             options: config.markdown.parser_options(),
+            emoji: config.markdown.render_emoji,
+            lazy_images: config.markdown.lazy_async_image,
         };
         let in_page = || format!("in content/{}", page.relative_path);
         let text = page.templated.as_deref().unwrap_or(&page.markdown);
@@ -389,6 +391,8 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             anchor_link: &anchor_link,
             external_links: &config.markdown.external_links,
             options: config.markdown.parser_options(),
+            emoji: config.markdown.render_emoji,
+            lazy_images: config.markdown.lazy_async_image,
         };
         rendered_sections.push(
             markdown::render(
