@@ -138,3 +138,8 @@ fn the_slugs_fixture_builds_as_zola_builds_it() {
 fn the_markdown_extras_fixture_builds_as_zola_builds_it() {
     same_as_zola("zola-markdown-extras");
 }
+
+#[test]
+fn the_functions_fixture_builds_as_zola_builds_it() {
+    same_as_zola("zola-functions");
+}
