@@ -76,7 +76,8 @@ pub struct Page {
     /// The section it belongs to: `guide/_index.md`.
     pub section: String,
     /// The highest section it is listed in: its own, or above it while the
-    /// sections are transparent. Zola gives the page that section's ancestors.
+    /// sections are transparent (empty for an orphan). Zola gives the page
+    /// that section's ancestors.
     pub listed_in: String,
     /// The rendered HTML, as the `content` every value of the page shares.
     pub html: tera::Value,
@@ -399,18 +400,18 @@ pub fn link_sections(content: &mut Content, config: &Config) -> anyhow::Result<(
         section.ignored.clear();
         section.subsections.clear();
     }
-    for (position, page) in content.pages.iter().enumerate() {
+    for (position, page) in content.pages.iter_mut().enumerate() {
         if page.front.draft {
             continue;
         }
+        // A page whose folder has no section (in its language) is an
+        // orphan, written but listed nowhere and without ancestors, as Zola does.
         match index.get(&page.section) {
-            Some(&section) => content.sections[section].pages.push(position),
-            None if page.section.starts_with("_index") => {}
-            None => bail!(
-                "content/{} has no section: add content/{}",
-                page.relative_path,
-                page.section
-            ),
+            Some(&section) => {
+                content.sections[section].pages.push(position);
+                page.listed_in.clone_from(&page.section);
+            }
+            None => page.listed_in.clear(),
         }
     }
     let relations: Vec<(usize, String)> = content

@@ -85,6 +85,9 @@ fn ancestors(relative_path: &str, lang_suffix: &str) -> Vec<Value> {
 /// A page in a transparent section has the ancestors of the section it is
 /// listed in, that section last, as in Zola.
 fn page_ancestors(page: &Page, lang_suffix: &str) -> Vec<Value> {
+    if page.listed_in.is_empty() {
+        return Vec::new();
+    }
     if page.listed_in == page.section {
         return ancestors(&page.relative_path, lang_suffix);
     }

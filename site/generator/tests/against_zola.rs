@@ -143,3 +143,8 @@ fn the_markdown_extras_fixture_builds_as_zola_builds_it() {
 fn the_functions_fixture_builds_as_zola_builds_it() {
     same_as_zola("zola-functions");
 }
+
+#[test]
+fn the_orphans_fixture_builds_as_zola_builds_it() {
+    same_as_zola("zola-orphans");
+}

@@ -119,9 +119,14 @@ pub fn render_site(
             .template
             .clone()
             .or_else(|| {
-                page_templates
-                    .get(page.section.as_str())
-                    .map(|t| (*t).to_owned())
+                // The nearest section up the page's ancestors that names a page_template, as in Zola.
+                let ancestors = page_values[i].get_from_path("ancestors");
+                let ancestors = ancestors.as_ref().and_then(|a| a.as_array()).unwrap_or_default();
+                ancestors.iter().rev().find_map(|ancestor| {
+                    page_templates
+                        .get(ancestor.as_str()?)
+                        .map(|t| (*t).to_owned())
+                })
             })
             .unwrap_or_else(|| "page.html".to_owned());
         let value = values::with_siblings(
