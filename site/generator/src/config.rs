@@ -66,6 +66,16 @@ pub struct Config {
     pub skip_content_templating: Vec<String>,
     #[serde(skip)]
     pub skip_content_templating_globs: globset::GlobSet,
+    /// Globs of content files (Markdown or assets) the build leaves out.
+    #[serde(default)]
+    pub ignored_content: Vec<String>,
+    #[serde(skip)]
+    pub ignored_content_globs: globset::GlobSet,
+    /// Globs of `static/` files (relative to it) that are not copied.
+    #[serde(default)]
+    pub ignored_static: Vec<String>,
+    #[serde(skip)]
+    pub ignored_static_globs: globset::GlobSet,
     /// The whole file, for templates.
     #[serde(skip)]
     pub raw: toml::Table,
@@ -282,6 +292,9 @@ impl Config {
         }
         config.skip_content_templating_globs =
             glob_set(&config.skip_content_templating).context("in skip_content_templating")?;
+        config.ignored_content_globs =
+            glob_set(&config.ignored_content).context("in ignored_content")?;
+        config.ignored_static_globs = glob_set(&config.ignored_static).context("in ignored_static")?;
         config.raw = raw;
         Ok(config)
     }

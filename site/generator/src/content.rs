@@ -83,6 +83,9 @@ pub struct Page {
     pub html: tera::Value,
     pub summary: Option<String>,
     pub toc: Vec<Heading>,
+    /// A page bundle's (`dir/index.md`) other files, everywhere under its
+    /// folder, relative to `content/`: copied beside its HTML, as Zola does.
+    pub assets: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +110,8 @@ pub struct Section {
     pub subsections: Vec<String>,
     /// A language's home that has no `_index` file, made up as Zola makes it.
     pub implicit: bool,
+    /// The other files of its folder (not its subfolders), relative to `content/`.
+    pub assets: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -222,7 +227,12 @@ fn time_of_day(text: &str) -> Option<usize> {
 /// Reads every Markdown file under `root`.
 pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
     let mut files = Vec::new();
+    let ignored = |relative: &Path| {
+        let globs = &config.ignored_content_globs;
+        globs.is_match(relative) || globs.is_match(root.join(relative))
+    };
     collect_markdown(root, root, &mut files)?;
+    files.retain(|relative| !ignored(relative));
     files.sort();
     let parsed = crate::parallel::map(&files, |relative| {
         let full = root.join(relative);
@@ -238,9 +248,69 @@ pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
             File::Section(section) => content.sections.push(section),
         }
     }
+    for page in &mut content.pages {
+        let (dir, file) = page.relative_path.rsplit_once('/').unwrap_or(("", ""));
+        // `index.md` at the root is the home's page, not a bundle.
+        if file.starts_with("index.") && !dir.is_empty() {
+            page.assets = assets(root, dir, true, &ignored)?;
+        }
+    }
+    for section in &mut content.sections {
+        let dir = section.relative_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        section.assets = assets(root, dir, false, &ignored)?;
+    }
     add_implicit_roots(&mut content, config);
     link_sections(&mut content, config)?;
     Ok(content)
+}
+
+/// The files of `dir` (and its subfolders when `deep`) that are not
+/// Markdown, an editor's temporary file or ignored, as Zola finds a page's
+/// or section's assets: relative to `root`, in Zola's order (the path
+/// ignoring case).
+fn assets(
+    root: &Path,
+    dir: &str,
+    deep: bool,
+    ignored: &dyn Fn(&Path) -> bool,
+) -> anyhow::Result<Vec<String>> {
+    let mut found = Vec::new();
+    let mut folders = vec![root.join(dir)];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).with_context(|| format!("reading {}", folder.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                if deep {
+                    folders.push(path);
+                }
+                continue;
+            }
+            let relative = path.strip_prefix(root)?.to_path_buf();
+            if is_asset(&path) && !ignored(&relative) {
+                found.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    found.sort_by_cached_key(|path| path.to_lowercase());
+    Ok(found)
+}
+
+/// Not Markdown, and not what an editor leaves beside a file while it is
+/// open (Zola skips both, and files without an extension).
+fn is_asset(path: &Path) -> bool {
+    let Some(extension) = path.extension().map(|e| e.to_string_lossy()) else {
+        return false;
+    };
+    let stem = path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    let temporary = matches!(
+        extension.as_ref(),
+        "swp" | "swx" | "tmp" | ".DS_STORE" | ".DS_Store" | "kate-swp"
+    ) || ["jb_old___", "jb_tmp___", "jb_bak___", "~", "bck"]
+        .iter()
+        .any(|end| extension.ends_with(end))
+        || stem.starts_with('#')
+        || stem.starts_with(".#");
+    extension != "md" && !temporary
 }
 
 /// Like Zola, every language has a home section even without an `_index.<lang>.md`.
@@ -271,6 +341,7 @@ fn add_implicit_roots(content: &mut Content, config: &Config) {
             ignored: Vec::new(),
             subsections: Vec::new(),
             implicit: true,
+            assets: Vec::new(),
         });
     }
 }
@@ -335,6 +406,7 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
             ignored: Vec::new(),
             subsections: Vec::new(),
             implicit: false,
+            assets: Vec::new(),
         }));
     }
     let mut front: PageFront = toml::from_str(front).context("page front matter")?;
@@ -384,6 +456,7 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
         html: tera::Value::safe_string(""),
         summary: None,
         toc: Vec::new(),
+        assets: Vec::new(),
     }))
 }
 

@@ -111,7 +111,7 @@ pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
     };
     Fields::with_capacity(32)
         .set("relative_path", page.relative_path.as_str())
-        .set("colocated_path", Value::none())
+        .set("colocated_path", colocated_path(page))
         .set("content", page.html.clone())
         .set("permalink", config.permalink(&page.path))
         .set("slug", page.slug.as_str())
@@ -150,7 +150,13 @@ pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
         .set("toc", toc_value(&page.toc))
         .set("word_count", words as i64)
         .set("reading_time", minutes as i64)
-        .set("assets", Vec::<Value>::new())
+        .set(
+            "assets",
+            page.assets
+                .iter()
+                .map(|asset| Value::from(format!("/{asset}")))
+                .collect::<Vec<_>>(),
+        )
         .set("draft", page.front.draft)
         .set("lang", page.lang.as_str())
         .set("lower", Value::none())
@@ -158,6 +164,14 @@ pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
         .set("translations", translations)
         .set("backlinks", Vec::<Value>::new())
         .build()
+}
+
+/// A page bundle's folder (`blog/post/`), where its assets are.
+fn colocated_path(page: &Page) -> Value {
+    match page.relative_path.rsplit_once('/') {
+        Some((dir, file)) if file.starts_with("index.") => Value::from(format!("{dir}/")),
+        _ => Value::none(),
+    }
 }
 
 /// The parts of a page's or section's path, its language's prefix included, as Zola gives them.
@@ -256,7 +270,17 @@ pub fn section_value(
         .set("word_count", words as i64)
         .set("reading_time", minutes as i64)
         .set("lang", section.lang.as_str())
-        .set("assets", Vec::<Value>::new())
+        .set(
+            "assets",
+            section
+                .assets
+                .iter()
+                .map(|asset| {
+                    let name = asset.rsplit('/').next().unwrap_or(asset);
+                    Value::from(format!("{}{name}", section.path))
+                })
+                .collect::<Vec<_>>(),
+        )
         .set("draft", section.front.draft)
         .set("pages", pages)
         .set(

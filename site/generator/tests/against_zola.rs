@@ -3,6 +3,8 @@
 //! its README for the version and how to regenerate it), but for the
 //! differences of `KNOWN_DIFFERENCES`. No output is normalised: the
 //! fixtures use no `now()` and every date they show comes from front matter.
+//! Only files are compared: Zola also leaves empty folders (a `static/`
+//! folder whose files are all ignored), which no URL can tell apart.
 
 // Only `built` is used here; the other fixture tests use the rest.
 #[allow(dead_code)]
@@ -147,4 +149,14 @@ fn the_functions_fixture_builds_as_zola_builds_it() {
 #[test]
 fn the_orphans_fixture_builds_as_zola_builds_it() {
     same_as_zola("zola-orphans");
+}
+
+#[test]
+fn the_assets_fixture_builds_as_zola_builds_it() {
+    same_as_zola("zola-assets");
+}
+
+#[test]
+fn the_multilingual_fixture_builds_as_zola_builds_it() {
+    same_as_zola("zola-multilingual");
 }

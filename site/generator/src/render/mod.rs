@@ -38,13 +38,16 @@ struct Job {
     origin: String,
 }
 
+/// Files of `content/` copied as they are: (the output path, the source).
+pub type Assets = Vec<(String, std::path::PathBuf)>;
+
 /// Renders every page (content pages, sections and data pages) on all
 /// cores, handing each to `sink` as soon as it is rendered.
 pub fn render_site(
     dirs: &SiteDirs,
     base_url: Option<&str>,
     sink: Sink<'_>,
-) -> anyhow::Result<(BuildReport, SearchIndexes)> {
+) -> anyhow::Result<(BuildReport, SearchIndexes, Assets)> {
     let mut config = Config::load(&dirs.config())?;
     if let Some(base_url) = base_url {
         config.base_url = base_url.trim_end_matches('/').to_owned();
@@ -70,6 +73,8 @@ pub fn render_site(
     let mut jobs = Vec::with_capacity(content.pages.len() + content.sections.len());
     let mut search: SearchIndexes = HashMap::new();
     let mut report = BuildReport::default();
+    let mut assets: Assets = Vec::new();
+    let content_dir = dirs.content();
     let mut sitemap = Sitemap::default();
     // As in Zola, no search index unless the config asks for one.
     let searchable = config.build_search_index;
@@ -142,6 +147,15 @@ pub fn render_site(
             origin: format!("content/{}", page.relative_path),
         })
     })?);
+    // A written page's assets go beside it, keeping their place under its folder.
+    for page in rendered.iter().map(|&i| &content.pages[i]) {
+        let dir = page.relative_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        for asset in &page.assets {
+            let inside = asset.strip_prefix(dir).unwrap_or(asset).trim_start_matches('/');
+            let to = format!("{}{inside}", page.path.trim_start_matches('/'));
+            assets.push((to, content_dir.join(asset)));
+        }
+    }
     for page in listed.iter().map(|&i| &content.pages[i]) {
         sitemap.add(
             config.permalink(&page.path),
@@ -193,6 +207,12 @@ pub fn render_site(
                 &mut sitemap,
             )),
             None => {
+                // As in Zola, only a section written as one page gets its assets.
+                for asset in &section.assets {
+                    let name = asset.rsplit('/').next().unwrap_or(asset);
+                    let to = format!("{}{name}", section.path.trim_start_matches('/'));
+                    assets.push((to, content_dir.join(asset)));
+                }
                 let context = base_context(&configs, config, &section.path, &section.lang)
                     .with("section", value.clone());
                 jobs.push(Job {
@@ -260,7 +280,7 @@ pub fn render_site(
         SITEMAP_LIMIT,
     ));
     render_all(&tera, &jobs, sink)?;
-    Ok((report, search))
+    Ok((report, search, assets))
 }
 
 /// Renders and writes the jobs on several threads per core, each taking the
