@@ -294,7 +294,8 @@ impl Config {
             glob_set(&config.skip_content_templating).context("in skip_content_templating")?;
         config.ignored_content_globs =
             glob_set(&config.ignored_content).context("in ignored_content")?;
-        config.ignored_static_globs = glob_set(&config.ignored_static).context("in ignored_static")?;
+        config.ignored_static_globs =
+            glob_set(&config.ignored_static).context("in ignored_static")?;
         config.raw = raw;
         Ok(config)
     }

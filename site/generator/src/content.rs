@@ -209,7 +209,10 @@ fn time_of_day(text: &str) -> Option<usize> {
     }
     let mut at = 9;
     if b.get(at) == Some(&b'.') {
-        let fraction = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let fraction = b[at + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
         if fraction == 0 {
             return None;
         }
@@ -256,7 +259,10 @@ pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
         }
     }
     for section in &mut content.sections {
-        let dir = section.relative_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let dir = section
+            .relative_path
+            .rsplit_once('/')
+            .map_or("", |(dir, _)| dir);
         section.assets = assets(root, dir, false, &ignored)?;
     }
     add_implicit_roots(&mut content, config);
@@ -277,7 +283,9 @@ fn assets(
     let mut found = Vec::new();
     let mut folders = vec![root.join(dir)];
     while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).with_context(|| format!("reading {}", folder.display()))? {
+        for entry in
+            std::fs::read_dir(&folder).with_context(|| format!("reading {}", folder.display()))?
+        {
             let path = entry?.path();
             if path.is_dir() {
                 if deep {
@@ -301,7 +309,10 @@ fn is_asset(path: &Path) -> bool {
     let Some(extension) = path.extension().map(|e| e.to_string_lossy()) else {
         return false;
     };
-    let stem = path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default();
     let temporary = matches!(
         extension.as_ref(),
         "swp" | "swx" | "tmp" | ".DS_STORE" | ".DS_Store" | "kate-swp"
@@ -584,7 +595,12 @@ pub fn link_sections(content: &mut Content, config: &Config) -> anyhow::Result<(
 }
 
 fn latest_key(page: &Page) -> String {
-    let updated = page.front.updated.as_ref().map(date_text).unwrap_or_default();
+    let updated = page
+        .front
+        .updated
+        .as_ref()
+        .map(date_text)
+        .unwrap_or_default();
     date_key(page).max(updated)
 }
 

@@ -15,7 +15,6 @@ use crate::headings::{
     unique_id,
 };
 
-
 /// Renders an anchor link (the `anchor-link.html` template) for a heading's id and level.
 pub type AnchorLink<'a> = &'a (dyn Fn(&str, u32) -> anyhow::Result<String> + Sync);
 
@@ -70,7 +69,10 @@ pub struct Summary {
 
 impl Summary {
     /// The summary's HTML, with `cutoff` (the rendered `summary-cutoff.html`) where it is due.
-    pub fn with_cutoff(self, cutoff: impl FnOnce(&str) -> anyhow::Result<String>) -> anyhow::Result<String> {
+    pub fn with_cutoff(
+        self,
+        cutoff: impl FnOnce(&str) -> anyhow::Result<String>,
+    ) -> anyhow::Result<String> {
         match self.closing {
             None => Ok(self.html),
             Some(closing) => {
@@ -88,7 +90,8 @@ const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>";
 fn is_more_divider(html: &str) -> bool {
     html.match_indices("<!--").any(|(at, open)| {
         let rest = html[at + open.len()..].trim_start();
-        rest.get(..4).is_some_and(|word| word.eq_ignore_ascii_case("more"))
+        rest.get(..4)
+            .is_some_and(|word| word.eq_ignore_ascii_case("more"))
             && rest[4..].trim_start().starts_with("-->")
     })
 }
@@ -178,7 +181,8 @@ pub fn render(
         }
         other => other,
     });
-    let mut events: Vec<Event<'_>> = images(plain_code_blocks(events.collect()), headings.lazy_images);
+    let mut events: Vec<Event<'_>> =
+        images(plain_code_blocks(events.collect()), headings.lazy_images);
     if headings.emoji {
         // After code blocks became HTML, so that their text keeps its colons.
         let emoji = gh_emoji::Replacer::new();
@@ -251,7 +255,12 @@ fn images(events: Vec<Event<'_>>, lazy: bool) -> Vec<Event<'_>> {
     let mut image: Option<(String, String, String)> = None;
     for event in events {
         match (event, &mut image) {
-            (Event::Start(Tag::Image { dest_url, title, .. }), None) => {
+            (
+                Event::Start(Tag::Image {
+                    dest_url, title, ..
+                }),
+                None,
+            ) => {
                 image = Some((dest_url.to_string(), title.to_string(), String::new()));
             }
             (Event::Text(text) | Event::Code(text), Some((_, _, alt))) => alt.push_str(&text),
@@ -291,7 +300,12 @@ fn fence_language(info: &str) -> Option<String> {
         .split(',')
         .map(str::trim)
         .filter(|token| !token.is_empty() && !token.contains('='))
-        .find(|token| !matches!(*token, "linenos" | "linenostart" | "hl_lines" | "hide_lines"));
+        .find(|token| {
+            !matches!(
+                *token,
+                "linenos" | "linenostart" | "hl_lines" | "hide_lines"
+            )
+        });
     Some(lang.unwrap_or_default().to_owned())
 }
 
@@ -534,16 +548,26 @@ mod tests {
             &plain(),
         )
         .unwrap();
-        assert!(rendered.html.contains("<span id=\"continue-reading\"></span>"));
+        assert!(
+            rendered
+                .html
+                .contains("<span id=\"continue-reading\"></span>")
+        );
         let summary = rendered.summary.unwrap();
-        assert_eq!((summary.html.as_str(), summary.closing), ("<p>First.</p>", None));
+        assert_eq!(
+            (summary.html.as_str(), summary.closing),
+            ("<p>First.</p>", None)
+        );
         let inline = render("Intro <!--MORE--> rest.", &HashMap::new(), &plain())
             .unwrap()
             .summary
             .unwrap()
             .with_cutoff(|_| Ok("…".to_owned()))
             .unwrap();
-        assert_eq!(inline, "<p>Intro…</p>\n", "the cutoff, then what was open is closed");
+        assert_eq!(
+            inline, "<p>Intro…</p>\n",
+            "the cutoff, then what was open is closed"
+        );
         assert_eq!(
             plain_text("<p>学习 <b>指南</b> &amp; more</p>"),
             "学习 指南 & more"

@@ -160,3 +160,13 @@ fn the_assets_fixture_builds_as_zola_builds_it() {
 fn the_multilingual_fixture_builds_as_zola_builds_it() {
     same_as_zola("zola-multilingual");
 }
+
+#[test]
+fn the_summaries_fixture_builds_as_zola_builds_it() {
+    same_as_zola("zola-summaries");
+}
+
+#[test]
+fn the_headings_fixture_builds_as_zola_builds_it() {
+    same_as_zola("zola-headings");
+}

@@ -117,8 +117,7 @@ fn a_paginated_section_has_pagers_under_page_and_page_1_redirects_to_it() {
         "/posts/page/2/ https://example.org/posts/page/2/"
     );
     assert!(
-        line(&second, "paginator")
-            .contains("previous https://example.org/posts/ next  base"),
+        line(&second, "paginator").contains("previous https://example.org/posts/ next  base"),
         "{second}"
     );
     assert!(second.contains("<ul><li>Beta</li><li>Alpha</li></ul>"));

@@ -55,12 +55,10 @@ mod tests {
         assert_requires_text(&GetSection(Arc::clone(&lookup)), "path");
         assert_errors(
             &GetSection(lookup),
-            [
-                (
-                    Kwargs::from([("path", "news/_index.md".into())]),
-                    "get_section: no section news/_index.md",
-                ),
-            ],
+            [(
+                Kwargs::from([("path", "news/_index.md".into())]),
+                "get_section: no section news/_index.md",
+            )],
         );
     }
 }

@@ -71,7 +71,10 @@ fn permalink_of(config: &crate::config::Config, path: &str) -> String {
     let trailing = if path.ends_with('/')
         || path.is_empty()
         || path.contains('#')
-        || config.feed_filenames.iter().any(|feed| path.ends_with(feed.as_str()))
+        || config
+            .feed_filenames
+            .iter()
+            .any(|feed| path.ends_with(feed.as_str()))
     {
         ""
     } else {

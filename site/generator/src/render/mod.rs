@@ -126,7 +126,10 @@ pub fn render_site(
             .or_else(|| {
                 // The nearest section up the page's ancestors that names a page_template, as in Zola.
                 let ancestors = page_values[i].get_from_path("ancestors");
-                let ancestors = ancestors.as_ref().and_then(|a| a.as_array()).unwrap_or_default();
+                let ancestors = ancestors
+                    .as_ref()
+                    .and_then(|a| a.as_array())
+                    .unwrap_or_default();
                 ancestors.iter().rev().find_map(|ancestor| {
                     page_templates
                         .get(ancestor.as_str()?)
@@ -149,9 +152,15 @@ pub fn render_site(
     })?);
     // A written page's assets go beside it, keeping their place under its folder.
     for page in rendered.iter().map(|&i| &content.pages[i]) {
-        let dir = page.relative_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let dir = page
+            .relative_path
+            .rsplit_once('/')
+            .map_or("", |(dir, _)| dir);
         for asset in &page.assets {
-            let inside = asset.strip_prefix(dir).unwrap_or(asset).trim_start_matches('/');
+            let inside = asset
+                .strip_prefix(dir)
+                .unwrap_or(asset)
+                .trim_start_matches('/');
             let to = format!("{}{inside}", page.path.trim_start_matches('/'));
             assets.push((to, content_dir.join(asset)));
         }
