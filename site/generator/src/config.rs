@@ -66,6 +66,11 @@ pub struct Config {
     pub skip_content_templating: Vec<String>,
     #[serde(skip)]
     pub skip_content_templating_globs: globset::GlobSet,
+    /// `base_url` as the config writes it, a final `/` kept: what templates
+    /// see as `config.base_url`, as in Zola (`base_url` has it trimmed, for
+    /// joining paths).
+    #[serde(skip)]
+    pub base_url_as_written: String,
     /// Globs of content files (Markdown or assets) the build leaves out.
     #[serde(default)]
     pub ignored_content: Vec<String>,
@@ -279,6 +284,7 @@ impl Config {
         {
             bail!("base_url must be an absolute URL or start with /");
         }
+        config.base_url_as_written.clone_from(&config.base_url);
         config.base_url = config.base_url.trim_end_matches('/').to_owned();
         let strategy = config.slugify.taxonomies;
         let slug_all = |taxonomies: &mut Vec<TaxonomyConfig>| {

@@ -51,6 +51,7 @@ pub fn render_site(
     let mut config = Config::load(&dirs.config())?;
     if let Some(base_url) = base_url {
         config.base_url = base_url.trim_end_matches('/').to_owned();
+        base_url.clone_into(&mut config.base_url_as_written);
     }
     let mut content = content::load(&dirs.content(), &config)?;
     let found = taxonomies::find(&content, &config)?;
