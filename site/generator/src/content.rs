@@ -427,6 +427,22 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
     } else {
         (dir, base)
     };
+    // A date written as text reads as TOML's own when it is one
+    // (`"2024-01-20 09:00"` is `2024-01-20T09:00:00`), as Zola reads it;
+    // Zola's TOML writes the seconds even where the file has none.
+    for date in [&mut front.date, &mut front.updated].into_iter().flatten() {
+        let parsed = match date {
+            toml::Value::String(text) => text.parse::<toml::value::Datetime>().ok(),
+            toml::Value::Datetime(datetime) => Some(*datetime),
+            _ => None,
+        };
+        if let Some(mut datetime) = parsed {
+            if let Some(time) = &mut datetime.time {
+                time.second.get_or_insert(0);
+            }
+            *date = toml::Value::Datetime(datetime);
+        }
+    }
     let (date_in_name, slug_in_name) = dated_name(own);
     if front.date.is_none() {
         front.date = date_in_name.map(|date| toml::Value::String(date.to_owned()));

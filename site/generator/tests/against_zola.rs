@@ -170,3 +170,8 @@ fn the_summaries_fixture_builds_as_zola_builds_it() {
 fn the_headings_fixture_builds_as_zola_builds_it() {
     same_as_zola("zola-headings");
 }
+
+#[test]
+fn the_dates_fixture_builds_as_zola_builds_it() {
+    same_as_zola("zola-dates");
+}
