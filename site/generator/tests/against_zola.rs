@@ -175,3 +175,8 @@ fn the_headings_fixture_builds_as_zola_builds_it() {
 fn the_dates_fixture_builds_as_zola_builds_it() {
     same_as_zola("zola-dates");
 }
+
+#[test]
+fn the_sorting_fixture_builds_as_zola_builds_it() {
+    same_as_zola("zola-sorting");
+}
