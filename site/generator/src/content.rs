@@ -251,6 +251,23 @@ pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
             File::Section(section) => content.sections.push(section),
         }
     }
+    // A draft section takes its whole folder out of the build, every
+    // language's files and subfolders with it, as Zola skips the folder.
+    let drafted: Vec<String> = content
+        .sections
+        .iter()
+        .filter(|s| s.front.draft)
+        .map(|s| {
+            s.relative_path
+                .rsplit_once('/')
+                .map_or(String::new(), |(dir, _)| format!("{dir}/"))
+        })
+        .collect();
+    let kept = |relative: &str| !drafted.iter().any(|dir| relative.starts_with(dir.as_str()));
+    content.pages.retain(|page| kept(&page.relative_path));
+    content
+        .sections
+        .retain(|section| kept(&section.relative_path));
     for page in &mut content.pages {
         let (dir, file) = page.relative_path.rsplit_once('/').unwrap_or(("", ""));
         // `index.md` at the root is the home's page, not a bundle.
@@ -362,7 +379,10 @@ fn collect_markdown(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> anyhow
         let path = entry?.path();
         if path.is_dir() {
             collect_markdown(root, &path, files)?;
-        } else if path.extension().is_some_and(|e| e == "md") {
+        } else if path.extension().is_some_and(|e| e == "md")
+            // Zola skips hidden files.
+            && !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
             files.push(path.strip_prefix(root)?.to_path_buf());
         }
     }

@@ -180,3 +180,8 @@ fn the_dates_fixture_builds_as_zola_builds_it() {
 fn the_sorting_fixture_builds_as_zola_builds_it() {
     same_as_zola("zola-sorting");
 }
+
+#[test]
+fn the_drafts_fixture_builds_as_zola_builds_it() {
+    same_as_zola("zola-drafts");
+}
