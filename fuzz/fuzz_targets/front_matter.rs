@@ -76,10 +76,10 @@ fuzz_target!(|text: &str| {
     for page in &mut content.pages {
         if let Ok(rendered) = markdown::render(&page.markdown, &permalinks, &headings) {
             page.html = tera::Value::safe_string(&rendered.html);
+            page.summary = rendered
+                .summary
+                .and_then(|summary| summary.with_cutoff(|_| Ok("&hellip;".into())).ok());
         }
-        page.summary = markdown::summary(&page.markdown, &permalinks, &headings)
-            .ok()
-            .flatten();
         // No other languages here: an empty list of translations.
         let _ = values::page_value(page, config, no_translations());
     }
@@ -123,20 +123,15 @@ fn markdown_properties(text: &str) {
     let no_permalinks = HashMap::new();
     let headings = markdown::Headings::ids_only(Default::default());
     if !text.contains("@/") {
-        let html = markdown::render(text, &no_permalinks, &headings)
-            .expect("renders without internal links")
-            .html;
-        let plain = markdown::plain_text(&html);
+        let rendered =
+            markdown::render(text, &no_permalinks, &headings).expect("renders without internal links");
+        let plain = markdown::plain_text(&rendered.html);
         assert_eq!(plain.trim(), plain);
         assert!(!plain.contains("  "));
-        if let Some(summary) = markdown::summary(text, &no_permalinks, &headings).unwrap() {
-            let end = text.find("<!-- more -->").unwrap();
-            assert_eq!(
-                summary,
-                markdown::render(&text[..end], &no_permalinks, &headings)
-                    .unwrap()
-                    .html
-            );
+        if let Some(summary) = rendered.summary {
+            // Where the divider was, the body has Zola's anchor for "continue reading".
+            assert!(rendered.html.contains("<span id=\"continue-reading\"></span>"));
+            assert_eq!(summary.html.trim_end(), summary.html);
         }
     }
     let (words, _minutes) = reading::reading_analytics(text, "en");

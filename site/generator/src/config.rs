@@ -66,19 +66,39 @@ pub struct Config {
     pub skip_content_templating: Vec<String>,
     #[serde(skip)]
     pub skip_content_templating_globs: globset::GlobSet,
+    /// `base_url` as the config writes it, a final `/` kept: what templates
+    /// see as `config.base_url`, as in Zola (`base_url` has it trimmed, for
+    /// joining paths).
+    #[serde(skip)]
+    pub base_url_as_written: String,
+    /// Globs of content files (Markdown or assets) the build leaves out.
+    #[serde(default)]
+    pub ignored_content: Vec<String>,
+    #[serde(skip)]
+    pub ignored_content_globs: globset::GlobSet,
+    /// Globs of `static/` files (relative to it) that are not copied.
+    #[serde(default)]
+    pub ignored_static: Vec<String>,
+    #[serde(skip)]
+    pub ignored_static_globs: globset::GlobSet,
     /// The whole file, for templates.
     #[serde(skip)]
     pub raw: toml::Table,
 }
 
-/// `[slugify]`: how heading ids and taxonomy terms are slugged (Zola's
-/// `paths` key is accepted and not used).
+/// `[slugify]`: how heading ids, taxonomy terms and page paths are slugged.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SlugifyConfig {
     #[serde(default)]
     pub anchors: SlugStrategy,
     #[serde(default)]
     pub taxonomies: SlugStrategy,
+    /// How a page's file name or `slug` becomes the last part of its path.
+    #[serde(default)]
+    pub paths: SlugStrategy,
+    /// Keeps a file name's leading date in the slug.
+    #[serde(default)]
+    pub paths_keep_dates: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -94,6 +114,112 @@ pub enum ExcludePaginated {
 pub struct MarkdownConfig {
     #[serde(default)]
     pub insert_anchor_links: InsertAnchor,
+    #[serde(flatten)]
+    pub external_links: ExternalLinks,
+    #[serde(default)]
+    pub smart_punctuation: bool,
+    #[serde(default)]
+    pub definition_list: bool,
+    #[serde(default)]
+    pub github_alerts: bool,
+    #[serde(default)]
+    pub render_emoji: bool,
+    #[serde(default)]
+    pub lazy_async_image: bool,
+}
+
+impl MarkdownConfig {
+    /// pulldown-cmark's extensions as Zola 0.23 turns them on.
+    pub fn parser_options(&self) -> pulldown_cmark::Options {
+        use pulldown_cmark::Options;
+        let mut options = Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_HEADING_ATTRIBUTES;
+        options.set(Options::ENABLE_SMART_PUNCTUATION, self.smart_punctuation);
+        options.set(Options::ENABLE_DEFINITION_LIST, self.definition_list);
+        options.set(Options::ENABLE_GFM, self.github_alerts);
+        options
+    }
+}
+
+/// `[markdown] external_links_*`: what Zola adds to a link to `http(s):`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ExternalLinks {
+    #[serde(rename = "external_links_class")]
+    pub class: Option<String>,
+    #[serde(rename = "external_links_target_blank")]
+    pub target_blank: bool,
+    #[serde(rename = "external_links_no_follow")]
+    pub no_follow: bool,
+    #[serde(rename = "external_links_no_referrer")]
+    pub no_referrer: bool,
+    #[serde(rename = "external_links_external")]
+    pub external: bool,
+}
+
+/// Zola 0.23 marks external links `rel="external"` unless told not to.
+pub const DEFAULT_EXTERNAL_LINKS: ExternalLinks = ExternalLinks {
+    class: None,
+    target_blank: false,
+    no_follow: false,
+    no_referrer: false,
+    external: true,
+};
+
+impl Default for ExternalLinks {
+    fn default() -> Self {
+        DEFAULT_EXTERNAL_LINKS
+    }
+}
+
+impl ExternalLinks {
+    /// The opening tag of a link to `url`, or `None` when nothing is added to it.
+    pub fn opening_tag(&self, url: &str, title: &str) -> Option<String> {
+        let mut rel = Vec::new();
+        if self.target_blank {
+            // A page opened in a new tab must not reach back to this one.
+            rel.push("noopener");
+        }
+        if self.no_follow {
+            rel.push("nofollow");
+        }
+        if self.no_referrer {
+            rel.push("noreferrer");
+        }
+        if self.external {
+            rel.push("external");
+        }
+        if rel.is_empty() && self.class.is_none() {
+            return None;
+        }
+        let mut href = String::new();
+        pulldown_cmark_escape::escape_href(&mut href, url).ok()?;
+        let class = self
+            .class
+            .as_ref()
+            .map(|c| format!("class=\"{c}\" "))
+            .unwrap_or_default();
+        let rel = if rel.is_empty() {
+            String::new()
+        } else {
+            format!("rel=\"{}\" ", rel.join(" "))
+        };
+        let target = if self.target_blank {
+            "target=\"_blank\" "
+        } else {
+            ""
+        };
+        // The title goes in as written, as Zola puts it.
+        let title = if title.is_empty() {
+            String::new()
+        } else {
+            format!("title=\"{title}\" ")
+        };
+        Some(format!("<a {class}{rel}{target}{title}href=\"{href}\">"))
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -158,6 +284,7 @@ impl Config {
         {
             bail!("base_url must be an absolute URL or start with /");
         }
+        config.base_url_as_written.clone_from(&config.base_url);
         config.base_url = config.base_url.trim_end_matches('/').to_owned();
         let strategy = config.slugify.taxonomies;
         let slug_all = |taxonomies: &mut Vec<TaxonomyConfig>| {
@@ -171,6 +298,10 @@ impl Config {
         }
         config.skip_content_templating_globs =
             glob_set(&config.skip_content_templating).context("in skip_content_templating")?;
+        config.ignored_content_globs =
+            glob_set(&config.ignored_content).context("in ignored_content")?;
+        config.ignored_static_globs =
+            glob_set(&config.ignored_static).context("in ignored_static")?;
         config.raw = raw;
         Ok(config)
     }

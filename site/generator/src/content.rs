@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
-use crate::config::Config;
+use crate::config::{Config, slugify_path};
 use crate::headings::{Heading, InsertAnchor};
 use crate::reading::reading_analytics;
 
@@ -22,6 +22,8 @@ pub struct PageFront {
     pub updated: Option<toml::Value>,
     pub weight: Option<i64>,
     pub draft: bool,
+    /// `render = false` writes no file for the page; it is still listed.
+    pub render: Option<bool>,
     pub slug: Option<String>,
     pub path: Option<String>,
     pub aliases: Vec<String>,
@@ -73,10 +75,17 @@ pub struct Page {
     pub path: String,
     /// The section it belongs to: `guide/_index.md`.
     pub section: String,
+    /// The highest section it is listed in: its own, or above it while the
+    /// sections are transparent (empty for an orphan). Zola gives the page
+    /// that section's ancestors.
+    pub listed_in: String,
     /// The rendered HTML, as the `content` every value of the page shares.
     pub html: tera::Value,
     pub summary: Option<String>,
     pub toc: Vec<Heading>,
+    /// A page bundle's (`dir/index.md`) other files, everywhere under its
+    /// folder, relative to `content/`: copied beside its HTML, as Zola does.
+    pub assets: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -94,10 +103,15 @@ pub struct Section {
     pub toc: Vec<Heading>,
     /// Indexes into the content's pages, sorted as `sort_by` says.
     pub pages: Vec<usize>,
+    /// Pages its `sort_by` cannot place (no date, no weight, no title): as
+    /// in Zola, they are left out of `pages` and are not rendered.
+    pub ignored: Vec<usize>,
     /// Relative paths of direct subsections.
     pub subsections: Vec<String>,
     /// A language's home that has no `_index` file, made up as Zola makes it.
     pub implicit: bool,
+    /// The other files of its folder (not its subfolders), relative to `content/`.
+    pub assets: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -144,24 +158,84 @@ fn language_of<'a>(stem: &'a str, config: &Config) -> (&'a str, String) {
     (stem, config.default_language.clone())
 }
 
-pub fn slugify(text: &str) -> String {
-    // Zola keeps Unicode by default ("safe" strategy): only trims and replaces unsafe characters.
-    text.trim()
-        .chars()
-        .map(|c| {
-            if c.is_whitespace() || "/?#%<>\"'\\".contains(c) {
-                '-'
-            } else {
-                c
-            }
-        })
-        .collect()
+/// A file name that starts with a date (`2024-01-02-post`,
+/// `2024-01-02T10:00:00Z_post`, `2024-01-02`): the date, and the rest after
+/// `-` or `_` (a space may come first), which Zola makes the slug.
+fn dated_name(name: &str) -> (Option<&str>, Option<&str>) {
+    let digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    let in_range = |text: &str, low: u32, high: u32| {
+        digits(text) && text.parse::<u32>().is_ok_and(|n| (low..=high).contains(&n))
+    };
+    let date_only = name.get(..10).filter(|date| {
+        let b = date.as_bytes();
+        digits(&date[..4])
+            && b[4] == b'-'
+            && in_range(&date[5..7], 1, 12)
+            && b[7] == b'-'
+            && in_range(&date[8..10], 1, 31)
+    });
+    let Some(date_only) = date_only else {
+        return (None, None);
+    };
+    let date = match time_of_day(&name[10..]) {
+        Some(length) => &name[..10 + length],
+        None => date_only,
+    };
+    let rest = &name[date.len()..];
+    let rest = rest.strip_prefix(char::is_whitespace).unwrap_or(rest);
+    let slug = rest
+        .strip_prefix(['-', '_'])
+        .filter(|slug| !slug.is_empty());
+    (Some(date), slug)
+}
+
+/// The length of `Thh:mm:ss[.frac](Z|±hh:mm)` at the start of `text`, if it is there whole.
+fn time_of_day(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let two = |at: usize, high: u32| {
+        text.get(at..at + 2)
+            .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|t| t.parse::<u32>().ok())
+            .is_some_and(|n| n <= high)
+    };
+    let clock = b.first() == Some(&b'T')
+        && two(1, 23)
+        && b.get(3) == Some(&b':')
+        && two(4, 59)
+        && b.get(6) == Some(&b':')
+        && two(7, 60);
+    if !clock {
+        return None;
+    }
+    let mut at = 9;
+    if b.get(at) == Some(&b'.') {
+        let fraction = b[at + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if fraction == 0 {
+            return None;
+        }
+        at += 1 + fraction;
+    }
+    match b.get(at) {
+        Some(b'Z') => Some(at + 1),
+        Some(b'+' | b'-') if two(at + 1, 23) && b.get(at + 3) == Some(&b':') && two(at + 4, 59) => {
+            Some(at + 6)
+        }
+        _ => None,
+    }
 }
 
 /// Reads every Markdown file under `root`.
 pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
     let mut files = Vec::new();
+    let ignored = |relative: &Path| {
+        let globs = &config.ignored_content_globs;
+        globs.is_match(relative) || globs.is_match(root.join(relative))
+    };
     collect_markdown(root, root, &mut files)?;
+    files.retain(|relative| !ignored(relative));
     files.sort();
     let parsed = crate::parallel::map(&files, |relative| {
         let full = root.join(relative);
@@ -177,9 +251,94 @@ pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
             File::Section(section) => content.sections.push(section),
         }
     }
+    // A draft section takes its whole folder out of the build, every
+    // language's files and subfolders with it, as Zola skips the folder.
+    let drafted: Vec<String> = content
+        .sections
+        .iter()
+        .filter(|s| s.front.draft)
+        .map(|s| {
+            s.relative_path
+                .rsplit_once('/')
+                .map_or(String::new(), |(dir, _)| format!("{dir}/"))
+        })
+        .collect();
+    let kept = |relative: &str| !drafted.iter().any(|dir| relative.starts_with(dir.as_str()));
+    content.pages.retain(|page| kept(&page.relative_path));
+    content
+        .sections
+        .retain(|section| kept(&section.relative_path));
+    for page in &mut content.pages {
+        let (dir, file) = page.relative_path.rsplit_once('/').unwrap_or(("", ""));
+        // `index.md` at the root is the home's page, not a bundle.
+        if file.starts_with("index.") && !dir.is_empty() {
+            page.assets = assets(root, dir, true, &ignored)?;
+        }
+    }
+    for section in &mut content.sections {
+        let dir = section
+            .relative_path
+            .rsplit_once('/')
+            .map_or("", |(dir, _)| dir);
+        section.assets = assets(root, dir, false, &ignored)?;
+    }
     add_implicit_roots(&mut content, config);
     link_sections(&mut content, config)?;
     Ok(content)
+}
+
+/// The files of `dir` (and its subfolders when `deep`) that are not
+/// Markdown, an editor's temporary file or ignored, as Zola finds a page's
+/// or section's assets: relative to `root`, in Zola's order (the path
+/// ignoring case).
+fn assets(
+    root: &Path,
+    dir: &str,
+    deep: bool,
+    ignored: &dyn Fn(&Path) -> bool,
+) -> anyhow::Result<Vec<String>> {
+    let mut found = Vec::new();
+    let mut folders = vec![root.join(dir)];
+    while let Some(folder) = folders.pop() {
+        for entry in
+            std::fs::read_dir(&folder).with_context(|| format!("reading {}", folder.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                if deep {
+                    folders.push(path);
+                }
+                continue;
+            }
+            let relative = path.strip_prefix(root)?.to_path_buf();
+            if is_asset(&path) && !ignored(&relative) {
+                found.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    found.sort_by_cached_key(|path| path.to_lowercase());
+    Ok(found)
+}
+
+/// Not Markdown, and not what an editor leaves beside a file while it is
+/// open (Zola skips both, and files without an extension).
+fn is_asset(path: &Path) -> bool {
+    let Some(extension) = path.extension().map(|e| e.to_string_lossy()) else {
+        return false;
+    };
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default();
+    let temporary = matches!(
+        extension.as_ref(),
+        "swp" | "swx" | "tmp" | ".DS_STORE" | ".DS_Store" | "kate-swp"
+    ) || ["jb_old___", "jb_tmp___", "jb_bak___", "~", "bck"]
+        .iter()
+        .any(|end| extension.ends_with(end))
+        || stem.starts_with('#')
+        || stem.starts_with(".#");
+    extension != "md" && !temporary
 }
 
 /// Like Zola, every language has a home section even without an `_index.<lang>.md`.
@@ -207,8 +366,10 @@ fn add_implicit_roots(content: &mut Content, config: &Config) {
             html: String::new(),
             toc: Vec::new(),
             pages: Vec::new(),
+            ignored: Vec::new(),
             subsections: Vec::new(),
             implicit: true,
+            assets: Vec::new(),
         });
     }
 }
@@ -218,7 +379,10 @@ fn collect_markdown(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> anyhow
         let path = entry?.path();
         if path.is_dir() {
             collect_markdown(root, &path, files)?;
-        } else if path.extension().is_some_and(|e| e == "md") {
+        } else if path.extension().is_some_and(|e| e == "md")
+            // Zola skips hidden files.
+            && !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
             files.push(path.strip_prefix(root)?.to_path_buf());
         }
     }
@@ -270,20 +434,48 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
             html: String::new(),
             toc: Vec::new(),
             pages: Vec::new(),
+            ignored: Vec::new(),
             subsections: Vec::new(),
             implicit: false,
+            assets: Vec::new(),
         }));
     }
-    let front: PageFront = toml::from_str(front).context("page front matter")?;
+    let mut front: PageFront = toml::from_str(front).context("page front matter")?;
     // `dir/index.md` is the page `dir` (a page bundle).
     let (parent, own) = if base == "index" {
         dir.rsplit_once('/').unwrap_or(("", dir))
     } else {
         (dir, base)
     };
-    let slug = front.slug.clone().unwrap_or_else(|| slugify(own));
+    // A date written as text reads as TOML's own when it is one
+    // (`"2024-01-20 09:00"` is `2024-01-20T09:00:00`), as Zola reads it;
+    // Zola's TOML writes the seconds even where the file has none.
+    for date in [&mut front.date, &mut front.updated].into_iter().flatten() {
+        let parsed = match date {
+            toml::Value::String(text) => text.parse::<toml::value::Datetime>().ok(),
+            toml::Value::Datetime(datetime) => Some(*datetime),
+            _ => None,
+        };
+        if let Some(mut datetime) = parsed {
+            if let Some(time) = &mut datetime.time {
+                time.second.get_or_insert(0);
+            }
+            *date = toml::Value::Datetime(datetime);
+        }
+    }
+    let (date_in_name, slug_in_name) = dated_name(own);
+    if front.date.is_none() {
+        front.date = date_in_name.map(|date| toml::Value::String(date.to_owned()));
+    }
+    let strategy = config.slugify.paths;
+    let slug = match (&front.slug, slug_in_name) {
+        (Some(slug), _) => slugify_path(slug, strategy),
+        (None, Some(slug)) if !config.slugify.paths_keep_dates => slugify_path(slug, strategy),
+        _ => slugify_path(own, strategy),
+    };
+    // A front-matter `path` is the whole path, without the language's prefix.
     let path = match &front.path {
-        Some(path) => format!("{prefix}/{}/", path.trim_matches('/')),
+        Some(path) => format!("/{}/", path.trim().trim_matches('/')).replace("//", "/"),
         None if parent.is_empty() => format!("{prefix}/{slug}/"),
         None => format!("{prefix}/{parent}/{slug}/"),
     };
@@ -306,10 +498,12 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
         reading,
         slug,
         path,
+        listed_in: section.clone(),
         section,
         html: tera::Value::safe_string(""),
         summary: None,
         toc: Vec::new(),
+        assets: Vec::new(),
     }))
 }
 
@@ -323,20 +517,21 @@ pub fn link_sections(content: &mut Content, config: &Config) -> anyhow::Result<(
         .collect();
     for section in &mut content.sections {
         section.pages.clear();
+        section.ignored.clear();
         section.subsections.clear();
     }
-    for (position, page) in content.pages.iter().enumerate() {
+    for (position, page) in content.pages.iter_mut().enumerate() {
         if page.front.draft {
             continue;
         }
+        // A page whose folder has no section (in its language) is an
+        // orphan, written but listed nowhere and without ancestors, as Zola does.
         match index.get(&page.section) {
-            Some(&section) => content.sections[section].pages.push(position),
-            None if page.section.starts_with("_index") => {}
-            None => bail!(
-                "content/{} has no section: add content/{}",
-                page.relative_path,
-                page.section
-            ),
+            Some(&section) => {
+                content.sections[section].pages.push(position);
+                page.listed_in.clone_from(&page.section);
+            }
+            None => page.listed_in.clear(),
         }
     }
     let relations: Vec<(usize, String)> = content
@@ -357,30 +552,92 @@ pub fn link_sections(content: &mut Content, config: &Config) -> anyhow::Result<(
             Some((*index.get(&parent)?, s.relative_path.clone()))
         })
         .collect();
+    let mut parent_of: BTreeMap<usize, usize> = BTreeMap::new();
     for (parent, child) in relations {
+        parent_of.insert(index[&child], parent);
         content.sections[parent].subsections.push(child);
+    }
+    // A transparent section's pages are also its parent's (and further up
+    // while the parent is transparent too), sorted among them.
+    for section in 0..content.sections.len() {
+        let mut at = section;
+        while content.sections[at].front.transparent {
+            let Some(&parent) = parent_of.get(&at) else {
+                break;
+            };
+            let pages = content.sections[section].pages.clone();
+            content.sections[parent].pages.extend(pages);
+            at = parent;
+        }
+        if at != section {
+            let listed_in = content.sections[at].relative_path.clone();
+            for &page in &content.sections[section].pages {
+                content.pages[page].listed_in = listed_in.clone();
+            }
+        }
     }
     let pages = &content.pages;
     for section in &mut content.sections {
         let sort_by = section.front.sort_by.as_deref().unwrap_or("none");
-        match sort_by {
-            "date" => section
-                .pages
-                .sort_by(|a, b| date_key(&pages[*b]).cmp(&date_key(&pages[*a]))),
-            "weight" => section
-                .pages
-                .sort_by_key(|p| pages[*p].front.weight.unwrap_or(i64::MAX)),
-            "title" => section
-                .pages
-                .sort_by(|a, b| pages[*a].front.title.cmp(&pages[*b].front.title)),
-            "none" => {}
-            other => bail!(
-                "content/{}: unknown sort_by \"{other}\" (date, weight, title or none)",
-                section.relative_path
-            ),
+        if sort_by == "none" {
+            continue;
         }
+        let sortable = |page: &Page| match sort_by {
+            "date" => page.front.date.is_some(),
+            "update_date" => page.front.date.is_some() || page.front.updated.is_some(),
+            "weight" => page.front.weight.is_some(),
+            "title" | "title_bytes" => page.front.title.is_some(),
+            _ => true,
+        };
+        let (mut sorted, ignored): (Vec<usize>, Vec<usize>) =
+            section.pages.iter().partition(|&&p| sortable(&pages[p]));
+        let order = |a: &Page, b: &Page| match sort_by {
+            "date" => date_key(b).cmp(&date_key(a)),
+            "update_date" => latest_key(b).cmp(&latest_key(a)),
+            "weight" => a.front.weight.cmp(&b.front.weight),
+            "title" => lexical_sort::natural_lexical_cmp(
+                a.front.title.as_deref().unwrap_or_default(),
+                b.front.title.as_deref().unwrap_or_default(),
+            ),
+            "title_bytes" => a.front.title.cmp(&b.front.title),
+            "slug" => lexical_sort::natural_lexical_cmp(&a.slug, &b.slug),
+            _ => a.path.cmp(&b.path),
+        };
+        const KNOWN: [&str; 7] = [
+            "date",
+            "update_date",
+            "weight",
+            "title",
+            "title_bytes",
+            "slug",
+            "permalink",
+        ];
+        if !KNOWN.contains(&sort_by) {
+            let other = sort_by;
+            bail!(
+                "content/{}: unknown sort_by \"{other}\" (date, update_date, weight, title, title_bytes, slug, permalink or none)",
+                section.relative_path
+            );
+        }
+        // Zola breaks ties by permalink, so equal keys do not follow file order.
+        sorted.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            order(a, b).then_with(|| a.path.cmp(&b.path))
+        });
+        section.pages = sorted;
+        section.ignored = ignored;
     }
     Ok(())
+}
+
+fn latest_key(page: &Page) -> String {
+    let updated = page
+        .front
+        .updated
+        .as_ref()
+        .map(date_text)
+        .unwrap_or_default();
+    date_key(page).max(updated)
 }
 
 fn date_key(page: &Page) -> String {

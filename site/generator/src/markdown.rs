@@ -9,20 +9,11 @@ use std::collections::HashMap;
 use anyhow::bail;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
+use crate::config::{DEFAULT_EXTERNAL_LINKS, ExternalLinks};
 use crate::headings::{
     Heading, InsertAnchor, SlugStrategy, opening_a_tag, slugify_anchor, table_of_contents,
     unique_id,
 };
-
-const MORE: &str = "<!-- more -->";
-
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
 
 /// Renders an anchor link (the `anchor-link.html` template) for a heading's id and level.
 pub type AnchorLink<'a> = &'a (dyn Fn(&str, u32) -> anyhow::Result<String> + Sync);
@@ -34,6 +25,14 @@ pub struct Headings<'a> {
     pub slugs: SlugStrategy,
     pub insert_anchor: InsertAnchor,
     pub anchor_link: AnchorLink<'a>,
+    /// What links to `http(s):` addresses carry.
+    pub external_links: &'a ExternalLinks,
+    /// The extensions `[markdown]` turns on.
+    pub options: Options,
+    /// `[markdown] render_emoji`.
+    pub emoji: bool,
+    /// `[markdown] lazy_async_image`.
+    pub lazy_images: bool,
 }
 
 impl Headings<'static> {
@@ -44,6 +43,10 @@ impl Headings<'static> {
             slugs,
             insert_anchor: InsertAnchor::None,
             anchor_link: &|_, _| Ok(String::new()),
+            external_links: &DEFAULT_EXTERNAL_LINKS,
+            options: crate::config::MarkdownConfig::default().parser_options(),
+            emoji: false,
+            lazy_images: false,
         }
     }
 }
@@ -51,6 +54,85 @@ impl Headings<'static> {
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<Heading>,
+    /// What precedes `<!-- more -->`, if the document has one.
+    pub summary: Option<Summary>,
+}
+
+/// A summary as Zola 0.23 cuts it: the HTML of the events before the
+/// divider, trailing whitespace and footnote references dropped; when the
+/// divider falls inside an element (a paragraph, a list), `closing` ends
+/// what is still open and the `summary-cutoff.html` template goes between.
+pub struct Summary {
+    pub html: String,
+    pub closing: Option<String>,
+}
+
+impl Summary {
+    /// The summary's HTML, with `cutoff` (the rendered `summary-cutoff.html`) where it is due.
+    pub fn with_cutoff(
+        self,
+        cutoff: impl FnOnce(&str) -> anyhow::Result<String>,
+    ) -> anyhow::Result<String> {
+        match self.closing {
+            None => Ok(self.html),
+            Some(closing) => {
+                let cut = cutoff(&self.html)?;
+                Ok(format!("{}{cut}{closing}", self.html))
+            }
+        }
+    }
+}
+
+/// Where Zola puts the `<!-- more -->` divider, for links to the rest.
+const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>";
+
+/// Zola's divider: `<!--`, `more` in any case, `-->`, spaces allowed between.
+fn is_more_divider(html: &str) -> bool {
+    html.match_indices("<!--").any(|(at, open)| {
+        let rest = html[at + open.len()..].trim_start();
+        rest.get(..4)
+            .is_some_and(|word| word.eq_ignore_ascii_case("more"))
+            && rest[4..].trim_start().starts_with("-->")
+    })
+}
+
+fn summary_of(events: &[Event<'_>]) -> Summary {
+    let mut open: Vec<TagEnd> = Vec::new();
+    for event in events {
+        match event {
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+            Event::Start(tag) => open.push(tag.to_end()),
+            Event::End(tag) => open.truncate(open.iter().rposition(|t| t == tag).unwrap_or(0)),
+            _ => {}
+        }
+    }
+    let mut html = String::new();
+    html::push_html(&mut html, events.iter().cloned());
+    let mut html = without_footnote_references(&html);
+    html.truncate(html.trim_end().len());
+    let closing = (!open.is_empty()).then(|| {
+        let mut closing = String::new();
+        html::push_html(&mut closing, open.into_iter().rev().map(Event::End));
+        closing
+    });
+    Summary { html, closing }
+}
+
+/// A summary shows no footnote references, as their notes are not in it.
+fn without_footnote_references(html: &str) -> String {
+    const START: &str = "<sup class=\"footnote-reference\"";
+    const END: &str = "</sup>";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(START) {
+        let Some(end) = rest[at..].find(END) else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        rest = &rest[at + end + END.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Renders `markdown`; `permalinks` maps content paths (`guide/fees.md`) to URLs.
@@ -60,7 +142,7 @@ pub fn render(
     headings: &Headings<'_>,
 ) -> anyhow::Result<Rendered> {
     let mut missing = None;
-    let events = Parser::new_ext(markdown, options()).map(|event| match event {
+    let events = Parser::new_ext(markdown, headings.options).map(|event| match event {
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -87,10 +169,40 @@ pub fn render(
                 id,
             })
         }
+        Event::Start(Tag::Link {
+            ref dest_url,
+            ref title,
+            ..
+        }) if dest_url.starts_with("http:") || dest_url.starts_with("https:") => {
+            match headings.external_links.opening_tag(dest_url, title) {
+                Some(tag) => Event::InlineHtml(tag.into()),
+                None => event,
+            }
+        }
         other => other,
     });
-    let events: Vec<Event<'_>> = events.collect();
-    let (events, flat) = with_heading_ids(events, headings)?;
+    let mut events: Vec<Event<'_>> =
+        images(plain_code_blocks(events.collect()), headings.lazy_images);
+    if headings.emoji {
+        // After code blocks became HTML, so that their text keeps its colons.
+        let emoji = gh_emoji::Replacer::new();
+        for event in &mut events {
+            if let Event::Text(text) = event {
+                if let std::borrow::Cow::Owned(replaced) = emoji.replace_all(text) {
+                    *text = replaced.into();
+                }
+            }
+        }
+    }
+    let (mut events, flat) = with_heading_ids(events, headings)?;
+    let divider = events.iter().position(|event| match event {
+        Event::Html(html) | Event::InlineHtml(html) => is_more_divider(html),
+        _ => false,
+    });
+    let summary = divider.map(|at| {
+        events[at] = Event::Html(CONTINUE_READING.into());
+        summary_of(&events[..at])
+    });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     if let Some(target) = missing {
@@ -99,7 +211,102 @@ pub fn render(
     Ok(Rendered {
         html: out,
         toc: table_of_contents(flat),
+        summary,
     })
+}
+
+/// Code blocks as Zola 0.23 writes them when `[markdown.highlighting]` is
+/// not set: the fence's language (its first bare word) in `data-lang`, no
+/// class; none for an indented block, an empty fence or `plain`.
+fn plain_code_blocks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut block: Option<(String, String)> = None;
+    for event in events {
+        match (event, &mut block) {
+            (Event::Start(Tag::CodeBlock(kind)), _) => {
+                let lang = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => fence_language(&info),
+                    pulldown_cmark::CodeBlockKind::Indented => None,
+                };
+                let attribute = match lang {
+                    Some(lang) if lang != "plain" => format!(" data-lang=\"{lang}\""),
+                    _ => String::new(),
+                };
+                block = Some((attribute, String::new()));
+            }
+            (Event::Text(text), Some((_, code))) => code.push_str(&text),
+            (Event::End(TagEnd::CodeBlock), Some(_)) => {
+                let (attribute, code) = block.take().unwrap_or_default();
+                let mut html = format!("<pre><code{attribute}>");
+                pulldown_cmark_escape::escape_html(&mut html, &code).ok();
+                html.push_str("</code></pre>\n");
+                out.push(Event::Html(html.into()));
+            }
+            (event, _) => out.push(event),
+        }
+    }
+    out
+}
+
+/// Images as Zola 0.23 writes them: the alt text is the image's text
+/// alone, and `lazy_async_image` asks the browser to load them lazily.
+fn images(events: Vec<Event<'_>>, lazy: bool) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut image: Option<(String, String, String)> = None;
+    for event in events {
+        match (event, &mut image) {
+            (
+                Event::Start(Tag::Image {
+                    dest_url, title, ..
+                }),
+                None,
+            ) => {
+                image = Some((dest_url.to_string(), title.to_string(), String::new()));
+            }
+            (Event::Text(text) | Event::Code(text), Some((_, _, alt))) => alt.push_str(&text),
+            (Event::End(TagEnd::Image), Some(_)) => {
+                let (url, title, alt) = image.take().unwrap_or_default();
+                let mut html = String::from("<img src=\"");
+                pulldown_cmark_escape::escape_href(&mut html, &url).ok();
+                html.push_str("\" alt=\"");
+                pulldown_cmark_escape::escape_html(&mut html, &alt).ok();
+                html.push('"');
+                if !title.is_empty() {
+                    html.push_str(" title=\"");
+                    pulldown_cmark_escape::escape_html(&mut html, &title).ok();
+                    html.push('"');
+                }
+                if lazy {
+                    html.push_str(" loading=\"lazy\" decoding=\"async\"");
+                }
+                html.push_str(" />");
+                out.push(Event::InlineHtml(html.into()));
+            }
+            (_, Some(_)) => {}
+            (event, None) => out.push(event),
+        }
+    }
+    out
+}
+
+/// The language of a fence's info string (`rust,linenos,hl_lines=2`): its
+/// first token that is neither an option nor `key=value`; `Some("")` when
+/// the fence names options only, as Zola then writes an empty `data-lang`.
+fn fence_language(info: &str) -> Option<String> {
+    if info.trim().is_empty() {
+        return None;
+    }
+    let lang = info
+        .split(',')
+        .map(str::trim)
+        .filter(|token| !token.is_empty() && !token.contains('='))
+        .find(|token| {
+            !matches!(
+                *token,
+                "linenos" | "linenostart" | "hl_lines" | "hide_lines"
+            )
+        });
+    Some(lang.unwrap_or_default().to_owned())
 }
 
 /// Replaces each heading's opening and closing tags with HTML carrying its
@@ -205,18 +412,6 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// The rendered part before `<!-- more -->`, if the page has one.
-pub fn summary(
-    markdown: &str,
-    permalinks: &HashMap<String, String>,
-    headings: &Headings<'_>,
-) -> anyhow::Result<Option<String>> {
-    match markdown.find(MORE) {
-        Some(end) => render(&markdown[..end], permalinks, headings).map(|r| Some(r.html)),
-        None => Ok(None),
-    }
-}
-
 /// The text of some HTML, tags dropped and whitespace collapsed: for word
 /// counts and the search index.
 pub fn plain_text(html: &str) -> String {
@@ -256,6 +451,10 @@ mod tests {
             slugs: SlugStrategy::On,
             insert_anchor,
             anchor_link: &|id, level| Ok(format!("<a class=\"a{level}\" href=\"#{id}\">#</a>")),
+            external_links: &crate::config::DEFAULT_EXTERNAL_LINKS,
+            options: crate::config::MarkdownConfig::default().parser_options(),
+            emoji: false,
+            lazy_images: false,
         }
     }
 
@@ -343,14 +542,32 @@ mod tests {
         .unwrap()
         .html;
         assert!(html.contains("<table>"));
-        let summary = summary(
-            "First.\n\n<!-- more -->\n\nRest.",
+        let rendered = render(
+            "First[^1].\n\n<!-- more -->\n\nRest.\n\n[^1]: A note.",
             &HashMap::new(),
             &plain(),
         )
-        .unwrap()
         .unwrap();
-        assert_eq!(summary, "<p>First.</p>\n");
+        assert!(
+            rendered
+                .html
+                .contains("<span id=\"continue-reading\"></span>")
+        );
+        let summary = rendered.summary.unwrap();
+        assert_eq!(
+            (summary.html.as_str(), summary.closing),
+            ("<p>First.</p>", None)
+        );
+        let inline = render("Intro <!--MORE--> rest.", &HashMap::new(), &plain())
+            .unwrap()
+            .summary
+            .unwrap()
+            .with_cutoff(|_| Ok("…".to_owned()))
+            .unwrap();
+        assert_eq!(
+            inline, "<p>Intro…</p>\n",
+            "the cutoff, then what was open is closed"
+        );
         assert_eq!(
             plain_text("<p>学习 <b>指南</b> &amp; more</p>"),
             "学习 指南 & more"

@@ -16,7 +16,7 @@ use crate::global_fns::{
 use crate::lookup::Lookup;
 
 /// Zola's built-in templates, each used unless `templates/` has a file of its name.
-const BUILTINS: [(&str, &str); 8] = [
+const BUILTINS: [(&str, &str); 9] = [
     ("atom.xml", include_str!("builtins/atom.xml")),
     ("rss.xml", include_str!("builtins/rss.xml")),
     (
@@ -33,6 +33,10 @@ const BUILTINS: [(&str, &str); 8] = [
     (
         "anchor-link.html",
         include_str!("builtins/anchor-link.html"),
+    ),
+    (
+        "summary-cutoff.html",
+        include_str!("builtins/summary-cutoff.html"),
     ),
 ];
 
@@ -62,15 +66,28 @@ pub fn anchor_link_engine(templates_dir: &Path) -> anyhow::Result<Tera> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html"]);
     register_contrib(&mut tera);
-    let own = templates_dir.join("anchor-link.html");
-    let text = if own.exists() {
-        std::fs::read_to_string(&own).with_context(|| format!("reading {}", own.display()))?
-    } else {
-        include_str!("builtins/anchor-link.html").to_owned()
-    };
-    tera.add_raw_template("anchor-link.html", &text)
-        .map_err(|error| anyhow::anyhow!("{error}"))
-        .context("in templates/anchor-link.html")?;
+    // Rendered while Markdown becomes HTML, before the site's engine exists.
+    let own_or_builtin = [
+        (
+            "anchor-link.html",
+            include_str!("builtins/anchor-link.html"),
+        ),
+        (
+            "summary-cutoff.html",
+            include_str!("builtins/summary-cutoff.html"),
+        ),
+    ];
+    for (name, builtin) in own_or_builtin {
+        let own = templates_dir.join(name);
+        let text = if own.exists() {
+            std::fs::read_to_string(&own).with_context(|| format!("reading {}", own.display()))?
+        } else {
+            builtin.to_owned()
+        };
+        tera.add_raw_template(name, &text)
+            .map_err(|error| anyhow::anyhow!("{error}"))
+            .with_context(|| format!("in templates/{name}"))?;
+    }
     Ok(tera)
 }
 

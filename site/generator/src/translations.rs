@@ -3,7 +3,7 @@
 //! per language, each `{lang, permalink, title, path}` with `path` the
 //! Markdown file's. Versions share the file's name without its language
 //! (`fees.md`, `fees.en.md`); a language's home without an `_index` file
-//! has none but itself. Zola leaves the order to a hash set; here it is
+//! is a version of the other homes. Zola leaves the order to a hash set; here it is
 //! the default language, then the others as the config sorts them.
 
 use std::collections::HashMap;
@@ -70,15 +70,12 @@ pub fn find(content: &Content, config: &Config, content_dir: &Path) -> (Vec<Valu
         .sections
         .iter()
         .map(|section| {
-            // Zola names a made-up home of another language apart from the default's.
-            let key = if section.implicit && section.lang != config.default_language {
-                format!("§_index.{}", section.lang)
-            } else {
-                format!(
-                    "§{}",
-                    canonical(&section.relative_path, &section.lang, config)
-                )
-            };
+            // A home Zola makes up for a language without an `_index` file is
+            // named as if it had one, so it is a version of the other homes.
+            let key = format!(
+                "§{}",
+                canonical(&section.relative_path, &section.lang, config)
+            );
             if !section.front.draft {
                 let version = entry(
                     &section.lang,

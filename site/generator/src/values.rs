@@ -65,13 +65,34 @@ fn optional(text: Option<&String>) -> Value {
 
 fn ancestors(relative_path: &str, lang_suffix: &str) -> Vec<Value> {
     let mut found = vec![Value::from(format!("_index{lang_suffix}.md"))];
-    let parts: Vec<&str> = relative_path.split('/').collect();
-    for depth in 1..parts.len().saturating_sub(1) {
+    let mut parts: Vec<&str> = relative_path.split('/').collect();
+    parts.pop();
+    let file = relative_path.rsplit('/').next().unwrap_or_default();
+    // A section's own folder is not its ancestor, nor a page bundle's
+    // (`blog/post/index.md`) a section; a page's own folder is its section.
+    if file.starts_with("_index") || file.starts_with("index.") || file == "index.md" {
+        parts.pop();
+    }
+    for depth in 1..=parts.len() {
         found.push(Value::from(format!(
             "{}/_index{lang_suffix}.md",
             parts[..depth].join("/")
         )));
     }
+    found
+}
+
+/// A page in a transparent section has the ancestors of the section it is
+/// listed in, that section last, as in Zola.
+fn page_ancestors(page: &Page, lang_suffix: &str) -> Vec<Value> {
+    if page.listed_in.is_empty() {
+        return Vec::new();
+    }
+    if page.listed_in == page.section {
+        return ancestors(&page.relative_path, lang_suffix);
+    }
+    let mut found = ancestors(&page.listed_in, lang_suffix);
+    found.push(Value::from(page.listed_in.as_str()));
     found
 }
 
@@ -90,11 +111,11 @@ pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
     };
     Fields::with_capacity(32)
         .set("relative_path", page.relative_path.as_str())
-        .set("colocated_path", Value::none())
+        .set("colocated_path", colocated_path(page))
         .set("content", page.html.clone())
         .set("permalink", config.permalink(&page.path))
         .set("slug", page.slug.as_str())
-        .set("ancestors", ancestors(&page.relative_path, &suffix))
+        .set("ancestors", page_ancestors(page, &suffix))
         .set("title", optional(page.front.title.as_ref()))
         .set("description", optional(page.front.description.as_ref()))
         .set(
@@ -119,6 +140,7 @@ pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
         )
         .set("extra", table_to_value(&page.front.extra))
         .set("path", page.path.as_str())
+        .set("components", components(&page.path))
         .set(
             "summary",
             page.summary
@@ -128,18 +150,36 @@ pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
         .set("toc", toc_value(&page.toc))
         .set("word_count", words as i64)
         .set("reading_time", minutes as i64)
-        .set("assets", Vec::<Value>::new())
+        .set(
+            "assets",
+            page.assets
+                .iter()
+                .map(|asset| Value::from(format!("/{asset}")))
+                .collect::<Vec<_>>(),
+        )
         .set("draft", page.front.draft)
         .set("lang", page.lang.as_str())
-        .set(
-            "weight",
-            page.front.weight.map_or_else(Value::none, Value::from),
-        )
         .set("lower", Value::none())
         .set("higher", Value::none())
         .set("translations", translations)
         .set("backlinks", Vec::<Value>::new())
         .build()
+}
+
+/// A page bundle's folder (`blog/post/`), where its assets are.
+fn colocated_path(page: &Page) -> Value {
+    match page.relative_path.rsplit_once('/') {
+        Some((dir, file)) if file.starts_with("index.") => Value::from(format!("{dir}/")),
+        _ => Value::none(),
+    }
+}
+
+/// The parts of a page's or section's path, its language's prefix included, as Zola gives them.
+fn components(path: &str) -> Vec<Value> {
+    path.split('/')
+        .filter(|part| !part.is_empty())
+        .map(Value::from)
+        .collect()
 }
 
 /// `page.taxonomies`: each taxonomy's terms as the front matter names them.
@@ -224,11 +264,23 @@ pub fn section_value(
         .set("title", optional(section.front.title.as_ref()))
         .set("description", optional(section.front.description.as_ref()))
         .set("path", section.path.as_str())
+        .set("components", components(&section.path))
+        .set("colocated_path", Value::none())
         .set("toc", toc_value(&section.toc))
         .set("word_count", words as i64)
         .set("reading_time", minutes as i64)
         .set("lang", section.lang.as_str())
-        .set("assets", Vec::<Value>::new())
+        .set(
+            "assets",
+            section
+                .assets
+                .iter()
+                .map(|asset| {
+                    let name = asset.rsplit('/').next().unwrap_or(asset);
+                    Value::from(format!("{}{name}", section.path))
+                })
+                .collect::<Vec<_>>(),
+        )
         .set("draft", section.front.draft)
         .set("pages", pages)
         .set(

@@ -103,17 +103,12 @@ fn every_version_of_a_file_lists_all_versions_default_language_first() {
 }
 
 #[test]
-fn a_languages_home_without_its_own_index_file_lists_only_itself() {
+fn a_languages_home_without_its_own_index_file_is_a_version_of_the_other_homes() {
     let (_dir, output) = built(|_| {});
     let output = output.unwrap();
-    assert_eq!(
-        read(&output, "fr/index.html"),
-        "<p>[fr https://example.org/fr/  true]</p>"
-    );
-    assert_eq!(
-        read(&output, "index.html"),
-        "<p>[en https://example.org/ Home true]</p>"
-    );
+    let both = "<p>[en https://example.org/ Home true][fr https://example.org/fr/  true]</p>";
+    assert_eq!(read(&output, "fr/index.html"), both);
+    assert_eq!(read(&output, "index.html"), both);
 }
 
 #[test]

@@ -103,8 +103,9 @@ fn a_paginated_section_has_pagers_under_page_and_page_1_redirects_to_it() {
     assert_eq!(line(&first, "where"), "/posts/ https://example.org/posts/");
     assert_eq!(
         line(&first, "paginator"),
-        "1/3 by 2 of 5; first https://example.org/posts/ last https://example.org/posts/page/3/ \
-         previous  next https://example.org/posts/page/2/ base https://example.org/posts/page/"
+        "1/2 by 2 of 4; first https://example.org/posts/ last https://example.org/posts/page/2/ \
+         previous  next https://example.org/posts/page/2/ base https://example.org/posts/page/",
+        "the undated Delta cannot be sorted by date: Zola leaves it out"
     );
     assert!(
         first.contains("<ul><li>Zeta</li><li>Gamma</li></ul>"),
@@ -116,19 +117,21 @@ fn a_paginated_section_has_pagers_under_page_and_page_1_redirects_to_it() {
         "/posts/page/2/ https://example.org/posts/page/2/"
     );
     assert!(
-        line(&second, "paginator")
-            .contains("previous https://example.org/posts/ next https://example.org/posts/page/3/"),
+        line(&second, "paginator").contains("previous https://example.org/posts/ next  base"),
         "{second}"
     );
     assert!(second.contains("<ul><li>Beta</li><li>Alpha</li></ul>"));
-    assert!(read(&output, "posts/page/3/index.html").contains("<ul><li>Delta</li></ul>"));
+    assert!(
+        !output.join("posts/d/index.html").exists(),
+        "Zola writes no file for a page its section's sort cannot place"
+    );
     let redirect = read(&output, "posts/page/1/index.html");
     assert!(
         redirect
             .contains(r#"<meta http-equiv="refresh" content="0; url=https://example.org/posts/">"#),
         "Zola's internal/alias.html: {redirect}"
     );
-    assert!(!output.join("posts/page/4").exists());
+    assert!(!output.join("posts/page/3").exists());
 }
 
 #[test]
@@ -158,7 +161,7 @@ fn the_sitemap_lists_taxonomies_terms_and_every_pager() {
         "categories/dev/p/1/",
         "categories/dev/p/2/",
         "posts/page/1/",
-        "posts/page/3/",
+        "posts/page/2/",
     ] {
         let loc = format!("<loc>https://example.org/{path}</loc>");
         assert!(sitemap.contains(&loc), "{loc} in {sitemap}");
@@ -195,8 +198,7 @@ fn the_site_a_section_and_a_terms_feeds_are_written_with_zolas_templates() {
         <link rel="alternate" type="text/html" href="https://example.org/posts/b/"/>
         <id>https://example.org/posts/b/</id>
         
-        <summary type="html">&lt;p&gt;Beta intro.&lt;/p&gt;
-</summary>
+        <summary type="html">&lt;p&gt;Beta intro.&lt;/p&gt;</summary>
         
     </entry>
     <entry xml:lang="en">
@@ -234,15 +236,11 @@ fn the_site_a_section_and_a_terms_feeds_are_written_with_zolas_templates() {
         .map(|(i, _)| &rss[i + 7..i + 12])
         .collect();
     assert_eq!(titles, ["Notes", "Zeta<", "Gamma", "Beta<", "Alpha"]);
-    let site = read(&output, "atom.xml");
-    assert!(site.contains(
-        r#"<link rel="self" type="application/atom+xml" href="https://example.org/atom.xml"/>"#
-    ));
     assert!(
-        !site.contains("Alpha FR"),
-        "the default language's pages only"
+        !output.join("atom.xml").exists() && !output.join("rss.xml").exists(),
+        "no site feed: the fixture's generate_feeds is false (against_zola.rs covers the site's)"
     );
-    assert!(output.join("rss.xml").exists() && output.join("posts/atom.xml").exists());
+    assert!(output.join("posts/atom.xml").exists());
     assert!(
         !output.join("fr/atom.xml").exists(),
         "French has no generate_feeds"
@@ -262,6 +260,8 @@ fn a_sites_feed_template_wins_over_zolas_and_another_language_gets_its_own_feed(
             "{{ lang }} {{ feed_url }} {{ pages | length }} {{ last_updated }}",
         );
         let config = std::fs::read_to_string(site.join("config.toml")).unwrap();
+        // Zola's built-in rss.xml fails on a site feed; this site has its own.
+        let config = config.replace("generate_feeds = false", "generate_feeds = true");
         let config = config.replace(
             "title = \"Notes FR\"",
             "title = \"Notes FR\"\ngenerate_feeds = true\nfeed_filenames = [\"rss.xml\"]",

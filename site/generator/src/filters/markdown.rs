@@ -12,7 +12,15 @@ pub struct Markdown(pub Arc<Lookup>);
 impl Filter<&str, TeraResult<String>> for Markdown {
     fn call(&self, value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
         let inline = kwargs.get::<bool>("inline")?.unwrap_or(false);
-        let headings = Headings::ids_only(self.0.config.slugify.anchors);
+        // The site's `[markdown]` options apply here too, as in Zola.
+        let config = &self.0.config;
+        let headings = Headings {
+            external_links: &config.markdown.external_links,
+            options: config.markdown.parser_options(),
+            emoji: config.markdown.render_emoji,
+            lazy_images: config.markdown.lazy_async_image,
+            ..Headings::ids_only(config.slugify.anchors)
+        };
         let html = markdown::render(value, &self.0.permalinks, &headings)
             .map_err(|e| Error::message(format!("markdown: {e}")))?
             .html;

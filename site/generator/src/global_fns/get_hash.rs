@@ -1,5 +1,5 @@
-//! `get_hash(path, sha_type?, base64?)`: the digest of a static file (or
-//! of a file of the site), for `integrity="sha384-…"` attributes.
+//! `get_hash(path | literal, sha_type?, base64?)`: the digest of a static
+//! file (or of a file of the site, or of some text), for `integrity="sha384-…"` attributes.
 
 use std::sync::Arc;
 
@@ -14,13 +14,27 @@ pub struct GetHash(pub Arc<Lookup>);
 
 impl Function<TeraResult<String>> for GetHash {
     fn call(&self, kwargs: Kwargs, _: &State) -> TeraResult<String> {
-        let path: &str = kwargs.must_get("path")?;
+        let path: Option<&str> = kwargs.get("path")?;
+        let literal: Option<&str> = kwargs.get("literal")?;
         // Zola's defaults: SHA-384 in base64 is what subresource integrity takes as is.
         let sha_type = kwargs.get::<i64>("sha_type")?.unwrap_or(384);
         let base64 = kwargs.get::<bool>("base64")?.unwrap_or(true);
-        let bytes = read_static(&self.0, path)
-            .or_else(|_| std::fs::read(self.0.root.join(path)))
-            .map_err(|e| Error::message(format!("get_hash: cannot read {path}: {e}")))?;
+        let bytes = match (path, literal) {
+            (Some(path), None) => read_static(&self.0, path)
+                .or_else(|_| std::fs::read(self.0.root.join(path)))
+                .map_err(|e| Error::message(format!("get_hash: cannot read {path}: {e}")))?,
+            (None, Some(literal)) => literal.as_bytes().to_vec(),
+            (Some(_), Some(_)) => {
+                return Err(Error::message(
+                    "`get_hash`: must have only one of `path` or `literal` argument",
+                ));
+            }
+            (None, None) => {
+                return Err(Error::message(
+                    "`get_hash`: must have at least one of `path` or `literal` argument",
+                ));
+            }
+        };
         let digest: Vec<u8> = match sha_type {
             256 => sha2::Sha256::digest(&bytes).to_vec(),
             384 => sha2::Sha384::digest(&bytes).to_vec(),
@@ -42,7 +56,7 @@ impl Function<TeraResult<String>> for GetHash {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::global_fns::fixture::{assert_errors, assert_requires_text, call, site};
+    use crate::global_fns::fixture::{assert_errors, call, site};
 
     const CSS: &[u8] = b"body{}\n";
 
@@ -85,10 +99,18 @@ mod tests {
         let css = |name: &'static str, value: tera::Value| {
             Kwargs::from([("path", "site.css".into()), (name, value)])
         };
-        assert_requires_text(&GetHash(Arc::clone(&lookup)), "path");
         assert_errors(
             &GetHash(lookup),
             [
+                (
+                    super::super::fixture::no_args(),
+                    "must have at least one of `path` or `literal` argument",
+                ),
+                (
+                    Kwargs::from([("path", "site.css".into()), ("literal", "x".into())]),
+                    "must have only one of `path` or `literal` argument",
+                ),
+                (Kwargs::from([("path", true.into())]), "expected `&str`"),
                 (
                     Kwargs::from([("path", "gone.css".into())]),
                     "get_hash: cannot read gone.css: ",

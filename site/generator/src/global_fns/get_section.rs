@@ -1,5 +1,5 @@
-//! `get_section(path, lang?, metadata_only?)`: a section by its content
-//! path, with its pages unless only its metadata is asked for.
+//! `get_section(path, lang?)`: a section by its content path, with its
+//! pages (Zola 0.23 has no `metadata_only`, and takes it for nothing).
 
 use std::sync::Arc;
 
@@ -14,13 +14,13 @@ impl Function<TeraResult<Value>> for GetSection {
     fn call(&self, kwargs: Kwargs, state: &State) -> TeraResult<Value> {
         let path: &str = kwargs.must_get("path")?;
         let lang = language("get_section", &kwargs, state, &self.0.config)?;
-        let metadata_only = kwargs.get::<bool>("metadata_only")?.unwrap_or(false);
         let sections = &self.0.sections;
-        let (full, metadata) = sections
+        // Zola 0.23 dropped `metadata_only`: the section always has its pages.
+        let (full, _) = sections
             .get(&localised(path, &lang, &self.0.config))
             .or_else(|| sections.get(path))
             .ok_or_else(|| Error::message(format!("get_section: no section {path}")))?;
-        Ok(if metadata_only { metadata } else { full }.clone())
+        Ok(full.clone())
     }
 }
 
@@ -30,7 +30,7 @@ mod tests {
     use crate::global_fns::fixture::{assert_errors, assert_requires_text, call, site, text};
 
     #[test]
-    fn a_section_comes_with_its_pages_unless_only_its_metadata_is_asked_for() {
+    fn a_section_comes_with_its_pages_even_when_only_its_metadata_is_asked_for() {
         let (_dir, lookup) = site();
         let get_section = |metadata_only: bool| {
             let kwargs = Kwargs::from([
@@ -46,27 +46,19 @@ mod tests {
             "untranslated: the default language's"
         );
         assert_eq!(text(&full, "pages.0.title"), Some("First"));
-        assert_eq!(text(&metadata, "title"), Some("Blog"));
-        assert!(metadata.get_from_path("pages").is_none());
+        assert_eq!(metadata, full, "Zola 0.23 has no metadata_only");
     }
 
     #[test]
     fn an_unknown_section_or_a_bad_argument_is_an_error() {
         let (_dir, lookup) = site();
-        let blog_metadata = Kwargs::from([
-            ("path", "blog/_index.md".into()),
-            ("metadata_only", "yes".into()),
-        ]);
         assert_requires_text(&GetSection(Arc::clone(&lookup)), "path");
         assert_errors(
             &GetSection(lookup),
-            [
-                (blog_metadata, "expected `bool`"),
-                (
-                    Kwargs::from([("path", "news/_index.md".into())]),
-                    "get_section: no section news/_index.md",
-                ),
-            ],
+            [(
+                Kwargs::from([("path", "news/_index.md".into())]),
+                "get_section: no section news/_index.md",
+            )],
         );
     }
 }

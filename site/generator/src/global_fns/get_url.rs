@@ -35,10 +35,24 @@ impl Function<TeraResult<String>> for GetUrl {
         if let Some(content) = path.strip_prefix("@/") {
             return self.content_permalink(path, content, &lang);
         }
-        // As in Zola, only `@/` content paths are language-aware; other paths are the site's own.
-        let base_url = &self.0.config.base_url;
-        let mut url = format!("{base_url}/{}", path.trim_start_matches('/'));
-        if trailing_slash && !url.ends_with('/') {
+        // Another path takes the language's prefix only when `lang` is
+        // given (not the page's), unless it already starts with it.
+        let config = &self.0.config;
+        let explicit = kwargs.get::<&str>("lang")?;
+        let with_lang = match explicit {
+            Some(lang)
+                if lang != config.default_language
+                    && (path.is_empty() || !path.get(1..).unwrap_or("").starts_with(lang)) =>
+            {
+                format!("{lang}/{path}")
+            }
+            _ => path.to_owned(),
+        };
+        let mut url = permalink_of(config, &with_lang);
+        // Zola's URLs of files end without a slash unless asked, even the home's.
+        if !trailing_slash && url.ends_with('/') {
+            url.pop();
+        } else if trailing_slash && !url.ends_with('/') {
             url.push('/');
         }
         if cachebust {
@@ -47,6 +61,31 @@ impl Function<TeraResult<String>> for GetUrl {
             url.push_str(&format!("?h={}", &sha256_hex(&bytes)[..CACHEBUST_DIGITS]));
         }
         Ok(url)
+    }
+}
+
+/// A path of the site joined to the base URL as Zola joins it: a slash
+/// added after anything but a feed's file name, a fragment or nothing.
+fn permalink_of(config: &crate::config::Config, path: &str) -> String {
+    let base_url = &config.base_url;
+    let trailing = if path.ends_with('/')
+        || path.is_empty()
+        || path.contains('#')
+        || config
+            .feed_filenames
+            .iter()
+            .any(|feed| path.ends_with(feed.as_str()))
+    {
+        ""
+    } else {
+        "/"
+    };
+    match (base_url.ends_with('/'), path.starts_with('/')) {
+        _ if path == "/" && base_url.ends_with('/') => base_url.clone(),
+        _ if path == "/" => format!("{base_url}/"),
+        (true, true) => format!("{base_url}{}{trailing}", &path[1..]),
+        (true, false) | (false, true) => format!("{base_url}{path}{trailing}"),
+        (false, false) => format!("{base_url}/{path}{trailing}"),
     }
 }
 

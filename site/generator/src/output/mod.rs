@@ -23,11 +23,16 @@ pub fn build(
 ) -> anyhow::Result<BuildReport> {
     crate::allocator::share_one_arena();
     let folder = Folder::open(output)?;
-    put_static(&folder, &dirs.static_files(), "")?;
+    let ignored = crate::config::Config::load(&dirs.config())?.ignored_static_globs;
+    put_static(&folder, &dirs.static_files(), "", &ignored)?;
     // Each page is put as soon as it is rendered: a build never holds the whole site in memory.
-    let (mut report, search) = render_site(dirs, base_url, &|file: Rendered| {
+    let (mut report, search, assets) = render_site(dirs, base_url, &|file: Rendered| {
         folder.put(&file.file(), file.html.as_bytes())
     })?;
+    for (to, from) in assets {
+        let bytes = std::fs::read(&from).with_context(|| format!("reading {}", from.display()))?;
+        folder.put(&to, &bytes)?;
+    }
     put_search_indexes(&folder, search)?;
     report.changes = folder.finish()?;
     Ok(report)
@@ -39,7 +44,14 @@ pub fn rebuild(dirs: &SiteDirs, output: &Path, base_url: Option<&str>) -> anyhow
     build(dirs, output, base_url).map(|report| report.changes.written)
 }
 
-fn put_static(folder: &Folder, from: &Path, under: &str) -> anyhow::Result<()> {
+/// `static/` copied as it is, but for the files `ignored_static` names
+/// (matched, as Zola matches them, on the path under `static/`).
+fn put_static(
+    folder: &Folder,
+    from: &Path,
+    under: &str,
+    ignored: &globset::GlobSet,
+) -> anyhow::Result<()> {
     if !from.exists() {
         return Ok(());
     }
@@ -48,8 +60,8 @@ fn put_static(folder: &Folder, from: &Path, under: &str) -> anyhow::Result<()> {
         let name = entry.file_name();
         let relative = format!("{under}{}", name.to_string_lossy());
         if entry.file_type()?.is_dir() {
-            put_static(folder, &entry.path(), &format!("{relative}/"))?;
-        } else {
+            put_static(folder, &entry.path(), &format!("{relative}/"), ignored)?;
+        } else if !ignored.is_match(&relative) {
             let bytes = std::fs::read(entry.path())
                 .with_context(|| format!("reading {}", entry.path().display()))?;
             folder.put(&relative, &bytes)?;

@@ -40,7 +40,7 @@ fn base_value(config: &Config) -> Value {
     let mut table = config.raw.clone();
     table.insert(
         "base_url".to_owned(),
-        toml::Value::String(config.base_url.clone()),
+        toml::Value::String(config.base_url_as_written.clone()),
     );
     table.insert(
         "default_language".to_owned(),

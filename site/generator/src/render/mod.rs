@@ -38,16 +38,20 @@ struct Job {
     origin: String,
 }
 
+/// Files of `content/` copied as they are: (the output path, the source).
+pub type Assets = Vec<(String, std::path::PathBuf)>;
+
 /// Renders every page (content pages, sections and data pages) on all
 /// cores, handing each to `sink` as soon as it is rendered.
 pub fn render_site(
     dirs: &SiteDirs,
     base_url: Option<&str>,
     sink: Sink<'_>,
-) -> anyhow::Result<(BuildReport, SearchIndexes)> {
+) -> anyhow::Result<(BuildReport, SearchIndexes, Assets)> {
     let mut config = Config::load(&dirs.config())?;
     if let Some(base_url) = base_url {
         config.base_url = base_url.trim_end_matches('/').to_owned();
+        base_url.clone_into(&mut config.base_url_as_written);
     }
     let mut content = content::load(&dirs.content(), &config)?;
     let found = taxonomies::find(&content, &config)?;
@@ -70,6 +74,8 @@ pub fn render_site(
     let mut jobs = Vec::with_capacity(content.pages.len() + content.sections.len());
     let mut search: SearchIndexes = HashMap::new();
     let mut report = BuildReport::default();
+    let mut assets: Assets = Vec::new();
+    let content_dir = dirs.content();
     let mut sitemap = Sitemap::default();
     // As in Zola, no search index unless the config asks for one.
     let searchable = config.build_search_index;
@@ -89,8 +95,29 @@ pub fn render_site(
     let listed: Vec<usize> = (0..content.pages.len())
         .filter(|&i| !content.pages[i].front.draft)
         .collect();
+    // Zola writes no file for a page its section's sort cannot place (it
+    // warns), nor for one with `render = false`; both stay in the sitemap.
+    let ignored: std::collections::HashSet<usize> = content
+        .sections
+        .iter()
+        .flat_map(|s| s.ignored.iter().copied())
+        .collect();
+    if !ignored.is_empty() {
+        eprintln!(
+            "warning: {} page(s) ignored (missing date or weight in a sorted section):",
+            ignored.len()
+        );
+        for &i in &ignored {
+            eprintln!("warning: - content/{}", content.pages[i].relative_path);
+        }
+    }
+    let rendered: Vec<usize> = listed
+        .iter()
+        .copied()
+        .filter(|i| !ignored.contains(i) && content.pages[*i].front.render != Some(false))
+        .collect();
     // Each page's own value (its map copied to add its siblings) is made on every core.
-    jobs.extend(crate::parallel::map(&listed, |&i| {
+    jobs.extend(crate::parallel::map(&rendered, |&i| {
         let page = &content.pages[i];
         let (lower, higher) = siblings[i];
         let template = page
@@ -98,9 +125,17 @@ pub fn render_site(
             .template
             .clone()
             .or_else(|| {
-                page_templates
-                    .get(page.section.as_str())
-                    .map(|t| (*t).to_owned())
+                // The nearest section up the page's ancestors that names a page_template, as in Zola.
+                let ancestors = page_values[i].get_from_path("ancestors");
+                let ancestors = ancestors
+                    .as_ref()
+                    .and_then(|a| a.as_array())
+                    .unwrap_or_default();
+                ancestors.iter().rev().find_map(|ancestor| {
+                    page_templates
+                        .get(ancestor.as_str()?)
+                        .map(|t| (*t).to_owned())
+                })
             })
             .unwrap_or_else(|| "page.html".to_owned());
         let value = values::with_siblings(
@@ -116,6 +151,21 @@ pub fn render_site(
             origin: format!("content/{}", page.relative_path),
         })
     })?);
+    // A written page's assets go beside it, keeping their place under its folder.
+    for page in rendered.iter().map(|&i| &content.pages[i]) {
+        let dir = page
+            .relative_path
+            .rsplit_once('/')
+            .map_or("", |(dir, _)| dir);
+        for asset in &page.assets {
+            let inside = asset
+                .strip_prefix(dir)
+                .unwrap_or(asset)
+                .trim_start_matches('/');
+            let to = format!("{}{inside}", page.path.trim_start_matches('/'));
+            assets.push((to, content_dir.join(asset)));
+        }
+    }
     for page in listed.iter().map(|&i| &content.pages[i]) {
         sitemap.add(
             config.permalink(&page.path),
@@ -167,6 +217,12 @@ pub fn render_site(
                 &mut sitemap,
             )),
             None => {
+                // As in Zola, only a section written as one page gets its assets.
+                for asset in &section.assets {
+                    let name = asset.rsplit('/').next().unwrap_or(asset);
+                    let to = format!("{}{name}", section.path.trim_start_matches('/'));
+                    assets.push((to, content_dir.join(asset)));
+                }
                 let context = base_context(&configs, config, &section.path, &section.lang)
                     .with("section", value.clone());
                 jobs.push(Job {
@@ -234,7 +290,7 @@ pub fn render_site(
         SITEMAP_LIMIT,
     ));
     render_all(&tera, &jobs, sink)?;
-    Ok((report, search))
+    Ok((report, search, assets))
 }
 
 /// Renders and writes the jobs on several threads per core, each taking the
@@ -325,11 +381,26 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             slugs: config.slugify.anchors,
             insert_anchor,
             anchor_link: &anchor_link,
+            external_links: &config.markdown.external_links,
+            options: config.markdown.parser_options(),
+            emoji: config.markdown.render_emoji,
+            lazy_images: config.markdown.lazy_async_image,
         };
         let in_page = || format!("in content/{}", page.relative_path);
         let text = page.templated.as_deref().unwrap_or(&page.markdown);
         let body = markdown::render(text, &permalinks, &options).with_context(in_page)?;
-        let summary = markdown::summary(text, &permalinks, &options).with_context(in_page)?;
+        let summary = body
+            .summary
+            .map(|summary| {
+                summary.with_cutoff(|html| {
+                    let mut context = TeraContext::new();
+                    context.insert("summary", html);
+                    context.insert("lang", &page.lang);
+                    render(&anchors, "summary-cutoff.html", &context)
+                })
+            })
+            .transpose()
+            .with_context(in_page)?;
         // Made the value every listing shares at once, so the HTML is not held twice.
         Ok((tera::Value::safe_string(&body.html), body.toc, summary))
     })?;
@@ -353,6 +424,10 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             slugs: config.slugify.anchors,
             insert_anchor,
             anchor_link: &anchor_link,
+            external_links: &config.markdown.external_links,
+            options: config.markdown.parser_options(),
+            emoji: config.markdown.render_emoji,
+            lazy_images: config.markdown.lazy_async_image,
         };
         rendered_sections.push(
             markdown::render(
