@@ -4,7 +4,6 @@
 //! environment. Read once, so keys never sit in the Lambda's plain
 //! environment and every request after the first pays nothing for them.
 
-use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use std::collections::HashMap;
 
 use aws_sdk_secretsmanager::Client;
@@ -38,15 +37,7 @@ pub async fn environment() -> Result<Environment, SecretsError> {
     if arns.is_empty() {
         return Ok(Environment::process());
     }
-    // rustls on ring, as everywhere else (the workspace's Cargo.toml says why).
-    let https = aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .build_https();
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .http_client(https)
-        .load()
-        .await;
-    read(&Client::new(&config), &arns).await
+    read(&Client::new(&ticedu_aws::sdk_config()), &arns).await
 }
 
 /// Reads every secret in `arns` with `client`.

@@ -173,23 +173,12 @@ impl std::error::Error for MissingTable {}
 
 impl DynamoStore {
     /// The store of a deployed function: region, credentials and endpoint
-    /// from the standard AWS environment (`AWS_ENDPOINT_URL` points it at a
-    /// local server), the table from `TICEDU_TABLE`.
+    /// from the environment Lambda gives it (`AWS_ENDPOINT_URL` points it
+    /// at a local server; see `ticedu_aws`), the table from `TICEDU_TABLE`.
     pub async fn from_env() -> Result<Self, MissingTable> {
         let table = std::env::var(TABLE_NAME).map_err(|_| MissingTable)?;
-        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .http_client(https_client())
-            .load()
-            .await;
-        Ok(Self::new(Client::new(&config), table))
+        Ok(Self::new(Client::new(&ticedu_aws::sdk_config()), table))
     }
 }
 
-/// The HTTPS client every AWS SDK client here is given: rustls on ring (see
-/// the workspace's Cargo.toml for why not the SDK's default).
-pub fn https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
-    use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
-    aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .build_https()
-}
+pub use ticedu_aws::https_client;
