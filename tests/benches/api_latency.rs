@@ -75,19 +75,14 @@ impl InProcess {
 
 /// Registers a learner who bought and marked the 40-hour bundle, issues their
 /// certificate; answers (token, bought hours, certificate number).
+/// Two learners through the API, as the pages take them: one with a
+/// certificate (bought, learned, filed, approved, issued) and one with every
+/// hour of the 40-hour bundle marked, still in the cycle (a certificate
+/// closes it, and then its hours are no longer there to mark). Returns the
+/// second's token and hours, and the first's token and certificate number.
 async fn complete_learner(
     call: impl AsyncFn(Method, &str, Option<&str>, Value) -> (StatusCode, Value),
-) -> (String, Vec<String>, String) {
-    let id = id_number(id_number_seed());
-    let password = "学习使我快乐2023";
-    let (status, registered) = call(
-        Method::POST,
-        ticedu_accounts::REGISTER,
-        None,
-        json!({ "name": "钟检", "id_number": id.expose(), "kind": { "category": "new", "learning_started_on": "2024-03-01" }, "phone": "13800138000", "password": password }),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{registered}");
+) -> (String, Vec<String>, String, String) {
     let login = |name: &str, password: &str, path: &str| {
         let body = if path.contains("staff") {
             json!({ "name": name, "password": password })
@@ -96,81 +91,142 @@ async fn complete_learner(
         };
         (path.to_owned(), body)
     };
-    let (path, body) = login(
-        registered["username"].as_str().unwrap(),
-        password,
-        ticedu_accounts::LOGIN,
-    );
-    let token = call(Method::POST, &path, None, body).await.1["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    // The development administrator's first log-in enrols an authenticator: the code as an app would show it.
+    // A staff member's first log-in enrols an authenticator: the code as an app would show it.
+    let enrol = async |name: &str, password: &str| -> String {
+        let (path, body) = login(name, password, ticedu_admin::LOGIN);
+        let enrolment = call(Method::POST, &path, None, body).await.1;
+        let secret = totp_rs::Secret::Encoded(enrolment["secret"].as_str().unwrap().to_owned());
+        let totp = totp_rs::TOTP::new(
+            totp_rs::Algorithm::SHA1,
+            6,
+            0,
+            30,
+            secret.to_bytes().unwrap(),
+            None,
+            String::new(),
+        )
+        .unwrap();
+        call(
+            Method::POST,
+            ticedu_admin::ENROLMENT,
+            enrolment["enrolment_token"].as_str(),
+            json!({ "code": totp.generate_current().unwrap() }),
+        )
+        .await
+        .1["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // Study cards are finance's and applications the operators' (R5): the
+    // development administrator makes a colleague with both roles (one per
+    // platform measured) who issues the card and approves the application.
     let (name, staff_password) = ticedu_local::DEMO_STAFF;
-    let (path, body) = login(name, staff_password, ticedu_admin::LOGIN);
-    let enrolment = call(Method::POST, &path, None, body).await.1;
-    let secret = totp_rs::Secret::Encoded(enrolment["secret"].as_str().unwrap().to_owned());
-    let totp = totp_rs::TOTP::new(
-        totp_rs::Algorithm::SHA1,
-        6,
-        0,
-        30,
-        secret.to_bytes().unwrap(),
-        None,
-        String::new(),
-    )
-    .unwrap();
-    let staff = call(
+    let administrator = enrol(name, staff_password).await;
+    let finance_name = format!("bench.finance.{}", id_number_seed() % 1_000_000);
+    let finance_password = "bench-finance-2023";
+    let (status, created) = call(
         Method::POST,
-        ticedu_admin::ENROLMENT,
-        enrolment["enrolment_token"].as_str(),
-        json!({ "code": totp.generate_current().unwrap() }),
-    )
-    .await
-    .1["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let cards = call(
-        Method::POST,
-        ticedu_admin::CARDS,
-        Some(&staff),
-        json!({ "count": 1, "value_fen": 60000, "note": "bench" }),
-    )
-    .await
-    .1;
-    let code = cards["codes"][0].as_str().unwrap().to_owned();
-    call(
-        Method::POST,
-        ticedu_payments::REDEEM,
-        Some(&token),
-        json!({ "code": code }),
+        ticedu_admin::ACCOUNTS,
+        Some(&administrator),
+        json!({ "name": finance_name, "display_name": "压测同事", "roles": ["operator", "finance"], "password": finance_password }),
     )
     .await;
-    let bought = call(
-        Method::POST,
-        ticedu_payments::PURCHASE,
-        Some(&token),
-        json!({ "items": [ { "kind": "bundle", "id": "certification-40" } ] }),
-    )
-    .await
-    .1;
-    let hours: Vec<String> = bought["hours"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h.as_str().unwrap().to_owned())
-        .collect();
-    for hour in &hours {
-        call(Method::POST, &mark_path(hour), Some(&token), json!({})).await;
-    }
-    call(
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let staff = enrol(&finance_name, finance_password).await;
+    let learned = async || -> (String, Vec<String>) {
+        let id = id_number(id_number_seed());
+        let password = "学习使我快乐2023";
+        let (status, registered) = call(
+            Method::POST,
+            ticedu_accounts::REGISTER,
+            None,
+            json!({ "name": "钟检", "id_number": id.expose(), "kind": { "category": "new", "learning_started_on": "2024-03-01" }, "phone": "13800138000", "password": password }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{registered}");
+        let (path, body) = login(
+            registered["username"].as_str().unwrap(),
+            password,
+            ticedu_accounts::LOGIN,
+        );
+        let token = call(Method::POST, &path, None, body).await.1["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let cards = call(
+            Method::POST,
+            ticedu_admin::CARDS,
+            Some(&staff),
+            json!({ "count": 1, "value_fen": 60000, "note": "bench" }),
+        )
+        .await
+        .1;
+        let code = cards["codes"][0]
+            .as_str()
+            .unwrap_or_else(|| panic!("no study card issued: {cards}"))
+            .to_owned();
+        call(
+            Method::POST,
+            ticedu_payments::REDEEM,
+            Some(&token),
+            json!({ "code": code }),
+        )
+        .await;
+        let bought = call(
+            Method::POST,
+            ticedu_payments::PURCHASE,
+            Some(&token),
+            json!({ "items": [ { "kind": "bundle", "id": "certification-40" } ] }),
+        )
+        .await
+        .1;
+        let hours: Vec<String> = bought["hours"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h.as_str().unwrap().to_owned())
+            .collect();
+        // Each hour's lesson opened, then marked, as the hour page does (the
+        // platforms measured here count class hours of 0 minutes).
+        for hour in &hours {
+            let (course, number) = hour.split_once('/').expect("course/number");
+            call(
+                Method::POST,
+                &ticedu_tests::routes::path(ticedu_learning::OPEN_LESSON, &[&course, &number]),
+                Some(&token),
+                json!({}),
+            )
+            .await;
+            let (status, marked) =
+                call(Method::POST, &mark_path(hour), Some(&token), json!({})).await;
+            assert_eq!(status, StatusCode::OK, "{hour}: {marked}");
+        }
+        (token, hours)
+    };
+    let (token, _) = learned().await;
+    let (status, filed) = call(
         Method::POST,
         ticedu_certificates::FILING,
         Some(&token),
-        json!({}),
+        json!({ "employer": "中国检验认证集团北京有限公司", "phone": "13800138000" }),
     )
     .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{filed}");
+    let learner = call(Method::GET, ticedu_accounts::ME, Some(&token), Value::Null)
+        .await
+        .1["learner_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, approved) = call(
+        Method::POST,
+        &ticedu_tests::routes::path(ticedu_admin::APPLICATION_DECISION, &[&learner]),
+        Some(&staff),
+        json!({ "approve": true }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{approved}");
     let issued = call(
         Method::POST,
         ticedu_certificates::ISSUE,
@@ -179,7 +235,12 @@ async fn complete_learner(
     )
     .await
     .1;
-    (token, hours, issued["no"].as_str().unwrap().to_owned())
+    let no = issued["no"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no certificate: {issued}"))
+        .to_owned();
+    let (studying, hours) = learned().await;
+    (studying, hours, token, no)
 }
 
 /// "Mark learned" for an hour named `course/number`, as purchases list them.
@@ -191,7 +252,11 @@ fn mark_path(hour: &str) -> String {
 async fn in_process() {
     let dir = tempfile::tempdir().unwrap();
     let store = EmbeddedStore::open(dir.path().join("bench.redb")).unwrap();
-    let platform = ticedu_local::development_platform().unwrap();
+    let mut platform = ticedu_local::development_platform().unwrap();
+    // Class hours of 0 minutes, as the server below gets them: the set-up marks 40 hours at once.
+    Arc::get_mut(&mut platform)
+        .expect("the platform is not shared yet")
+        .class_hour_minutes = Some(0);
     let app = InProcess {
         router: ticedu_local::app(
             AppState::new(store, Arc::clone(&platform)),
@@ -203,17 +268,17 @@ async fn in_process() {
     let call = async |method: Method, path: &str, token: Option<&str>, body: Value| {
         app.call(method, path, token, body).await
     };
-    let (token, hours, certificate) = complete_learner(call).await;
+    let (token, hours, holder, certificate) = complete_learner(call).await;
 
     println!(
         "in-process handler latency (embedded store; p50 / p99; ratio of p50 to the routing baseline):"
     );
-    let endpoints: Vec<(String, Method, String, bool, Value, usize)> = vec![
+    let endpoints: Vec<(String, Method, String, Option<&str>, Value, usize)> = vec![
         (
             "baseline: unknown /api path".to_owned(),
             Method::GET,
             "/api/nope".to_owned(),
-            false,
+            None,
             Value::Null,
             2000,
         ),
@@ -221,7 +286,7 @@ async fn in_process() {
             format!("GET {}", ticedu_accounts::ME),
             Method::GET,
             ticedu_accounts::ME.to_owned(),
-            true,
+            Some(token.as_str()),
             Value::Null,
             1000,
         ),
@@ -229,7 +294,7 @@ async fn in_process() {
             format!("GET {}", ticedu_learning::COURSES),
             Method::GET,
             ticedu_learning::COURSES.to_owned(),
-            true,
+            Some(token.as_str()),
             Value::Null,
             1000,
         ),
@@ -237,7 +302,7 @@ async fn in_process() {
             format!("GET {}", ticedu_learning::PROGRESS),
             Method::GET,
             ticedu_learning::PROGRESS.to_owned(),
-            true,
+            Some(token.as_str()),
             Value::Null,
             1000,
         ),
@@ -245,7 +310,7 @@ async fn in_process() {
             "POST …/hours/{course}/{n}/learned (again)".to_owned(),
             Method::POST,
             mark_path(&hours[0]),
-            true,
+            Some(token.as_str()),
             json!({}),
             1000,
         ),
@@ -253,7 +318,7 @@ async fn in_process() {
             format!("POST {}", ticedu_payments::QUOTE),
             Method::POST,
             ticedu_payments::QUOTE.to_owned(),
-            true,
+            Some(token.as_str()),
             json!({ "items": [ { "kind": "course", "id": "draft-survey" } ] }),
             1000,
         ),
@@ -261,7 +326,7 @@ async fn in_process() {
             format!("GET {}", ticedu_payments::ORDERS),
             Method::GET,
             ticedu_payments::ORDERS.to_owned(),
-            true,
+            Some(token.as_str()),
             Value::Null,
             1000,
         ),
@@ -269,7 +334,7 @@ async fn in_process() {
             format!("GET {}", ticedu_certificates::MINE),
             Method::GET,
             ticedu_certificates::MINE.to_owned(),
-            true,
+            Some(holder.as_str()),
             Value::Null,
             1000,
         ),
@@ -277,7 +342,7 @@ async fn in_process() {
             format!("GET {}", ticedu_certificates::VERIFY),
             Method::GET,
             path(ticedu_certificates::VERIFY, &[&certificate]),
-            false,
+            None,
             Value::Null,
             1000,
         ),
@@ -285,7 +350,7 @@ async fn in_process() {
             format!("GET {}", ticedu_certificates::PDF),
             Method::GET,
             path(ticedu_certificates::PDF, &[&certificate]),
-            true,
+            Some(holder.as_str()),
             Value::Null,
             100,
         ),
@@ -295,14 +360,7 @@ async fn in_process() {
         let mut samples = Vec::with_capacity(runs);
         for _ in 0..runs {
             let start = Instant::now();
-            let (status, _) = app
-                .call(
-                    method.clone(),
-                    &path,
-                    authed.then_some(token.as_str()),
-                    body.clone(),
-                )
-                .await;
+            let (status, _) = app.call(method.clone(), &path, authed, body.clone()).await;
             samples.push(start.elapsed());
             assert!(
                 status.is_success() || label.starts_with("baseline"),
@@ -356,6 +414,7 @@ fn start_server() -> Server {
         .env("TICEDU_ADDR", format!("127.0.0.1:{port}"))
         .env("TICEDU_DATA_DIR", dir.path())
         .env("TICEDU_DEMO", "0")
+        .env("TICEDU_CLASS_HOUR_MINUTES", "0")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -451,7 +510,7 @@ async fn over_http() {
             )
         }
     };
-    let (token, hours, certificate) = complete_learner(call).await;
+    let (token, hours, _, certificate) = complete_learner(call).await;
     println!(
         "over HTTP: the release ticedu-local in its own process, 16 concurrent clients on loopback, ≤ 20,000 calls or 15 s each:"
     );
