@@ -249,6 +249,9 @@ fn mark_path(hour: &str) -> String {
     path(ticedu_learning::MARK, &[&course, &number])
 }
 
+/// One endpoint measured in process: label, method, path, whose token, body, runs.
+type Endpoint<'a> = (String, Method, String, Option<&'a str>, Value, usize);
+
 async fn in_process() {
     let dir = tempfile::tempdir().unwrap();
     let store = EmbeddedStore::open(dir.path().join("bench.redb")).unwrap();
@@ -273,7 +276,7 @@ async fn in_process() {
     println!(
         "in-process handler latency (embedded store; p50 / p99; ratio of p50 to the routing baseline):"
     );
-    let endpoints: Vec<(String, Method, String, Option<&str>, Value, usize)> = vec![
+    let endpoints: Vec<Endpoint> = vec![
         (
             "baseline: unknown /api path".to_owned(),
             Method::GET,

@@ -63,7 +63,12 @@ pub(crate) async fn pdf<S: CertificatesStore>(
     .await
     .map_err(|_| ApiError::unavailable())??;
     tracing::info!(learner = %auth.id, certificate = %no, bytes = pdf.len(), "certificate printed");
-    let disposition = format!("attachment; filename=\"certificate-{no}.pdf\"");
+    pdf_attachment(&format!("certificate-{no}.pdf"), pdf)
+}
+
+/// A PDF for its owner to save as `file_name`: never kept by a shared cache.
+pub(crate) fn pdf_attachment(file_name: &str, pdf: Vec<u8>) -> ApiResult<Response> {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
     Ok((
         [
             (

@@ -11,8 +11,8 @@
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::{Extension, Json};
 use serde::Serialize;
 use ticedu_api::auth::AuthLearner;
@@ -109,25 +109,7 @@ pub(crate) async fn record<S: CertificatesStore>(
     .await
     .map_err(|_| ApiError::unavailable())??;
     tracing::info!(learner = %auth.id, record = %no, cycle = %number, hours, bytes = pdf.len(), "learning record printed");
-    let disposition = format!("attachment; filename=\"learning-record-{no}.pdf\"");
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/pdf"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(|_| ApiError::unavailable())?,
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            ),
-        ],
-        pdf,
-    )
-        .into_response())
+    crate::pdf::pdf_attachment(&format!("learning-record-{no}.pdf"), pdf)
 }
 
 /// A query's parameters in order, percent-decoded.
