@@ -2,30 +2,14 @@
 //! its text through `pdftotext` and its QR code through `zbarimg` on a
 //! 150 dpi rendering (both from Debian, installed by the test command).
 
+mod readback;
 mod sample;
 
 use std::path::Path;
-use std::process::Command;
 
+use readback::{font, path, run};
 use ticedu_certificate_pdf::{CertificateFont, RenderError, render};
 use ticedu_domain::certificate::CertificateData;
-
-fn font() -> CertificateFont {
-    CertificateFont::debian_noto().expect("fonts-noto-cjk is installed by the test command")
-}
-
-fn run(program: &str, args: &[&str]) -> String {
-    let output = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{program} (installed by the test command): {e}"));
-    assert!(
-        output.status.success(),
-        "{program} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
-}
 
 fn printed(data: &CertificateData) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
@@ -37,10 +21,6 @@ fn printed(data: &CertificateData) -> (tempfile::TempDir, String) {
     .unwrap();
     let text = run("pdftotext", &["-layout", path(&pdf), "-"]);
     (dir, text)
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 #[test]

@@ -2,38 +2,17 @@
 //! read it: its text through `pdftotext`, its pages through `pdfinfo`, and
 //! its QR code through `zbarimg` on a 150 dpi rendering of the first page.
 
-use std::path::Path;
-use std::process::Command;
+mod readback;
 
 use jiff::civil::date;
-use ticedu_certificate_pdf::{CertificateFont, RenderError, render_record};
+use readback::{font, path, run};
+use ticedu_certificate_pdf::{RenderError, render_record};
 use ticedu_domain::catalogue::{CourseGroup, HourId};
 use ticedu_domain::cycle::{Cycle, CycleNumber, LearnerCycle};
 use ticedu_domain::identity::PersonName;
 use ticedu_domain::learner::LearnerCategory;
 use ticedu_domain::learning_record::{LearningRecord, RecordFacts};
 use ticedu_domain::requirement::LearnedHour;
-
-fn font() -> CertificateFont {
-    CertificateFont::debian_noto().expect("fonts-noto-cjk is installed by the test command")
-}
-
-fn run(program: &str, args: &[&str]) -> String {
-    let output = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{program} (installed by the test command): {e}"));
-    assert!(
-        output.status.success(),
-        "{program} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 /// `count` hours of the sampling course, one every half day from 2024-03-01 09:00 China time.
 fn marks(count: u16) -> Vec<LearnedHour> {
