@@ -99,10 +99,7 @@ async fn password_hash<S: ContractStore>(store: &S, learner: &NewLearner) -> Str
 pub async fn a_recovery_code_sets_the_password_once<S: ContractStore>(store: &S) {
     let learner = registered(store).await;
     assert_eq!(
-        store
-            .recover_password(&learner.id, "right", "$new", now())
-            .await
-            .unwrap(),
+        recover(store, &learner, "right", "$new").await,
         Recovery::NoCode,
         "no code asked for"
     );
@@ -111,26 +108,17 @@ pub async fn a_recovery_code_sets_the_password_once<S: ContractStore>(store: &S)
         .await
         .unwrap();
     assert_eq!(
-        store
-            .recover_password(&learner.id, "wrong", "$new", now())
-            .await
-            .unwrap(),
+        recover(store, &learner, "wrong", "$new").await,
         Recovery::WrongCode
     );
     assert_eq!(password_hash(store, &learner).await, learner.password_hash);
     assert_eq!(
-        store
-            .recover_password(&learner.id, "right", "$new", now())
-            .await
-            .unwrap(),
+        recover(store, &learner, "right", "$new").await,
         Recovery::Recovered
     );
     assert_eq!(password_hash(store, &learner).await, "$new");
     assert_eq!(
-        store
-            .recover_password(&learner.id, "right", "$newer", now())
-            .await
-            .unwrap(),
+        recover(store, &learner, "right", "$newer").await,
         Recovery::NoCode,
         "used once"
     );
@@ -152,36 +140,24 @@ pub async fn a_recovery_code_ends_with_its_time_or_its_wrong_guesses<S: Contract
     store.save_recovery_code(&code).await.unwrap();
     for _ in 0..RecoveryCode::MAX_WRONG_GUESSES {
         assert_eq!(
-            store
-                .recover_password(&learner.id, "wrong", "$new", now())
-                .await
-                .unwrap(),
+            recover(store, &learner, "wrong", "$new").await,
             Recovery::WrongCode
         );
     }
     assert_eq!(
-        store
-            .recover_password(&learner.id, "right", "$new", now())
-            .await
-            .unwrap(),
+        recover(store, &learner, "right", "$new").await,
         Recovery::NoCode,
         "void after too many wrong guesses"
     );
     let fresh = code_of(&learner, "fresh", 15);
     store.save_recovery_code(&fresh).await.unwrap();
     assert_eq!(
-        store
-            .recover_password(&learner.id, "right", "$new", now())
-            .await
-            .unwrap(),
+        recover(store, &learner, "right", "$new").await,
         Recovery::WrongCode,
         "a new code replaces the last"
     );
     assert_eq!(
-        store
-            .recover_password(&learner.id, "fresh", "$new", now())
-            .await
-            .unwrap(),
+        recover(store, &learner, "fresh", "$new").await,
         Recovery::Recovered
     );
     assert_eq!(password_hash(store, &learner).await, "$new");
@@ -207,4 +183,17 @@ pub async fn twenty_concurrent_recoveries_with_one_code_recover_once<S: Contract
         tally(tasks).await,
         vec![("Ok(false)".to_owned(), 19), ("Ok(true)".to_owned(), 1)]
     );
+}
+
+/// The learner's password recovered with `code` now, to `new_hash`: what the store answers.
+async fn recover<S: ContractStore>(
+    store: &S,
+    learner: &NewLearner,
+    code: &str,
+    new_hash: &str,
+) -> Recovery {
+    store
+        .recover_password(&learner.id, code, new_hash, now())
+        .await
+        .unwrap()
 }
