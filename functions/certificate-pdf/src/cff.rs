@@ -20,7 +20,7 @@ use allsorts::cff::{CFF, CFFVariant, FDSelect, IndexU16, MaybeOwnedIndex};
 use allsorts::font_data::FontData;
 use allsorts::tables::FontTableProvider;
 
-use crate::WithTable;
+use crate::font::WithTable;
 
 /// `otf`, an OpenType font with CID-keyed CFF outlines, with its charstrings
 /// desubroutinized and only the font DICTs they use; `None` where it cannot

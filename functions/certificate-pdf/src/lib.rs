@@ -12,180 +12,24 @@
 //! an image: it stays sharp at any print or screen resolution.
 
 mod cff;
+mod compact;
+mod font;
 mod record;
 
-use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
-use allsorts::binary::read::ReadScope;
-use allsorts::error::ParseError;
-use allsorts::font_data::FontData;
-use allsorts::subset::{CmapTarget, SubsetProfile};
-use allsorts::tables::FontTableProvider;
-use flate2::Compression;
-use flate2::write::ZlibEncoder;
 
 use printpdf::{
-    Color, CurTransMat, FontId, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+    Color, CurTransMat, FontId, Mm, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
+    Point, Pt, Rect, Rgb, TextItem,
 };
 use qrcodegen::{QrCode, QrCodeEcc};
 use ticedu_domain::certificate::CertificateData;
 use ticedu_domain::learner::LearnerKind;
 
+pub use font::{
+    CertificateFont, DEBIAN_NOTO_CJK, FontError, NOTO_CJK_SIMPLIFIED_CHINESE, SubsetError,
+};
 pub use record::render_record;
-
-/// Where Debian's `fonts-noto-cjk` puts the collection, and the index of its
-/// Simplified Chinese face (index 0 is the Japanese one, whose glyph shapes
-/// differ for many Han characters).
-pub const DEBIAN_NOTO_CJK: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
-pub const NOTO_CJK_SIMPLIFIED_CHINESE: usize = 2;
-
-/// A parsed CJK font face, loaded once per process.
-pub struct CertificateFont {
-    face: ParsedFont,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum FontError {
-    #[error("cannot read the certificate font {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path} has no usable font face at index {index}")]
-    Parse { path: PathBuf, index: usize },
-    #[error("the certificate font has no glyph for {0:?}")]
-    MissingGlyph(char),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("cannot cut the certificate font down to the characters printed: {0}")]
-pub struct SubsetError(String);
-
-impl CertificateFont {
-    /// Reads face `index` of the font file at `path` (a `.ttc` collection or a single `.otf`/`.ttf`).
-    pub fn load(path: &Path, index: usize) -> Result<Self, FontError> {
-        let bytes = std::fs::read(path).map_err(|source| FontError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        let face = ParsedFont::from_bytes(&bytes, index, &mut Vec::new()).ok_or_else(|| {
-            FontError::Parse {
-                path: path.to_owned(),
-                index,
-            }
-        })?;
-        let font = Self { face };
-        // A face without Han glyphs (the wrong index, a Latin font) would
-        // print empty boxes on every certificate: refuse it at start instead.
-        for probe in ['证', '书', 'A', '0'] {
-            if font.face.lookup_glyph_index(probe as u32).is_none() {
-                return Err(FontError::MissingGlyph(probe));
-            }
-        }
-        Ok(font)
-    }
-
-    /// Loads the Simplified Chinese face of Debian's Noto Sans CJK.
-    pub fn debian_noto() -> Result<Self, FontError> {
-        Self::load(Path::new(DEBIAN_NOTO_CJK), NOTO_CJK_SIMPLIFIED_CHINESE)
-    }
-
-    /// Whether every character of `text` can be printed (names may use rare Han characters).
-    pub fn covers(&self, text: &str) -> bool {
-        text.chars()
-            .filter(|c| !c.is_whitespace())
-            .all(|c| self.face.lookup_glyph_index(c as u32).is_some())
-    }
-
-    /// A font holding only `characters` (those the face has), with a Unicode
-    /// cmap of its own, ready to embed whole.
-    pub fn subset(&self, characters: &BTreeSet<char>) -> Result<ParsedFont, SubsetError> {
-        let error = |e: &dyn std::fmt::Display| SubsetError(e.to_string());
-        let mapped: Vec<(char, u16)> = characters
-            .iter()
-            .filter_map(|&c| Some((c, self.face.lookup_glyph_index(c as u32)?)))
-            .collect();
-        // The subsetter wants .notdef first and no repeats; a BTreeSet sorts and dedups.
-        let glyphs: BTreeSet<u16> = mapped.iter().map(|&(_, glyph)| glyph).chain([0]).collect();
-        let glyphs: Vec<u16> = glyphs.into_iter().collect();
-        let file = ReadScope::new(&self.face.original_bytes)
-            .read::<FontData<'_>>()
-            .map_err(|e| error(&e))?;
-        let provider = file
-            .table_provider(self.face.font_index as usize)
-            .map_err(|e| error(&e))?;
-        // The subsetter builds the subset's cmap by walking the face's whole
-        // cmap (~65,000 mappings, a tenth of a certificate's time) to find
-        // those of the glyphs kept; handed a cmap of just the characters
-        // printed, it finds the same mappings at once.
-        let provider = WithTable {
-            face: &provider,
-            tag: allsorts::tag::CMAP,
-            data: unicode_cmap(&mapped),
-        };
-        let bytes =
-            allsorts::subset::subset(&provider, &glyphs, &SubsetProfile::Pdf, CmapTarget::Unicode)
-                .map_err(|e| error(&e))?;
-        let bytes = cff::without_subroutines(&bytes).unwrap_or(bytes);
-        ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())
-            .ok_or_else(|| SubsetError("the subset does not parse".to_owned()))
-    }
-}
-
-/// A font with one table replaced.
-struct WithTable<'a, P> {
-    face: &'a P,
-    tag: u32,
-    data: Vec<u8>,
-}
-
-impl<P: FontTableProvider> FontTableProvider for WithTable<'_, P> {
-    fn table_data(&self, tag: u32) -> Result<Option<Cow<'_, [u8]>>, ParseError> {
-        if tag == self.tag {
-            Ok(Some(Cow::Borrowed(&self.data)))
-        } else {
-            self.face.table_data(tag)
-        }
-    }
-
-    fn has_table(&self, tag: u32) -> bool {
-        tag == self.tag || self.face.has_table(tag)
-    }
-
-    fn table_tags(&self) -> Option<Vec<u32>> {
-        self.face.table_tags()
-    }
-}
-
-/// A cmap table with one subtable, Windows UCS-4 (format 12), one group per
-/// character: the encoding every Unicode face has, Extension B included.
-fn unicode_cmap(mapped: &[(char, u16)]) -> Vec<u8> {
-    const HEADER: u32 = 4 + 8;
-    let groups = mapped.len() as u32;
-    let length = 16 + 12 * groups;
-    let mut cmap = Vec::with_capacity((HEADER + length) as usize);
-    // version 0, one encoding record: platform 3 (Windows), encoding 10 (UCS-4)
-    for half in [0u16, 1, 3, 10] {
-        cmap.extend(half.to_be_bytes());
-    }
-    cmap.extend(HEADER.to_be_bytes());
-    cmap.extend(12u16.to_be_bytes());
-    cmap.extend(0u16.to_be_bytes());
-    for word in [length, 0, groups] {
-        cmap.extend(word.to_be_bytes());
-    }
-    // `mapped` comes from a BTreeSet: ascending characters, as format 12 requires.
-    for &(c, glyph) in mapped {
-        for word in [c as u32, c as u32, u32::from(glyph)] {
-            cmap.extend(word.to_be_bytes());
-        }
-    }
-    cmap
-}
 
 const PAGE_WIDTH: Mm = Mm(297.0);
 const PAGE_HEIGHT: Mm = Mm(210.0);
@@ -480,113 +324,7 @@ pub fn render(
         .map
         .insert(font_id, PdfFont::new(subset));
     let page = PdfPage::new(PAGE_WIDTH, PAGE_HEIGHT, ops);
-    // Already a subset: printpdf embeds it as it is. Its streams are
-    // compressed below, not by printpdf (`optimize`).
-    let options = PdfSaveOptions {
-        subset_fonts: false,
-        optimize: false,
-        ..PdfSaveOptions::default()
-    };
-    let mut pdf = document
-        .with_pages(vec![page])
-        .to_lopdf_document(&options, &mut Vec::new());
-    drop_default_widths(&mut pdf);
-    compress_streams(&mut pdf);
-    let mut bytes = Vec::with_capacity(32 * 1024);
-    // As printpdf's own `save` does: writing to memory fails only for an
-    // encrypted document (an incremental save), which this never is.
-    let _ = pdf.save_to(&mut bytes);
-    Ok(bytes)
-}
-
-/// Removes from each CID font's `/W` the widths equal to its `/DW`: printpdf
-/// lists every glyph, so each Han character, all of the default 1000, cost
-/// a dozen bytes in a dictionary that is not compressed.
-fn drop_default_widths(pdf: &mut lopdf::Document) {
-    use lopdf::Object;
-    for object in pdf.objects.values_mut() {
-        let Ok(font) = object.as_dict_mut() else {
-            continue;
-        };
-        let Ok(descendants) = font
-            .get_mut(b"DescendantFonts")
-            .and_then(Object::as_array_mut)
-        else {
-            continue;
-        };
-        for cid_font in descendants.iter_mut().filter_map(|d| d.as_dict_mut().ok()) {
-            let Ok(default) = cid_font.get(b"DW").and_then(Object::as_i64) else {
-                continue;
-            };
-            let Ok(widths) = cid_font.get_mut(b"W").and_then(Object::as_array_mut) else {
-                continue;
-            };
-            let mut kept = Vec::with_capacity(widths.len());
-            // printpdf writes only the `first [w1 w2 …]` form.
-            for pair in widths.chunks(2) {
-                let (Ok(first), Some(Object::Array(run))) = (pair[0].as_i64(), pair.get(1)) else {
-                    kept.extend(pair.iter().cloned());
-                    continue;
-                };
-                let mut start = None;
-                for (i, width) in run.iter().enumerate() {
-                    let default_width = width.as_i64().is_ok_and(|w| w == default);
-                    match (start, default_width) {
-                        (None, false) => start = Some(i),
-                        (Some(s), true) => {
-                            kept.push(Object::Integer(first + s as i64));
-                            kept.push(Object::Array(run[s..i].to_vec()));
-                            start = None;
-                        }
-                        _ => {}
-                    }
-                }
-                if let Some(s) = start {
-                    kept.push(Object::Integer(first + s as i64));
-                    kept.push(Object::Array(run[s..].to_vec()));
-                }
-            }
-            *widths = kept;
-        }
-    }
-}
-
-/// Deflates every stream, as printpdf's `optimize` does, but at the levels
-/// that pay: the font program's charstrings are dense already (deflate takes
-/// a tenth off at any level, the fastest within 0.3%), while the page's
-/// drawing operators shrink by a quarter more at the default level than at
-/// the fastest. lopdf's own is the best level, as slow as it gets for a few
-/// bytes fewer.
-fn compress_streams(pdf: &mut lopdf::Document) {
-    for object in pdf.objects.values_mut() {
-        let lopdf::Object::Stream(stream) = object else {
-            continue;
-        };
-        if !stream.allows_compression || stream.dict.has(b"Filter") {
-            continue;
-        }
-        let font_program = matches!(
-            stream.dict.get(b"Subtype").and_then(lopdf::Object::as_name),
-            Ok(b"CIDFontType0C" | b"OpenType")
-        );
-        let level = if font_program {
-            Compression::fast()
-        } else {
-            Compression::default()
-        };
-        let mut encoder = ZlibEncoder::new(Vec::with_capacity(stream.content.len() / 2), level);
-        // Writing to a Vec cannot fail.
-        if encoder.write_all(&stream.content).is_err() {
-            continue;
-        }
-        let Ok(compressed) = encoder.finish() else {
-            continue;
-        };
-        if compressed.len() < stream.content.len() {
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(compressed);
-        }
-    }
+    Ok(compact::save(&mut document, vec![page]))
 }
 
 /// Every character the page's text sections show.

@@ -5,7 +5,7 @@
 //! It reuses the certificate's font subsetting, text and QR drawing; only
 //! the layout is its own.
 
-use printpdf::{FontId, Mm, Op, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};
+use printpdf::{FontId, Mm, Op, PdfDocument, PdfFont, PdfPage};
 use ticedu_domain::learning_record::{LearningRecord, RecordedHour};
 
 use crate::{
@@ -184,12 +184,7 @@ pub fn render_record(
         .into_iter()
         .map(|ops| PdfPage::new(PAGE_WIDTH, PAGE_HEIGHT, ops))
         .collect();
-    // Already a subset: printpdf embeds it as it is.
-    let options = PdfSaveOptions {
-        subset_fonts: false,
-        ..PdfSaveOptions::default()
-    };
-    Ok(document.with_pages(pages).save(&options, &mut Vec::new()))
+    Ok(crate::compact::save(&mut document, pages))
 }
 
 /// The issuer, the title, the record's fields, the QR code and the link.
