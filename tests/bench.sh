@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Every benchmark, one after another, each printing its figures beside its
 # anchor or a baseline measured in the same run. On demand, not in the test
-# command: a quiet machine gives the steadiest medians. ~15 minutes warm.
+# command: a quiet machine gives the steadiest medians. ~15 minutes warm, plus
+# the five arm64 package builds (`packages`, about half an hour on 2 cores).
 #   bash tests/bench.sh            all of them
-#   bash tests/bench.sh pdf api    some: site, pdf, api, cold-start, store
+#   bash tests/bench.sh pdf api    some: site, pdf, api, cold-start, store, packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ticedu/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
-wanted=("${@:-site pdf api cold-start store}")
+wanted=("${@:-site pdf api cold-start store packages}")
 wants() { [[ " ${wanted[*]} " == *" $1 "* ]]; }
 
 if wants site; then
@@ -17,6 +18,10 @@ if wants site; then
   echo "   goal at 10,000 pages: 5x Zola 0.23 for 'ram first' and 'disk again', 1/4 of its memory"
   echo "   (set ZOLA=/path/to/zola to build the same sites with Zola in this run and print the ratios)"
   cargo bench -q -p ticedu-site --bench synthetic
+fi
+if wants api || wants pdf; then
+  # The certificate's font as the run command gets it: the PDF bench and the API's print need it.
+  bash functions/local/run.sh --font-only
 fi
 if wants pdf; then
   echo "== certificate PDF (budget: <= 25 KB, <= 4 ms median, every learner kind; anchor: the QR code of a pre-2026-12 link, this run)"
@@ -32,7 +37,10 @@ fi
 if wants cold-start; then
   echo "== cold start of the function binaries against a local Lambda Runtime API emulator, and their sizes"
   cargo bench -q -p ticedu-tests --bench cold_start
-  echo "   (arm64 Lambda zip sizes, goal <= 4 MB: bash infra/package.sh)"
+fi
+if wants packages; then
+  echo "== arm64 Lambda zips as deployed (goal: <= 4 MB each, the font layer aside); cross builds with fat LTO take a while"
+  bash infra/package.sh
 fi
 if wants store; then
   echo "== store writes per second (embedded) and DynamoDB requests per operation (moto)"

@@ -7,8 +7,10 @@
 //! and writes or aborts, so the conditions DynamoDB evaluates server-side
 //! hold here by serialisation. Records are JSON values in typed tables.
 //!
-//! redb is synchronous: reads run on tokio's blocking pool, writes on one
-//! writer thread that commits them in groups (`commits.rs`: each operation
+//! redb is synchronous: reads run where they are called (a snapshot read
+//! from redb's page cache takes microseconds: handing it to tokio's blocking
+//! pool and back cost two thread wake-ups, which made most of a 学过了
+//! mark's time under load), writes on one writer thread that commits them in groups (`commits.rs`: each operation
 //! its own transaction, answered once a flush covering it is durable). Each
 //! capability's storage is a module of its own (`learners.rs`, `cards.rs` …);
 //! `rows.rs` holds the table reads and writes they share.
@@ -33,11 +35,12 @@ mod tables;
 mod throttle;
 mod years;
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::Arc;
 
 use redb::{Database, ReadTransaction, ReadableDatabase, WriteTransaction};
-use ticedu_store::{Attempt, OrBackend, StoreResult, during};
+use ticedu_store::{Attempt, Failure, OrBackend, StoreResult, during};
 
 use crate::commits::Writer;
 
@@ -80,24 +83,16 @@ impl EmbeddedStore {
         during(operation, self.writer.write(work)).await
     }
 
-    /// Runs `work` as `operation` on a snapshot of the database.
+    /// Runs `work` as `operation` on a snapshot of the database. A panic in
+    /// `work` (a bug) fails this read only, as a backend failure.
     async fn read<T, F>(&self, operation: &'static str, work: F) -> StoreResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&ReadTransaction) -> Attempt<T> + Send + 'static,
     {
-        let db = Arc::clone(&self.db);
-        blocking(operation, move || work(&db.begin_read().or_backend()?)).await
+        let read = || work(&self.db.begin_read().or_backend()?);
+        catch_unwind(AssertUnwindSafe(read))
+            .unwrap_or_else(|_| Err(Failure::backend("a store read panicked")))
+            .map_err(|failure| failure.during(operation))
     }
-}
-
-/// Runs `run` on tokio's blocking pool, where redb's synchronous calls may wait.
-async fn blocking<T: Send + 'static>(
-    operation: &'static str,
-    run: impl FnOnce() -> Attempt<T> + Send + 'static,
-) -> StoreResult<T> {
-    during(operation, async {
-        tokio::task::spawn_blocking(run).await.or_backend()?
-    })
-    .await
 }
