@@ -11,7 +11,6 @@
 //! taxonomy pages and feeds) → output.
 
 pub mod aliases;
-mod allocator;
 pub mod catalogue;
 pub mod collisions;
 pub mod config;

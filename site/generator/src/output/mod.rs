@@ -21,7 +21,6 @@ pub fn build(
     output: &Path,
     base_url: Option<&str>,
 ) -> anyhow::Result<BuildReport> {
-    crate::allocator::share_one_arena();
     let folder = Folder::open(output)?;
     let ignored = crate::config::Config::load(&dirs.config())?.ignored_static_globs;
     put_static(&folder, &dirs.static_files(), "", &ignored)?;
