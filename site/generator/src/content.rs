@@ -2,7 +2,7 @@
 //! are sections, other `.md` files pages (`name/index.md` too); `name.en.md`
 //! is the English version of `name.md`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -303,8 +303,9 @@ fn assets(
         for entry in
             std::fs::read_dir(&folder).with_context(|| format!("reading {}", folder.display()))?
         {
-            let path = entry?.path();
-            if path.is_dir() {
+            let entry = entry?;
+            let path = entry.path();
+            if is_dir(&entry)? {
                 if deep {
                     folders.push(path);
                 }
@@ -376,8 +377,9 @@ fn add_implicit_roots(content: &mut Content, config: &Config) {
 
 fn collect_markdown(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let path = entry?.path();
-        if path.is_dir() {
+        let entry = entry?;
+        let path = entry.path();
+        if is_dir(&entry)? {
             collect_markdown(root, &path, files)?;
         } else if path.extension().is_some_and(|e| e == "md")
             // Zola skips hidden files.
@@ -387,6 +389,13 @@ fn collect_markdown(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> anyhow
         }
     }
     Ok(())
+}
+
+/// Whether a directory entry is a folder (or a link to one), from the
+/// listing's own file type: no `stat` per file in a folder of 10,000 pages.
+fn is_dir(entry: &std::fs::DirEntry) -> std::io::Result<bool> {
+    let kind = entry.file_type()?;
+    Ok(kind.is_dir() || (kind.is_symlink() && entry.path().is_dir()))
 }
 
 /// A content file, parsed.
@@ -591,17 +600,27 @@ pub fn link_sections(content: &mut Content, config: &Config) -> anyhow::Result<(
         };
         let (mut sorted, ignored): (Vec<usize>, Vec<usize>) =
             section.pages.iter().partition(|&&p| sortable(&pages[p]));
-        let order = |a: &Page, b: &Page| match sort_by {
-            "date" => date_key(b).cmp(&date_key(a)),
-            "update_date" => latest_key(b).cmp(&latest_key(a)),
-            "weight" => a.front.weight.cmp(&b.front.weight),
-            "title" => lexical_sort::natural_lexical_cmp(
-                a.front.title.as_deref().unwrap_or_default(),
-                b.front.title.as_deref().unwrap_or_default(),
-            ),
-            "title_bytes" => a.front.title.cmp(&b.front.title),
-            "slug" => lexical_sort::natural_lexical_cmp(&a.slug, &b.slug),
-            _ => a.path.cmp(&b.path),
+        // Dates are compared as text: made once per page, not twice per comparison.
+        let dates: HashMap<usize, String> = match sort_by {
+            "date" => sorted.iter().map(|&p| (p, date_key(&pages[p]))).collect(),
+            "update_date" => sorted.iter().map(|&p| (p, latest_key(&pages[p]))).collect(),
+            _ => HashMap::new(),
+        };
+        let order = |a: usize, b: usize| match sort_by {
+            "date" | "update_date" => dates[&b].cmp(&dates[&a]),
+            _ => {
+                let (a, b) = (&pages[a], &pages[b]);
+                match sort_by {
+                    "weight" => a.front.weight.cmp(&b.front.weight),
+                    "title" => lexical_sort::natural_lexical_cmp(
+                        a.front.title.as_deref().unwrap_or_default(),
+                        b.front.title.as_deref().unwrap_or_default(),
+                    ),
+                    "title_bytes" => a.front.title.cmp(&b.front.title),
+                    "slug" => lexical_sort::natural_lexical_cmp(&a.slug, &b.slug),
+                    _ => a.path.cmp(&b.path),
+                }
+            }
         };
         const KNOWN: [&str; 7] = [
             "date",
@@ -620,10 +639,7 @@ pub fn link_sections(content: &mut Content, config: &Config) -> anyhow::Result<(
             );
         }
         // Zola breaks ties by permalink, so equal keys do not follow file order.
-        sorted.sort_by(|&a, &b| {
-            let (a, b) = (&pages[a], &pages[b]);
-            order(a, b).then_with(|| a.path.cmp(&b.path))
-        });
+        sorted.sort_by(|&a, &b| order(a, b).then_with(|| pages[a].path.cmp(&pages[b].path)));
         section.pages = sorted;
         section.ignored = ignored;
     }
