@@ -80,15 +80,20 @@ impl Folder {
     }
 
     fn ensure_folder(&self, folder: &Path) -> anyhow::Result<()> {
-        let mut known = self
-            .folders
-            .lock()
-            .map_err(|_| anyhow::anyhow!("a writer panicked"))?;
-        if known.contains(folder) {
+        let known = || {
+            self.folders
+                .lock()
+                .map_err(|_| anyhow::anyhow!("a writer panicked"))
+        };
+        if known()?.contains(folder) {
             return Ok(());
         }
+        // Not under the lock: every other writer would wait on this mkdir
+        // (on a first build, one per page). Two writers may both create a
+        // folder, which create_dir_all allows.
         std::fs::create_dir_all(folder)
             .with_context(|| format!("creating {}", folder.display()))?;
+        let mut known = known()?;
         let mut at = Some(folder);
         while let Some(path) = at.filter(|p| p.starts_with(&self.root)) {
             if !known.insert(path.to_path_buf()) {
