@@ -2,7 +2,7 @@
 //! are sections, other `.md` files pages (`name/index.md` too); `name.en.md`
 //! is the English version of `name.md`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -311,8 +311,12 @@ fn assets(
                 }
                 continue;
             }
+            // Markdown first: a section's folder may hold thousands of pages.
+            if !is_asset(&path) {
+                continue;
+            }
             let relative = path.strip_prefix(root)?.to_path_buf();
-            if is_asset(&path) && !ignored(&relative) {
+            if !ignored(&relative) {
                 found.push(relative.to_string_lossy().replace('\\', "/"));
             }
         }
@@ -598,29 +602,24 @@ pub fn link_sections(content: &mut Content, config: &Config) -> anyhow::Result<(
             "title" | "title_bytes" => page.front.title.is_some(),
             _ => true,
         };
-        let (mut sorted, ignored): (Vec<usize>, Vec<usize>) =
+        let (sorted, ignored): (Vec<usize>, Vec<usize>) =
             section.pages.iter().partition(|&&p| sortable(&pages[p]));
-        // Dates are compared as text: made once per page, not twice per comparison.
-        let dates: HashMap<usize, String> = match sort_by {
-            "date" => sorted.iter().map(|&p| (p, date_key(&pages[p]))).collect(),
-            "update_date" => sorted.iter().map(|&p| (p, latest_key(&pages[p]))).collect(),
-            _ => HashMap::new(),
+        let order = |a: &Page, b: &Page| match sort_by {
+            "weight" => a.front.weight.cmp(&b.front.weight),
+            "title" => lexical_sort::natural_lexical_cmp(
+                a.front.title.as_deref().unwrap_or_default(),
+                b.front.title.as_deref().unwrap_or_default(),
+            ),
+            "title_bytes" => a.front.title.cmp(&b.front.title),
+            "slug" => lexical_sort::natural_lexical_cmp(&a.slug, &b.slug),
+            _ => a.path.cmp(&b.path),
         };
-        let order = |a: usize, b: usize| match sort_by {
-            "date" | "update_date" => dates[&b].cmp(&dates[&a]),
-            _ => {
-                let (a, b) = (&pages[a], &pages[b]);
-                match sort_by {
-                    "weight" => a.front.weight.cmp(&b.front.weight),
-                    "title" => lexical_sort::natural_lexical_cmp(
-                        a.front.title.as_deref().unwrap_or_default(),
-                        b.front.title.as_deref().unwrap_or_default(),
-                    ),
-                    "title_bytes" => a.front.title.cmp(&b.front.title),
-                    "slug" => lexical_sort::natural_lexical_cmp(&a.slug, &b.slug),
-                    _ => a.path.cmp(&b.path),
-                }
-            }
+        // Dates are compared as text, made once per page rather than twice
+        // per comparison, and sorted along with the pages (latest first).
+        let date_of = |page: &Page| match sort_by {
+            "date" => Some(date_key(page)),
+            "update_date" => Some(latest_key(page)),
+            _ => None,
         };
         const KNOWN: [&str; 7] = [
             "date",
@@ -639,8 +638,17 @@ pub fn link_sections(content: &mut Content, config: &Config) -> anyhow::Result<(
             );
         }
         // Zola breaks ties by permalink, so equal keys do not follow file order.
-        sorted.sort_by(|&a, &b| order(a, b).then_with(|| pages[a].path.cmp(&pages[b].path)));
-        section.pages = sorted;
+        let mut keyed: Vec<(Option<String>, usize)> =
+            sorted.iter().map(|&p| (date_of(&pages[p]), p)).collect();
+        keyed.sort_by(|(date_a, a), (date_b, b)| {
+            let (a, b) = (&pages[*a], &pages[*b]);
+            let by = match (date_a, date_b) {
+                (Some(date_a), Some(date_b)) => date_b.cmp(date_a),
+                _ => order(a, b),
+            };
+            by.then_with(|| a.path.cmp(&b.path))
+        });
+        section.pages = keyed.into_iter().map(|(_, p)| p).collect();
         section.ignored = ignored;
     }
     Ok(())
