@@ -83,7 +83,7 @@ pub struct Rendered {
     /// The URL path: a page's `/guide/fees/` (written as its `index.html`)
     /// or a file's own, `/sitemap.xml`.
     pub path: String,
-    pub html: String,
+    pub html: Vec<u8>,
 }
 
 impl Rendered {

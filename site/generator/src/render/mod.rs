@@ -344,9 +344,14 @@ fn render_all(
                             context
                         });
                         let context = with_page.as_ref().unwrap_or(&job.context);
-                        let html = render(tera, &job.template, context).with_context(|| {
-                            format!("rendering {} with {}", job.origin, job.template)
-                        })?;
+                        // Bytes for the file: no UTF-8 check of what Tera wrote as
+                        // text, and room for a page without growing the buffer.
+                        let mut html = Vec::with_capacity(16 * 1024);
+                        tera.render_to(&job.template, context, &mut html)
+                            .map_err(|error| anyhow::anyhow!("{error}"))
+                            .with_context(|| {
+                                format!("rendering {} with {}", job.origin, job.template)
+                            })?;
                         sink(Rendered {
                             path: job.path.clone(),
                             html,
