@@ -38,47 +38,52 @@ fn prose(markdown: &str) -> impl Iterator<Item = &str> {
 
 /// Unicode words (UAX #29, as `unicode_words` finds them) in `text`.
 /// Word boundaries always fall at ASCII whitespace, so each piece between
-/// it is counted alone (split as bytes: UTF-8 never has an ASCII byte
+/// it can be counted alone (split as bytes: UTF-8 never has an ASCII byte
 /// inside a character), and a piece of ASCII by the rules UAX #29 has for
 /// ASCII: counting every word of a 10,000-page site through the full
 /// Unicode tables took a fifth of a build.
 fn words(text: &str) -> usize {
-    text.as_bytes()
-        .split(u8::is_ascii_whitespace)
-        .map(|piece| {
-            if piece.is_ascii() {
-                ascii_words(piece)
-            } else {
-                std::str::from_utf8(piece).map_or(0, mixed_words)
-            }
-        })
-        .sum()
+    ascii_and_han_words(text).unwrap_or_else(|| {
+        text.as_bytes()
+            .split(u8::is_ascii_whitespace)
+            .map(|piece| {
+                if piece.is_ascii() {
+                    ascii_words(piece)
+                } else {
+                    let piece = std::str::from_utf8(piece).unwrap_or_default();
+                    ascii_and_han_words(piece).unwrap_or_else(|| piece.unicode_words().count())
+                }
+            })
+            .sum()
+    })
 }
 
-/// A piece with other characters than ASCII. A Han ideograph has no word
-/// boundary rule of its own in UAX #29: it is a word by itself and breaks
-/// whatever stands beside it, so the ASCII runs between ideographs are
-/// counted as pieces of their own. Any other character goes through the
-/// full rules, the whole piece with it.
-fn mixed_words(piece: &str) -> usize {
+/// Words of a text of ASCII and Han ideographs only, in one pass; `None`
+/// at the first other character. An ideograph has no word boundary rule
+/// of its own in UAX #29: it is a word by itself and breaks whatever
+/// stands beside it, as ASCII whitespace does, so the ASCII between
+/// ideographs is counted as a text of its own.
+fn ascii_and_han_words(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
     let mut count = 0;
-    let mut ascii_from = None;
-    for (at, c) in piece.char_indices() {
-        if c.is_ascii() {
-            ascii_from.get_or_insert(at);
-        } else if is_han(c) {
-            if let Some(from) = ascii_from.take() {
-                count += ascii_words(&piece.as_bytes()[from..at]);
-            }
-            count += 1;
-        } else {
-            return piece.unicode_words().count();
+    let mut at = 0;
+    while at < bytes.len() {
+        let ascii = bytes[at..]
+            .iter()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(bytes.len() - at);
+        count += ascii_words(&bytes[at..at + ascii]);
+        at += ascii;
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        if !is_han(c) {
+            return None;
         }
+        count += 1;
+        at += c.len_utf8();
     }
-    if let Some(from) = ascii_from {
-        count += ascii_words(&piece.as_bytes()[from..]);
-    }
-    count
+    Some(count)
 }
 
 /// The CJK Unified Ideographs of Unicode 1.1, every one assigned (so a
