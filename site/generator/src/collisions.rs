@@ -12,12 +12,12 @@ use crate::taxonomies::Taxonomy;
 
 pub fn refuse(found: &[Taxonomy], content: &Content) -> anyhow::Result<()> {
     // Paths are compared as written, as Zola compares them.
-    let mut claims: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    // Files by their path under `content/`, named in full only in the error.
+    let mut claims: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let pages = content.pages.iter().filter(|p| !p.front.draft);
     for page in pages {
-        let file = format!("content/{}", page.relative_path);
         for path in std::iter::once(&page.path).chain(&page.front.aliases) {
-            claims.entry(path).or_default().push(file.clone());
+            claims.entry(path).or_default().push(&page.relative_path);
         }
     }
     let sections = content
@@ -25,29 +25,34 @@ pub fn refuse(found: &[Taxonomy], content: &Content) -> anyhow::Result<()> {
         .iter()
         .filter(|s| s.front.render != Some(false) && !s.front.draft);
     for section in sections {
-        let file = format!("content/{}", section.relative_path);
         for path in std::iter::once(&section.path).chain(&section.front.aliases) {
-            claims.entry(path).or_default().push(file.clone());
+            claims.entry(path).or_default().push(&section.relative_path);
         }
     }
+    let files = |relative: &[&str]| -> Vec<String> {
+        relative.iter().map(|r| format!("content/{r}")).collect()
+    };
     let mut found_collisions: Vec<String> = claims
         .iter()
         .filter(|(_, files)| files.len() > 1)
-        .map(|(path, files)| format!("- `{path}` from files {files:?}"))
+        .map(|(path, claimed)| format!("- `{path}` from files {:?}", files(claimed)))
         .collect();
     for taxonomy in found.iter().filter(|t| t.kind.render) {
         let name = &taxonomy.kind.name;
-        if let Some(files) = claims.get(taxonomy.path.as_str()) {
+        if let Some(claimed) = claims.get(taxonomy.path.as_str()) {
             found_collisions.push(format!(
-                "- `{}` with taxonomy {name} and files {files:?}",
-                taxonomy.path
+                "- `{}` with taxonomy {name} and files {:?}",
+                taxonomy.path,
+                files(claimed)
             ));
         }
         for term in &taxonomy.terms {
-            if let Some(files) = claims.get(term.path.as_str()) {
+            if let Some(claimed) = claims.get(term.path.as_str()) {
                 found_collisions.push(format!(
-                    "- `{}` with taxonomy {name} and term {} and files {files:?}",
-                    term.path, term.name
+                    "- `{}` with taxonomy {name} and term {} and files {:?}",
+                    term.path,
+                    term.name,
+                    files(claimed)
                 ));
             }
         }

@@ -11,7 +11,6 @@
 //! taxonomy pages and feeds) → output.
 
 pub mod aliases;
-mod allocator;
 pub mod catalogue;
 pub mod collisions;
 pub mod config;
@@ -84,7 +83,7 @@ pub struct Rendered {
     /// The URL path: a page's `/guide/fees/` (written as its `index.html`)
     /// or a file's own, `/sitemap.xml`.
     pub path: String,
-    pub html: String,
+    pub html: Vec<u8>,
 }
 
 impl Rendered {

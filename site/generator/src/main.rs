@@ -8,6 +8,12 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::{Context, bail};
 use ticedu_site::{SiteDirs, build, lessons, links};
 
+/// mimalloc: a 10,000-page build is ~10% faster than with glibc's malloc
+/// (whose per-thread arenas grow a page at a time, an mprotect each) at
+/// about the same peak memory.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: ticedu-site build|serve|check|media [--root site] [--output site/public (media: site/public-media)] [--base-url URL] [--port 1111]";
 
 fn main() -> anyhow::Result<()> {

@@ -2,7 +2,15 @@
 //! the stages before rendering (reading content, Markdown) are as
 //! independent per file as rendering is.
 
-/// `f` of every item, computed on all cores; the first error wins.
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Items a thread takes at a time: few enough that a thread slowed by the
+/// rest of the machine leaves its share to the others (halves fixed in
+/// advance waited on the slower one), many enough to count for little.
+const BATCH: usize = 32;
+
+/// `f` of every item, computed on all cores; the first error (in the
+/// items' order) wins.
 pub fn map<T: Sync, R: Send>(
     items: &[T],
     f: impl Fn(&T) -> anyhow::Result<R> + Sync,
@@ -11,22 +19,42 @@ pub fn map<T: Sync, R: Send>(
     if threads == 1 || items.len() < 64 {
         return items.iter().map(&f).collect();
     }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<anyhow::Result<Vec<R>>>()))
-            .collect();
-        let mut all = Vec::with_capacity(items.len());
-        for worker in workers {
-            let part = worker
-                .join()
-                .map_err(|_| anyhow::anyhow!("a worker thread panicked"))??;
-            all.extend(part);
+    let next = AtomicUsize::new(0);
+    let (f, next) = (&f, &next);
+    // Each thread's batches, by where they start; a thread stops at its first error.
+    let work = move || {
+        let mut done: Vec<(usize, anyhow::Result<Vec<R>>)> = Vec::new();
+        loop {
+            let start = next.fetch_add(BATCH, Ordering::Relaxed);
+            let Some(batch) = items.get(start..(start + BATCH).min(items.len())) else {
+                return done;
+            };
+            let results = batch.iter().map(f).collect::<anyhow::Result<Vec<R>>>();
+            let failed = results.is_err();
+            done.push((start, results));
+            if failed {
+                return done;
+            }
         }
-        Ok(all)
-    })
+    };
+    let mut batches = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        let mut batches = Vec::new();
+        for worker in workers {
+            batches.extend(
+                worker
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("a worker thread panicked"))?,
+            );
+        }
+        anyhow::Ok(batches)
+    })?;
+    batches.sort_unstable_by_key(|(start, _)| *start);
+    let mut all = Vec::with_capacity(items.len());
+    for (_, results) in batches {
+        all.extend(results?);
+    }
+    Ok(all)
 }
 
 #[cfg(test)]

@@ -20,6 +20,10 @@
 
 mod site;
 
+/// As `ticedu-site`'s own binary: the builds measured are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -21,13 +21,12 @@ pub fn build(
     output: &Path,
     base_url: Option<&str>,
 ) -> anyhow::Result<BuildReport> {
-    crate::allocator::share_one_arena();
     let folder = Folder::open(output)?;
     let ignored = crate::config::Config::load(&dirs.config())?.ignored_static_globs;
     put_static(&folder, &dirs.static_files(), "", &ignored)?;
     // Each page is put as soon as it is rendered: a build never holds the whole site in memory.
     let (mut report, search, assets) = render_site(dirs, base_url, &|file: Rendered| {
-        folder.put(&file.file(), file.html.as_bytes())
+        folder.put(&file.file(), &file.html)
     })?;
     for (to, from) in assets {
         let bytes = std::fs::read(&from).with_context(|| format!("reading {}", from.display()))?;

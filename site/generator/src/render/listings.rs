@@ -92,6 +92,7 @@ impl Listings<'_> {
                     path: pager.path.clone(),
                     template: template.to_owned(),
                     context: ctx,
+                    page: None,
                     origin: format!("{origin} (pager {})", pager.index),
                 }
             })
@@ -132,6 +133,7 @@ impl Listings<'_> {
                 path: taxonomy.path.clone(),
                 template: list,
                 context: context.0,
+                page: None,
                 origin: format!("the taxonomy {name} ({})", taxonomy.lang),
             });
             sitemap.add(
@@ -167,6 +169,7 @@ impl Listings<'_> {
                         path: term.path.clone(),
                         template: single.clone(),
                         context: with_term(&term.path).0,
+                        page: None,
                         origin,
                     }),
                 }
@@ -264,6 +267,7 @@ impl Listings<'_> {
                     path,
                     template: filename.clone(),
                     context,
+                    page: None,
                 })
             })
             .collect()
@@ -279,5 +283,6 @@ pub(super) fn redirect(from: String, url: &str) -> Job {
         path: from,
         template: REDIRECT.to_owned(),
         context,
+        page: None,
     }
 }

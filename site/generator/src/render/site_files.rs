@@ -20,6 +20,7 @@ pub(super) fn redirect(path: String, url: String, origin: String) -> Job {
         path,
         template: "internal/alias.html".to_owned(),
         context,
+        page: None,
         origin,
     }
 }
@@ -45,6 +46,7 @@ pub(super) fn site_files(
             path: format!("/{name}"),
             template: name.to_owned(),
             context,
+            page: None,
             origin: name.to_owned(),
         }
     };
