@@ -110,7 +110,7 @@ impl<'a> BoughtLesson<'a> {
         let platform = &state.platform;
         let (_, lesson) = platform.catalogue.lesson(hour).ok_or_else(unknown_hour)?;
         let learner = auth.learner(&state.store).await?;
-        let enrollments = state.store.enrollments(&auth.id).await?;
+        let enrollments = state.store.hour_enrollments(&auth.id, hour).await?;
         let marks = state.store.marks(&auth.id).await?;
         let bought_in = Enrollment::usable_for(hour, learner.cycle, &enrollments, &marks)
             .ok_or(Refusal::HourNotBought)?;

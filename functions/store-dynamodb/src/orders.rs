@@ -464,6 +464,28 @@ impl OrderStore for DynamoStore {
     async fn enrollments(&self, learner: &LearnerId) -> StoreResult<Vec<Enrollment>> {
         during("enrollments", self.enrollments_of(learner)).await
     }
+
+    async fn hour_enrollments(
+        &self,
+        learner: &LearnerId,
+        hour: &HourId,
+    ) -> StoreResult<Vec<Enrollment>> {
+        // `HOUR#<hour>` and `HOUR#<hour>@<cycle>`; the prefix also holds
+        // longer hours that start alike ("x/1" and "x/10").
+        let prefix = format!("{}{hour}", keys::ENROLLMENT_PREFIX);
+        let query = async {
+            let found: Vec<Enrollment> = self
+                .query_records(
+                    &keys::learner_partition(learner),
+                    Some(&prefix),
+                    Keys::Table,
+                    Sorted::Ascending,
+                )
+                .await?;
+            Ok(found.into_iter().filter(|e| &e.hour == hour).collect())
+        };
+        during("hour_enrollments", query).await
+    }
 }
 
 impl DynamoStore {

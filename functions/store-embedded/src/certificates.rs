@@ -66,11 +66,11 @@ impl CertificateStore for EmbeddedStore {
                 return Err(Refusal::CycleClosed.into());
             }
             learner.cycle = closing.closes.next();
-            learner.registration.kind = closing.next_kind;
+            learner.registration.kind = closing.next_kind.clone();
             learner.certified_until = closing.certified_until;
             learner.returning = true;
             put_json(&mut learners, certificate.learner.as_str(), &learner)?;
-            if let Some((filing, decision)) = closing.accepts {
+            if let Some((filing, decision)) = closing.accepts.clone() {
                 let row = in_cycle(certificate.learner.as_str(), closing.closes);
                 match filing {
                     FilingKind::Renewal => accept_renewal(txn, &row, decision)?,
@@ -129,7 +129,10 @@ impl CertificateStore for EmbeddedStore {
             if exists(&certificates, new.no.as_str())? {
                 return Err(Refusal::CertificateExists.into());
             }
-            replaced.status = CertificateStatus::Revoked { reason, at };
+            replaced.status = CertificateStatus::Revoked {
+                reason: reason.clone(),
+                at,
+            };
             put_json(&mut certificates, old.as_str(), &replaced)?;
             put_json(&mut certificates, new.no.as_str(), &new)?;
             open(txn, LEARNER_CERTIFICATES)?
@@ -153,7 +156,10 @@ impl CertificateStore for EmbeddedStore {
             let mut certificate: Certificate = get_json(&certificates, no.as_str())?
                 .ok_or(Failure::Refused(Refusal::UnknownCertificate))?;
             certificate.check_revocable()?;
-            certificate.status = CertificateStatus::Revoked { reason, at };
+            certificate.status = CertificateStatus::Revoked {
+                reason: reason.clone(),
+                at,
+            };
             put_json(&mut certificates, no.as_str(), &certificate)?;
             record(txn, &audit)
         })

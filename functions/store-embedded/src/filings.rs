@@ -190,7 +190,7 @@ impl FilingStore for EmbeddedStore {
                     status,
                     |renewal: &mut RenewalRegistration| {
                         renewal.status = status;
-                        renewal.decision = Some(decision);
+                        renewal.decision = Some(decision.clone());
                     },
                 ),
                 FilingKind::Application => decide(
@@ -200,7 +200,7 @@ impl FilingStore for EmbeddedStore {
                     status,
                     |application: &mut CertificateApplication| {
                         application.status = status;
-                        application.decision = Some(decision);
+                        application.decision = Some(decision.clone());
                     },
                 ),
                 // An approved claim grants the discount in the same write.
@@ -212,7 +212,7 @@ impl FilingStore for EmbeddedStore {
                         status,
                         |claim: &mut ReturningClaim| {
                             claim.status = status;
-                            claim.decision = Some(decision);
+                            claim.decision = Some(decision.clone());
                         },
                     )?;
                     if approve && outcome == Outcome::Applied {

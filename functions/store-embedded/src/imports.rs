@@ -20,9 +20,9 @@ impl ImportStore for EmbeddedStore {
         certificate: &Certificate,
         audit: &AuditEntry,
     ) -> StoreResult<Outcome> {
-        let (account, mut certificate) = (account.clone(), certificate.clone());
-        let mut audit = audit.clone();
+        let (account, certificate, audit) = (account.clone(), certificate.clone(), audit.clone());
         self.write("import_certificate", move |txn| {
+            let (mut certificate, mut audit) = (certificate.clone(), audit.clone());
             let accounts = open(txn, ACCOUNTS)?;
             let holder = match accounts.get(account.as_str()).or_backend()? {
                 Some(id) => Some(LearnerId::parse(id.value()).or_backend()?),

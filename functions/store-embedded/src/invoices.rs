@@ -75,7 +75,7 @@ impl InvoiceStore for EmbeddedStore {
                 .remove((invoice.status.as_str(), id.as_str()))
                 .or_backend()?;
             invoice.status = InvoiceStatus::Issued;
-            invoice.issued = Some(issued);
+            invoice.issued = Some(issued.clone());
             by_status
                 .insert((invoice.status.as_str(), id.as_str()), ())
                 .or_backend()?;

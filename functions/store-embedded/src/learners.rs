@@ -104,7 +104,7 @@ impl LearnerStore for EmbeddedStore {
         let (id, hash) = (id.clone(), hash.to_owned());
         self.write("set_password_hash", move |txn| {
             update_learner(txn, &id, |learner| {
-                learner.registration.password_hash = hash;
+                learner.registration.password_hash = hash.clone();
             })
         })
         .await
@@ -169,7 +169,9 @@ impl LearnerStore for EmbeddedStore {
     async fn bind_wechat_openid(&self, id: &LearnerId, openid: &OpenId) -> StoreResult<()> {
         let (id, openid) = (id.clone(), openid.clone());
         self.write("bind_wechat_openid", move |txn| {
-            update_learner(txn, &id, |learner| learner.wechat_openid = Some(openid))
+            update_learner(txn, &id, |learner| {
+                learner.wechat_openid = Some(openid.clone())
+            })
         })
         .await
     }

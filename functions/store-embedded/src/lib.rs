@@ -10,8 +10,8 @@
 //! redb is synchronous: reads run where they are called (a snapshot read
 //! from redb's page cache takes microseconds: handing it to tokio's blocking
 //! pool and back cost two thread wake-ups, which made most of a 学过了
-//! mark's time under load), writes on one writer thread that commits them in groups (`commits.rs`: each operation
-//! its own transaction, answered once a flush covering it is durable). Each
+//! mark's time under load), writes on one writer thread that commits them in groups (`commits.rs`: the
+//! operations queued meanwhile share one transaction and one durable commit). Each
 //! capability's storage is a module of its own (`learners.rs`, `cards.rs` …);
 //! `rows.rs` holds the table reads and writes they share.
 
@@ -72,13 +72,14 @@ impl EmbeddedStore {
         })
     }
 
-    /// Runs `work` as `operation` in one write transaction: committed if it
-    /// returns `Ok`, aborted (nothing written) if it returns `Err`; answered
-    /// once the commit is durable.
+    /// Runs `work` as `operation` in a write transaction: its writes kept if
+    /// it returns `Ok`, none of them if it returns `Err`; answered once the
+    /// commit is durable. `work` may run more than once (see `commits.rs`),
+    /// so it must not consume what it captured.
     async fn write<T, F>(&self, operation: &'static str, work: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&WriteTransaction) -> Attempt<T> + Send + 'static,
+        F: FnMut(&WriteTransaction) -> Attempt<T> + Send + 'static,
     {
         during(operation, self.writer.write(work)).await
     }

@@ -69,7 +69,7 @@ impl LookupStore for EmbeddedStore {
                 }
             }
             index(txn, &learner, &keys)?;
-            stored.registration.lookups = keys;
+            stored.registration.lookups = keys.clone();
             put_json(&mut learners, learner.as_str(), &stored)
         })
         .await

@@ -5,8 +5,9 @@
 
 use jiff::Timestamp;
 use redb::WriteTransaction;
+use ticedu_domain::catalogue::HourId;
 use ticedu_domain::requirement::LearnedHour;
-use ticedu_store::ids::{LearnerId, OrderNo, RefundNo, in_cycle};
+use ticedu_store::ids::{LearnerId, OrderNo, RefundNo, in_cycle, split_cycle};
 use ticedu_store::records::*;
 use ticedu_store::*;
 
@@ -14,7 +15,7 @@ use crate::EmbeddedStore;
 use crate::audit::record;
 use crate::learners::check_learner_exists;
 use crate::ledger::post_to_ledger;
-use crate::rows::{exists, get_json, open, open_read, put_json, rows_of};
+use crate::rows::{LAST, exists, get_json, open, open_read, put_json, rows_of};
 use crate::tables::{ENROLLMENTS, LEARNER_ORDERS, MARKS, NOTICES, ORDERS, RESERVATIONS};
 
 /// `(learner, hour@cycle)` keys of an order's hours in its cycle.
@@ -276,7 +277,7 @@ impl OrderStore for EmbeddedStore {
                 let entry = LedgerEntry::refund(&refund).or_backend()?;
                 post_to_ledger(txn, &stored.learner, &entry)?;
             }
-            stored.refunds.push(refund);
+            stored.refunds.push(refund.clone());
             put_json(&mut open(txn, ORDERS)?, order_no.as_str(), &stored)?;
             if let Some(audit) = &audit {
                 record(txn, audit)?;
@@ -302,7 +303,7 @@ impl OrderStore for EmbeddedStore {
             if found.settling(&status)? == Outcome::AlreadyApplied {
                 return Ok(Outcome::AlreadyApplied);
             }
-            found.status = status;
+            found.status = status.clone();
             put_json(&mut open(txn, ORDERS)?, stored.no.as_str(), &stored)?;
             Ok(Outcome::Applied)
         })
@@ -313,6 +314,32 @@ impl OrderStore for EmbeddedStore {
         let learner = learner.clone();
         self.read("enrollments", move |txn| {
             rows_of(&open_read(txn, ENROLLMENTS)?, learner.as_str())
+        })
+        .await
+    }
+
+    async fn hour_enrollments(
+        &self,
+        learner: &LearnerId,
+        hour: &HourId,
+    ) -> StoreResult<Vec<Enrollment>> {
+        let (learner, hour) = (learner.clone(), hour.to_string());
+        self.read("hour_enrollments", move |txn| {
+            // The hour's keys are `hour` and `hour@<cycle>`; the range also
+            // holds longer hours that start alike ("x/1" and "x/10").
+            let enrollments = open_read(txn, ENROLLMENTS)?;
+            let last = format!("{hour}@{LAST}");
+            let mut found = Vec::new();
+            let rows = enrollments
+                .range((learner.as_str(), hour.as_str())..=(learner.as_str(), last.as_str()))
+                .or_backend()?;
+            for row in rows {
+                let (key, value) = row.or_backend()?;
+                if split_cycle(key.value().1).0 == hour {
+                    found.push(serde_json::from_slice(value.value()).or_backend()?);
+                }
+            }
+            Ok(found)
         })
         .await
     }

@@ -60,8 +60,9 @@ impl ProgressStore for EmbeddedStore {
         required_seconds: u32,
         now: Timestamp,
     ) -> StoreResult<Outcome> {
-        let (learner_id, mut mark) = (learner.clone(), mark.clone());
+        let (learner_id, mark) = (learner.clone(), mark.clone());
         self.write("mark_learned", move |txn| {
+            let mut mark = mark.clone();
             let hour = mark.hour.to_string();
             let bought = in_cycle(&hour, bought_in);
             if !exists(

@@ -125,7 +125,7 @@ impl RecoveryStore for EmbeddedStore {
             put_json(&mut codes, learner.as_str(), &code)?;
             drop(codes);
             crate::learners::update_learner(txn, &learner, |stored| {
-                stored.registration.password_hash = hash;
+                stored.registration.password_hash = hash.clone();
             })?;
             Ok(Recovery::Recovered)
         })

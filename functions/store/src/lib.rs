@@ -250,6 +250,13 @@ pub trait OrderStore: Send + Sync {
         &self,
         learner: &LearnerId,
     ) -> impl Future<Output = StoreResult<Vec<Enrollment>>> + Send;
+    /// The learner's enrollments of one hour, in every cycle: what a lesson
+    /// or a 学过了 mark needs, without reading the whole bundle.
+    fn hour_enrollments(
+        &self,
+        learner: &LearnerId,
+        hour: &HourId,
+    ) -> impl Future<Output = StoreResult<Vec<Enrollment>>> + Send;
 }
 
 /// 学过了 marks (R10), one per hour and cycle.

@@ -2,6 +2,7 @@
 //! same write as the learner's move to the next; each cycle keeps its own
 //! purchases, marks and filing; staff decide a waiting filing once.
 
+use ticedu_domain::catalogue::HourId;
 use ticedu_domain::cycle::CycleNumber;
 use ticedu_domain::learner::LearnerKind;
 use ticedu_domain::requirement::LearnedHour;
@@ -136,6 +137,82 @@ pub async fn concurrent_certificates_for_one_cycle_store_exactly_one<S: Contract
     assert_eq!(
         store.learner(&learner.id).await.unwrap().unwrap().cycle,
         SECOND
+    );
+}
+
+/// One hour's enrollments are its own in every cycle, and no other hour's —
+/// not even one whose id starts the same ("sampling/1" and "sampling/10").
+pub async fn an_hours_enrollments_are_read_in_every_cycle_and_alone<S: ContractStore>(store: &S) {
+    let learner = funded(store, 4 * 1500).await;
+    let (one, ten) = (hour("sampling", 1), hour("sampling", 10));
+    store
+        .purchase_with_balance(&balance_order(&learner.id, vec![one.clone(), ten.clone()]))
+        .await
+        .unwrap();
+    let cycles = |enrollments: Vec<Enrollment>| -> Vec<(HourId, CycleNumber)> {
+        let mut found: Vec<_> = enrollments.into_iter().map(|e| (e.hour, e.cycle)).collect();
+        found.sort_by_key(|(_, cycle)| *cycle);
+        found
+    };
+    assert_eq!(
+        cycles(store.hour_enrollments(&learner.id, &one).await.unwrap()),
+        [(one.clone(), CycleNumber::FIRST)]
+    );
+    assert_eq!(
+        store
+            .mark_learned(&learner.id, &mark(&one), CycleNumber::FIRST, 0, now())
+            .await
+            .unwrap(),
+        Outcome::Applied
+    );
+    let certificate = certificate_for(&learner);
+    store
+        .issue_certificate(&certificate, &closing_for(&learner, &certificate), None)
+        .await
+        .unwrap();
+    store
+        .purchase_with_balance(&Order {
+            cycle: SECOND,
+            ..balance_order(&learner.id, vec![one.clone()])
+        })
+        .await
+        .unwrap();
+
+    assert_eq!(
+        cycles(store.hour_enrollments(&learner.id, &one).await.unwrap()),
+        [(one.clone(), CycleNumber::FIRST), (one.clone(), SECOND)]
+    );
+    assert_eq!(
+        cycles(store.hour_enrollments(&learner.id, &ten).await.unwrap()),
+        [(ten, CycleNumber::FIRST)]
+    );
+    let unbought = hour("sampling", 2);
+    assert!(
+        store
+            .hour_enrollments(&learner.id, &unbought)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let other = funded(store, 1500).await;
+    assert!(
+        store
+            .hour_enrollments(&other.id, &one)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The same rows as the whole list holds for that hour.
+    let whole: Vec<_> = store
+        .enrollments(&learner.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.hour == one)
+        .collect();
+    assert_eq!(
+        cycles(whole),
+        cycles(store.hour_enrollments(&learner.id, &one).await.unwrap())
     );
 }
 

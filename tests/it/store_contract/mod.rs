@@ -79,6 +79,7 @@ macro_rules! store_contract_tests {
             a_certificate_closes_its_cycle_once_with_the_learners_move,
             concurrent_certificates_for_one_cycle_store_exactly_one,
             each_cycle_keeps_its_own_purchases_marks_and_filing,
+            an_hours_enrollments_are_read_in_every_cycle_and_alone,
             staff_decide_a_waiting_filing_once,
             an_unapproved_application_cannot_close_its_cycle,
             an_approved_returning_claim_grants_the_discount_with_it,
