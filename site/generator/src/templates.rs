@@ -10,8 +10,8 @@ use tera::Tera;
 
 use crate::filters::{Markdown, NumFormat};
 use crate::global_fns::{
-    GetCatalogue, GetHash, GetPage, GetSection, GetTaxonomy, GetTaxonomyTerm, GetTaxonomyUrl,
-    GetUrl, LoadData, Now, TextDirection, Trans,
+    GetCatalogue, GetHash, GetImageMetadata, GetPage, GetSection, GetTaxonomy, GetTaxonomyTerm,
+    GetTaxonomyUrl, GetUrl, LoadData, Now, TextDirection, Trans,
 };
 use crate::lookup::Lookup;
 
@@ -102,6 +102,10 @@ fn register(tera: &mut Tera, lookup: &Arc<Lookup>) {
     tera.register_function("text_direction", TextDirection(Arc::clone(lookup)));
     tera.register_function("load_data", LoadData(Arc::clone(lookup)));
     tera.register_function("get_hash", GetHash(Arc::clone(lookup)));
+    tera.register_function(
+        "get_image_metadata",
+        GetImageMetadata::new(Arc::clone(lookup)),
+    );
     tera.register_function("get_catalogue", GetCatalogue(Arc::clone(lookup)));
     tera.register_function("now", Now::at_build_start());
     tera.register_filter("markdown", Markdown(Arc::clone(lookup)));

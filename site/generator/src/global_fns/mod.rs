@@ -1,12 +1,13 @@
 //! Zola's global functions (`get_url`, `get_section`, `get_page`,
 //! `get_taxonomy`, `get_taxonomy_term`, `get_taxonomy_url`, `load_data`,
-//! `trans`, `text_direction`, `get_hash`, `now`) and ours (`get_catalogue`), each a type
+//! `trans`, `text_direction`, `get_hash`, `get_image_metadata`, `now`) and ours (`get_catalogue`), each a type
 //! implementing `tera::Function` over the build's [`Lookup`], so that each
 //! can be called and tested without rendering a template.
 
 mod files;
 mod get_catalogue;
 mod get_hash;
+mod get_image_metadata;
 mod get_page;
 mod get_section;
 mod get_taxonomy;
@@ -25,6 +26,7 @@ mod taxonomy_fixture;
 
 pub use get_catalogue::GetCatalogue;
 pub use get_hash::GetHash;
+pub use get_image_metadata::GetImageMetadata;
 pub use get_page::GetPage;
 pub use get_section::GetSection;
 pub use get_taxonomy::GetTaxonomy;
