@@ -224,10 +224,7 @@ mod tests {
     fn a_missing_image_is_refused_unless_allowed() {
         let (_dir, lookup) = site();
         let function = GetImageMetadata::new(lookup);
-        let allowed = Kwargs::from([
-            ("path", "none.png".into()),
-            ("allow_missing", true.into()),
-        ]);
+        let allowed = Kwargs::from([("path", "none.png".into()), ("allow_missing", true.into())]);
         assert_eq!(call(&function, allowed, None).unwrap(), Value::none());
         assert_errors(
             &function,
