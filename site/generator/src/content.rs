@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use crate::config::{Config, slugify_path};
-use crate::headings::{Heading, InsertAnchor};
+use crate::headings::{InsertAnchor, toc_value};
 use crate::reading::reading_analytics;
 
 /// Front matter of a page, with the fields Zola documents.
@@ -82,7 +82,9 @@ pub struct Page {
     /// The rendered HTML, as the `content` every value of the page shares.
     pub html: tera::Value,
     pub summary: Option<String>,
-    pub toc: Vec<Heading>,
+    /// `toc`, made as the Markdown is rendered: its headings are freed
+    /// there rather than held to the end of the build beside the value.
+    pub toc: tera::Value,
     /// A page bundle's (`dir/index.md`) other files, everywhere under its
     /// folder, relative to `content/`: copied beside its HTML, as Zola does.
     pub assets: Vec<String>,
@@ -100,7 +102,8 @@ pub struct Section {
     pub reading: (usize, usize),
     pub path: String,
     pub html: String,
-    pub toc: Vec<Heading>,
+    /// As a page's.
+    pub toc: tera::Value,
     /// Indexes into the content's pages, sorted as `sort_by` says.
     pub pages: Vec<usize>,
     /// Pages its `sort_by` cannot place (no date, no weight, no title): as
@@ -369,7 +372,7 @@ fn add_implicit_roots(content: &mut Content, config: &Config) {
             reading: (0, 0),
             path,
             html: String::new(),
-            toc: Vec::new(),
+            toc: toc_value(&[]),
             pages: Vec::new(),
             ignored: Vec::new(),
             subsections: Vec::new(),
@@ -445,7 +448,7 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
             reading,
             path,
             html: String::new(),
-            toc: Vec::new(),
+            toc: toc_value(&[]),
             pages: Vec::new(),
             ignored: Vec::new(),
             subsections: Vec::new(),
@@ -515,7 +518,7 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
         section,
         html: tera::Value::safe_string(""),
         summary: None,
-        toc: Vec::new(),
+        toc: toc_value(&[]),
         assets: Vec::new(),
     }))
 }

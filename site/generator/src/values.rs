@@ -6,7 +6,6 @@ use tera::{Map, Value};
 
 use crate::config::Config;
 use crate::content::{Page, Section, date_text};
-use crate::headings::toc_value;
 
 pub fn toml_to_value(value: &toml::Value) -> Value {
     match value {
@@ -147,7 +146,7 @@ pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
                 .as_deref()
                 .map_or_else(Value::none, Value::safe_string),
         )
-        .set("toc", toc_value(&page.toc))
+        .set("toc", page.toc.clone())
         .set("word_count", words as i64)
         .set("reading_time", minutes as i64)
         .set(
@@ -266,7 +265,7 @@ pub fn section_value(
         .set("path", section.path.as_str())
         .set("components", components(&section.path))
         .set("colocated_path", Value::none())
-        .set("toc", toc_value(&section.toc))
+        .set("toc", section.toc.clone())
         .set("word_count", words as i64)
         .set("reading_time", minutes as i64)
         .set("lang", section.lang.as_str())

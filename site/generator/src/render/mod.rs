@@ -13,7 +13,7 @@ use tera::{Context as TeraContext, Tera, Value};
 
 use crate::config::Config;
 use crate::content::{self, Content};
-use crate::headings::InsertAnchor;
+use crate::headings::{InsertAnchor, toc_value};
 use crate::lookup::{self, catalogue_data, languages};
 use crate::markdown::Headings;
 use crate::sitemap::Sitemap;
@@ -186,6 +186,7 @@ pub fn render_site(
         }
         report.pages += 1;
     }
+    let page_jobs = jobs.len();
     for (section, value) in content.sections.iter().zip(&section_values) {
         if section.front.render == Some(false) || section.front.draft {
             continue;
@@ -249,6 +250,7 @@ pub fn render_site(
         }
         report.sections += 1;
     }
+    let sections_end = jobs.len();
     for page in data_pages(dirs, config, &tera)? {
         let value = values::Fields::new()
             .set("title", page.title.as_str())
@@ -285,12 +287,23 @@ pub fn render_site(
     }
     jobs.extend(listings.taxonomy_jobs(&found, &lookup, &mut sitemap)?);
     jobs.extend(listings.feed_jobs_of_site(&section_values)?);
-    jobs.extend(site_files(
+    let files = site_files(
         configs.get(&config.default_language),
         config,
         &sitemap,
         SITEMAP_LIMIT,
-    ));
+    );
+    // The sitemap and the sections (a listing each of every page, on a
+    // large site) are rendered first, beside the pages: taken last, they
+    // were rendered on one core while the other had nothing left to do.
+    // Pages and sections never share a path (see `collisions`); a file
+    // that an alias also writes stays last, to be written over it as before.
+    jobs[..sections_end].rotate_left(page_jobs);
+    let (last, first): (Vec<Job>, Vec<Job>) = files
+        .into_iter()
+        .partition(|file| jobs.iter().any(|job| job.path == file.path));
+    jobs.splice(0..0, first);
+    jobs.extend(last);
     let page_value = |i: usize| {
         let (lower, higher) = siblings[i];
         values::with_siblings(
@@ -440,7 +453,11 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             .transpose()
             .with_context(in_page)?;
         // Made the value every listing shares at once, so the HTML is not held twice.
-        Ok((tera::Value::safe_string(&body.html), body.toc, summary))
+        Ok((
+            tera::Value::safe_string(&body.html),
+            toc_value(&body.toc),
+            summary,
+        ))
     })?;
     for (page, (html, toc, summary)) in content.pages.iter_mut().zip(rendered_pages) {
         page.html = html;
@@ -478,7 +495,7 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
     }
     for (section, body) in content.sections.iter_mut().zip(rendered_sections) {
         section.html = body.html;
-        section.toc = body.toc;
+        section.toc = toc_value(&body.toc);
         section.markdown = String::new();
         section.templated = None;
     }
