@@ -456,7 +456,10 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
             assets: Vec::new(),
         }));
     }
-    let mut front: PageFront = toml::from_str(front).context("page front matter")?;
+    let mut front: PageFront = match crate::front_matter::plain_page_front(front) {
+        Some(front) => front,
+        None => toml::from_str(front).context("page front matter")?,
+    };
     // `dir/index.md` is the page `dir` (a page bundle).
     let (parent, own) = if base == "index" {
         dir.rsplit_once('/').unwrap_or(("", dir))
