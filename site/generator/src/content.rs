@@ -233,9 +233,10 @@ fn time_of_day(text: &str) -> Option<usize> {
 /// Reads every Markdown file under `root`.
 pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
     let mut files = Vec::new();
+    let globs = &config.ignored_content_globs;
+    // Without globs, no file's full path is made only to be matched against none.
     let ignored = |relative: &Path| {
-        let globs = &config.ignored_content_globs;
-        globs.is_match(relative) || globs.is_match(root.join(relative))
+        !globs.is_empty() && (globs.is_match(relative) || globs.is_match(root.join(relative)))
     };
     collect_markdown(root, root, &mut files)?;
     files.retain(|relative| !ignored(relative));
@@ -247,7 +248,16 @@ pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
         let relative = relative.to_string_lossy().replace('\\', "/");
         parse(config, &relative, &text).with_context(|| format!("in content/{relative}"))
     })?;
-    let mut content = Content::default();
+    // Room for every page at once: a page is large, and growing the list
+    // a page at a time copied them all over again, on one core.
+    let pages = parsed
+        .iter()
+        .filter(|file| matches!(file, File::Page(_)))
+        .count();
+    let mut content = Content {
+        pages: Vec::with_capacity(pages),
+        sections: Vec::new(),
+    };
     for file in parsed {
         match file {
             File::Page(page) => content.pages.push(page),

@@ -163,11 +163,14 @@ pub fn render_site(
             assets.push((to, content_dir.join(asset)));
         }
     }
-    for &i in &listed {
+    // The pages' sitemap entries, made on every core: one after the other,
+    // reaching into 10,000 page values held nowhere near the cache took
+    // the one core as long as the whole site's pages take both.
+    let entries = crate::parallel::map(&listed, |&i| {
         let page = &content.pages[i];
         // The page value's `extra`, shared rather than made again.
         let extra = page_values[i].get_from_path("extra").cloned();
-        sitemap.add(
+        Ok((
             config.permalink(&page.path),
             page.front
                 .updated
@@ -175,7 +178,11 @@ pub fn render_site(
                 .or(page.front.date.as_ref())
                 .map(content::date_text),
             extra.unwrap_or_else(|| values::table_to_value(&page.front.extra)),
-        );
+        ))
+    })?;
+    for (&i, (permalink, updated, extra)) in listed.iter().zip(entries) {
+        let page = &content.pages[i];
+        sitemap.add(permalink, updated, extra);
         if searchable && page.front.in_search_index.unwrap_or(true) {
             index(
                 &page.lang,
@@ -387,10 +394,12 @@ fn render(tera: &Tera, template: &str, context: &TeraContext) -> anyhow::Result<
 }
 
 fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> anyhow::Result<()> {
-    let mut permalinks = HashMap::new();
-    for page in &content.pages {
-        permalinks.insert(page.relative_path.clone(), config.permalink(&page.path));
-    }
+    // The permalinks written on every core, gathered on one.
+    let mut permalinks: HashMap<String, String> = crate::parallel::map(&content.pages, |page| {
+        Ok((page.relative_path.clone(), config.permalink(&page.path)))
+    })?
+    .into_iter()
+    .collect();
     for section in &content.sections {
         permalinks.insert(
             section.relative_path.clone(),
