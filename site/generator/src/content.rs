@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use crate::config::{Config, slugify_path};
-use crate::headings::{Heading, InsertAnchor};
+use crate::headings::{InsertAnchor, toc_value};
 use crate::reading::reading_analytics;
 
 /// Front matter of a page, with the fields Zola documents.
@@ -82,7 +82,9 @@ pub struct Page {
     /// The rendered HTML, as the `content` every value of the page shares.
     pub html: tera::Value,
     pub summary: Option<String>,
-    pub toc: Vec<Heading>,
+    /// `toc`, made as the Markdown is rendered: its headings are freed
+    /// there rather than held to the end of the build beside the value.
+    pub toc: tera::Value,
     /// A page bundle's (`dir/index.md`) other files, everywhere under its
     /// folder, relative to `content/`: copied beside its HTML, as Zola does.
     pub assets: Vec<String>,
@@ -100,7 +102,8 @@ pub struct Section {
     pub reading: (usize, usize),
     pub path: String,
     pub html: String,
-    pub toc: Vec<Heading>,
+    /// As a page's.
+    pub toc: tera::Value,
     /// Indexes into the content's pages, sorted as `sort_by` says.
     pub pages: Vec<usize>,
     /// Pages its `sort_by` cannot place (no date, no weight, no title): as
@@ -230,9 +233,10 @@ fn time_of_day(text: &str) -> Option<usize> {
 /// Reads every Markdown file under `root`.
 pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
     let mut files = Vec::new();
+    let globs = &config.ignored_content_globs;
+    // Without globs, no file's full path is made only to be matched against none.
     let ignored = |relative: &Path| {
-        let globs = &config.ignored_content_globs;
-        globs.is_match(relative) || globs.is_match(root.join(relative))
+        !globs.is_empty() && (globs.is_match(relative) || globs.is_match(root.join(relative)))
     };
     collect_markdown(root, root, &mut files)?;
     files.retain(|relative| !ignored(relative));
@@ -244,7 +248,16 @@ pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
         let relative = relative.to_string_lossy().replace('\\', "/");
         parse(config, &relative, &text).with_context(|| format!("in content/{relative}"))
     })?;
-    let mut content = Content::default();
+    // Room for every page at once: a page is large, and growing the list
+    // a page at a time copied them all over again, on one core.
+    let pages = parsed
+        .iter()
+        .filter(|file| matches!(file, File::Page(_)))
+        .count();
+    let mut content = Content {
+        pages: Vec::with_capacity(pages),
+        sections: Vec::new(),
+    };
     for file in parsed {
         match file {
             File::Page(page) => content.pages.push(page),
@@ -369,7 +382,7 @@ fn add_implicit_roots(content: &mut Content, config: &Config) {
             reading: (0, 0),
             path,
             html: String::new(),
-            toc: Vec::new(),
+            toc: toc_value(&[]),
             pages: Vec::new(),
             ignored: Vec::new(),
             subsections: Vec::new(),
@@ -445,7 +458,7 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
             reading,
             path,
             html: String::new(),
-            toc: Vec::new(),
+            toc: toc_value(&[]),
             pages: Vec::new(),
             ignored: Vec::new(),
             subsections: Vec::new(),
@@ -453,7 +466,10 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
             assets: Vec::new(),
         }));
     }
-    let mut front: PageFront = toml::from_str(front).context("page front matter")?;
+    let mut front: PageFront = match crate::front_matter::plain_page_front(front) {
+        Some(front) => front,
+        None => toml::from_str(front).context("page front matter")?,
+    };
     // `dir/index.md` is the page `dir` (a page bundle).
     let (parent, own) = if base == "index" {
         dir.rsplit_once('/').unwrap_or(("", dir))
@@ -515,7 +531,7 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
         section,
         html: tera::Value::safe_string(""),
         summary: None,
-        toc: Vec::new(),
+        toc: toc_value(&[]),
         assets: Vec::new(),
     }))
 }

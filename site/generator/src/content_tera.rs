@@ -22,7 +22,7 @@ use crate::{SiteDirs, lookup, templates, values};
 
 /// Whether Tera has anything to do in `text`, checked before building an
 /// engine: `{` is rare in Markdown, so it is looked for at memchr's speed
-/// (every page of a large site is checked, one after the other).
+/// (every page of a large site is checked).
 pub fn needs_templating(text: &str) -> bool {
     text.match_indices('{')
         .any(|(at, _)| matches!(text.as_bytes().get(at + 1), Some(b'{' | b'%')))
@@ -32,12 +32,11 @@ pub fn needs_templating(text: &str) -> bool {
 /// `templated` Markdown. Nothing is built when no file holds Tera.
 pub fn render(content: &mut Content, config: &Config, dirs: &SiteDirs) -> anyhow::Result<()> {
     let skip = &config.skip_content_templating_globs;
-    let page_jobs: Vec<usize> = (0..content.pages.len())
-        .filter(|&i| {
-            let page = &content.pages[i];
-            needs_templating(&page.markdown) && !skip.is_match(&page.relative_path)
-        })
-        .collect();
+    // Every page's Markdown is looked through, on every core.
+    let templated = crate::parallel::map(&content.pages, |page| {
+        Ok(needs_templating(&page.markdown) && !skip.is_match(&page.relative_path))
+    })?;
+    let page_jobs: Vec<usize> = (0..content.pages.len()).filter(|&i| templated[i]).collect();
     let section_jobs: Vec<usize> = (0..content.sections.len())
         .filter(|&i| {
             let section = &content.sections[i];

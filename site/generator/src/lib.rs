@@ -18,6 +18,7 @@ pub mod content;
 pub mod content_tera;
 pub mod feeds;
 pub mod filters;
+mod front_matter;
 pub mod global_fns;
 pub mod headings;
 pub mod lessons;

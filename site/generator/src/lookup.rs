@@ -107,17 +107,18 @@ pub fn build(
                 (s.relative_path.clone(), (v.clone(), without_pages))
             })
             .collect(),
-        permalinks: content
-            .pages
-            .iter()
-            .map(|p| (p.relative_path.clone(), config.permalink(&p.path)))
-            .chain(
-                content
-                    .sections
-                    .iter()
-                    .map(|s| (s.relative_path.clone(), config.permalink(&s.path))),
-            )
-            .collect(),
+        // The pages' permalinks written on every core, gathered on one.
+        permalinks: crate::parallel::map(&content.pages, |p| {
+            Ok((p.relative_path.clone(), config.permalink(&p.path)))
+        })?
+        .into_iter()
+        .chain(
+            content
+                .sections
+                .iter()
+                .map(|s| (s.relative_path.clone(), config.permalink(&s.path))),
+        )
+        .collect(),
         catalogue: HashMap::new(),
         taxonomies: taxonomy_entries(found, &page_values),
         config,

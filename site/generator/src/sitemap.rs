@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use tera::Value;
 
-use crate::values::Fields;
+use crate::values::{Shape, Shaped};
 
 /// Entries by permalink: sorted and without duplicates however they are added.
 #[derive(Default)]
@@ -40,19 +40,21 @@ impl Sitemap {
 fn entries_value<'a>(
     entries: impl Iterator<Item = (&'a String, &'a (Option<String>, Value))>,
 ) -> Value {
-    entries
-        .map(|(permalink, (updated, extra))| {
-            Fields::new()
-                .set("permalink", permalink.as_str())
-                .set(
-                    "updated",
-                    updated.as_deref().map_or_else(Value::none, Value::from),
-                )
-                .set("extra", extra.clone())
-                .build()
-        })
-        .collect::<Vec<_>>()
-        .into()
+    static SHAPE: Shape = Shape::new();
+    let entries: Vec<_> = entries.collect();
+    // On every core: one map per page of the site.
+    crate::parallel::map(&entries, |(permalink, (updated, extra))| {
+        Ok(Shaped::new(&SHAPE, 3)
+            .set("permalink", permalink.as_str())
+            .set(
+                "updated",
+                updated.as_deref().map_or_else(Value::none, Value::from),
+            )
+            .set("extra", extra.clone())
+            .build())
+    })
+    .expect("a sitemap entry is made without fail")
+    .into()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use tera::{Context as TeraContext, Tera, Value};
 
 use crate::config::Config;
 use crate::content::{self, Content};
-use crate::headings::InsertAnchor;
+use crate::headings::{InsertAnchor, toc_value};
 use crate::lookup::{self, catalogue_data, languages};
 use crate::markdown::Headings;
 use crate::sitemap::Sitemap;
@@ -163,11 +163,14 @@ pub fn render_site(
             assets.push((to, content_dir.join(asset)));
         }
     }
-    for &i in &listed {
+    // The pages' sitemap entries, made on every core: one after the other,
+    // reaching into 10,000 page values held nowhere near the cache took
+    // the one core as long as the whole site's pages take both.
+    let entries = crate::parallel::map(&listed, |&i| {
         let page = &content.pages[i];
         // The page value's `extra`, shared rather than made again.
         let extra = page_values[i].get_from_path("extra").cloned();
-        sitemap.add(
+        Ok((
             config.permalink(&page.path),
             page.front
                 .updated
@@ -175,7 +178,11 @@ pub fn render_site(
                 .or(page.front.date.as_ref())
                 .map(content::date_text),
             extra.unwrap_or_else(|| values::table_to_value(&page.front.extra)),
-        );
+        ))
+    })?;
+    for (&i, (permalink, updated, extra)) in listed.iter().zip(entries) {
+        let page = &content.pages[i];
+        sitemap.add(permalink, updated, extra);
         if searchable && page.front.in_search_index.unwrap_or(true) {
             index(
                 &page.lang,
@@ -186,6 +193,7 @@ pub fn render_site(
         }
         report.pages += 1;
     }
+    let page_jobs = jobs.len();
     for (section, value) in content.sections.iter().zip(&section_values) {
         if section.front.render == Some(false) || section.front.draft {
             continue;
@@ -249,6 +257,7 @@ pub fn render_site(
         }
         report.sections += 1;
     }
+    let sections_end = jobs.len();
     for page in data_pages(dirs, config, &tera)? {
         let value = values::Fields::new()
             .set("title", page.title.as_str())
@@ -285,12 +294,23 @@ pub fn render_site(
     }
     jobs.extend(listings.taxonomy_jobs(&found, &lookup, &mut sitemap)?);
     jobs.extend(listings.feed_jobs_of_site(&section_values)?);
-    jobs.extend(site_files(
+    let files = site_files(
         configs.get(&config.default_language),
         config,
         &sitemap,
         SITEMAP_LIMIT,
-    ));
+    );
+    // The sitemap and the sections (a listing each of every page, on a
+    // large site) are rendered first, beside the pages: taken last, they
+    // were rendered on one core while the other had nothing left to do.
+    // Pages and sections never share a path (see `collisions`); a file
+    // that an alias also writes stays last, to be written over it as before.
+    jobs[..sections_end].rotate_left(page_jobs);
+    let (last, first): (Vec<Job>, Vec<Job>) = files
+        .into_iter()
+        .partition(|file| jobs.iter().any(|job| job.path == file.path));
+    jobs.splice(0..0, first);
+    jobs.extend(last);
     let page_value = |i: usize| {
         let (lower, higher) = siblings[i];
         values::with_siblings(
@@ -374,10 +394,12 @@ fn render(tera: &Tera, template: &str, context: &TeraContext) -> anyhow::Result<
 }
 
 fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> anyhow::Result<()> {
-    let mut permalinks = HashMap::new();
-    for page in &content.pages {
-        permalinks.insert(page.relative_path.clone(), config.permalink(&page.path));
-    }
+    // The permalinks written on every core, gathered on one.
+    let mut permalinks: HashMap<String, String> = crate::parallel::map(&content.pages, |page| {
+        Ok((page.relative_path.clone(), config.permalink(&page.path)))
+    })?
+    .into_iter()
+    .collect();
     for section in &content.sections {
         permalinks.insert(
             section.relative_path.clone(),
@@ -440,7 +462,11 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             .transpose()
             .with_context(in_page)?;
         // Made the value every listing shares at once, so the HTML is not held twice.
-        Ok((tera::Value::safe_string(&body.html), body.toc, summary))
+        Ok((
+            tera::Value::safe_string(&body.html),
+            toc_value(&body.toc),
+            summary,
+        ))
     })?;
     for (page, (html, toc, summary)) in content.pages.iter_mut().zip(rendered_pages) {
         page.html = html;
@@ -478,7 +504,7 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
     }
     for (section, body) in content.sections.iter_mut().zip(rendered_sections) {
         section.html = body.html;
-        section.toc = body.toc;
+        section.toc = toc_value(&body.toc);
         section.markdown = String::new();
         section.templated = None;
     }
