@@ -4,6 +4,7 @@
 //! description, created}`.
 
 use std::collections::HashMap;
+use std::io::Seek;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -97,14 +98,16 @@ impl ImageMetadata {
         if extension == "svg" {
             return Self::svg(path);
         }
-        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-        let kind = imagesize::image_type(&bytes).map_err(|e| e.to_string())?;
+        // The header and the EXIF block only: a photo may be megabytes.
+        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        let mut file = std::io::BufReader::new(file);
+        let kind = imagesize::reader_type(&mut file).map_err(|e| e.to_string())?;
         let (format, mime) = names(&kind).ok_or("The image format could not be determined")?;
-        let size = imagesize::blob_size(&bytes).map_err(|e| e.to_string())?;
+        file.rewind().map_err(|e| e.to_string())?;
+        let size = imagesize::reader_size(&mut file).map_err(|e| e.to_string())?;
         let (width, height) = (dimension(size.width)?, dimension(size.height)?);
-        let exif = exif::Reader::new()
-            .read_from_container(&mut std::io::Cursor::new(&bytes))
-            .ok();
+        file.rewind().map_err(|e| e.to_string())?;
+        let exif = exif::Reader::new().read_from_container(&mut file).ok();
         let field = |tag| exif.as_ref()?.get_field(tag, exif::In::PRIMARY);
         let text = |tag| match &field(tag)?.value {
             exif::Value::Ascii(lines) => lines
