@@ -34,6 +34,12 @@ use ticedu_store_embedded::EmbeddedStore;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
+/// mimalloc: the store's writer thread allocates what the request threads
+/// free, and glibc's malloc spent a sixth of a durable 学过了 mark's CPU on
+/// it (issue 21's load benchmark).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     telemetry::init_for_terminal();
