@@ -1,5 +1,5 @@
-//! `config.toml`, as Zola reads it (the keys this generator uses; the rest
-//! is passed to templates untouched as `config`). As in Zola, the top-level
+//! `config.toml`, as Zola reads it (the keys this generator uses; templates
+//! see `config` as Zola 0.23 serialises it, `render/context.rs`). As in Zola, the top-level
 //! `taxonomies`, `generate_feeds` and `feed_filenames` are the default
 //! language's, and `[languages.<code>]` holds each other language's own.
 

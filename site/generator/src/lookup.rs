@@ -20,6 +20,8 @@ use crate::{SiteDirs, catalogue, translations, values};
 pub struct Lookup {
     pub config: Config,
     pub root: PathBuf,
+    /// `content/`, as `page.translations` give its files' paths.
+    pub content_dir: PathBuf,
     pub static_dir: PathBuf,
     /// `guide/fees.md` → the page's value.
     pub pages: HashMap<String, Value>,
@@ -44,6 +46,18 @@ pub struct TaxonomyEntry {
 }
 
 impl Lookup {
+    /// A content path as templates give it (`blog/a.md`, `./blog/a.md`, or
+    /// absolute under `content/`) as the pages and sections are keyed.
+    pub fn content_relative(&self, path: &str) -> Option<String> {
+        let full = self.content_dir.join(path);
+        let relative = full.strip_prefix(&self.content_dir).ok()?;
+        let parts: Option<Vec<&str>> = relative
+            .components()
+            .map(|c| c.as_os_str().to_str())
+            .collect();
+        Some(parts?.join("/"))
+    }
+
     /// A taxonomy of `lang` by its `kind`: the name, as Zola 0.22 keys it, or
     /// the slug, as 0.23 does (they differ for names that slug differently).
     pub fn taxonomy(&self, lang: &str, kind: &str) -> Option<&TaxonomyEntry> {
@@ -90,6 +104,7 @@ pub fn build(
         .collect();
     let mut lookup = Lookup {
         root: dirs.root.clone(),
+        content_dir,
         static_dir: dirs.static_files(),
         pages: content
             .pages

@@ -135,6 +135,22 @@ fn without_footnote_references(html: &str) -> String {
     out
 }
 
+/// The URL an internal link (`blog/a.md#part`, after `@/`) goes to, as Zola
+/// resolves it: the permalink of the file (its path percent-decoded, for
+/// file names that are not slugs) and the first anchor after it.
+pub(crate) fn internal_permalink(
+    target: &str,
+    permalinks: &HashMap<String, String>,
+) -> Option<String> {
+    let mut parts = target.split('#');
+    let file = percent_encoding::percent_decode_str(parts.next()?).decode_utf8_lossy();
+    let url = permalinks.get(file.as_ref())?;
+    Some(match parts.next() {
+        Some(anchor) => format!("{url}#{anchor}"),
+        None => url.clone(),
+    })
+}
+
 /// Renders `markdown`; `permalinks` maps content paths (`guide/fees.md`) to URLs.
 pub fn render(
     markdown: &str,
@@ -149,19 +165,10 @@ pub fn render(
             title,
             id,
         }) if dest_url.starts_with("@/") => {
-            let (target, anchor) = dest_url[2..]
-                .split_once('#')
-                .map_or((&dest_url[2..], None), |(t, a)| (t, Some(a)));
-            let url = match permalinks.get(target) {
-                Some(url) => match anchor {
-                    Some(anchor) => format!("{url}#{anchor}"),
-                    None => url.clone(),
-                },
-                None => {
-                    missing.get_or_insert_with(|| target.to_owned());
-                    String::new()
-                }
-            };
+            let url = internal_permalink(&dest_url[2..], permalinks).unwrap_or_else(|| {
+                missing.get_or_insert_with(|| dest_url[2..].to_owned());
+                String::new()
+            });
             Event::Start(Tag::Link {
                 link_type,
                 dest_url: CowStr::from(url),

@@ -105,6 +105,24 @@ pub fn find(content: &Content, config: &Config, content_dir: &Path) -> (Vec<Valu
     )
 }
 
+/// The path of `relative`'s version in `lang`, whichever language
+/// `relative` is in: `blog/a.fr.md` in `en` (the default) → `blog/a.md`,
+/// `blog/a.md` in `fr` → `blog/a.fr.md`.
+pub(crate) fn version_path(relative: &str, lang: &str, config: &Config) -> String {
+    let stem = relative.strip_suffix(".md").unwrap_or(relative);
+    let stem = config
+        .languages
+        .keys()
+        .filter(|other| **other != config.default_language)
+        .find_map(|other| stem.strip_suffix(&format!(".{other}")))
+        .unwrap_or(stem);
+    if lang == config.default_language {
+        format!("{stem}.md")
+    } else {
+        format!("{stem}.{lang}.md")
+    }
+}
+
 /// `guide/fees.en.md` → `guide/fees`.
 fn canonical(relative: &str, lang: &str, config: &Config) -> String {
     let stem = relative.strip_suffix(".md").unwrap_or(relative);

@@ -194,3 +194,8 @@ fn the_drafts_fixture_builds_as_zola_builds_it() {
 fn the_images_fixture_builds_as_zola_builds_it() {
     same_as_zola("zola-images");
 }
+
+#[test]
+fn the_lookups_fixture_builds_as_zola_builds_it() {
+    same_as_zola("zola-lookups");
+}

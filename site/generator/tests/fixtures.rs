@@ -74,7 +74,7 @@ tagline = "A fixture"
     write(
         root,
         "templates/index.html",
-        "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1>{{ section.content | safe }}{% set blog = get_section(path=\"blog/_index.md\") %}<ul>{% for p in blog.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a> {{ p.date }}</li>{% endfor %}</ul>{% set people = load_data(path=\"data/people.toml\") %}{% for person in people.person %}<p>{{ person.name }}</p>{% endfor %}{{ \"**md**\" | markdown(inline=true) | safe }}{% endblock content %}",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1>{{ section.content | safe }}{% set blog = get_section(path=\"blog/_index.md\", lang=\"en\") %}<ul>{% for p in blog.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a> {{ p.date }}</li>{% endfor %}</ul>{% set people = load_data(path=\"data/people.toml\") %}{% for person in people.person %}<p>{{ person.name }}</p>{% endfor %}{{ \"**md**\" | markdown(inline=true) | safe }}{% endblock content %}",
     );
     write(
         root,

@@ -64,6 +64,7 @@ pub fn site_with(change: impl FnOnce(&mut Lookup)) -> (tempfile::TempDir, Arc<Lo
     let mut lookup = Lookup {
         config: Config::parse(CONFIG).expect("the fixture config parses"),
         static_dir: root.join("static"),
+        content_dir: root.join("content"),
         root,
         pages: HashMap::from([
             ("blog/first.md".to_owned(), first),

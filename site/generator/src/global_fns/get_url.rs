@@ -9,6 +9,7 @@ use tera::{Error, Function, Kwargs, State, TeraResult};
 use super::files::{read_static, sha256_hex};
 use super::{language, localised};
 use crate::lookup::Lookup;
+use crate::markdown::internal_permalink;
 
 /// Characters of the SHA-256 kept in `?h=`: enough to change with the file, short in the HTML.
 const CACHEBUST_DIGITS: usize = 20;
@@ -16,13 +17,15 @@ const CACHEBUST_DIGITS: usize = 20;
 pub struct GetUrl(pub Arc<Lookup>);
 
 impl GetUrl {
-    fn content_permalink(&self, path: &str, content: &str, lang: &str) -> TeraResult<String> {
-        let permalinks = &self.0.permalinks;
-        permalinks
-            .get(&localised(content, lang, &self.0.config))
-            .or_else(|| permalinks.get(content))
-            .cloned()
-            .ok_or_else(|| Error::message(format!("get_url: no content file {path}")))
+    /// An `@/` path's permalink in `lang`: its translation's, or nothing, as
+    /// in Zola 0.23 (no falling back to another language's page).
+    fn content_permalink(&self, path: &str, lang: &str) -> TeraResult<String> {
+        let localised = localised(path, lang, &self.0.config);
+        internal_permalink(&localised[2..], &self.0.permalinks).ok_or_else(|| {
+            Error::message(format!(
+                "`get_url`: could not resolve URL for link `{localised}` not found."
+            ))
+        })
     }
 }
 
@@ -32,8 +35,8 @@ impl Function<TeraResult<String>> for GetUrl {
         let lang = language("get_url", &kwargs, state, &self.0.config)?;
         let trailing_slash = kwargs.get::<bool>("trailing_slash")?.unwrap_or(false);
         let cachebust = kwargs.get::<bool>("cachebust")?.unwrap_or(false);
-        if let Some(content) = path.strip_prefix("@/") {
-            return self.content_permalink(path, content, &lang);
+        if path.starts_with("@/") {
+            return self.content_permalink(path, &lang);
         }
         // Another path takes the language's prefix only when `lang` is
         // given (not the page's), unless it already starts with it.
@@ -105,6 +108,30 @@ mod tests {
         assert_eq!(url(first(), Some("fr")).unwrap(), french.into());
         let asked_in_french = with("@/blog/first.md", "lang", "fr".into());
         assert_eq!(url(asked_in_french, Some("en")).unwrap(), french.into());
+        let anchored = Kwargs::from([("path", "@/blog/first.md#part".into())]);
+        assert_eq!(
+            url(anchored, Some("fr")).unwrap(),
+            format!("{french}#part").into()
+        );
+    }
+
+    #[test]
+    fn a_content_path_without_a_version_in_the_language_is_refused_as_zola_does() {
+        let (_dir, lookup) = site();
+        let in_french = |path: &str| {
+            call(
+                &GetUrl(Arc::clone(&lookup)),
+                Kwargs::from([("path", path.into())]),
+                Some("fr"),
+            )
+        };
+        let untranslated = in_french("@/blog/second.md").unwrap_err().to_string();
+        assert!(
+            untranslated.contains("could not resolve URL for link `@/blog/second.fr.md`"),
+            "{untranslated}"
+        );
+        // Zola adds the language to a path that has one already.
+        assert!(in_french("@/blog/first.fr.md").is_err());
     }
 
     #[test]
@@ -133,7 +160,7 @@ mod tests {
                 (with("a", "cachebust", "yes".into()), "expected `bool`"),
                 (
                     Kwargs::from([("path", "@/gone.md".into())]),
-                    "get_url: no content file @/gone.md",
+                    "`get_url`: could not resolve URL for link `@/gone.md` not found.",
                 ),
                 (
                     with("gone.js", "cachebust", true.into()),

@@ -38,9 +38,13 @@ pub use now::Now;
 pub use text_direction::TextDirection;
 pub use trans::Trans;
 
+use std::collections::HashMap;
+
 use tera::{Error, Kwargs, State, TeraResult};
 
 use crate::config::Config;
+use crate::lookup::Lookup;
+use crate::translations;
 
 /// The `lang` argument, else the language of the page being rendered, else
 /// the site's default. A `lang` the site does not configure is refused, as
@@ -59,14 +63,47 @@ fn language(function: &str, kwargs: &Kwargs, state: &State, config: &Config) -> 
         .unwrap_or_else(|| config.default_language.clone()))
 }
 
-/// `guide/_index.md` in `en` → `guide/_index.en.md`.
+/// `@/blog/post.md` in `fr` → `@/blog/post.fr.md`, as Zola 0.23 names an
+/// internal link's translation: the language goes before the last
+/// extension, whatever the path holds already (`@/blog/post.fr.md` in `fr`
+/// finds nothing, in Zola as here).
 fn localised(path: &str, lang: &str, config: &Config) -> String {
-    if lang == config.default_language || path.ends_with(&format!(".{lang}.md")) {
+    if lang == config.default_language {
         return path.to_owned();
     }
-    match path.strip_suffix(".md") {
-        Some(stem) => format!("{stem}.{lang}.md"),
-        None => path.to_owned(),
+    match path.rsplit_once('.') {
+        Some((stem, extension)) => format!("{stem}.{lang}.{extension}"),
+        None => format!("{lang}.{path}"),
+    }
+}
+
+/// What `get_page` and `get_section` answer, as Zola 0.23 finds it: the
+/// file `path` names (under `content/`, or absolute as `page.translations`
+/// give it), then that file's version in `lang`. A file without a version
+/// in `lang` is not found: Zola refuses it rather than answer in another
+/// language.
+fn version_in<'a, T>(
+    found: &'a HashMap<String, T>,
+    kind: &str,
+    path: &str,
+    lang: &str,
+    lookup: &Lookup,
+) -> TeraResult<&'a T> {
+    let named = lookup
+        .content_relative(path)
+        .filter(|relative| found.contains_key(relative))
+        .ok_or_else(|| Error::message(format!("{kind} `{path}` not found.")))?;
+    found
+        .get(&translations::version_path(&named, lang, &lookup.config))
+        .ok_or_else(|| Error::message(format!("{kind} `{path}` not found for language `{lang}`.")))
+}
+
+/// `Ok(None)` for what is missing when the template says `allow_missing`.
+fn allowing_missing<T>(kwargs: &Kwargs, found: TeraResult<T>) -> TeraResult<Option<T>> {
+    match found {
+        Ok(value) => Ok(Some(value)),
+        Err(_) if kwargs.get::<bool>("allow_missing")?.unwrap_or(false) => Ok(None),
+        Err(error) => Err(error),
     }
 }
 
@@ -104,16 +141,26 @@ mod tests {
     }
 
     #[test]
-    fn a_content_path_is_localised_only_outside_the_default_language() {
+    fn an_internal_link_is_localised_as_zola_does_outside_the_default_language() {
         let (_dir, lookup) = site();
         let config = &lookup.config;
-        assert_eq!(localised("blog/_index.md", "en", config), "blog/_index.md");
         assert_eq!(
-            localised("blog/_index.md", "fr", config),
-            "blog/_index.fr.md"
+            localised("@/blog/_index.md", "en", config),
+            "@/blog/_index.md"
         );
-        assert_eq!(localised("blog/a.fr.md", "fr", config), "blog/a.fr.md");
-        assert_eq!(localised("blog/", "fr", config), "blog/");
+        assert_eq!(
+            localised("@/blog/_index.md", "fr", config),
+            "@/blog/_index.fr.md"
+        );
+        assert_eq!(
+            localised("@/blog/a.md#part", "fr", config),
+            "@/blog/a.fr.md#part"
+        );
+        assert_eq!(
+            localised("@/blog/a.fr.md", "fr", config),
+            "@/blog/a.fr.fr.md",
+            "Zola finds nothing there"
+        );
     }
 
     #[test]
