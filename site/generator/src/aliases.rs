@@ -17,7 +17,8 @@ pub fn alias_path(alias: &str) -> String {
     .replace("//", "/")
 }
 
-/// Every alias of the site's pages and sections (drafts have none), with
+/// Every alias of the site's pages and sections (drafts have none; a page
+/// with `render = false` keeps its, as in Zola), with
 /// the permalink it sends to.
 pub fn aliases(content: &Content, config: &Config) -> Vec<(String, String)> {
     let pages = content

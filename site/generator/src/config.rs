@@ -19,6 +19,11 @@ pub struct Config {
     pub title: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// A folder of `themes/` whose templates and static files the site
+    /// takes where it has none of its own, and whose `theme.toml` `[extra]`
+    /// fills what the site's leaves out.
+    #[serde(default)]
+    pub theme: Option<String>,
     #[serde(default = "default_language")]
     pub default_language: String,
     #[serde(default)]
@@ -268,11 +273,43 @@ fn glob_set(patterns: &[String]) -> anyhow::Result<globset::GlobSet> {
     Ok(set.build()?)
 }
 
+/// What `from` has and `into` lacks, added to `into` (tables merged key by
+/// key, the site's value kept wherever both have one), as Zola merges a
+/// theme's `[extra]` into the site's.
+fn fill_in(into: &mut toml::Table, from: &toml::Table) -> anyhow::Result<()> {
+    for (key, value) in from {
+        match (into.get_mut(key), value) {
+            (None, _) => {
+                into.insert(key.clone(), value.clone());
+            }
+            (Some(toml::Value::Table(own)), toml::Value::Table(theirs)) => fill_in(own, theirs)?,
+            (Some(toml::Value::Table(_)), _) | (Some(_), toml::Value::Table(_)) => {
+                bail!("`{key}` is a table in one file and not in the other")
+            }
+            (Some(_), _) => {}
+        }
+    }
+    Ok(())
+}
+
 impl Config {
     pub fn load(path: &Path) -> anyhow::Result<Self> {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        Self::parse(&text).with_context(|| format!("in {}", path.display()))
+        let mut config = Self::parse(&text).with_context(|| format!("in {}", path.display()))?;
+        if let Some(theme) = &config.theme {
+            let root = path.parent().unwrap_or(Path::new("."));
+            let file = crate::SiteDirs::new(root).theme(theme).join("theme.toml");
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("theme `{theme}`: reading {}", file.display()))?;
+            let theme_config: toml::Table =
+                toml::from_str(&text).with_context(|| format!("in {}", file.display()))?;
+            if let Some(toml::Value::Table(extra)) = theme_config.get("extra") {
+                fill_in(&mut config.extra, extra)
+                    .with_context(|| format!("merging the [extra] of {}", file.display()))?;
+            }
+        }
+        Ok(config)
     }
 
     pub fn parse(text: &str) -> anyhow::Result<Self> {

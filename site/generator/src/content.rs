@@ -22,7 +22,8 @@ pub struct PageFront {
     pub updated: Option<toml::Value>,
     pub weight: Option<i64>,
     pub draft: bool,
-    /// `render = false` writes no file for the page; it is still listed.
+    /// `render = false` writes no file for the page and, as in Zola 0.23,
+    /// leaves it out of every list ([`Page::is_listed`]); `get_page` finds it.
     pub render: Option<bool>,
     pub slug: Option<String>,
     pub path: Option<String>,
@@ -88,6 +89,15 @@ pub struct Page {
     /// A page bundle's (`dir/index.md`) other files, everywhere under its
     /// folder, relative to `content/`: copied beside its HTML, as Zola does.
     pub assets: Vec<String>,
+}
+
+impl Page {
+    /// Whether the page is in its section's pages, its taxonomies' terms,
+    /// the feeds, the sitemap and the other versions' translations:
+    /// neither a draft nor `render = false`, as in Zola 0.23.
+    pub fn is_listed(&self) -> bool {
+        !self.front.draft && self.front.render != Some(false)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -550,7 +560,11 @@ pub fn link_sections(content: &mut Content, config: &Config) -> anyhow::Result<(
         section.subsections.clear();
     }
     for (position, page) in content.pages.iter_mut().enumerate() {
-        if page.front.draft {
+        if !page.is_listed() {
+            // Zola gives a page it does not render no ancestors either.
+            if page.front.render == Some(false) {
+                page.listed_in.clear();
+            }
             continue;
         }
         // A page whose folder has no section (in its language) is an
@@ -585,6 +599,16 @@ pub fn link_sections(content: &mut Content, config: &Config) -> anyhow::Result<(
     for (parent, child) in relations {
         parent_of.insert(index[&child], parent);
         content.sections[parent].subsections.push(child);
+    }
+    // By weight, as Zola orders them (the paths break ties, where Zola's
+    // order is a hash map's).
+    let weights: BTreeMap<String, i64> = content
+        .sections
+        .iter()
+        .map(|s| (s.relative_path.clone(), s.front.weight.unwrap_or(0)))
+        .collect();
+    for section in &mut content.sections {
+        section.subsections.sort_by_key(|child| weights[child]);
     }
     // A transparent section's pages are also its parent's (and further up
     // while the parent is transparent too), sorted among them.

@@ -50,7 +50,7 @@ pub fn render(content: &mut Content, config: &Config, dirs: &SiteDirs) -> anyhow
     // before rendering, as the page itself is; taxonomies are not built yet.
     let (lookup, _, _) = lookup::build(dirs, config.clone(), content, &[])?;
     let lookup = Arc::new(lookup);
-    let tera = templates::engine(&dirs.templates(), Arc::clone(&lookup))?;
+    let tera = templates::engine(dirs, Arc::clone(&lookup))?;
     let configs = Configs::new(config);
     let render =
         |text: &str, lang: &str, key: &'static str, value: Value| -> anyhow::Result<String> {

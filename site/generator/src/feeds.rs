@@ -31,7 +31,7 @@ pub fn select(
     let date = |i: usize| pages[i].front.date.as_ref().map(date_text);
     let mut dated: Vec<(String, String, usize)> = candidates
         .into_iter()
-        .filter(|&i| !pages[i].front.draft)
+        .filter(|&i| pages[i].is_listed())
         .filter_map(|i| Some((date(i)?, config.permalink(&pages[i].path), i)))
         .collect();
     dated.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));

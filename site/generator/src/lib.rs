@@ -67,6 +67,10 @@ impl SiteDirs {
     pub fn data(&self) -> PathBuf {
         self.root.join("data")
     }
+    /// `themes/<theme>`: a theme's templates, static files and `theme.toml`.
+    pub fn theme(&self, theme: &str) -> PathBuf {
+        self.root.join("themes").join(theme)
+    }
 }
 
 /// What a build produced.

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use anyhow::bail;
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 use crate::config::{DEFAULT_EXTERNAL_LINKS, ExternalLinks};
 use crate::headings::{
@@ -176,6 +176,24 @@ pub fn render(
                 id,
             })
         }
+        // A link to a file beside the page (or to one of its headings) is
+        // made absolute from the page's permalink, as Zola 0.23 does.
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if link_type != LinkType::Email
+            && dest_url.as_ref() != "#"
+            && (is_colocated(&dest_url) || dest_url.starts_with('#')) =>
+        {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url: format!("{}{dest_url}", headings.permalink).into(),
+                title,
+                id,
+            })
+        }
         Event::Start(Tag::Link {
             ref dest_url,
             ref title,
@@ -188,8 +206,11 @@ pub fn render(
         }
         other => other,
     });
-    let mut events: Vec<Event<'_>> =
-        images(plain_code_blocks(events.collect()), headings.lazy_images);
+    let mut events: Vec<Event<'_>> = images(
+        plain_code_blocks(events.collect()),
+        headings.lazy_images,
+        headings.permalink,
+    );
     if headings.emoji {
         // After code blocks became HTML, so that their text keeps its colons.
         let emoji = gh_emoji::Replacer::new();
@@ -257,7 +278,19 @@ fn plain_code_blocks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
 
 /// Images as Zola 0.23 writes them: the alt text is the image's text
 /// alone, and `lazy_async_image` asks the browser to load them lazily.
-fn images(events: Vec<Event<'_>>, lazy: bool) -> Vec<Event<'_>> {
+/// Whether a link or image source names a file beside the page, as Zola
+/// tells: not absolute, not climbing out, not an anchor, no scheme.
+fn is_colocated(link: &str) -> bool {
+    let has_scheme = link.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    });
+    !link.starts_with('/') && !link.starts_with("..") && !link.starts_with('#') && !has_scheme
+}
+
+fn images<'a>(events: Vec<Event<'a>>, lazy: bool, permalink: &str) -> Vec<Event<'a>> {
     let mut out = Vec::with_capacity(events.len());
     let mut image: Option<(String, String, String)> = None;
     for event in events {
@@ -268,7 +301,12 @@ fn images(events: Vec<Event<'_>>, lazy: bool) -> Vec<Event<'_>> {
                 }),
                 None,
             ) => {
-                image = Some((dest_url.to_string(), title.to_string(), String::new()));
+                let url = if is_colocated(&dest_url) {
+                    format!("{permalink}{dest_url}")
+                } else {
+                    dest_url.to_string()
+                };
+                image = Some((url, title.to_string(), String::new()));
             }
             (Event::Text(text) | Event::Code(text), Some((_, _, alt))) => alt.push_str(&text),
             (Event::End(TagEnd::Image), Some(_)) => {

@@ -105,10 +105,11 @@ impl Paginator {
         &self.permalink
     }
 
-    /// The paths of every pager and of the redirect, for `sitemap.xml`
-    /// (Zola lists `<paginate_path>/1/` to `<paginate_path>/N/`).
+    /// The paths of every pager holding pages and of the redirect, for
+    /// `sitemap.xml` (Zola lists `<paginate_path>/1/` to
+    /// `<paginate_path>/N/`, none for a section without pages).
     pub fn numbered_paths(&self) -> impl Iterator<Item = String> + '_ {
-        (1..=self.pagers.len()).map(|index| self.numbered(index))
+        (1..=self.total_pages.div_ceil(self.paginate_by)).map(|index| self.numbered(index))
     }
 
     /// `paginator` for `pager`; `page_values` are the listing values of the content's pages.

@@ -157,7 +157,7 @@ fn collect(content: &Content, config: &Config, lang: &str, kind: &TaxonomyConfig
     // slug → name → pages: names sharing a slug are merged in name order.
     let mut by_slug: BTreeMap<String, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
     for (index, page) in content.pages.iter().enumerate() {
-        if page.front.draft || page.lang != lang {
+        if !page.is_listed() || page.lang != lang {
             continue;
         }
         for name in page.front.taxonomies.get(&kind.name).into_iter().flatten() {

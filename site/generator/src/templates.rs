@@ -2,12 +2,13 @@
 //! registers (its global functions and filters, and the filters, tests and
 //! functions it takes from `tera-contrib`), and ours, `get_catalogue`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use tera::Tera;
 
+use crate::SiteDirs;
 use crate::filters::{Markdown, NumFormat};
 use crate::global_fns::{
     GetCatalogue, GetHash, GetImageMetadata, GetPage, GetSection, GetTaxonomy, GetTaxonomyTerm,
@@ -40,16 +41,37 @@ const BUILTINS: [(&str, &str); 9] = [
     ),
 ];
 
-/// Builds the engine: functions first (Tera 2 checks names when templates are added), then every template file.
-pub fn engine(templates_dir: &Path, lookup: Arc<Lookup>) -> anyhow::Result<Tera> {
+/// Builds the engine: functions first (Tera 2 checks names when templates
+/// are added), then every template file: the site's, its theme's (as
+/// `<theme>/templates/<name>`, which Tera falls back to for a name the site
+/// does not have, as in Zola), and Zola's built-ins where neither has one.
+pub fn engine(dirs: &SiteDirs, lookup: Arc<Lookup>) -> anyhow::Result<Tera> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     register_contrib(&mut tera);
     register(&mut tera, &lookup);
+    let templates_dir = dirs.templates();
     let mut files = Vec::new();
-    collect(templates_dir, templates_dir, &mut files)?;
+    collect(&templates_dir, &templates_dir, &mut files)?;
+    let theme_prefix = lookup.config.theme.as_deref().map(theme_prefix);
+    if let Some(theme) = &lookup.config.theme {
+        let prefix = theme_prefix.clone().unwrap_or_default();
+        tera.set_fallback_prefixes([prefix.clone()])
+            .map_err(|error| anyhow::anyhow!("{error}"))?;
+        let theme_templates = theme_templates(dirs, theme)?;
+        let mut theme_files = Vec::new();
+        collect(&theme_templates, &theme_templates, &mut theme_files)?;
+        files.extend(
+            theme_files
+                .into_iter()
+                .map(|(name, text)| (format!("{prefix}{name}"), text)),
+        );
+    }
     for (name, text) in BUILTINS {
-        if !files.iter().any(|(file, _)| file == name) {
+        let found = |file: &str| {
+            file == name || theme_prefix.as_deref().and_then(|p| file.strip_prefix(p)) == Some(name)
+        };
+        if !files.iter().any(|(file, _)| found(file)) {
             files.push((name.to_owned(), text.to_owned()));
         }
     }
@@ -59,10 +81,43 @@ pub fn engine(templates_dir: &Path, lookup: Arc<Lookup>) -> anyhow::Result<Tera>
     Ok(tera)
 }
 
-/// The engine that renders `anchor-link.html` (the site's, else Zola's)
-/// while Markdown is rendered, before there are pages for the site's
-/// functions to find: as in Zola, it has the `tera-contrib` filters only.
-pub fn anchor_link_engine(templates_dir: &Path) -> anyhow::Result<Tera> {
+/// What a theme's templates are named in the engine.
+fn theme_prefix(theme: &str) -> String {
+    format!("{theme}/templates/")
+}
+
+/// The names a template can be rendered by: the site's and the built-ins',
+/// and the theme's without their prefix.
+pub fn names<'a>(tera: &'a Tera, theme: Option<&str>) -> Vec<&'a str> {
+    let prefix = theme.map(theme_prefix);
+    let mut names: Vec<&str> = tera
+        .get_template_names()
+        .map(|name| {
+            prefix
+                .as_deref()
+                .and_then(|p| name.strip_prefix(p))
+                .unwrap_or(name)
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// `themes/<theme>/templates`, which a theme must have (as in Zola).
+fn theme_templates(dirs: &SiteDirs, theme: &str) -> anyhow::Result<PathBuf> {
+    let folder = dirs.theme(theme).join("templates");
+    if !folder.is_dir() {
+        bail!("Theme `{theme}` is missing a templates folder");
+    }
+    Ok(folder)
+}
+
+/// The engine that renders `anchor-link.html` (the site's, else its
+/// theme's, else Zola's) while Markdown is rendered, before there are pages
+/// for the site's functions to find: as in Zola, it has the `tera-contrib`
+/// filters only.
+pub fn anchor_link_engine(dirs: &SiteDirs, theme: Option<&str>) -> anyhow::Result<Tera> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html"]);
     register_contrib(&mut tera);
@@ -77,12 +132,19 @@ pub fn anchor_link_engine(templates_dir: &Path) -> anyhow::Result<Tera> {
             include_str!("builtins/summary-cutoff.html"),
         ),
     ];
+    let mut folders = vec![dirs.templates()];
+    if let Some(theme) = theme {
+        folders.push(theme_templates(dirs, theme)?);
+    }
     for (name, builtin) in own_or_builtin {
-        let own = templates_dir.join(name);
-        let text = if own.exists() {
-            std::fs::read_to_string(&own).with_context(|| format!("reading {}", own.display()))?
-        } else {
-            builtin.to_owned()
+        let own = folders
+            .iter()
+            .map(|folder| folder.join(name))
+            .find(|own| own.exists());
+        let text = match own {
+            Some(own) => std::fs::read_to_string(&own)
+                .with_context(|| format!("reading {}", own.display()))?,
+            None => builtin.to_owned(),
         };
         tera.add_raw_template(name, &text)
             .map_err(|error| anyhow::anyhow!("{error}"))
@@ -139,6 +201,15 @@ fn register_contrib(tera: &mut Tera) {
     tera.register_test("after", dates::is_after);
 }
 
+/// The files Zola 0.23 loads from a templates folder; others (a stray
+/// README or image) are not templates.
+fn is_template(path: &Path) -> bool {
+    const EXTENSIONS: [&str; 6] = ["html", "xml", "md", "txt", "json", "ics"];
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| EXTENSIONS.contains(&extension))
+}
+
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) -> anyhow::Result<()> {
     if !dir.exists() {
         return Ok(());
@@ -147,7 +218,7 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) -> anyhow
         let path = entry?.path();
         if path.is_dir() {
             collect(root, &path, files)?;
-        } else {
+        } else if is_template(&path) {
             let name = path
                 .strip_prefix(root)?
                 .to_string_lossy()
@@ -175,7 +246,7 @@ mod tests {
         let templates = dir.path().join("templates");
         std::fs::create_dir_all(&templates).unwrap();
         std::fs::write(templates.join("t.html"), template).unwrap();
-        let tera = engine(&templates, lookup).unwrap();
+        let tera = engine(&SiteDirs::new(dir.path()), lookup).unwrap();
         let mut context = Context::new();
         context.insert("date", "2023-07-06");
         tera.render("t.html", &context)
@@ -239,7 +310,7 @@ mod tests {
         let templates = dir.path().join("templates");
         std::fs::create_dir_all(&templates).unwrap();
         std::fs::write(templates.join("robots.txt"), "User-agent: *\nDisallow: /").unwrap();
-        let tera = engine(&templates, lookup).unwrap();
+        let tera = engine(&SiteDirs::new(dir.path()), lookup).unwrap();
         let robots = tera.render("robots.txt", &Context::new()).unwrap();
         assert_eq!(robots, "User-agent: *\nDisallow: /");
         let mut no_entries = Context::new();

@@ -54,7 +54,7 @@ pub fn find(content: &Content, config: &Config, content_dir: &Path) -> (Vec<Valu
         .iter()
         .map(|page| {
             let key = canonical(&page.relative_path, &page.lang, config);
-            if !page.front.draft {
+            if page.is_listed() {
                 let version = entry(
                     &page.lang,
                     &page.path,

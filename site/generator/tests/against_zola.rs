@@ -199,3 +199,8 @@ fn the_images_fixture_builds_as_zola_builds_it() {
 fn the_lookups_fixture_builds_as_zola_builds_it() {
     same_as_zola("zola-lookups");
 }
+
+#[test]
+fn the_theme_fixture_builds_as_zola_builds_it() {
+    same_as_zola("zola-theme");
+}

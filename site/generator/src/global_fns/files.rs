@@ -9,8 +9,17 @@ use tera::{Error, TeraResult};
 use crate::lookup::Lookup;
 
 /// A file of `static/`, where Zola looks first for a path a template names.
+/// A file of `static/`, else of the theme's `static/`, as the build copies them.
 pub(super) fn read_static(lookup: &Lookup, path: &str) -> std::io::Result<Vec<u8>> {
-    std::fs::read(lookup.static_dir.join(path.trim_start_matches('/')))
+    let path = path.trim_start_matches('/');
+    let own = std::fs::read(lookup.static_dir.join(path));
+    match (&own, &lookup.config.theme) {
+        (Err(error), Some(theme)) if error.kind() == std::io::ErrorKind::NotFound => {
+            let dirs = crate::SiteDirs::new(&lookup.root);
+            std::fs::read(dirs.theme(theme).join("static").join(path))
+        }
+        _ => own,
+    }
 }
 
 /// `path` under the site's folder. Paths that could leave it (absolute,

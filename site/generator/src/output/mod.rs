@@ -22,8 +22,13 @@ pub fn build(
     base_url: Option<&str>,
 ) -> anyhow::Result<BuildReport> {
     let folder = Folder::open(output)?;
-    let ignored = crate::config::Config::load(&dirs.config())?.ignored_static_globs;
-    put_static(&folder, &dirs.static_files(), "", &ignored)?;
+    let config = crate::config::Config::load(&dirs.config())?;
+    let ignored = &config.ignored_static_globs;
+    // The theme's first: a file of the site's own of the same name replaces it.
+    if let Some(theme) = &config.theme {
+        put_static(&folder, &dirs.theme(theme).join("static"), "", ignored)?;
+    }
+    put_static(&folder, &dirs.static_files(), "", ignored)?;
     // Each page is put as soon as it is rendered: a build never holds the whole site in memory.
     let (mut report, search, assets) = render_site(dirs, base_url, &|file: Rendered| {
         folder.put(&file.file(), &file.html)

@@ -64,10 +64,10 @@ pub fn render_site(
     render_markdown(&mut content, &config, dirs)?;
     let (lookup, page_values, section_values) = lookup::build(dirs, config, &content, &found)?;
     let lookup = Arc::new(lookup);
-    let tera = templates::engine(&dirs.templates(), Arc::clone(&lookup))?;
+    let tera = templates::engine(dirs, Arc::clone(&lookup))?;
     let config = &lookup.config;
     let configs = Configs::new(config);
-    let template_names: Vec<&str> = tera.get_template_names().collect();
+    let template_names = templates::names(&tera, config.theme.as_deref());
     let listings = Listings {
         configs: &configs,
         config,
@@ -96,11 +96,13 @@ pub fn render_site(
         .iter()
         .filter_map(|s| Some((s.relative_path.as_str(), s.front.page_template.as_deref()?)))
         .collect();
+    // Zola writes no file, sitemap entry or search entry for a page with
+    // `render = false`.
     let listed: Vec<usize> = (0..content.pages.len())
-        .filter(|&i| !content.pages[i].front.draft)
+        .filter(|&i| content.pages[i].is_listed())
         .collect();
-    // Zola writes no file for a page its section's sort cannot place (it
-    // warns), nor for one with `render = false`; both stay in the sitemap.
+    // Nor a file for a page its section's sort cannot place (it warns),
+    // which stays in the sitemap.
     let ignored: std::collections::HashSet<usize> = content
         .sections
         .iter()
@@ -118,7 +120,7 @@ pub fn render_site(
     let rendered: Vec<usize> = listed
         .iter()
         .copied()
-        .filter(|i| !ignored.contains(i) && content.pages[*i].front.render != Some(false))
+        .filter(|i| !ignored.contains(i))
         .collect();
     jobs.extend(crate::parallel::map(&rendered, |&i| {
         let page = &content.pages[i];
@@ -406,7 +408,7 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             config.permalink(&section.path),
         );
     }
-    let anchors = templates::anchor_link_engine(&dirs.templates())?;
+    let anchors = templates::anchor_link_engine(dirs, config.theme.as_deref())?;
     let insert_anchor: HashMap<&str, InsertAnchor> = content
         .sections
         .iter()
@@ -519,7 +521,7 @@ fn data_pages(
     let Some((catalogue, settings)) = catalogue_data(dirs)? else {
         return Ok(Vec::new());
     };
-    let names: Vec<&str> = tera.get_template_names().collect();
+    let names = templates::names(tera, config.theme.as_deref());
     if !names.contains(&"course.html") || !names.contains(&"hour.html") {
         bail!(
             "site/data/catalog.toml exists but templates/course.html or templates/hour.html is missing"

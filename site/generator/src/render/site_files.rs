@@ -113,7 +113,8 @@ mod tests {
                 "/robots.txt"
             ]
         );
-        let tera = templates::engine(&dir.path().join("templates"), Arc::clone(&lookup)).unwrap();
+        let tera =
+            templates::engine(&crate::SiteDirs::new(dir.path()), Arc::clone(&lookup)).unwrap();
         let index = tera.render(&jobs[3].template, &jobs[3].context).unwrap();
         let base = &config.base_url;
         assert!(
