@@ -52,8 +52,14 @@ impl SiteDirs {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self { root: root.into() }
     }
+    /// `zola.toml`, else `config.toml`, as Zola 0.23 looks for them.
     pub fn config(&self) -> PathBuf {
-        self.root.join("config.toml")
+        let zola = self.root.join("zola.toml");
+        if zola.is_file() {
+            zola
+        } else {
+            self.root.join("config.toml")
+        }
     }
     pub fn content(&self) -> PathBuf {
         self.root.join("content")

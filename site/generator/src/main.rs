@@ -14,25 +14,41 @@ use ticedu_site::{SiteDirs, build, lessons, links};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: ticedu-site build|serve|check|media [--root site] [--output site/public (media: site/public-media)] [--base-url URL] [--port 1111]";
+const USAGE: &str = "usage: ticedu-site [--root DIR] build|serve|check|media [--output DIR] [--base-url URL] [--port 1111] [--force]
+  --root (-r): the site's folder; by default the nearest folder up from here with a zola.toml or
+               config.toml, else site/ (this repository's own site)
+  --output (-o, --output-dir): where to build; by default public/ in the site's folder (media: public-media/)
+  --force (-f): accepted as Zola takes it; a build always replaces what the output folder held";
 
 fn main() -> anyhow::Result<()> {
+    let (mut command, mut root, mut output, mut base_url, mut port) =
+        (None, None, None, None, 1111u16);
     let mut args = std::env::args().skip(1);
-    let command = args.next().unwrap_or_default();
-    let (mut root, mut output, mut base_url, mut port) =
-        (PathBuf::from("site"), None, None, 1111u16);
-    while let Some(flag) = args.next() {
-        let value = args
-            .next()
-            .with_context(|| format!("{flag} needs a value\n{USAGE}"))?;
-        match flag.as_str() {
-            "--root" => root = value.into(),
-            "--output" => output = Some(PathBuf::from(value)),
-            "--base-url" => base_url = Some(value),
-            "--port" => port = value.parse().context("--port")?,
-            other => bail!("unknown option {other}\n{USAGE}"),
+    while let Some(arg) = args.next() {
+        let mut value = || {
+            args.next()
+                .with_context(|| format!("{arg} needs a value\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "-r" | "--root" => root = Some(PathBuf::from(value()?)),
+            "-o" | "--output" | "--output-dir" => output = Some(PathBuf::from(value()?)),
+            "-u" | "--base-url" => base_url = Some(value()?),
+            "-p" | "--port" => port = value()?.parse().context("--port")?,
+            "-f" | "--force" => {}
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            flag if flag.starts_with('-') => bail!("unknown option {flag}\n{USAGE}"),
+            _ if command.is_none() => command = Some(arg.clone()),
+            other => bail!("unexpected {other}\n{USAGE}"),
         }
     }
+    let command = command.unwrap_or_default();
+    let root = match root {
+        Some(root) => root,
+        None => site_folder()?,
+    };
     let dirs = SiteDirs::new(&root);
     let default_output = if command == "media" {
         "public-media"
@@ -95,6 +111,16 @@ fn main() -> anyhow::Result<()> {
         _ => bail!("{USAGE}"),
     }
     Ok(())
+}
+
+/// The nearest folder up from the working one with a `zola.toml` or
+/// `config.toml` (as Zola finds a site), else this repository's `site/`.
+fn site_folder() -> anyhow::Result<PathBuf> {
+    let here = std::env::current_dir().context("the working folder")?;
+    let found = here
+        .ancestors()
+        .find(|folder| folder.join("zola.toml").is_file() || folder.join("config.toml").is_file());
+    Ok(found.map_or_else(|| PathBuf::from("site"), Path::to_path_buf))
 }
 
 /// Builds, serves `output` on localhost, and rebuilds when a source file changes.
