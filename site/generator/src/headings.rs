@@ -8,7 +8,7 @@
 use serde::Deserialize;
 use tera::Value;
 
-use crate::values::{Shape, Shaped};
+use crate::values::Fields;
 
 /// `[slugify] anchors` in `config.toml`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -63,8 +63,7 @@ pub struct Heading {
 
 impl Heading {
     pub fn to_value(&self) -> Value {
-        static SHAPE: Shape = Shape::new();
-        Shaped::new(&SHAPE, 5)
+        Fields::with_capacity(5)
             .set("level", i64::from(self.level))
             .set("id", self.id.as_str())
             .set("permalink", self.permalink.as_str())
