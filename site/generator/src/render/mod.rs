@@ -61,8 +61,11 @@ pub fn render_site(
     let found = taxonomies::find(&content, &config)?;
     crate::collisions::refuse(&found, &content)?;
     crate::content_tera::render(&mut content, &config, dirs)?;
-    render_markdown(&mut content, &config, dirs)?;
-    let (lookup, page_values, section_values) = lookup::build(dirs, config, &content, &found)?;
+    // Made once for the Markdown's `@/` links and the lookup's: the Markdown changes no path.
+    let permalinks = lookup::permalinks(&content, &config)?;
+    render_markdown(&mut content, &config, dirs, &permalinks)?;
+    let (lookup, page_values, section_values) =
+        lookup::build(dirs, config, &content, &found, permalinks)?;
     let lookup = Arc::new(lookup);
     let tera = templates::engine(&dirs.templates(), Arc::clone(&lookup))?;
     let config = &lookup.config;
@@ -393,19 +396,12 @@ fn render(tera: &Tera, template: &str, context: &TeraContext) -> anyhow::Result<
         .map_err(|error| anyhow::anyhow!("{error}"))
 }
 
-fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> anyhow::Result<()> {
-    // The permalinks written on every core, gathered on one.
-    let mut permalinks: HashMap<String, String> = crate::parallel::map(&content.pages, |page| {
-        Ok((page.relative_path.clone(), config.permalink(&page.path)))
-    })?
-    .into_iter()
-    .collect();
-    for section in &content.sections {
-        permalinks.insert(
-            section.relative_path.clone(),
-            config.permalink(&section.path),
-        );
-    }
+fn render_markdown(
+    content: &mut Content,
+    config: &Config,
+    dirs: &SiteDirs,
+    permalinks: &HashMap<String, String>,
+) -> anyhow::Result<()> {
     let anchors = templates::anchor_link_engine(&dirs.templates())?;
     let insert_anchor: HashMap<&str, InsertAnchor> = content
         .sections
@@ -453,7 +449,7 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
         // The source is not read again (it was counted when parsed).
         let (source, templated) = (std::mem::take(&mut page.markdown), page.templated.take());
         let text = templated.as_deref().unwrap_or(&source);
-        let body = markdown::render(text, &permalinks, &options).with_context(in_page)?;
+        let body = markdown::render(text, permalinks, &options).with_context(in_page)?;
         drop((source, templated));
         let summary = body
             .summary
@@ -493,7 +489,7 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
         rendered_sections.push(
             markdown::render(
                 section.templated.as_deref().unwrap_or(&section.markdown),
-                &permalinks,
+                permalinks,
                 &options,
             )
             .with_context(|| format!("in content/{}", section.relative_path))?,
