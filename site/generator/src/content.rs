@@ -238,7 +238,7 @@ pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
     let ignored = |relative: &Path| {
         !globs.is_empty() && (globs.is_match(relative) || globs.is_match(root.join(relative)))
     };
-    collect(root, root, &mut files, &mut others)?;
+    collect(root, Path::new(""), &mut files, &mut others)?;
     files.retain(|relative| !ignored(relative));
     files.sort();
     let parsed = crate::parallel::map(&files, |relative| {
@@ -391,26 +391,29 @@ type Others = BTreeMap<String, Vec<PathBuf>>;
 /// `others`, in one reading of each folder.
 fn collect(
     root: &Path,
-    dir: &Path,
+    under: &Path,
     files: &mut Vec<PathBuf>,
     others: &mut Others,
 ) -> anyhow::Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+    let dir = root.join(under);
+    for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
         let entry = entry?;
-        let path = entry.path();
+        // Made from the folder's own relative path: a full path made and
+        // taken apart again per file was most of the reading of a folder
+        // of 10,000 pages.
+        let relative = under.join(entry.file_name());
         if is_dir(&entry)? {
-            collect(root, &path, files, others)?;
-        } else if path.extension().is_some_and(|e| e == "md") {
+            collect(root, &relative, files, others)?;
+        } else if relative.extension().is_some_and(|e| e == "md") {
             // Zola skips hidden files.
-            if !path
+            if !relative
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('.'))
             {
-                files.push(path.strip_prefix(root)?.to_path_buf());
+                files.push(relative);
             }
-        } else if is_asset(&path) {
-            let folder = dir.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
-            let relative = path.strip_prefix(root)?.to_path_buf();
+        } else if is_asset(&relative) {
+            let folder = under.to_string_lossy().replace('\\', "/");
             others.entry(folder).or_default().push(relative);
         }
     }
@@ -669,10 +672,10 @@ pub fn link_sections(content: &mut Content, config: &Config) -> anyhow::Result<(
         // a date) does not reach into two pages per comparison; the index
         // last makes every key distinct, so an unstable sort (no scratch
         // copy) orders as a stable one.
-        let mut keyed: Vec<(Option<String>, &str, usize)> = sorted
-            .iter()
-            .map(|&p| (date_of(&pages[p]), pages[p].path.as_str(), p))
-            .collect();
+        // Dates written as text on every core.
+        let mut keyed: Vec<(Option<String>, &str, usize)> = crate::parallel::map(&sorted, |&p| {
+            Ok((date_of(&pages[p]), pages[p].path.as_str(), p))
+        })?;
         keyed.sort_unstable_by(|(date_a, path_a, a), (date_b, path_b, b)| {
             let by = match (date_a, date_b) {
                 (Some(date_a), Some(date_b)) => date_b.cmp(date_a),
