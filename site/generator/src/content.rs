@@ -242,13 +242,13 @@ fn time_of_day(text: &str) -> Option<usize> {
 
 /// Reads every Markdown file under `root`.
 pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
-    let mut files = Vec::new();
+    let (mut files, mut others) = (Vec::new(), BTreeMap::new());
     let globs = &config.ignored_content_globs;
     // Without globs, no file's full path is made only to be matched against none.
     let ignored = |relative: &Path| {
         !globs.is_empty() && (globs.is_match(relative) || globs.is_match(root.join(relative)))
     };
-    collect_markdown(root, root, &mut files)?;
+    collect(root, Path::new(""), &mut files, &mut others)?;
     files.retain(|relative| !ignored(relative));
     files.sort();
     let parsed = crate::parallel::map(&files, |relative| {
@@ -270,8 +270,8 @@ pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
     };
     for file in parsed {
         match file {
-            File::Page(page) => content.pages.push(page),
-            File::Section(section) => content.sections.push(section),
+            File::Page(page) => content.pages.push(*page),
+            File::Section(section) => content.sections.push(*section),
         }
     }
     // A draft section takes its whole folder out of the build, every
@@ -295,7 +295,7 @@ pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
         let (dir, file) = page.relative_path.rsplit_once('/').unwrap_or(("", ""));
         // `index.md` at the root is the home's page, not a bundle.
         if file.starts_with("index.") && !dir.is_empty() {
-            page.assets = assets(root, dir, true, &ignored)?;
+            page.assets = assets(&others, dir, true, &ignored);
         }
     }
     for section in &mut content.sections {
@@ -303,7 +303,7 @@ pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
             .relative_path
             .rsplit_once('/')
             .map_or("", |(dir, _)| dir);
-        section.assets = assets(root, dir, false, &ignored)?;
+        section.assets = assets(&others, dir, false, &ignored);
     }
     add_implicit_roots(&mut content, config);
     link_sections(&mut content, config)?;
@@ -313,39 +313,29 @@ pub fn load(root: &Path, config: &Config) -> anyhow::Result<Content> {
 /// The files of `dir` (and its subfolders when `deep`) that are not
 /// Markdown, an editor's temporary file or ignored, as Zola finds a page's
 /// or section's assets: relative to `root`, in Zola's order (the path
-/// ignoring case).
-fn assets(
-    root: &Path,
-    dir: &str,
-    deep: bool,
-    ignored: &dyn Fn(&Path) -> bool,
-) -> anyhow::Result<Vec<String>> {
-    let mut found = Vec::new();
-    let mut folders = vec![root.join(dir)];
-    while let Some(folder) = folders.pop() {
-        for entry in
-            std::fs::read_dir(&folder).with_context(|| format!("reading {}", folder.display()))?
-        {
-            let entry = entry?;
-            let path = entry.path();
-            if is_dir(&entry)? {
-                if deep {
-                    folders.push(path);
-                }
-                continue;
-            }
-            // Markdown first: a section's folder may hold thousands of pages.
-            if !is_asset(&path) {
-                continue;
-            }
-            let relative = path.strip_prefix(root)?.to_path_buf();
-            if !ignored(&relative) {
-                found.push(relative.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
+/// ignoring case). `others` are the folders' files as [`collect`] found
+/// them: a section's folder may hold thousands of pages, not read again.
+fn assets(others: &Others, dir: &str, deep: bool, ignored: &dyn Fn(&Path) -> bool) -> Vec<String> {
+    let own = others.get(dir).into_iter();
+    let under = format!("{dir}/");
+    // A folder's subfolders sort together right after `dir/` (not after
+    // `dir`: `dir-2` comes between).
+    let below = others
+        .range::<str, _>((
+            std::ops::Bound::Included(under.as_str()),
+            std::ops::Bound::Unbounded,
+        ))
+        .take_while(|(folder, _)| folder.starts_with(&under) || dir.is_empty())
+        .map(|(_, files)| files)
+        .filter(|_| deep);
+    let mut found: Vec<String> = own
+        .chain(below)
+        .flatten()
+        .filter(|relative| !ignored(relative))
+        .map(|relative| relative.to_string_lossy().replace('\\', "/"))
+        .collect();
     found.sort_by_cached_key(|path| path.to_lowercase());
-    Ok(found)
+    found
 }
 
 /// Not Markdown, and not what an editor leaves beside a file while it is
@@ -402,17 +392,39 @@ fn add_implicit_roots(content: &mut Content, config: &Config) {
     }
 }
 
-fn collect_markdown(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+/// Per folder under `content/` (`guide/features`, `` for `content/`
+/// itself), its files that may be assets (see [`is_asset`]), relative to
+/// `content/`.
+type Others = BTreeMap<String, Vec<PathBuf>>;
+
+/// The Markdown files under `dir` into `files`, and the others into
+/// `others`, in one reading of each folder.
+fn collect(
+    root: &Path,
+    under: &Path,
+    files: &mut Vec<PathBuf>,
+    others: &mut Others,
+) -> anyhow::Result<()> {
+    let dir = root.join(under);
+    for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
         let entry = entry?;
-        let path = entry.path();
+        // Made from the folder's own relative path: a full path made and
+        // taken apart again per file was most of the reading of a folder
+        // of 10,000 pages.
+        let relative = under.join(entry.file_name());
         if is_dir(&entry)? {
-            collect_markdown(root, &path, files)?;
-        } else if path.extension().is_some_and(|e| e == "md")
+            collect(root, &relative, files, others)?;
+        } else if relative.extension().is_some_and(|e| e == "md") {
             // Zola skips hidden files.
-            && !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        {
-            files.push(path.strip_prefix(root)?.to_path_buf());
+            if !relative
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            {
+                files.push(relative);
+            }
+        } else if is_asset(&relative) {
+            let folder = under.to_string_lossy().replace('\\', "/");
+            others.entry(folder).or_default().push(relative);
         }
     }
     Ok(())
@@ -425,10 +437,12 @@ fn is_dir(entry: &std::fs::DirEntry) -> std::io::Result<bool> {
     Ok(kind.is_dir() || (kind.is_symlink() && entry.path().is_dir()))
 }
 
-/// A content file, parsed.
+/// A content file, parsed, boxed: the parsed files are moved twice on one
+/// core (gathered from every core, then sorted into pages and sections),
+/// and a page is large; boxed, it is moved once.
 enum File {
-    Page(Page),
-    Section(Section),
+    Page(Box<Page>),
+    Section(Box<Section>),
 }
 
 /// Parses one file into the content. `relative` uses `/` separators.
@@ -439,8 +453,8 @@ pub fn read_one(
     text: &str,
 ) -> anyhow::Result<()> {
     match parse(config, relative, text)? {
-        File::Page(page) => content.pages.push(page),
-        File::Section(section) => content.sections.push(section),
+        File::Page(page) => content.pages.push(*page),
+        File::Section(section) => content.sections.push(*section),
     }
     Ok(())
 }
@@ -459,7 +473,7 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
         } else {
             format!("{prefix}/{dir}/")
         };
-        return Ok(File::Section(Section {
+        return Ok(File::Section(Box::new(Section {
             relative_path: relative.to_owned(),
             lang,
             front,
@@ -474,7 +488,7 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
             subsections: Vec::new(),
             implicit: false,
             assets: Vec::new(),
-        }));
+        })));
     }
     let mut front: PageFront = match crate::front_matter::plain_page_front(front) {
         Some(front) => front,
@@ -528,7 +542,7 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
     } else {
         format!("{parent}/_index{language_suffix}.md")
     };
-    Ok(File::Page(Page {
+    Ok(File::Page(Box::new(Page {
         relative_path: relative.to_owned(),
         lang,
         front,
@@ -543,7 +557,7 @@ fn parse(config: &Config, relative: &str, text: &str) -> anyhow::Result<File> {
         summary: None,
         toc: toc_value(&[]),
         assets: Vec::new(),
-    }))
+    })))
 }
 
 /// Attaches pages and subsections to their sections, sorted as Zola does.
@@ -677,18 +691,23 @@ pub fn link_sections(content: &mut Content, config: &Config) -> anyhow::Result<(
                 section.relative_path
             );
         }
-        // Zola breaks ties by permalink, so equal keys do not follow file order.
-        let mut keyed: Vec<(Option<String>, usize)> =
-            sorted.iter().map(|&p| (date_of(&pages[p]), p)).collect();
-        keyed.sort_by(|(date_a, a), (date_b, b)| {
-            let (a, b) = (&pages[*a], &pages[*b]);
+        // Zola breaks ties by permalink, so equal keys do not follow file
+        // order. The path is in the key, so a date sort (with many pages to
+        // a date) does not reach into two pages per comparison; the index
+        // last makes every key distinct, so an unstable sort (no scratch
+        // copy) orders as a stable one.
+        // Dates written as text on every core.
+        let mut keyed: Vec<(Option<String>, &str, usize)> = crate::parallel::map(&sorted, |&p| {
+            Ok((date_of(&pages[p]), pages[p].path.as_str(), p))
+        })?;
+        keyed.sort_unstable_by(|(date_a, path_a, a), (date_b, path_b, b)| {
             let by = match (date_a, date_b) {
                 (Some(date_a), Some(date_b)) => date_b.cmp(date_a),
-                _ => order(a, b),
+                _ => order(&pages[*a], &pages[*b]),
             };
-            by.then_with(|| a.path.cmp(&b.path))
+            by.then_with(|| path_a.cmp(path_b)).then(a.cmp(b))
         });
-        section.pages = keyed.into_iter().map(|(_, p)| p).collect();
+        section.pages = keyed.into_iter().map(|(_, _, p)| p).collect();
         section.ignored = ignored;
     }
     Ok(())
@@ -732,6 +751,33 @@ mod tests {
             "an empty front matter ends at its own closing line"
         );
         assert!(split_front_matter("+++\ntitle = \"a\"\n").is_err());
+    }
+
+    #[test]
+    fn a_bundles_assets_are_its_folders_and_subfolders_files_only() {
+        let mut others = Others::new();
+        for (folder, file) in [
+            ("blog", "blog/Cover.png"),
+            ("blog-old", "blog-old/x.png"),
+            ("blog/post", "blog/post/b.png"),
+            ("blog/post/sub", "blog/post/sub/a.txt"),
+            ("blog/postscript", "blog/postscript/c.png"),
+        ] {
+            others
+                .entry(folder.to_owned())
+                .or_default()
+                .push(PathBuf::from(file));
+        }
+        let none = |_: &Path| false;
+        assert_eq!(
+            assets(&others, "blog/post", true, &none),
+            ["blog/post/b.png", "blog/post/sub/a.txt"]
+        );
+        assert_eq!(assets(&others, "blog", false, &none), ["blog/Cover.png"]);
+        assert_eq!(
+            assets(&others, "blog", true, &|p: &Path| p.ends_with("c.png")),
+            ["blog/Cover.png", "blog/post/b.png", "blog/post/sub/a.txt"]
+        );
     }
 
     #[test]

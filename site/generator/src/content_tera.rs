@@ -48,7 +48,8 @@ pub fn render(content: &mut Content, config: &Config, dirs: &SiteDirs) -> anyhow
     }
     // Other pages are there to be found (`get_page`) with what they have
     // before rendering, as the page itself is; taxonomies are not built yet.
-    let (lookup, _, _) = lookup::build(dirs, config.clone(), content, &[])?;
+    let permalinks = lookup::permalinks(content, config)?;
+    let (lookup, _, _) = lookup::build(dirs, config.clone(), content, &[], permalinks)?;
     let lookup = Arc::new(lookup);
     let tera = templates::engine(dirs, Arc::clone(&lookup))?;
     let configs = Configs::new(config);

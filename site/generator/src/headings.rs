@@ -8,8 +8,6 @@
 use serde::Deserialize;
 use tera::Value;
 
-use crate::values::{Shape, Shaped};
-
 /// `[slugify] anchors` in `config.toml`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -63,14 +61,23 @@ pub struct Heading {
 
 impl Heading {
     pub fn to_value(&self) -> Value {
-        static SHAPE: Shape = Shape::new();
-        Shaped::new(&SHAPE, 5)
-            .set("level", i64::from(self.level))
-            .set("id", self.id.as_str())
-            .set("permalink", self.permalink.as_str())
-            .set("title", self.title.as_str())
-            .set("children", toc_value(&self.children))
-            .build()
+        Value::from_serializable(self)
+    }
+}
+
+/// Zola's `{level, id, permalink, title, children}`, straight into Tera's
+/// map (see [`crate::values::Fields`]): a page has a map per heading, and
+/// a list of fields made first was an allocation more each.
+impl serde::Serialize for Heading {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut map = serializer.serialize_struct("Heading", 5)?;
+        map.serialize_field("level", &i64::from(self.level))?;
+        map.serialize_field("id", &self.id)?;
+        map.serialize_field("permalink", &self.permalink)?;
+        map.serialize_field("title", &self.title)?;
+        map.serialize_field("children", &toc_value(&self.children))?;
+        map.end()
     }
 }
 

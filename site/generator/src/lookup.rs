@@ -69,13 +69,32 @@ impl Lookup {
     }
 }
 
+/// Content path (`guide/fees.md`) → permalink, of every page and section:
+/// what `@/` links resolve to, in the Markdown and in the lookup alike.
+pub fn permalinks(content: &Content, config: &Config) -> anyhow::Result<HashMap<String, String>> {
+    // The pages' permalinks written on every core, gathered on one.
+    Ok(crate::parallel::map(&content.pages, |p| {
+        Ok((p.relative_path.clone(), config.permalink(&p.path)))
+    })?
+    .into_iter()
+    .chain(
+        content
+            .sections
+            .iter()
+            .map(|s| (s.relative_path.clone(), config.permalink(&s.path))),
+    )
+    .collect())
+}
+
 /// The lookup, and each page's and section's value in `content`'s order
-/// (the render stage gives them to the templates as `page` and `section`).
+/// (the render stage gives them to the templates as `page` and `section`);
+/// `permalinks` as [`permalinks`] makes them for `content`.
 pub fn build(
     dirs: &SiteDirs,
     config: Config,
     content: &Content,
     found: &[Taxonomy],
+    permalinks: HashMap<String, String>,
 ) -> anyhow::Result<(Lookup, Vec<Value>, Vec<Value>)> {
     let content_dir = std::fs::canonicalize(dirs.content()).unwrap_or_else(|_| dirs.content());
     let (page_translations, section_translations) =
@@ -122,18 +141,7 @@ pub fn build(
                 (s.relative_path.clone(), (v.clone(), without_pages))
             })
             .collect(),
-        // The pages' permalinks written on every core, gathered on one.
-        permalinks: crate::parallel::map(&content.pages, |p| {
-            Ok((p.relative_path.clone(), config.permalink(&p.path)))
-        })?
-        .into_iter()
-        .chain(
-            content
-                .sections
-                .iter()
-                .map(|s| (s.relative_path.clone(), config.permalink(&s.path))),
-        )
-        .collect(),
+        permalinks,
         catalogue: HashMap::new(),
         taxonomies: taxonomy_entries(found, &page_values),
         config,

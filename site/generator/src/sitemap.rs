@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use tera::Value;
 
-use crate::values::{Shape, Shaped};
+use crate::values::Fields;
 
 /// Entries by permalink: sorted and without duplicates however they are added.
 #[derive(Default)]
@@ -40,11 +40,10 @@ impl Sitemap {
 fn entries_value<'a>(
     entries: impl Iterator<Item = (&'a String, &'a (Option<String>, Value))>,
 ) -> Value {
-    static SHAPE: Shape = Shape::new();
     let entries: Vec<_> = entries.collect();
     // On every core: one map per page of the site.
     crate::parallel::map(&entries, |(permalink, (updated, extra))| {
-        Ok(Shaped::new(&SHAPE, 3)
+        Ok(Fields::with_capacity(3)
             .set("permalink", permalink.as_str())
             .set(
                 "updated",

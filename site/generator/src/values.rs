@@ -29,26 +29,32 @@ pub fn table_to_value(table: &toml::Table) -> Value {
     Value::from(map)
 }
 
-/// A map from string keys, in insertion order.
-pub struct Fields(Map);
+/// A map from string keys, in insertion order, made in one go: Tera's
+/// serializer puts each field straight into the map it returns, one hash
+/// a key (a map handed to `Value::from` is built again key by key, so a
+/// map made beforehand hashed each key twice and was allocated twice: a
+/// tenth of a 10,000-page build, which makes a map per page and per
+/// heading). A key set twice keeps its first place and takes the last
+/// value, as a map's `insert` does.
+pub struct Fields(Vec<(&'static str, Value)>);
 
 impl Fields {
     pub fn new() -> Self {
-        Self(Map::new())
+        Self(Vec::new())
     }
 
-    /// For `fields` keys: a page's ~30 fields are set without regrowing the map.
+    /// For `fields` keys: a page's ~30 fields are set without regrowing.
     pub fn with_capacity(fields: usize) -> Self {
-        Self(Map::with_capacity(fields))
+        Self(Vec::with_capacity(fields))
     }
 
     pub fn set(mut self, key: &'static str, value: impl Into<Value>) -> Self {
-        self.0.insert(key.into(), value.into());
+        self.0.push((key, value.into()));
         self
     }
 
     pub fn build(self) -> Value {
-        Value::from(self.0)
+        struct_value(self.0.iter().map(|(key, value)| (*key, value)))
     }
 }
 
@@ -58,59 +64,21 @@ impl Default for Fields {
     }
 }
 
-/// The keys, in order, of maps made again and again with the same keys (a
-/// page's ~30 fields, a heading's five), set by the first one made.
-pub type Shape = std::sync::OnceLock<Map>;
-
-/// A map made as a copy of its [`Shape`] with the values put in place:
-/// Tera hashes every key again when a map becomes a value, and hashing each
-/// key into a map of our own beforehand too was a tenth of a 10,000-page
-/// build. Keys other than the shape's (never, for a given caller) make the
-/// map key by key, as [`Fields`] does.
-pub struct Shaped {
-    shape: &'static Shape,
-    fields: Vec<(&'static str, Value)>,
-}
-
-impl Shaped {
-    pub fn new(shape: &'static Shape, fields: usize) -> Self {
-        Self {
-            shape,
-            fields: Vec::with_capacity(fields),
-        }
-    }
-
-    pub fn set(mut self, key: &'static str, value: impl Into<Value>) -> Self {
-        self.fields.push((key, value.into()));
-        self
-    }
-
-    pub fn build(self) -> Value {
-        let shape = self.shape.get_or_init(|| {
-            let mut map = Map::with_capacity(self.fields.len());
-            for (key, _) in &self.fields {
-                map.insert((*key).into(), Value::none());
+/// A map value of `fields`, made by Tera's serializer (see [`Fields`]):
+/// each value is shared with the map, not copied.
+fn struct_value<'a>(fields: impl Iterator<Item = (&'static str, &'a Value)> + Clone) -> Value {
+    struct Struct<I>(I);
+    impl<'a, I: Iterator<Item = (&'static str, &'a Value)> + Clone> serde::Serialize for Struct<I> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeStruct;
+            let mut map = serializer.serialize_struct("", self.0.clone().count())?;
+            for (key, value) in self.0.clone() {
+                map.serialize_field(key, value)?;
             }
-            map
-        });
-        let same = shape.len() == self.fields.len()
-            && shape
-                .keys()
-                .zip(&self.fields)
-                .all(|(key, (name, _))| key.as_str() == Some(*name));
-        if !same {
-            let mut map = Map::with_capacity(self.fields.len());
-            for (key, value) in self.fields {
-                map.insert(key.into(), value);
-            }
-            return Value::from(map);
+            map.end()
         }
-        let mut map = shape.clone();
-        for (slot, (_, value)) in map.values_mut().zip(self.fields) {
-            *slot = value;
-        }
-        Value::from(map)
     }
+    Value::from_serializable(&Struct(fields))
 }
 
 fn optional(text: Option<&String>) -> Value {
@@ -163,8 +131,7 @@ pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
     } else {
         format!(".{}", page.lang)
     };
-    static SHAPE: Shape = Shape::new();
-    Shaped::new(&SHAPE, 32)
+    Fields::with_capacity(32)
         .set("relative_path", page.relative_path.as_str())
         .set("colocated_path", colocated_path(page))
         .set("content", page.html.clone())
@@ -254,10 +221,25 @@ pub fn with_siblings(page: &Value, lower: Option<&Value>, higher: Option<&Value>
     let Some(fields) = page.as_map() else {
         return page.clone();
     };
+    let none = Value::none();
+    let (lower, higher) = (lower.unwrap_or(&none), higher.unwrap_or(&none));
+    // A page's own keys are static and include both (see `page_value`):
+    // the copy is made in one go, as `Fields` makes a map.
+    let keyed = fields.iter().map(|(key, value)| match key {
+        tera::value::Key::Str(name) => Some((*name, value)),
+        _ => None,
+    });
+    let has = |sibling: &str| fields.keys().any(|key| key.as_str() == Some(sibling));
+    if keyed.clone().all(|field| field.is_some()) && has("lower") && has("higher") {
+        return struct_value(keyed.flatten().map(|(name, value)| match name {
+            "lower" => (name, lower),
+            "higher" => (name, higher),
+            _ => (name, value),
+        }));
+    }
     let mut fields = fields.clone();
-    let sibling = |value: Option<&Value>| value.cloned().unwrap_or_else(Value::none);
-    fields.insert("lower".into(), sibling(lower));
-    fields.insert("higher".into(), sibling(higher));
+    fields.insert("lower".into(), lower.clone());
+    fields.insert("higher".into(), higher.clone());
     Value::from(fields)
 }
 

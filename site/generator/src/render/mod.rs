@@ -61,8 +61,11 @@ pub fn render_site(
     let found = taxonomies::find(&content, &config)?;
     crate::collisions::refuse(&found, &content)?;
     crate::content_tera::render(&mut content, &config, dirs)?;
-    render_markdown(&mut content, &config, dirs)?;
-    let (lookup, page_values, section_values) = lookup::build(dirs, config, &content, &found)?;
+    // Made once for the Markdown's `@/` links and the lookup's: the Markdown changes no path.
+    let permalinks = lookup::permalinks(&content, &config)?;
+    render_markdown(&mut content, &config, dirs, &permalinks)?;
+    let (lookup, page_values, section_values) =
+        lookup::build(dirs, config, &content, &found, permalinks)?;
     let lookup = Arc::new(lookup);
     let tera = templates::engine(dirs, Arc::clone(&lookup))?;
     let config = &lookup.config;
@@ -395,19 +398,12 @@ fn render(tera: &Tera, template: &str, context: &TeraContext) -> anyhow::Result<
         .map_err(|error| anyhow::anyhow!("{error}"))
 }
 
-fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> anyhow::Result<()> {
-    // The permalinks written on every core, gathered on one.
-    let mut permalinks: HashMap<String, String> = crate::parallel::map(&content.pages, |page| {
-        Ok((page.relative_path.clone(), config.permalink(&page.path)))
-    })?
-    .into_iter()
-    .collect();
-    for section in &content.sections {
-        permalinks.insert(
-            section.relative_path.clone(),
-            config.permalink(&section.path),
-        );
-    }
+fn render_markdown(
+    content: &mut Content,
+    config: &Config,
+    dirs: &SiteDirs,
+    permalinks: &HashMap<String, String>,
+) -> anyhow::Result<()> {
     let anchors = templates::anchor_link_engine(dirs, config.theme.as_deref())?;
     let insert_anchor: HashMap<&str, InsertAnchor> = content
         .sections
@@ -430,7 +426,10 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
         };
         (permalink.to_owned(), insert, link)
     };
-    let rendered_pages = crate::parallel::map(&content.pages, |page| {
+    // Each page's source is freed as soon as its HTML is made: its memory
+    // goes to the next pages' HTML and headings rather than being held to
+    // the end of the stage (a fifth of a large build's peak).
+    crate::parallel::map_mut(&mut content.pages, |page| {
         // A page takes its section's anchor links; Zola's site-wide `[markdown]` setting otherwise.
         let insert = insert_anchor
             .get(page.section.as_str())
@@ -449,8 +448,11 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             lazy_images: config.markdown.lazy_async_image,
         };
         let in_page = || format!("in content/{}", page.relative_path);
-        let text = page.templated.as_deref().unwrap_or(&page.markdown);
-        let body = markdown::render(text, &permalinks, &options).with_context(in_page)?;
+        // The source is not read again (it was counted when parsed).
+        let (source, templated) = (std::mem::take(&mut page.markdown), page.templated.take());
+        let text = templated.as_deref().unwrap_or(&source);
+        let body = markdown::render(text, permalinks, &options).with_context(in_page)?;
+        drop((source, templated));
         let summary = body
             .summary
             .map(|summary| {
@@ -464,20 +466,11 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
             .transpose()
             .with_context(in_page)?;
         // Made the value every listing shares at once, so the HTML is not held twice.
-        Ok((
-            tera::Value::safe_string(&body.html),
-            toc_value(&body.toc),
-            summary,
-        ))
-    })?;
-    for (page, (html, toc, summary)) in content.pages.iter_mut().zip(rendered_pages) {
-        page.html = html;
-        page.toc = toc;
+        page.html = tera::Value::safe_string(&body.html);
+        page.toc = toc_value(&body.toc);
         page.summary = summary;
-        // The source is not read again (it was counted when parsed): a large site need not hold it twice.
-        page.markdown = String::new();
-        page.templated = None;
-    }
+        Ok(())
+    })?;
     let mut rendered_sections = Vec::with_capacity(content.sections.len());
     for section in &content.sections {
         let (permalink, insert_anchor, anchor_link) = headings(
@@ -498,7 +491,7 @@ fn render_markdown(content: &mut Content, config: &Config, dirs: &SiteDirs) -> a
         rendered_sections.push(
             markdown::render(
                 section.templated.as_deref().unwrap_or(&section.markdown),
-                &permalinks,
+                permalinks,
                 &options,
             )
             .with_context(|| format!("in content/{}", section.relative_path))?,
