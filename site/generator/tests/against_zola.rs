@@ -6,7 +6,7 @@
 //! Only files are compared: Zola also leaves empty folders (a `static/`
 //! folder whose files are all ignored), which no URL can tell apart.
 
-// Only `built` and `fixture` are used here; the other fixture tests use the rest.
+// Only `built`, `fixture` and `copy` are used here; the other fixture tests use the rest.
 #[allow(dead_code)]
 mod common;
 
@@ -205,26 +205,13 @@ fn the_theme_fixture_builds_as_zola_builds_it() {
     same_as_zola("zola-theme");
 }
 
-fn copy_folder(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_folder(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 /// As a Zola user runs it: from a folder inside the site, whose config is
 /// `zola.toml`, with Zola's name for the output option.
 #[test]
 fn the_command_finds_a_site_as_zola_does_and_builds_it_as_zola_does() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    copy_folder(&common::fixture("zola-lookups"), &site);
+    common::copy(&common::fixture("zola-lookups"), &site);
     std::fs::rename(site.join("config.toml"), site.join("zola.toml")).unwrap();
     let output = dir.path().join("out");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_ticedu-site"))

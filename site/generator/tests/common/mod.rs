@@ -39,7 +39,8 @@ pub fn read(output: &Path, path: &str) -> String {
     std::fs::read_to_string(output.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-fn copy(from: &Path, to: &Path) {
+/// `from`, every file and folder of it, into `to`.
+pub fn copy(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let path = entry.unwrap().path();
