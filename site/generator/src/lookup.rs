@@ -25,8 +25,8 @@ pub struct Lookup {
     pub static_dir: PathBuf,
     /// `guide/fees.md` → the page's value.
     pub pages: HashMap<String, Value>,
-    /// `guide/_index.md` → the section's value, with and without its pages.
-    pub sections: HashMap<String, (Value, Value)>,
+    /// `guide/_index.md` → the section's value, with its pages.
+    pub sections: HashMap<String, Value>,
     /// Content path → permalink, for `@/` links.
     pub permalinks: HashMap<String, String>,
     /// Per language.
@@ -135,11 +135,7 @@ pub fn build(
             .sections
             .iter()
             .zip(&section_values)
-            .zip(section_translations)
-            .map(|((s, v), translations)| {
-                let without_pages = values::section_value(s, &config, Vec::new(), translations);
-                (s.relative_path.clone(), (v.clone(), without_pages))
-            })
+            .map(|(s, v)| (s.relative_path.clone(), v.clone()))
             .collect(),
         permalinks,
         catalogue: HashMap::new(),

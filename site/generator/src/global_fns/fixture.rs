@@ -71,7 +71,7 @@ pub fn site_with(change: impl FnOnce(&mut Lookup)) -> (tempfile::TempDir, Arc<Lo
             ("blog/first.fr.md".to_owned(), premier),
             ("blog/second.md".to_owned(), titled("Second")),
         ]),
-        sections: HashMap::from([("blog/_index.md".to_owned(), (blog, titled("Blog")))]),
+        sections: HashMap::from([("blog/_index.md".to_owned(), blog)]),
         permalinks: HashMap::from([
             (
                 "blog/first.md".to_owned(),

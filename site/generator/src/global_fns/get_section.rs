@@ -17,7 +17,7 @@ impl Function<TeraResult<Value>> for GetSection {
         let lang = language("get_section", &kwargs, state, &self.0.config)?;
         // Zola 0.23 dropped `metadata_only`: the section always has its pages.
         let found = version_in(&self.0.sections, "Section", path, &lang, &self.0);
-        Ok(allowing_missing(&kwargs, found)?.map_or_else(Value::none, |(full, _)| full.clone()))
+        Ok(allowing_missing(&kwargs, found)?.map_or_else(Value::none, Value::clone))
     }
 }
 
