@@ -22,7 +22,11 @@ pub fn build(
     base_url: Option<&str>,
 ) -> anyhow::Result<BuildReport> {
     let folder = Folder::open(output)?;
-    let config = crate::config::Config::load(&dirs.config())?;
+    let mut config = crate::config::Config::load(&dirs.config())?;
+    if let Some(base_url) = base_url {
+        config.base_url = base_url.trim_end_matches('/').to_owned();
+        base_url.clone_into(&mut config.base_url_as_written);
+    }
     let ignored = &config.ignored_static_globs;
     // The theme's first: a file of the site's own of the same name replaces it.
     if let Some(theme) = &config.theme {
@@ -30,7 +34,7 @@ pub fn build(
     }
     put_static(&folder, &dirs.static_files(), "", ignored)?;
     // Each page is put as soon as it is rendered: a build never holds the whole site in memory.
-    let (mut report, search, assets) = render_site(dirs, base_url, &|file: Rendered| {
+    let (mut report, search, assets) = render_site(dirs, config, &|file: Rendered| {
         folder.put(&file.file(), &file.html)
     })?;
     for (to, from) in assets {

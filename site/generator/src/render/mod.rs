@@ -49,14 +49,9 @@ pub type Assets = Vec<(String, std::path::PathBuf)>;
 /// cores, handing each to `sink` as soon as it is rendered.
 pub fn render_site(
     dirs: &SiteDirs,
-    base_url: Option<&str>,
+    config: Config,
     sink: Sink<'_>,
 ) -> anyhow::Result<(BuildReport, SearchIndexes, Assets)> {
-    let mut config = Config::load(&dirs.config())?;
-    if let Some(base_url) = base_url {
-        config.base_url = base_url.trim_end_matches('/').to_owned();
-        base_url.clone_into(&mut config.base_url_as_written);
-    }
     let mut content = content::load(&dirs.content(), &config)?;
     let found = taxonomies::find(&content, &config)?;
     crate::collisions::refuse(&found, &content)?;
