@@ -24,7 +24,7 @@ pub struct FeedPages {
 /// (the same date: by permalink), `last_updated` from all of them before
 /// `feed_limit` cuts the list.
 pub fn select(
-    pages: &[Page],
+    pages: &[Box<Page>],
     candidates: impl IntoIterator<Item = usize>,
     config: &Config,
 ) -> FeedPages {
@@ -68,7 +68,7 @@ mod tests {
     use super::*;
     use crate::content::{self, Content};
 
-    fn pages(config: &Config) -> Vec<Page> {
+    fn pages(config: &Config) -> Content {
         let mut content = Content::default();
         for (name, front) in [
             ("a", "date = 2023-01-01\nupdated = 2023-09-01"),
@@ -80,13 +80,13 @@ mod tests {
             let text = format!("+++\n{front}\n+++\n");
             content::read_one(&mut content, config, &format!("{name}.md"), &text).unwrap();
         }
-        content.pages
+        content
     }
 
     #[test]
     fn dated_pages_newest_first_with_the_latest_update_and_no_drafts() {
         let config = Config::parse("base_url = \"https://x.org\"").unwrap();
-        let feed = select(&pages(&config), 0..5, &config);
+        let feed = select(&pages(&config).pages, 0..5, &config);
         assert_eq!(feed.pages, [1, 4, 0], "b and e share a date: by permalink");
         assert_eq!(feed.last_updated.as_deref(), Some("2023-09-01"));
     }
@@ -94,7 +94,7 @@ mod tests {
     #[test]
     fn feed_limit_keeps_the_newest_and_last_updated_sees_them_all() {
         let config = Config::parse("base_url = \"https://x.org\"\nfeed_limit = 1").unwrap();
-        let feed = select(&pages(&config), 0..5, &config);
+        let feed = select(&pages(&config).pages, 0..5, &config);
         assert_eq!(feed.pages, [1]);
         assert_eq!(feed.last_updated.as_deref(), Some("2023-09-01"));
         assert_eq!(feed_path("/tags/rust/", "rss.xml"), "/tags/rust/rss.xml");

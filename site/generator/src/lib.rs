@@ -12,6 +12,7 @@
 
 pub mod aliases;
 pub mod catalogue;
+mod child_templates;
 pub mod collisions;
 pub mod config;
 pub mod content;

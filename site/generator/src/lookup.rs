@@ -99,8 +99,12 @@ pub fn build(
     let content_dir = std::fs::canonicalize(dirs.content()).unwrap_or_else(|_| dirs.content());
     let (page_translations, section_translations) =
         translations::find(content, &config, &content_dir);
-    let pages: Vec<(&crate::content::Page, Value)> =
-        content.pages.iter().zip(page_translations).collect();
+    let pages: Vec<(&crate::content::Page, Value)> = content
+        .pages
+        .iter()
+        .map(|page| &**page)
+        .zip(page_translations)
+        .collect();
     let page_values = crate::parallel::map(&pages, |(page, translations)| {
         Ok(values::page_value(page, &config, translations.clone()))
     })?;

@@ -199,7 +199,7 @@ fn collect(content: &Content, config: &Config, lang: &str, kind: &TaxonomyConfig
 
 /// Zola sorts a term's pages by date, newest first (ties by permalink), and
 /// keeps the undated after them in the order they were read.
-fn by_date(pages: &[Page], mut found: Vec<usize>, config: &Config) -> Vec<usize> {
+fn by_date(pages: &[Box<Page>], mut found: Vec<usize>, config: &Config) -> Vec<usize> {
     let date = |i: usize| pages[i].front.date.as_ref().map(date_text);
     let (mut dated, undated): (Vec<usize>, Vec<usize>) =
         found.drain(..).partition(|&i| date(i).is_some());

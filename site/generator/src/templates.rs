@@ -67,6 +67,14 @@ pub fn engine(dirs: &SiteDirs, lookup: Arc<Lookup>) -> anyhow::Result<Tera> {
                 .map(|(name, text)| (format!("{prefix}{name}"), text)),
         );
     }
+    // Zola's Tera 2.0 ignores what a child template holds outside its blocks; ours would refuse it.
+    for (_, text) in &mut files {
+        if let std::borrow::Cow::Owned(cleaned) =
+            crate::child_templates::without_ignored_top_level(text)
+        {
+            *text = cleaned;
+        }
+    }
     for (name, text) in BUILTINS {
         let found = |file: &str| {
             file == name || theme_prefix.as_deref().and_then(|p| file.strip_prefix(p)) == Some(name)

@@ -22,11 +22,38 @@ pub fn toml_to_value(value: &toml::Value) -> Value {
 }
 
 pub fn table_to_value(table: &toml::Table) -> Value {
-    let mut map = Map::new();
-    for (key, value) in table {
-        map.insert(key.clone().into(), toml_to_value(value));
+    /// The table through Tera's serializer, as [`Fields`] makes a map: each
+    /// key hashed and the map allocated once (made first and handed to
+    /// `Value::from`, it was made twice, for every page's `extra`).
+    struct Table<'a>(&'a toml::Table);
+    impl serde::Serialize for Table<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(Some(self.0.len()))?;
+            for (key, value) in self.0 {
+                map.serialize_entry(key.as_str(), &toml_to_value(value))?;
+            }
+            map.end()
+        }
     }
-    Value::from(map)
+    Value::from_serializable(&Table(table))
+}
+
+/// An empty list, shared: most pages have no authors, assets or backlinks
+/// (an allocation each otherwise).
+fn empty_list() -> Value {
+    thread_local! {
+        static EMPTY: Value = Value::from(Vec::<Value>::new());
+    }
+    EMPTY.with(Value::clone)
+}
+
+fn list(items: Vec<Value>) -> Value {
+    if items.is_empty() {
+        empty_list()
+    } else {
+        Value::from(items)
+    }
 }
 
 /// A map from string keys, in insertion order, made in one go: Tera's
@@ -154,11 +181,13 @@ pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
         .set("taxonomies", taxonomies_value(&page.front.taxonomies))
         .set(
             "authors",
-            page.front
-                .authors
-                .iter()
-                .map(|a| Value::from(a.as_str()))
-                .collect::<Vec<_>>(),
+            list(
+                page.front
+                    .authors
+                    .iter()
+                    .map(|a| Value::from(a.as_str()))
+                    .collect(),
+            ),
         )
         .set("extra", table_to_value(&page.front.extra))
         .set("path", page.path.as_str())
@@ -174,17 +203,19 @@ pub fn page_value(page: &Page, config: &Config, translations: Value) -> Value {
         .set("reading_time", minutes as i64)
         .set(
             "assets",
-            page.assets
-                .iter()
-                .map(|asset| Value::from(format!("/{asset}")))
-                .collect::<Vec<_>>(),
+            list(
+                page.assets
+                    .iter()
+                    .map(|asset| Value::from(format!("/{asset}")))
+                    .collect(),
+            ),
         )
         .set("draft", page.front.draft)
         .set("lang", page.lang.as_str())
         .set("lower", Value::none())
         .set("higher", Value::none())
         .set("translations", translations)
-        .set("backlinks", Vec::<Value>::new())
+        .set("backlinks", empty_list())
         .build()
 }
 
@@ -206,6 +237,13 @@ fn components(path: &str) -> Vec<Value> {
 
 /// `page.taxonomies`: each taxonomy's terms as the front matter names them.
 fn taxonomies_value(taxonomies: &std::collections::BTreeMap<String, Vec<String>>) -> Value {
+    thread_local! {
+        // Shared, as [`empty_list`]: most pages have no terms.
+        static NONE: Value = Value::from(Map::new());
+    }
+    if taxonomies.is_empty() {
+        return NONE.with(Value::clone);
+    }
     let mut map = Map::new();
     for (name, terms) in taxonomies {
         let terms: Vec<Value> = terms.iter().map(|t| Value::from(t.as_str())).collect();
@@ -329,7 +367,7 @@ pub fn section_value(
                 .collect::<Vec<_>>(),
         )
         .set("translations", translations)
-        .set("backlinks", Vec::<Value>::new())
+        .set("backlinks", empty_list())
         .set("generate_feeds", section.front.generate_feeds)
         .set("transparent", section.front.transparent)
         .set(

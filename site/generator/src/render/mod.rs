@@ -33,13 +33,43 @@ pub type SearchIndexes = HashMap<String, Vec<search::Document>>;
 struct Job {
     path: String,
     template: String,
+    /// Empty for a content page, whose context is made when it is rendered.
     context: TeraContext,
-    /// A content page's index: its value, copied to add its siblings, joins
-    /// the context when it is rendered and goes with it (made beforehand,
-    /// the copies of 10,000 pages held 33 MB at once).
+    /// A content page's index: its context and its value (copied to add its
+    /// siblings) are made when it is rendered and go with it (made
+    /// beforehand, 10,000 pages' held 45 MB at once).
     page: Option<usize>,
-    /// Named in errors.
+    /// Named in errors; empty for a content page (see [`PageJobs`]).
     origin: String,
+}
+
+/// What a content page's job needs when it is rendered.
+struct PageJobs<'a> {
+    content: &'a Content,
+    configs: &'a Configs,
+    config: &'a Config,
+    page_values: &'a [Value],
+    siblings: &'a [(Option<usize>, Option<usize>)],
+}
+
+impl PageJobs<'_> {
+    /// The context of page `i`: the base context and its value with its siblings.
+    fn context(&self, i: usize) -> TeraContext {
+        let page = &self.content.pages[i];
+        let (lower, higher) = self.siblings[i];
+        let value = values::with_siblings(
+            &self.page_values[i],
+            lower.map(|i| &self.page_values[i]),
+            higher.map(|i| &self.page_values[i]),
+        );
+        base_context(self.configs, self.config, &page.path, &page.lang)
+            .with("page", value)
+            .0
+    }
+
+    fn origin(&self, i: usize) -> String {
+        format!("content/{}", self.content.pages[i].relative_path)
+    }
 }
 
 /// Files of `content/` copied as they are: (the output path, the source).
@@ -143,9 +173,9 @@ pub fn render_site(
         Ok(Job {
             path: page.path.clone(),
             template,
-            context: base_context(&configs, config, &page.path, &page.lang).0,
+            context: TeraContext::new(),
             page: Some(i),
-            origin: format!("content/{}", page.relative_path),
+            origin: String::new(),
         })
     })?);
     // A written page's assets go beside it, keeping their place under its folder.
@@ -311,15 +341,14 @@ pub fn render_site(
         .partition(|file| jobs.iter().any(|job| job.path == file.path));
     jobs.splice(0..0, first);
     jobs.extend(last);
-    let page_value = |i: usize| {
-        let (lower, higher) = siblings[i];
-        values::with_siblings(
-            &page_values[i],
-            lower.map(|i| &page_values[i]),
-            higher.map(|i| &page_values[i]),
-        )
+    let pages = PageJobs {
+        content: &content,
+        configs: &configs,
+        config,
+        page_values: &page_values,
+        siblings: &siblings,
     };
-    render_all(&tera, &jobs, &page_value, sink)?;
+    render_all(&tera, &jobs, &pages, sink)?;
     free_aside((content, page_values, section_values, jobs, tera, lookup));
     Ok((report, search, assets))
 }
@@ -342,7 +371,7 @@ fn free_aside<T: Send + 'static>(held: T) {
 fn render_all(
     tera: &Tera,
     jobs: &[Job],
-    page_value: &(dyn Fn(usize) -> Value + Sync),
+    pages: &PageJobs<'_>,
     sink: Sink<'_>,
 ) -> anyhow::Result<()> {
     // Writing thousands of small files waits on the file system more than on the CPU:
@@ -358,19 +387,17 @@ fn render_all(
                         let Some(job) = jobs.get(taken) else {
                             return Ok(());
                         };
-                        let with_page = job.page.map(|i| {
-                            let mut context = job.context.clone();
-                            context.insert_value("page", page_value(i));
-                            context
-                        });
-                        let context = with_page.as_ref().unwrap_or(&job.context);
+                        let page_context = job.page.map(|i| pages.context(i));
+                        let context = page_context.as_ref().unwrap_or(&job.context);
                         // Bytes for the file: no UTF-8 check of what Tera wrote as
                         // text, and room for a page without growing the buffer.
                         let mut html = Vec::with_capacity(16 * 1024);
                         tera.render_to(&job.template, context, &mut html)
                             .map_err(|error| anyhow::anyhow!("{error}"))
                             .with_context(|| {
-                                format!("rendering {} with {}", job.origin, job.template)
+                                let origin = job.page.map(|i| pages.origin(i));
+                                let origin = origin.as_ref().unwrap_or(&job.origin);
+                                format!("rendering {origin} with {}", job.template)
                             })?;
                         sink(Rendered {
                             path: job.path.clone(),
