@@ -135,32 +135,45 @@ pub struct Content {
     pub sections: Vec<Section>,
 }
 
-/// Splits `+++\n<toml>\n+++\n<markdown>`.
+/// Splits `+++\n<toml>\n+++\n<markdown>` as Zola's pattern does: blank
+/// space may come before the opening `+++` and after either `+++` on its
+/// line; the front matter ends at the first `+++` that only blank space
+/// follows to the end of its line, and the body starts after the last line
+/// break of the blank space after it (a byte-order mark is skipped first).
 pub fn split_front_matter(text: &str) -> anyhow::Result<(&str, &str)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(rest) = text.strip_prefix("+++") else {
+    let Some(rest) = text.trim_start_matches(is_blank).strip_prefix("+++") else {
         bail!("no +++ front matter at the start of the file")
     };
-    let rest = rest
-        .trim_start_matches([' ', '\t'])
-        .strip_prefix('\n')
-        .or_else(|| rest.strip_prefix("\r\n"))
-        .unwrap_or(rest);
-    // An empty front matter closes at once; otherwise a later body line
-    // starting with +++ would be taken for the closing line (found by fuzzing).
-    let end = if rest.starts_with("+++") {
-        Some(0)
-    } else {
-        rest.find("\n+++").map(|i| i + 1)
+    let opening_line = blank_run(rest);
+    let Some(line_end) = opening_line.find('\n') else {
+        bail!("the opening +++ of the front matter must be alone on its line")
+    };
+    let front_start = line_end + 1;
+    let mut search = front_start;
+    while let Some(found) = rest[search..].find("+++") {
+        let at = search + found;
+        let after = &rest[at + 3..];
+        let blank = blank_run(after);
+        if blank.len() == after.len() {
+            return Ok((&rest[front_start..at], ""));
+        }
+        if let Some(last_break) = blank.rfind('\n') {
+            return Ok((&rest[front_start..at], &after[last_break + 1..]));
+        }
+        search = at + 1;
     }
-    .context("front matter is not closed with +++")?;
-    let front = &rest[..end];
-    let body = &rest[end + 3..];
-    let body = body
-        .strip_prefix("\r\n")
-        .or_else(|| body.strip_prefix('\n'))
-        .unwrap_or(body);
-    Ok((front, body))
+    bail!("front matter is not closed with +++")
+}
+
+/// ASCII blank space, as `[[:space:]]` in Zola's pattern.
+fn is_blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
+}
+
+/// The blank space `text` starts with.
+fn blank_run(text: &str) -> &str {
+    &text[..text.len() - text.trim_start_matches(is_blank).len()]
 }
 
 /// `name.en.md` → (`name`, `en`); `name.md` → (`name`, default language).
@@ -752,6 +765,31 @@ mod tests {
             "an empty front matter ends at its own closing line"
         );
         assert!(split_front_matter("+++\ntitle = \"a\"\n").is_err());
+    }
+
+    #[test]
+    fn front_matter_is_found_as_zolas_pattern_finds_it() {
+        // Blank lines before the opening +++, blank space after both fences
+        // (a theme page of Zola's own documentation has both).
+        assert_eq!(
+            split_front_matter("\n  +++  \r\ntitle = \"a\"\n+++        \n\n# Heading\n").unwrap(),
+            ("title = \"a\"\n", "# Heading\n")
+        );
+        // A +++ with more text after it on its line does not close the front matter.
+        assert_eq!(
+            split_front_matter("+++\ntitle = \"C+++\"\n+++\nBody").unwrap(),
+            ("title = \"C+++\"\n", "Body")
+        );
+        assert_eq!(
+            split_front_matter("+++\ntitle = \"a\"\n+++").unwrap(),
+            ("title = \"a\"\n", "")
+        );
+        assert_eq!(
+            split_front_matter("+++\r\ntitle = \"a\"\r\n+++\r\n  indented\r\n").unwrap(),
+            ("title = \"a\"\r\n", "  indented\r\n")
+        );
+        assert!(split_front_matter("+++ title = \"a\"\n+++\n").is_err());
+        assert!(split_front_matter("x\n+++\n+++\n").is_err());
     }
 
     #[test]

@@ -36,6 +36,7 @@ fn the_build_writes_zolas_set_of_files_redirects_included() {
             "blog/first/index.html",
             "blog/index.html",
             "blog/second/index.html",
+            "blog/spaced/index.html",
             "docs/index.html",
             "docs/tera/index.html",
             "fr/blog/first/index.html",
