@@ -769,25 +769,29 @@ mod tests {
 
     #[test]
     fn front_matter_is_found_as_zolas_pattern_finds_it() {
-        // Blank lines before the opening +++, blank space after both fences
-        // (a theme page of Zola's own documentation has both).
-        assert_eq!(
-            split_front_matter("\n  +++  \r\ntitle = \"a\"\n+++        \n\n# Heading\n").unwrap(),
-            ("title = \"a\"\n", "# Heading\n")
-        );
-        // A +++ with more text after it on its line does not close the front matter.
-        assert_eq!(
-            split_front_matter("+++\ntitle = \"C+++\"\n+++\nBody").unwrap(),
-            ("title = \"C+++\"\n", "Body")
-        );
-        assert_eq!(
-            split_front_matter("+++\ntitle = \"a\"\n+++").unwrap(),
-            ("title = \"a\"\n", "")
-        );
-        assert_eq!(
-            split_front_matter("+++\r\ntitle = \"a\"\r\n+++\r\n  indented\r\n").unwrap(),
-            ("title = \"a\"\r\n", "  indented\r\n")
-        );
+        for (file, front, body) in [
+            // Blank lines before the opening +++, blank space after both fences
+            // (a theme page of Zola's own documentation has both).
+            (
+                "\n  +++  \r\ntitle = \"a\"\n+++        \n\n# Heading\n",
+                "title = \"a\"\n",
+                "# Heading\n",
+            ),
+            // A +++ with more text after it on its line does not close the front matter.
+            (
+                "+++\ntitle = \"C+++\"\n+++\nBody",
+                "title = \"C+++\"\n",
+                "Body",
+            ),
+            ("+++\ntitle = \"a\"\n+++", "title = \"a\"\n", ""),
+            (
+                "+++\r\ntitle = \"a\"\r\n+++\r\n  indented\r\n",
+                "title = \"a\"\r\n",
+                "  indented\r\n",
+            ),
+        ] {
+            assert_eq!(split_front_matter(file).unwrap(), (front, body), "{file:?}");
+        }
         assert!(split_front_matter("+++ title = \"a\"\n+++\n").is_err());
         assert!(split_front_matter("x\n+++\n+++\n").is_err());
     }
